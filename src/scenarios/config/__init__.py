@@ -1,0 +1,1 @@
+"""YAML -> validated Scenario: schema, loading with positions, `extends:`, `--set`, estimative words."""

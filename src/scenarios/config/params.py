@@ -1,0 +1,339 @@
+"""Uncertain quantities: a parameter's value may be a number, a range, an estimative word or a distribution.
+
+Every parameter carries its provenance: ``source:`` (a verbatim quote of the report, with its paragraph) or
+``assumption:`` (the modeller's reason). A parameter is resolved to one number per replication by its inverse
+CDF at a quantile ``u`` in (0, 1): the same ``u`` gives the same value, which keeps scenarios paired (common random
+numbers) and lets sensitivity analysis drive the draws directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
+from scipy.special import betaincinv
+
+_STD_NORMAL = NormalDist()
+
+
+class Frozen(BaseModel):
+    """Base of every configuration model: unknown keys are errors and values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Source(Frozen):
+    """A verbatim quote of a registered source document that this value encodes."""
+
+    ref: str = Field(description="Id of the source document, as registered under `sources:`.")
+    para: int = Field(ge=1, description="Paragraph number in the source (1 = the first paragraph of the body).")
+    quote: str = Field(min_length=3, description="Short verbatim quote; checked against the source text.")
+
+
+class EstimativeWords(Frozen):
+    """The table of estimative words (ICD 203) and their synonyms."""
+
+    words: dict[str, tuple[float, float]] = Field(
+        description="Word -> [lo, hi] probability range (unit: probability)."
+    )
+    synonyms: dict[str, str] = Field(default_factory=dict, description="Synonym -> a word of `words`.")
+
+    @model_validator(mode="after")
+    def _check(self) -> EstimativeWords:
+        for word, (lo, hi) in self.words.items():
+            if not 0.0 <= lo <= hi <= 1.0:
+                raise ValueError(f"word {word!r}: range must satisfy 0 <= lo <= hi <= 1, got [{lo}, {hi}]")
+        for syn, word in self.synonyms.items():
+            if word not in self.words:
+                raise ValueError(f"synonym {syn!r} points to {word!r}, which is not in `words`")
+        return self
+
+    def range_of(self, word: str) -> tuple[float, float] | None:
+        key = " ".join(word.lower().split())
+        key = self.synonyms.get(key, key)
+        return self.words.get(key)
+
+    def known(self) -> list[str]:
+        return sorted([*self.words, *self.synonyms])
+
+
+# --- distributions -------------------------------------------------------------------------------------------
+
+
+class Beta(Frozen):
+    """Beta distribution given by mean and standard deviation, scaled to [lo, hi]."""
+
+    dist: Literal["beta"]
+    mean: float = Field(description="Mean (same unit as the parameter).")
+    sd: float = Field(gt=0, description="Standard deviation (same unit as the parameter).")
+    lo: float = Field(0.0, description="Lower end of the support.")
+    hi: float = Field(1.0, description="Upper end of the support.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Beta:
+        if not self.lo < self.mean < self.hi:
+            raise ValueError(f"beta: mean {self.mean} must lie strictly between lo {self.lo} and hi {self.hi}")
+        m = (self.mean - self.lo) / (self.hi - self.lo)
+        s = self.sd / (self.hi - self.lo)
+        if s * s >= m * (1 - m):
+            limit = math.sqrt(m * (1 - m)) * (self.hi - self.lo)
+            raise ValueError(f"beta: sd {self.sd} too large for mean {self.mean}; it must be below {limit:.4g}")
+        return self
+
+    def shape(self) -> tuple[float, float]:
+        m = (self.mean - self.lo) / (self.hi - self.lo)
+        s = self.sd / (self.hi - self.lo)
+        k = m * (1 - m) / (s * s) - 1
+        return m * k, (1 - m) * k
+
+
+class Triangular(Frozen):
+    """Triangular distribution on [lo, hi] with its mode."""
+
+    dist: Literal["triangular"]
+    lo: float = Field(description="Lower end.")
+    mode: float = Field(description="Most likely value.")
+    hi: float = Field(description="Upper end.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Triangular:
+        if not (self.lo <= self.mode <= self.hi and self.lo < self.hi):
+            raise ValueError(f"triangular: need lo <= mode <= hi and lo < hi, got {self.lo}, {self.mode}, {self.hi}")
+        return self
+
+
+class Uniform(Frozen):
+    """Uniform distribution on [lo, hi] (the same as writing the range `[lo, hi]`)."""
+
+    dist: Literal["uniform"]
+    lo: float = Field(description="Lower end.")
+    hi: float = Field(description="Upper end.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Uniform:
+        if not self.lo <= self.hi:
+            raise ValueError(f"uniform: lo {self.lo} must not exceed hi {self.hi}")
+        return self
+
+
+class Normal(Frozen):
+    """Normal distribution truncated to [lo, hi] (and always to the parameter's own bounds)."""
+
+    dist: Literal["normal"]
+    mean: float = Field(description="Mean before truncation.")
+    sd: float = Field(gt=0, description="Standard deviation before truncation.")
+    lo: float | None = Field(None, description="Lower truncation point (default: the parameter's lower bound).")
+    hi: float | None = Field(None, description="Upper truncation point (default: the parameter's upper bound).")
+
+
+Dist = Annotated[Beta | Triangular | Uniform | Normal, Field(discriminator="dist")]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A resolved value specification: its kind, support and inverse CDF."""
+
+    kind: str  # fixed | uniform | beta | triangular | normal
+    lo: float
+    hi: float
+    a: float = 0.0  # beta alpha, triangular mode, normal mean
+    b: float = 0.0  # beta beta, normal sd
+
+    @property
+    def uncertain(self) -> bool:
+        return self.kind != "fixed" and self.hi > self.lo
+
+    def ppf(self, u: float) -> float:
+        """The value at quantile u in [0, 1]."""
+        if self.kind == "fixed" or self.hi == self.lo:
+            return self.lo
+        span = self.hi - self.lo
+        if self.kind == "days":
+            return float(min(math.floor(self.lo + u * span), self.hi - 1.0))
+        if self.kind == "uniform":
+            return self.lo + u * span
+        if self.kind == "beta":
+            return self.lo + span * float(betaincinv(self.a, self.b, u))
+        if self.kind == "triangular":
+            c = (self.a - self.lo) / span
+            x = math.sqrt(u * c) if u < c else 1.0 - math.sqrt((1.0 - u) * (1.0 - c))
+            return self.lo + span * x
+        # truncated normal by inversion of the standard normal CDF between the truncation points
+        lo_p = _STD_NORMAL.cdf((self.lo - self.a) / self.b)
+        hi_p = _STD_NORMAL.cdf((self.hi - self.a) / self.b)
+        p = min(max(lo_p + u * (hi_p - lo_p), 1e-12), 1 - 1e-12)
+        return min(max(self.a + self.b * _STD_NORMAL.inv_cdf(p), self.lo), self.hi)
+
+
+# --- parameters ----------------------------------------------------------------------------------------------
+
+Value = float | tuple[float, float] | str | Dist
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class Param(Frozen):
+    """A model parameter: its value (possibly uncertain) and where it comes from."""
+
+    lo: ClassVar[float] = -math.inf
+    hi: ClassVar[float] = math.inf
+    lo_open: ClassVar[bool] = False
+    words_allowed: ClassVar[bool] = False
+    domain: ClassVar[str] = "a number"
+
+    value: Value = Field(
+        description="A number; a range [lo, hi] drawn uniformly; an estimative word (probabilities only); "
+        "or a distribution {dist: beta|triangular|uniform|normal, ...}."
+    )
+    source: Source | None = Field(None, description="The report passage this value encodes.")
+    assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
+    note: str | None = Field(None, description="Free remark, e.g. why a variant changes this value.")
+    _spec: Spec = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _resolve(self, info: ValidationInfo) -> Param:
+        if self.source is None and self.assumption is None:
+            raise ValueError(
+                "needs its provenance: `source: {ref, para, quote}` for a judgment of the report, "
+                "or `assumption: <why>` for the modeller's own number"
+            )
+        words = info.context.get("words") if isinstance(info.context, dict) else None
+        self._spec = self._to_spec(self.value, words)
+        return self
+
+    @classmethod
+    def describe_domain(cls) -> str:
+        shapes = "a range [lo, hi], or {dist: ...}"
+        if cls.words_allowed:
+            shapes = "a range [lo, hi], an estimative word, or {dist: ...}"
+        return f"{cls.domain}, {shapes}"
+
+    @classmethod
+    def _check_number(cls, x: float, what: str) -> None:
+        if isinstance(x, bool) or not isinstance(x, int | float) or math.isnan(x):
+            raise ValueError(f"expected {cls.describe_domain()}, got {x!r}")
+        below = x <= cls.lo if cls.lo_open else x < cls.lo
+        if below or x > cls.hi:
+            raise ValueError(f"{what} {_fmt(x)} is outside the valid range: expected {cls.domain}")
+
+    @classmethod
+    def _to_spec(cls, value: Any, words: EstimativeWords | None) -> Spec:
+        if isinstance(value, str):
+            if not cls.words_allowed:
+                raise ValueError(f"expected {cls.describe_domain()}, got {value!r} (words are for probabilities)")
+            rng = words.range_of(value) if words is not None else None
+            if rng is None:
+                known = words.known() if words is not None else []
+                close = difflib.get_close_matches(value.lower(), known, n=3, cutoff=0.6)
+                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                raise ValueError(f"unknown estimative word {value!r}{hint} Known words: {', '.join(known)}")
+            return Spec("uniform", rng[0], rng[1])
+        if isinstance(value, tuple):
+            lo, hi = value
+            cls._check_number(lo, "lower end")
+            cls._check_number(hi, "upper end")
+            if lo > hi:
+                raise ValueError(f"range [{_fmt(lo)}, {_fmt(hi)}] is reversed: write [{_fmt(hi)}, {_fmt(lo)}]")
+            return Spec("uniform", float(lo), float(hi))
+        if isinstance(value, Beta):
+            cls._check_number(value.lo, "beta lo")
+            cls._check_number(value.hi, "beta hi")
+            a, b = value.shape()
+            return Spec("beta", value.lo, value.hi, a, b)
+        if isinstance(value, Triangular):
+            cls._check_number(value.lo, "triangular lo")
+            cls._check_number(value.hi, "triangular hi")
+            return Spec("triangular", value.lo, value.hi, value.mode)
+        if isinstance(value, Uniform):
+            cls._check_number(value.lo, "uniform lo")
+            cls._check_number(value.hi, "uniform hi")
+            return Spec("uniform", value.lo, value.hi)
+        if isinstance(value, Normal):
+            lo = cls.lo if value.lo is None else max(value.lo, cls.lo)
+            hi = cls.hi if value.hi is None else min(value.hi, cls.hi)
+            if not lo < hi:
+                raise ValueError(f"normal: empty truncation interval [{lo}, {hi}]")
+            return Spec("normal", lo, hi, value.mean, value.sd)
+        cls._check_number(value, "value")
+        return Spec("fixed", float(value), float(value))
+
+    @property
+    def spec(self) -> Spec:
+        return self._spec
+
+
+class Probability(Param):
+    lo: ClassVar[float] = 0.0
+    hi: ClassVar[float] = 1.0
+    words_allowed: ClassVar[bool] = True
+    domain: ClassVar[str] = "a probability between 0 and 1"
+
+
+class Share(Param):
+    lo: ClassVar[float] = 0.0
+    hi: ClassVar[float] = 1.0
+    domain: ClassVar[str] = "a share between 0 and 1"
+
+
+class NonNegative(Param):
+    lo: ClassVar[float] = 0.0
+    domain: ClassVar[str] = "a number >= 0"
+
+
+class Positive(Param):
+    lo: ClassVar[float] = 0.0
+    lo_open: ClassVar[bool] = True
+    domain: ClassVar[str] = "a number > 0"
+
+
+class AtLeastOne(Param):
+    lo: ClassVar[float] = 1.0
+    domain: ClassVar[str] = "a number >= 1"
+
+
+class Real(Param):
+    domain: ClassVar[str] = "a number"
+
+
+class DateParam(Frozen):
+    """A date, or a range of dates [first, last] drawn uniformly by whole days."""
+
+    value: dt.date | tuple[dt.date, dt.date] = Field(description="A date YYYY-MM-DD or a range [first, last].")
+    source: Source | None = Field(None, description="The report passage this value encodes.")
+    assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
+    note: str | None = Field(None, description="Free remark.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {"value": data}
+
+    @model_validator(mode="after")
+    def _check(self) -> DateParam:
+        if self.source is None and self.assumption is None:
+            raise ValueError("needs its provenance: `source: {ref, para, quote}` or `assumption: <why>`")
+        if isinstance(self.value, tuple) and self.value[0] > self.value[1]:
+            raise ValueError(f"date range [{self.value[0]}, {self.value[1]}] is reversed")
+        return self
+
+    def day_spec(self, start: dt.date) -> Spec:
+        """The date as days after `start`; a range is drawn over whole days, both ends included."""
+        if isinstance(self.value, tuple):
+            lo, hi = ((d - start).days for d in self.value)
+            return Spec("days", float(lo), float(hi) + 1.0) if hi > lo else Spec("fixed", float(lo), float(lo))
+        d = float((self.value - start).days)
+        return Spec("fixed", d, d)

@@ -1,0 +1,275 @@
+"""The scenario schema: a tree of frozen pydantic models, every field described with its unit.
+
+Sections that encode judgments hold parameters (`config.params`), each with its provenance; `simulation:` holds
+technical settings only. The `actors:` section is assembled from the actor registry (`model.actors.REGISTRY`), so
+an actor is added by a module and a YAML block, without editing this file or the simulation core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr, create_model, field_validator, model_validator
+
+from scenarios.config.params import (
+    AtLeastOne,
+    DateParam,
+    EstimativeWords,
+    Frozen,
+    NonNegative,
+    Positive,
+    Probability,
+    Real,
+    Share,
+    Source,
+)
+from scenarios.model.actors import REGISTRY
+
+Side = Literal["azerbaijan", "armenia"]
+Terrain = Literal["lowland", "mountain"]
+
+
+class Simulation(Frozen):
+    """Technical settings: no judgment of the report lives here."""
+
+    start_date: dt.date = Field(dt.date(2020, 10, 10), description="Day 0 of the simulation (date).")
+    horizon_days: int = Field(180, ge=1, le=3650, description="Length of each replication (days).")
+    replications: int = Field(1000, ge=1, description="Replications in a batch (count).")
+    seed: int | None = Field(None, ge=0, description="Batch seed; chosen at random and recorded when absent.")
+    trace_sample: int = Field(
+        10, ge=0, description="Replications per scenario whose event log and daily series are stored (count)."
+    )
+    output_dir: str = Field("results", description="Folder under which batch results are written (path).")
+
+
+class Season(Frozen):
+    """The calendar: when winter makes mountain offensives costly."""
+
+    winter_start: DateParam = Field(description="First day of winter conditions in the mountains (date).")
+
+
+class Objective(Frozen):
+    """A named objective (town, height, junction); objectives of a sector fall in the order written."""
+
+    label: str = Field(description="Name shown in tables and plots.")
+    terrain: Terrain = Field(description="lowland or mountain: sets advance rates and casualties.")
+    city: bool = Field(False, description="Shelling here counts as a strike on a city.")
+    value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
+    population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
+    held_by: Side = Field(description="Holder on the start date.")
+    difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
+    source: Source | None = Field(None, description="The report passage behind this objective, if any.")
+    assumption: str | None = Field(None, description="The modeller's reason for including it as written.")
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Objective:
+        if self.source is None and self.assumption is None:
+            raise ValueError("an objective needs `source:` or `assumption:`")
+        return self
+
+
+class Sector(Frozen):
+    """A sector of the front and its objectives, in the order an attacker meets them."""
+
+    label: str = Field(description="Name shown in tables and plots.")
+    objectives: dict[str, Objective] = Field(min_length=1, description="Objective id -> objective, in order.")
+
+
+class StartCeasefire(Frozen):
+    """The ceasefire in force on the start date."""
+
+    kind: Literal["humanitarian", "comprehensive"] = Field(description="Kind of the ceasefire in force on day 0.")
+    broker: str = Field(description="The actor that brokered it (an actor id).")
+    peacekeepers: bool = Field(False, description="Whether peacekeepers are deployed.")
+    source: Source = Field(description="The report passage that describes it.")
+
+
+class World(Frozen):
+    """The state on the start date."""
+
+    sectors: dict[str, Sector] = Field(min_length=1, description="Sector id -> sector.")
+    ceasefire: StartCeasefire = Field(description="The ceasefire in force on day 0.")
+    start_attention: NonNegative = Field(description="International attention on day 0 (index, 1 = sustained coverage).")
+
+
+class CeasefireParams(Frozen):
+    """Violations while a ceasefire is in force, and how it collapses."""
+
+    azerbaijani_violation_rate: Positive = Field(description="Violations initiated by Azerbaijani forces (per day).")
+    armenian_violation_rate: Positive = Field(description="Violations initiated by Armenian forces (per day).")
+    retaliation_multiplier: AtLeastOne = Field(description="Armenian rate x this while Armenia retaliates (factor).")
+    irregulars_multiplier: AtLeastOne = Field(
+        description="Azerbaijani rate x this while Syrian fighters are present (factor)."
+    )
+    talks_multiplier: Share = Field(description="Azerbaijani rate x this while Azerbaijan is in talks (factor).")
+    comprehensive_multiplier: Share = Field(description="Both rates x this under a comprehensive ceasefire (factor).")
+    peacekeeper_multiplier: Share = Field(description="Both rates x this while peacekeepers are deployed (factor).")
+    civilian_harm_probability: Probability = Field(description="Chance a violation kills civilians (probability).")
+    civilians_per_harmful_violation: Positive = Field(description="Mean civilians killed when it does (people).")
+    city_strike_probability: Probability = Field(description="Chance a violation is a strike on a city (probability).")
+    civilians_per_city_strike: Positive = Field(description="Mean civilians killed by a strike on a city (people).")
+    mass_casualty_threshold: Positive = Field(
+        description="Civilians killed in one strike that make it a mass-casualty event (people)."
+    )
+    spiral_increment: Positive = Field(description="Escalation added by each violation (spiral units).")
+    spiral_retaliation_bonus: NonNegative = Field(
+        description="Extra escalation per violation while Armenia retaliates (spiral units)."
+    )
+    spiral_half_life_days: Positive = Field(description="Half-life of escalation between violations (days).")
+    spiral_threshold: Positive = Field(description="Escalation at which the ceasefire collapses (spiral units).")
+
+
+class CombatParams(Frozen):
+    """Fighting by sector while no ceasefire is in force."""
+
+    lowland_advance_per_day: Positive = Field(description="Attacker progress per day in lowland (difficulty units/day).")
+    mountain_advance_per_day: Positive = Field(
+        description="Attacker progress per day in mountains (difficulty units/day)."
+    )
+    winter_mountain_advance_factor: Share = Field(description="Mountain progress x this in winter (factor).")
+    winter_mountain_casualty_multiplier: AtLeastOne = Field(
+        description="Attacker casualties in mountains x this in winter (factor)."
+    )
+    drone_advance_bonus: NonNegative = Field(description="Extra progress with Turkish drones (fraction).")
+    drone_defender_casualty_multiplier: AtLeastOne = Field(
+        description="Defender casualties x this with Turkish drones (factor)."
+    )
+    syrian_fighters_advance_bonus: NonNegative = Field(description="Extra progress with Syrian fighters (fraction).")
+    personnel_advance_bonus: NonNegative = Field(description="Extra progress with Turkish personnel (fraction).")
+    russian_backing_advance_factor: Share = Field(description="Progress x this while Russia backs Armenia (factor).")
+    russian_intervention_advance_factor: Share = Field(
+        description="Progress x this once Russia intervenes militarily (factor)."
+    )
+    daily_progress_sd: NonNegative = Field(description="Day-to-day spread of progress (sd of its logarithm).")
+    attacker_casualties_per_day_lowland: NonNegative = Field(
+        description="Attacker military deaths per sector-day of offensive in lowland (people/day)."
+    )
+    attacker_casualties_per_day_mountain: NonNegative = Field(
+        description="Attacker military deaths per sector-day of offensive in mountains (people/day)."
+    )
+    defender_casualties_per_day: NonNegative = Field(
+        description="Defender military deaths per sector-day of offensive (people/day)."
+    )
+    positional_casualties_per_day: NonNegative = Field(
+        description="Military deaths per side per day of war without an offensive (people/day)."
+    )
+    civilian_casualties_per_thousand_residents: NonNegative = Field(
+        description="Civilian deaths per sector-day of offensive per thousand residents of the objective (people/day)."
+    )
+    city_strike_probability_per_day: Probability = Field(
+        description="Chance of a strike on a city on a day of war, per side (probability)."
+    )
+    retaliation_city_strike_multiplier: AtLeastOne = Field(
+        description="Armenian city-strike chance x this while Armenia retaliates (factor)."
+    )
+
+
+class AttentionParams(Frozen):
+    """International attention: rises with civilian deaths, strikes on cities and war; decays otherwise."""
+
+    half_life_days: Positive = Field(description="Half-life of attention without new inputs (days).")
+    per_civilian_casualty: NonNegative = Field(description="Attention added per civilian killed (index/person).")
+    per_city_strike: NonNegative = Field(description="Attention added per strike on a city (index/strike).")
+    per_war_day: NonNegative = Field(description="Attention added per day of open war (index/day).")
+
+
+class MediationParams(Frozen):
+    """Whether a mediation offer ends the fighting (logistic model) and what ceasefire it brings."""
+
+    base_logit: Real = Field(description="Log-odds of success with every term at zero (log-odds).")
+    position_weight: Real = Field(
+        description="Log-odds per unit of Azerbaijan's progress toward its target position (log-odds)."
+    )
+    stalemate_weight: NonNegative = Field(description="Log-odds for a front that has stopped moving (log-odds).")
+    stalemate_days: Positive = Field(description="Days without an objective changing hands for full stalemate (days).")
+    russian_pressure_weight: NonNegative = Field(description="Log-odds while Russia pressures Armenia (log-odds).")
+    russian_backing_weight: Real = Field(description="Log-odds while Russia backs Armenia (log-odds).")
+    turkish_spoiling_weight: NonNegative = Field(
+        description="Log-odds removed at full Turkish support (log-odds at the top of the ladder)."
+    )
+    attention_weight: NonNegative = Field(description="Log-odds per unit of attention (log-odds/index).")
+    concession_weight: NonNegative = Field(description="Log-odds after Armenia offers concessions (log-odds).")
+    talks_weight: NonNegative = Field(description="Log-odds while Azerbaijan is ready for talks (log-odds).")
+    offensive_penalty: NonNegative = Field(description="Log-odds removed while Azerbaijan is attacking (log-odds).")
+    upgrade_logit_offset: Real = Field(
+        description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive one "
+        "(negative: a settlement is harder than a halt) (log-odds)."
+    )
+    comprehensive_probability_position_met: Probability = Field(
+        description="Chance a successful mediation gives a comprehensive ceasefire once Azerbaijan holds its "
+        "target position or Armenia has conceded (probability)."
+    )
+    comprehensive_probability_otherwise: Probability = Field(
+        description="The same chance otherwise (probability)."
+    )
+    peacekeepers_probability: Probability = Field(
+        description="Chance a comprehensive ceasefire deploys peacekeepers (probability)."
+    )
+
+
+class Outcomes(Frozen):
+    """Definitions used to classify a replication's end state (see docs/model.md, outcome classes)."""
+
+    durable_days: float = Field(90, gt=0, description="A ceasefire that holds this long is durable (days).")
+    major_gain_share: float = Field(
+        0.5, gt=0, le=1, description="Share of the contested value Azerbaijan must hold for 'major gains' (share)."
+    )
+
+
+def _actors_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (spec.params, Field(description=(spec.module.__doc__ or "").strip().splitlines()[0]))
+        for name, spec in REGISTRY.items()
+    }
+    model: type[BaseModel] = create_model("Actors", __base__=Frozen, **fields)
+    return model
+
+
+Actors = _actors_model()
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Scenario(Frozen):
+    """A scenario: the report's judgments as parameters, the start state and technical settings."""
+
+    name: str = Field(description="Short name used in results folders, tables and legends (letters, digits, _.-).")
+    title: str = Field("", description="One-line title shown in reports.")
+    description: str = Field("", description="What this scenario assumes and why.")
+    note: str | None = Field(None, description="Free remark, e.g. why a what-if was saved.")
+    sources: dict[str, str] = Field(description="Source id -> source document file (path, relative to the YAML).")
+    estimative_words: EstimativeWords = Field(description="Estimative words (ICD 203) and synonyms; extendable.")
+    simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
+    season: Season
+    world: World
+    ceasefire: CeasefireParams
+    combat: CombatParams
+    attention: AttentionParams
+    mediation: MediationParams
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    actors: Actors  # type: ignore[valid-type]
+    _origins: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
+
+    def origin_of(self, path: str) -> str:
+        """Where the value at a dotted path was set: file:line:column, or the `--set` that set it."""
+        key = tuple(path.split("."))
+        for n in range(len(key), 0, -1):
+            if key[:n] in self._origins:
+                return str(self._origins[key[:n]])
+        return "(default)"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError(f"{v!r} is not a valid name: use letters, digits, '_', '.' or '-'")
+        return v
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        broker = self.world.ceasefire.broker
+        if broker not in REGISTRY:
+            raise ValueError(f"world.ceasefire.broker {broker!r} is not an actor; actors: {', '.join(REGISTRY)}")
+        return self

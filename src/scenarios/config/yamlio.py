@@ -1,0 +1,154 @@
+"""Plain-data YAML with the position of every node.
+
+Only plain data is accepted (mappings, sequences, strings, numbers, booleans, null, dates): tags such as
+``!!python/object``, duplicate keys, merge keys and multiple documents are errors, each reported with the file,
+line and column. Positions are kept in a side table keyed by the path of each node, so the data itself stays
+ordinary dicts and lists that pydantic can validate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from scenarios.exceptions import ConfigError, Problem
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was written: a file position, or a command-line override."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class Located:
+    """A YAML document as plain data, with the origin of every mapping key and value by path."""
+
+    data: Any
+    origins: dict[Path_, Origin] = field(default_factory=dict)
+
+
+def dotted(path: Path_) -> str:
+    """The path as users write it in ``--set``: ``actors.russia.back_armenia_propensity``."""
+    return ".".join(str(p) for p in path)
+
+
+def load_yaml(path: Path, display: str | None = None) -> Located:
+    """Read one YAML file as plain data with positions; every problem is a ConfigError naming the file."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem(name, None, None, "", "file not found")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(name, None, None, "", f"cannot read the file ({exc.strerror})")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [Problem(name, None, None, "", f"not a UTF-8 text file (byte {exc.start})", "a scenario is a YAML text file")]
+        ) from None
+    if "\x00" in text:
+        raise ConfigError([Problem(name, None, None, "", "binary file (contains NUL bytes)", "a scenario is a YAML text file")])
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> Located:
+    """Parse YAML text (one document) into plain data with positions."""
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        problem = (exc.problem or str(exc)).strip()
+        raise ConfigError([Problem(name, line, col, "", f"YAML syntax error: {problem}")]) from None
+    except YAMLError as exc:
+        raise ConfigError([Problem(name, None, None, "", f"YAML error: {exc}")]) from None
+    if node is None:
+        raise ConfigError([Problem(name, None, None, "", "empty file", "a scenario needs at least `name:`")])
+    located = Located(None)
+    builder = _Builder(yaml, name, located.origins)
+    located.data = builder.build(node, ())
+    if builder.problems:
+        raise ConfigError(builder.problems)
+    return located
+
+
+class _Builder:
+    def __init__(self, yaml: YAML, name: str, origins: dict[Path_, Origin]):
+        self.constructor = yaml.constructor
+        self.name = name
+        self.origins = origins
+        self.problems: list[Problem] = []
+
+    def origin(self, node: Node) -> Origin:
+        return Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: Node, path: Path_, message: str, hint: str = "") -> None:
+        o = self.origin(node)
+        self.problems.append(Problem(self.name, o.line, o.column, dotted(path), message, hint))
+
+    def build(self, node: Node, path: Path_) -> Any:
+        self.origins.setdefault(path, self.origin(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed", "only plain data: remove the tag")
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, ScalarNode):
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except (YAMLError, ValueError) as exc:
+                self.fail(node, path, f"cannot read this value: {exc}")
+                return None
+            if isinstance(value, dt.datetime):
+                self.fail(node, path, "a date and time is not allowed here", "write a date as YYYY-MM-DD")
+                return None
+            return value
+        self.fail(node, path, "unsupported YAML node")  # pragma: no cover - the composer yields only these
+        return None
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, path, "merge keys (<<) are not allowed", "use `extends:` to inherit a file")
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail(key_node, path, "a key must be a plain name, not a mapping or a list")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in out:
+                first = self.origins.get(child)
+                where = f" (first at line {first.line})" if first else ""
+                self.fail(key_node, child, f"duplicate key{where}", "each key may appear once in a mapping")
+                continue
+            self.origins[child] = self.origin(key_node)
+            out[key] = self.build(value_node, child)
+        return out

@@ -1,0 +1,49 @@
+"""The actor registry: one module per actor, each a pure policy.
+
+An actor module defines ``NAME``, ``OPTIONS``, ``Params`` (a subclass of `ActorParams`), ``decide(observation,
+params, rng) -> Decision``, optionally ``MEDIATES`` (options that put a mediation offer on the table, with
+``Params.mediation_credibility``) and ``apply(state, decision)`` (its effect on the world beyond its posture). To add
+an actor, write its module, list it in ``_MODULES`` and give it a block under ``actors:`` in YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from scenarios.model.actors import armenia, azerbaijan, cochairs, russia, turkey
+from scenarios.model.actors.base import ActorParams
+
+_MODULES: tuple[ModuleType, ...] = (azerbaijan, armenia, russia, turkey, cochairs)
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """An actor as the simulation core sees it."""
+
+    name: str
+    module: ModuleType
+    params: type[ActorParams]
+    options: tuple[str, ...]
+    decide: Callable[..., Any]
+    mediates: frozenset[str]
+    apply: Callable[..., Any] | None
+
+
+def _spec(module: ModuleType) -> ActorSpec:
+    return ActorSpec(
+        name=module.NAME,
+        module=module,
+        params=module.Params,
+        options=tuple(module.OPTIONS),
+        decide=module.decide,
+        mediates=frozenset(getattr(module, "MEDIATES", ())),
+        apply=getattr(module, "apply", None),
+    )
+
+
+REGISTRY: dict[str, ActorSpec] = {m.NAME: _spec(m) for m in _MODULES}
+
+__all__ = ["REGISTRY", "ActorParams", "ActorSpec"]

@@ -1,0 +1,69 @@
+"""Armenia: defends the high ground, retaliates beyond the line of contact, asks Russia for help, or concedes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from scenarios.config.params import NonNegative, Real
+from scenarios.model.actors.base import ActorParams, inertia_term
+from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.observation import Observation
+from scenarios.model.random import Random
+from scenarios.model.state import WorldState
+
+NAME = "armenia"
+OPTIONS = ("defend", "retaliate", "ask_russia", "concede")
+
+
+class Params(ActorParams):
+    """Armenia's utility weights."""
+
+    OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    retaliation_base: Real = Field(description="Utility of retaliating with no grievance (utility).")
+    grievance_weight: NonNegative = Field(
+        description="Utility of retaliating per Azerbaijani attack in the last 7 days (utility/attack)."
+    )
+    f16_deterrence: NonNegative = Field(description="Disutility of retaliating while Turkish F-16s are present (utility).")
+    ask_russia_base: Real = Field(description="Utility of asking Russia for support with no losses (utility).")
+    ask_russia_loss_weight: NonNegative = Field(
+        description="Utility of asking Russia per share of the contested value lost (utility/share)."
+    )
+    concession_base: Real = Field(description="Utility of conceding with no pressure and no losses (utility).")
+    concession_pressure_weight: NonNegative = Field(description="Utility of conceding while Russia presses (utility).")
+    concession_loss_weight: NonNegative = Field(
+        description="Utility of conceding per share of the contested value lost (utility/share)."
+    )
+
+
+def decide(obs: Observation, p: Params, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule."""
+    posture = obs.postures[NAME]
+    pressed = obs.postures.get("russia") == "pressure_armenia"
+    options = [o for o in OPTIONS if not (o == "ask_russia" and obs.russia_backs_armenia)]
+    utilities: dict[str, Terms] = {}
+    for option in options:
+        terms: Terms = {"inertia": inertia_term(option, posture, p.inertia)}
+        if option == "retaliate":
+            terms["base"] = p.retaliation_base
+            terms["grievance"] = p.grievance_weight * obs.recent_azerbaijani_attacks
+            terms["f16_deterrence"] = -p.f16_deterrence if obs.f16_present else 0.0
+        elif option == "ask_russia":
+            terms["base"] = p.ask_russia_base
+            terms["losses"] = p.ask_russia_loss_weight * obs.armenian_losses
+        elif option == "concede":
+            terms["base"] = p.concession_base
+            terms["russian_pressure"] = p.concession_pressure_weight if pressed else 0.0
+            terms["military_pressure"] = p.concession_loss_weight * obs.armenian_losses
+        utilities[option] = terms
+    return logit_choice(NAME, utilities, p.rationality, rng)
+
+
+def apply(state: WorldState, decision: Decision) -> None:
+    """Asking Russia and conceding are remembered: they change Russia's calculus and the talks."""
+    if decision.option == "ask_russia":
+        state.armenia_asked_russia = True
+    elif decision.option == "concede":
+        state.armenia_conceded = True

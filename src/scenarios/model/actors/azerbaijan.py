@@ -1,0 +1,109 @@
+"""Azerbaijan: holds the ceasefire, attacks the lowlands or the mountains, or accepts talks."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from scenarios.config.params import NonNegative, Probability, Share
+from scenarios.model import ceasefire
+from scenarios.model.actors.base import ActorParams, inertia_term
+from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.observation import FrontView, Observation
+from scenarios.model.random import Random
+from scenarios.model.state import WorldState
+
+NAME = "azerbaijan"
+OPTIONS = ("hold", "limited_offensive", "major_offensive", "talks")
+OFFENSIVES = frozenset({"limited_offensive", "major_offensive"})
+
+
+class Params(ActorParams):
+    """Azerbaijan's utility weights and beliefs."""
+
+    OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    target_share: Share = Field(
+        description="Share of the contested value it aims to hold before negotiating (share)."
+    )
+    planning_horizon_days: NonNegative = Field(description="Horizon over which it weighs an offensive (days).")
+    gain_weight: NonNegative = Field(description="Utility of gaining the whole contested value (utility/share).")
+    gain_weight_beyond_target: Share = Field(
+        description="Fraction of the value of gains kept once the target share is held (fraction)."
+    )
+    military_casualty_weight: NonNegative = Field(description="Disutility of its military deaths (utility/100 people).")
+    civilian_casualty_weight: NonNegative = Field(
+        description="Disutility of civilian deaths in the region it claims (utility/100 people)."
+    )
+    diplomatic_weight: NonNegative = Field(
+        description="Disutility of attention x energy-trade exposure for an offensive on every sector (utility/index)."
+    )
+    energy_trade_exposure: Share = Field(description="How much its energy trade suffers from attention (share).")
+    ceasefire_breach_cost: NonNegative = Field(
+        description="Disutility of breaking a Kremlin-brokered ceasefire openly (utility)."
+    )
+    turkish_support_weight: NonNegative = Field(
+        description="Utility of an offensive at full Turkish support (utility at the top of the ladder)."
+    )
+    russian_reaction_weight: NonNegative = Field(
+        description="Disutility of Russia backing Armenia against an offensive on every sector (utility)."
+    )
+    expected_russian_backing: Probability = Field(
+        description="Its belief that Russia would back Armenia against an offensive (probability)."
+    )
+    armenia_blinks_belief: Probability = Field(description="Its belief that Armenia blinks first (probability).")
+    blink_weight: NonNegative = Field(description="Utility of an Armenian climb-down (utility).")
+    talks_weight: NonNegative = Field(description="Utility of talks once its target position is held (utility).")
+    attention_talks_weight: NonNegative = Field(
+        description="Pressure to accept talks per unit of attention (utility/index)."
+    )
+
+
+def attacked_sectors(option: str, front: tuple[FrontView, ...]) -> tuple[FrontView, ...]:
+    """Sectors an option attacks: a limited offensive takes lowland objectives only, a major one all."""
+    if option == "limited_offensive":
+        return tuple(f for f in front if f.terrain == "lowland")
+    if option == "major_offensive":
+        return tuple(f for f in front if f.objective is not None)
+    return ()
+
+
+def decide(obs: Observation, p: Params, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule."""
+    posture = obs.postures[NAME]
+    sectors = len(obs.front) or 1
+    horizon = p.planning_horizon_days
+    below_target = obs.azerbaijani_share < p.target_share
+    gain_scale = p.gain_weight * (1.0 if below_target else p.gain_weight_beyond_target)
+    russia = 1.0 if obs.russia_backs_armenia else p.expected_russian_backing
+    utilities: dict[str, Terms] = {}
+    for option in OPTIONS:
+        terms: Terms = {"inertia": inertia_term(option, posture, p.inertia)}
+        if option in OFFENSIVES:
+            hit = attacked_sectors(option, obs.front)
+            reach = len(hit) / sectors
+            gain = sum(f.value_share * min(1.0, f.advance_per_day * horizon / f.remaining) for f in hit if f.remaining)
+            terms["territorial_gain"] = gain_scale * gain
+            terms["military_casualties"] = -p.military_casualty_weight * sum(
+                f.attacker_casualties_per_day for f in hit
+            ) * horizon / 100.0
+            terms["civilian_casualties"] = -p.civilian_casualty_weight * sum(
+                f.civilian_casualties_per_day for f in hit
+            ) * horizon / 100.0
+            terms["diplomatic_cost"] = -p.diplomatic_weight * obs.attention * p.energy_trade_exposure * reach
+            terms["ceasefire_breach"] = -p.ceasefire_breach_cost if obs.ceasefire else 0.0
+            terms["turkish_support"] = p.turkish_support_weight * obs.turkish_level / max(obs.turkish_level_max, 1)
+            terms["russian_reaction"] = -p.russian_reaction_weight * russia * reach
+            terms["armenia_blinks"] = p.blink_weight * p.armenia_blinks_belief if hit else 0.0
+        elif option == "talks":
+            terms["position_for_talks"] = p.talks_weight * min(1.0, obs.azerbaijani_share / p.target_share)
+            terms["attention_pressure"] = p.attention_talks_weight * obs.attention
+        utilities[option] = terms
+    return logit_choice(NAME, utilities, p.rationality, rng)
+
+
+def apply(state: WorldState, decision: Decision) -> None:
+    """An offensive chosen under a ceasefire breaks it."""
+    if decision.option in OFFENSIVES and state.ceasefire is not None:
+        ceasefire.end(state, "azerbaijani_offensive")

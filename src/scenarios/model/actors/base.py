@@ -1,0 +1,37 @@
+"""What every actor module provides, and the parameters every actor has."""
+
+from __future__ import annotations
+
+import difflib
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from scenarios.config.params import Frozen, NonNegative, Positive
+
+
+class ActorParams(Frozen):
+    """Parameters shared by every actor policy."""
+
+    start_posture: str = Field(description="Posture on the start date (one of the actor's options).")
+    review_every_days: Positive = Field(description="Days between periodic reviews of its posture (days).")
+    rationality: Positive = Field(
+        description="Logit rationality: 0 chooses at random, large values always take the best option (1/utility)."
+    )
+    inertia: NonNegative = Field(description="Utility of keeping the current posture (utility).")
+
+    OPTIONS: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _posture_is_an_option(self) -> ActorParams:
+        if self.OPTIONS and self.start_posture not in self.OPTIONS:
+            close = difflib.get_close_matches(self.start_posture, self.OPTIONS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(
+                f"start_posture {self.start_posture!r} is not an option{hint}; options: {', '.join(self.OPTIONS)}"
+            )
+        return self
+
+
+def inertia_term(option: str, posture: str, inertia: float) -> float:
+    return inertia if option == posture else 0.0

@@ -1,0 +1,46 @@
+"""Minsk Group co-chairs (France, United States): call the parties to talks when attention is high."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from scenarios.config.params import NonNegative, Real
+from scenarios.model.actors.base import ActorParams, inertia_term
+from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.observation import Observation
+from scenarios.model.random import Random
+
+NAME = "cochairs"
+OPTIONS = ("stand_by", "call_for_talks")
+MEDIATES = ("call_for_talks",)
+
+
+class Params(ActorParams):
+    """The co-chairs' utility weights."""
+
+    OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    call_base: Real = Field(description="Utility of calling for talks with no attention (utility).")
+    attention_weight: NonNegative = Field(description="Utility of calling for talks per unit of attention (utility/index).")
+    russian_lead_deference: NonNegative = Field(
+        description="Disutility of acting while Russia leads the mediation (utility)."
+    )
+    mediation_credibility: Real = Field(description="Log-odds their mediation adds to success (log-odds).")
+
+
+def decide(obs: Observation, p: Params, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule."""
+    posture = obs.postures[NAME]
+    russia_leads = obs.postures.get("russia") in ("mediate", "pressure_armenia")
+    utilities: dict[str, Terms] = {
+        "stand_by": {"inertia": inertia_term("stand_by", posture, p.inertia)},
+        "call_for_talks": {
+            "inertia": inertia_term("call_for_talks", posture, p.inertia),
+            "base": p.call_base,
+            "attention": p.attention_weight * obs.attention,
+            "russian_lead": -p.russian_lead_deference if russia_leads else 0.0,
+        },
+    }
+    return logit_choice(NAME, utilities, p.rationality, rng)

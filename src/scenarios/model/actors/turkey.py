@@ -1,0 +1,101 @@
+"""Turkey: climbs a ladder of low-cost support for Azerbaijan while Russia holds back, and backs off when it doesn't."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, Protocol
+
+from pydantic import Field, model_validator
+
+from scenarios.config.params import Frozen, NonNegative, Source
+from scenarios.model.actors.base import ActorParams
+from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.observation import Observation
+from scenarios.model.random import Random
+
+NAME = "turkey"
+OPTIONS = ("escalate", "hold", "back_off")
+RungName = Literal["diplomatic", "drones", "syrian_fighters", "f16_deterrent", "personnel"]
+
+
+class Rung(Frozen):
+    """One rung of the support ladder."""
+
+    name: RungName = Field(description="What this rung adds; the combat and ceasefire mechanisms key on it.")
+    in_place_at_start: bool = Field(description="Whether this support is in place on the start date.")
+    source: Source | None = Field(None, description="The report passage this encodes.")
+    assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Rung:
+        if self.source is None and self.assumption is None:
+            raise ValueError("a rung needs `source:` or `assumption:`")
+        return self
+
+
+class Params(ActorParams):
+    """Turkey's support ladder and utility weights."""
+
+    OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    ladder: list[Rung] = Field(min_length=1, description="Support rungs from the lowest to the highest, in order.")
+    influence_weight: NonNegative = Field(
+        description="Utility of the influence still to be won by climbing to the top (utility)."
+    )
+    escalation_cost: NonNegative = Field(description="Cost of climbing one rung, times the rung's height (utility).")
+    russia_backing_cost_multiplier: NonNegative = Field(
+        description="Escalation cost x this while Russia backs Armenia (factor)."
+    )
+    domestic_benefit: NonNegative = Field(description="Utility of support during an open war at home (utility).")
+    back_off_weight: NonNegative = Field(description="Utility of backing off while Russia backs Armenia (utility).")
+
+    @model_validator(mode="after")
+    def _ladder(self) -> Params:
+        names = [r.name for r in self.ladder]
+        if len(set(names)) != len(names):
+            raise ValueError(f"ladder rungs must be distinct, got {names}")
+        flags = [r.in_place_at_start for r in self.ladder]
+        if flags != sorted(flags, reverse=True):
+            raise ValueError("rungs in place at the start must be the lowest ones (no gaps in the ladder)")
+        return self
+
+    def start_level(self) -> int:
+        """Number of rungs in place on the start date."""
+        return sum(r.in_place_at_start for r in self.ladder)
+
+
+def decide(obs: Observation, p: Params, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule."""
+    level, top = obs.turkish_level, obs.turkish_level_max
+    war = 0.0 if obs.ceasefire else 1.0
+    backed = obs.russia_backs_armenia
+    utilities: dict[str, Terms] = {"hold": {}}
+    if level < top:
+        cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
+        utilities["escalate"] = {
+            "influence": p.influence_weight * (1.0 - level / top),
+            "domestic_support": p.domestic_benefit * war,
+            "cost": -p.escalation_cost * (level + 1) * cost_factor,
+        }
+    if level > 0:
+        utilities["back_off"] = {
+            "russian_backing": p.back_off_weight if backed else 0.0,
+            "domestic_support": -p.domestic_benefit * war,
+        }
+    return logit_choice(NAME, utilities, p.rationality, rng)
+
+
+def apply(state: SupportState, decision: Decision) -> None:
+    """Climb or descend one rung of the ladder."""
+    if decision.option == "escalate":
+        state.set_turkish_level(min(state.turkish_level + 1, len(state.turkish_ladder)))
+    elif decision.option == "back_off":
+        state.set_turkish_level(max(state.turkish_level - 1, 0))
+
+
+class SupportState(Protocol):
+    """The part of the world state Turkey's decisions change."""
+
+    turkish_level: int
+    turkish_ladder: tuple[str, ...]
+
+    def set_turkish_level(self, level: int) -> None: ...

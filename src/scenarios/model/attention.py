@@ -1,0 +1,30 @@
+"""International attention: an index that jumps with civilian deaths and strikes on cities, grows while war is
+open, and decays exponentially otherwise.
+
+Between events it evolves in closed form, dA/dt = -k A + w (w = per_war_day during open war, 0 otherwise,
+k = ln 2 / half-life), so it needs no events of its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scenarios.config.draw import Values
+from scenarios.model.state import WorldState
+
+
+def advance(state: WorldState, p: Values) -> None:
+    """Bring attention and the escalation spiral's clock up to the current day."""
+    dt = state.day - state.attention_day
+    if dt <= 0.0:
+        return
+    k = math.log(2.0) / p.half_life_days
+    decay = math.exp(-k * dt)
+    inflow = p.per_war_day / k * (1.0 - decay) if state.at_war else 0.0
+    state.attention = state.attention * decay + inflow
+    state.attention_day = state.day
+
+
+def add_harm(state: WorldState, p: Values, civilians: float, city_strikes: int) -> None:
+    """Raise attention for civilian deaths and strikes on cities (call after `advance`)."""
+    state.attention += p.per_civilian_casualty * civilians + p.per_city_strike * city_strikes

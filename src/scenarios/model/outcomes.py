@@ -1,0 +1,112 @@
+"""What a replication ends with: the outcome class at the horizon and the flat outcome record.
+
+Outcome classes, checked in this order (the first that applies):
+
+1. ``russian_intervention`` - Russia intervened militarily at any time.
+2. ``wider_escalation`` - at the horizon Russia backs Armenia while Turkey is at the top of its support ladder.
+3. ``protracted_war`` - no ceasefire in force at the horizon.
+4. ``major_gains_settlement`` - a ceasefire in force and Azerbaijan holds at least ``outcomes.major_gain_share``
+   of the contested value.
+5. ``limited_gains_talks`` - a ceasefire in force and at least one objective changed hands since the start.
+6. ``frozen_status_quo`` - a ceasefire in force and no objective changed hands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenarios.model.state import CeasefireRecord, WorldState
+
+OUTCOME_CLASSES = (
+    "russian_intervention",
+    "wider_escalation",
+    "protracted_war",
+    "major_gains_settlement",
+    "limited_gains_talks",
+    "frozen_status_quo",
+)
+COLLAPSE_CAUSES = ("azerbaijani_offensive", "escalation_spiral")
+
+
+def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:
+    """The outcome class of the final state (rules in the module docstring)."""
+    if state.russia_intervened:
+        return "russian_intervention"
+    if state.russia_backs_armenia() and state.turkish_level == len(state.turkish_ladder):
+        return "wider_escalation"
+    if state.ceasefire is None:
+        return "protracted_war"
+    if state.azerbaijani_value() / state.total_value() >= major_gain_share:
+        return "major_gains_settlement"
+    taken = sum(o.held_by == "azerbaijan" for s in state.sectors for o in s.objectives)
+    if taken > start_taken:
+        return "limited_gains_talks"
+    return "frozen_status_quo"
+
+
+def ceasefire_row(cf: CeasefireRecord, horizon: float, durable_days: float) -> dict[str, Any]:
+    """One row of the ceasefires table; a ceasefire in force at the horizon is censored there."""
+    end = cf.end if cf.end is not None else horizon
+    return {
+        "number": cf.number,
+        "kind": cf.kind,
+        "broker": cf.broker,
+        "peacekeepers": cf.peacekeepers,
+        "start_day": cf.start,
+        "end_day": end,
+        "duration_days": end - cf.start,
+        "censored": cf.end is None,
+        "cause": cf.cause if cf.cause is not None else "in_force_at_horizon",
+        "upgraded_day": cf.upgraded_day,
+        "first_violation_day": cf.first_violation,
+        "violations": cf.violations,
+        "durable": end - cf.start >= durable_days,
+    }
+
+
+def outcome_record(
+    state: WorldState,
+    horizon: float,
+    durable_days: float,
+    major_gain_share: float,
+    start_taken: int,
+    actor_options: dict[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    """The flat outcome record of a finished replication."""
+    first = state.ceasefires[0]
+    first_end = first.end if first.end is not None else horizon
+    c = state.casualties
+    rows = [ceasefire_row(cf, horizon, durable_days) for cf in state.ceasefires]
+    record: dict[str, Any] = {
+        "first_ceasefire_end_day": first_end,
+        "first_ceasefire_censored": first.end is None,
+        "first_ceasefire_cause": first.cause if first.cause is not None else "in_force_at_horizon",
+        "first_ceasefire_violations": first.violations,
+        "ceasefires": len(state.ceasefires),
+        "durable_ceasefire": any(r["durable"] for r in rows),
+        "ceasefire_at_horizon": state.ceasefire is not None,
+        "outcome_class": classify(state, major_gain_share, start_taken),
+        "war_days": state.war_days(),
+        "military_azerbaijan": c.military_azerbaijan,
+        "military_armenia": c.military_armenia,
+        "civilian_azerbaijan": c.civilian_azerbaijan,
+        "civilian_armenia": c.civilian_armenia,
+        "attention": state.attention,
+        "azerbaijani_share": state.azerbaijani_value() / state.total_value(),
+        "turkish_level": state.turkish_level,
+        "turkish_influence": state.turkish_level_days / (horizon * max(len(state.turkish_ladder), 1)),
+        "russian_brokered_days": sum(
+            r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == "russia"
+        ),
+    }
+    record["russian_influence"] = record["russian_brokered_days"] / horizon
+    for sector in state.sectors:
+        record[f"share_{sector.id}"] = state.sector_share(sector)
+        for objective in sector.objectives:
+            record[f"taken_day.{objective.id}"] = objective.taken_day
+    for actor, posture in state.postures.items():
+        record[f"final_posture.{actor}"] = posture
+    for actor, options in actor_options.items():
+        for option in options:
+            record[f"first_day.{actor}.{option}"] = state.first_option_day.get(f"{actor}.{option}")
+    return record

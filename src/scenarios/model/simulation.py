@@ -1,0 +1,346 @@
+"""The discrete-event simulation: the only module that imports simpy.
+
+Processes: one periodic review per actor, the violation process while a ceasefire is in force, one combat tick
+per day of open war, and (when tracing) a daily recorder. Triggers (ceasefire agreed or collapsed, objective
+taken, mass-casualty strike, mediation offer) bring every actor to an extra review at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from scenarios.config.draw import Values, draw_parameters, parameter_specs, values_tree
+from scenarios.model import attention, ceasefire, combat, mediation, outcomes
+from scenarios.model.actors import REGISTRY, ActorSpec
+from scenarios.model.choice import Decision
+from scenarios.model.observation import Observation
+from scenarios.model.random import child_seed, named_streams
+from scenarios.model.state import ObjectiveState, SectorState, WorldState
+
+MECHANISM_STREAMS = ("violations", "combat", "mediation")
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """Everything one replication produced: drawn parameters, outcomes, ceasefires, and optionally its story."""
+
+    parameters: dict[str, float]
+    outcome: dict[str, Any]
+    ceasefires: list[dict[str, Any]]
+    events: list[dict[str, Any]] | None = None
+    timeseries: list[dict[str, Any]] | None = None
+
+
+def run_replication(
+    scenario: Any,
+    seed_sequence: np.random.SeedSequence,
+    record_trace: bool = False,
+    parameters: Mapping[str, float] | None = None,
+) -> ReplicationResult:
+    """Run one replication; a pure function of its inputs (the same inputs give the same result to the bit).
+
+    `parameters` replaces the draw of parameter values (designed experiments such as Sobol samples).
+    """
+    if parameters is None:
+        rng = np.random.default_rng(child_seed(seed_sequence, "parameters"))
+        flat = draw_parameters(scenario, rng, parameter_specs(scenario))
+    else:
+        flat = dict(parameters)
+    return _Replication(scenario, flat, seed_sequence, record_trace).run()
+
+
+class _Replication:
+    def __init__(self, scenario: Any, flat: dict[str, float], seed: np.random.SeedSequence, trace: bool):
+        self.scenario = scenario
+        self.flat = flat
+        self.v = values_tree(flat)
+        self.trace = trace
+        self.events: list[dict[str, Any]] = []
+        self.series: list[dict[str, Any]] = []
+        self.streams = named_streams(seed, [*MECHANISM_STREAMS, *REGISTRY])
+        self.horizon = float(scenario.simulation.horizon_days)
+        self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in REGISTRY}
+        self.state = self._initial_state()
+        self.total_value = self.state.total_value()
+        self.start_share = self.state.azerbaijani_value() / self.total_value
+        self.start_taken = sum(o.held_by == "azerbaijan" for s in self.state.sectors for o in s.objectives)
+        self.env = simpy.Environment()
+        self._war_wake: simpy.Event | None = None
+        self._calm_wake: simpy.Event | None = None
+        self._rates = ceasefire.violation_rates(self.state, self.v.ceasefire)
+        self._trigger_pending = False
+        self._in_offer = False
+        self._violation_process: simpy.Process | None = None
+
+    # --- set-up ------------------------------------------------------------------------------------------
+
+    def _initial_state(self) -> WorldState:
+        sc = self.scenario
+        sectors = []
+        for sid, sector in sc.world.sectors.items():
+            objective_values = getattr(self.v.world.sectors, sid).objectives
+            objectives = [
+                ObjectiveState(
+                    oid, sid, o.label, o.terrain, o.city, o.value, o.population,
+                    getattr(objective_values, oid).difficulty, o.held_by,
+                )
+                for oid, o in sector.objectives.items()
+            ]
+            sectors.append(SectorState(sid, sector.label, objectives))
+        turkey = sc.actors.turkey
+        state = WorldState(
+            start_date=sc.simulation.start_date,
+            winter_day=self.v.season.winter_start,
+            sectors=sectors,
+            postures={name: getattr(sc.actors, name).start_posture for name in REGISTRY},
+            turkish_ladder=tuple(r.name for r in turkey.ladder),
+            turkish_level=turkey.start_level(),
+            attention=self.v.world.start_attention,
+        )
+        state.max_turkish_level = state.turkish_level
+        for actor, posture in state.postures.items():
+            state.first_option_day[f"{actor}.{posture}"] = 0.0
+        start = sc.world.ceasefire
+        ceasefire.start(state, start.kind, start.broker, start.peacekeepers)
+        return state
+
+    def run(self) -> ReplicationResult:
+        env = self.env
+        for name in REGISTRY:
+            env.process(self._reviewer(name))
+        self._violation_process = env.process(self._violations())
+        env.process(self._combat())
+        if self.trace:
+            env.process(self._recorder())
+            self._log("ceasefire_start", self.scenario.world.ceasefire.broker, "humanitarian ceasefire in force")
+        env.run(until=self.horizon)
+        self._now()
+        self.state.set_turkish_level(self.state.turkish_level)  # close the influence integral
+        sc = self.scenario
+        record = outcomes.outcome_record(
+            self.state,
+            self.horizon,
+            sc.outcomes.durable_days,
+            sc.outcomes.major_gain_share,
+            self.start_taken,
+            {name: spec.options for name, spec in REGISTRY.items()},
+        )
+        rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
+        return ReplicationResult(
+            self.flat,
+            record,
+            rows,
+            self.events if self.trace else None,
+            self.series if self.trace else None,
+        )
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def _now(self) -> None:
+        self.state.day = float(self.env.now)
+        attention.advance(self.state, self.v.attention)
+
+    def _log(self, kind: str, actor: str, detail: str, data: Mapping[str, Any] | None = None) -> None:
+        if self.trace:
+            self.events.append(
+                {
+                    "day": float(self.env.now),
+                    "kind": kind,
+                    "actor": actor,
+                    "detail": detail,
+                    "data": json.dumps(data, sort_keys=True) if data else "",
+                }
+            )
+
+    def observe(self) -> Observation:
+        s = self.state
+        cf = s.ceasefire
+        return Observation(
+            day=s.day,
+            winter=s.winter,
+            ceasefire=cf is not None,
+            ceasefire_kind=cf.kind if cf is not None else None,
+            war_days=s.war_days(),
+            azerbaijani_share=s.azerbaijani_value() / self.total_value,
+            start_share=self.start_share,
+            attention=s.attention,
+            postures=dict(s.postures),
+            turkish_level=s.turkish_level,
+            turkish_level_max=len(s.turkish_ladder),
+            f16_present=s.has_rung("f16_deterrent"),
+            russia_backs_armenia=s.russia_backs_armenia(),
+            armenia_asked_russia=s.armenia_asked_russia,
+            armenia_conceded=s.armenia_conceded,
+            recent_azerbaijani_attacks=s.recent_attack_count(),
+            days_since_front_moved=s.day - s.front_moved_day,
+            front=combat.front_view(s, self.v.combat, self.total_value),
+        )
+
+    # --- decisions ---------------------------------------------------------------------------------------
+
+    def review(self, name: str, reason: str) -> Decision:
+        """One actor observes, decides and acts now."""
+        self._now()
+        spec = REGISTRY[name]
+        decision: Decision = spec.decide(self.observe(), self.actor_values[name], self.streams[name])
+        self._apply(spec, decision, reason)
+        return decision
+
+    def _apply(self, spec: ActorSpec, decision: Decision, reason: str) -> None:
+        s = self.state
+        before = s.postures[spec.name]
+        s.postures[spec.name] = decision.option
+        s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
+        had_ceasefire = s.ceasefire is not None
+        if spec.apply is not None:
+            spec.apply(s, decision)
+        if self.trace:
+            self._log(
+                "decision",
+                spec.name,
+                f"[{reason}] {decision.explain()}" + ("" if before == decision.option else f" (was {before})"),
+                {"utilities": decision.utilities, "probabilities": decision.probabilities},
+            )
+        if had_ceasefire and s.ceasefire is None:
+            self._on_collapse(f"{spec.name} chose {decision.option}")
+        self._rates_may_have_changed()
+        if decision.option in spec.mediates and not self._in_offer:
+            self._offer(spec.name)
+
+    def _offer(self, broker: str) -> None:
+        s = self.state
+        if s.ceasefire is not None and s.ceasefire.kind == "comprehensive":
+            return
+        self._in_offer = True
+        try:
+            for name in REGISTRY:
+                if name != broker:
+                    self.review(name, f"mediation offer by {broker}")
+            credibility = self.actor_values[broker].mediation_credibility
+            target = self.actor_values["azerbaijan"].target_share
+            offer = mediation.attempt(s, self.v.mediation, self.streams["mediation"], broker, credibility, target)
+        finally:
+            self._in_offer = False
+        what = "upgrade to a comprehensive ceasefire" if offer.upgrade else "ceasefire"
+        self._log(
+            "mediation",
+            broker,
+            f"{what} offered by {broker}: p={offer.probability:.2f}, {'accepted' if offer.success else 'refused'}",
+            {"terms": offer.terms},
+        )
+        if not offer.success:
+            return
+        if offer.upgrade:
+            if s.ceasefire is None or s.ceasefire.kind != "humanitarian":
+                return
+            ceasefire.upgrade(s, offer.peacekeepers)
+            self._log("ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}")
+        else:
+            if s.ceasefire is not None:
+                return
+            assert offer.kind is not None
+            ceasefire.start(s, offer.kind, broker, offer.peacekeepers)
+            self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
+            if self._calm_wake is not None and not self._calm_wake.triggered:
+                self._calm_wake.succeed()
+        self._rates_may_have_changed()
+        self._trigger("ceasefire agreed")
+
+    def _on_collapse(self, why: str) -> None:
+        cf = self.state.ceasefires[-1]
+        self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {why}")
+        if self._war_wake is not None and not self._war_wake.triggered:
+            self._war_wake.succeed()
+        self._trigger("ceasefire collapsed")
+
+    def _rates_may_have_changed(self) -> None:
+        rates = ceasefire.violation_rates(self.state, self.v.ceasefire)
+        if rates != self._rates:
+            self._rates = rates
+            proc = self._violation_process
+            if proc is not None and proc.is_alive and self.env.active_process is not proc:
+                proc.interrupt("rates changed")
+
+    def _trigger(self, reason: str) -> None:
+        if not self._trigger_pending:
+            self._trigger_pending = True
+            self.env.process(self._triggered_reviews(reason))
+
+    # --- processes ---------------------------------------------------------------------------------------
+
+    def _triggered_reviews(self, reason: str) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(0)
+        self._trigger_pending = False
+        for name in REGISTRY:
+            self.review(name, reason)
+
+    def _reviewer(self, name: str) -> Generator[simpy.Event, Any, None]:
+        interval = self.actor_values[name].review_every_days
+        yield self.env.timeout(interval * self.streams[name].uniform())
+        while True:
+            self.review(name, "periodic review")
+            yield self.env.timeout(interval)
+
+    def _violations(self) -> Generator[simpy.Event, Any, None]:
+        env, s, p = self.env, self.state, self.v.ceasefire
+        rng = self.streams["violations"]
+        while True:
+            az, arm = self._rates
+            total = az + arm
+            try:
+                if total <= 0.0:
+                    self._calm_wake = env.event()
+                    yield self._calm_wake
+                    continue
+                yield env.timeout(rng.exponential(total))
+            except simpy.Interrupt:
+                continue
+            self._now()
+            initiator = "azerbaijan" if rng.uniform() * total < az else "armenia"
+            v = ceasefire.violate(s, p, self.v.attention, rng, initiator)
+            if self.trace:
+                self._log(
+                    "violation",
+                    initiator,
+                    f"violation by {initiator}: {v.civilians} civilians killed"
+                    + (", strike on a city" if v.city_strike else "")
+                    + f"; escalation {s.spiral:.2f}",
+                )
+            if v.collapsed:
+                self._rates = ceasefire.violation_rates(s, p)
+                self._on_collapse("escalation spiral crossed its threshold")
+            elif v.mass_casualty:
+                self._trigger("mass-casualty strike")
+
+    def _combat(self) -> Generator[simpy.Event, Any, None]:
+        env, s = self.env, self.state
+        rng = self.streams["combat"]
+        while True:
+            if s.ceasefire is not None:
+                self._war_wake = env.event()
+                yield self._war_wake
+                continue
+            yield env.timeout(1.0)
+            if s.ceasefire is not None:
+                continue
+            self._now()
+            day = combat.fight_day(s, self.v.combat, self.v.ceasefire, self.v.attention, rng)
+            for objective in day.taken:
+                self._log("objective_taken", "azerbaijan", f"{objective.label} ({objective.sector}) taken")
+            if day.taken:
+                self._trigger("objective taken")
+            elif day.mass_casualty:
+                self._trigger("mass-casualty strike")
+
+    def _recorder(self) -> Generator[simpy.Event, Any, None]:
+        while True:
+            self._now()
+            self.series.append(self.state.snapshot())
+            yield self.env.timeout(1.0)
+
