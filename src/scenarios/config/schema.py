@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, field_validator, model_validator
 
+from scenarios.config.draw import parameter_specs
 from scenarios.config.params import (
     AtLeastOne,
     DateParam,
@@ -251,6 +252,13 @@ class Scenario(Frozen):
     outcomes: Outcomes = Field(default_factory=Outcomes)
     actors: Actors  # type: ignore[valid-type]
     _origins: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
+    _specs: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def parameter_specs(self) -> dict[str, Any]:
+        """Every parameter by dotted path with its value specification (computed once per scenario)."""
+        if self._specs is None:
+            self._specs = parameter_specs(self)
+        return self._specs
 
     def origin_of(self, path: str) -> str:
         """Where the value at a dotted path was set: file:line:column, or the `--set` that set it."""

@@ -48,12 +48,13 @@ def rates(state: WorldState, objective: ObjectiveState, p: Values) -> Rates:
         attacker *= p.winter_mountain_casualty_multiplier
     bonus = 1.0
     defender = p.defender_casualties_per_day
-    if state.has_rung("drones"):
+    rungs = state.rungs
+    if "drones" in rungs:
         bonus += p.drone_advance_bonus
         defender *= p.drone_defender_casualty_multiplier
-    if state.has_rung("syrian_fighters"):
+    if "syrian_fighters" in rungs:
         bonus += p.syrian_fighters_advance_bonus
-    if state.has_rung("personnel"):
+    if "personnel" in rungs:
         bonus += p.personnel_advance_bonus
     advance *= bonus
     if state.russia_intervened:
@@ -117,9 +118,7 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
         result.civilians += civilians
         if sector.progress >= objective.difficulty:
             sector.progress = 0.0
-            objective.held_by = "azerbaijan"
-            objective.taken_day = state.day
-            state.front_moved_day = state.day
+            state.take(objective)
             state.note_attack()
             result.taken.append(objective)
     if targets:

@@ -28,6 +28,7 @@ class Observation:
     winter: bool
     ceasefire: bool
     ceasefire_kind: str | None
+    peacekeepers: bool
     war_days: float  # days of open war since the start date
     azerbaijani_share: float  # share of the contested value held by Azerbaijan
     start_share: float  # the same on the start date

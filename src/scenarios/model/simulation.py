@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from scenarios.config.draw import Values, draw_parameters, parameter_specs, values_tree
+from scenarios.config.draw import Values, draw_parameters, values_tree
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
 from scenarios.model.actors import REGISTRY, ActorSpec
 from scenarios.model.choice import Decision
@@ -49,7 +49,7 @@ def run_replication(
     """
     if parameters is None:
         rng = np.random.default_rng(child_seed(seed_sequence, "parameters"))
-        flat = draw_parameters(scenario, rng, parameter_specs(scenario))
+        flat = draw_parameters(scenario, rng, scenario.parameter_specs())
     else:
         flat = dict(parameters)
     return _Replication(scenario, flat, seed_sequence, record_trace).run()
@@ -77,6 +77,7 @@ class _Replication:
         self._trigger_pending = False
         self._in_offer = False
         self._violation_process: simpy.Process | None = None
+        self._last_review: dict[str, float] = {}
 
     # --- set-up ------------------------------------------------------------------------------------------
 
@@ -103,7 +104,6 @@ class _Replication:
             turkish_level=turkey.start_level(),
             attention=self.v.world.start_attention,
         )
-        state.max_turkish_level = state.turkish_level
         for actor, posture in state.postures.items():
             state.first_option_day[f"{actor}.{posture}"] = 0.0
         start = sc.world.ceasefire
@@ -158,7 +158,8 @@ class _Replication:
                 }
             )
 
-    def observe(self) -> Observation:
+    def observe(self, front: bool = True) -> Observation:
+        """The common picture; the front assessment (the costliest part) only for actors that read it."""
         s = self.state
         cf = s.ceasefire
         return Observation(
@@ -166,6 +167,7 @@ class _Replication:
             winter=s.winter,
             ceasefire=cf is not None,
             ceasefire_kind=cf.kind if cf is not None else None,
+            peacekeepers=cf is not None and cf.peacekeepers,
             war_days=s.war_days(),
             azerbaijani_share=s.azerbaijani_value() / self.total_value,
             start_share=self.start_share,
@@ -179,16 +181,24 @@ class _Replication:
             armenia_conceded=s.armenia_conceded,
             recent_azerbaijani_attacks=s.recent_attack_count(),
             days_since_front_moved=s.day - s.front_moved_day,
-            front=combat.front_view(s, self.v.combat, self.total_value),
+            front=combat.front_view(s, self.v.combat, self.total_value) if front else (),
         )
 
     # --- decisions ---------------------------------------------------------------------------------------
 
-    def review(self, name: str, reason: str) -> Decision:
-        """One actor observes, decides and acts now."""
+    def review(self, name: str, reason: str) -> Decision | None:
+        """One actor observes, decides and acts now.
+
+        A review prompted by a trigger or an offer is skipped if the actor has already decided at this instant:
+        one decision per actor per moment, however many things happen at once.
+        """
+        if reason != "periodic review" and self._last_review.get(name) == self.env.now:
+            return None
+        self._last_review[name] = self.env.now
         self._now()
         spec = REGISTRY[name]
-        decision: Decision = spec.decide(self.observe(), self.actor_values[name], self.streams[name])
+        obs = self.observe(spec.reads_front)
+        decision: Decision = spec.decide(obs, self.actor_values[name], self.streams[name])
         self._apply(spec, decision, reason)
         return decision
 
@@ -219,8 +229,8 @@ class _Replication:
             return
         self._in_offer = True
         try:
-            for name in REGISTRY:
-                if name != broker:
+            for name, spec in REGISTRY.items():
+                if spec.party:
                     self.review(name, f"mediation offer by {broker}")
             credibility = self.actor_values[broker].mediation_credibility
             target = self.actor_values["azerbaijan"].target_share

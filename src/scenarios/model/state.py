@@ -97,6 +97,17 @@ class WorldState:
     turkish_level_days: float = 0.0  # integral of the level over time, for the influence index
     turkish_level_since: float = 0.0
     max_turkish_level: int = 0
+    rungs: frozenset[str] = frozenset()  # Turkish support in place now (kept in step with turkish_level)
+    _total_value: float = 0.0
+    _azerbaijani_value: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.rungs = frozenset(self.turkish_ladder[: self.turkish_level])
+        self.max_turkish_level = self.turkish_level
+        self._total_value = sum(o.value for s in self.sectors for o in s.objectives)
+        self._azerbaijani_value = sum(
+            o.value for s in self.sectors for o in s.objectives if o.held_by == "azerbaijan"
+        )
 
     @property
     def winter(self) -> bool:
@@ -111,16 +122,23 @@ class WorldState:
 
     def has_rung(self, name: str) -> bool:
         """Whether Turkish support includes this rung now."""
-        return name in self.turkish_ladder[: self.turkish_level]
+        return name in self.rungs
 
     def russia_backs_armenia(self) -> bool:
         return self.postures.get("russia") in ("back_armenia", "intervene")
 
     def total_value(self) -> float:
-        return sum(o.value for s in self.sectors for o in s.objectives)
+        return self._total_value
 
     def azerbaijani_value(self) -> float:
-        return sum(o.value for s in self.sectors for o in s.objectives if o.held_by == "azerbaijan")
+        return self._azerbaijani_value
+
+    def take(self, objective: ObjectiveState) -> None:
+        """Azerbaijan takes an objective today."""
+        objective.held_by = "azerbaijan"
+        objective.taken_day = self.day
+        self._azerbaijani_value += objective.value
+        self.front_moved_day = self.day
 
     def sector_share(self, sector: SectorState) -> float:
         total = sum(o.value for o in sector.objectives)
@@ -139,6 +157,7 @@ class WorldState:
         self.turkish_level_days += self.turkish_level * (self.day - self.turkish_level_since)
         self.turkish_level_since = self.day
         self.turkish_level = level
+        self.rungs = frozenset(self.turkish_ladder[:level])
         self.max_turkish_level = max(self.max_turkish_level, level)
 
     def snapshot(self) -> dict[str, Any]:

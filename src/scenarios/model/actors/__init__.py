@@ -2,7 +2,9 @@
 
 An actor module defines ``NAME``, ``OPTIONS``, ``Params`` (a subclass of `ActorParams`), ``decide(observation,
 params, rng) -> Decision``, optionally ``MEDIATES`` (options that put a mediation offer on the table, with
-``Params.mediation_credibility``) and ``apply(state, decision)`` (its effect on the world beyond its posture). To add
+``Params.mediation_credibility``), ``apply(state, decision)`` (its effect on the world beyond its posture),
+``PARTY = True`` for a party to the conflict (it answers mediation offers) and ``READS_FRONT = True`` if its policy
+reads the front assessment. To add
 an actor, write its module, list it in ``_MODULES`` and give it a block under ``actors:`` in YAML.
 """
 
@@ -30,6 +32,8 @@ class ActorSpec:
     decide: Callable[..., Any]
     mediates: frozenset[str]
     apply: Callable[..., Any] | None
+    party: bool  # a party to the conflict: reviews its posture when a mediation offer arrives
+    reads_front: bool  # its policy reads the front assessment of the observation
 
 
 def _spec(module: ModuleType) -> ActorSpec:
@@ -41,6 +45,8 @@ def _spec(module: ModuleType) -> ActorSpec:
         decide=module.decide,
         mediates=frozenset(getattr(module, "MEDIATES", ())),
         apply=getattr(module, "apply", None),
+        party=bool(getattr(module, "PARTY", False)),
+        reads_front=bool(getattr(module, "READS_FRONT", False)),
     )
 
 

@@ -15,6 +15,7 @@ from scenarios.model.state import WorldState
 
 NAME = "armenia"
 OPTIONS = ("defend", "retaliate", "ask_russia", "concede")
+PARTY = True
 
 
 class Params(ActorParams):

@@ -16,6 +16,8 @@ from scenarios.model.state import WorldState
 
 NAME = "azerbaijan"
 OPTIONS = ("hold", "limited_offensive", "major_offensive", "talks")
+PARTY = True
+READS_FRONT = True
 OFFENSIVES = frozenset({"limited_offensive", "major_offensive"})
 
 
@@ -42,6 +44,9 @@ class Params(ActorParams):
     energy_trade_exposure: Share = Field(description="How much its energy trade suffers from attention (share).")
     ceasefire_breach_cost: NonNegative = Field(
         description="Disutility of breaking a Kremlin-brokered ceasefire openly (utility)."
+    )
+    peacekeeper_breach_cost: NonNegative = Field(
+        description="Extra disutility of breaking a ceasefire guarded by peacekeepers (utility)."
     )
     turkish_support_weight: NonNegative = Field(
         description="Utility of an offensive at full Turkish support (utility at the top of the ladder)."
@@ -93,6 +98,7 @@ def decide(obs: Observation, p: Params, rng: Random) -> Decision:
             ) * horizon / 100.0
             terms["diplomatic_cost"] = -p.diplomatic_weight * obs.attention * p.energy_trade_exposure * reach
             terms["ceasefire_breach"] = -p.ceasefire_breach_cost if obs.ceasefire else 0.0
+            terms["peacekeepers"] = -p.peacekeeper_breach_cost if obs.peacekeepers else 0.0
             terms["turkish_support"] = p.turkish_support_weight * obs.turkish_level / max(obs.turkish_level_max, 1)
             terms["russian_reaction"] = -p.russian_reaction_weight * russia * reach
             terms["armenia_blinks"] = p.blink_weight * p.armenia_blinks_belief if hit else 0.0

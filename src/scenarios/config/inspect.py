@@ -1,0 +1,131 @@
+"""Views of a loaded scenario for people: the merged tree with origins, the parameter table, report coverage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios.config.params import DateParam, Param, Spec
+from scenarios.config.provenance import iter_parameters, iter_sources, load_source
+from scenarios.config.schema import Scenario
+from scenarios.config.yamlio import Located, Path_, dotted
+
+
+def describe_spec(spec: Spec, raw: Any = None) -> str:
+    """A short human description of a value specification: `0.7`, `likely -> uniform [0.55, 0.8]`."""
+    if not spec.uncertain:
+        return f"{spec.lo:g}"
+    word = f"{raw} -> " if isinstance(raw, str) else ""
+    if spec.kind == "uniform":
+        return f"{word}uniform [{spec.lo:g}, {spec.hi:g}]"
+    if spec.kind == "days":
+        return f"days [{spec.lo:g}, {spec.hi - 1:g}]"
+    if spec.kind == "beta":
+        return f"beta on [{spec.lo:g}, {spec.hi:g}] (a={spec.a:.3g}, b={spec.b:.3g})"
+    if spec.kind == "triangular":
+        return f"triangular [{spec.lo:g}, {spec.a:g}, {spec.hi:g}]"
+    return f"normal(mean {spec.a:g}, sd {spec.b:g}) on [{spec.lo:g}, {spec.hi:g}]"
+
+
+def render_tree(tree: Located) -> str:
+    """The merged configuration as YAML-like text, each value followed by where it was set."""
+    lines: list[str] = []
+
+    def scalar(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False, default=str)
+
+    def walk(node: Any, path: Path_, indent: int) -> None:
+        pad = "  " * indent
+        if isinstance(node, dict):
+            for key, value in node.items():
+                child = (*path, key)
+                origin = tree.origins.get(child)
+                where = f"  # {origin}" if origin else ""
+                if isinstance(value, dict | list) and value and not _is_flat_list(value):
+                    lines.append(f"{pad}{key}:{where}")
+                    walk(value, child, indent + 1)
+                else:
+                    lines.append(f"{pad}{key}: {scalar(value)}{where}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                child = (*path, i)
+                origin = tree.origins.get(child)
+                where = f"  # {origin}" if origin else ""
+                if isinstance(value, dict):
+                    lines.append(f"{pad}-{where}")
+                    walk(value, child, indent + 1)
+                else:
+                    lines.append(f"{pad}- {scalar(value)}{where}")
+
+    walk(tree.data, (), 0)
+    return "\n".join(lines)
+
+
+def _is_flat_list(value: Any) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value)
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One parameter as `scenarios trace` shows it."""
+
+    path: str
+    value: str
+    kind: str  # report | assumption
+    para: int | None
+    quote: str
+    origin: str
+
+
+def trace_rows(scenario: Scenario) -> list[TraceRow]:
+    """Every parameter beside its quote (or the modeller's assumption)."""
+    specs = scenario.parameter_specs()
+    rows = []
+    for path, param in iter_parameters(scenario):
+        key = dotted(path)
+        raw = param.value if isinstance(param, Param) else None
+        if isinstance(param, DateParam):
+            shown = str(param.value if not isinstance(param.value, tuple) else list(map(str, param.value)))
+        else:
+            shown = describe_spec(specs[key], raw)
+        if param.source is not None:
+            rows.append(TraceRow(key, shown, "report", param.source.para, param.source.quote, scenario.origin_of(key)))
+        else:
+            rows.append(TraceRow(key, shown, "assumption", None, param.assumption or "", scenario.origin_of(key)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which paragraphs of each source the scenario encodes."""
+
+    source: str
+    title: str
+    paragraphs: int
+    encoded: dict[int, int]  # paragraph -> number of quotes
+
+    @property
+    def share(self) -> float:
+        return len(self.encoded) / self.paragraphs
+
+    @property
+    def missing(self) -> list[int]:
+        return [i for i in range(1, self.paragraphs + 1) if i not in self.encoded]
+
+
+def coverage(scenario: Scenario) -> list[Coverage]:
+    """Paragraph coverage of every registered source by the scenario's quotes (parameters and structure)."""
+    counts: dict[str, dict[int, int]] = {ref: {} for ref in scenario.sources}
+    for _path, src in iter_sources(scenario):
+        if src.ref in counts:
+            counts[src.ref][src.para] = counts[src.ref].get(src.para, 0) + 1
+    out = []
+    for ref, file in scenario.sources.items():
+        doc = load_source(file)
+        out.append(Coverage(ref, doc.title, len(doc.paragraphs), dict(sorted(counts[ref].items()))))
+    return out
+
+
+def source_paragraph(scenario: Scenario, ref: str, para: int) -> str:
+    return load_source(scenario.sources[ref]).paragraphs[para - 1]
