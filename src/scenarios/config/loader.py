@@ -183,3 +183,8 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
         )
     details = "; ".join(dict.fromkeys(_clean(e["msg"]) for e in errs))
     return Problem(origin.file, origin.line, origin.column, dotted(path), f"{details}, got {value!r}")
+
+
+def scenario_from_dump(data: dict[str, Any], display: str) -> Scenario:
+    """Rebuild a scenario from its resolved dump (as stored in a results manifest)."""
+    return validate_tree(Located(data, {}), display)

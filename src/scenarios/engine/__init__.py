@@ -1,0 +1,1 @@
+"""Monte Carlo batches: seeding, chunks, executors (serial, process pool, Dask), progress and resume."""

@@ -1,0 +1,292 @@
+"""`run_batch`: load scenarios, plan chunks, run them on an executor, write results, finalise or stay resumable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import platform
+import subprocess
+import time
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from scenarios.config.loader import load_scenario, scenario_from_dump
+from scenarios.config.schema import Scenario
+from scenarios.engine.chunks import Chunk, ReplicationFailed
+from scenarios.engine.executors import EXECUTORS, default_workers, run_dask, run_pool, run_serial
+from scenarios.engine.progress import Progress
+from scenarios.engine.seeding import SeedLike, normalise_seed
+from scenarios.exceptions import ResultsError, ScenarioError
+from scenarios.io.store import (
+    FORMAT_VERSION,
+    MANIFEST,
+    DirectoryLock,
+    ResultsWriter,
+    done_chunks,
+    read_manifest,
+    write_manifest,
+)
+
+PACKAGES = ("scenarios", "numpy", "pandas", "scipy", "simpy", "pydantic", "pyarrow", "dask", "distributed")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: where its results are and how it ended."""
+
+    directory: Path
+    status: str  # complete | partial
+    scenarios: list[str]
+    replications: int  # per scenario
+    seed: int
+    computed: int  # replications computed in this call (all scenarios)
+    failures: int
+    seconds: float
+
+
+def config_hash(scenario: Scenario) -> str:
+    """A hash of everything in a scenario that can change its results (not n, the seed or the output folder)."""
+    data = scenario.model_dump(mode="json")
+    for key in ("replications", "seed", "output_dir"):
+        data["simulation"].pop(key, None)
+    data.pop("sources", None)  # absolute paths differ between machines; the quotes themselves are hashed
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def code_version() -> dict[str, Any]:
+    """The package version and, when the package runs from a git checkout, its commit."""
+    here = Path(__file__).resolve().parent
+    commit = None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+        if out.returncode == 0:
+            commit = out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"version": _version("scenarios"), "git_commit": commit}
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def plan_chunks(scenarios: int, n: int, chunk_size: int) -> list[Chunk]:
+    return [Chunk(s, a, min(a + chunk_size, n)) for s in range(scenarios) for a in range(0, n, chunk_size)]
+
+
+def default_chunk_size(n: int, workers: int) -> int:
+    """About eight chunks per worker, at most 250 replications each: fine-grained resume, small overhead."""
+    return max(1, min(250, math.ceil(n / (8 * max(workers, 1)))))
+
+
+def _manifest(
+    scenarios: list[Scenario], hashes: list[str], seed: int, n: int, chunk_size: int, trace_sample: int, sources: list[str]
+) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "status": "running",
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seed": seed,
+        "replications": n,
+        "chunk_size": chunk_size,
+        "trace_sample": trace_sample,
+        "scenarios": [
+            {"name": s.name, "title": s.title, "config_hash": h, "source_file": src, "config": s.model_dump(mode="json")}
+            for s, h, src in zip(scenarios, hashes, sources, strict=True)
+        ],
+        "code": code_version(),
+        "versions": {"python": platform.python_version(), **{p: _version(p) for p in PACKAGES}},
+        "counts": {},
+        "timings": {},
+    }
+
+
+def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, force: bool) -> None:
+    problems = []
+    for key in ("seed", "replications", "chunk_size", "trace_sample"):
+        if old.get(key) != new.get(key):
+            problems.append(f"{key} was {old.get(key)!r}, now {new.get(key)!r}")
+    old_hashes = [(s["name"], s["config_hash"]) for s in old["scenarios"]]
+    new_hashes = [(s["name"], s["config_hash"]) for s in new["scenarios"]]
+    if old_hashes != new_hashes:
+        problems.append(f"scenarios/config hashes were {old_hashes}, now {new_hashes}")
+    if old.get("code") != new.get("code"):
+        problems.append(f"code version was {old.get('code')}, now {new.get('code')}")
+    if problems and not force:
+        raise ResultsError(
+            f"{directory}: cannot resume: " + "; ".join(problems)
+            + ". Resuming would mix results; use --force to resume anyway, or --overwrite to start again."
+        )
+
+
+def run_batch(
+    configs: Sequence[str | Path | Scenario],
+    *,
+    n: int | None = None,
+    seed: SeedLike = None,
+    overrides: Sequence[str] = (),
+    workers: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    force: bool = False,
+    chunk_size: int | None = None,
+    fail_fast: bool = False,
+    trace_sample: int | None = None,
+    quiet: bool = False,
+) -> BatchResult:
+    """Run every scenario for replications 0..n-1 under one seed and write `results/<name>/`.
+
+    The same seed gives the same tables to the bit whatever the executor, worker count or chunk size; several
+    scenarios share replication seeds (common random numbers). An interrupted batch keeps every finished chunk
+    and is finished by calling again with ``resume=True``.
+    """
+    if executor not in EXECUTORS:
+        raise ScenarioError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if scheduler is not None and executor != "dask":
+        raise ScenarioError("--scheduler needs --executor dask")
+    if not configs:
+        raise ScenarioError("give at least one scenario file")
+    scenarios = [c if isinstance(c, Scenario) else load_scenario(c, overrides) for c in configs]
+    sources = [str(c) if not isinstance(c, Scenario) else f"<{c.name}>" for c in configs]
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"scenario names must differ within a batch, got {names}")
+    first = scenarios[0]
+    directory = Path(out) if out is not None else Path(first.simulation.output_dir) / "+".join(names)
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ScenarioError(f"--workers must be at least 1, got {workers}")
+
+    old = read_manifest(directory) if resume and (directory / MANIFEST).exists() else None
+    if resume and old is None:
+        raise ResultsError(f"{directory}: nothing to resume (no {MANIFEST}); run without --resume")
+    if old is not None:
+        n = old["replications"] if n is None else n
+        seed = old["seed"] if seed is None else seed
+        chunk_size = old["chunk_size"] if chunk_size is None else chunk_size
+        trace_sample = old["trace_sample"] if trace_sample is None else trace_sample
+    n = first.simulation.replications if n is None else n
+    if n < 1:
+        raise ScenarioError(f"--n must be at least 1, got {n}")
+    batch_seed = normalise_seed(seed if seed is not None else first.simulation.seed)
+    chunk_size = default_chunk_size(n, workers) if chunk_size is None else chunk_size
+    trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
+    hashes = [config_hash(s) for s in scenarios]
+    manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
+    chunks = plan_chunks(len(scenarios), n, chunk_size)
+
+    with DirectoryLock(directory):
+        if old is not None:
+            _check_resume(old, manifest, directory, force)
+            manifest["created"] = old["created"]
+            manifest["resumed"] = [*old.get("resumed", []), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+        elif (directory / MANIFEST).exists() and not overwrite:
+            status = read_manifest(directory).get("status")
+            raise ResultsError(
+                f"{directory}: already holds a {status} batch; use --resume to finish it, --overwrite to replace "
+                "it, or --out for another folder"
+            )
+        writer = ResultsWriter(directory)
+        writer.prepare(fresh=old is None)
+        done = done_chunks(directory)
+        todo = [c for c in chunks if c.key not in done]
+        write_manifest(directory, manifest)
+        return _execute(
+            writer, manifest, scenarios, hashes, chunks, todo, batch_seed, trace_sample, fail_fast,
+            executor, workers, scheduler, quiet, n,
+        )
+
+
+def _execute(
+    writer: ResultsWriter,
+    manifest: dict[str, Any],
+    scenarios: list[Scenario],
+    hashes: list[str],
+    chunks: list[Chunk],
+    todo: list[Chunk],
+    seed: int,
+    trace_sample: int,
+    fail_fast: bool,
+    executor: str,
+    workers: int,
+    scheduler: str | None,
+    quiet: bool,
+    n: int,
+) -> BatchResult:
+    directory = writer.directory
+    began = time.perf_counter()
+    total = n * len(scenarios)
+    already = total - sum(c.stop - c.start for c in todo)
+    computed = 0
+    failures = 0
+    status = "partial"
+    reason = "interrupted"
+    try:
+        if executor == "serial":
+            results = run_serial(scenarios, hashes, todo, seed, trace_sample, fail_fast)
+        elif executor == "process":
+            results = run_pool(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers)
+        else:
+            results = run_dask(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers, scheduler)
+        with closing(results), Progress(total, already, quiet) as progress:
+            for result in results:
+                writer.write_chunk(result)
+                size = result.chunk.stop - result.chunk.start
+                computed += size
+                failures += result.failures
+                progress.advance(size)
+        counts = writer.consolidate(chunks, [s.name for s in scenarios])
+        status, reason = "complete", ""
+        manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
+    except ReplicationFailed as exc:
+        reason = f"fail-fast: {exc}"
+        raise ScenarioError(f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)") from exc
+    finally:
+        seconds = time.perf_counter() - began
+        manifest["status"] = status
+        manifest["reason"] = reason
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["timings"] = {
+            "seconds": round(seconds, 3),
+            "replications_computed": computed,
+            "replications_per_second": round(computed / seconds, 2) if seconds > 0 else None,
+            "executor": executor,
+            "workers": workers if executor != "serial" else 1,
+        }
+        write_manifest(directory, manifest)
+        if status == "complete":
+            writer.remove_parts()
+    return BatchResult(
+        directory, status, [s.name for s in scenarios], n, seed, computed,
+        int(manifest["counts"].get("failed_replications", failures)), seconds,
+    )
+
+
+def rerun_manifest(directory: str | Path, out: str | Path, **kwargs: Any) -> BatchResult:
+    """Run again, into `out`, the batch a manifest describes: same configs, seed, n, chunking and trace sample."""
+    manifest = read_manifest(Path(directory))
+    scenarios = [scenario_from_dump(s["config"], f"{directory}/{MANIFEST}") for s in manifest["scenarios"]]
+    return run_batch(
+        scenarios,
+        n=manifest["replications"],
+        seed=manifest["seed"],
+        chunk_size=manifest["chunk_size"],
+        trace_sample=manifest["trace_sample"],
+        out=out,
+        **kwargs,
+    )

@@ -1,0 +1,83 @@
+"""The unit of work sent to a worker: a contiguous range of replications of one scenario.
+
+`run_chunk` is a pure function of its arguments (it runs in a worker process or on a Dask worker), and returns
+plain tables as lists of row dicts; a replication that raises is recorded in the errors table, or re-raised
+with `fail_fast`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from scenarios.engine.seeding import replication_seed
+from scenarios.model.simulation import run_replication
+
+TABLES = ("replications", "ceasefires", "events", "timeseries", "errors")
+PARAM_PREFIX = "param."
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications [start, stop) of scenario number `scenario_index` of a batch."""
+
+    scenario_index: int
+    start: int
+    stop: int
+
+    @property
+    def key(self) -> str:
+        return f"s{self.scenario_index:02d}-r{self.start:07d}-{self.stop:07d}"
+
+
+@dataclass
+class ChunkResult:
+    """The rows a chunk produced, per table, and how long it took (seconds of worker time)."""
+
+    chunk: Chunk
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> int:
+        return len(self.tables["errors"])
+
+
+class ReplicationFailed(RuntimeError):
+    """A replication raised and the batch runs with fail-fast."""
+
+
+def run_chunk(
+    scenario: Any, config_hash: str, chunk: Chunk, batch_seed: int, trace_sample: int, fail_fast: bool
+) -> ChunkResult:
+    """Run every replication of a chunk."""
+    import time
+
+    began = time.perf_counter()
+    result = ChunkResult(chunk)
+    name = scenario.name
+    for i in range(chunk.start, chunk.stop):
+        ident = {"scenario": name, "config_hash": config_hash, "replication": i}
+        try:
+            rep = run_replication(scenario, replication_seed(batch_seed, i), record_trace=i < trace_sample)
+        except Exception as exc:
+            if fail_fast:
+                raise ReplicationFailed(
+                    f"replication {i} of scenario {name!r} (batch seed {batch_seed}) failed: {exc!r}"
+                ) from exc
+            result.tables["errors"].append(
+                {**ident, "batch_seed": batch_seed, "error": repr(exc), "traceback": traceback.format_exc()}
+            )
+            continue
+        row = dict(ident)
+        row.update({PARAM_PREFIX + k: v for k, v in rep.parameters.items()})
+        row.update(rep.outcome)
+        result.tables["replications"].append(row)
+        result.tables["ceasefires"].extend({**ident, **c} for c in rep.ceasefires)
+        if rep.events is not None:
+            result.tables["events"].extend({**ident, "seq": k, **e} for k, e in enumerate(rep.events))
+        if rep.timeseries is not None:
+            result.tables["timeseries"].extend({**ident, **t} for t in rep.timeseries)
+    result.seconds = time.perf_counter() - began
+    return result

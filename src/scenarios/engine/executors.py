@@ -1,0 +1,120 @@
+"""Where chunks run: in this process, in a pool of processes (the default), or on a Dask cluster.
+
+Each executor yields chunk results as they finish; the order does not matter, since every replication depends
+only on the batch seed and its index, and the tables are sorted when the batch is consolidated.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from scenarios.engine.chunks import Chunk, ChunkResult, run_chunk
+
+EXECUTORS = ("serial", "process", "dask")
+
+_WORKER_SCENARIOS: list[Any] = []
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _init_worker(scenarios: list[Any]) -> None:
+    """Pool worker set-up: receive the scenarios once, and leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_SCENARIOS[:] = scenarios
+
+
+def _pool_task(hashes: list[str], chunk: Chunk, seed: int, trace_sample: int, fail_fast: bool) -> ChunkResult:
+    i = chunk.scenario_index
+    return run_chunk(_WORKER_SCENARIOS[i], hashes[i], chunk, seed, trace_sample, fail_fast)
+
+
+def run_serial(
+    scenarios: Sequence[Any], hashes: list[str], chunks: Sequence[Chunk], seed: int, trace_sample: int, fail_fast: bool
+) -> Iterator[ChunkResult]:
+    for chunk in chunks:
+        i = chunk.scenario_index
+        yield run_chunk(scenarios[i], hashes[i], chunk, seed, trace_sample, fail_fast)
+
+
+def run_pool(
+    scenarios: Sequence[Any],
+    hashes: list[str],
+    chunks: Sequence[Chunk],
+    seed: int,
+    trace_sample: int,
+    fail_fast: bool,
+    workers: int,
+) -> Iterator[ChunkResult]:
+    """A process pool with a bounded number of chunks in flight (memory stays flat whatever n is)."""
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(list(scenarios),))
+    pending: set[Future[ChunkResult]] = set()
+    todo = iter(chunks)
+    try:
+        for chunk in todo:
+            pending.add(pool.submit(_pool_task, hashes, chunk, seed, trace_sample, fail_fast))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.add(pool.submit(_pool_task, hashes, nxt, seed, trace_sample, fail_fast))
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(
+    scenarios: Sequence[Any],
+    hashes: list[str],
+    chunks: Sequence[Chunk],
+    seed: int,
+    trace_sample: int,
+    fail_fast: bool,
+    workers: int,
+    scheduler: str | None,
+) -> Iterator[ChunkResult]:
+    """Dask distributed: a running scheduler given by address, or a LocalCluster of `workers` processes."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        shared = client.scatter(list(scenarios), broadcast=True)
+        futures = [
+            client.submit(
+                run_chunk, shared[c.scenario_index], hashes[c.scenario_index], c, seed, trace_sample, fail_fast,
+                pure=False,
+            )
+            for c in chunks
+        ]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

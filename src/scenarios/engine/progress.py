@@ -1,0 +1,70 @@
+"""Progress of a batch: a bar with replications per second and ETA on a terminal, a line per chunk otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import Any, TextIO
+
+
+class Progress:
+    """Reports finished replications; silent when `quiet`."""
+
+    def __init__(self, total: int, done: int = 0, quiet: bool = False, stream: TextIO | None = None):
+        self.total = total
+        self.done = done
+        self.quiet = quiet
+        self.stream = stream if stream is not None else sys.stderr
+        self.started = time.perf_counter()
+        self.counted = 0
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if not self.quiet and self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("replications"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=Console(file=self.stream),
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("batch", total=self.total, completed=self.done, rate="")
+        return self
+
+    def advance(self, replications: int) -> None:
+        self.done += replications
+        self.counted += replications
+        if self.quiet:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        rate = self.counted / elapsed
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, rate=f"{rate:,.0f}/s")
+            return
+        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+        print(
+            f"{self.done}/{self.total} replications ({self.done / self.total:.0%}), {rate:,.0f}/s, "
+            f"ETA {eta:,.0f} s",
+            file=self.stream,
+            flush=True,
+        )
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(exc_type, exc, tb)

@@ -1,0 +1,125 @@
+"""Load a batch's results as pandas DataFrames with documented dtypes.
+
+Tables (one row per ...):
+- ``replications``: scenario and replication: ``scenario`` (category), ``config_hash``, ``replication`` (int64),
+  ``param.<path>`` (float64, the drawn parameter values), and the outcomes (see docs/results.md):
+  ``outcome_class`` and ``first_ceasefire_cause`` (category with every possible class), booleans, float64
+  counts and days (NaN where an event never happened, e.g. ``first_day.russia.intervene``).
+- ``ceasefires``: ceasefire of a replication (``number`` from 1), with kind, broker, start/end day, cause, censoring.
+- ``events`` and ``timeseries``: the traced replications only (``simulation.trace_sample``).
+- ``errors``: replications that raised, with their traceback.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scenarios.engine.chunks import TABLES
+from scenarios.exceptions import ResultsError
+from scenarios.io.store import done_chunks, read_manifest
+from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
+
+
+class PartialResultsWarning(UserWarning):
+    """The batch did not complete: the tables hold only the chunks that finished."""
+
+
+CATEGORIES: dict[str, dict[str, list[str] | None]] = {
+    "replications": {
+        "scenario": None,
+        "outcome_class": list(OUTCOME_CLASSES),
+        "first_ceasefire_cause": [*COLLAPSE_CAUSES, "in_force_at_horizon"],
+    },
+    "ceasefires": {"scenario": None, "kind": ["humanitarian", "comprehensive"], "broker": None,
+                   "cause": [*COLLAPSE_CAUSES, "in_force_at_horizon"]},
+    "events": {"scenario": None, "kind": None, "actor": None},
+    "timeseries": {"scenario": None},
+    "errors": {"scenario": None},
+}
+
+
+@dataclass
+class Results:
+    """A batch's tables, its manifest, and whether it completed."""
+
+    directory: Path
+    manifest: dict[str, Any]
+    replications: pd.DataFrame
+    ceasefires: pd.DataFrame
+    events: pd.DataFrame
+    timeseries: pd.DataFrame
+    errors: pd.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.manifest.get("status") == "complete")
+
+    @property
+    def scenarios(self) -> list[str]:
+        return [s["name"] for s in self.manifest["scenarios"]]
+
+    @property
+    def horizon(self) -> float:
+        return float(self.manifest["scenarios"][0]["config"]["simulation"]["horizon_days"])
+
+    def scenario_config(self, name: str) -> dict[str, Any]:
+        for s in self.manifest["scenarios"]:
+            if s["name"] == name:
+                config: dict[str, Any] = s["config"]
+                return config
+        raise KeyError(name)
+
+
+def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
+    if df.empty:
+        return df
+    for column, categories in CATEGORIES[table].items():
+        if column in df.columns:
+            cats = scenarios if column == "scenario" else categories
+            df[column] = pd.Categorical(df[column], categories=cats) if cats else df[column].astype("category")
+    if table == "replications":
+        for column in df.columns:
+            if column.startswith(("final_posture.",)):
+                df[column] = df[column].astype("category")
+            elif column.startswith(("first_day.", "taken_day.", "param.")):
+                df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64")
+    return df
+
+
+def load_results(directory: str | Path) -> Results:
+    """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning)."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise ResultsError(f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/")
+    manifest = read_manifest(path)
+    scenarios = [s["name"] for s in manifest["scenarios"]]
+    tables: dict[str, pd.DataFrame] = {}
+    if manifest.get("status") == "complete":
+        for table in TABLES:
+            file = path / f"{table}.parquet"
+            if not file.exists():
+                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
+            tables[table] = pd.read_parquet(file)
+    else:
+        good = done_chunks(path)
+        expected = len(scenarios) * -(-manifest["replications"] // manifest["chunk_size"])
+        warnings.warn(
+            f"{path}: PARTIAL batch ({manifest.get('status')}, {manifest.get('reason') or 'not finished'}): "
+            f"{len(good)} of {expected} chunks finished; figures cover only those. "
+            f"Finish it with `scenarios run ... --resume --out {path}`.",
+            PartialResultsWarning,
+            stacklevel=2,
+        )
+        for table in TABLES:
+            frames = [pd.read_parquet(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
+            tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    for table in TABLES:
+        tables[table] = _dtypes(tables[table], table, scenarios)
+    if tables["replications"].empty:
+        raise ResultsError(f"{path}: the batch holds no finished replication; run it (again) before analysing")
+    return Results(path, manifest, **tables)

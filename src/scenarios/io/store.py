@@ -1,0 +1,206 @@
+"""The results directory of a batch and how it is written.
+
+Layout of ``results/<name>/``::
+
+    manifest.json        resolved configs, seed, versions, counts, timings, status (running|partial|complete)
+    journal.jsonl        one line per finished chunk: its part files with row counts and SHA-256
+    parts/<table>/<chunk>.parquet     tables of one chunk, written atomically
+    <table>.parquet      the consolidated tables, written when the batch completes
+    .lock                held (flock) by the batch writing the directory
+
+A chunk counts as done only if its journal line exists and every part file it names has the recorded hash, so a
+truncated or corrupted part is recomputed on resume, never read as good. The manifest is rewritten atomically and
+says ``complete`` only after the consolidated tables are in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scenarios.engine.chunks import TABLES, Chunk, ChunkResult
+from scenarios.exceptions import ResultsError
+from scenarios.io.atomic import append_durable, write_atomic
+
+MANIFEST = "manifest.json"
+JOURNAL = "journal.jsonl"
+PARTS = "parts"
+LOCK = ".lock"
+FORMAT_VERSION = 1
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def frame_to_parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(
+            f"{directory}: not a results directory (no {MANIFEST}); give the folder `scenarios run` wrote, "
+            "e.g. results/baseline"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+        raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
+    return data
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(directory / MANIFEST, json.dumps(manifest, indent=2, sort_keys=False, default=str).encode())
+
+
+def done_chunks(directory: Path) -> dict[str, dict[str, Any]]:
+    """Journal entries whose part files are all present with the recorded hash (key -> entry)."""
+    journal = directory / JOURNAL
+    if not journal.exists():
+        return {}
+    good: dict[str, dict[str, Any]] = {}
+    for line in journal.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line torn by a crash: that chunk is simply not done
+        if all(_part_ok(directory, f) for f in entry["files"].values()):
+            good[entry["chunk"]] = entry
+        else:
+            good.pop(entry["chunk"], None)
+    return good
+
+
+def _part_ok(directory: Path, info: dict[str, Any]) -> bool:
+    try:
+        return sha256((directory / info["file"]).read_bytes()) == info["sha256"]
+    except OSError:
+        return False
+
+
+class DirectoryLock:
+    """An exclusive lock on a results directory; the OS releases it if the process dies."""
+
+    def __init__(self, directory: Path):
+        self.path = directory / LOCK
+        self._fh: Any = None
+
+    def __enter__(self) -> DirectoryLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the life of the batch
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise ResultsError(
+                f"{self.path.parent}: another batch is writing this directory ({holder}); wait for it to finish, "
+                "or choose another --out"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+class ResultsWriter:
+    """Writes chunk results as they arrive and consolidates them when the batch completes."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.parts = directory / PARTS
+
+    def prepare(self, fresh: bool) -> None:
+        """Make the folders; with `fresh`, remove everything a previous batch left."""
+        if fresh:
+            for name in [MANIFEST, JOURNAL, *(f"{t}.parquet" for t in TABLES)]:
+                (self.directory / name).unlink(missing_ok=True)
+            shutil.rmtree(self.parts, ignore_errors=True)
+        for table in TABLES:
+            (self.parts / table).mkdir(parents=True, exist_ok=True)
+
+    def write_chunk(self, result: ChunkResult) -> None:
+        """Write a chunk's tables, then its journal line: the chunk is done only once both are on disk."""
+        files: dict[str, dict[str, Any]] = {}
+        for table, rows in result.tables.items():
+            if not rows:
+                continue
+            data = frame_to_parquet(_uniform_dtypes(pd.DataFrame.from_records(rows)))
+            rel = f"{PARTS}/{table}/{result.chunk.key}.parquet"
+            write_atomic(self.directory / rel, data)
+            files[table] = {"file": rel, "rows": len(rows), "sha256": sha256(data)}
+        entry = {"chunk": result.chunk.key, "files": files, "seconds": round(result.seconds, 4)}
+        append_durable(self.directory / JOURNAL, json.dumps(entry, sort_keys=True))
+
+    def consolidate(self, chunks: Iterable[Chunk], order: list[str]) -> dict[str, int]:
+        """Concatenate the parts of every chunk into one Parquet file per table; return row counts."""
+        good = done_chunks(self.directory)
+        keys = [c.key for c in chunks]
+        missing = [k for k in keys if k not in good]
+        if missing:
+            raise ResultsError(f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume")
+        counts: dict[str, int] = {}
+        for table in TABLES:
+            frames = [
+                pd.read_parquet(self.directory / good[k]["files"][table]["file"])
+                for k in keys
+                if table in good[k]["files"]
+            ]
+            df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if not df.empty:
+                df = sort_table(df, table, order)
+            write_atomic(self.directory / f"{table}.parquet", frame_to_parquet(df))
+            counts[table] = len(df)
+        return counts
+
+    def remove_parts(self) -> None:
+        shutil.rmtree(self.parts, ignore_errors=True)
+        (self.directory / JOURNAL).unlink(missing_ok=True)
+
+
+def _uniform_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """A column with no value in this chunk (an event that never happened) is float NaN, as in other chunks."""
+    for column in df.columns:
+        if df[column].dtype == object and df[column].isna().all():
+            df[column] = df[column].astype("float64")
+    return df
+
+
+def sort_table(df: pd.DataFrame, table: str, order: list[str]) -> pd.DataFrame:
+    """Rows in a canonical order (scenario as listed, then replication, then time), whatever the chunking."""
+    rank = {name: i for i, name in enumerate(order)}
+    keys = ["_rank", "replication"]
+    if table == "ceasefires":
+        keys.append("number")
+    elif table == "events":
+        keys.append("seq")
+    elif table == "timeseries":
+        keys.append("day")
+    df = df.assign(_rank=df["scenario"].map(rank))
+    return df.sort_values(keys, kind="stable").drop(columns="_rank").reset_index(drop=True)
