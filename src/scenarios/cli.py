@@ -107,6 +107,127 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from scenarios.analysis.summary import render
+    from scenarios.engine.batch import run_batch
+    from scenarios.io.load import load_results
+
+    result = run_batch(
+        args.configs,
+        n=args.n,
+        seed=args.seed,
+        overrides=args.overrides,
+        workers=args.workers,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        out=args.out,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        force=args.force,
+        chunk_size=args.chunk_size,
+        fail_fast=args.fail_fast,
+        quiet=args.quiet,
+    )
+    rate = result.computed / result.seconds if result.seconds > 0 else 0.0
+    print(f"{result.status}: {len(result.scenarios)} scenario(s) x {result.replications} replications, seed "
+          f"{result.seed}, {result.computed} computed in {result.seconds:.1f} s ({rate:,.0f}/s)")
+    print(f"results: {result.directory}")
+    if result.failures:
+        print(f"{result.failures} replication(s) failed: see the errors table ({result.directory}/errors.parquet)")
+    print()
+    print(render(load_results(result.directory)))
+    if args.report is not None:
+        from scenarios.report.html import write_report
+
+        path = write_report([result.directory], args.report)
+        print(f"\nreport: {path}")
+    return 1 if result.failures else 0
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    from scenarios.engine.batch import rerun_manifest
+
+    result = rerun_manifest(args.dir, args.out, workers=args.workers, executor=args.executor,
+                            overwrite=args.overwrite, quiet=args.quiet)
+    print(f"{result.status}: re-ran {args.dir} into {result.directory}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from scenarios.analysis.compare import merge_batches
+    from scenarios.analysis.summary import render
+    from scenarios.io.load import load_results
+
+    results = merge_batches([load_results(d) for d in args.dirs])
+    print(render(results, days=args.days))
+    return 0
+
+
+def _load_many(dirs: Sequence[str]) -> object:
+    from scenarios.analysis.compare import merge_batches
+    from scenarios.io.load import load_results
+
+    return merge_batches([load_results(d) for d in dirs])
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from scenarios.analysis.compare import compare
+    from scenarios.report.figures import available_kinds, make_figure
+
+    results = _load_many(args.dirs)
+    table = compare(results, baseline=args.baseline)  # type: ignore[arg-type]
+    shown = table[["scenario", "measure", "baseline_value", "scenario_value", "difference", "lower", "upper",
+                   "p_value", "significant"]]
+    if not args.all:
+        shown = shown[shown["significant"] | shown["measure"].str.startswith("holds_")]
+    with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.3g}".format):
+        print("Paired differences (scenario - baseline), 95% intervals; significant = distinguishable from noise")
+        print(shown.to_string(index=False))
+    if args.plots:
+        folder = Path(args.plots)
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in available_kinds(results):  # type: ignore[arg-type]
+            make_figure(results, kind).savefig(folder / f"{kind}.png", dpi=120)  # type: ignore[arg-type]
+        print(f"plots: {folder}")
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"table: {args.csv}")
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from scenarios.report.figures import FORMATS, make_figure
+
+    out = Path(args.output)
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise ScenarioError(f"{out}: unknown image format {out.suffix!r}; use .png, .svg or .pdf")
+    fig = make_figure(_load_many(args.dirs), args.kind)  # type: ignore[arg-type]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format=fmt, dpi=args.dpi)
+    print(out)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from scenarios.report.html import write_report
+
+    print(write_report(args.dirs, args.output))
+    return 0
+
+
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
+                   help="serial: in this process; process: a process pool (default); dask: a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument("--overwrite", action="store_true", help="replace the results already in the output folder")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scenarios", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -127,6 +248,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", metavar="CONFIG")
     _add_set(p)
     p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("run", help="run a Monte Carlo batch of one or more scenarios and print its summary")
+    p.add_argument("configs", nargs="+", metavar="CONFIG")
+    p.add_argument("--n", type=int, default=None, help="replications per scenario (default: simulation.replications)")
+    p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")
+    p.add_argument("--out", default=None, help="results folder (default: <simulation.output_dir>/<names>)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
+    p.add_argument("--force", action="store_true", help="with --resume: accept a changed config or code version")
+    p.add_argument("--chunk-size", type=int, default=None, help="replications per chunk (does not change results)")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first replication that raises")
+    p.add_argument("--report", default=None, metavar="FILE", help="also write the HTML report to FILE")
+    _add_executor(p)
+    _add_set(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("rerun", help="run again the batch a results folder's manifest describes")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--out", required=True, help="folder for the new results")
+    _add_executor(p)
+    p.set_defaults(func=cmd_rerun)
+
+    p = sub.add_parser("summary", help="the key figures of one or more results folders")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("compare", help="what changed between scenarios, with intervals; optionally plots")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--baseline", default=None, help="scenario to compare against (default: the first)")
+    p.add_argument("--plots", default=None, metavar="FOLDER", help="write every comparison plot here")
+    p.add_argument("--csv", default=None, metavar="FILE", help="write the full table as CSV")
+    p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")
+    p.set_defaults(func=cmd_compare)
+
+    from scenarios.plots import KINDS
+
+    p = sub.add_parser("plot", help="one plot of one or more results folders (PNG, SVG or PDF by suffix)")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--dpi", type=int, default=150)
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("report", help="the self-contained HTML report of one or more results folders")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("-o", "--output", default="report.html", metavar="FILE")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.set_defaults(func=cmd_schema)

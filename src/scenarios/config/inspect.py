@@ -129,3 +129,18 @@ def coverage(scenario: Scenario) -> list[Coverage]:
 
 def source_paragraph(scenario: Scenario, ref: str, para: int) -> str:
     return load_source(scenario.sources[ref]).paragraphs[para - 1]
+
+
+def field_description(path: str) -> str:
+    """The schema's description of a dotted path (what it means and its unit), or '' if unknown."""
+    from pydantic import BaseModel
+
+    from scenarios.config.loader import schema_class_at
+
+    parts = tuple(path.split("."))
+    parent = schema_class_at(parts[:-1])
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        field = parent.model_fields.get(parts[-1])
+        if field is not None and field.description:
+            return field.description
+    return ""

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from scenarios.config.inherit import apply_overrides, load_tree, merge_into
-from scenarios.config.params import EstimativeWords, Param
-from scenarios.config.provenance import check_quotes
+from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
+from scenarios.config.provenance import check_quotes, check_tree_quotes
 from scenarios.config.schema import Scenario
 from scenarios.config.yamlio import Located, Origin, Path_, dotted, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
@@ -37,15 +37,32 @@ def packaged_words() -> Located:
 def load_located(path: str | Path, overrides: Sequence[str] = ()) -> Located:
     """The merged tree (packaged words <- extends chain <- file <- overrides) with the origin of every value."""
     tree = packaged_words()
-    merge_into(tree, load_tree(Path(path)))
+    top = load_tree(Path(path))
+    merge_into(tree, top)
+    if () in top.origins:  # the top level is the file asked for (a missing top-level key is its problem)
+        tree.origins[()] = top.origins[()]
     apply_overrides(tree, list(overrides))
     return tree
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources: bool = True) -> Scenario:
-    """Load, merge, override and validate a scenario file; raise ConfigError listing every problem."""
+    """Load, merge, override and validate a scenario file; raise ConfigError listing every problem.
+
+    Schema problems and quotes that are not in their source are reported together.
+    """
     tree = load_located(path, overrides)
-    scenario = validate_tree(tree, str(path))
+    try:
+        scenario = validate_tree(tree, str(path))
+    except ConfigError as exc:
+        if check_sources:
+            known = {(p.file, p.line, p.column, p.key) for p in exc.problems}
+            extra = [
+                p
+                for p in check_tree_quotes(tree.data, tree.origins)
+                if (p.file, p.line, p.column, p.key) not in known
+            ]
+            exc = ConfigError([*exc.problems, *extra])
+        raise exc from None
     if check_sources:
         problems = check_quotes(scenario, tree.origins)
         if problems:
@@ -73,14 +90,12 @@ def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> Path_:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            path.append(part)
-        else:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
             break
+        node = node[part]
+        path.append(part)
     return tuple(path)
 
 
@@ -100,15 +115,18 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-class _DictOf:
+class _ItemOf:
+    """The items of a dict or list field: any key or index leads to `item`."""
+
     def __init__(self, item: Any):
         self.item = item
 
 
-def _class_at(path: Path_) -> Any:
+def schema_class_at(path: Path_) -> Any:
+    """The model class (or annotation) that validates the node at `path`, or None if unknown."""
     model: Any = Scenario
     for part in path:
-        if isinstance(model, _DictOf):
+        if isinstance(model, _ItemOf):
             model = model.item
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
@@ -117,8 +135,27 @@ def _class_at(path: Path_) -> Any:
         if field is None:
             return None
         inner = _unwrap(field.annotation)
-        model = _DictOf(_unwrap(typing.get_args(inner)[1])) if typing.get_origin(inner) is dict else inner
+        if typing.get_origin(inner) is dict:
+            model = _ItemOf(_unwrap(typing.get_args(inner)[1]))
+        elif typing.get_origin(inner) is list:
+            model = _ItemOf(_unwrap(typing.get_args(inner)[0]))
+        else:
+            model = inner
     return model
+
+
+def _is_param(model: Any) -> bool:
+    return isinstance(model, type) and issubclass(model, Param | DateParam)
+
+
+def _field_doc(path: Path_) -> str:
+    """The schema's description of the field at `path` (its meaning and unit), if any."""
+    model = schema_class_at(path[:-1]) if path else None
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        field = model.model_fields.get(str(path[-1]))
+        if field is not None and field.description:
+            return f"{path[-1]}: {field.description}"
+    return ""
 
 
 def _position(tree: Located, path: Path_, display: str) -> Origin:
@@ -135,13 +172,26 @@ def _problems(exc: ValidationError, tree: Located, display: str, prefix: Path_ =
         loc = (*prefix, *err["loc"])
         if err["type"] in ("missing", "extra_forbidden"):
             path = tuple(loc)
+            if err["type"] == "missing" and _in_value_union(loc):
+                path = _existing_prefix(tree.data, loc)  # a distribution lacking a key: one problem, below
         else:
+            error = (err.get("ctx") or {}).get("error")
+            if isinstance(error, ValueProblem):
+                loc = (*loc, *error.at)
             path = _existing_prefix(tree.data, loc)
-        grouped.setdefault(path, []).append(err)
+        grouped.setdefault(path, []).append(dict(err))
     problems = []
     for path, errs in grouped.items():
         problems.append(_problem(tree, path, errs, display))
     return problems
+
+
+def _in_value_union(loc: tuple[Any, ...]) -> bool:
+    """Whether a location lies inside one member of a parameter's ``value`` union (e.g. ``value.beta.sd``)."""
+    for i, part in enumerate(loc):
+        if part == "value" and i + 1 < len(loc) and _is_param(schema_class_at(tuple(loc[:i]))):
+            return True
+    return False
 
 
 def _clean(msg: str) -> str:
@@ -156,7 +206,7 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
     parent = path[:-1]
     if kinds == {"extra_forbidden"}:
         origin = _position(tree, path, display)
-        model = _class_at(parent)
+        model = schema_class_at(parent)
         names = list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
         close = difflib.get_close_matches(str(path[-1]), names, n=3, cutoff=0.6)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
@@ -164,25 +214,45 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
         return Problem(origin.file, origin.line, origin.column, dotted(path), "unknown key", hint + valid)
     if kinds == {"missing"}:
         origin = _position(tree, parent, display)
-        model = _class_at(path)
-        hint = ""
-        if isinstance(model, type) and issubclass(model, Param):
+        model = schema_class_at(path)
+        hint = _field_doc(path)
+        if _is_param(model):
             hint = f"give {model.describe_domain()}, with `source:` or `assumption:`"
         return Problem(origin.file, origin.line, origin.column, dotted(path), "missing required key", hint)
+    # A parameter's value problem is reported under the parameter's name, at the line where its value was set
+    # (which may be a variant file or a --set, while the parameter's key comes from the base file).
+    key = path
+    if path and path[-1] == "value" and _is_param(schema_class_at(parent)):
+        key = parent
     origin = _position(tree, path, display)
     value = _node(tree.data, path) if path else None
-    custom = [_clean(e["msg"]) for e in errs if e["type"] in ("value_error", "assertion_error")]
+    custom = [_custom(e) for e in errs if e["type"] in ("value_error", "assertion_error")]
     if custom:
-        return Problem(origin.file, origin.line, origin.column, dotted(path), "; ".join(dict.fromkeys(custom)))
-    model = _class_at(path[:-1]) if path and path[-1] == "value" else _class_at(path)
-    if isinstance(model, type) and issubclass(model, Param):
+        message = "; ".join(dict.fromkeys(m for m, _ in custom))
+        hint = "; ".join(dict.fromkeys(h for _, h in custom if h))
+        return Problem(origin.file, origin.line, origin.column, dotted(key), message, hint)
+    model = schema_class_at(key)
+    if _is_param(model) and issubclass(model, Param):
         shown = value if not isinstance(value, dict) else value.get("value", value)
         return Problem(
-            origin.file, origin.line, origin.column, dotted(path),
+            origin.file,
+            origin.line,
+            origin.column,
+            dotted(key),
             f"expected {model.describe_domain()}, got {shown!r}",
         )
     details = "; ".join(dict.fromkeys(_clean(e["msg"]) for e in errs))
-    return Problem(origin.file, origin.line, origin.column, dotted(path), f"{details}, got {value!r}")
+    return Problem(
+        origin.file, origin.line, origin.column, dotted(key), f"{details}, got {value!r}", _field_doc(key)
+    )
+
+
+def _custom(err: dict[str, Any]) -> tuple[str, str]:
+    """Message and hint of an error raised by one of our validators."""
+    error = (err.get("ctx") or {}).get("error")
+    if isinstance(error, ValueProblem):
+        return error.message, error.hint
+    return _clean(err["msg"]), ""
 
 
 def scenario_from_dump(data: dict[str, Any], display: str) -> Scenario:

@@ -21,18 +21,42 @@ from scipy.special import betaincinv
 _STD_NORMAL = NormalDist()
 
 
-class Frozen(BaseModel):
-    """Base of every configuration model: unknown keys are errors and values never change after loading."""
+class ValueProblem(ValueError):
+    """A validation error that says what would be valid and, optionally, which sub-key it is about.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    The loader turns it into a `Problem`: ``hint`` becomes the hint line and ``at`` (a path below the node
+    being validated, e.g. ``("value",)``) places the error at the line of that sub-key.
+    """
+
+    def __init__(self, message: str, hint: str = "", at: tuple[str | int, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.at = at
+
+
+class Frozen(BaseModel):
+    """Base of every configuration model: unknown keys are errors and values never change after loading.
+
+    Numbers must be finite: ``.inf`` and ``.nan`` are errors wherever a number is expected.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 class Source(Frozen):
     """A verbatim quote of a registered source document that this value encodes."""
 
     ref: str = Field(description="Id of the source document, as registered under `sources:`.")
-    para: int = Field(ge=1, description="Paragraph number in the source (1 = the first paragraph of the body).")
+    para: int = Field(
+        ge=1, description="Paragraph number in the source (1 = the first paragraph of the body)."
+    )
     quote: str = Field(min_length=3, description="Short verbatim quote; checked against the source text.")
+
+
+def normalise_word(word: str) -> str:
+    """Estimative words match whatever their case and spacing: ``'Very  Likely'`` is ``'very likely'``."""
+    return " ".join(word.lower().split())
 
 
 class EstimativeWords(Frozen):
@@ -42,24 +66,38 @@ class EstimativeWords(Frozen):
         description="Word -> [lo, hi] probability range (unit: probability)."
     )
     synonyms: dict[str, str] = Field(default_factory=dict, description="Synonym -> a word of `words`.")
+    _lookup: dict[str, tuple[float, float]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> EstimativeWords:
+        words = {normalise_word(w): r for w, r in self.words.items()}
         for word, (lo, hi) in self.words.items():
             if not 0.0 <= lo <= hi <= 1.0:
-                raise ValueError(f"word {word!r}: range must satisfy 0 <= lo <= hi <= 1, got [{lo}, {hi}]")
+                raise ValueProblem(
+                    f"range must satisfy 0 <= lo <= hi <= 1, got [{_fmt(lo)}, {_fmt(hi)}]",
+                    "a probability range such as [0.55, 0.8]",
+                    at=("words", word),
+                )
         for syn, word in self.synonyms.items():
-            if word not in self.words:
-                raise ValueError(f"synonym {syn!r} points to {word!r}, which is not in `words`")
+            if normalise_word(word) not in words:
+                close = difflib.get_close_matches(normalise_word(word), list(words), n=3, cutoff=0.6)
+                hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+                raise ValueProblem(
+                    f"synonym {syn!r} points to {word!r}, which is not in `words`",
+                    hint + f"words: {', '.join(words)}",
+                    at=("synonyms", syn),
+                )
+            words.setdefault(normalise_word(syn), words[normalise_word(word)])
+        self._lookup = words
         return self
 
     def range_of(self, word: str) -> tuple[float, float] | None:
-        key = " ".join(word.lower().split())
-        key = self.synonyms.get(key, key)
-        return self.words.get(key)
+        """The probability range of a word or synonym (case and spacing ignored), or None."""
+        return self._lookup.get(normalise_word(word))
 
     def known(self) -> list[str]:
-        return sorted([*self.words, *self.synonyms])
+        """Every word and synonym, sorted."""
+        return sorted({normalise_word(w) for w in [*self.words, *self.synonyms]})
 
 
 # --- distributions -------------------------------------------------------------------------------------------
@@ -77,12 +115,16 @@ class Beta(Frozen):
     @model_validator(mode="after")
     def _check(self) -> Beta:
         if not self.lo < self.mean < self.hi:
-            raise ValueError(f"beta: mean {self.mean} must lie strictly between lo {self.lo} and hi {self.hi}")
+            raise ValueError(
+                f"beta: mean {self.mean} must lie strictly between lo {self.lo} and hi {self.hi}"
+            )
         m = (self.mean - self.lo) / (self.hi - self.lo)
         s = self.sd / (self.hi - self.lo)
         if s * s >= m * (1 - m):
             limit = math.sqrt(m * (1 - m)) * (self.hi - self.lo)
-            raise ValueError(f"beta: sd {self.sd} too large for mean {self.mean}; it must be below {limit:.4g}")
+            raise ValueError(
+                f"beta: sd {self.sd} too large for mean {self.mean}; it must be below {limit:.4g}"
+            )
         return self
 
     def shape(self) -> tuple[float, float]:
@@ -103,7 +145,9 @@ class Triangular(Frozen):
     @model_validator(mode="after")
     def _check(self) -> Triangular:
         if not (self.lo <= self.mode <= self.hi and self.lo < self.hi):
-            raise ValueError(f"triangular: need lo <= mode <= hi and lo < hi, got {self.lo}, {self.mode}, {self.hi}")
+            raise ValueError(
+                f"triangular: need lo <= mode <= hi and lo < hi, got {self.lo}, {self.mode}, {self.hi}"
+            )
         return self
 
 
@@ -127,8 +171,12 @@ class Normal(Frozen):
     dist: Literal["normal"]
     mean: float = Field(description="Mean before truncation.")
     sd: float = Field(gt=0, description="Standard deviation before truncation.")
-    lo: float | None = Field(None, description="Lower truncation point (default: the parameter's lower bound).")
-    hi: float | None = Field(None, description="Upper truncation point (default: the parameter's upper bound).")
+    lo: float | None = Field(
+        None, description="Lower truncation point (default: the parameter's lower bound)."
+    )
+    hi: float | None = Field(
+        None, description="Upper truncation point (default: the parameter's upper bound)."
+    )
 
 
 Dist = Annotated[Beta | Triangular | Uniform | Normal, Field(discriminator="dist")]
@@ -156,18 +204,22 @@ class Spec:
         if self.kind == "days":
             return float(min(math.floor(self.lo + u * span), self.hi - 1.0))
         if self.kind == "uniform":
-            return self.lo + u * span
+            return self._clamp(self.lo + u * span)
         if self.kind == "beta":
-            return self.lo + span * float(betaincinv(self.a, self.b, u))
+            return self._clamp(self.lo + span * float(betaincinv(self.a, self.b, u)))
         if self.kind == "triangular":
             c = (self.a - self.lo) / span
             x = math.sqrt(u * c) if u < c else 1.0 - math.sqrt((1.0 - u) * (1.0 - c))
-            return self.lo + span * x
+            return self._clamp(self.lo + span * x)
         # truncated normal by inversion of the standard normal CDF between the truncation points
         lo_p = _STD_NORMAL.cdf((self.lo - self.a) / self.b)
         hi_p = _STD_NORMAL.cdf((self.hi - self.a) / self.b)
         p = min(max(lo_p + u * (hi_p - lo_p), 1e-12), 1 - 1e-12)
-        return min(max(self.a + self.b * _STD_NORMAL.inv_cdf(p), self.lo), self.hi)
+        return self._clamp(self.a + self.b * _STD_NORMAL.inv_cdf(p))
+
+    def _clamp(self, x: float) -> float:
+        # rounding in lo + u * (hi - lo) can step just outside the support
+        return min(max(x, self.lo), self.hi)
 
 
 # --- parameters ----------------------------------------------------------------------------------------------
@@ -201,15 +253,19 @@ class Param(Frozen):
     @classmethod
     def _bare_value(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            return {"value": data}
+            data = {"value": data}
+        value = data.get("value")
+        if isinstance(value, bool) or (isinstance(value, list) and any(isinstance(v, bool) for v in value)):
+            raise ValueProblem(f"expected {cls.describe_domain()}, got {value!r}", at=("value",))
         return data
 
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Param:
         if self.source is None and self.assumption is None:
-            raise ValueError(
-                "needs its provenance: `source: {ref, para, quote}` for a judgment of the report, "
-                "or `assumption: <why>` for the modeller's own number"
+            raise ValueProblem(
+                "needs its provenance",
+                "add `source: {ref, para, quote}` for a judgment of the report, "
+                "or `assumption: <why>` for the modeller's own number",
             )
         words = info.context.get("words") if isinstance(info.context, dict) else None
         self._spec = self._to_spec(self.value, words)
@@ -224,30 +280,46 @@ class Param(Frozen):
 
     @classmethod
     def _check_number(cls, x: float, what: str) -> None:
-        if isinstance(x, bool) or not isinstance(x, int | float) or math.isnan(x):
-            raise ValueError(f"expected {cls.describe_domain()}, got {x!r}")
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise ValueProblem(f"expected {cls.describe_domain()}, got {x!r}", at=("value",))
         below = x <= cls.lo if cls.lo_open else x < cls.lo
         if below or x > cls.hi:
-            raise ValueError(f"{what} {_fmt(x)} is outside the valid range: expected {cls.domain}")
+            raise ValueProblem(
+                f"{what} {_fmt(x)} is outside the valid range: expected {cls.domain}",
+                f"give {cls.describe_domain()}",
+                at=("value",),
+            )
 
     @classmethod
     def _to_spec(cls, value: Any, words: EstimativeWords | None) -> Spec:
         if isinstance(value, str):
             if not cls.words_allowed:
-                raise ValueError(f"expected {cls.describe_domain()}, got {value!r} (words are for probabilities)")
+                raise ValueProblem(
+                    f"expected {cls.describe_domain()}, got {value!r}",
+                    "estimative words are for probabilities only",
+                    at=("value",),
+                )
             rng = words.range_of(value) if words is not None else None
             if rng is None:
                 known = words.known() if words is not None else []
-                close = difflib.get_close_matches(value.lower(), known, n=3, cutoff=0.6)
-                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-                raise ValueError(f"unknown estimative word {value!r}{hint} Known words: {', '.join(known)}")
+                close = difflib.get_close_matches(normalise_word(value), known, n=3, cutoff=0.6)
+                hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+                raise ValueProblem(
+                    f"unknown estimative word {value!r}",
+                    hint + f"known words: {', '.join(known)}; or give {cls.describe_domain()}",
+                    at=("value",),
+                )
             return Spec("uniform", rng[0], rng[1])
         if isinstance(value, tuple):
             lo, hi = value
             cls._check_number(lo, "lower end")
             cls._check_number(hi, "upper end")
             if lo > hi:
-                raise ValueError(f"range [{_fmt(lo)}, {_fmt(hi)}] is reversed: write [{_fmt(hi)}, {_fmt(lo)}]")
+                raise ValueProblem(
+                    f"range [{_fmt(lo)}, {_fmt(hi)}] is reversed",
+                    f"write [{_fmt(hi)}, {_fmt(lo)}]",
+                    at=("value",),
+                )
             return Spec("uniform", float(lo), float(hi))
         if isinstance(value, Beta):
             cls._check_number(value.lo, "beta lo")
@@ -265,8 +337,14 @@ class Param(Frozen):
         if isinstance(value, Normal):
             lo = cls.lo if value.lo is None else max(value.lo, cls.lo)
             hi = cls.hi if value.hi is None else min(value.hi, cls.hi)
+            if cls.lo_open and lo <= cls.lo:
+                lo = math.nextafter(cls.lo, math.inf)  # an open bound is never drawn
             if not lo < hi:
-                raise ValueError(f"normal: empty truncation interval [{lo}, {hi}]")
+                raise ValueProblem(
+                    f"normal: empty truncation interval [{_fmt(lo)}, {_fmt(hi)}]",
+                    f"lo and hi must leave room inside {cls.domain}",
+                    at=("value",),
+                )
             return Spec("normal", lo, hi, value.mean, value.sd)
         cls._check_number(value, "value")
         return Spec("fixed", float(value), float(value))
@@ -312,7 +390,9 @@ class Real(Param):
 class DateParam(Frozen):
     """A date, or a range of dates [first, last] drawn uniformly by whole days."""
 
-    value: dt.date | tuple[dt.date, dt.date] = Field(description="A date YYYY-MM-DD or a range [first, last].")
+    value: dt.date | tuple[dt.date, dt.date] = Field(
+        description="A date YYYY-MM-DD or a range [first, last]."
+    )
     source: Source | None = Field(None, description="The report passage this value encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
     note: str | None = Field(None, description="Free remark.")
@@ -325,15 +405,22 @@ class DateParam(Frozen):
     @model_validator(mode="after")
     def _check(self) -> DateParam:
         if self.source is None and self.assumption is None:
-            raise ValueError("needs its provenance: `source: {ref, para, quote}` or `assumption: <why>`")
+            raise ValueProblem(
+                "needs its provenance", "add `source: {ref, para, quote}` or `assumption: <why>`"
+            )
         if isinstance(self.value, tuple) and self.value[0] > self.value[1]:
-            raise ValueError(f"date range [{self.value[0]}, {self.value[1]}] is reversed")
+            first, last = self.value
+            raise ValueProblem(
+                f"date range [{first}, {last}] is reversed", f"write [{last}, {first}]", at=("value",)
+            )
         return self
 
     def day_spec(self, start: dt.date) -> Spec:
         """The date as days after `start`; a range is drawn over whole days, both ends included."""
         if isinstance(self.value, tuple):
             lo, hi = ((d - start).days for d in self.value)
-            return Spec("days", float(lo), float(hi) + 1.0) if hi > lo else Spec("fixed", float(lo), float(lo))
+            return (
+                Spec("days", float(lo), float(hi) + 1.0) if hi > lo else Spec("fixed", float(lo), float(lo))
+            )
         d = float((self.value - start).days)
         return Spec("fixed", d, d)

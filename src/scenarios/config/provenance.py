@@ -19,7 +19,9 @@ from scenarios.config.params import DateParam, Frozen, Param, Source
 from scenarios.config.yamlio import Origin, Path_, load_yaml
 from scenarios.exceptions import ConfigError, Problem
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
 class SourceDocument(Frozen):
@@ -30,7 +32,9 @@ class SourceDocument(Frozen):
     date: dt.date = Field(description="Publication date.")
     url: str = Field(description="Where it was published.")
     note: str = Field("", description="How this copy was made.")
-    paragraphs: list[str] = Field(min_length=1, description="The body, one paragraph per item (numbered from 1).")
+    paragraphs: list[str] = Field(
+        min_length=1, description="The body, one paragraph per item (numbered from 1)."
+    )
 
 
 def normalise(text: str) -> str:
@@ -40,15 +44,29 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=16)
 def load_source(path: str) -> SourceDocument:
-    """Read and validate a source document file."""
+    """Read and validate a source document file; every problem names its line."""
     located = load_yaml(Path(path))
     try:
         return SourceDocument.model_validate(located.data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigError(
-            [Problem(path, None, None, ".".join(map(str, first["loc"])), first["msg"], "see configs/sources/")]
-        ) from None
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc: Path_ = tuple(err["loc"])
+            origin = next(
+                (located.origins[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in located.origins),
+                Origin(path),
+            )
+            problems.append(
+                Problem(
+                    origin.file,
+                    origin.line,
+                    origin.column,
+                    ".".join(map(str, loc)),
+                    err["msg"],
+                    "a source document has title, author, date, url and paragraphs (see configs/sources/)",
+                )
+            )
+        raise ConfigError(problems) from None
 
 
 def iter_sources(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Source]]:
@@ -80,35 +98,91 @@ def iter_parameters(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Param 
 
 def check_quotes(scenario: Any, origins: dict[Path_, Origin]) -> list[Problem]:
     """Problems with every `source:`: unknown source id, paragraph out of range, quote not in the paragraph."""
-    problems: list[Problem] = []
+    checker = _QuoteChecker(dict(scenario.sources), origins)
     for path, src in iter_sources(scenario):
-        origin = origins.get((*path, "quote")) or origins.get(path) or Origin("?")
+        checker.check(path, src.ref, src.para, src.quote)
+    return checker.problems
+
+
+def check_tree_quotes(data: Any, origins: dict[Path_, Origin]) -> list[Problem]:
+    """The same checks on a merged tree that did not validate, so quote problems are reported with the others.
+
+    Only `source:` mappings whose ref, para and quote are well-typed are checked; the rest are schema problems.
+    """
+    sources = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        return []
+    checker = _QuoteChecker(sources, origins)
+    for path, src in _raw_sources(data, ()):
+        ref, para, quote = src.get("ref"), src.get("para"), src.get("quote")
+        if (
+            isinstance(ref, str)
+            and isinstance(para, int)
+            and not isinstance(para, bool)
+            and isinstance(quote, str)
+        ):
+            checker.check(path, ref, para, quote)
+    return checker.problems
+
+
+def _raw_sources(node: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, dict):
+                yield (*path, key), value
+            else:
+                yield from _raw_sources(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _raw_sources(value, (*path, i))
+
+
+class _QuoteChecker:
+    def __init__(self, sources: dict[str, str], origins: dict[Path_, Origin]):
+        self.sources = sources
+        self.origins = origins
+        self.problems: list[Problem] = []
+        self.unreadable: set[str] = set()
+
+    def check(self, path: Path_, ref: str, para: int, quote: str) -> None:
         key = ".".join(map(str, path))
-        if src.ref not in scenario.sources:
-            problems.append(
-                Problem(origin.file, origin.line, origin.column, key + ".ref",
-                        f"unknown source {src.ref!r}", f"registered sources: {', '.join(scenario.sources)}")
+
+        def problem(field: str, message: str, hint: str) -> None:
+            o = self.origins.get((*path, field)) or self.origins.get(path) or Origin("?")
+            self.problems.append(Problem(o.file, o.line, o.column, f"{key}.{field}", message, hint))
+
+        if ref not in self.sources:
+            problem(
+                "ref", f"unknown source {ref!r}", f"registered sources: {', '.join(self.sources) or 'none'}"
             )
-            continue
+            return
         try:
-            doc = load_source(scenario.sources[src.ref])
+            doc = load_source(self.sources[ref])
         except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        if src.para > len(doc.paragraphs):
-            problems.append(
-                Problem(origin.file, origin.line, origin.column, key + ".para",
-                        f"paragraph {src.para} does not exist", f"{src.ref} has {len(doc.paragraphs)} paragraphs")
-            )
-            continue
-        if normalise(src.quote) not in normalise(doc.paragraphs[src.para - 1]):
-            elsewhere = [i + 1 for i, p in enumerate(doc.paragraphs) if normalise(src.quote) in normalise(p)]
+            if ref not in self.unreadable:  # once per source, at the line that registers it
+                self.unreadable.add(ref)
+                o = self.origins.get(("sources", ref)) or Origin("?")
+                inner = "; ".join(p.render().replace("\n    ", " ") for p in exc.problems)
+                self.problems.append(
+                    Problem(
+                        o.file,
+                        o.line,
+                        o.column,
+                        f"sources.{ref}",
+                        "the source document cannot be used",
+                        inner,
+                    )
+                )
+            return
+        if para > len(doc.paragraphs):
+            problem("para", f"paragraph {para} does not exist", f"{ref} has {len(doc.paragraphs)} paragraphs")
+            return
+        wanted = normalise(quote)
+        if wanted not in normalise(doc.paragraphs[para - 1]):
+            elsewhere = [i + 1 for i, p in enumerate(doc.paragraphs) if wanted in normalise(p)]
             hint = (
-                f"it is in paragraph {elsewhere[0]}" if elsewhere
+                f"it is in paragraph {elsewhere[0]}"
+                if elsewhere
                 else "copy the words exactly as the source writes them"
             )
-            problems.append(
-                Problem(origin.file, origin.line, origin.column, key + ".quote",
-                        f"quote not found in {src.ref} paragraph {src.para}: {src.quote!r}", hint)
-            )
-    return problems
+            problem("quote", f"quote not found in {ref} paragraph {para}: {quote!r}", hint)

@@ -1,0 +1,1 @@
+"""Analysis of stored results: survival of ceasefires, outcome probabilities, distributions, comparisons."""

@@ -1,0 +1,138 @@
+"""Differences between scenarios of one batch, paired by replication index (common random numbers).
+
+Replication i of every scenario of a batch shares its seed, so the paired difference of an outcome has far
+less variance than the difference of two independent means; its interval is a t interval on the paired
+differences. Survival curves are compared with a log-rank test.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from lifelines.statistics import logrank_test
+from scipy import stats
+
+from scenarios.analysis.survival import durations
+from scenarios.io.load import Results
+from scenarios.model.outcomes import OUTCOME_CLASSES
+
+
+class ConfigMismatchWarning(UserWarning):
+    """Scenarios compared across batches: their replications are not paired."""
+
+
+def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> pd.DataFrame:
+    """Per replication: the headline measures compared between scenarios (0/1 indicators and amounts)."""
+    r = results.replications
+    m = pd.DataFrame({"scenario": r["scenario"].astype(str), "replication": r["replication"]})
+    end = r["first_ceasefire_end_day"].astype(float)
+    for d in days:
+        m[f"holds_{d:g}_days"] = (end >= d).astype(float)
+    for cls in OUTCOME_CLASSES:
+        m[f"outcome:{cls}"] = (r["outcome_class"].astype(str) == cls).astype(float)
+    for column in ("azerbaijani_share", "military_azerbaijan", "military_armenia", "civilian_azerbaijan",
+                   "civilian_armenia", "war_days", "attention"):
+        m[column] = r[column].astype(float)
+    m["durable_ceasefire"] = r["durable_ceasefire"].astype(float)
+    return m
+
+
+def paired_differences(
+    results: Results, a: str, b: str, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05
+) -> pd.DataFrame:
+    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with its interval and p-value."""
+    m = outcome_measures(results, days)
+    left = m[m["scenario"] == a].set_index("replication")
+    right = m[m["scenario"] == b].set_index("replication")
+    common = left.index.intersection(right.index)
+    if len(common) == 0:
+        raise ValueError(f"scenarios {a!r} and {b!r} share no replication index; compare within one batch")
+    left, right = left.loc[common], right.loc[common]
+    rows = []
+    for measure in [c for c in m.columns if c not in ("scenario", "replication")]:
+        x, y = left[measure].to_numpy(), right[measure].to_numpy()
+        d = y - x
+        n = len(d)
+        mean = float(d.mean())
+        sd = float(d.std(ddof=1)) if n > 1 else 0.0
+        se = sd / np.sqrt(n) if n > 1 else float("nan")
+        if n > 1 and sd > 0:
+            tcrit = float(stats.t.ppf(1 - alpha / 2, n - 1))
+            lo, hi = mean - tcrit * se, mean + tcrit * se
+            p = float(2 * stats.t.sf(abs(mean / se), n - 1))
+        else:
+            lo = hi = mean
+            p = 1.0 if mean == 0 else 0.0
+        rows.append(
+            {"measure": measure, a: float(x.mean()), b: float(y.mean()), "difference": mean,
+             "lower": lo, "upper": hi, "p_value": p, "significant": bool(p < alpha), "n_pairs": n}
+        )
+    return pd.DataFrame(rows)
+
+
+def logrank(results: Results, a: str, b: str, which: str = "first") -> dict[str, float]:
+    """Log-rank test of the survival of ceasefires in scenarios a and b."""
+    data = durations(results, "first" if which == "first" else "all")
+    x, y = data[data["scenario"] == a], data[data["scenario"] == b]
+    test = logrank_test(x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"])
+    return {"statistic": float(test.test_statistic), "p_value": float(test.p_value)}
+
+
+def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """Every scenario against the first (or `baseline`): a tidy table of what changed and by how much."""
+    names = results.scenarios
+    base = baseline or names[0]
+    frames = []
+    for other in names:
+        if other == base:
+            continue
+        table = paired_differences(results, base, other, alpha=alpha)
+        table = table.rename(columns={base: "baseline_value", other: "scenario_value"})
+        table.insert(0, "scenario", other)
+        table.insert(1, "baseline", base)
+        lr = logrank(results, base, other)
+        table["logrank_p"] = lr["p_value"]
+        frames.append(table)
+    if not frames:
+        raise ValueError("compare needs at least two scenarios")
+    return pd.concat(frames, ignore_index=True)
+
+
+def merge_batches(batches: Sequence[Results]) -> Results:
+    """Put scenarios from several batches side by side; warns that they are not paired unless seeds match."""
+    if len(batches) == 1:
+        return batches[0]
+    seeds = {b.manifest["seed"] for b in batches}
+    ns = {b.manifest["replications"] for b in batches}
+    if len(seeds) > 1 or len(ns) > 1:
+        warnings.warn(
+            "comparing batches with different seeds or sizes: replications are not paired (no common random "
+            "numbers), so intervals are wider and paired tests are not valid; run the scenarios in one batch "
+            "(`scenarios run A.yaml B.yaml`) for a sharp comparison",
+            ConfigMismatchWarning,
+            stacklevel=2,
+        )
+    names: list[str] = []
+    for b in batches:
+        for n in b.scenarios:
+            if n in names:
+                raise ValueError(f"scenario {n!r} appears in more than one results directory")
+            names.append(n)
+    manifest = dict(batches[0].manifest)
+    manifest["scenarios"] = [s for b in batches for s in b.manifest["scenarios"]]
+
+    def cat(attr: str) -> pd.DataFrame:
+        frames = [getattr(b, attr) for b in batches if not getattr(b, attr).empty]
+        if not frames:
+            return pd.DataFrame()
+        df = pd.concat([f.assign(scenario=f["scenario"].astype(str)) for f in frames], ignore_index=True)
+        df["scenario"] = pd.Categorical(df["scenario"], categories=names)
+        return df
+
+    reps = cat("replications")
+    reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
+    return Results(batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"),
+                   cat("errors"))

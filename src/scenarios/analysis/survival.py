@@ -1,0 +1,114 @@
+"""Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), right-censored at the horizon.
+
+Two views: the *first* ceasefire (the Moscow humanitarian ceasefire of 10 October: one duration per replication)
+and *all* ceasefires (every ceasefire of every replication; they are not independent within a replication, so
+treat its bands as indicative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from lifelines import KaplanMeierFitter
+
+from scenarios.io.load import Results
+
+Which = Literal["first", "all"]
+
+
+def durations(results: Results, which: Which = "first") -> pd.DataFrame:
+    """Columns scenario, replication, duration (days), observed (False = still in force at the horizon)."""
+    if which == "first":
+        r = results.replications
+        return pd.DataFrame(
+            {
+                "scenario": r["scenario"],
+                "replication": r["replication"],
+                "duration": r["first_ceasefire_end_day"].astype(float),
+                "observed": ~r["first_ceasefire_censored"].astype(bool),
+            }
+        )
+    c = results.ceasefires
+    return pd.DataFrame(
+        {
+            "scenario": c["scenario"],
+            "replication": c["replication"],
+            "duration": c["duration_days"].astype(float),
+            "observed": ~c["censored"].astype(bool),
+        }
+    )
+
+
+def fit_km(duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label: str = "") -> KaplanMeierFitter:
+    """A fitted Kaplan-Meier estimator (confidence interval: exponential Greenwood, lifelines' default)."""
+    return KaplanMeierFitter(alpha=alpha).fit(duration, event_observed=observed, label=label or "survival")
+
+
+def survival_curves(results: Results, which: Which = "first", alpha: float = 0.05) -> pd.DataFrame:
+    """Long table: scenario, day, survival, lower, upper (a step function at each event time)."""
+    frames = []
+    data = durations(results, which)
+    for name, group in data.groupby("scenario", observed=True, sort=False):
+        km = fit_km(group["duration"], group["observed"], alpha, str(name))
+        sf = km.survival_function_.iloc[:, 0]
+        ci = km.confidence_interval_survival_function_
+        frames.append(
+            pd.DataFrame(
+                {
+                    "scenario": str(name),
+                    "day": sf.index.to_numpy(dtype=float),
+                    "survival": sf.to_numpy(),
+                    "lower": ci.iloc[:, 0].to_numpy(),
+                    "upper": ci.iloc[:, 1].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def hold_probability(
+    results: Results, days: Sequence[float] = (7, 30, 90), which: Which = "first", alpha: float = 0.05
+) -> pd.DataFrame:
+    """P(the ceasefire holds at least d days) for each scenario and d, with its confidence interval.
+
+    Read off the Kaplan-Meier curve, so censoring at the horizon is handled; d beyond the horizon is NaN.
+    """
+    rows = []
+    data = durations(results, which)
+    for name, group in data.groupby("scenario", observed=True, sort=False):
+        km = fit_km(group["duration"], group["observed"], alpha, str(name))
+        sf = km.survival_function_.iloc[:, 0]
+        ci = km.confidence_interval_survival_function_
+        for d in days:
+            if d > results.horizon:
+                p = lo = hi = float("nan")
+            else:
+                # survival is right-continuous: S(d) is P(T > d); "holds at least d days" is P(T >= d) = S(d-)
+                idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
+                idx = max(idx, 0)
+                p, lo, hi = float(sf.iloc[idx]), float(ci.iloc[idx, 0]), float(ci.iloc[idx, 1])
+            rows.append({"scenario": str(name), "days": d, "p": p, "lower": lo, "upper": hi, "n": len(group)})
+    return pd.DataFrame(rows)
+
+
+def median_survival(results: Results, which: Which = "first", alpha: float = 0.05) -> pd.DataFrame:
+    """Median duration per scenario with its confidence interval (inf when more than half hold to the horizon)."""
+    from lifelines.utils import median_survival_times
+
+    rows = []
+    data = durations(results, which)
+    for name, group in data.groupby("scenario", observed=True, sort=False):
+        km = fit_km(group["duration"], group["observed"], alpha, str(name))
+        ci = median_survival_times(km.confidence_interval_survival_function_)
+        rows.append(
+            {
+                "scenario": str(name),
+                "median_days": float(km.median_survival_time_),
+                "lower": float(ci.iloc[0, 0]),
+                "upper": float(ci.iloc[0, 1]),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,182 @@
+"""The figure functions (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+KINDS = ("survival", "survival-all", "outcomes", "timeline", "casualties", "fan-territory", "fan-casualties",
+         "fan-attention")
+
+
+def colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        return fig, ax
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _order(df: pd.DataFrame) -> list[str]:
+    col = df["scenario"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        present = set(col.astype(str))
+        return [str(c) for c in col.cat.categories if str(c) in present]
+    return list(dict.fromkeys(col.astype(str)))
+
+
+def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Kaplan-Meier curves with confidence bands, one per scenario (from `analysis.survival.survival_curves`)."""
+    fig, ax = _axes(ax)
+    for i, name in enumerate(_order(curves)):
+        c = curves[curves["scenario"].astype(str) == name]
+        ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
+        ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
+    ax.set_xlabel("days since 10 October 2020")
+    ax.set_ylabel("P(ceasefire still holding)")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.set_title(title or "Survival of the ceasefire (Kaplan-Meier, 95% band)")
+    ax.legend(title="scenario")
+    return fig
+
+
+def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
+    """Outcome classes side by side with simultaneous intervals (from `analysis.outcomes.outcome_probabilities`)."""
+    fig, ax = _axes(ax, (8.0, 4.5))
+    names = _order(probs)
+    classes = list(dict.fromkeys(probs["outcome_class"].astype(str)))
+    width = 0.8 / max(len(names), 1)
+    x = np.arange(len(classes))
+    for i, name in enumerate(names):
+        p = probs[probs["scenario"].astype(str) == name].set_index("outcome_class").reindex(classes)
+        err = np.vstack([p["p"] - p["lower"], p["upper"] - p["p"]]).clip(min=0)
+        ax.bar(x + (i - (len(names) - 1) / 2) * width, p["p"], width, yerr=err, capsize=2, color=colour(i),
+               label=name, error_kw={"linewidth": 0.8})
+    ax.set_xticks(x, [c.replace("_", " ") for c in classes], rotation=20, ha="right")
+    ax.set_ylabel("probability at the horizon")
+    ax.set_ylim(0, 1)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("Outcome classes (95% simultaneous intervals)")
+    ax.legend(title="scenario")
+    return fig
+
+
+FAN_LABELS = {
+    "azerbaijani_share": "Azerbaijani share of contested value",
+    "military_total": "military deaths, both sides (people)",
+    "civilian_total": "civilian deaths, both sides (people)",
+    "attention": "international attention (index)",
+}
+
+
+def fan(timeseries: pd.DataFrame, column: str, ax: Axes | None = None,
+        bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75))) -> Figure:
+    """Fan chart over time of one daily series: median and quantile bands across the traced replications."""
+    fig, ax = _axes(ax)
+    ts = timeseries.copy()
+    if column == "military_total":
+        ts[column] = ts["military_azerbaijan"] + ts["military_armenia"]
+    elif column == "civilian_total":
+        ts[column] = ts["civilian_azerbaijan"] + ts["civilian_armenia"]
+    for i, name in enumerate(_order(ts)):
+        g = ts[ts["scenario"].astype(str) == name].groupby("day")[column]
+        for lo, hi in bands:
+            ax.fill_between(g.quantile(lo).index, g.quantile(lo), g.quantile(hi), color=colour(i), alpha=0.15,
+                            linewidth=0)
+        med = g.median()
+        reps = ts.loc[ts["scenario"].astype(str) == name, "replication"].nunique()
+        ax.plot(med.index, med.to_numpy(), color=colour(i), label=f"{name} (median of {reps} traced)")
+    ax.set_xlabel("days since 10 October 2020")
+    ax.set_ylabel(FAN_LABELS.get(column, column))
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{FAN_LABELS.get(column, column).split(' (')[0].capitalize()} over time (50% and 90% bands)")
+    ax.legend(title="scenario")
+    return fig
+
+
+def ceasefire_timeline(ceasefires: pd.DataFrame, horizon: float, ax: Axes | None = None,
+                       per_scenario: int = 10) -> Figure:
+    """Ceasefires of the first replications of each scenario as bars on a time line (gaps are open war)."""
+    names = _order(ceasefires)
+    fig, ax = _axes(ax, (8.0, 0.9 + 0.28 * per_scenario * max(len(names), 1)))
+    y = 0.0
+    ticks: list[float] = []
+    labels: list[str] = []
+    for i, name in enumerate(names):
+        c = ceasefires[ceasefires["scenario"].astype(str) == name]
+        for rep in sorted(c["replication"].unique())[:per_scenario]:
+            rows = c[c["replication"] == rep]
+            ax.broken_barh(list(zip(rows["start_day"], rows["duration_days"], strict=True)), (y - 0.35, 0.7),
+                           facecolors=[colour(i)] * len(rows),
+                           alpha=None, edgecolor="white")
+            for _, r in rows.iterrows():
+                since = r["upgraded_day"] if pd.notna(r["upgraded_day"]) else r["start_day"]
+                if r["kind"] == "comprehensive":
+                    ax.plot([since, r["end_day"]], [y, y], color="white", linewidth=1.2)
+                if r["peacekeepers"]:
+                    ax.plot(since + 0.5, y, marker="v", color="black", markersize=4)
+            ticks.append(y)
+            labels.append(f"{name} #{rep}")
+            y += 1
+        y += 0.5
+    ax.set_yticks(ticks, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, horizon)
+    ax.set_xlabel("days since 10 October 2020 (bars: ceasefire in force; white line: comprehensive; "
+                  "\u25bc peacekeepers)")
+    ax.set_title("Ceasefires in sampled replications")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+CASUALTY_LABELS = {
+    "military_azerbaijan": "military AZ",
+    "military_armenia": "military AM",
+    "civilian_azerbaijan": "civilian AZ",
+    "civilian_armenia": "civilian AM",
+}
+
+
+def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
+    """Distribution of deaths by category and scenario (box: quartiles; whiskers: 5th-95th percentiles)."""
+    fig, ax = _axes(ax, (8.0, 4.5))
+    names = _order(replications)
+    cols = list(CASUALTY_LABELS)
+    width = 0.8 / max(len(names), 1)
+    handles = []
+    for i, name in enumerate(names):
+        r = replications[replications["scenario"].astype(str) == name]
+        data = [r[c].astype(float).to_numpy() for c in cols]
+        pos = np.arange(len(cols)) + (i - (len(names) - 1) / 2) * width
+        box = ax.boxplot(data, positions=pos, widths=width * 0.9, whis=(5, 95), showfliers=False,
+                         patch_artist=True, manage_ticks=False)
+        for patch in box["boxes"]:
+            patch.set_facecolor(colour(i))
+            patch.set_alpha(0.7)
+        handles.append((box["boxes"][0], name))
+    ax.set_xticks(np.arange(len(cols)), [CASUALTY_LABELS[c] for c in cols])
+    ax.set_ylabel("deaths by the horizon (people)")
+    ax.set_yscale("symlog", linthresh=10)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("Deaths by the horizon (box: quartiles; whiskers: 5th-95th percentiles)")
+    ax.legend([h for h, _ in handles], [n for _, n in handles], title="scenario")
+    return fig
