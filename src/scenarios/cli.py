@@ -1,6 +1,7 @@
 """The `scenarios` command: thin; parses arguments, calls the public API, prints.
 
-Errors the user can fix (`ScenarioError`) print as one block and exit with code 2; `--debug` shows the traceback.
+Errors the user can fix (`ScenarioError`) print as one block and exit with code 2; `--debug` shows the
+traceback.
 """
 
 from __future__ import annotations
@@ -67,15 +68,17 @@ def cmd_trace(args: argparse.Namespace) -> int:
     print(f"Judgments of the report ({len(report)} parameters)")
     for r in sorted(report, key=lambda r: (r.para or 0, r.path)):
         print(f"  {r.path:<{width}}  {r.value}")
-        print(textwrap.fill(f"\u00b6{r.para} \u201c{r.quote}\u201d", width=110, initial_indent=" " * 6,
-                            subsequent_indent=" " * 8))
+        quote = f"\u00b6{r.para} \u201c{r.quote}\u201d"
+        print(textwrap.fill(quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 8))
     print(f"\nModeller's assumptions ({len(assumed)} parameters; the report is silent on these)")
     for r in assumed:
         print(f"  {r.path:<{width}}  {r.value}")
         print(textwrap.fill(r.quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 6))
     for cov in coverage(scenario):
-        print(f"\nCoverage of {cov.source} ({cov.title}): {len(cov.encoded)} of {cov.paragraphs} paragraphs "
-              f"encoded ({cov.share:.0%})")
+        print(
+            f"\nCoverage of {cov.source} ({cov.title}): {len(cov.encoded)} of {cov.paragraphs} paragraphs "
+            f"encoded ({cov.share:.0%})"
+        )
         print("  quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
         print("  not encoded: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
     return 0
@@ -309,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def render_error(exc: ScenarioError) -> str:
+    """One block: each problem of a ConfigError on its own `error:` line (with its hint), then a count."""
+    if isinstance(exc, ConfigError) and exc.problems:
+        lines = [f"error: {p.render()}" for p in exc.problems]
+        if len(lines) > 1:
+            lines.append(f"{len(lines)} problems found")
+        return "\n".join(lines)
+    return f"error: {exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -318,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(render_error(exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

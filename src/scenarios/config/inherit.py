@@ -12,10 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml
+from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
 
 EXTENDS = "extends"
@@ -35,35 +32,46 @@ def _display(path: Path) -> str:
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Located:
     resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(_display(p) for p in (*chain, resolved))
-        raise ConfigError(
-            [Problem(_display(chain[-1]), None, None, EXTENDS, f"`extends:` makes a cycle: {cycle}", "remove one link")]
-        )
     located = load_yaml(path, _display(path))
     if not isinstance(located.data, dict):
         o = located.origins.get((), Origin(_display(path)))
-        raise ConfigError(
-            [Problem(o.file, o.line, o.column, "", "the top level must be a mapping of keys", "e.g. `name: baseline`")]
-        )
-    _absolutise_sources(located, path.parent)
-    parent_ref = located.data.pop(EXTENDS, None)
-    if parent_ref is None:
-        return located
-    o = located.origins[(EXTENDS,)]
-    if not isinstance(parent_ref, str) or not parent_ref:
-        raise ConfigError([Problem(o.file, o.line, o.column, EXTENDS, "expected a file name", "e.g. `extends: baseline.yaml`")])
-    parent_path = path.parent / parent_ref
-    if not parent_path.exists():
+        found = type(located.data).__name__
         raise ConfigError(
             [
                 Problem(
-                    o.file, o.line, o.column, EXTENDS,
-                    f"file {parent_ref!r} not found (looked for {_display(parent_path)})",
-                    "the path is relative to the file that extends it",
+                    o.file,
+                    o.line,
+                    o.column,
+                    "",
+                    f"the top level must be a mapping of keys, got a {found}",
+                    "e.g. `name: baseline`",
                 )
             ]
         )
+    _absolutise_sources(located, path.parent)
+    if EXTENDS not in located.data:
+        return located
+    parent_ref = located.data.pop(EXTENDS)
+    o = located.origins[(EXTENDS,)]
+
+    def fail(message: str, hint: str) -> ConfigError:
+        return ConfigError([Problem(o.file, o.line, o.column, EXTENDS, message, hint)])
+
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise fail(f"expected a file name, got {parent_ref!r}", "e.g. `extends: baseline.yaml`")
+    parent_path = path.parent / parent_ref
+    if not parent_path.exists():
+        raise fail(
+            f"file {parent_ref!r} not found (looked for {_display(parent_path)})",
+            "the path is relative to the file that extends it",
+        )
+    if not parent_path.is_file():
+        raise fail(
+            f"{parent_ref!r} is not a file", "name the YAML file to inherit, e.g. `extends: baseline.yaml`"
+        )
+    if parent_path.resolve() in (*chain, resolved):
+        cycle = " -> ".join(_display(p) for p in (*chain, resolved, parent_path.resolve()))
+        raise fail(f"`extends:` makes a cycle: {cycle}", "remove one link of the chain")
     base = _load(parent_path, (*chain, resolved))
     merge_into(base, located)
     return base
@@ -74,7 +82,7 @@ def _absolutise_sources(located: Located, folder: Path) -> None:
     sources = located.data.get("sources")
     if isinstance(sources, dict):
         for key, value in sources.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and "\x00" not in value:
                 sources[key] = str((folder / value).resolve())
 
 
@@ -119,7 +127,9 @@ def _merge(base: Any, top: Any, path: Path_, base_o: dict[Path_, Origin], top_o:
     return top
 
 
-def _copy_origins(src: dict[Path_, Origin], dst: dict[Path_, Origin], prefix: Path_, to: Path_ | None = None) -> None:
+def _copy_origins(
+    src: dict[Path_, Origin], dst: dict[Path_, Origin], prefix: Path_, to: Path_ | None = None
+) -> None:
     target = prefix if to is None else to
     n = len(prefix)
     for key, origin in src.items():
@@ -128,42 +138,118 @@ def _copy_origins(src: dict[Path_, Origin], dst: dict[Path_, Origin], prefix: Pa
 
 
 def parse_override(text: str) -> tuple[Path_, Any]:
-    """``a.b.c=value`` -> (("a", "b", "c"), value), the value read as YAML (number, word, [lo, hi], {dist: ..})."""
+    """``a.b.c=value`` -> (("a", "b", "c"), value): the value is read as YAML (number, word, range, dist).
+
+    The value is read exactly like a value in a file: plain data only, no tags. A list index is a number:
+    ``actors.turkey.ladder.0.in_place_at_start=false``.
+    """
     where = f"--set {text}"
     if "=" not in text:
-        raise ConfigError([Problem(where, None, None, "", "expected KEY=VALUE", "e.g. --set actors.russia.rationality=2")])
+        raise ConfigError(
+            [Problem(where, None, None, "", "expected KEY=VALUE", "e.g. --set actors.russia.rationality=2")]
+        )
     key, raw = text.split("=", 1)
     key = key.strip()
     parts = tuple(key.split("."))
-    if not key or any(not p for p in parts):
-        raise ConfigError([Problem(where, None, None, key, "expected a dotted key such as a.b.c")])
+    if not key or any(not p.strip() for p in parts):
+        raise ConfigError(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    key,
+                    "expected a dotted key such as a.b.c",
+                    "e.g. --set simulation.seed=7",
+                )
+            ]
+        )
+    if not raw.strip():
+        raise ConfigError([Problem(where, None, None, key, "empty value", "write `null` to clear a value")])
     try:
-        value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else None
-    except YAMLError as exc:
-        raise ConfigError([Problem(where, None, None, key, f"cannot read the value as YAML: {exc}")]) from None
-    if raw.strip() and value is None and raw.strip() not in {"null", "~"}:
-        raise ConfigError([Problem(where, None, None, key, "empty value")])
-    return parts, value
+        value = parse_yaml(raw, where).data
+    except ConfigError as exc:
+        raise ConfigError(
+            [
+                Problem(where, None, None, key, f"cannot read the value: {p.message}", p.hint)
+                for p in exc.problems
+            ]
+        ) from None
+    path: Path_ = tuple(int(p) if p.isdigit() else p.strip() for p in parts)
+    return path, value
+
+
+def _everywhere(value: Any, origin: Origin, path: Path_ = ()) -> dict[Path_, Origin]:
+    """The same origin for a value and every node inside it (a --set value is one place)."""
+    out = {path: origin}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.update(_everywhere(item, origin, (*path, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.update(_everywhere(item, origin, (*path, i)))
+    return out
 
 
 def apply_overrides(located: Located, overrides: list[str]) -> None:
-    """Apply ``--set`` overrides in order; each value is then validated exactly like a file value."""
+    """Apply ``--set`` overrides in order; each value is then validated exactly like a file value.
+
+    Keys that do not exist are created (so the schema reports them as unknown, naming the override); a number
+    indexes a list.
+    """
     for text in overrides:
         path, value = parse_override(text)
         origin = Origin(f"--set {text}")
         node = located.data
         for i, part in enumerate(path[:-1]):
-            if not isinstance(node, dict):
+            here = path[: i + 1]
+            if isinstance(node, list) and isinstance(part, int):
+                if not 0 <= part < len(node):
+                    raise ConfigError(
+                        [
+                            Problem(
+                                origin.file,
+                                None,
+                                None,
+                                dotted(here),
+                                f"no item {part}: the list has {len(node)}",
+                            )
+                        ]
+                    )
+                node = node[part]
+            elif isinstance(node, dict):
+                if part not in node:
+                    node[part] = {}
+                    located.origins[here] = origin
+                node = node[part]
+            else:
                 raise ConfigError(
-                    [Problem(origin.file, None, None, dotted(path[: i + 1]), "this key has no sub-keys", "check the key path")]
+                    [
+                        Problem(
+                            origin.file,
+                            None,
+                            None,
+                            dotted(here),
+                            "this key has no sub-keys",
+                            "check the key path",
+                        )
+                    ]
                 )
-            node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise ConfigError([Problem(origin.file, None, None, dotted(path), "the parent of this key is not a mapping")])
         last = path[-1]
-        top = Located(value, {(): origin})
-        if last in node:
-            merged = Located(node[last], {k[len(path) :]: o for k, o in located.origins.items() if k[: len(path)] == path})
+        if isinstance(node, list):
+            if not (isinstance(last, int) and 0 <= last < len(node)):
+                raise ConfigError(
+                    [Problem(origin.file, None, None, dotted(path), f"expected an index below {len(node)}")]
+                )
+        elif not isinstance(node, dict):
+            raise ConfigError(
+                [Problem(origin.file, None, None, dotted(path), "the parent of this key is not a mapping")]
+            )
+        top = Located(value, _everywhere(value, origin))
+        n = len(path)
+        exists = last in node if isinstance(node, dict) else True
+        if exists:
+            merged = Located(node[last], {k[n:]: o for k, o in located.origins.items() if k[:n] == path})
             merge_into(merged, top)
             node[last] = merged.data
             _drop_origins(located.origins, path)
@@ -171,4 +257,5 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
                 located.origins[(*path, *k)] = o
         else:
             node[last] = value
-            located.origins[path] = origin
+            for k, o in top.origins.items():
+                located.origins[(*path, *k)] = o

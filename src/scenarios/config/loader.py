@@ -168,30 +168,71 @@ def _position(tree: Located, path: Path_, display: str) -> Origin:
 
 def _problems(exc: ValidationError, tree: Located, display: str, prefix: Path_ = ()) -> list[Problem]:
     grouped: dict[Path_, list[dict[str, Any]]] = {}
-    for err in exc.errors(include_url=False):
+    for raw in exc.errors(include_url=False):
+        err: dict[str, Any] = dict(raw)
         loc = (*prefix, *err["loc"])
-        if err["type"] in ("missing", "extra_forbidden"):
+        at = _value_union_at(loc)
+        if at is not None:
+            # An error inside one member of a parameter's `value` union: keep only the member that matches
+            # the shape written (a mapping is a distribution), and report it at the value.
+            value_path = loc[: at + 1]
+            node = _node_or_none(tree.data, value_path)
+            if isinstance(node, dict):
+                if not str(loc[at + 1]).startswith("tagged-union"):
+                    continue
+                err = {"type": "dist_error", "msg": _dist_message(err, loc[at + 2 :]), "hint": DIST_HINT}
+            path = _existing_prefix(tree.data, value_path)
+        elif err["type"] in ("missing", "extra_forbidden"):
             path = tuple(loc)
-            if err["type"] == "missing" and _in_value_union(loc):
-                path = _existing_prefix(tree.data, loc)  # a distribution lacking a key: one problem, below
         else:
             error = (err.get("ctx") or {}).get("error")
             if isinstance(error, ValueProblem):
                 loc = (*loc, *error.at)
             path = _existing_prefix(tree.data, loc)
-        grouped.setdefault(path, []).append(dict(err))
+        grouped.setdefault(path, []).append(err)
     problems = []
     for path, errs in grouped.items():
         problems.append(_problem(tree, path, errs, display))
     return problems
 
 
-def _in_value_union(loc: tuple[Any, ...]) -> bool:
-    """Whether a location lies inside one member of a parameter's ``value`` union (e.g. ``value.beta.sd``)."""
+DIST_HINT = (
+    "a distribution is {dist: beta, mean, sd[, lo, hi]}, {dist: triangular, lo, mode, hi}, "
+    "{dist: uniform, lo, hi} or {dist: normal, mean, sd[, lo, hi]}"
+)
+
+
+def _value_union_at(loc: tuple[Any, ...]) -> int | None:
+    """The index of `value` if a location lies inside one member of a parameter's value union."""
     for i, part in enumerate(loc):
-        if part == "value" and i + 1 < len(loc) and _is_param(schema_class_at(tuple(loc[:i]))):
-            return True
-    return False
+        if part == "value" and i + 1 < len(loc):
+            model = schema_class_at(tuple(loc[:i]))
+            if isinstance(model, type) and issubclass(model, Param):
+                return i
+    return None
+
+
+def _node_or_none(data: Any, path: tuple[Any, ...]) -> Any:
+    return _node(data, path) if _existing_prefix(data, path) == tuple(path) else None
+
+
+def _dist_message(err: dict[str, Any], sub: tuple[Any, ...]) -> str:
+    """A distribution's error in the words of the YAML: ``beta: missing key `sd```."""
+    kind = err["type"]
+    if kind == "union_tag_not_found":
+        return "a distribution needs `dist:` (beta, triangular, uniform or normal)"
+    if kind == "union_tag_invalid":
+        tag = (err.get("ctx") or {}).get("tag")
+        return f"unknown distribution {tag!r}: expected beta, triangular, uniform or normal"
+    head = f"{sub[0]}: " if sub else ""
+    field = ".".join(map(str, sub[1:]))
+    if kind == "missing":
+        return f"{head}missing key `{field}`"
+    if kind == "extra_forbidden":
+        return f"{head}unknown key `{field}`"
+    if kind in ("value_error", "assertion_error"):
+        return _custom(err)[0]
+    return f"{head}{field}: {err['msg']}, got {err.get('input')!r}" if field else f"{head}{err['msg']}"
 
 
 def _clean(msg: str) -> str:
@@ -226,7 +267,7 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
         key = parent
     origin = _position(tree, path, display)
     value = _node(tree.data, path) if path else None
-    custom = [_custom(e) for e in errs if e["type"] in ("value_error", "assertion_error")]
+    custom = [_custom(e) for e in errs if e["type"] in ("value_error", "assertion_error", "dist_error")]
     if custom:
         message = "; ".join(dict.fromkeys(m for m, _ in custom))
         hint = "; ".join(dict.fromkeys(h for _, h in custom if h))
@@ -249,6 +290,8 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
 
 def _custom(err: dict[str, Any]) -> tuple[str, str]:
     """Message and hint of an error raised by one of our validators."""
+    if err["type"] == "dist_error":
+        return str(err["msg"]), str(err["hint"])
     error = (err.get("ctx") or {}).get("error")
     if isinstance(error, ValueProblem):
         return error.message, error.hint

@@ -20,11 +20,13 @@ from scenarios.config.params import (
     EstimativeWords,
     Frozen,
     NonNegative,
+    Param,
     Positive,
     Probability,
     Real,
     Share,
     Source,
+    ValueProblem,
 )
 from scenarios.model.actors import REGISTRY
 
@@ -60,7 +62,9 @@ class Objective(Frozen):
     value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
     held_by: Side = Field(description="Holder on the start date.")
-    difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
+    difficulty: Positive = Field(
+        description="Offensive effort needed to take it (unit: days at base advance)."
+    )
     source: Source | None = Field(None, description="The report passage behind this objective, if any.")
     assumption: str | None = Field(None, description="The modeller's reason for including it as written.")
 
@@ -81,7 +85,9 @@ class Sector(Frozen):
 class StartCeasefire(Frozen):
     """The ceasefire in force on the start date."""
 
-    kind: Literal["humanitarian", "comprehensive"] = Field(description="Kind of the ceasefire in force on day 0.")
+    kind: Literal["humanitarian", "comprehensive"] = Field(
+        description="Kind of the ceasefire in force on day 0."
+    )
     broker: str = Field(description="The actor that brokered it (an actor id).")
     peacekeepers: bool = Field(False, description="Whether peacekeepers are deployed.")
     source: Source = Field(description="The report passage that describes it.")
@@ -92,25 +98,47 @@ class World(Frozen):
 
     sectors: dict[str, Sector] = Field(min_length=1, description="Sector id -> sector.")
     ceasefire: StartCeasefire = Field(description="The ceasefire in force on day 0.")
-    start_attention: NonNegative = Field(description="International attention on day 0 (index, 1 = sustained coverage).")
+    start_attention: NonNegative = Field(
+        description="International attention on day 0 (index, 1 = sustained coverage)."
+    )
 
 
 class CeasefireParams(Frozen):
     """Violations while a ceasefire is in force, and how it collapses."""
 
-    azerbaijani_violation_rate: Positive = Field(description="Violations initiated by Azerbaijani forces (per day).")
-    armenian_violation_rate: Positive = Field(description="Violations initiated by Armenian forces (per day).")
-    retaliation_multiplier: AtLeastOne = Field(description="Armenian rate x this while Armenia retaliates (factor).")
+    azerbaijani_violation_rate: Positive = Field(
+        description="Violations initiated by Azerbaijani forces (per day)."
+    )
+    armenian_violation_rate: Positive = Field(
+        description="Violations initiated by Armenian forces (per day)."
+    )
+    retaliation_multiplier: AtLeastOne = Field(
+        description="Armenian rate x this while Armenia retaliates (factor)."
+    )
     irregulars_multiplier: AtLeastOne = Field(
         description="Azerbaijani rate x this while Syrian fighters are present (factor)."
     )
-    talks_multiplier: Share = Field(description="Azerbaijani rate x this while Azerbaijan is in talks (factor).")
-    comprehensive_multiplier: Share = Field(description="Both rates x this under a comprehensive ceasefire (factor).")
-    peacekeeper_multiplier: Share = Field(description="Both rates x this while peacekeepers are deployed (factor).")
-    civilian_harm_probability: Probability = Field(description="Chance a violation kills civilians (probability).")
-    civilians_per_harmful_violation: Positive = Field(description="Mean civilians killed when it does (people).")
-    city_strike_probability: Probability = Field(description="Chance a violation is a strike on a city (probability).")
-    civilians_per_city_strike: Positive = Field(description="Mean civilians killed by a strike on a city (people).")
+    talks_multiplier: Share = Field(
+        description="Azerbaijani rate x this while Azerbaijan is in talks (factor)."
+    )
+    comprehensive_multiplier: Share = Field(
+        description="Both rates x this under a comprehensive ceasefire (factor)."
+    )
+    peacekeeper_multiplier: Share = Field(
+        description="Both rates x this while peacekeepers are deployed (factor)."
+    )
+    civilian_harm_probability: Probability = Field(
+        description="Chance a violation kills civilians (probability)."
+    )
+    civilians_per_harmful_violation: Positive = Field(
+        description="Mean civilians killed when it does (people)."
+    )
+    city_strike_probability: Probability = Field(
+        description="Chance a violation is a strike on a city (probability)."
+    )
+    civilians_per_city_strike: Positive = Field(
+        description="Mean civilians killed by a strike on a city (people)."
+    )
     mass_casualty_threshold: Positive = Field(
         description="Civilians killed in one strike that make it a mass-casualty event (people)."
     )
@@ -119,13 +147,17 @@ class CeasefireParams(Frozen):
         description="Extra escalation per violation while Armenia retaliates (spiral units)."
     )
     spiral_half_life_days: Positive = Field(description="Half-life of escalation between violations (days).")
-    spiral_threshold: Positive = Field(description="Escalation at which the ceasefire collapses (spiral units).")
+    spiral_threshold: Positive = Field(
+        description="Escalation at which the ceasefire collapses (spiral units)."
+    )
 
 
 class CombatParams(Frozen):
     """Fighting by sector while no ceasefire is in force."""
 
-    lowland_advance_per_day: Positive = Field(description="Attacker progress per day in lowland (difficulty units/day).")
+    lowland_advance_per_day: Positive = Field(
+        description="Attacker progress per day in lowland (difficulty units/day)."
+    )
     mountain_advance_per_day: Positive = Field(
         description="Attacker progress per day in mountains (difficulty units/day)."
     )
@@ -137,9 +169,15 @@ class CombatParams(Frozen):
     drone_defender_casualty_multiplier: AtLeastOne = Field(
         description="Defender casualties x this with Turkish drones (factor)."
     )
-    syrian_fighters_advance_bonus: NonNegative = Field(description="Extra progress with Syrian fighters (fraction).")
-    personnel_advance_bonus: NonNegative = Field(description="Extra progress with Turkish personnel (fraction).")
-    russian_backing_advance_factor: Share = Field(description="Progress x this while Russia backs Armenia (factor).")
+    syrian_fighters_advance_bonus: NonNegative = Field(
+        description="Extra progress with Syrian fighters (fraction)."
+    )
+    personnel_advance_bonus: NonNegative = Field(
+        description="Extra progress with Turkish personnel (fraction)."
+    )
+    russian_backing_advance_factor: Share = Field(
+        description="Progress x this while Russia backs Armenia (factor)."
+    )
     russian_intervention_advance_factor: Share = Field(
         description="Progress x this once Russia intervenes militarily (factor)."
     )
@@ -171,7 +209,9 @@ class AttentionParams(Frozen):
     """International attention: rises with civilian deaths, strikes on cities and war; decays otherwise."""
 
     half_life_days: Positive = Field(description="Half-life of attention without new inputs (days).")
-    per_civilian_casualty: NonNegative = Field(description="Attention added per civilian killed (index/person).")
+    per_civilian_casualty: NonNegative = Field(
+        description="Attention added per civilian killed (index/person)."
+    )
     per_city_strike: NonNegative = Field(description="Attention added per strike on a city (index/strike).")
     per_war_day: NonNegative = Field(description="Attention added per day of open war (index/day).")
 
@@ -183,17 +223,27 @@ class MediationParams(Frozen):
     position_weight: Real = Field(
         description="Log-odds per unit of Azerbaijan's progress toward its target position (log-odds)."
     )
-    stalemate_weight: NonNegative = Field(description="Log-odds for a front that has stopped moving (log-odds).")
-    stalemate_days: Positive = Field(description="Days without an objective changing hands for full stalemate (days).")
-    russian_pressure_weight: NonNegative = Field(description="Log-odds while Russia pressures Armenia (log-odds).")
+    stalemate_weight: NonNegative = Field(
+        description="Log-odds for a front that has stopped moving (log-odds)."
+    )
+    stalemate_days: Positive = Field(
+        description="Days without an objective changing hands for full stalemate (days)."
+    )
+    russian_pressure_weight: NonNegative = Field(
+        description="Log-odds while Russia pressures Armenia (log-odds)."
+    )
     russian_backing_weight: Real = Field(description="Log-odds while Russia backs Armenia (log-odds).")
     turkish_spoiling_weight: NonNegative = Field(
         description="Log-odds removed at full Turkish support (log-odds at the top of the ladder)."
     )
     attention_weight: NonNegative = Field(description="Log-odds per unit of attention (log-odds/index).")
-    concession_weight: NonNegative = Field(description="Log-odds after Armenia offers concessions (log-odds).")
+    concession_weight: NonNegative = Field(
+        description="Log-odds after Armenia offers concessions (log-odds)."
+    )
     talks_weight: NonNegative = Field(description="Log-odds while Azerbaijan is ready for talks (log-odds).")
-    offensive_penalty: NonNegative = Field(description="Log-odds removed while Azerbaijan is attacking (log-odds).")
+    offensive_penalty: NonNegative = Field(
+        description="Log-odds removed while Azerbaijan is attacking (log-odds)."
+    )
     upgrade_logit_offset: Real = Field(
         description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive one "
         "(negative: a settlement is harder than a halt) (log-odds)."
@@ -215,7 +265,10 @@ class Outcomes(Frozen):
 
     durable_days: float = Field(90, gt=0, description="A ceasefire that holds this long is durable (days).")
     major_gain_share: float = Field(
-        0.5, gt=0, le=1, description="Share of the contested value Azerbaijan must hold for 'major gains' (share)."
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the contested value Azerbaijan must hold for 'major gains' (share).",
     )
 
 
@@ -236,12 +289,18 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 class Scenario(Frozen):
     """A scenario: the report's judgments as parameters, the start state and technical settings."""
 
-    name: str = Field(description="Short name used in results folders, tables and legends (letters, digits, _.-).")
+    name: str = Field(
+        description="Short name used in results folders, tables and legends (letters, digits, _.-)."
+    )
     title: str = Field("", description="One-line title shown in reports.")
     description: str = Field("", description="What this scenario assumes and why.")
     note: str | None = Field(None, description="Free remark, e.g. why a what-if was saved.")
-    sources: dict[str, str] = Field(description="Source id -> source document file (path, relative to the YAML).")
-    estimative_words: EstimativeWords = Field(description="Estimative words (ICD 203) and synonyms; extendable.")
+    sources: dict[str, str] = Field(
+        description="Source id -> source document file (path, relative to the YAML)."
+    )
+    estimative_words: EstimativeWords = Field(
+        description="Estimative words (ICD 203) and synonyms; extendable."
+    )
     simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
     season: Season
     world: World
@@ -261,12 +320,31 @@ class Scenario(Frozen):
         return self._specs
 
     def origin_of(self, path: str) -> str:
-        """Where the value at a dotted path was set: file:line:column, or the `--set` that set it."""
-        key = tuple(path.split("."))
+        """Where the value at a dotted path was set: file:line:column, or the `--set` that set it.
+
+        For a parameter this is where its `value` was set (a variant or a `--set` may replace the value of a
+        parameter declared, with its source, in the base file). A number in the path indexes a list.
+        """
+        key: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+        if isinstance(self._node_at(key), Param | DateParam) and (*key, "value") in self._origins:
+            return str(self._origins[(*key, "value")])
         for n in range(len(key), 0, -1):
             if key[:n] in self._origins:
                 return str(self._origins[key[:n]])
         return "(default)"
+
+    def _node_at(self, key: tuple[str | int, ...]) -> Any:
+        node: Any = self
+        for part in key:
+            if isinstance(node, BaseModel) and isinstance(part, str) and part in type(node).model_fields:
+                node = getattr(node, part)
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
 
     @field_validator("name")
     @classmethod
@@ -279,5 +357,9 @@ class Scenario(Frozen):
     def _cross_checks(self) -> Scenario:
         broker = self.world.ceasefire.broker
         if broker not in REGISTRY:
-            raise ValueError(f"world.ceasefire.broker {broker!r} is not an actor; actors: {', '.join(REGISTRY)}")
+            raise ValueProblem(
+                f"{broker!r} is not an actor",
+                f"actors: {', '.join(REGISTRY)}",
+                at=("world", "ceasefire", "broker"),
+            )
         return self

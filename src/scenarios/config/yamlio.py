@@ -22,8 +22,7 @@ from scenarios.exceptions import ConfigError, Problem
 Path_ = tuple[str | int, ...]
 
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
 
@@ -63,14 +62,31 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
         raise ConfigError([Problem(name, None, None, "", "file not found")]) from None
     except OSError as exc:
         raise ConfigError([Problem(name, None, None, "", f"cannot read the file ({exc.strerror})")]) from None
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise ConfigError([Problem(name, None, None, "", f"not a usable file name ({exc})")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            [Problem(name, None, None, "", f"not a UTF-8 text file (byte {exc.start})", "a scenario is a YAML text file")]
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "",
+                    f"not a UTF-8 text file (byte {exc.start})",
+                    "a scenario is a YAML text file",
+                )
+            ]
         ) from None
     if "\x00" in text:
-        raise ConfigError([Problem(name, None, None, "", "binary file (contains NUL bytes)", "a scenario is a YAML text file")])
+        raise ConfigError(
+            [
+                Problem(
+                    name, None, None, "", "binary file (contains NUL bytes)", "a scenario is a YAML text file"
+                )
+            ]
+        )
     return parse_yaml(text, name)
 
 
@@ -137,7 +153,9 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, path, "merge keys (<<) are not allowed", "use `extends:` to inherit a file")
+                self.fail(
+                    key_node, path, "merge keys (<<) are not allowed", "use `extends:` to inherit a file"
+                )
                 continue
             if not isinstance(key_node, ScalarNode):
                 self.fail(key_node, path, "a key must be a plain name, not a mapping or a list")

@@ -1,0 +1,215 @@
+"""The batch engine through its real path: real process pools, a real Dask LocalCluster, real Parquet files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios.engine.batch import config_hash, rerun_manifest, run_batch
+from scenarios.engine.chunks import Chunk, run_chunk
+from scenarios.engine.seeding import normalise_seed, replication_seed
+from scenarios.exceptions import ResultsError, ScenarioError
+from scenarios.io.load import PartialResultsWarning, load_results
+from scenarios.io.store import JOURNAL, DirectoryLock, done_chunks, read_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "configs" / "baseline.yaml"
+WINTER = ROOT / "configs" / "early-winter.yaml"
+SHORT = ["simulation.horizon_days=60"]
+
+
+def tables(directory: Path) -> dict[str, pd.DataFrame]:
+    r = load_results(directory)
+    return {t: getattr(r, t) for t in ("replications", "ceasefires", "events", "timeseries", "errors")}
+
+
+def assert_same(a: Path, b: Path) -> None:
+    ta, tb = tables(a), tables(b)
+    for name in ta:
+        pd.testing.assert_frame_equal(ta[name], tb[name], check_exact=True, obj=name)
+
+
+def test_replication_seed_depends_only_on_seed_and_index() -> None:
+    a = replication_seed(7, 3).generate_state(4)
+    b = np.random.SeedSequence(7).spawn(4)[3].generate_state(4)
+    assert (a == b).all()
+    assert not (replication_seed(7, 3).generate_state(4) == replication_seed(7, 4).generate_state(4)).all()
+    assert normalise_seed(np.random.SeedSequence(11)) == 11
+    with pytest.raises(ValueError, match="non-negative"):
+        normalise_seed(-1)
+    assert normalise_seed(None) != normalise_seed(None)
+
+
+def test_serial_equals_process_pool_across_chunk_sizes(tmp_path: Path) -> None:
+    common = dict(n=24, seed=99, overrides=SHORT, quiet=True, trace_sample=3)
+    run_batch([BASELINE, WINTER], executor="serial", chunk_size=24, out=tmp_path / "serial", **common)
+    run_batch([BASELINE, WINTER], executor="process", workers=2, chunk_size=5, out=tmp_path / "pool", **common)
+    run_batch([BASELINE, WINTER], executor="serial", chunk_size=1, out=tmp_path / "ones", **common)
+    assert_same(tmp_path / "serial", tmp_path / "pool")
+    assert_same(tmp_path / "serial", tmp_path / "ones")
+    r = load_results(tmp_path / "pool")
+    assert r.complete and r.scenarios == ["baseline", "early-winter"]
+    assert len(r.replications) == 48
+    assert set(r.events["replication"]) == {0, 1, 2}  # only the traced sample
+    assert r.replications["outcome_class"].dtype == "category"
+    assert not (tmp_path / "pool" / "parts").exists()  # consolidated and cleaned up
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_equals_serial(tmp_path: Path) -> None:
+    common = dict(n=12, seed=5, overrides=SHORT, quiet=True, trace_sample=2)
+    run_batch([BASELINE], executor="serial", out=tmp_path / "serial", **common)
+    run_batch([BASELINE], executor="dask", workers=2, chunk_size=4, out=tmp_path / "dask", **common)
+    assert_same(tmp_path / "serial", tmp_path / "dask")
+    assert read_manifest(tmp_path / "dask")["timings"]["executor"] == "dask"
+
+
+def test_common_random_numbers_across_scenarios(tmp_path: Path) -> None:
+    run_batch([BASELINE, WINTER], n=10, seed=3, overrides=SHORT, executor="serial", out=tmp_path / "b", quiet=True)
+    r = load_results(tmp_path / "b").replications
+    base = r[r["scenario"] == "baseline"].reset_index(drop=True)
+    winter = r[r["scenario"] == "early-winter"].reset_index(drop=True)
+    # the parameters both scenarios share are drawn identically, replication by replication
+    shared = [c for c in base.columns if c.startswith("param.") and "winter_start" not in c]
+    pd.testing.assert_frame_equal(base[shared], winter[shared])
+    assert (base["param.season.winter_start"] > winter["param.season.winter_start"]).all()
+
+
+def test_resume_after_sigkill_equals_uninterrupted(tmp_path: Path) -> None:
+    out = tmp_path / "killed"
+    script = (
+        "from scenarios.engine.batch import run_batch\n"
+        f"run_batch([{str(BASELINE)!r}], n=60, seed=17, overrides={SHORT!r}, executor='serial', chunk_size=4, "
+        f"out={str(out)!r}, quiet=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        journal = out / JOURNAL
+        if journal.exists() and len(journal.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert read_manifest(out)["status"] == "running"  # killed: never marked complete
+    finished = done_chunks(out)
+    assert 3 <= len(finished) < 15
+    with pytest.warns(PartialResultsWarning, match="PARTIAL"):
+        partial = load_results(out)
+    assert 0 < len(partial.replications) < 60
+    result = run_batch([BASELINE], overrides=SHORT, executor="serial", out=out, resume=True, quiet=True)
+    assert result.status == "complete"
+    assert result.computed == 60 - 4 * len(finished)
+    run_batch([BASELINE], n=60, seed=17, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole",
+              quiet=True)
+    assert_same(out, tmp_path / "whole")
+
+
+def test_corrupted_part_is_recomputed(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    scenario_args = dict(overrides=SHORT, executor="serial", quiet=True)
+    # build a partial directory: run, then pretend the batch died before consolidation
+    from scenarios.config.loader import load_scenario
+    from scenarios.io.store import ResultsWriter, write_manifest
+
+    scenario = load_scenario(BASELINE, SHORT)
+    run_batch([BASELINE], n=8, seed=2, chunk_size=4, out=out, **scenario_args)
+    reference = tables(out)["replications"]
+    manifest = read_manifest(out)
+    manifest["status"] = "running"
+    writer = ResultsWriter(out)
+    writer.prepare(fresh=False)
+    for start in (0, 4):
+        chunk = Chunk(0, start, start + 4)
+        writer.write_chunk(run_chunk(scenario, config_hash(scenario), chunk, 2, manifest["trace_sample"], False))
+    write_manifest(out, manifest)
+    part = out / "parts" / "replications" / f"{Chunk(0, 4, 8).key}.parquet"
+    part.write_bytes(part.read_bytes()[:100])  # truncated
+    assert set(done_chunks(out)) == {Chunk(0, 0, 4).key}
+    result = run_batch([BASELINE], out=out, resume=True, **scenario_args)
+    assert result.computed == 4
+    pd.testing.assert_frame_equal(tables(out)["replications"], reference)
+
+
+def test_second_writer_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "locked"
+    with DirectoryLock(out), pytest.raises(ResultsError, match="another batch is writing"):
+        run_batch([BASELINE], n=2, overrides=SHORT, executor="serial", out=out, quiet=True)
+
+
+def test_existing_results_need_resume_or_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    run_batch([BASELINE], n=2, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    with pytest.raises(ResultsError, match="--overwrite"):
+        run_batch([BASELINE], n=2, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    run_batch([BASELINE], n=3, seed=1, overrides=SHORT, executor="serial", out=out, overwrite=True, quiet=True)
+    assert len(load_results(out).replications) == 3
+
+
+def test_resume_refuses_changed_config_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    run_batch([BASELINE], n=4, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    manifest = read_manifest(out)
+    manifest["status"] = "partial"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    changed = [*SHORT, "actors.russia.rationality=3"]
+    with pytest.raises(ResultsError, match="cannot resume.*config hashes"):
+        run_batch([BASELINE], overrides=changed, executor="serial", out=out, resume=True, quiet=True)
+    result = run_batch([BASELINE], overrides=changed, executor="serial", out=out, resume=True, force=True, quiet=True)
+    assert result.status == "complete"
+
+
+def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
+    # Azerbaijan's target share of 0 makes its talks utility divide by zero: a real failure inside the model
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        f"extends: {BASELINE}\nname: broken\nactors:\n  azerbaijan:\n    target_share: 0\n", encoding="utf-8"
+    )
+    result = run_batch([BASELINE, broken], n=5, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "e",
+                       quiet=True)
+    assert result.status == "complete"
+    assert result.failures == 5
+    r = load_results(tmp_path / "e")
+    assert list(r.errors["scenario"].astype(str).unique()) == ["broken"]
+    assert sorted(r.errors["replication"]) == [0, 1, 2, 3, 4]
+    assert "ZeroDivisionError" in r.errors["traceback"].iloc[0]
+    assert list(r.replications["scenario"].astype(str).unique()) == ["baseline"]
+    with pytest.raises(ResultsError, match="no finished replication"):
+        run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
+        load_results(tmp_path / "only")
+    with pytest.raises(ScenarioError, match="failed"):
+        run_batch([broken], n=6, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "f", quiet=True,
+                  fail_fast=True)
+    assert read_manifest(tmp_path / "f")["status"] == "partial"
+
+
+def test_manifest_round_trip_reproduces_the_batch(tmp_path: Path) -> None:
+    run_batch([BASELINE, WINTER], n=6, seed=8, overrides=SHORT, executor="serial", out=tmp_path / "a", quiet=True)
+    rerun_manifest(tmp_path / "a", tmp_path / "b", executor="serial", quiet=True)
+    assert_same(tmp_path / "a", tmp_path / "b")
+    m = read_manifest(tmp_path / "a")
+    assert m["seed"] == 8 and m["status"] == "complete" and m["versions"]["numpy"]
+    assert m["scenarios"][0]["config"]["simulation"]["horizon_days"] == 60
+
+
+def test_random_seed_is_recorded(tmp_path: Path) -> None:
+    result = run_batch([BASELINE], n=2, overrides=[*SHORT, "simulation.seed=null"], executor="serial",
+                       out=tmp_path / "r", quiet=True)
+    assert read_manifest(tmp_path / "r")["seed"] == result.seed
+
+
+def test_load_results_errors_name_the_path(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match="no such results directory"):
+        load_results(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ResultsError, match="not a results directory"):
+        load_results(tmp_path / "empty")
