@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/scenarios run configs/baseline.yaml
+	$(BIN)/scenarios run configs/baseline.yaml --overwrite --report results/baseline/report.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,68 @@
+"""The commands a user runs, end to end, on the shipped scenarios (small n)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenarios.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = str(ROOT / "configs" / "baseline.yaml")
+RUSSIA = str(ROOT / "configs" / "russia-backs-early.yaml")
+SHORT = ["--set", "simulation.horizon_days=60"]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "results"
+    assert main(["run", BASELINE, RUSSIA, "--n", "40", "--executor", "serial", "--quiet", "--out", str(out),
+                 *SHORT]) == 0
+    return out
+
+
+def test_run_prints_summary_and_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r"
+    assert main(["run", BASELINE, "--n", "12", "--workers", "2", "--quiet", "--out", str(out), *SHORT]) == 0
+    text = capsys.readouterr().out
+    assert f"results: {out}" in text
+    assert "P(ceasefire of 10 Oct holds)" in text and "7 days" in text and "90 days" in text
+    assert "outcomes at the horizon" in text
+    assert (out / "replications.parquet").exists()
+
+
+def test_summary_compare_plot_report(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", str(batch)]) == 0
+    text = capsys.readouterr().out
+    assert "baseline" in text and "russia-backs-early" in text
+    assert main(["compare", str(batch), "--plots", str(tmp_path / "plots"), "--all"]) == 0
+    text = capsys.readouterr().out
+    assert "holds_30_days" in text and "russia-backs-early" in text
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir())[:2] == ["casualties.png", "fan-attention.png"]
+    for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
+        out = tmp_path / f"survival{suffix}"
+        assert main(["plot", str(batch), "--kind", "survival", "-o", str(out)]) == 0
+        assert out.read_bytes().startswith(magic)
+    assert main(["report", str(batch), "-o", str(tmp_path / "r.html")]) == 0
+    assert "What changed between scenarios" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_bad_plot_format_and_missing_dir(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plot", str(batch), "--kind", "survival", "-o", str(tmp_path / "x.gif")]) == 2
+    assert "use .png, .svg or .pdf" in capsys.readouterr().err
+    assert main(["summary", str(tmp_path / "nowhere")]) == 2
+    assert "no such results directory" in capsys.readouterr().err
+
+
+def test_trace_run_tells_a_story(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace-run", BASELINE, "--seed", "3", *SHORT]) == 0
+    text = capsys.readouterr().out
+    assert "ceasefire_start" in text and "chose" in text and "Outcome:" in text
+    assert "outcome_class:" in text
+
+
+@pytest.mark.parametrize("config", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_config_runs_one_replication(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace-run", str(config), "--seed", "1"]) == 0
+    assert "outcome_class:" in capsys.readouterr().out
