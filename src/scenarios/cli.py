@@ -85,6 +85,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.markdown:
+        from scenarios.config.reference import markdown_reference
+
+        print(markdown_reference())
+        return 0
     print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
     return 0
 
@@ -300,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    p.add_argument("--markdown", action="store_true", help="the key reference as a Markdown table instead")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("trace-run", help="run one replication and print its story: events and why")

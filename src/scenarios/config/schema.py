@@ -1,8 +1,9 @@
 """The scenario schema: a tree of frozen pydantic models, every field described with its unit.
 
-Sections that encode judgments hold parameters (`config.params`), each with its provenance; `simulation:` holds
-technical settings only. The `actors:` section is assembled from the actor registry (`model.actors.REGISTRY`), so
-an actor is added by a module and a YAML block, without editing this file or the simulation core.
+Sections that encode judgments hold parameters (`config.params`), each with its provenance; `simulation:`
+holds technical settings only. The `actors:` section is assembled from the actor registry
+(`model.actors.REGISTRY`), so an actor is added by a module and a YAML block, without editing this file or
+the simulation core.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ class CombatParams(Frozen):
         description="Military deaths per side per day of war without an offensive (people/day)."
     )
     civilian_casualties_per_thousand_residents: NonNegative = Field(
-        description="Civilian deaths per sector-day of offensive per thousand residents of the objective (people/day)."
+        description="Civilian deaths per sector-day of offensive per thousand residents of the objective "
+        "(people/day)."
     )
     city_strike_probability_per_day: Probability = Field(
         description="Chance of a strike on a city on a day of war, per side (probability)."
@@ -245,8 +247,8 @@ class MediationParams(Frozen):
         description="Log-odds removed while Azerbaijan is attacking (log-odds)."
     )
     upgrade_logit_offset: Real = Field(
-        description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive one "
-        "(negative: a settlement is harder than a halt) (log-odds)."
+        description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive "
+        "one (negative: a settlement is harder than a halt) (log-odds)."
     )
     comprehensive_probability_position_met: Probability = Field(
         description="Chance a successful mediation gives a comprehensive ceasefire once Azerbaijan holds its "
@@ -302,14 +304,14 @@ class Scenario(Frozen):
         description="Estimative words (ICD 203) and synonyms; extendable."
     )
     simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
-    season: Season
-    world: World
-    ceasefire: CeasefireParams
-    combat: CombatParams
-    attention: AttentionParams
-    mediation: MediationParams
-    outcomes: Outcomes = Field(default_factory=Outcomes)
-    actors: Actors  # type: ignore[valid-type]
+    season: Season = Field(description="The calendar: when winter sets in.")
+    world: World = Field(description="The state on the start date: sectors, objectives, ceasefire, attention.")
+    ceasefire: CeasefireParams = Field(description="Violations under a ceasefire and how it collapses.")
+    combat: CombatParams = Field(description="Fighting by sector while no ceasefire is in force.")
+    attention: AttentionParams = Field(description="International attention.")
+    mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
+    outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
+    actors: Actors = Field(description="One block per actor policy.")  # type: ignore[valid-type]
     _origins: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
     _specs: dict[str, Any] | None = PrivateAttr(default=None)
 
@@ -338,10 +340,11 @@ class Scenario(Frozen):
         for part in key:
             if isinstance(node, BaseModel) and isinstance(part, str) and part in type(node).model_fields:
                 node = getattr(node, part)
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
+            elif isinstance(node, dict | list):
+                try:
+                    node = node[part]  # type: ignore[index]
+                except (KeyError, IndexError, TypeError):
+                    return None
             else:
                 return None
         return node
