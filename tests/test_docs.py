@@ -1,0 +1,53 @@
+"""README and the generated references stay true."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenarios.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_quick_start_is_make_run_and_make_test() -> None:
+    quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    commands = [line.split("#")[0].strip() for line in quick.splitlines() if line.startswith("make ")]
+    assert commands == ["make run", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+
+
+def test_every_command_is_documented_and_exists() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    commands = set(sub.choices)  # type: ignore[arg-type]
+    documented = set(re.findall(r"^\| `scenarios ([a-z-]+)", README, flags=re.MULTILINE))
+    assert documented == commands
+
+
+def test_configuration_reference_is_current() -> None:
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        from build_reference import build  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8") == build(), (
+        "docs/configuration.md is stale: run .venv/bin/python docs/build_reference.py"
+    )
+
+
+@pytest.mark.slow
+def test_readme_python_example_runs(tmp_path: Path) -> None:
+    block = README.split("```python", 1)[1].split("```", 1)[0]
+    (tmp_path / "configs").symlink_to(ROOT / "configs")
+    code = block.replace("n=500", "n=12")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "early-winter" in result.stdout and "median azerbaijani_share" in result.stdout
+    assert (tmp_path / "results" / "baseline+early-winter" / "replications.parquet").exists()
