@@ -250,7 +250,7 @@ def _execute(
                 computed += size
                 failures += result.failures
                 progress.advance(size)
-        counts = writer.consolidate(chunks, [s.name for s in scenarios])
+        counts = writer.consolidate(chunks)
         status, reason = "complete", ""
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
     except ReplicationFailed as exc:

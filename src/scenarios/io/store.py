@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from scenarios.engine.chunks import TABLES, Chunk, ChunkResult
 from scenarios.exceptions import ResultsError
-from scenarios.io.atomic import append_durable, write_atomic
+from scenarios.io.atomic import append_durable, fsync_dir, write_atomic
 
 MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
@@ -158,8 +160,13 @@ class ResultsWriter:
         entry = {"chunk": result.chunk.key, "files": files, "seconds": round(result.seconds, 4)}
         append_durable(self.directory / JOURNAL, json.dumps(entry, sort_keys=True))
 
-    def consolidate(self, chunks: Iterable[Chunk], order: list[str]) -> dict[str, int]:
-        """Concatenate the parts of every chunk into one Parquet file per table; return row counts."""
+    def consolidate(self, chunks: Iterable[Chunk]) -> dict[str, int]:
+        """Concatenate the parts of every chunk, in chunk order, into one Parquet file per table.
+
+        Chunks are planned in (scenario, replication) order and each part is in replication order, so the
+        concatenation is already canonical whatever the executor or chunk size. Parts are streamed one at a time:
+        memory does not grow with the size of the batch.
+        """
         good = done_chunks(self.directory)
         keys = [c.key for c in chunks]
         missing = [k for k in keys if k not in good]
@@ -167,16 +174,25 @@ class ResultsWriter:
             raise ResultsError(f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume")
         counts: dict[str, int] = {}
         for table in TABLES:
-            frames = [
-                pd.read_parquet(self.directory / good[k]["files"][table]["file"])
-                for k in keys
-                if table in good[k]["files"]
-            ]
-            df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-            if not df.empty:
-                df = sort_table(df, table, order)
-            write_atomic(self.directory / f"{table}.parquet", frame_to_parquet(df))
-            counts[table] = len(df)
+            files = [self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]]
+            target = self.directory / f"{table}.parquet"
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            if not files:
+                write_atomic(target, frame_to_parquet(pd.DataFrame()))
+                counts[table] = 0
+                continue
+            schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+            rows = 0
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for f in files:
+                    part = pq.read_table(f)
+                    writer.write_table(part.select(schema.names).cast(schema) if part.schema != schema else part)
+                    rows += part.num_rows
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            fsync_dir(self.directory)
+            counts[table] = rows
         return counts
 
     def remove_parts(self) -> None:
@@ -190,17 +206,3 @@ def _uniform_dtypes(df: pd.DataFrame) -> pd.DataFrame:
         if df[column].dtype == object and df[column].isna().all():
             df[column] = df[column].astype("float64")
     return df
-
-
-def sort_table(df: pd.DataFrame, table: str, order: list[str]) -> pd.DataFrame:
-    """Rows in a canonical order (scenario as listed, then replication, then time), whatever the chunking."""
-    rank = {name: i for i, name in enumerate(order)}
-    keys = ["_rank", "replication"]
-    if table == "ceasefires":
-        keys.append("number")
-    elif table == "events":
-        keys.append("seq")
-    elif table == "timeseries":
-        keys.append("day")
-    df = df.assign(_rank=df["scenario"].map(rank))
-    return df.sort_values(keys, kind="stable").drop(columns="_rank").reset_index(drop=True)
