@@ -226,6 +226,120 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scenario_arg(text: str) -> Scenario:
+    """A YAML file, or a results folder (its first scenario, or DIR:NAME)."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.io.store import read_manifest
+
+    folder, _, name = text.partition(":") if ":" in text and not Path(text).exists() else (text, "", "")
+    if Path(folder).is_dir():
+        manifest = read_manifest(Path(folder))
+        entries = manifest["scenarios"]
+        entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
+        if entry is None:
+            raise ScenarioError(f"{folder}: no scenario {name!r}; it holds {', '.join(e['name'] for e in entries)}")
+        return scenario_from_dump(entry["config"], f"{folder}/manifest.json")
+    return load_scenario(text)
+
+
+def print_diff(differences: Sequence[object], a: str, b: str) -> None:
+    from scenarios.config.diff import Difference
+
+    if not differences:
+        print(f"no assumption differs between {a} and {b}")
+        return
+    print(f"{len(differences)} assumption(s) differ: {a} -> {b}")
+    for d in differences:
+        assert isinstance(d, Difference)
+        print(f"  {d.path}: {d.a} -> {d.b}")
+        if d.meaning:
+            print(f"      {d.meaning}")
+        print(f"      set at {d.origin_a} -> {d.origin_b}")
+        prov = d.provenance_b or d.provenance_a
+        if prov:
+            print(textwrap.fill(prov, width=110, initial_indent="      ", subsequent_indent="        "))
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from scenarios.config.diff import diff_scenarios
+
+    a, b = _scenario_arg(args.a), _scenario_arg(args.b)
+    print_diff(diff_scenarios(a, b), args.a, args.b)
+    return 0
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from scenarios import whatif
+
+    if args.sweep:
+        if args.tweaks:
+            raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
+        return _sweep(args)
+    result = whatif.run_whatif(args.config, args.tweaks, overrides=args.overrides, n=args.n, seed=args.seed,
+                               out=args.out, workers=args.workers, executor=args.executor, quiet=args.quiet)
+    print(f"What if {' and '.join(args.tweaks)}?")
+    print_diff(result.differences, result.base, result.tweaked)
+    print(f"\n{result.n_reason}.")
+    table = result.table.set_index("measure")
+    print(f"\n{'measure':<32}{result.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict")
+    for measure in [*whatif.HEADLINE, *[m for m in table.index if m.startswith("outcome:")]]:
+        r = table.loc[measure]
+        pct = measure.startswith(("holds_", "outcome:", "durable"))
+        fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:,.3g}")
+        verdict = "REAL" if r["significant"] else "noise"
+        print(f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}"
+              f"{fmt(r['difference']) + ' [' + fmt(r['lower']) + ', ' + fmt(r['upper']) + ']':>36}  {verdict}")
+    folder = result.batch.directory
+    from scenarios.plots.whatif import paired_differences
+    from scenarios.report.figures import available_kinds, make_figure
+    from scenarios.report.html import Section, write_report
+    from scenarios.io.load import load_results
+
+    plots_dir = folder / "plots"
+    plots_dir.mkdir(exist_ok=True)
+    fig = paired_differences(result.table, list(whatif.HEADLINE), f"What if {' and '.join(args.tweaks)}")
+    fig.savefig(plots_dir / "paired-differences.png", dpi=120)
+    loaded = load_results(folder)
+    for kind in available_kinds(loaded):
+        make_figure(loaded, kind).savefig(plots_dir / f"{kind}.png", dpi=120)
+    from scenarios.report.figures import figure_bytes
+    import base64
+
+    img = base64.b64encode(figure_bytes(fig)).decode("ascii")
+    section = Section("The what-if at a glance",
+                      f'<p>{result.n_reason}.</p><img alt="paired differences" src="data:image/png;base64,{img}">')
+    report = write_report([folder], folder / "report.html", [section])
+    print(f"\nresults: {folder}\nplots: {plots_dir}\nreport: {report}")
+    if args.save:
+        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note)
+        print(f"saved as a scenario: {saved} (run it with: scenarios run {saved})")
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from scenarios import whatif
+    from scenarios.io.load import load_results
+    from scenarios.plots.whatif import sweep_heatmap, sweep_lines
+
+    sweep = whatif.run_sweep(args.config, args.sweep, overrides=args.overrides, n=args.n or 400, seed=args.seed,
+                             out=args.out, workers=args.workers, executor=args.executor, quiet=args.quiet)
+    results = load_results(sweep.batch.directory)
+    table = whatif.sweep_table(results, sweep.grid)
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.float_format", "{:.3f}".format):
+        print(table.to_string(index=False))
+    folder = sweep.batch.directory / "plots"
+    folder.mkdir(exist_ok=True)
+    if len(sweep.keys) == 1:
+        key = sweep.keys[0]
+        sweep_lines(table, key, whatif.numeric(table[key])).savefig(folder / "sweep.png", dpi=120)
+    else:
+        sweep_heatmap(table, sweep.keys[0], sweep.keys[1]).savefig(folder / "sweep-heatmap.png", dpi=120)
+    print(f"\nresults: {sweep.batch.directory}\nplots: {folder}")
+    return 0
+
+
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
@@ -303,6 +417,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument("-o", "--output", default="report.html", metavar="FILE")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("diff", help="the assumptions that differ between two scenarios (files or results folders)")
+    p.add_argument("a", metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
+    p.add_argument("b", metavar="B")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("whatif", help="run a scenario and a tweaked copy paired; print what changed, plot, report")
+    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("--set", dest="tweaks", action="append", default=[], metavar="KEY=VALUE",
+                   help="the tweak (repeatable)")
+    p.add_argument("--sweep", action="append", default=[], metavar="KEY=[V1, V2, ...]",
+                   help="one scenario per value (repeat once more for a two-key heat map)")
+    p.add_argument("--base", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="an override applied to both arms")
+    p.add_argument("--n", type=int, default=None, help="pairs (default: chosen from a pilot's paired variance)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
+    p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
+    p.add_argument("--note", default=None, help="why (written into the saved scenario)")
+    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_whatif)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--markdown", action="store_true", help="the key reference as a Markdown table instead")

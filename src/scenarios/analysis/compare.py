@@ -25,12 +25,15 @@ class ConfigMismatchWarning(UserWarning):
 
 
 def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> pd.DataFrame:
-    """Per replication: the headline measures compared between scenarios (0/1 indicators and amounts)."""
+    """Per replication: the headline measures compared between scenarios (0/1 indicators and amounts).
+
+    ``holds_<d>_days`` is NaN for d beyond the horizon: whether the ceasefire would hold that long is unknown.
+    """
     r = results.replications
     m = pd.DataFrame({"scenario": r["scenario"].astype(str), "replication": r["replication"]})
     end = r["first_ceasefire_end_day"].astype(float)
     for d in days:
-        m[f"holds_{d:g}_days"] = (end >= d).astype(float)
+        m[f"holds_{d:g}_days"] = (end >= d).astype(float) if d <= results.horizon else float("nan")
     for cls in OUTCOME_CLASSES:
         m[f"outcome:{cls}"] = (r["outcome_class"].astype(str) == cls).astype(float)
     for column in ("azerbaijani_share", "military_azerbaijan", "military_armenia", "civilian_azerbaijan",
@@ -43,7 +46,10 @@ def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> p
 def paired_differences(
     results: Results, a: str, b: str, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05
 ) -> pd.DataFrame:
-    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with its interval and p-value."""
+    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with its interval and p-value.
+
+    Pairs where either value is missing are left out; with fewer than two pairs the interval and p-value are NaN.
+    """
     m = outcome_measures(results, days)
     left = m[m["scenario"] == a].set_index("replication")
     right = m[m["scenario"] == b].set_index("replication")
@@ -53,21 +59,27 @@ def paired_differences(
     left, right = left.loc[common], right.loc[common]
     rows = []
     for measure in [c for c in m.columns if c not in ("scenario", "replication")]:
-        x, y = left[measure].to_numpy(), right[measure].to_numpy()
+        x, y = left[measure].to_numpy(dtype=float), right[measure].to_numpy(dtype=float)
+        valid = ~(np.isnan(x) | np.isnan(y))
+        x, y = x[valid], y[valid]
         d = y - x
         n = len(d)
-        mean = float(d.mean())
-        sd = float(d.std(ddof=1)) if n > 1 else 0.0
-        se = sd / np.sqrt(n) if n > 1 else float("nan")
-        if n > 1 and sd > 0:
+        nan = float("nan")
+        mean = float(d.mean()) if n else nan
+        sd = float(d.std(ddof=1)) if n > 1 else nan
+        if n < 2:
+            lo = hi = p = nan
+        elif sd > 0:
+            se = sd / np.sqrt(n)
             tcrit = float(stats.t.ppf(1 - alpha / 2, n - 1))
             lo, hi = mean - tcrit * se, mean + tcrit * se
             p = float(2 * stats.t.sf(abs(mean / se), n - 1))
-        else:
+        else:  # every pair differs by the same amount
             lo = hi = mean
             p = 1.0 if mean == 0 else 0.0
         rows.append(
-            {"measure": measure, a: float(x.mean()), b: float(y.mean()), "difference": mean,
+            {"measure": measure, a: float(x.mean()) if n else nan, b: float(y.mean()) if n else nan,
+             "difference": mean,
              "lower": lo, "upper": hi, "p_value": p, "significant": bool(p < alpha), "n_pairs": n}
         )
     return pd.DataFrame(rows)
@@ -85,6 +97,8 @@ def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) 
     """Every scenario against the first (or `baseline`): a tidy table of what changed and by how much."""
     names = results.scenarios
     base = baseline or names[0]
+    if base not in names:
+        raise ValueError(f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}")
     frames = []
     for other in names:
         if other == base:
@@ -136,3 +150,22 @@ def merge_batches(batches: Sequence[Results]) -> Results:
     reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
     return Results(batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"),
                    cat("errors"))
+
+
+def replications_needed(
+    results: Results, a: str, b: str, measure: str = "holds_30_days", effect: float = 0.05, alpha: float = 0.05,
+    power: float = 0.8,
+) -> tuple[int, float]:
+    """Pairs needed to detect a change of `effect` in `measure` (two-sided test at `alpha` with `power`).
+
+    From the standard deviation of the paired differences in these results: n = ((z_a/2 + z_b) sd / effect)^2.
+    Returns (n, sd).
+    """
+    m = outcome_measures(results)
+    left = m[m["scenario"] == a].set_index("replication")[measure]
+    right = m[m["scenario"] == b].set_index("replication")[measure]
+    common = left.index.intersection(right.index)
+    d = (right.loc[common] - left.loc[common]).to_numpy()
+    sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
+    z = float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
+    return int(np.ceil((z * sd / effect) ** 2)), sd

@@ -1,0 +1,230 @@
+"""The tweak loop: one command from "what if X?" to paired, interval-backed differences, plots and a report.
+
+A what-if runs the scenario and its tweaked copy in one batch (common random numbers: replication i of both
+shares its seed and every parameter draw the tweak does not touch), so differences are sharp. Without `n`, a
+pilot batch measures the variance of the paired difference in P(holds 30 days) and n is chosen so a 5-point
+change is detected with 80% power. A sweep runs one scenario per value (or per pair of values for two keys).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from ruamel.yaml import YAML
+
+from scenarios.analysis.compare import paired_differences, replications_needed
+from scenarios.analysis.survival import hold_probability
+from scenarios.config.diff import Difference, diff_scenarios
+from scenarios.config.inherit import parse_override
+from scenarios.config.loader import load_scenario
+from scenarios.config.schema import Scenario
+from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.exceptions import ConfigError, Problem, ScenarioError
+from scenarios.io.load import Results, load_results
+
+HEADLINE = ("holds_7_days", "holds_30_days", "holds_90_days", "durable_ceasefire", "azerbaijani_share",
+            "military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+PILOT = 200
+CHUNK = 50
+
+
+@dataclass
+class WhatIf:
+    """The outcome of a what-if: the batch, the assumption diff, the paired differences, how n was chosen."""
+
+    batch: BatchResult
+    base: str
+    tweaked: str
+    differences: list[Difference]
+    table: pd.DataFrame
+    n_reason: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Sequence[str], name: str) -> Scenario:
+    return load_scenario(config, [*overrides, *tweaks, f"name={name}"])
+
+
+def run_whatif(
+    config: str | Path,
+    tweaks: Sequence[str],
+    *,
+    overrides: Sequence[str] = (),
+    n: int | None = None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    max_n: int = 5000,
+    quiet: bool = True,
+) -> WhatIf:
+    """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair."""
+    if not tweaks:
+        raise ScenarioError("a what-if needs at least one --set KEY=VALUE")
+    base = load_scenario(config, overrides)
+    tweaked = tweaked_scenario(config, overrides, tweaks, f"{base.name}-whatif")
+    differences = diff_scenarios(base, tweaked)
+    differences = [d for d in differences if d.path != "name"]
+    if not differences:
+        warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
+    directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-whatif"
+    seed = seed if seed is not None else base.simulation.seed
+    common: dict[str, Any] = dict(seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True,
+                                  chunk_size=CHUNK)
+    if n is None:
+        pilot = run_batch([base, tweaked], n=PILOT, out=directory, **common)
+        needed, sd = replications_needed(load_results(pilot.directory), base.name, tweaked.name)
+        chosen = min(max(needed, PILOT), max_n)
+        reason = (
+            f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
+            f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
+            + (f" (capped at {max_n})" if needed > max_n else "")
+        )
+        batch = pilot if chosen <= PILOT else run_batch([base, tweaked], n=chosen, out=directory, **common)
+    else:
+        reason = f"n = {n} as asked"
+        batch = run_batch([base, tweaked], n=n, out=directory, **common)
+    results = load_results(batch.directory)
+    table = paired_differences(results, base.name, tweaked.name)
+    return WhatIf(batch, base.name, tweaked.name, differences, table, reason)
+
+
+def save_whatif(config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None) -> Path:
+    """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why."""
+    target = Path(target)
+    if target.suffix not in (".yaml", ".yml"):
+        raise ScenarioError(f"{target}: --save needs a .yaml file name")
+    data: dict[str, Any] = {}
+    rel = Path(_relative(Path(config).resolve(), target.resolve().parent))
+    data["extends"] = str(rel)
+    data["name"] = target.stem
+    data["title"] = f"What if {', '.join(tweaks)}"
+    data["note"] = note or f"Saved what-if of {Path(config).name}: {'; '.join(tweaks)}"
+    for text in tweaks:
+        path, value = parse_override(text)
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(str(part), {})
+        node[str(path[-1])] = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write("# yaml-language-server: $schema=" + _relative(_schema_path(), target.resolve().parent) + "\n")
+        yaml.dump(data, fh)
+    load_scenario(target)  # a saved what-if must load: fail here, not at the next run
+    return target
+
+
+def _schema_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "schemas" / "scenario.schema.json"
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(path, start)
+
+
+# --- sweeps ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    """One scenario per swept value (or pair of values), run as one batch."""
+
+    batch: BatchResult
+    keys: list[str]
+    grid: pd.DataFrame  # scenario, then one column per key with the value as written
+
+
+def parse_sweep(text: str) -> tuple[str, list[Any]]:
+    """``key=[v1, v2, v3]`` -> (key, values)."""
+    path, values = parse_override(text)
+    key = ".".join(map(str, path))
+    if not isinstance(values, list) or len(values) < 2:
+        raise ConfigError([Problem(f"--sweep {text}", None, None, key, "expected a list of at least two values",
+                                   "e.g. --sweep actors.russia.back_armenia_propensity='[0.3, 0.5, 0.7]'")])
+    return key, values
+
+
+def _label(value: Any) -> str:
+    return str(value).replace(" ", "_").replace("[", "").replace("]", "").replace(",", "_")
+
+
+def run_sweep(
+    config: str | Path,
+    sweeps: Sequence[str],
+    *,
+    overrides: Sequence[str] = (),
+    n: int = 400,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    quiet: bool = True,
+) -> Sweep:
+    """Validate every value first (a bad one is reported before anything runs), then run one batch."""
+    if not 1 <= len(sweeps) <= 2:
+        raise ScenarioError("give one or two --sweep KEY=[v1, v2, ...]")
+    parsed = [parse_sweep(s) for s in sweeps]
+    base = load_scenario(config, overrides)
+    scenarios: list[Scenario] = []
+    rows = []
+    problems: list[Problem] = []
+    for i, combo in enumerate(itertools.product(*(values for _, values in parsed))):
+        name = f"{base.name}-sweep{i:02d}"
+        sets = [f"{key}={_yaml(value)}" for (key, _), value in zip(parsed, combo, strict=True)]
+        try:
+            scenarios.append(load_scenario(config, [*overrides, *sets, f"name={name}"]))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
+    if problems:
+        raise ConfigError(problems)
+    directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-sweep"
+    batch = run_batch(scenarios, n=n, seed=seed if seed is not None else base.simulation.seed, out=directory,
+                      workers=workers, executor=executor, quiet=quiet, overwrite=True)
+    return Sweep(batch, [k for k, _ in parsed], pd.DataFrame(rows))
+
+
+def _yaml(value: Any) -> str:
+    import io
+
+    buf = io.StringIO()
+    YAML(typ="safe", pure=True).dump(value, buf)
+    text = buf.getvalue().strip()
+    return text.removesuffix("...").strip()
+
+
+def sweep_table(results: Results, grid: pd.DataFrame, days: Sequence[float] = (7, 30, 90)) -> pd.DataFrame:
+    """Each swept scenario's headline figures with intervals, beside its swept value(s)."""
+    hold = hold_probability(results, days)
+    wide = grid.copy()
+    for d in days:
+        h = hold[hold["days"] == d].set_index("scenario")
+        wide[f"holds_{d:g}"] = wide["scenario"].map(h["p"])
+        wide[f"holds_{d:g}_lower"] = wide["scenario"].map(h["lower"])
+        wide[f"holds_{d:g}_upper"] = wide["scenario"].map(h["upper"])
+    share = results.replications.groupby("scenario", observed=True)["azerbaijani_share"].agg(["mean", "sem"])
+    wide["azerbaijani_share"] = wide["scenario"].map(share["mean"])
+    wide["azerbaijani_share_lower"] = wide["azerbaijani_share"] - 1.96 * wide["scenario"].map(share["sem"])
+    wide["azerbaijani_share_upper"] = wide["azerbaijani_share"] + 1.96 * wide["scenario"].map(share["sem"])
+    return wide
+
+
+def numeric(values: pd.Series) -> pd.Series | None:
+    """The swept values as numbers when they are numbers (for a line plot), else None (categorical)."""
+    try:
+        out = pd.to_numeric(values)
+    except (TypeError, ValueError):
+        return None
+    return out if not out.isna().any() and all(math.isfinite(v) for v in out) else None
