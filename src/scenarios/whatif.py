@@ -114,8 +114,8 @@ def save_whatif(config: str | Path, tweaks: Sequence[str], target: str | Path, n
             node = node.setdefault(str(part), {})
         node[str(path[-1])] = value
     target.parent.mkdir(parents=True, exist_ok=True)
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
+    yaml = YAML()  # round-trip dumper: keys stay in the order written (extends and name first)
+    yaml.width = 4096
     with open(target, "w", encoding="utf-8") as fh:
         fh.write("# yaml-language-server: $schema=" + _relative(_schema_path(), target.resolve().parent) + "\n")
         yaml.dump(data, fh)

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from scenarios.analysis.compare import compare, merge_batches
 from scenarios.analysis.summary import headline
+from scenarios.config.diff import diff_scenarios
 from scenarios.config.inspect import field_description, trace_rows
 from scenarios.config.loader import scenario_from_dump
 from scenarios.io.atomic import write_atomic
@@ -95,6 +96,19 @@ def _assumptions(results: Results) -> list[dict[str, Any]]:
     return out
 
 
+def _assumption_diffs(results: Results) -> list[dict[str, Any]]:
+    """For each scenario after the first: the assumptions that differ from the first."""
+    configs = results.manifest["scenarios"]
+    if len(configs) < 2:
+        return []
+    base = scenario_from_dump(configs[0]["config"], "manifest")
+    out = []
+    for other in configs[1:]:
+        rows = diff_scenarios(base, scenario_from_dump(other["config"], "manifest"))
+        out.append({"base": base.name, "other": other["name"], "rows": [r for r in rows if r.path != "name"]})
+    return out
+
+
 def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> str:
     """The report as an HTML string."""
     env = Environment(loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
@@ -155,6 +169,7 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
         comparison=comparison,
         logranks=logranks,
         extra_sections=list(extra_sections),
+        assumption_diffs=_assumption_diffs(results),
         assumptions=_assumptions(results),
         metadata=metadata,
         version=(m.get("code") or {}).get("version"),
