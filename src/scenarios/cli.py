@@ -340,6 +340,60 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_ranked(table: object, title: str) -> None:
+    import pandas as pd
+
+    assert isinstance(table, pd.DataFrame)
+    print(title)
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+        print(table.to_string(index=False))
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import run_sensitivity
+
+    result = run_sensitivity(args.config, method=args.method, outcome=args.outcome, n=args.n, params=args.params,
+                             overrides=args.overrides, seed=args.seed, out=args.out, workers=args.workers,
+                             executor=args.executor, quiet=args.quiet, resume=args.resume)
+    _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
+    plot = result.batch.directory / f"sensitivity-{args.method}-{args.outcome}.png"
+    tornado(result.indices, args.outcome).savefig(plot, dpi=120)
+    print(f"\nindices: {result.path}\nplot: {plot}")
+    return 0
+
+
+def cmd_importance(args: argparse.Namespace) -> int:
+    from scenarios.analysis.importance import parameter_importance
+    from scenarios.io.load import load_results
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import store
+
+    results = load_results(args.dir)
+    table = parameter_importance(results, args.outcome, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
+    _print_ranked(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
+    store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
+    plot = Path(args.dir) / f"sensitivity-importance-{args.outcome}.png"
+    tornado(table, args.outcome).savefig(plot, dpi=120)
+    print(f"\nplot: {plot}")
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from scenarios.analysis.discovery import boxes_table, discover
+    from scenarios.io.load import load_results
+
+    found, base = discover(load_results(args.dir), args.outcome, args.scenario, max_depth=args.depth,
+                           boxes=args.boxes)
+    print(f"{args.outcome}: {base:.1%} of all replications")
+    if not found:
+        print("no box of assumptions makes it more likely than that")
+        return 0
+    _print_ranked(boxes_table(found), "boxes where it is most likely (coverage: share of all such cases inside; "
+                  "density: share inside that are such cases)")
+    return 0
+
+
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
@@ -440,6 +494,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_whatif)
+
+    p = sub.add_parser("sensitivity", help="which assumptions matter most: Sobol or Morris over the uncertain ones")
+    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    p.add_argument("--outcome", default="holds_30_days",
+                   help="holds_<d>_days, outcome:<class>, azerbaijani_share, military_armenia, ... (default: "
+                   "holds_30_days)")
+    p.add_argument("--n", type=int, default=256,
+                   help="base sample size: Sobol runs n(d+2) replications, Morris n(d+1) (default 256)")
+    p.add_argument("--params", action="append", default=[], metavar="PATTERN",
+                   help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", default=None)
+    p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
+    _add_executor(p)
+    _add_set(p)
+    p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("importance", help="rank parameters by their influence on an outcome, from any batch")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--outcome", default="holds_30_days")
+    p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
+    p.add_argument("--bootstrap", type=int, default=10, help="refits for the intervals")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_importance)
+
+    p = sub.add_parser("discover", help="the boxes of assumptions that make a 0/1 outcome likely (CART)")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--outcome", default="holds_90_days")
+    p.add_argument("--scenario", default=None)
+    p.add_argument("--depth", type=int, default=3, help="tree depth: at most this many conditions per box")
+    p.add_argument("--boxes", type=int, default=3)
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--markdown", action="store_true", help="the key reference as a Markdown table instead")

@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from scenarios.config.loader import load_scenario, scenario_from_dump
 from scenarios.config.schema import Scenario
 from scenarios.engine.chunks import Chunk, ReplicationFailed
@@ -23,12 +25,15 @@ from scenarios.engine.executors import EXECUTORS, default_workers, run_dask, run
 from scenarios.engine.progress import Progress
 from scenarios.engine.seeding import SeedLike, normalise_seed
 from scenarios.exceptions import ResultsError, ScenarioError
+from scenarios.io.atomic import write_atomic
 from scenarios.io.store import (
+    DESIGN,
     FORMAT_VERSION,
     MANIFEST,
     DirectoryLock,
     ResultsWriter,
     done_chunks,
+    frame_to_parquet,
     read_manifest,
     write_manifest,
 )
@@ -66,7 +71,11 @@ def code_version() -> dict[str, Any]:
     commit = None
     try:
         out = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
         if out.returncode == 0:
             commit = out.stdout.strip()
@@ -82,8 +91,28 @@ def _version(package: str) -> str | None:
         return None
 
 
-def plan_chunks(scenarios: int, n: int, chunk_size: int) -> list[Chunk]:
-    return [Chunk(s, a, min(a + chunk_size, n)) for s in range(scenarios) for a in range(0, n, chunk_size)]
+def plan_chunks(scenarios: int, n: int, chunk_size: int, design: pd.DataFrame | None = None) -> list[Chunk]:
+    """Chunks in (scenario, replication) order; with a design, each carries its rows of parameter quantiles."""
+    rows = design.to_dict("records") if design is not None else None
+    return [
+        Chunk(
+            s,
+            a,
+            min(a + chunk_size, n),
+            tuple(rows[a : min(a + chunk_size, n)]) if rows is not None else None,
+        )
+        for s in range(scenarios)
+        for a in range(0, n, chunk_size)
+    ]
+
+
+def design_hash(design: pd.DataFrame | None) -> str | None:
+    if design is None:
+        return None
+    return hashlib.sha256(
+        pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes()
+        + ",".join(design.columns).encode()
+    ).hexdigest()[:16]
 
 
 def default_chunk_size(n: int, workers: int) -> int:
@@ -92,7 +121,13 @@ def default_chunk_size(n: int, workers: int) -> int:
 
 
 def _manifest(
-    scenarios: list[Scenario], hashes: list[str], seed: int, n: int, chunk_size: int, trace_sample: int, sources: list[str]
+    scenarios: list[Scenario],
+    hashes: list[str],
+    seed: int,
+    n: int,
+    chunk_size: int,
+    trace_sample: int,
+    sources: list[str],
 ) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
@@ -103,7 +138,13 @@ def _manifest(
         "chunk_size": chunk_size,
         "trace_sample": trace_sample,
         "scenarios": [
-            {"name": s.name, "title": s.title, "config_hash": h, "source_file": src, "config": s.model_dump(mode="json")}
+            {
+                "name": s.name,
+                "title": s.title,
+                "config_hash": h,
+                "source_file": src,
+                "config": s.model_dump(mode="json"),
+            }
             for s, h, src in zip(scenarios, hashes, sources, strict=True)
         ],
         "code": code_version(),
@@ -115,7 +156,7 @@ def _manifest(
 
 def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, force: bool) -> None:
     problems = []
-    for key in ("seed", "replications", "chunk_size", "trace_sample"):
+    for key in ("seed", "replications", "chunk_size", "trace_sample", "design_hash"):
         if old.get(key) != new.get(key):
             problems.append(f"{key} was {old.get(key)!r}, now {new.get(key)!r}")
     old_hashes = [(s["name"], s["config_hash"]) for s in old["scenarios"]]
@@ -126,7 +167,8 @@ def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, for
         problems.append(f"code version was {old.get('code')}, now {new.get('code')}")
     if problems and not force:
         raise ResultsError(
-            f"{directory}: cannot resume: " + "; ".join(problems)
+            f"{directory}: cannot resume: "
+            + "; ".join(problems)
             + ". Resuming would mix results; use --force to resume anyway, or --overwrite to start again."
         )
 
@@ -148,12 +190,17 @@ def run_batch(
     fail_fast: bool = False,
     trace_sample: int | None = None,
     quiet: bool = False,
+    design: pd.DataFrame | None = None,
 ) -> BatchResult:
     """Run every scenario for replications 0..n-1 under one seed and write `results/<name>/`.
 
     The same seed gives the same tables to the bit whatever the executor, worker count or chunk size; several
     scenarios share replication seeds (common random numbers). An interrupted batch keeps every finished chunk
     and is finished by calling again with ``resume=True``.
+
+    `design` (a designed experiment, e.g. Sobol samples) gives, per replication, the quantile in (0, 1) of
+    each named parameter (columns: dotted parameter paths); n is its number of rows; unnamed parameters take
+    their median. It is stored as ``design.parquet`` beside the results.
     """
     if executor not in EXECUTORS:
         raise ScenarioError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
@@ -180,6 +227,13 @@ def run_batch(
         seed = old["seed"] if seed is None else seed
         chunk_size = old["chunk_size"] if chunk_size is None else chunk_size
         trace_sample = old["trace_sample"] if trace_sample is None else trace_sample
+    if design is not None:
+        if n is not None and n != len(design):
+            raise ScenarioError(f"n ({n}) must equal the number of design rows ({len(design)})")
+        n = len(design)
+        unknown = set(design.columns) - set(first.parameter_specs())
+        if unknown:
+            raise ScenarioError(f"design columns that are not parameters: {sorted(unknown)}")
     n = first.simulation.replications if n is None else n
     if n < 1:
         raise ScenarioError(f"--n must be at least 1, got {n}")
@@ -188,13 +242,17 @@ def run_batch(
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]
     manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
-    chunks = plan_chunks(len(scenarios), n, chunk_size)
+    manifest["design_hash"] = design_hash(design)
+    chunks = plan_chunks(len(scenarios), n, chunk_size, design)
 
     with DirectoryLock(directory):
         if old is not None:
             _check_resume(old, manifest, directory, force)
             manifest["created"] = old["created"]
-            manifest["resumed"] = [*old.get("resumed", []), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+            manifest["resumed"] = [
+                *old.get("resumed", []),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ]
         elif (directory / MANIFEST).exists() and not overwrite:
             status = read_manifest(directory).get("status")
             raise ResultsError(
@@ -203,12 +261,26 @@ def run_batch(
             )
         writer = ResultsWriter(directory)
         writer.prepare(fresh=old is None)
+        if design is not None:
+            write_atomic(directory / DESIGN, frame_to_parquet(design))
         done = done_chunks(directory)
         todo = [c for c in chunks if c.key not in done]
         write_manifest(directory, manifest)
         return _execute(
-            writer, manifest, scenarios, hashes, chunks, todo, batch_seed, trace_sample, fail_fast,
-            executor, workers, scheduler, quiet, n,
+            writer,
+            manifest,
+            scenarios,
+            hashes,
+            chunks,
+            todo,
+            batch_seed,
+            trace_sample,
+            fail_fast,
+            executor,
+            workers,
+            scheduler,
+            quiet,
+            n,
         )
 
 
@@ -255,7 +327,9 @@ def _execute(
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
     except ReplicationFailed as exc:
         reason = f"fail-fast: {exc}"
-        raise ScenarioError(f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)") from exc
+        raise ScenarioError(
+            f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)"
+        ) from exc
     finally:
         seconds = time.perf_counter() - began
         manifest["status"] = status
@@ -272,8 +346,14 @@ def _execute(
         if status == "complete":
             writer.remove_parts()
     return BatchResult(
-        directory, status, [s.name for s in scenarios], n, seed, computed,
-        int(manifest["counts"].get("failed_replications", failures)), seconds,
+        directory,
+        status,
+        [s.name for s in scenarios],
+        n,
+        seed,
+        computed,
+        int(manifest["counts"].get("failed_replications", failures)),
+        seconds,
     )
 
 
@@ -281,11 +361,14 @@ def rerun_manifest(directory: str | Path, out: str | Path, **kwargs: Any) -> Bat
     """Run again, into `out`, the batch a manifest describes: same configs, seed, n, chunking and trace sample."""
     manifest = read_manifest(Path(directory))
     scenarios = [scenario_from_dump(s["config"], f"{directory}/{MANIFEST}") for s in manifest["scenarios"]]
+    design_file = Path(directory) / DESIGN
+    if manifest.get("design_hash") is not None:
+        kwargs["design"] = pd.read_parquet(design_file)
     return run_batch(
         scenarios,
-        n=manifest["replications"],
         seed=manifest["seed"],
         chunk_size=manifest["chunk_size"],
+        n=None if manifest.get("design_hash") is not None else manifest["replications"],
         trace_sample=manifest["trace_sample"],
         out=out,
         **kwargs,

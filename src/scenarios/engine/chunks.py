@@ -8,9 +8,11 @@ with `fail_fast`.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scenarios.config.draw import parameters_at
 from scenarios.engine.seeding import replication_seed
 from scenarios.model.simulation import run_replication
 
@@ -25,6 +27,10 @@ class Chunk:
     scenario_index: int
     start: int
     stop: int
+    # designed experiments: the quantile of each named parameter, one mapping per replication of the chunk
+    design: tuple[Mapping[str, float], ...] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )
 
     @property
     def key(self) -> str:
@@ -60,7 +66,12 @@ def run_chunk(
     for i in range(chunk.start, chunk.stop):
         ident = {"scenario": name, "config_hash": config_hash, "replication": i}
         try:
-            rep = run_replication(scenario, replication_seed(batch_seed, i), record_trace=i < trace_sample)
+            values = None
+            if chunk.design is not None:
+                values = parameters_at(scenario.parameter_specs(), chunk.design[i - chunk.start])
+            rep = run_replication(
+                scenario, replication_seed(batch_seed, i), record_trace=i < trace_sample, parameters=values
+            )
         except Exception as exc:
             if fail_fast:
                 raise ReplicationFailed(

@@ -40,7 +40,12 @@ def _pool_task(hashes: list[str], chunk: Chunk, seed: int, trace_sample: int, fa
 
 
 def run_serial(
-    scenarios: Sequence[Any], hashes: list[str], chunks: Sequence[Chunk], seed: int, trace_sample: int, fail_fast: bool
+    scenarios: Sequence[Any],
+    hashes: list[str],
+    chunks: Sequence[Chunk],
+    seed: int,
+    trace_sample: int,
+    fail_fast: bool,
 ) -> Iterator[ChunkResult]:
     for chunk in chunks:
         i = chunk.scenario_index
@@ -58,7 +63,9 @@ def run_pool(
 ) -> Iterator[ChunkResult]:
     """A process pool with a bounded number of chunks in flight (memory stays flat whatever n is)."""
     context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(list(scenarios),))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(list(scenarios),)
+    )
     pending: set[Future[ChunkResult]] = set()
     todo = iter(chunks)
     try:
@@ -104,7 +111,13 @@ def run_dask(
         shared = client.scatter(list(scenarios), broadcast=True)
         futures = [
             client.submit(
-                run_chunk, shared[c.scenario_index], hashes[c.scenario_index], c, seed, trace_sample, fail_fast,
+                run_chunk,
+                shared[c.scenario_index],
+                hashes[c.scenario_index],
+                c,
+                seed,
+                trace_sample,
+                fail_fast,
                 pure=False,
             )
             for c in chunks

@@ -109,6 +109,21 @@ def _assumption_diffs(results: Results) -> list[dict[str, Any]]:
     return out
 
 
+def _sensitivity(results: Results) -> list[dict[str, Any]]:
+    """The stored sensitivity analyses of the results folder, as tornado plots."""
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import stored
+
+    out = []
+    for method, outcome, table in stored(results.directory):
+        fig = tornado(table, outcome)
+        width, height = (int(v * 110) for v in fig.get_size_inches())
+        top = ", ".join(table["parameter"].head(3))
+        out.append({"method": method, "outcome": outcome, "width": width, "height": height,
+                    "image": base64.b64encode(figure_bytes(fig)).decode("ascii"), "top": f"most influential: {top}"})
+    return out
+
+
 def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> str:
     """The report as an HTML string."""
     env = Environment(loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
@@ -170,6 +185,7 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
         logranks=logranks,
         extra_sections=list(extra_sections),
         assumption_diffs=_assumption_diffs(results),
+        sensitivity=_sensitivity(results),
         assumptions=_assumptions(results),
         metadata=metadata,
         version=(m.get("code") or {}).get("version"),

@@ -1,0 +1,86 @@
+"""`scenarios sensitivity`: which assumptions matter most, by Sobol or Morris over a scenario's uncertain
+parameters, with the model runs made by the batch engine (so parallel, Dask, resume and the results store apply).
+
+The indices are stored beside the batch as ``sensitivity-<method>-<outcome>.parquet`` and read by the report
+("What matters most").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scenarios.analysis import sobol
+from scenarios.analysis.importance import outcome_vector
+from scenarios.config.loader import load_scenario
+from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.io.atomic import write_atomic
+from scenarios.io.load import load_results
+from scenarios.io.store import frame_to_parquet
+
+PREFIX = "sensitivity-"
+
+
+@dataclass
+class Sensitivity:
+    """Indices, where they are stored, and the batch that produced the model runs."""
+
+    indices: pd.DataFrame
+    path: Path
+    batch: BatchResult
+    method: str
+    outcome: str
+    runs: int
+
+
+def run_sensitivity(
+    config: str | Path,
+    *,
+    method: str = "sobol",
+    outcome: str = "holds_30_days",
+    n: int = 256,
+    params: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    quiet: bool = True,
+    resume: bool = False,
+) -> Sensitivity:
+    """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib."""
+    scenario = load_scenario(config, overrides)
+    seed = seed if seed is not None else (scenario.simulation.seed or 0)
+    problem = sobol.build_problem(scenario.parameter_specs(), params)
+    directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
+    design = sobol.sample(problem, method, n, seed)
+    batch = run_batch([scenario], design=design, seed=seed, out=directory, workers=workers, executor=executor,
+                      quiet=quiet, overwrite=not resume, resume=resume, trace_sample=0)
+    results = load_results(batch.directory)
+    y = outcome_vector(results, outcome).to_numpy()
+    if len(y) != len(design):
+        raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
+    indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
+    path = store(batch.directory, indices, method, outcome, {"runs": len(design), "n": n, "params": list(params)})
+    return Sensitivity(indices, path, batch, method, outcome, len(design))
+
+
+def store(directory: Path, indices: pd.DataFrame, method: str, outcome: str, meta: dict[str, object]) -> Path:
+    path = Path(directory) / f"{PREFIX}{method}-{outcome}.parquet"
+    write_atomic(path, frame_to_parquet(indices))
+    write_atomic(path.with_suffix(".json"), json.dumps({"method": method, "outcome": outcome, **meta}).encode())
+    return path
+
+
+def stored(directory: Path) -> list[tuple[str, str, pd.DataFrame]]:
+    """(method, outcome, indices) of every sensitivity analysis stored in a results folder."""
+    out = []
+    for path in sorted(Path(directory).glob(f"{PREFIX}*.parquet")):
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        out.append((meta["method"], meta["outcome"], pd.read_parquet(path)))
+    return out
