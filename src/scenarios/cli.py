@@ -26,7 +26,11 @@ EXIT_USAGE = 2
 
 def _add_set(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="override a value, e.g. --set actors.russia.back_armenia_propensity='very likely' (repeatable)",
     )
 
@@ -40,7 +44,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(list(dict.fromkeys(problems)))  # a bad --set is reported once, not once per file
     return 0
 
 

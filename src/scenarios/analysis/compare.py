@@ -46,9 +46,10 @@ def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> p
 def paired_differences(
     results: Results, a: str, b: str, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05
 ) -> pd.DataFrame:
-    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with its interval and p-value.
+    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with interval and p-value.
 
-    Pairs where either value is missing are left out; with fewer than two pairs the interval and p-value are NaN.
+    Pairs where either value is missing are left out; with fewer than two pairs the interval and p-value are
+    NaN.
     """
     m = outcome_measures(results, days)
     left = m[m["scenario"] == a].set_index("replication")
@@ -89,7 +90,9 @@ def logrank(results: Results, a: str, b: str, which: str = "first") -> dict[str,
     """Log-rank test of the survival of ceasefires in scenarios a and b."""
     data = durations(results, "first" if which == "first" else "all")
     x, y = data[data["scenario"] == a], data[data["scenario"] == b]
-    test = logrank_test(x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"])
+    test = logrank_test(
+        x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"]
+    )
     return {"statistic": float(test.test_statistic), "p_value": float(test.p_value)}
 
 
@@ -98,7 +101,9 @@ def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) 
     names = results.scenarios
     base = baseline or names[0]
     if base not in names:
-        raise ValueError(f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}")
+        raise ValueError(
+            f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}"
+        )
     frames = []
     for other in names:
         if other == base:
@@ -139,7 +144,7 @@ def merge_batches(batches: Sequence[Results]) -> Results:
     manifest["scenarios"] = [s for b in batches for s in b.manifest["scenarios"]]
 
     def cat(attr: str) -> pd.DataFrame:
-        frames = [getattr(b, attr) for b in batches if not getattr(b, attr).empty]
+        frames: list[pd.DataFrame] = [getattr(b, attr) for b in batches if not getattr(b, attr).empty]
         if not frames:
             return pd.DataFrame()
         df = pd.concat([f.assign(scenario=f["scenario"].astype(str)) for f in frames], ignore_index=True)
@@ -147,7 +152,9 @@ def merge_batches(batches: Sequence[Results]) -> Results:
         return df
 
     reps = cat("replications")
-    reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
+    reps["outcome_class"] = pd.Categorical(
+        reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES)
+    )
     return Results(batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"),
                    cat("errors"))
 

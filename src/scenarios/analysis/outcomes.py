@@ -14,7 +14,7 @@ CASUALTY_COLUMNS = ("military_azerbaijan", "military_armenia", "civilian_azerbai
 
 
 def outcome_probabilities(results: Results, alpha: float = 0.05) -> pd.DataFrame:
-    """P(outcome class) per scenario with Goodman simultaneous intervals (all classes at once at level 1-alpha)."""
+    """P(outcome class) per scenario with Goodman simultaneous intervals (all classes at once)."""
     rows = []
     r = results.replications
     classes = list(r["outcome_class"].cat.categories)

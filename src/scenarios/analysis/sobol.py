@@ -22,6 +22,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from scenarios.config.params import Spec
+from scenarios.engine.chunks import SEED_COLUMN
 
 METHODS = ("sobol", "morris")
 
@@ -54,7 +55,11 @@ def build_problem(specs: dict[str, Spec], patterns: Sequence[str] = ()) -> Probl
 
 
 def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
-    """The design: one row of quantiles per model run (Sobol: n(d+2) rows; Morris: n(d+1) rows)."""
+    """The design: one row of quantiles per model run (Sobol: n(d+2) rows; Morris: n(d+1) rows).
+
+    Column `seed_index` gives the runs of one Sobol block (or one Morris trajectory) the same random streams, so
+    that in a stochastic model the differences the estimators take reflect the parameters, not the noise.
+    """
     if method == "sobol":
         x = sobol_sample.sample(problem.salib(), n, calc_second_order=False, scramble=True, seed=seed)
     elif method == "morris":
@@ -62,7 +67,10 @@ def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
     else:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     # keep quantiles strictly inside (0, 1) so that unbounded distributions stay finite
-    return pd.DataFrame(np.clip(x, 1e-9, 1 - 1e-9), columns=problem.names)
+    design = pd.DataFrame(np.clip(x, 1e-9, 1 - 1e-9), columns=problem.names)
+    block = len(problem.names) + (2 if method == "sobol" else 1)
+    design[SEED_COLUMN] = np.arange(len(design)) // block
+    return design
 
 
 def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, seed: int) -> pd.DataFrame:
@@ -83,7 +91,8 @@ def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, 
         )
         key = "ST"
     else:
-        m = morris_analyze.analyze(problem.salib(), design.to_numpy(), y, conf_level=0.95, seed=seed)
+        x = design[problem.names].to_numpy()
+        m = morris_analyze.analyze(problem.salib(), x, y, conf_level=0.95, seed=seed)
         table = pd.DataFrame(
             {
                 "parameter": problem.names,

@@ -1,8 +1,8 @@
-"""Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), right-censored at the horizon.
+"""Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), censored at the horizon.
 
-Two views: the *first* ceasefire (the Moscow humanitarian ceasefire of 10 October: one duration per replication)
-and *all* ceasefires (every ceasefire of every replication; they are not independent within a replication, so
-treat its bands as indicative).
+Two views: the *first* ceasefire (the Moscow humanitarian ceasefire of 10 October: one duration per
+replication) and *all* ceasefires (every ceasefire of every replication; they are not independent within a
+replication, so treat its bands as indicative).
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def durations(results: Results, which: Which = "first") -> pd.DataFrame:
     )
 
 
-def fit_km(duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label: str = "") -> KaplanMeierFitter:
+def fit_km(
+    duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label: str = ""
+) -> KaplanMeierFitter:
     """A fitted Kaplan-Meier estimator (confidence interval: exponential Greenwood, lifelines' default)."""
     return KaplanMeierFitter(alpha=alpha).fit(duration, event_observed=observed, label=label or "survival")
 
@@ -88,14 +90,16 @@ def hold_probability(
             else:
                 # survival is right-continuous: S(d) is P(T > d); "holds at least d days" is P(T >= d) = S(d-)
                 idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
-                idx = max(idx, 0)
-                p, lo, hi = float(sf.iloc[idx]), float(ci.iloc[idx, 0]), float(ci.iloc[idx, 1])
+                if idx < 0:  # d at or before the first time point: every ceasefire holds 0 days
+                    p = lo = hi = 1.0
+                else:
+                    p, lo, hi = float(sf.iloc[idx]), float(ci.iloc[idx, 0]), float(ci.iloc[idx, 1])
             rows.append({"scenario": str(name), "days": d, "p": p, "lower": lo, "upper": hi, "n": len(group)})
     return pd.DataFrame(rows)
 
 
 def median_survival(results: Results, which: Which = "first", alpha: float = 0.05) -> pd.DataFrame:
-    """Median duration per scenario with its confidence interval (inf when more than half hold to the horizon)."""
+    """Median duration per scenario with its confidence interval (inf when over half hold to the horizon)."""
     from lifelines.utils import median_survival_times
 
     rows = []

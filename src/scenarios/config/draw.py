@@ -1,9 +1,10 @@
 """Resolve a scenario's parameters to one flat set of numbers per replication.
 
-Each parameter gets its own quantile u, derived from the replication's seed and a stable hash of its dotted path
-(so adding or changing one parameter never shifts the draws of the others: scenarios stay paired), and its value
-is the inverse CDF at u. The flat record ``{"actors.russia.back_armenia_propensity": 0.71, ...}`` is what each
-replication stores and what sensitivity analysis reads; dates are stored as days after the start date.
+Each parameter gets its own quantile u, derived from the replication's seed and a stable hash of its dotted
+path (so adding or changing one parameter never shifts the draws of the others: scenarios stay paired), and
+its value is the inverse CDF at u. The flat record ``{"actors.russia.back_armenia_propensity": 0.71, ...}`` is
+what each replication stores and what sensitivity analysis reads; dates are stored as days after the start
+date.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def parse_override(text: str) -> tuple[Path_, Any]:
     if not raw.strip():
         raise ConfigError([Problem(where, None, None, key, "empty value", "write `null` to clear a value")])
     try:
-        value = parse_yaml(raw, where).data
+        value = parse_yaml(raw, where, value=True).data
     except ConfigError as exc:
         raise ConfigError(
             [

@@ -1,4 +1,4 @@
-"""Views of a loaded scenario for people: the merged tree with origins, the parameter table, report coverage."""
+"""Views of a loaded scenario for people: the merged tree with origins, the parameter table, coverage."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def packaged_words() -> Located:
 
 
 def load_located(path: str | Path, overrides: Sequence[str] = ()) -> Located:
-    """The merged tree (packaged words <- extends chain <- file <- overrides) with the origin of every value."""
+    """The merged tree (packaged words <- extends chain <- file <- overrides), with every value's origin."""
     tree = packaged_words()
     top = load_tree(Path(path))
     merge_into(tree, top)
@@ -75,14 +75,26 @@ def validate_tree(tree: Located, display: str) -> Scenario:
     """Validate a merged tree against the schema, mapping pydantic's errors to file positions."""
     data = tree.data
     words: EstimativeWords | None = None
+    problems: list[Problem] = []
     try:
         words = EstimativeWords.model_validate(data.get("estimative_words"))
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, tree, display, prefix=("estimative_words",))) from None
+        problems = _problems(exc, tree, display, prefix=("estimative_words",))
     try:
-        return Scenario.model_validate(data, context={"words": words})
+        scenario = Scenario.model_validate(data, context={"words": words})
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, tree, display)) from None
+        found = _problems(exc, tree, display)
+        if words is None:  # the table is broken: its own problems are reported, not every word that uses it
+            found = [
+                p
+                for p in found
+                if not p.key.startswith("estimative_words")
+                and not p.message.startswith("unknown estimative word")
+            ]
+        raise ConfigError([*problems, *found]) from None
+    if problems:
+        raise ConfigError(problems)
+    return scenario
 
 
 def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> Path_:
@@ -101,7 +113,7 @@ def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> Path_:
 
 def _node(data: Any, path: Path_) -> Any:
     for part in path:
-        data = data[part]  # type: ignore[index]
+        data = data[part]
     return data
 
 

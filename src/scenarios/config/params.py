@@ -2,8 +2,8 @@
 
 Every parameter carries its provenance: ``source:`` (a verbatim quote of the report, with its paragraph) or
 ``assumption:`` (the modeller's reason). A parameter is resolved to one number per replication by its inverse
-CDF at a quantile ``u`` in (0, 1): the same ``u`` gives the same value, which keeps scenarios paired (common random
-numbers) and lets sensitivity analysis drive the draws directly.
+CDF at a quantile ``u`` in (0, 1): the same ``u`` gives the same value, which keeps scenarios paired (common
+random numbers) and lets sensitivity analysis drive the draws directly.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from statistics import NormalDist
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
-from scipy.special import betaincinv
+from scipy.special import betaincinv  # type: ignore[import-untyped]
 
 _STD_NORMAL = NormalDist()
 
@@ -100,7 +100,7 @@ class EstimativeWords(Frozen):
         return sorted({normalise_word(w) for w in [*self.words, *self.synonyms]})
 
 
-# --- distributions -------------------------------------------------------------------------------------------
+# --- distributions --------------------------------------------------------------------------------
 
 
 class Beta(Frozen):
@@ -116,14 +116,15 @@ class Beta(Frozen):
     def _check(self) -> Beta:
         if not self.lo < self.mean < self.hi:
             raise ValueError(
-                f"beta: mean {self.mean} must lie strictly between lo {self.lo} and hi {self.hi}"
+                f"beta: mean {_fmt(self.mean)} must lie strictly between "
+                f"lo {_fmt(self.lo)} and hi {_fmt(self.hi)}"
             )
         m = (self.mean - self.lo) / (self.hi - self.lo)
         s = self.sd / (self.hi - self.lo)
         if s * s >= m * (1 - m):
             limit = math.sqrt(m * (1 - m)) * (self.hi - self.lo)
             raise ValueError(
-                f"beta: sd {self.sd} too large for mean {self.mean}; it must be below {limit:.4g}"
+                f"beta: sd {_fmt(self.sd)} too large for mean {_fmt(self.mean)}; it must be below {limit:.4g}"
             )
         return self
 
@@ -146,7 +147,8 @@ class Triangular(Frozen):
     def _check(self) -> Triangular:
         if not (self.lo <= self.mode <= self.hi and self.lo < self.hi):
             raise ValueError(
-                f"triangular: need lo <= mode <= hi and lo < hi, got {self.lo}, {self.mode}, {self.hi}"
+                "triangular: need lo <= mode <= hi and lo < hi, "
+                f"got {_fmt(self.lo)}, {_fmt(self.mode)}, {_fmt(self.hi)}"
             )
         return self
 
@@ -161,7 +163,7 @@ class Uniform(Frozen):
     @model_validator(mode="after")
     def _check(self) -> Uniform:
         if not self.lo <= self.hi:
-            raise ValueError(f"uniform: lo {self.lo} must not exceed hi {self.hi}")
+            raise ValueError(f"uniform: lo {_fmt(self.lo)} must not exceed hi {_fmt(self.hi)}")
         return self
 
 
@@ -206,7 +208,10 @@ class Spec:
         if self.kind == "uniform":
             return self._clamp(self.lo + u * span)
         if self.kind == "beta":
-            return self._clamp(self.lo + span * float(betaincinv(self.a, self.b, u)))
+            x = float(betaincinv(self.a, self.b, u))
+            if math.isnan(x):  # the inversion underflows for u within ~1e-300 of 0 (or 1)
+                x = 0.0 if u < 0.5 else 1.0
+            return self._clamp(self.lo + span * x)
         if self.kind == "triangular":
             c = (self.a - self.lo) / span
             x = math.sqrt(u * c) if u < c else 1.0 - math.sqrt((1.0 - u) * (1.0 - c))
@@ -222,7 +227,7 @@ class Spec:
         return min(max(x, self.lo), self.hi)
 
 
-# --- parameters ----------------------------------------------------------------------------------------------
+# --- parameters -----------------------------------------------------------------------------------
 
 Value = float | tuple[float, float] | str | Dist
 

@@ -1,7 +1,8 @@
 """Source documents and the quotes that tie parameters to them.
 
 A source is a YAML file with the document's metadata and its text as a list of paragraphs; a parameter's
-``source: {ref, para, quote}`` must quote that paragraph verbatim (whitespace and typographic quotes normalised).
+``source: {ref, para, quote}`` must quote that paragraph verbatim (whitespace and typographic quotes
+normalised).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def iter_parameters(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Param 
 
 
 def check_quotes(scenario: Any, origins: dict[Path_, Origin]) -> list[Problem]:
-    """Problems with every `source:`: unknown source id, paragraph out of range, quote not in the paragraph."""
+    """Every `source:` problem: unknown source id, paragraph out of range, quote not in its paragraph."""
     checker = _QuoteChecker(dict(scenario.sources), origins)
     for path, src in iter_sources(scenario):
         checker.check(path, src.ref, src.para, src.quote)
@@ -107,7 +108,8 @@ def check_quotes(scenario: Any, origins: dict[Path_, Origin]) -> list[Problem]:
 def check_tree_quotes(data: Any, origins: dict[Path_, Origin]) -> list[Problem]:
     """The same checks on a merged tree that did not validate, so quote problems are reported with the others.
 
-    Only `source:` mappings whose ref, para and quote are well-typed are checked; the rest are schema problems.
+    Only `source:` mappings whose ref, para and quote are well-typed are checked; the others are schema
+    problems.
     """
     sources = data.get("sources") if isinstance(data, dict) else None
     if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):

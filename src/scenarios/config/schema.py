@@ -305,7 +305,9 @@ class Scenario(Frozen):
     )
     simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
     season: Season = Field(description="The calendar: when winter sets in.")
-    world: World = Field(description="The state on the start date: sectors, objectives, ceasefire, attention.")
+    world: World = Field(
+        description="The state on the start date: sectors, objectives, ceasefire, attention."
+    )
     ceasefire: CeasefireParams = Field(description="Violations under a ceasefire and how it collapses.")
     combat: CombatParams = Field(description="Fighting by sector while no ceasefire is in force.")
     attention: AttentionParams = Field(description="International attention.")

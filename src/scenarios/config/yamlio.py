@@ -1,9 +1,9 @@
 """Plain-data YAML with the position of every node.
 
 Only plain data is accepted (mappings, sequences, strings, numbers, booleans, null, dates): tags such as
-``!!python/object``, duplicate keys, merge keys and multiple documents are errors, each reported with the file,
-line and column. Positions are kept in a side table keyed by the path of each node, so the data itself stays
-ordinary dicts and lists that pydantic can validate.
+``!!python/object``, duplicate keys, merge keys and multiple documents are errors, each reported with the
+file, line and column. Positions are kept in a side table keyed by the path of each node, so the data itself
+stays ordinary dicts and lists that pydantic can validate.
 """
 
 from __future__ import annotations
@@ -90,8 +90,11 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     return parse_yaml(text, name)
 
 
-def parse_yaml(text: str, name: str) -> Located:
-    """Parse YAML text (one document) into plain data with positions."""
+def parse_yaml(text: str, name: str, value: bool = False) -> Located:
+    """Parse YAML text (one document) into plain data with positions.
+
+    A file must hold something; a single value (``value=True``, as in ``--set key=null``) may be null.
+    """
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
@@ -103,14 +106,36 @@ def parse_yaml(text: str, name: str) -> Located:
         raise ConfigError([Problem(name, line, col, "", f"YAML syntax error: {problem}")]) from None
     except YAMLError as exc:
         raise ConfigError([Problem(name, None, None, "", f"YAML error: {exc}")]) from None
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not value):
         raise ConfigError([Problem(name, None, None, "", "empty file", "a scenario needs at least `name:`")])
     located = Located(None)
     builder = _Builder(yaml, name, located.origins)
-    located.data = builder.build(node, ())
+    try:
+        located.data = builder.build(node, ())
+    except _TooBig:
+        o = builder.origin(node)
+        raise ConfigError(
+            [
+                Problem(
+                    name,
+                    o.line,
+                    o.column,
+                    "",
+                    f"the document expands to more than {MAX_NODES} values",
+                    "anchors and aliases (&a, *a) that nest each other make a file explode: write it out",
+                )
+            ]
+        ) from None
     if builder.problems:
         raise ConfigError(builder.problems)
     return located
+
+
+MAX_NODES = 100_000  # a scenario has a few thousand; aliases of aliases can expand exponentially
+
+
+class _TooBig(Exception):
+    pass
 
 
 class _Builder:
@@ -119,6 +144,7 @@ class _Builder:
         self.name = name
         self.origins = origins
         self.problems: list[Problem] = []
+        self.count = 0
 
     def origin(self, node: Node) -> Origin:
         return Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -128,6 +154,9 @@ class _Builder:
         self.problems.append(Problem(self.name, o.line, o.column, dotted(path), message, hint))
 
     def build(self, node: Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig
         self.origins.setdefault(path, self.origin(node))
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed", "only plain data: remove the tag")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from scenarios.config.loader import load_scenario, scenario_from_dump
 from scenarios.config.schema import Scenario
-from scenarios.engine.chunks import Chunk, ReplicationFailed
+from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
 from scenarios.engine.executors import EXECUTORS, default_workers, run_dask, run_pool, run_serial
 from scenarios.engine.progress import Progress
 from scenarios.engine.seeding import SeedLike, normalise_seed
@@ -231,7 +231,7 @@ def run_batch(
         if n is not None and n != len(design):
             raise ScenarioError(f"n ({n}) must equal the number of design rows ({len(design)})")
         n = len(design)
-        unknown = set(design.columns) - set(first.parameter_specs())
+        unknown = set(design.columns) - set(first.parameter_specs()) - {SEED_COLUMN}
         if unknown:
             raise ScenarioError(f"design columns that are not parameters: {sorted(unknown)}")
     n = first.simulation.replications if n is None else n

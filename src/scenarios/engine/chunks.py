@@ -17,6 +17,9 @@ from scenarios.engine.seeding import replication_seed
 from scenarios.model.simulation import run_replication
 
 TABLES = ("replications", "ceasefires", "events", "timeseries", "errors")
+# In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
+# only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
+SEED_COLUMN = "seed_index"
 PARAM_PREFIX = "param."
 
 
@@ -67,10 +70,13 @@ def run_chunk(
         ident = {"scenario": name, "config_hash": config_hash, "replication": i}
         try:
             values = None
+            stream = i
             if chunk.design is not None:
-                values = parameters_at(scenario.parameter_specs(), chunk.design[i - chunk.start])
+                quantiles = dict(chunk.design[i - chunk.start])
+                stream = int(quantiles.pop(SEED_COLUMN, i))
+                values = parameters_at(scenario.parameter_specs(), quantiles)
             rep = run_replication(
-                scenario, replication_seed(batch_seed, i), record_trace=i < trace_sample, parameters=values
+                scenario, replication_seed(batch_seed, stream), record_trace=i < trace_sample, parameters=values
             )
         except Exception as exc:
             if fail_fast:

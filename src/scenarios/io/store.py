@@ -39,6 +39,7 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
 PARTS = "parts"
 LOCK = ".lock"
+DESIGN = "design.parquet"
 FORMAT_VERSION = 1
 
 
@@ -64,7 +65,9 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
-        raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
+        raise ResultsError(
+            f"{path}: unknown manifest format; re-run the batch with this version of scenarios"
+        )
     return data
 
 
@@ -119,7 +122,9 @@ class DirectoryLock:
             ) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}")
+        fh.write(
+            f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}"
+        )
         fh.flush()
         self._fh = fh
         return self
@@ -171,10 +176,14 @@ class ResultsWriter:
         keys = [c.key for c in chunks]
         missing = [k for k in keys if k not in good]
         if missing:
-            raise ResultsError(f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume")
+            raise ResultsError(
+                f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume"
+            )
         counts: dict[str, int] = {}
         for table in TABLES:
-            files = [self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]]
+            files = [
+                self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]
+            ]
             target = self.directory / f"{table}.parquet"
             tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
             if not files:
@@ -186,7 +195,9 @@ class ResultsWriter:
             with pq.ParquetWriter(tmp, schema) as writer:
                 for f in files:
                     part = pq.read_table(f)
-                    writer.write_table(part.select(schema.names).cast(schema) if part.schema != schema else part)
+                    writer.write_table(
+                        part.select(schema.names).cast(schema) if part.schema != schema else part
+                    )
                     rows += part.num_rows
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())

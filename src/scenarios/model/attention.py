@@ -13,16 +13,22 @@ from scenarios.config.draw import Values
 from scenarios.model.state import WorldState
 
 
-def advance(state: WorldState, p: Values) -> None:
-    """Bring attention and the escalation spiral's clock up to the current day."""
+def level(state: WorldState, p: Values) -> float:
+    """Attention on the current day, from its value on `state.attention_day` (the state is not changed)."""
     dt = state.day - state.attention_day
     if dt <= 0.0:
-        return
+        return state.attention
     k = math.log(2.0) / p.half_life_days
     decay = math.exp(-k * dt)
     inflow = p.per_war_day / k * (1.0 - decay) if state.at_war else 0.0
-    state.attention = state.attention * decay + inflow
-    state.attention_day = state.day
+    return state.attention * decay + inflow
+
+
+def advance(state: WorldState, p: Values) -> None:
+    """Bring attention up to the current day."""
+    if state.day > state.attention_day:
+        state.attention = level(state, p)
+        state.attention_day = state.day
 
 
 def add_harm(state: WorldState, p: Values, civilians: float, city_strikes: int) -> None:

@@ -4,7 +4,7 @@ collapses a ceasefire past a threshold, and the start and end of each ceasefire.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scenarios.config.draw import Values
 from scenarios.model import attention
@@ -12,8 +12,7 @@ from scenarios.model.random import Random
 from scenarios.model.state import CeasefireRecord, WorldState
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """What one violation did."""
 
     initiator: str  # azerbaijan | armenia
@@ -44,10 +43,18 @@ def violation_rates(state: WorldState, p: Values) -> tuple[float, float]:
     return az * both, arm * both
 
 
-def decay_spiral(state: WorldState, p: Values) -> None:
+def spiral_level(state: WorldState, p: Values) -> float:
+    """The escalation spiral on the current day, decayed since the last violation (the state is not changed)."""
     dt = state.day - state.spiral_day
-    if dt > 0.0:
-        state.spiral *= math.exp(-math.log(2.0) * dt / p.spiral_half_life_days)
+    if dt <= 0.0:
+        return state.spiral
+    return state.spiral * math.exp(-math.log(2.0) * dt / p.spiral_half_life_days)
+
+
+def decay_spiral(state: WorldState, p: Values) -> None:
+    """Bring the escalation spiral up to the current day."""
+    if state.day > state.spiral_day:
+        state.spiral = spiral_level(state, p)
         state.spiral_day = state.day
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scenarios.model.random import Random
 
 Terms = dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """An actor's choice and why: the utility of every option term by term, and the choice probabilities."""
 
     actor: str
@@ -32,19 +31,25 @@ class Decision:
 def logit_choice(actor: str, utilities: dict[str, Terms], rationality: float, rng: Random) -> Decision:
     """Choose with probability proportional to exp(rationality x total utility).
 
-    rationality 0 is a uniform choice; large values approach always taking the best option.
+    rationality 0 is a uniform choice; large values approach always taking the best option. One uniform number
+    is read from `rng` and inverted through the cumulative probabilities, in the order the options are given.
     """
-    totals = {option: sum(terms.values()) for option, terms in utilities.items()}
-    top = max(totals.values())
-    weights = {option: math.exp(rationality * (u - top)) for option, u in totals.items()}
-    norm = sum(weights.values())
-    probabilities = {option: w / norm for option, w in weights.items()}
+    totals = [sum(terms.values()) for terms in utilities.values()]
+    top = max(totals)
+    exp = math.exp
+    weights = [exp(rationality * (u - top)) for u in totals]
+    norm = sum(weights)
     u = rng.uniform()
-    chosen = next(iter(probabilities))
+    probabilities: dict[str, float] = {}
+    chosen: str | None = None
     cumulative = 0.0
-    for option, p in probabilities.items():
-        cumulative += p
+    for option, w in zip(utilities, weights):  # noqa: B905 (equal lengths by construction)
+        p = w / norm
+        probabilities[option] = p
+        if chosen is None:
+            cumulative += p
+            if u < cumulative:
+                chosen = option
+    if chosen is None:  # u beyond the rounded cumulative sum: the last option
         chosen = option
-        if u < cumulative:
-            break
     return Decision(actor, chosen, utilities, probabilities)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from scenarios.config.draw import Values
 from scenarios.model import attention
@@ -17,8 +18,7 @@ from scenarios.model.state import ObjectiveState, SectorState, WorldState
 LIMITED, MAJOR = "limited_offensive", "major_offensive"
 
 
-@dataclass(frozen=True, slots=True)
-class Rates:
+class Rates(NamedTuple):
     """Expected daily rates of an offensive against one objective, under current conditions."""
 
     advance: float

@@ -24,7 +24,9 @@ class Offer:
     peacekeepers: bool
 
 
-def success_terms(state: WorldState, p: Values, credibility: float, target_share: float, upgrade: bool) -> dict[str, float]:
+def success_terms(
+    state: WorldState, p: Values, credibility: float, target_share: float, upgrade: bool
+) -> dict[str, float]:
     """The log-odds of success term by term."""
     share = state.azerbaijani_value() / state.total_value()
     az = state.postures.get("azerbaijan")
@@ -36,11 +38,15 @@ def success_terms(state: WorldState, p: Values, credibility: float, target_share
         "stalemate": p.stalemate_weight * min(1.0, (state.day - state.front_moved_day) / p.stalemate_days),
         "russian_pressure_on_armenia": p.russian_pressure_weight if russia == "pressure_armenia" else 0.0,
         "russian_backing_of_armenia": p.russian_backing_weight if state.russia_backs_armenia() else 0.0,
-        "turkish_spoiling": -p.turkish_spoiling_weight * state.turkish_level / max(len(state.turkish_ladder), 1),
+        "turkish_spoiling": -p.turkish_spoiling_weight
+        * state.turkish_level
+        / max(len(state.turkish_ladder), 1),
         "attention": p.attention_weight * state.attention,
         "armenian_concession": p.concession_weight if state.armenia_conceded else 0.0,
         "azerbaijan_in_talks": p.talks_weight if az == "talks" else 0.0,
-        "azerbaijani_offensive": -p.offensive_penalty if az in ("limited_offensive", "major_offensive") else 0.0,
+        "azerbaijani_offensive": -p.offensive_penalty
+        if az in ("limited_offensive", "major_offensive")
+        else 0.0,
         "settlement_harder_than_halt": p.upgrade_logit_offset if upgrade else 0.0,
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from scenarios.model.random import child_seed, named_streams
 from scenarios.model.state import ObjectiveState, SectorState, WorldState
 
 MECHANISM_STREAMS = ("violations", "combat", "mediation")
+PERIODIC = "periodic review"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class _Replication:
         self._in_offer = False
         self._violation_process: simpy.Process | None = None
         self._last_review: dict[str, float] = {}
+        self._postures_seen: Mapping[str, str] | None = None
 
     # --- set-up ------------------------------------------------------------------------------------------
 
@@ -88,8 +91,15 @@ class _Replication:
             objective_values = getattr(self.v.world.sectors, sid).objectives
             objectives = [
                 ObjectiveState(
-                    oid, sid, o.label, o.terrain, o.city, o.value, o.population,
-                    getattr(objective_values, oid).difficulty, o.held_by,
+                    oid,
+                    sid,
+                    o.label,
+                    o.terrain,
+                    o.city,
+                    o.value,
+                    o.population,
+                    getattr(objective_values, oid).difficulty,
+                    o.held_by,
                 )
                 for oid, o in sector.objectives.items()
             ]
@@ -118,7 +128,8 @@ class _Replication:
         env.process(self._combat())
         if self.trace:
             env.process(self._recorder())
-            self._log("ceasefire_start", self.scenario.world.ceasefire.broker, "humanitarian ceasefire in force")
+            start = self.scenario.world.ceasefire
+            self._log("ceasefire_start", start.broker, f"{start.kind} ceasefire in force")
         env.run(until=self.horizon)
         self._now()
         self.state.set_turkish_level(self.state.turkish_level)  # close the influence integral
@@ -131,7 +142,9 @@ class _Replication:
             self.start_taken,
             {name: spec.options for name, spec in REGISTRY.items()},
         )
-        rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
+        rows = [
+            outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires
+        ]
         return ReplicationResult(
             self.flat,
             record,
@@ -162,26 +175,30 @@ class _Replication:
         """The common picture; the front assessment (the costliest part) only for actors that read it."""
         s = self.state
         cf = s.ceasefire
+        postures = self._postures_seen
+        if postures is None:  # a read-only copy, rebuilt only after a posture changed
+            postures = self._postures_seen = MappingProxyType(dict(s.postures))
+        # positional arguments: a named tuple builds twice as fast so (the field names are in the comments)
         return Observation(
-            day=s.day,
-            winter=s.winter,
-            ceasefire=cf is not None,
-            ceasefire_kind=cf.kind if cf is not None else None,
-            peacekeepers=cf is not None and cf.peacekeepers,
-            war_days=s.war_days(),
-            azerbaijani_share=s.azerbaijani_value() / self.total_value,
-            start_share=self.start_share,
-            attention=s.attention,
-            postures=dict(s.postures),
-            turkish_level=s.turkish_level,
-            turkish_level_max=len(s.turkish_ladder),
-            f16_present=s.has_rung("f16_deterrent"),
-            russia_backs_armenia=s.russia_backs_armenia(),
-            armenia_asked_russia=s.armenia_asked_russia,
-            armenia_conceded=s.armenia_conceded,
-            recent_azerbaijani_attacks=s.recent_attack_count(),
-            days_since_front_moved=s.day - s.front_moved_day,
-            front=combat.front_view(s, self.v.combat, self.total_value) if front else (),
+            s.day,  # day
+            s.day >= s.winter_day,  # winter
+            cf is not None,  # ceasefire
+            cf.kind if cf is not None else None,  # ceasefire_kind
+            cf is not None and cf.peacekeepers,  # peacekeepers
+            s.war_days(),  # war_days
+            s.azerbaijani_value() / self.total_value,  # azerbaijani_share
+            self.start_share,  # start_share
+            s.attention,  # attention
+            postures,  # postures
+            s.turkish_level,  # turkish_level
+            len(s.turkish_ladder),  # turkish_level_max
+            "f16_deterrent" in s.rungs,  # f16_present
+            s.russia_backs_armenia(),  # russia_backs_armenia
+            s.armenia_asked_russia,  # armenia_asked_russia
+            s.armenia_conceded,  # armenia_conceded
+            s.recent_attack_count(),  # recent_azerbaijani_attacks
+            s.day - s.front_moved_day,  # days_since_front_moved
+            combat.front_view(s, self.v.combat, self.total_value) if front else (),  # front
         )
 
     # --- decisions ---------------------------------------------------------------------------------------
@@ -192,9 +209,10 @@ class _Replication:
         A review prompted by a trigger or an offer is skipped if the actor has already decided at this instant:
         one decision per actor per moment, however many things happen at once.
         """
-        if reason != "periodic review" and self._last_review.get(name) == self.env.now:
+        now = self.env.now
+        if reason != PERIODIC and self._last_review.get(name) == now:
             return None
-        self._last_review[name] = self.env.now
+        self._last_review[name] = now
         self._now()
         spec = REGISTRY[name]
         obs = self.observe(spec.reads_front)
@@ -205,8 +223,10 @@ class _Replication:
     def _apply(self, spec: ActorSpec, decision: Decision, reason: str) -> None:
         s = self.state
         before = s.postures[spec.name]
-        s.postures[spec.name] = decision.option
-        s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
+        if decision.option != before:
+            s.postures[spec.name] = decision.option
+            s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
+            self._postures_seen = None
         had_ceasefire = s.ceasefire is not None
         if spec.apply is not None:
             spec.apply(s, decision)
@@ -214,11 +234,12 @@ class _Replication:
             self._log(
                 "decision",
                 spec.name,
-                f"[{reason}] {decision.explain()}" + ("" if before == decision.option else f" (was {before})"),
+                f"[{reason}] {decision.explain()}"
+                + ("" if before == decision.option else f" (was {before})"),
                 {"utilities": decision.utilities, "probabilities": decision.probabilities},
             )
         if had_ceasefire and s.ceasefire is None:
-            self._on_collapse(f"{spec.name} chose {decision.option}")
+            self._on_collapse(spec.name, decision.option)
         self._rates_may_have_changed()
         if decision.option in spec.mediates and not self._in_offer:
             self._offer(spec.name)
@@ -231,40 +252,53 @@ class _Replication:
         try:
             for name, spec in REGISTRY.items():
                 if spec.party:
-                    self.review(name, f"mediation offer by {broker}")
+                    self.review(name, "mediation offer by " + broker)
             credibility = self.actor_values[broker].mediation_credibility
             target = self.actor_values["azerbaijan"].target_share
-            offer = mediation.attempt(s, self.v.mediation, self.streams["mediation"], broker, credibility, target)
+            offer = mediation.attempt(
+                s, self.v.mediation, self.streams["mediation"], broker, credibility, target
+            )
         finally:
             self._in_offer = False
-        what = "upgrade to a comprehensive ceasefire" if offer.upgrade else "ceasefire"
-        self._log(
-            "mediation",
-            broker,
-            f"{what} offered by {broker}: p={offer.probability:.2f}, {'accepted' if offer.success else 'refused'}",
-            {"terms": offer.terms},
-        )
+        if self.trace:
+            what = "upgrade to a comprehensive ceasefire" if offer.upgrade else "ceasefire"
+            self._log(
+                "mediation",
+                broker,
+                f"{what} offered by {broker}: p={offer.probability:.2f}, "
+                + ("accepted" if offer.success else "refused"),
+                {"terms": offer.terms},
+            )
         if not offer.success:
             return
         if offer.upgrade:
             if s.ceasefire is None or s.ceasefire.kind != "humanitarian":
                 return
             ceasefire.upgrade(s, offer.peacekeepers)
-            self._log("ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}")
+            if self.trace:
+                self._log(
+                    "ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}"
+                )
         else:
             if s.ceasefire is not None:
                 return
             assert offer.kind is not None
             ceasefire.start(s, offer.kind, broker, offer.peacekeepers)
-            self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
+            if self.trace:
+                self._log(
+                    "ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}"
+                )
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
         self._rates_may_have_changed()
         self._trigger("ceasefire agreed")
 
-    def _on_collapse(self, why: str) -> None:
-        cf = self.state.ceasefires[-1]
-        self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {why}")
+    def _on_collapse(self, actor: str, why: str) -> None:
+        """`actor` chose `why`, or the escalation spiral (actor "") crossed its threshold."""
+        if self.trace:
+            cf = self.state.ceasefires[-1]
+            reason = f"{actor} chose {why}" if actor else why
+            self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {reason}")
         if self._war_wake is not None and not self._war_wake.triggered:
             self._war_wake.succeed()
         self._trigger("ceasefire collapsed")
@@ -294,7 +328,7 @@ class _Replication:
         interval = self.actor_values[name].review_every_days
         yield self.env.timeout(interval * self.streams[name].uniform())
         while True:
-            self.review(name, "periodic review")
+            self.review(name, PERIODIC)
             yield self.env.timeout(interval)
 
     def _violations(self) -> Generator[simpy.Event, Any, None]:
@@ -324,7 +358,7 @@ class _Replication:
                 )
             if v.collapsed:
                 self._rates = ceasefire.violation_rates(s, p)
-                self._on_collapse("escalation spiral crossed its threshold")
+                self._on_collapse("", "escalation spiral crossed its threshold")
             elif v.mass_casualty:
                 self._trigger("mass-casualty strike")
 
@@ -341,16 +375,21 @@ class _Replication:
                 continue
             self._now()
             day = combat.fight_day(s, self.v.combat, self.v.ceasefire, self.v.attention, rng)
-            for objective in day.taken:
-                self._log("objective_taken", "azerbaijan", f"{objective.label} ({objective.sector}) taken")
+            if self.trace:
+                for objective in day.taken:
+                    self._log("objective_taken", "azerbaijan", f"{objective.label} ({objective.sector}) taken")
             if day.taken:
                 self._trigger("objective taken")
             elif day.mass_casualty:
                 self._trigger("mass-casualty strike")
 
     def _recorder(self) -> Generator[simpy.Event, Any, None]:
+        """The daily row; it reads attention and the spiral without advancing them, so tracing never changes a run."""
+        s = self.state
         while True:
-            self._now()
-            self.series.append(self.state.snapshot())
+            s.day = float(self.env.now)
+            row = s.snapshot()
+            row["attention"] = attention.level(s, self.v.attention)
+            row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
+            self.series.append(row)
             yield self.env.timeout(1.0)
-

@@ -8,10 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -42,12 +42,14 @@ def _order(df: pd.DataFrame) -> list[str]:
 
 
 def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Figure:
-    """Kaplan-Meier curves with confidence bands, one per scenario (from `analysis.survival.survival_curves`)."""
+    """Kaplan-Meier curves with confidence bands, one per scenario (`analysis.survival.survival_curves`)."""
     fig, ax = _axes(ax)
     for i, name in enumerate(_order(curves)):
         c = curves[curves["scenario"].astype(str) == name]
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
-        ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
+        ax.fill_between(
+            c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0
+        )
     ax.set_xlabel("days since 10 October 2020")
     ax.set_ylabel("P(ceasefire still holding)")
     ax.set_ylim(0, 1.02)
@@ -59,7 +61,7 @@ def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = N
 
 
 def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
-    """Outcome classes side by side with simultaneous intervals (from `analysis.outcomes.outcome_probabilities`)."""
+    """Outcome classes side by side with simultaneous intervals (`analysis.outcomes`)."""
     fig, ax = _axes(ax, (8.0, 4.5))
     names = _order(probs)
     classes = list(dict.fromkeys(probs["outcome_class"].astype(str)))
@@ -80,7 +82,7 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
 
 
 FAN_LABELS = {
-    "azerbaijani_share": "Azerbaijani share of contested value",
+    "azerbaijani_share": "Azerbaijani share of contested value (fraction)",
     "military_total": "military deaths, both sides (people)",
     "civilian_total": "civilian deaths, both sides (people)",
     "attention": "international attention (index)",
@@ -108,7 +110,8 @@ def fan(timeseries: pd.DataFrame, column: str, ax: Axes | None = None,
     ax.set_ylabel(FAN_LABELS.get(column, column))
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
-    ax.set_title(f"{FAN_LABELS.get(column, column).split(' (')[0].capitalize()} over time (50% and 90% bands)")
+    what = FAN_LABELS.get(column, column).split(" (")[0].capitalize()
+    ax.set_title(f"{what} over time (50% and 90% bands)")
     ax.legend(title="scenario")
     return fig
 

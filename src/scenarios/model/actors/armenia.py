@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.params import NonNegative, Real
-from scenarios.model.actors.base import ActorParams, inertia_term
+from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
@@ -27,13 +27,21 @@ class Params(ActorParams):
     grievance_weight: NonNegative = Field(
         description="Utility of retaliating per Azerbaijani attack in the last 7 days (utility/attack)."
     )
-    f16_deterrence: NonNegative = Field(description="Disutility of retaliating while Turkish F-16s are present (utility).")
-    ask_russia_base: Real = Field(description="Utility of asking Russia for support with no losses (utility).")
+    f16_deterrence: NonNegative = Field(
+        description="Disutility of retaliating while Turkish F-16s are present (utility)."
+    )
+    ask_russia_base: Real = Field(
+        description="Utility of asking Russia for support with no losses (utility)."
+    )
     ask_russia_loss_weight: NonNegative = Field(
         description="Utility of asking Russia per share of the contested value lost (utility/share)."
     )
-    concession_base: Real = Field(description="Utility of conceding with no pressure and no losses (utility).")
-    concession_pressure_weight: NonNegative = Field(description="Utility of conceding while Russia presses (utility).")
+    concession_base: Real = Field(
+        description="Utility of conceding with no pressure and no losses (utility)."
+    )
+    concession_pressure_weight: NonNegative = Field(
+        description="Utility of conceding while Russia presses (utility)."
+    )
     concession_loss_weight: NonNegative = Field(
         description="Utility of conceding per share of the contested value lost (utility/share)."
     )
@@ -42,23 +50,30 @@ class Params(ActorParams):
 def decide(obs: Observation, p: Params, rng: Random) -> Decision:
     """Score the options term by term and choose by the logit rule."""
     posture = obs.postures[NAME]
+    inertia = p.inertia
+    losses = obs.armenian_losses
     pressed = obs.postures.get("russia") == "pressure_armenia"
-    options = [o for o in OPTIONS if not (o == "ask_russia" and obs.russia_backs_armenia)]
-    utilities: dict[str, Terms] = {}
-    for option in options:
-        terms: Terms = {"inertia": inertia_term(option, posture, p.inertia)}
-        if option == "retaliate":
-            terms["base"] = p.retaliation_base
-            terms["grievance"] = p.grievance_weight * obs.recent_azerbaijani_attacks
-            terms["f16_deterrence"] = -p.f16_deterrence if obs.f16_present else 0.0
-        elif option == "ask_russia":
-            terms["base"] = p.ask_russia_base
-            terms["losses"] = p.ask_russia_loss_weight * obs.armenian_losses
-        elif option == "concede":
-            terms["base"] = p.concession_base
-            terms["russian_pressure"] = p.concession_pressure_weight if pressed else 0.0
-            terms["military_pressure"] = p.concession_loss_weight * obs.armenian_losses
-        utilities[option] = terms
+    utilities: dict[str, Terms] = {
+        "defend": {"inertia": inertia if posture == "defend" else 0.0},
+        "retaliate": {
+            "inertia": inertia if posture == "retaliate" else 0.0,
+            "base": p.retaliation_base,
+            "grievance": p.grievance_weight * obs.recent_azerbaijani_attacks,
+            "f16_deterrence": -p.f16_deterrence if obs.f16_present else 0.0,
+        },
+    }
+    if not obs.russia_backs_armenia:  # once Russia backs Armenia there is nothing left to ask
+        utilities["ask_russia"] = {
+            "inertia": inertia if posture == "ask_russia" else 0.0,
+            "base": p.ask_russia_base,
+            "losses": p.ask_russia_loss_weight * losses,
+        }
+    utilities["concede"] = {
+        "inertia": inertia if posture == "concede" else 0.0,
+        "base": p.concession_base,
+        "russian_pressure": p.concession_pressure_weight if pressed else 0.0,
+        "military_pressure": p.concession_loss_weight * losses,
+    }
     return logit_choice(NAME, utilities, p.rationality, rng)
 
 

@@ -23,7 +23,9 @@ class Params(ActorParams):
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
     call_base: Real = Field(description="Utility of calling for talks with no attention (utility).")
-    attention_weight: NonNegative = Field(description="Utility of calling for talks per unit of attention (utility/index).")
+    attention_weight: NonNegative = Field(
+        description="Utility of calling for talks per unit of attention (utility/index)."
+    )
     russian_lead_deference: NonNegative = Field(
         description="Disutility of acting while Russia leads the mediation (utility)."
     )

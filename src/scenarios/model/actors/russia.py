@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.params import NonNegative, Probability, Real, Share
-from scenarios.model.actors.base import ActorParams, inertia_term
+from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
@@ -36,7 +36,9 @@ class Params(ActorParams):
         description="Utility of backing Armenia per share of the contested value it has lost (utility/share)."
     )
     request_weight: NonNegative = Field(description="Utility of backing Armenia once it has asked (utility).")
-    outreach_weight: NonNegative = Field(description="Value of its outreach to Azerbaijan, lost by backing Armenia (utility).")
+    outreach_weight: NonNegative = Field(
+        description="Value of its outreach to Azerbaijan, lost by backing Armenia (utility)."
+    )
     turkish_influence_weight: NonNegative = Field(
         description="Utility of checking Turkey, at full Turkish support (utility at the top of the ladder)."
     )
@@ -61,31 +63,37 @@ def _log_odds(p: float) -> float:
 def decide(obs: Observation, p: Params, rng: Random) -> Decision:
     """Score the options term by term and choose by the logit rule."""
     posture = obs.postures[NAME]
+    inertia = p.inertia
     turkey = obs.turkish_level / max(obs.turkish_level_max, 1)
     losses = obs.armenian_losses
-    utilities: dict[str, Terms] = {}
-    for option in OPTIONS:
-        terms: Terms = {"inertia": inertia_term(option, posture, p.inertia)}
-        if option == "mediate":
-            terms["broker_role"] = p.mediation_weight
-        elif option == "pressure_armenia":
-            terms["disposition"] = _log_odds(p.pressure_armenia_propensity)
-            terms["broker_role"] = p.mediation_weight
-            terms["outreach_to_azerbaijan"] = p.outreach_weight
-            terms["turkish_influence"] = -p.turkish_influence_weight * turkey
-        elif option == "back_armenia":
-            terms["disposition"] = _log_odds(p.back_armenia_propensity)
-            terms["alliance"] = p.alliance_weight * losses
-            terms["armenian_request"] = p.request_weight if obs.armenia_asked_russia else 0.0
-            terms["turkish_influence"] = p.turkish_influence_weight * turkey
-            terms["outreach_to_azerbaijan"] = -p.outreach_weight
-            terms["conflict_cost"] = -p.conflict_cost_weight
-        else:
-            terms["intervention_cost"] = -p.intervention_cost
-            beyond = max(0.0, losses - p.intervention_loss_threshold)
-            terms["alliance"] = p.intervention_loss_weight * beyond
-            terms["outreach_to_azerbaijan"] = -p.outreach_weight
-        utilities[option] = terms
+    utilities: dict[str, Terms] = {
+        "mediate": {
+            "inertia": inertia if posture == "mediate" else 0.0,
+            "broker_role": p.mediation_weight,
+        },
+        "pressure_armenia": {
+            "inertia": inertia if posture == "pressure_armenia" else 0.0,
+            "disposition": _log_odds(p.pressure_armenia_propensity),
+            "broker_role": p.mediation_weight,
+            "outreach_to_azerbaijan": p.outreach_weight,
+            "turkish_influence": -p.turkish_influence_weight * turkey,
+        },
+        "back_armenia": {
+            "inertia": inertia if posture == "back_armenia" else 0.0,
+            "disposition": _log_odds(p.back_armenia_propensity),
+            "alliance": p.alliance_weight * losses,
+            "armenian_request": p.request_weight if obs.armenia_asked_russia else 0.0,
+            "turkish_influence": p.turkish_influence_weight * turkey,
+            "outreach_to_azerbaijan": -p.outreach_weight,
+            "conflict_cost": -p.conflict_cost_weight,
+        },
+        "intervene": {
+            "inertia": inertia if posture == "intervene" else 0.0,
+            "intervention_cost": -p.intervention_cost,
+            "alliance": p.intervention_loss_weight * max(0.0, losses - p.intervention_loss_threshold),
+            "outreach_to_azerbaijan": -p.outreach_weight,
+        },
+    }
     return logit_choice(NAME, utilities, p.rationality, rng)
 
 

@@ -37,16 +37,25 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    ladder: list[Rung] = Field(min_length=1, description="Support rungs from the lowest to the highest, in order.")
-    influence_weight: NonNegative = Field(
-        description="Utility of the influence still to be won by climbing to the top (utility)."
+    ladder: list[Rung] = Field(
+        min_length=1, description="Support rungs from the lowest to the highest, in order."
     )
-    escalation_cost: NonNegative = Field(description="Cost of climbing one rung, times the rung's height (utility).")
+    influence_weight: NonNegative = Field(
+        description="Utility of the influence won at the top of the ladder: climbing weighs the share of it still "
+        "to be won, backing off the share already won (utility)."
+    )
+    escalation_cost: NonNegative = Field(
+        description="Cost of climbing one rung, times the rung's height (utility)."
+    )
     russia_backing_cost_multiplier: NonNegative = Field(
         description="Escalation cost x this while Russia backs Armenia (factor)."
     )
-    domestic_benefit: NonNegative = Field(description="Utility of support during an open war at home (utility).")
-    back_off_weight: NonNegative = Field(description="Utility of backing off while Russia backs Armenia (utility).")
+    domestic_benefit: NonNegative = Field(
+        description="Utility of support during an open war at home (utility)."
+    )
+    back_off_weight: NonNegative = Field(
+        description="Utility of backing off while Russia backs Armenia (utility)."
+    )
 
     @model_validator(mode="after")
     def _ladder(self) -> Params:
@@ -78,6 +87,7 @@ def decide(obs: Observation, p: Params, rng: Random) -> Decision:
         }
     if level > 0:
         utilities["back_off"] = {
+            "influence_at_stake": -p.influence_weight * level / top,
             "russian_backing": p.back_off_weight if backed else 0.0,
             "domestic_support": -p.domestic_benefit * war,
         }
