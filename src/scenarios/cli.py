@@ -289,7 +289,10 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     for measure in [*whatif.HEADLINE, *[m for m in table.index if m.startswith("outcome:")]]:
         r = table.loc[measure]
         pct = measure.startswith(("holds_", "outcome:", "durable"))
-        fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:,.3g}")
+
+        def fmt(v: float, pct: bool = pct) -> str:
+            return f"{v:.1%}" if pct else f"{v:,.3g}"
+
         verdict = "REAL" if r["significant"] else "noise"
         print(f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}"
               f"{fmt(r['difference']) + ' [' + fmt(r['lower']) + ', ' + fmt(r['upper']) + ']':>36}  {verdict}")

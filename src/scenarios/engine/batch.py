@@ -93,7 +93,7 @@ def _version(package: str) -> str | None:
 
 def plan_chunks(scenarios: int, n: int, chunk_size: int, design: pd.DataFrame | None = None) -> list[Chunk]:
     """Chunks in (scenario, replication) order; with a design, each carries its rows of parameter quantiles."""
-    rows = design.to_dict("records") if design is not None else None
+    rows = [{str(k): float(v) for k, v in r.items()} for r in design.to_dict("records")] if design is not None else None
     return [
         Chunk(
             s,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -46,7 +46,7 @@ def run_serial(
     seed: int,
     trace_sample: int,
     fail_fast: bool,
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     for chunk in chunks:
         i = chunk.scenario_index
         yield run_chunk(scenarios[i], hashes[i], chunk, seed, trace_sample, fail_fast)
@@ -60,7 +60,7 @@ def run_pool(
     trace_sample: int,
     fail_fast: bool,
     workers: int,
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     """A process pool with a bounded number of chunks in flight (memory stays flat whatever n is)."""
     context = multiprocessing.get_context("forkserver")
     pool = ProcessPoolExecutor(
@@ -95,7 +95,7 @@ def run_dask(
     fail_fast: bool,
     workers: int,
     scheduler: str | None,
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     """Dask distributed: a running scheduler given by address, or a LocalCluster of `workers` processes."""
     from dask.distributed import Client, LocalCluster, as_completed
 

@@ -95,7 +95,7 @@ def done_chunks(directory: Path) -> dict[str, dict[str, Any]]:
 
 def _part_ok(directory: Path, info: dict[str, Any]) -> bool:
     try:
-        return sha256((directory / info["file"]).read_bytes()) == info["sha256"]
+        return sha256((directory / info["file"]).read_bytes()) == str(info["sha256"])
     except OSError:
         return False
 

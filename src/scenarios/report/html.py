@@ -152,8 +152,9 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
     if len(results.scenarios) > 1:
         table = compare(results)
         for _, r in table.iterrows():
-            comparison.append({k: (_num(v) if k not in ("scenario", "measure", "significant") else v)
-                               for k, v in r.items()})
+            comparison.append(
+                {str(k): (_num(v) if k not in ("scenario", "measure", "significant") else v) for k, v in r.items()}
+            )
         for (base, other), group in table.groupby(["baseline", "scenario"], sort=False):
             logranks.append({"baseline": base, "scenario": other, "p": _num(float(group["logrank_p"].iloc[0]))})
     warns = []
