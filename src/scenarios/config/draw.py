@@ -52,16 +52,11 @@ def parameter_specs(scenario: Any) -> dict[str, Spec]:
     return dict(_walk(scenario, "", scenario.simulation.start_date))
 
 
-def draw_parameters(
-    scenario: Any, rng: np.random.Generator, specs: dict[str, Spec] | None = None
-) -> dict[str, float]:
+def draw_parameters(scenario: Any, rng: np.random.Generator, specs: dict[str, Spec] | None = None) -> dict[str, float]:
     """Draw one value of every parameter; fixed parameters keep their value."""
     specs = parameter_specs(scenario) if specs is None else specs
     key = int(rng.integers(0, 1 << 63, dtype=np.int64))
-    return {
-        path: spec.ppf(path_quantile(key, path)) if spec.uncertain else spec.lo
-        for path, spec in specs.items()
-    }
+    return {path: spec.ppf(path_quantile(key, path)) if spec.uncertain else spec.lo for path, spec in specs.items()}
 
 
 def parameters_at(specs: dict[str, Spec], quantiles: Mapping[str, float]) -> dict[str, float]:

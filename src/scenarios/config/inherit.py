@@ -66,9 +66,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
             "the path is relative to the file that extends it",
         )
     if not parent_path.is_file():
-        raise fail(
-            f"{parent_ref!r} is not a file", "name the YAML file to inherit, e.g. `extends: baseline.yaml`"
-        )
+        raise fail(f"{parent_ref!r} is not a file", "name the YAML file to inherit, e.g. `extends: baseline.yaml`")
     if parent_path.resolve() in (*chain, resolved):
         cycle = " -> ".join(_display(p) for p in (*chain, resolved, parent_path.resolve()))
         raise fail(f"`extends:` makes a cycle: {cycle}", "remove one link of the chain")
@@ -127,9 +125,7 @@ def _merge(base: Any, top: Any, path: Path_, base_o: dict[Path_, Origin], top_o:
     return top
 
 
-def _copy_origins(
-    src: dict[Path_, Origin], dst: dict[Path_, Origin], prefix: Path_, to: Path_ | None = None
-) -> None:
+def _copy_origins(src: dict[Path_, Origin], dst: dict[Path_, Origin], prefix: Path_, to: Path_ | None = None) -> None:
     target = prefix if to is None else to
     n = len(prefix)
     for key, origin in src.items():
@@ -170,10 +166,7 @@ def parse_override(text: str) -> tuple[Path_, Any]:
         value = parse_yaml(raw, where, value=True).data
     except ConfigError as exc:
         raise ConfigError(
-            [
-                Problem(where, None, None, key, f"cannot read the value: {p.message}", p.hint)
-                for p in exc.problems
-            ]
+            [Problem(where, None, None, key, f"cannot read the value: {p.message}", p.hint) for p in exc.problems]
         ) from None
     path: Path_ = tuple(int(p) if p.isdigit() else p.strip() for p in parts)
     return path, value

@@ -90,13 +90,9 @@ def trace_rows(scenario: Scenario) -> list[TraceRow]:
         else:
             shown = describe_spec(specs[key], raw)
         if param.source is not None:
-            rows.append(
-                TraceRow(key, shown, "report", param.source.para, param.source.quote, scenario.origin_of(key))
-            )
+            rows.append(TraceRow(key, shown, "report", param.source.para, param.source.quote, scenario.origin_of(key)))
         else:
-            rows.append(
-                TraceRow(key, shown, "assumption", None, param.assumption or "", scenario.origin_of(key))
-            )
+            rows.append(TraceRow(key, shown, "assumption", None, param.assumption or "", scenario.origin_of(key)))
     return rows
 
 

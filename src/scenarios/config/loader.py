@@ -29,9 +29,7 @@ def packaged_words() -> Located:
     """The shipped ICD 203 table, located, under the key `estimative_words`."""
     text = resources.files("scenarios.data").joinpath(WORDS_FILE).read_text(encoding="utf-8")
     words = parse_yaml(text, f"<scenarios>/data/{WORDS_FILE}")
-    return Located(
-        {"estimative_words": words.data}, {("estimative_words", *k): o for k, o in words.origins.items()}
-    )
+    return Located({"estimative_words": words.data}, {("estimative_words", *k): o for k, o in words.origins.items()})
 
 
 def load_located(path: str | Path, overrides: Sequence[str] = ()) -> Located:
@@ -57,9 +55,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if check_sources:
             known = {(p.file, p.line, p.column, p.key) for p in exc.problems}
             extra = [
-                p
-                for p in check_tree_quotes(tree.data, tree.origins)
-                if (p.file, p.line, p.column, p.key) not in known
+                p for p in check_tree_quotes(tree.data, tree.origins) if (p.file, p.line, p.column, p.key) not in known
             ]
             exc = ConfigError([*exc.problems, *extra])
         raise exc from None
@@ -88,8 +84,7 @@ def validate_tree(tree: Located, display: str) -> Scenario:
             found = [
                 p
                 for p in found
-                if not p.key.startswith("estimative_words")
-                and not p.message.startswith("unknown estimative word")
+                if not p.key.startswith("estimative_words") and not p.message.startswith("unknown estimative word")
             ]
         raise ConfigError([*problems, *found]) from None
     if problems:
@@ -295,9 +290,7 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
             f"expected {model.describe_domain()}, got {shown!r}",
         )
     details = "; ".join(dict.fromkeys(_clean(e["msg"]) for e in errs))
-    return Problem(
-        origin.file, origin.line, origin.column, dotted(key), f"{details}, got {value!r}", _field_doc(key)
-    )
+    return Problem(origin.file, origin.line, origin.column, dotted(key), f"{details}, got {value!r}", _field_doc(key))
 
 
 def _custom(err: dict[str, Any]) -> tuple[str, str]:

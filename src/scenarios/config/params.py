@@ -16,7 +16,7 @@ from statistics import NormalDist
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
-from scipy.special import betaincinv  # type: ignore[import-untyped]
+from scipy.special import betaincinv
 
 _STD_NORMAL = NormalDist()
 
@@ -48,9 +48,7 @@ class Source(Frozen):
     """A verbatim quote of a registered source document that this value encodes."""
 
     ref: str = Field(description="Id of the source document, as registered under `sources:`.")
-    para: int = Field(
-        ge=1, description="Paragraph number in the source (1 = the first paragraph of the body)."
-    )
+    para: int = Field(ge=1, description="Paragraph number in the source (1 = the first paragraph of the body).")
     quote: str = Field(min_length=3, description="Short verbatim quote; checked against the source text.")
 
 
@@ -62,9 +60,7 @@ def normalise_word(word: str) -> str:
 class EstimativeWords(Frozen):
     """The table of estimative words (ICD 203) and their synonyms."""
 
-    words: dict[str, tuple[float, float]] = Field(
-        description="Word -> [lo, hi] probability range (unit: probability)."
-    )
+    words: dict[str, tuple[float, float]] = Field(description="Word -> [lo, hi] probability range (unit: probability).")
     synonyms: dict[str, str] = Field(default_factory=dict, description="Synonym -> a word of `words`.")
     _lookup: dict[str, tuple[float, float]] = PrivateAttr(default_factory=dict)
 
@@ -116,8 +112,7 @@ class Beta(Frozen):
     def _check(self) -> Beta:
         if not self.lo < self.mean < self.hi:
             raise ValueError(
-                f"beta: mean {_fmt(self.mean)} must lie strictly between "
-                f"lo {_fmt(self.lo)} and hi {_fmt(self.hi)}"
+                f"beta: mean {_fmt(self.mean)} must lie strictly between lo {_fmt(self.lo)} and hi {_fmt(self.hi)}"
             )
         m = (self.mean - self.lo) / (self.hi - self.lo)
         s = self.sd / (self.hi - self.lo)
@@ -173,12 +168,8 @@ class Normal(Frozen):
     dist: Literal["normal"]
     mean: float = Field(description="Mean before truncation.")
     sd: float = Field(gt=0, description="Standard deviation before truncation.")
-    lo: float | None = Field(
-        None, description="Lower truncation point (default: the parameter's lower bound)."
-    )
-    hi: float | None = Field(
-        None, description="Upper truncation point (default: the parameter's upper bound)."
-    )
+    lo: float | None = Field(None, description="Lower truncation point (default: the parameter's lower bound).")
+    hi: float | None = Field(None, description="Upper truncation point (default: the parameter's upper bound).")
 
 
 Dist = Annotated[Beta | Triangular | Uniform | Normal, Field(discriminator="dist")]
@@ -395,9 +386,7 @@ class Real(Param):
 class DateParam(Frozen):
     """A date, or a range of dates [first, last] drawn uniformly by whole days."""
 
-    value: dt.date | tuple[dt.date, dt.date] = Field(
-        description="A date YYYY-MM-DD or a range [first, last]."
-    )
+    value: dt.date | tuple[dt.date, dt.date] = Field(description="A date YYYY-MM-DD or a range [first, last].")
     source: Source | None = Field(None, description="The report passage this value encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
     note: str | None = Field(None, description="Free remark.")
@@ -410,22 +399,16 @@ class DateParam(Frozen):
     @model_validator(mode="after")
     def _check(self) -> DateParam:
         if self.source is None and self.assumption is None:
-            raise ValueProblem(
-                "needs its provenance", "add `source: {ref, para, quote}` or `assumption: <why>`"
-            )
+            raise ValueProblem("needs its provenance", "add `source: {ref, para, quote}` or `assumption: <why>`")
         if isinstance(self.value, tuple) and self.value[0] > self.value[1]:
             first, last = self.value
-            raise ValueProblem(
-                f"date range [{first}, {last}] is reversed", f"write [{last}, {first}]", at=("value",)
-            )
+            raise ValueProblem(f"date range [{first}, {last}] is reversed", f"write [{last}, {first}]", at=("value",))
         return self
 
     def day_spec(self, start: dt.date) -> Spec:
         """The date as days after `start`; a range is drawn over whole days, both ends included."""
         if isinstance(self.value, tuple):
             lo, hi = ((d - start).days for d in self.value)
-            return (
-                Spec("days", float(lo), float(hi) + 1.0) if hi > lo else Spec("fixed", float(lo), float(lo))
-            )
+            return Spec("days", float(lo), float(hi) + 1.0) if hi > lo else Spec("fixed", float(lo), float(lo))
         d = float((self.value - start).days)
         return Spec("fixed", d, d)

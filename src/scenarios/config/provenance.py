@@ -20,9 +20,7 @@ from scenarios.config.params import DateParam, Frozen, Param, Source
 from scenarios.config.yamlio import Origin, Path_, load_yaml
 from scenarios.exceptions import ConfigError, Problem
 
-_QUOTES = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
 class SourceDocument(Frozen):
@@ -33,9 +31,7 @@ class SourceDocument(Frozen):
     date: dt.date = Field(description="Publication date.")
     url: str = Field(description="Where it was published.")
     note: str = Field("", description="How this copy was made.")
-    paragraphs: list[str] = Field(
-        min_length=1, description="The body, one paragraph per item (numbered from 1)."
-    )
+    paragraphs: list[str] = Field(min_length=1, description="The body, one paragraph per item (numbered from 1).")
 
 
 def normalise(text: str) -> str:
@@ -117,12 +113,7 @@ def check_tree_quotes(data: Any, origins: dict[Path_, Origin]) -> list[Problem]:
     checker = _QuoteChecker(sources, origins)
     for path, src in _raw_sources(data, ()):
         ref, para, quote = src.get("ref"), src.get("para"), src.get("quote")
-        if (
-            isinstance(ref, str)
-            and isinstance(para, int)
-            and not isinstance(para, bool)
-            and isinstance(quote, str)
-        ):
+        if isinstance(ref, str) and isinstance(para, int) and not isinstance(para, bool) and isinstance(quote, str):
             checker.check(path, ref, para, quote)
     return checker.problems
 
@@ -154,9 +145,7 @@ class _QuoteChecker:
             self.problems.append(Problem(o.file, o.line, o.column, f"{key}.{field}", message, hint))
 
         if ref not in self.sources:
-            problem(
-                "ref", f"unknown source {ref!r}", f"registered sources: {', '.join(self.sources) or 'none'}"
-            )
+            problem("ref", f"unknown source {ref!r}", f"registered sources: {', '.join(self.sources) or 'none'}")
             return
         try:
             doc = load_source(self.sources[ref])

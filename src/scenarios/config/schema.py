@@ -63,9 +63,7 @@ class Objective(Frozen):
     value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
     held_by: Side = Field(description="Holder on the start date.")
-    difficulty: Positive = Field(
-        description="Offensive effort needed to take it (unit: days at base advance)."
-    )
+    difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
     source: Source | None = Field(None, description="The report passage behind this objective, if any.")
     assumption: str | None = Field(None, description="The modeller's reason for including it as written.")
 
@@ -86,9 +84,7 @@ class Sector(Frozen):
 class StartCeasefire(Frozen):
     """The ceasefire in force on the start date."""
 
-    kind: Literal["humanitarian", "comprehensive"] = Field(
-        description="Kind of the ceasefire in force on day 0."
-    )
+    kind: Literal["humanitarian", "comprehensive"] = Field(description="Kind of the ceasefire in force on day 0.")
     broker: str = Field(description="The actor that brokered it (an actor id).")
     peacekeepers: bool = Field(False, description="Whether peacekeepers are deployed.")
     source: Source = Field(description="The report passage that describes it.")
@@ -107,39 +103,19 @@ class World(Frozen):
 class CeasefireParams(Frozen):
     """Violations while a ceasefire is in force, and how it collapses."""
 
-    azerbaijani_violation_rate: Positive = Field(
-        description="Violations initiated by Azerbaijani forces (per day)."
-    )
-    armenian_violation_rate: Positive = Field(
-        description="Violations initiated by Armenian forces (per day)."
-    )
-    retaliation_multiplier: AtLeastOne = Field(
-        description="Armenian rate x this while Armenia retaliates (factor)."
-    )
+    azerbaijani_violation_rate: Positive = Field(description="Violations initiated by Azerbaijani forces (per day).")
+    armenian_violation_rate: Positive = Field(description="Violations initiated by Armenian forces (per day).")
+    retaliation_multiplier: AtLeastOne = Field(description="Armenian rate x this while Armenia retaliates (factor).")
     irregulars_multiplier: AtLeastOne = Field(
         description="Azerbaijani rate x this while Syrian fighters are present (factor)."
     )
-    talks_multiplier: Share = Field(
-        description="Azerbaijani rate x this while Azerbaijan is in talks (factor)."
-    )
-    comprehensive_multiplier: Share = Field(
-        description="Both rates x this under a comprehensive ceasefire (factor)."
-    )
-    peacekeeper_multiplier: Share = Field(
-        description="Both rates x this while peacekeepers are deployed (factor)."
-    )
-    civilian_harm_probability: Probability = Field(
-        description="Chance a violation kills civilians (probability)."
-    )
-    civilians_per_harmful_violation: Positive = Field(
-        description="Mean civilians killed when it does (people)."
-    )
-    city_strike_probability: Probability = Field(
-        description="Chance a violation is a strike on a city (probability)."
-    )
-    civilians_per_city_strike: Positive = Field(
-        description="Mean civilians killed by a strike on a city (people)."
-    )
+    talks_multiplier: Share = Field(description="Azerbaijani rate x this while Azerbaijan is in talks (factor).")
+    comprehensive_multiplier: Share = Field(description="Both rates x this under a comprehensive ceasefire (factor).")
+    peacekeeper_multiplier: Share = Field(description="Both rates x this while peacekeepers are deployed (factor).")
+    civilian_harm_probability: Probability = Field(description="Chance a violation kills civilians (probability).")
+    civilians_per_harmful_violation: Positive = Field(description="Mean civilians killed when it does (people).")
+    city_strike_probability: Probability = Field(description="Chance a violation is a strike on a city (probability).")
+    civilians_per_city_strike: Positive = Field(description="Mean civilians killed by a strike on a city (people).")
     mass_casualty_threshold: Positive = Field(
         description="Civilians killed in one strike that make it a mass-casualty event (people)."
     )
@@ -148,9 +124,7 @@ class CeasefireParams(Frozen):
         description="Extra escalation per violation while Armenia retaliates (spiral units)."
     )
     spiral_half_life_days: Positive = Field(description="Half-life of escalation between violations (days).")
-    spiral_threshold: Positive = Field(
-        description="Escalation at which the ceasefire collapses (spiral units)."
-    )
+    spiral_threshold: Positive = Field(description="Escalation at which the ceasefire collapses (spiral units).")
 
 
 class CombatParams(Frozen):
@@ -170,15 +144,9 @@ class CombatParams(Frozen):
     drone_defender_casualty_multiplier: AtLeastOne = Field(
         description="Defender casualties x this with Turkish drones (factor)."
     )
-    syrian_fighters_advance_bonus: NonNegative = Field(
-        description="Extra progress with Syrian fighters (fraction)."
-    )
-    personnel_advance_bonus: NonNegative = Field(
-        description="Extra progress with Turkish personnel (fraction)."
-    )
-    russian_backing_advance_factor: Share = Field(
-        description="Progress x this while Russia backs Armenia (factor)."
-    )
+    syrian_fighters_advance_bonus: NonNegative = Field(description="Extra progress with Syrian fighters (fraction).")
+    personnel_advance_bonus: NonNegative = Field(description="Extra progress with Turkish personnel (fraction).")
+    russian_backing_advance_factor: Share = Field(description="Progress x this while Russia backs Armenia (factor).")
     russian_intervention_advance_factor: Share = Field(
         description="Progress x this once Russia intervenes militarily (factor)."
     )
@@ -196,8 +164,7 @@ class CombatParams(Frozen):
         description="Military deaths per side per day of war without an offensive (people/day)."
     )
     civilian_casualties_per_thousand_residents: NonNegative = Field(
-        description="Civilian deaths per sector-day of offensive per thousand residents of the objective "
-        "(people/day)."
+        description="Civilian deaths per sector-day of offensive per thousand residents of the objective (people/day)."
     )
     city_strike_probability_per_day: Probability = Field(
         description="Chance of a strike on a city on a day of war, per side (probability)."
@@ -211,9 +178,7 @@ class AttentionParams(Frozen):
     """International attention: rises with civilian deaths, strikes on cities and war; decays otherwise."""
 
     half_life_days: Positive = Field(description="Half-life of attention without new inputs (days).")
-    per_civilian_casualty: NonNegative = Field(
-        description="Attention added per civilian killed (index/person)."
-    )
+    per_civilian_casualty: NonNegative = Field(description="Attention added per civilian killed (index/person).")
     per_city_strike: NonNegative = Field(description="Attention added per strike on a city (index/strike).")
     per_war_day: NonNegative = Field(description="Attention added per day of open war (index/day).")
 
@@ -225,27 +190,17 @@ class MediationParams(Frozen):
     position_weight: Real = Field(
         description="Log-odds per unit of Azerbaijan's progress toward its target position (log-odds)."
     )
-    stalemate_weight: NonNegative = Field(
-        description="Log-odds for a front that has stopped moving (log-odds)."
-    )
-    stalemate_days: Positive = Field(
-        description="Days without an objective changing hands for full stalemate (days)."
-    )
-    russian_pressure_weight: NonNegative = Field(
-        description="Log-odds while Russia pressures Armenia (log-odds)."
-    )
+    stalemate_weight: NonNegative = Field(description="Log-odds for a front that has stopped moving (log-odds).")
+    stalemate_days: Positive = Field(description="Days without an objective changing hands for full stalemate (days).")
+    russian_pressure_weight: NonNegative = Field(description="Log-odds while Russia pressures Armenia (log-odds).")
     russian_backing_weight: Real = Field(description="Log-odds while Russia backs Armenia (log-odds).")
     turkish_spoiling_weight: NonNegative = Field(
         description="Log-odds removed at full Turkish support (log-odds at the top of the ladder)."
     )
     attention_weight: NonNegative = Field(description="Log-odds per unit of attention (log-odds/index).")
-    concession_weight: NonNegative = Field(
-        description="Log-odds after Armenia offers concessions (log-odds)."
-    )
+    concession_weight: NonNegative = Field(description="Log-odds after Armenia offers concessions (log-odds).")
     talks_weight: NonNegative = Field(description="Log-odds while Azerbaijan is ready for talks (log-odds).")
-    offensive_penalty: NonNegative = Field(
-        description="Log-odds removed while Azerbaijan is attacking (log-odds)."
-    )
+    offensive_penalty: NonNegative = Field(description="Log-odds removed while Azerbaijan is attacking (log-odds).")
     upgrade_logit_offset: Real = Field(
         description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive "
         "one (negative: a settlement is harder than a halt) (log-odds)."
@@ -254,9 +209,7 @@ class MediationParams(Frozen):
         description="Chance a successful mediation gives a comprehensive ceasefire once Azerbaijan holds its "
         "target position or Armenia has conceded (probability)."
     )
-    comprehensive_probability_otherwise: Probability = Field(
-        description="The same chance otherwise (probability)."
-    )
+    comprehensive_probability_otherwise: Probability = Field(description="The same chance otherwise (probability).")
     peacekeepers_probability: Probability = Field(
         description="Chance a comprehensive ceasefire deploys peacekeepers (probability)."
     )
@@ -291,23 +244,15 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 class Scenario(Frozen):
     """A scenario: the report's judgments as parameters, the start state and technical settings."""
 
-    name: str = Field(
-        description="Short name used in results folders, tables and legends (letters, digits, _.-)."
-    )
+    name: str = Field(description="Short name used in results folders, tables and legends (letters, digits, _.-).")
     title: str = Field("", description="One-line title shown in reports.")
     description: str = Field("", description="What this scenario assumes and why.")
     note: str | None = Field(None, description="Free remark, e.g. why a what-if was saved.")
-    sources: dict[str, str] = Field(
-        description="Source id -> source document file (path, relative to the YAML)."
-    )
-    estimative_words: EstimativeWords = Field(
-        description="Estimative words (ICD 203) and synonyms; extendable."
-    )
+    sources: dict[str, str] = Field(description="Source id -> source document file (path, relative to the YAML).")
+    estimative_words: EstimativeWords = Field(description="Estimative words (ICD 203) and synonyms; extendable.")
     simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
     season: Season = Field(description="The calendar: when winter sets in.")
-    world: World = Field(
-        description="The state on the start date: sectors, objectives, ceasefire, attention."
-    )
+    world: World = Field(description="The state on the start date: sectors, objectives, ceasefire, attention.")
     ceasefire: CeasefireParams = Field(description="Violations under a ceasefire and how it collapses.")
     combat: CombatParams = Field(description="Fighting by sector while no ceasefire is in force.")
     attention: AttentionParams = Field(description="International attention.")

@@ -81,11 +81,7 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
         ) from None
     if "\x00" in text:
         raise ConfigError(
-            [
-                Problem(
-                    name, None, None, "", "binary file (contains NUL bytes)", "a scenario is a YAML text file"
-                )
-            ]
+            [Problem(name, None, None, "", "binary file (contains NUL bytes)", "a scenario is a YAML text file")]
         )
     return parse_yaml(text, name)
 
@@ -182,9 +178,7 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(
-                    key_node, path, "merge keys (<<) are not allowed", "use `extends:` to inherit a file"
-                )
+                self.fail(key_node, path, "merge keys (<<) are not allowed", "use `extends:` to inherit a file")
                 continue
             if not isinstance(key_node, ScalarNode):
                 self.fail(key_node, path, "a key must be a plain name, not a mapping or a list")
