@@ -34,17 +34,25 @@ def logit_choice(actor: str, utilities: dict[str, Terms], rationality: float, rn
     rationality 0 is a uniform choice; large values approach always taking the best option. One uniform number
     is read from `rng` and inverted through the cumulative probabilities, in the order the options are given.
     """
-    totals = [sum(terms.values()) for terms in utilities.values()]
-    top = max(totals)
-    exp = math.exp
-    weights = [exp(rationality * (u - top)) for u in totals]
-    norm = sum(weights)
-    u = rng.uniform()
+    # One dict, filled in three passes: total utility, then weight, then probability (fewer allocations).
     probabilities: dict[str, float] = {}
+    top = -math.inf
+    for option, terms in utilities.items():
+        total = sum(terms.values())
+        probabilities[option] = total
+        if total > top:
+            top = total
+    exp = math.exp
+    norm = 0.0
+    for option, total in probabilities.items():
+        weight = exp(rationality * (total - top))  # shifted by the best total: no overflow
+        probabilities[option] = weight
+        norm += weight
+    u = rng.uniform()
     chosen: str | None = None
     cumulative = 0.0
-    for option, w in zip(utilities, weights):  # noqa: B905 (equal lengths by construction)
-        p = w / norm
+    for option, weight in probabilities.items():
+        p = weight / norm
         probabilities[option] = p
         if chosen is None:
             cumulative += p

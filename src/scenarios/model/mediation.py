@@ -38,22 +38,16 @@ def success_terms(
         "stalemate": p.stalemate_weight * min(1.0, (state.day - state.front_moved_day) / p.stalemate_days),
         "russian_pressure_on_armenia": p.russian_pressure_weight if russia == "pressure_armenia" else 0.0,
         "russian_backing_of_armenia": p.russian_backing_weight if state.russia_backs_armenia() else 0.0,
-        "turkish_spoiling": -p.turkish_spoiling_weight
-        * state.turkish_level
-        / max(len(state.turkish_ladder), 1),
+        "turkish_spoiling": -p.turkish_spoiling_weight * state.turkish_level / max(len(state.turkish_ladder), 1),
         "attention": p.attention_weight * state.attention,
         "armenian_concession": p.concession_weight if state.armenia_conceded else 0.0,
         "azerbaijan_in_talks": p.talks_weight if az == "talks" else 0.0,
-        "azerbaijani_offensive": -p.offensive_penalty
-        if az in ("limited_offensive", "major_offensive")
-        else 0.0,
+        "azerbaijani_offensive": -p.offensive_penalty if az in ("limited_offensive", "major_offensive") else 0.0,
         "settlement_harder_than_halt": p.upgrade_logit_offset if upgrade else 0.0,
     }
 
 
-def attempt(
-    state: WorldState, p: Values, rng: Random, broker: str, credibility: float, target_share: float
-) -> Offer:
+def attempt(state: WorldState, p: Values, rng: Random, broker: str, credibility: float, target_share: float) -> Offer:
     """Draw the outcome of an offer made today; the caller applies a success."""
     upgrade = state.ceasefire is not None
     terms = success_terms(state, p, credibility, target_share, upgrade)

@@ -105,9 +105,7 @@ class WorldState:
         self.rungs = frozenset(self.turkish_ladder[: self.turkish_level])
         self.max_turkish_level = self.turkish_level
         self._total_value = sum(o.value for s in self.sectors for o in s.objectives)
-        self._azerbaijani_value = sum(
-            o.value for s in self.sectors for o in s.objectives if o.held_by == "azerbaijan"
-        )
+        self._azerbaijani_value = sum(o.value for s in self.sectors for o in s.objectives if o.held_by == "azerbaijan")
 
     @property
     def winter(self) -> bool:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Real
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
@@ -30,25 +31,19 @@ class Params(ActorParams):
     f16_deterrence: NonNegative = Field(
         description="Disutility of retaliating while Turkish F-16s are present (utility)."
     )
-    ask_russia_base: Real = Field(
-        description="Utility of asking Russia for support with no losses (utility)."
-    )
+    ask_russia_base: Real = Field(description="Utility of asking Russia for support with no losses (utility).")
     ask_russia_loss_weight: NonNegative = Field(
         description="Utility of asking Russia per share of the contested value lost (utility/share)."
     )
-    concession_base: Real = Field(
-        description="Utility of conceding with no pressure and no losses (utility)."
-    )
-    concession_pressure_weight: NonNegative = Field(
-        description="Utility of conceding while Russia presses (utility)."
-    )
+    concession_base: Real = Field(description="Utility of conceding with no pressure and no losses (utility).")
+    concession_pressure_weight: NonNegative = Field(description="Utility of conceding while Russia presses (utility).")
     concession_loss_weight: NonNegative = Field(
         description="Utility of conceding per share of the contested value lost (utility/share)."
     )
 
 
-def decide(obs: Observation, p: Params, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule."""
+def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     posture = obs.postures[NAME]
     inertia = p.inertia
     losses = obs.armenian_losses

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Probability, Share
 from scenarios.model import ceasefire
 from scenarios.model.actors.base import ActorParams
@@ -26,30 +27,20 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    target_share: Share = Field(
-        description="Share of the contested value it aims to hold before negotiating (share)."
-    )
-    planning_horizon_days: NonNegative = Field(
-        description="Horizon over which it weighs an offensive (days)."
-    )
-    gain_weight: NonNegative = Field(
-        description="Utility of gaining the whole contested value (utility/share)."
-    )
+    target_share: Share = Field(description="Share of the contested value it aims to hold before negotiating (share).")
+    planning_horizon_days: NonNegative = Field(description="Horizon over which it weighs an offensive (days).")
+    gain_weight: NonNegative = Field(description="Utility of gaining the whole contested value (utility/share).")
     gain_weight_beyond_target: Share = Field(
         description="Fraction of the value of gains kept once the target share is held (fraction)."
     )
-    military_casualty_weight: NonNegative = Field(
-        description="Disutility of its military deaths (utility/100 people)."
-    )
+    military_casualty_weight: NonNegative = Field(description="Disutility of its military deaths (utility/100 people).")
     civilian_casualty_weight: NonNegative = Field(
         description="Disutility of civilian deaths in the region it claims (utility/100 people)."
     )
     diplomatic_weight: NonNegative = Field(
         description="Disutility of attention x energy-trade exposure for an offensive on every sector (utility/index)."
     )
-    energy_trade_exposure: Share = Field(
-        description="How much its energy trade suffers from attention (share)."
-    )
+    energy_trade_exposure: Share = Field(description="How much its energy trade suffers from attention (share).")
     ceasefire_breach_cost: NonNegative = Field(
         description="Disutility of breaking a Kremlin-brokered ceasefire openly (utility)."
     )
@@ -65,13 +56,9 @@ class Params(ActorParams):
     expected_russian_backing: Probability = Field(
         description="Its belief that Russia would back Armenia against an offensive (probability)."
     )
-    armenia_blinks_belief: Probability = Field(
-        description="Its belief that Armenia blinks first (probability)."
-    )
+    armenia_blinks_belief: Probability = Field(description="Its belief that Armenia blinks first (probability).")
     blink_weight: NonNegative = Field(description="Utility of an Armenian climb-down (utility).")
-    talks_weight: NonNegative = Field(
-        description="Utility of talks once its target position is held (utility)."
-    )
+    talks_weight: NonNegative = Field(description="Utility of talks once its target position is held (utility).")
     attention_talks_weight: NonNegative = Field(
         description="Pressure to accept talks per unit of attention (utility/index)."
     )
@@ -86,8 +73,8 @@ def attacked_sectors(option: str, front: tuple[FrontView, ...]) -> tuple[FrontVi
     return ()
 
 
-def decide(obs: Observation, p: Params, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule."""
+def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     posture = obs.postures[NAME]
     inertia = p.inertia
     front = obs.front

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Real
 from scenarios.model.actors.base import ActorParams, inertia_term
 from scenarios.model.choice import Decision, Terms, logit_choice
@@ -32,8 +33,8 @@ class Params(ActorParams):
     mediation_credibility: Real = Field(description="Log-odds their mediation adds to success (log-odds).")
 
 
-def decide(obs: Observation, p: Params, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule."""
+def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     posture = obs.postures[NAME]
     russia_leads = obs.postures.get("russia") in ("mediate", "pressure_armenia")
     utilities: dict[str, Terms] = {

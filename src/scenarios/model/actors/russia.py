@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Probability, Real, Share
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
@@ -60,8 +61,8 @@ def _log_odds(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def decide(obs: Observation, p: Params, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule."""
+def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     posture = obs.postures[NAME]
     inertia = p.inertia
     turkey = obs.turkish_level / max(obs.turkish_level_max, 1)

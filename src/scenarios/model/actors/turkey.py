@@ -6,6 +6,7 @@ from typing import ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
 
+from scenarios.config.draw import Values
 from scenarios.config.params import Frozen, NonNegative, Source
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
@@ -37,25 +38,17 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    ladder: list[Rung] = Field(
-        min_length=1, description="Support rungs from the lowest to the highest, in order."
-    )
+    ladder: list[Rung] = Field(min_length=1, description="Support rungs from the lowest to the highest, in order.")
     influence_weight: NonNegative = Field(
         description="Utility of the influence won at the top of the ladder: climbing weighs the share of it still "
         "to be won, backing off the share already won (utility)."
     )
-    escalation_cost: NonNegative = Field(
-        description="Cost of climbing one rung, times the rung's height (utility)."
-    )
+    escalation_cost: NonNegative = Field(description="Cost of climbing one rung, times the rung's height (utility).")
     russia_backing_cost_multiplier: NonNegative = Field(
         description="Escalation cost x this while Russia backs Armenia (factor)."
     )
-    domestic_benefit: NonNegative = Field(
-        description="Utility of support during an open war at home (utility)."
-    )
-    back_off_weight: NonNegative = Field(
-        description="Utility of backing off while Russia backs Armenia (utility)."
-    )
+    domestic_benefit: NonNegative = Field(description="Utility of support during an open war at home (utility).")
+    back_off_weight: NonNegative = Field(description="Utility of backing off while Russia backs Armenia (utility).")
 
     @model_validator(mode="after")
     def _ladder(self) -> Params:
@@ -72,8 +65,8 @@ class Params(ActorParams):
         return sum(r.in_place_at_start for r in self.ladder)
 
 
-def decide(obs: Observation, p: Params, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule."""
+def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     level, top = obs.turkish_level, obs.turkish_level_max
     war = 0.0 if obs.ceasefire else 1.0
     backed = obs.russia_backs_armenia

@@ -1,0 +1,80 @@
+"""The logit (quantal-response) choice rule."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from scenarios.model.choice import logit_choice
+from scenarios.model.random import Stream
+
+from .support import Scripted
+
+UTILITIES = {
+    "hold": {"inertia": 1.0},
+    "attack": {"gain": 3.0, "cost": -1.5},
+    "talks": {"position": 0.25},
+}
+
+
+def test_rationality_zero_is_uniform() -> None:
+    decision = logit_choice("x", UTILITIES, 0.0, Scripted([0.5]))
+    assert decision.probabilities == pytest.approx({"hold": 1 / 3, "attack": 1 / 3, "talks": 1 / 3})
+
+
+@pytest.mark.parametrize(
+    ("u", "chosen"),
+    [(0.0, "hold"), (0.33, "hold"), (0.34, "attack"), (0.66, "attack"), (0.67, "talks"), (0.999, "talks")],
+)
+def test_choice_inverts_the_cumulative_probabilities(u: float, chosen: str) -> None:
+    assert logit_choice("x", UTILITIES, 0.0, Scripted([u])).option == chosen
+
+
+def test_probabilities_are_the_softmax_of_total_utilities() -> None:
+    totals = np.array([1.0, 1.5, 0.25])
+    expected = np.exp(2.0 * totals) / np.exp(2.0 * totals).sum()
+    decision = logit_choice("x", UTILITIES, 2.0, Scripted([0.0]))
+    assert list(decision.probabilities) == ["hold", "attack", "talks"]
+    assert list(decision.probabilities.values()) == pytest.approx(expected.tolist(), rel=1e-12)
+    assert math.fsum(decision.probabilities.values()) == pytest.approx(1.0, rel=1e-12)
+    assert decision.total("attack") == 1.5
+    assert decision.utilities is UTILITIES
+
+
+@pytest.mark.parametrize("u", [1e-9, 0.5, 0.999999])
+def test_large_rationality_takes_the_best_option(u: float) -> None:
+    decision = logit_choice("x", UTILITIES, 1e3, Scripted([u]))
+    assert decision.option == "attack"
+    assert decision.probabilities["attack"] == pytest.approx(1.0)
+
+
+def test_huge_utilities_do_not_overflow() -> None:
+    decision = logit_choice("x", {"a": {"t": 1e6}, "b": {"t": -1e6}}, 50.0, Scripted([0.3]))
+    assert decision.option == "a"
+    assert decision.probabilities == {"a": 1.0, "b": 0.0}
+
+
+def test_one_option_is_always_taken() -> None:
+    decision = logit_choice("x", {"only": {}}, 1.0, Scripted([0.9]))
+    assert decision.option == "only"
+    assert decision.probabilities == {"only": 1.0}
+
+
+def test_frequencies_match_probabilities() -> None:
+    rng = Stream.from_seed(1)
+    n = 20_000
+    counts = dict.fromkeys(UTILITIES, 0)
+    for _ in range(n):
+        counts[logit_choice("x", UTILITIES, 1.0, rng).option] += 1
+    probabilities = logit_choice("x", UTILITIES, 1.0, Scripted([0.0])).probabilities
+    for option, p in probabilities.items():
+        assert counts[option] / n == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / n))
+
+
+def test_explain_names_the_choice_and_its_largest_terms() -> None:
+    decision = logit_choice("azerbaijan", UTILITIES, 1.0, Scripted([0.9]))
+    assert decision.explain().startswith(f"azerbaijan chose {decision.option} (p=")
+    attack = logit_choice("azerbaijan", UTILITIES, 1e3, Scripted([0.1]))
+    assert attack.explain() == "azerbaijan chose attack (p=1.00; gain +3.00, cost -1.50)"
