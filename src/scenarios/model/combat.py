@@ -116,6 +116,8 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
         civilians = rng.poisson(r.civilian_casualties)
         cas.civilian_armenia += civilians
         result.civilians += civilians
+        if objective.city:  # an offensive on a town is shelling of a city, day after day
+            result.city_strikes += 1
         if sector.progress >= objective.difficulty:
             sector.progress = 0.0
             state.take(objective)

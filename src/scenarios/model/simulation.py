@@ -293,11 +293,18 @@ class _Replication:
         s = self.state
         if s.ceasefire is not None and s.ceasefire.kind == "comprehensive":
             return
+        if s.ceasefire is None and s.war_since == s.day:
+            return  # no talks at the very instant the fighting resumed
+        in_force = s.ceasefire is not None
         self._in_offer = True
         try:
             for name, spec in REGISTRY.items():
                 if spec.party:
                     self.review(name, "mediation offer by " + broker)
+            if (s.ceasefire is not None) != in_force:
+                if self.trace:
+                    self._log("mediation", broker, f"offer by {broker} lapsed: the ceasefire broke during the talks")
+                return
             credibility = self.actor_values[broker].mediation_credibility
             target = self.actor_values["azerbaijan"].target_share
             offer = mediation.attempt(s, self.v.mediation, self.streams["mediation"], broker, credibility, target)
@@ -325,6 +332,12 @@ class _Replication:
                 return
             assert offer.kind is not None
             ceasefire.start(s, offer.kind, broker, offer.peacekeepers)
+            for name, spec in REGISTRY.items():
+                stood_down = spec.stand_down.get(s.postures[name])
+                if stood_down is not None:
+                    s.postures[name] = stood_down
+                    s.first_option_day.setdefault(f"{name}.{stood_down}", s.day)
+                    self._postures_seen = None
             if self.trace:
                 self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
             if self._calm_wake is not None and not self._calm_wake.triggered:

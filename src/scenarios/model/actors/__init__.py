@@ -4,7 +4,8 @@ An actor module defines ``NAME``, ``OPTIONS``, ``Params`` (a subclass of `ActorP
 params, rng) -> Decision``, optionally ``MEDIATES`` (options that put a mediation offer on the table, with
 ``Params.mediation_credibility``), ``apply(state, decision)`` (its effect on the world beyond its posture),
 ``PARTY = True`` for a party to the conflict (it answers mediation offers) and ``READS_FRONT = True`` if its policy
-reads the front assessment. To add
+reads the front assessment, and ``STAND_DOWN`` ({posture: posture}) for postures it leaves when a mediated
+ceasefire is agreed. To add
 an actor, write its module, list it in ``_MODULES`` and give it a block under ``actors:`` in YAML.
 """
 
@@ -34,6 +35,7 @@ class ActorSpec:
     apply: Callable[..., Any] | None
     party: bool  # a party to the conflict: reviews its posture when a mediation offer arrives
     reads_front: bool  # its policy reads the front assessment of the observation
+    stand_down: dict[str, str]  # posture -> posture taken when a mediated ceasefire is agreed
 
 
 def _spec(module: ModuleType) -> ActorSpec:
@@ -47,6 +49,7 @@ def _spec(module: ModuleType) -> ActorSpec:
         apply=getattr(module, "apply", None),
         party=bool(getattr(module, "PARTY", False)),
         reads_front=bool(getattr(module, "READS_FRONT", False)),
+        stand_down=dict(getattr(module, "STAND_DOWN", {})),
     )
 
 

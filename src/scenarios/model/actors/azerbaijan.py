@@ -20,6 +20,8 @@ OPTIONS = ("hold", "limited_offensive", "major_offensive", "talks")
 PARTY = True
 READS_FRONT = True
 OFFENSIVES = frozenset({"limited_offensive", "major_offensive"})
+# When a mediated ceasefire is agreed, an Azerbaijan on the offensive has accepted it: it stands down into talks.
+STAND_DOWN = {"limited_offensive": "talks", "major_offensive": "talks"}
 
 
 class Params(ActorParams):
@@ -67,7 +69,7 @@ class Params(ActorParams):
 def attacked_sectors(option: str, front: tuple[FrontView, ...]) -> tuple[FrontView, ...]:
     """Sectors an option attacks: a limited offensive takes lowland objectives only, a major one all."""
     if option == "limited_offensive":
-        return tuple(f for f in front if f.terrain == "lowland")
+        return tuple(f for f in front if f.objective is not None and f.terrain == "lowland")
     if option == "major_offensive":
         return tuple(f for f in front if f.objective is not None)
     return ()
@@ -94,6 +96,8 @@ def decide(obs: Observation, p: Values, rng: Random) -> Decision:
     utilities: dict[str, Terms] = {"hold": {"inertia": inertia if posture == "hold" else 0.0}}
     for option in ("limited_offensive", "major_offensive"):
         hit = attacked_sectors(option, front)
+        if not hit:
+            continue  # nothing left to attack this way: not an option
         reach = len(hit) / sectors
         gain = attackers = civilians = 0.0
         for f in hit:
@@ -111,7 +115,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> Decision:
             "peacekeepers": guarded,
             "turkish_support": support,
             "russian_reaction": reaction * reach,
-            "armenia_blinks": blinks if hit else 0.0,
+            "armenia_blinks": blinks,
         }
     utilities["talks"] = {
         "inertia": inertia if posture == "talks" else 0.0,

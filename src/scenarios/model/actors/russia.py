@@ -75,7 +75,6 @@ def decide(obs: Observation, p: Values, rng: Random) -> Decision:
         "pressure_armenia": {
             "inertia": inertia if posture == "pressure_armenia" else 0.0,
             "disposition": _log_odds(p.pressure_armenia_propensity),
-            "broker_role": p.mediation_weight,
             "outreach_to_azerbaijan": p.outreach_weight,
             "turkish_influence": -p.turkish_influence_weight * turkey,
         },

@@ -70,7 +70,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> Decision:
     level, top = obs.turkish_level, obs.turkish_level_max
     war = 0.0 if obs.ceasefire else 1.0
     backed = obs.russia_backs_armenia
-    utilities: dict[str, Terms] = {"hold": {}}
+    utilities: dict[str, Terms] = {"hold": {"inertia": p.inertia}}  # staying on the current rung
     if level < top:
         cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
         utilities["escalate"] = {
