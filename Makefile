@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/scenarios run configs/baseline.yaml --overwrite --report results/baseline/report.html
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -9,6 +9,7 @@ the whole process tree (driver and workers) at two batch sizes. Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import threading
 import time
@@ -35,10 +36,8 @@ class PeakRSS:
         while not self._stop.is_set():
             total = 0
             for p in [me, *me.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # a worker may exit between listing and reading
                     total += p.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
             time.sleep(0.1)
 
@@ -71,12 +70,16 @@ def main() -> None:
     print(f"  in-process     {serial_rate:8.1f} replications/s   peak RSS {serial_mem:7.0f} MB")
     for executor in ("process", "dask"):
         rate, mem = measure(args.n, executor, args.workers)
-        print(f"  {executor:<14} {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB   "
-              f"speed-up {rate / serial_rate:.2f}x over in-process")
+        print(
+            f"  {executor:<14} {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB   "
+            f"speed-up {rate / serial_rate:.2f}x over in-process"
+        )
     if args.big:
         rate, mem = measure(args.big, "process", args.workers)
-        print(f"  process, n = {args.big}: {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB "
-              f"(compare with n = {args.n} above: growth beyond the result tables means a leak)")
+        print(
+            f"  process, n = {args.big}: {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB "
+            f"(compare with n = {args.n} above: growth beyond the result tables means a leak)"
+        )
 
 
 if __name__ == "__main__":

@@ -28,13 +28,23 @@ def test_diff_of_a_file_with_itself_is_empty() -> None:
 @pytest.mark.parametrize(
     ("variant", "keys"),
     [
-        ("russia-backs-early", {"actors.russia.back_armenia_propensity", "actors.russia.alliance_weight",
-                                "actors.russia.review_every_days"}),
-        ("turkey-escalates", {"actors.turkey.influence_weight", "actors.turkey.escalation_cost",
-                              "actors.turkey.domestic_benefit"}),
+        (
+            "russia-backs-early",
+            {
+                "actors.russia.back_armenia_propensity",
+                "actors.russia.alliance_weight",
+                "actors.russia.review_every_days",
+            },
+        ),
+        (
+            "turkey-escalates",
+            {"actors.turkey.influence_weight", "actors.turkey.escalation_cost", "actors.turkey.domestic_benefit"},
+        ),
         ("early-winter", {"season.winter_start"}),
-        ("city-strike-attention", {"world.start_attention", "attention.per_city_strike",
-                                   "ceasefire.city_strike_probability"}),
+        (
+            "city-strike-attention",
+            {"world.start_attention", "attention.per_city_strike", "ceasefire.city_strike_probability"},
+        ),
     ],
 )
 def test_diff_of_shipped_variants_lists_exactly_the_keys_they_set(variant: str, keys: set[str]) -> None:
@@ -50,8 +60,23 @@ def test_diff_command_between_file_and_results_folder(tmp_path: Path, capsys: py
     assert main(["diff", str(BASELINE), str(CONFIGS / "early-winter.yaml")]) == 0
     out = capsys.readouterr().out
     assert "season.winter_start" in out and "1 assumption(s) differ" in out
-    assert main(["run", str(CONFIGS / "early-winter.yaml"), "--n", "2", "--executor", "serial", "--quiet",
-                 "--out", str(tmp_path / "r"), *sum((["--set", s] for s in SHORT), [])]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(CONFIGS / "early-winter.yaml"),
+                "--n",
+                "2",
+                "--executor",
+                "serial",
+                "--quiet",
+                "--out",
+                str(tmp_path / "r"),
+                *[arg for s in SHORT for arg in ("--set", s)],
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["diff", str(tmp_path / "r"), str(CONFIGS / "early-winter.yaml")]) == 0
     assert "simulation.horizon_days" in capsys.readouterr().out
@@ -59,8 +84,14 @@ def test_diff_command_between_file_and_results_folder(tmp_path: Path, capsys: py
 
 def test_a_tweak_that_changes_nothing_shows_no_difference(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="changes no assumption"):
-        result = run_whatif(BASELINE, ["actors.russia.back_armenia_propensity=likely"], overrides=SHORT, n=30,
-                            out=tmp_path / "w", executor="serial")
+        result = run_whatif(
+            BASELINE,
+            ["actors.russia.back_armenia_propensity=likely"],
+            overrides=SHORT,
+            n=30,
+            out=tmp_path / "w",
+            executor="serial",
+        )
     assert result.differences == []
     table = result.table.dropna(subset=["difference"])
     assert (table["difference"] == 0).all()
@@ -70,16 +101,35 @@ def test_a_tweak_that_changes_nothing_shows_no_difference(tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_a_tweak_with_a_known_direction_is_found_in_that_direction(tmp_path: Path) -> None:
     """More effective Turkish drones (¶1: "deploying them to great effect") raise Azerbaijani gains."""
-    result = run_whatif(BASELINE, ["combat.drone_advance_bonus=[1.5, 2.0]"], overrides=SHORT, n=150,
-                        out=tmp_path / "w", executor="process", workers=2)
+    result = run_whatif(
+        BASELINE,
+        ["combat.drone_advance_bonus=[1.5, 2.0]"],
+        overrides=SHORT,
+        n=150,
+        out=tmp_path / "w",
+        executor="process",
+        workers=2,
+    )
     row = result.table.set_index("measure").loc["azerbaijani_share"]
     assert row["difference"] > 0 and row["lower"] > 0 and row["significant"]
     assert [d.path for d in result.differences] == ["combat.drone_advance_bonus"]
 
 
 def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["whatif", str(BASELINE), "--set", "world.start_attention=3", "--base", SHORT[0], "--executor",
-                 "serial", "--out", str(tmp_path / "w")])
+    code = main(
+        [
+            "whatif",
+            str(BASELINE),
+            "--set",
+            "world.start_attention=3",
+            "--base",
+            SHORT[0],
+            "--executor",
+            "serial",
+            "--out",
+            str(tmp_path / "w"),
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "chosen from a pilot of 200 pairs" in out and "sd" in out
@@ -96,11 +146,20 @@ def test_saved_whatif_reloads_and_reproduces_the_batch(tmp_path: Path) -> None:
     assert text.splitlines()[1].startswith("extends:") and "note: testing the loop" in text
     reloaded = load_scenario(saved, SHORT)
     assert {d.path for d in diff_scenarios(load_scenario(BASELINE, SHORT), reloaded)} == {
-        "actors.russia.back_armenia_propensity", "season.winter_start"}
+        "actors.russia.back_armenia_propensity",
+        "season.winter_start",
+    }
     from scenarios.engine.batch import run_batch
 
-    run_batch([BASELINE, saved], n=8, seed=result.batch.seed, overrides=SHORT, executor="serial",
-              out=tmp_path / "again", quiet=True)
+    run_batch(
+        [BASELINE, saved],
+        n=8,
+        seed=result.batch.seed,
+        overrides=SHORT,
+        executor="serial",
+        out=tmp_path / "again",
+        quiet=True,
+    )
     before = load_results(tmp_path / "w").replications
     after = load_results(tmp_path / "again").replications
     cols = [c for c in before.columns if c not in ("scenario", "config_hash")]
@@ -112,8 +171,14 @@ def test_saved_whatif_reloads_and_reproduces_the_batch(tmp_path: Path) -> None:
 
 def test_sweep_values_are_validated_before_anything_runs(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
-        run_sweep(BASELINE, ["actors.russia.back_armenia_propensity=[0.3, 1.7, likley]"], overrides=SHORT, n=4,
-                  out=tmp_path / "s", executor="serial")
+        run_sweep(
+            BASELINE,
+            ["actors.russia.back_armenia_propensity=[0.3, 1.7, likley]"],
+            overrides=SHORT,
+            n=4,
+            out=tmp_path / "s",
+            executor="serial",
+        )
     text = str(err.value)
     assert "1.7" in text and "likley" in text and "did you mean 'likely'" in text
     assert "--set actors.russia.back_armenia_propensity=1.7" in text
@@ -121,8 +186,22 @@ def test_sweep_values_are_validated_before_anything_runs(tmp_path: Path) -> None
 
 
 def test_sweep_runs_one_scenario_per_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["whatif", str(BASELINE), "--sweep", "actors.russia.back_armenia_propensity=[0.2, 0.9]", "--base",
-                 SHORT[0], "--n", "10", "--executor", "serial", "--out", str(tmp_path / "s")])
+    code = main(
+        [
+            "whatif",
+            str(BASELINE),
+            "--sweep",
+            "actors.russia.back_armenia_propensity=[0.2, 0.9]",
+            "--base",
+            SHORT[0],
+            "--n",
+            "10",
+            "--executor",
+            "serial",
+            "--out",
+            str(tmp_path / "s"),
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "baseline-sweep00" in out and "baseline-sweep01" in out
@@ -134,9 +213,24 @@ def test_sweep_runs_one_scenario_per_value(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_two_key_sweep_draws_a_heat_map(tmp_path: Path) -> None:
-    code = main(["whatif", str(BASELINE), "--sweep", "actors.russia.back_armenia_propensity=[0.2, 0.9]",
-                 "--sweep", "combat.drone_advance_bonus=[0.1, 1.0]", "--base", SHORT[0], "--n", "4",
-                 "--executor", "serial", "--out", str(tmp_path / "s")])
+    code = main(
+        [
+            "whatif",
+            str(BASELINE),
+            "--sweep",
+            "actors.russia.back_armenia_propensity=[0.2, 0.9]",
+            "--sweep",
+            "combat.drone_advance_bonus=[0.1, 1.0]",
+            "--base",
+            SHORT[0],
+            "--n",
+            "4",
+            "--executor",
+            "serial",
+            "--out",
+            str(tmp_path / "s"),
+        ]
+    )
     assert code == 0
     assert (tmp_path / "s" / "plots" / "sweep-heatmap.png").exists()
     assert len(load_results(tmp_path / "s").scenarios) == 4

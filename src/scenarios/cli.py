@@ -141,8 +141,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     rate = result.computed / result.seconds if result.seconds > 0 else 0.0
-    print(f"{result.status}: {len(result.scenarios)} scenario(s) x {result.replications} replications, seed "
-          f"{result.seed}, {result.computed} computed in {result.seconds:.1f} s ({rate:,.0f}/s)")
+    print(
+        f"{result.status}: {len(result.scenarios)} scenario(s) x {result.replications} replications, seed "
+        f"{result.seed}, {result.computed} computed in {result.seconds:.1f} s ({rate:,.0f}/s)"
+    )
     print(f"results: {result.directory}")
     if result.failures:
         print(f"{result.failures} replication(s) failed: see the errors table ({result.directory}/errors.parquet)")
@@ -159,8 +161,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_rerun(args: argparse.Namespace) -> int:
     from scenarios.engine.batch import rerun_manifest
 
-    result = rerun_manifest(args.dir, args.out, workers=args.workers, executor=args.executor,
-                            overwrite=args.overwrite, quiet=args.quiet)
+    result = rerun_manifest(
+        args.dir, args.out, workers=args.workers, executor=args.executor, overwrite=args.overwrite, quiet=args.quiet
+    )
     print(f"{result.status}: re-ran {args.dir} into {result.directory}")
     return 0
 
@@ -190,8 +193,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     results = _load_many(args.dirs)
     table = compare(results, baseline=args.baseline)  # type: ignore[arg-type]
-    shown = table[["scenario", "measure", "baseline_value", "scenario_value", "difference", "lower", "upper",
-                   "p_value", "significant"]]
+    shown = table[
+        [
+            "scenario",
+            "measure",
+            "baseline_value",
+            "scenario_value",
+            "difference",
+            "lower",
+            "upper",
+            "p_value",
+            "significant",
+        ]
+    ]
     if not args.all:
         shown = shown[shown["significant"] | shown["measure"].str.startswith("holds_")]
     with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.3g}".format):
@@ -279,8 +293,17 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return _sweep(args)
-    result = whatif.run_whatif(args.config, args.tweaks, overrides=args.overrides, n=args.n, seed=args.seed,
-                               out=args.out, workers=args.workers, executor=args.executor, quiet=args.quiet)
+    result = whatif.run_whatif(
+        args.config,
+        args.tweaks,
+        overrides=args.overrides,
+        n=args.n,
+        seed=args.seed,
+        out=args.out,
+        workers=args.workers,
+        executor=args.executor,
+        quiet=args.quiet,
+    )
     print(f"What if {' and '.join(args.tweaks)}?")
     print_diff(result.differences, result.base, result.tweaked)
     print(f"\n{result.n_reason}.")
@@ -294,13 +317,15 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             return f"{v:.1%}" if pct else f"{v:,.3g}"
 
         verdict = "REAL" if r["significant"] else "noise"
-        print(f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}"
-              f"{fmt(r['difference']) + ' [' + fmt(r['lower']) + ', ' + fmt(r['upper']) + ']':>36}  {verdict}")
+        print(
+            f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}"
+            f"{fmt(r['difference']) + ' [' + fmt(r['lower']) + ', ' + fmt(r['upper']) + ']':>36}  {verdict}"
+        )
     folder = result.batch.directory
+    from scenarios.io.load import load_results
     from scenarios.plots.whatif import paired_differences
     from scenarios.report.figures import available_kinds, make_figure
     from scenarios.report.html import Section, write_report
-    from scenarios.io.load import load_results
 
     plots_dir = folder / "plots"
     plots_dir.mkdir(exist_ok=True)
@@ -309,12 +334,15 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     loaded = load_results(folder)
     for kind in available_kinds(loaded):
         make_figure(loaded, kind).savefig(plots_dir / f"{kind}.png", dpi=120)
-    from scenarios.report.figures import figure_bytes
     import base64
 
+    from scenarios.report.figures import figure_bytes
+
     img = base64.b64encode(figure_bytes(fig)).decode("ascii")
-    section = Section("The what-if at a glance",
-                      f'<p>{result.n_reason}.</p><img alt="paired differences" src="data:image/png;base64,{img}">')
+    section = Section(
+        "The what-if at a glance",
+        f'<p>{result.n_reason}.</p><img alt="paired differences" src="data:image/png;base64,{img}">',
+    )
     report = write_report([folder], folder / "report.html", [section])
     print(f"\nresults: {folder}\nplots: {plots_dir}\nreport: {report}")
     if args.save:
@@ -328,8 +356,17 @@ def _sweep(args: argparse.Namespace) -> int:
     from scenarios.io.load import load_results
     from scenarios.plots.whatif import sweep_heatmap, sweep_lines
 
-    sweep = whatif.run_sweep(args.config, args.sweep, overrides=args.overrides, n=args.n or 400, seed=args.seed,
-                             out=args.out, workers=args.workers, executor=args.executor, quiet=args.quiet)
+    sweep = whatif.run_sweep(
+        args.config,
+        args.sweep,
+        overrides=args.overrides,
+        n=args.n or 400,
+        seed=args.seed,
+        out=args.out,
+        workers=args.workers,
+        executor=args.executor,
+        quiet=args.quiet,
+    )
     results = load_results(sweep.batch.directory)
     table = whatif.sweep_table(results, sweep.grid)
     import pandas as pd
@@ -360,9 +397,20 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from scenarios.plots.sensitivity import tornado
     from scenarios.sensitivity import run_sensitivity
 
-    result = run_sensitivity(args.config, method=args.method, outcome=args.outcome, n=args.n, params=args.params,
-                             overrides=args.overrides, seed=args.seed, out=args.out, workers=args.workers,
-                             executor=args.executor, quiet=args.quiet, resume=args.resume)
+    result = run_sensitivity(
+        args.config,
+        method=args.method,
+        outcome=args.outcome,
+        n=args.n,
+        params=args.params,
+        overrides=args.overrides,
+        seed=args.seed,
+        out=args.out,
+        workers=args.workers,
+        executor=args.executor,
+        quiet=args.quiet,
+        resume=args.resume,
+    )
     _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
     plot = result.batch.directory / f"sensitivity-{args.method}-{args.outcome}.png"
     tornado(result.indices, args.outcome).savefig(plot, dpi=120)
@@ -390,23 +438,33 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from scenarios.analysis.discovery import boxes_table, discover
     from scenarios.io.load import load_results
 
-    found, base = discover(load_results(args.dir), args.outcome, args.scenario, max_depth=args.depth,
-                           boxes=args.boxes)
+    found, base = discover(load_results(args.dir), args.outcome, args.scenario, max_depth=args.depth, boxes=args.boxes)
     print(f"{args.outcome}: {base:.1%} of all replications")
     if not found:
         print("no box of assumptions makes it more likely than that")
         return 0
-    _print_ranked(boxes_table(found), "boxes where it is most likely (coverage: share of all such cases inside; "
-                  "density: share inside that are such cases)")
+    _print_ranked(
+        boxes_table(found),
+        "boxes where it is most likely (coverage: share of all such cases inside; "
+        "density: share inside that are such cases)",
+    )
     return 0
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
-    p.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
-                   help="serial: in this process; process: a process pool (default); dask: a Dask cluster")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="with --executor dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument(
+        "--executor",
+        choices=("serial", "process", "dask"),
+        default="process",
+        help="serial: in this process; process: a process pool (default); dask: a Dask cluster",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --executor dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace the results already in the output folder")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -486,12 +544,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("whatif", help="run a scenario and a tweaked copy paired; print what changed, plot, report")
     p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--set", dest="tweaks", action="append", default=[], metavar="KEY=VALUE",
-                   help="the tweak (repeatable)")
-    p.add_argument("--sweep", action="append", default=[], metavar="KEY=[V1, V2, ...]",
-                   help="one scenario per value (repeat once more for a two-key heat map)")
-    p.add_argument("--base", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="an override applied to both arms")
+    p.add_argument(
+        "--set", dest="tweaks", action="append", default=[], metavar="KEY=VALUE", help="the tweak (repeatable)"
+    )
+    p.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="KEY=[V1, V2, ...]",
+        help="one scenario per value (repeat once more for a two-key heat map)",
+    )
+    p.add_argument(
+        "--base",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an override applied to both arms",
+    )
     p.add_argument("--n", type=int, default=None, help="pairs (default: chosen from a pilot's paired variance)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
@@ -505,13 +575,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sensitivity", help="which assumptions matter most: Sobol or Morris over the uncertain ones")
     p.add_argument("config", metavar="CONFIG")
     p.add_argument("--method", choices=("sobol", "morris"), default="sobol")
-    p.add_argument("--outcome", default="holds_30_days",
-                   help="holds_<d>_days, outcome:<class>, azerbaijani_share, military_armenia, ... (default: "
-                   "holds_30_days)")
-    p.add_argument("--n", type=int, default=256,
-                   help="base sample size: Sobol runs n(d+2) replications, Morris n(d+1) (default 256)")
-    p.add_argument("--params", action="append", default=[], metavar="PATTERN",
-                   help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)")
+    p.add_argument(
+        "--outcome",
+        default="holds_30_days",
+        help="holds_<d>_days, outcome:<class>, azerbaijani_share, military_armenia, ... (default: holds_30_days)",
+    )
+    p.add_argument(
+        "--n",
+        type=int,
+        default=256,
+        help="base sample size: Sobol runs n(d+2) replications, Morris n(d+1) (default 256)",
+    )
+    p.add_argument(
+        "--params",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)",
+    )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default=None)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")

@@ -59,8 +59,18 @@ def run_sensitivity(
     problem = sobol.build_problem(scenario.parameter_specs(), params)
     directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
     design = sobol.sample(problem, method, n, seed)
-    batch = run_batch([scenario], design=design, seed=seed, out=directory, workers=workers, executor=executor,
-                      quiet=quiet, overwrite=not resume, resume=resume, trace_sample=0)
+    batch = run_batch(
+        [scenario],
+        design=design,
+        seed=seed,
+        out=directory,
+        workers=workers,
+        executor=executor,
+        quiet=quiet,
+        overwrite=not resume,
+        resume=resume,
+        trace_sample=0,
+    )
     results = load_results(batch.directory)
     y = outcome_vector(results, outcome).to_numpy()
     if len(y) != len(design):

@@ -29,8 +29,17 @@ from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.load import Results, load_results
 
-HEADLINE = ("holds_7_days", "holds_30_days", "holds_90_days", "durable_ceasefire", "azerbaijani_share",
-            "military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+HEADLINE = (
+    "holds_7_days",
+    "holds_30_days",
+    "holds_90_days",
+    "durable_ceasefire",
+    "azerbaijani_share",
+    "military_azerbaijan",
+    "military_armenia",
+    "civilian_azerbaijan",
+    "civilian_armenia",
+)
 PILOT = 200
 CHUNK = 50
 
@@ -76,8 +85,9 @@ def run_whatif(
         warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
     directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-whatif"
     seed = seed if seed is not None else base.simulation.seed
-    common: dict[str, Any] = dict(seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True,
-                                  chunk_size=CHUNK)
+    common: dict[str, Any] = dict(
+        seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True, chunk_size=CHUNK
+    )
     if n is None:
         pilot = run_batch([base, tweaked], n=PILOT, out=directory, **common)
         needed, sd = replications_needed(load_results(pilot.directory), base.name, tweaked.name)
@@ -150,8 +160,18 @@ def parse_sweep(text: str) -> tuple[str, list[Any]]:
     path, values = parse_override(text)
     key = ".".join(map(str, path))
     if not isinstance(values, list) or len(values) < 2:
-        raise ConfigError([Problem(f"--sweep {text}", None, None, key, "expected a list of at least two values",
-                                   "e.g. --sweep actors.russia.back_armenia_propensity='[0.3, 0.5, 0.7]'")])
+        raise ConfigError(
+            [
+                Problem(
+                    f"--sweep {text}",
+                    None,
+                    None,
+                    key,
+                    "expected a list of at least two values",
+                    "e.g. --sweep actors.russia.back_armenia_propensity='[0.3, 0.5, 0.7]'",
+                )
+            ]
+        )
     return key, values
 
 
@@ -191,8 +211,16 @@ def run_sweep(
     if problems:
         raise ConfigError(problems)
     directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-sweep"
-    batch = run_batch(scenarios, n=n, seed=seed if seed is not None else base.simulation.seed, out=directory,
-                      workers=workers, executor=executor, quiet=quiet, overwrite=True)
+    batch = run_batch(
+        scenarios,
+        n=n,
+        seed=seed if seed is not None else base.simulation.seed,
+        out=directory,
+        workers=workers,
+        executor=executor,
+        quiet=quiet,
+        overwrite=True,
+    )
     return Sweep(batch, [k for k, _ in parsed], pd.DataFrame(rows))
 
 

@@ -79,10 +79,7 @@ def test_outcome_measures_are_per_replication_indicators_and_amounts(shifted) ->
     assert m["holds_130_days"].isna().all()  # beyond the 120-day horizon: unknown, not "did not hold"
     outcome_cols = [f"outcome:{c}" for c in OUTCOME_CLASSES]
     assert (m[outcome_cols].sum(axis=1) == 1).all()
-    assert (
-        m["outcome:protracted_war"].tolist()
-        == (r["outcome_class"] == "protracted_war").astype(float).tolist()
-    )
+    assert m["outcome:protracted_war"].tolist() == (r["outcome_class"] == "protracted_war").astype(float).tolist()
     assert m["war_days"].tolist() == r["war_days"].tolist()
 
 

@@ -53,9 +53,7 @@ def test_intervals_contain_the_estimate_and_stay_in_0_1(results) -> None:
     assert (probs["p"] <= probs["upper"] + 1e-12).all()
     zeros = probs[probs["count"] == 0]
     assert (zeros["lower"] == 0).all() and (zeros["upper"] > 0).all()  # a zero count is not certainty
-    everything = probs[(probs["scenario"] == "b") & (probs["outcome_class"] == "russian_intervention")].iloc[
-        0
-    ]
+    everything = probs[(probs["scenario"] == "b") & (probs["outcome_class"] == "russian_intervention")].iloc[0]
     assert everything["upper"] == pytest.approx(1.0) and everything["lower"] < 1
 
 

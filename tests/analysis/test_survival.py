@@ -146,12 +146,8 @@ def test_curves_and_holds_match_lifelines_on_all_ceasefires() -> None:
     curve = survival_curves(results, "all")
     np.testing.assert_allclose(curve["day"], kmf.survival_function_.index.to_numpy())
     np.testing.assert_allclose(curve["survival"], kmf.survival_function_.iloc[:, 0].to_numpy())
-    np.testing.assert_allclose(
-        curve["lower"], kmf.confidence_interval_survival_function_.iloc[:, 0].to_numpy()
-    )
-    np.testing.assert_allclose(
-        curve["upper"], kmf.confidence_interval_survival_function_.iloc[:, 1].to_numpy()
-    )
+    np.testing.assert_allclose(curve["lower"], kmf.confidence_interval_survival_function_.iloc[:, 0].to_numpy())
+    np.testing.assert_allclose(curve["upper"], kmf.confidence_interval_survival_function_.iloc[:, 1].to_numpy())
     days = [1.0, 7.0, 20.0, 33.3]
     h = hold_probability(results, days, which="all")
     np.testing.assert_allclose(h["p"], [kmf.predict(d - 1e-9) for d in days])

@@ -17,8 +17,9 @@ SHORT = ["--set", "simulation.horizon_days=60"]
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "results"
-    assert main(["run", BASELINE, RUSSIA, "--n", "40", "--executor", "serial", "--quiet", "--out", str(out),
-                 *SHORT]) == 0
+    assert (
+        main(["run", BASELINE, RUSSIA, "--n", "40", "--executor", "serial", "--quiet", "--out", str(out), *SHORT]) == 0
+    )
     return out
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 HOSTILE_TITLE = "<script>alert(1)</script>"
-HOSTILE_NOTE = '<img src=x onerror="document.title=\'pwned\'">'
+HOSTILE_NOTE = "<img src=x onerror=\"document.title='pwned'\">"
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +34,18 @@ def _browser():  # type: ignore[no-untyped-def]
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1200,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,900",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -54,9 +63,24 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     out = tmp / "results"
-    code = main(["run", str(ROOT / "configs" / "baseline.yaml"), str(hostile), "--n", "30", "--executor", "serial",
-                 "--quiet", "--out", str(out), "--set", "simulation.horizon_days=90", "--set",
-                 "simulation.trace_sample=5"])
+    code = main(
+        [
+            "run",
+            str(ROOT / "configs" / "baseline.yaml"),
+            str(hostile),
+            "--n",
+            "30",
+            "--executor",
+            "serial",
+            "--quiet",
+            "--out",
+            str(out),
+            "--set",
+            "simulation.horizon_days=90",
+            "--set",
+            "simulation.trace_sample=5",
+        ]
+    )
     assert code == 0
     path = tmp / "report.html"
     assert main(["report", str(out), "-o", str(path)]) == 0

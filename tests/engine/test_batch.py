@@ -109,8 +109,9 @@ def test_resume_after_sigkill_equals_uninterrupted(tmp_path: Path) -> None:
     result = run_batch([BASELINE], overrides=SHORT, executor="serial", out=out, resume=True, quiet=True)
     assert result.status == "complete"
     assert result.computed == 60 - 4 * len(finished)
-    run_batch([BASELINE], n=60, seed=17, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole",
-              quiet=True)
+    run_batch(
+        [BASELINE], n=60, seed=17, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
+    )
     assert_same(out, tmp_path / "whole")
 
 
@@ -162,7 +163,7 @@ def test_resume_refuses_changed_config_unless_forced(tmp_path: Path) -> None:
     manifest["status"] = "partial"
     (out / "manifest.json").write_text(json.dumps(manifest))
     changed = [*SHORT, "actors.russia.rationality=3"]
-    with pytest.raises(ResultsError, match="cannot resume.*config hashes"):
+    with pytest.raises(ResultsError, match=r"cannot resume.*config hashes"):
         run_batch([BASELINE], overrides=changed, executor="serial", out=out, resume=True, quiet=True)
     result = run_batch([BASELINE], overrides=changed, executor="serial", out=out, resume=True, force=True, quiet=True)
     assert result.status == "complete"
@@ -174,8 +175,9 @@ def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
     broken.write_text(
         f"extends: {BASELINE}\nname: broken\nactors:\n  azerbaijan:\n    target_share: 0\n", encoding="utf-8"
     )
-    result = run_batch([BASELINE, broken], n=5, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "e",
-                       quiet=True)
+    result = run_batch(
+        [BASELINE, broken], n=5, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "e", quiet=True
+    )
     assert result.status == "complete"
     assert result.failures == 5
     r = load_results(tmp_path / "e")
@@ -187,8 +189,9 @@ def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
         run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
         load_results(tmp_path / "only")
     with pytest.raises(ScenarioError, match="failed"):
-        run_batch([broken], n=6, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "f", quiet=True,
-                  fail_fast=True)
+        run_batch(
+            [broken], n=6, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "f", quiet=True, fail_fast=True
+        )
     assert read_manifest(tmp_path / "f")["status"] == "partial"
 
 
@@ -202,8 +205,9 @@ def test_manifest_round_trip_reproduces_the_batch(tmp_path: Path) -> None:
 
 
 def test_random_seed_is_recorded(tmp_path: Path) -> None:
-    result = run_batch([BASELINE], n=2, overrides=[*SHORT, "simulation.seed=null"], executor="serial",
-                       out=tmp_path / "r", quiet=True)
+    result = run_batch(
+        [BASELINE], n=2, overrides=[*SHORT, "simulation.seed=null"], executor="serial", out=tmp_path / "r", quiet=True
+    )
     assert read_manifest(tmp_path / "r")["seed"] == result.seed
 
 

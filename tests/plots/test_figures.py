@@ -225,9 +225,7 @@ def test_timeline_draws_bars_lines_and_markers_where_the_data_say() -> None:
     first_a = bars[1]  # rows: b #3 then a #0
     extents = sorted((p.vertices[:, 0].min(), p.vertices[:, 0].max()) for p in first_a.get_paths())
     assert extents == [(0.0, 10.0), (15.0, 60.0)]
-    assert hexes(bars[0].get_facecolor()) == {OKABE_ITO[0]} and hexes(first_a.get_facecolor()) == {
-        OKABE_ITO[1]
-    }
+    assert hexes(bars[0].get_facecolor()) == {OKABE_ITO[0]} and hexes(first_a.get_facecolor()) == {OKABE_ITO[1]}
     white = [line for line in ax.lines if line.get_marker() in ("None", "", None)]
     # comprehensive: b #3 from day 0 and a #0 from its upgrade on day 20
     assert sorted(tuple(line.get_xdata()) for line in white) == [(0.0, 30.0), (20.0, 60.0)]

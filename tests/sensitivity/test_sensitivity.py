@@ -79,8 +79,17 @@ def test_baseline_ranks_a_decisive_judgment_above_a_marginal_one(tmp_path: Path)
     gains than the co-chairs' sensitivity to attention."""
     decisive = "actors.azerbaijan.military_casualty_weight"
     marginal = "actors.cochairs.attention_weight"
-    result = run_sensitivity(BASELINE, method="sobol", outcome="azerbaijani_share", n=64, params=[decisive, marginal],
-                             overrides=SHORT, seed=11, out=tmp_path / "sobol", executor="serial")
+    result = run_sensitivity(
+        BASELINE,
+        method="sobol",
+        outcome="azerbaijani_share",
+        n=64,
+        params=[decisive, marginal],
+        overrides=SHORT,
+        seed=11,
+        out=tmp_path / "sobol",
+        executor="serial",
+    )
     t = result.indices.set_index("parameter")
     assert t.loc[decisive, "ST"] > t.loc[marginal, "ST"]
     assert t.loc[decisive, "ST_lower"] > t.loc[marginal, "ST_upper"]
@@ -89,8 +98,7 @@ def test_baseline_ranks_a_decisive_judgment_above_a_marginal_one(tmp_path: Path)
 
 @pytest.mark.slow
 def test_same_seed_same_indices_on_any_worker_count(tmp_path: Path) -> None:
-    common = dict(method="morris", outcome="holds_30_days", n=4, params=["actors.russia.*"], overrides=SHORT,
-                  seed=5)
+    common = dict(method="morris", outcome="holds_30_days", n=4, params=["actors.russia.*"], overrides=SHORT, seed=5)
     one = run_sensitivity(BASELINE, out=tmp_path / "one", executor="serial", **common)  # type: ignore[arg-type]
     two = run_sensitivity(BASELINE, out=tmp_path / "two", executor="process", workers=2, **common)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(one.indices, two.indices, check_exact=True)

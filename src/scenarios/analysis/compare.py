@@ -36,8 +36,15 @@ def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> p
         m[f"holds_{d:g}_days"] = (end >= d).astype(float) if d <= results.horizon else float("nan")
     for cls in OUTCOME_CLASSES:
         m[f"outcome:{cls}"] = (r["outcome_class"].astype(str) == cls).astype(float)
-    for column in ("azerbaijani_share", "military_azerbaijan", "military_armenia", "civilian_azerbaijan",
-                   "civilian_armenia", "war_days", "attention"):
+    for column in (
+        "azerbaijani_share",
+        "military_azerbaijan",
+        "military_armenia",
+        "civilian_azerbaijan",
+        "civilian_armenia",
+        "war_days",
+        "attention",
+    ):
         m[column] = r[column].astype(float)
     m["durable_ceasefire"] = r["durable_ceasefire"].astype(float)
     return m
@@ -79,9 +86,17 @@ def paired_differences(
             lo = hi = mean
             p = 1.0 if mean == 0 else 0.0
         rows.append(
-            {"measure": measure, a: float(x.mean()) if n else nan, b: float(y.mean()) if n else nan,
-             "difference": mean,
-             "lower": lo, "upper": hi, "p_value": p, "significant": bool(p < alpha), "n_pairs": n}
+            {
+                "measure": measure,
+                a: float(x.mean()) if n else nan,
+                b: float(y.mean()) if n else nan,
+                "difference": mean,
+                "lower": lo,
+                "upper": hi,
+                "p_value": p,
+                "significant": bool(p < alpha),
+                "n_pairs": n,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -90,9 +105,7 @@ def logrank(results: Results, a: str, b: str, which: str = "first") -> dict[str,
     """Log-rank test of the survival of ceasefires in scenarios a and b."""
     data = durations(results, "first" if which == "first" else "all")
     x, y = data[data["scenario"] == a], data[data["scenario"] == b]
-    test = logrank_test(
-        x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"]
-    )
+    test = logrank_test(x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"])
     return {"statistic": float(test.test_statistic), "p_value": float(test.p_value)}
 
 
@@ -101,9 +114,7 @@ def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) 
     names = results.scenarios
     base = baseline or names[0]
     if base not in names:
-        raise ValueError(
-            f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}"
-        )
+        raise ValueError(f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}")
     frames = []
     for other in names:
         if other == base:
@@ -152,15 +163,19 @@ def merge_batches(batches: Sequence[Results]) -> Results:
         return df
 
     reps = cat("replications")
-    reps["outcome_class"] = pd.Categorical(
-        reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES)
+    reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
+    return Results(
+        batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"), cat("errors")
     )
-    return Results(batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"),
-                   cat("errors"))
 
 
 def replications_needed(
-    results: Results, a: str, b: str, measure: str = "holds_30_days", effect: float = 0.05, alpha: float = 0.05,
+    results: Results,
+    a: str,
+    b: str,
+    measure: str = "holds_30_days",
+    effect: float = 0.05,
+    alpha: float = 0.05,
     power: float = 0.8,
 ) -> tuple[int, float]:
     """Pairs needed to detect a change of `effect` in `measure` (two-sided test at `alpha` with `power`).

@@ -40,8 +40,13 @@ class Box:
 
 
 def discover(
-    results: Results, outcome: str, scenario: str | None = None, max_depth: int = 3, min_share: float = 0.05,
-    boxes: int = 3, seed: int = 0,
+    results: Results,
+    outcome: str,
+    scenario: str | None = None,
+    max_depth: int = 3,
+    min_share: float = 0.05,
+    boxes: int = 3,
+    seed: int = 0,
 ) -> tuple[list[Box], float]:
     """The boxes where `outcome` (0/1) is most likely, best first, and the base rate over the whole batch."""
     X = uncertain_parameters(results, scenario)
@@ -64,9 +69,7 @@ def discover(
         if density <= base:
             continue
         limits = _path_limits(t, leaf, list(X.columns))
-        found.append(
-            Box(limits, float(interest[inside].sum() / interest.sum()), density, int(inside.sum()))
-        )
+        found.append(Box(limits, float(interest[inside].sum() / interest.sum()), density, int(inside.sum())))
     found.sort(key=lambda b: (-b.density * b.coverage, -b.density))
     return found[:boxes], base
 
@@ -94,6 +97,14 @@ def _path_limits(t: object, leaf: int, names: list[str]) -> dict[str, tuple[floa
 
 def boxes_table(found: list[Box]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"box": i + 1, "condition": b.describe(), "coverage": b.coverage, "density": b.density,
-          "support": b.support} for i, b in enumerate(found)]
+        [
+            {
+                "box": i + 1,
+                "condition": b.describe(),
+                "coverage": b.coverage,
+                "density": b.density,
+                "support": b.support,
+            }
+            for i, b in enumerate(found)
+        ]
     )

@@ -44,7 +44,11 @@ def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.Da
 
 
 def parameter_importance(
-    results: Results, outcome: str, scenario: str | None = None, bootstrap: int = 10, repeats: int = 5,
+    results: Results,
+    outcome: str,
+    scenario: str | None = None,
+    bootstrap: int = 10,
+    repeats: int = 5,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Permutation importance of every uncertain parameter for `outcome`, ranked, with a bootstrap interval.

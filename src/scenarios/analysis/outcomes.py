@@ -25,14 +25,22 @@ def outcome_probabilities(results: Results, alpha: float = 0.05) -> pd.DataFrame
         n = counts.sum()
         for cls, k, (lo, hi) in zip(classes, counts, ci, strict=True):
             rows.append(
-                {"scenario": str(name), "outcome_class": cls, "count": int(k), "p": k / n,
-                 "lower": float(lo), "upper": float(hi), "n": int(n)}
+                {
+                    "scenario": str(name),
+                    "outcome_class": cls,
+                    "count": int(k),
+                    "p": k / n,
+                    "lower": float(lo),
+                    "upper": float(hi),
+                    "n": int(n),
+                }
             )
     return pd.DataFrame(rows)
 
 
 def quantiles(
-    results: Results, columns: Sequence[str] = (*CASUALTY_COLUMNS, "azerbaijani_share"),
+    results: Results,
+    columns: Sequence[str] = (*CASUALTY_COLUMNS, "azerbaijani_share"),
     probs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
 ) -> pd.DataFrame:
     """Quantiles of outcome columns per scenario (long table: scenario, column, mean, q05 ... q95)."""

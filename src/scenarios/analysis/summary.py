@@ -31,8 +31,13 @@ def headline(results: Results, days: Sequence[float] = (7, 30, 90), alpha: float
         row["median days"] = med.loc[name, "median_days"]
         for cls in out.columns:
             row[f"outcome: {cls}"] = out.loc[name, cls]
-        for column in ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia",
-                       "azerbaijani_share"):
+        for column in (
+            "military_azerbaijan",
+            "military_armenia",
+            "civilian_azerbaijan",
+            "civilian_armenia",
+            "azerbaijani_share",
+        ):
             row[f"median {column}"] = q.loc[(name, column), "q50"]
         rows.append(row)
     return pd.DataFrame(rows)
@@ -63,15 +68,11 @@ def render(results: Results, days: Sequence[float] = (7, 30, 90), alpha: float =
         lines.append(f"  median survival                {median}")
         shares = [(c.removeprefix("outcome: "), row[c]) for c in table.columns if c.startswith("outcome: ")]
         shares.sort(key=lambda kv: -kv[1])
-        lines.append(
-            "  outcomes at the horizon        " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0)
-        )
+        lines.append("  outcomes at the horizon        " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
         lines.append(
             "  median deaths                  "
             f"military AZ {row['median military_azerbaijan']:.0f}, AM {row['median military_armenia']:.0f}; "
             f"civilian AZ {row['median civilian_azerbaijan']:.0f}, AM {row['median civilian_armenia']:.0f}"
         )
-        lines.append(
-            f"  median Azerbaijani share       {row['median azerbaijani_share']:.0%} of the contested value"
-        )
+        lines.append(f"  median Azerbaijani share       {row['median azerbaijani_share']:.0%} of the contested value")
     return "\n".join(lines)

@@ -42,9 +42,7 @@ def durations(results: Results, which: Which = "first") -> pd.DataFrame:
     )
 
 
-def fit_km(
-    duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label: str = ""
-) -> KaplanMeierFitter:
+def fit_km(duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label: str = "") -> KaplanMeierFitter:
     """A fitted Kaplan-Meier estimator (confidence interval: exponential Greenwood, lifelines' default)."""
     return KaplanMeierFitter(alpha=alpha).fit(duration, event_observed=observed, label=label or "survival")
 

@@ -56,11 +56,7 @@ def _rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str, str]
         if isinstance(inner, tuple):
             placeholder = "<id>" if inner[0] == "dict" else "[i]"
             sub = f"{path}.{placeholder}" if inner[0] == "dict" else f"{path}{placeholder}"
-            if (
-                isinstance(inner[1], type)
-                and issubclass(inner[1], BaseModel)
-                and not issubclass(inner[1], Param)
-            ):
+            if isinstance(inner[1], type) and issubclass(inner[1], BaseModel) and not issubclass(inner[1], Param):
                 rows.extend(_rows(inner[1], sub))
         elif isinstance(inner, type) and issubclass(inner, BaseModel):
             rows.extend(_rows(inner, path))

@@ -110,8 +110,7 @@ def design_hash(design: pd.DataFrame | None) -> str | None:
     if design is None:
         return None
     return hashlib.sha256(
-        pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes()
-        + ",".join(design.columns).encode()
+        pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes() + ",".join(design.columns).encode()
     ).hexdigest()[:16]
 
 
@@ -327,9 +326,7 @@ def _execute(
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
     except ReplicationFailed as exc:
         reason = f"fail-fast: {exc}"
-        raise ScenarioError(
-            f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)"
-        ) from exc
+        raise ScenarioError(f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)") from exc
     finally:
         seconds = time.perf_counter() - began
         manifest["status"] = status

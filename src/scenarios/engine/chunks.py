@@ -31,9 +31,7 @@ class Chunk:
     start: int
     stop: int
     # designed experiments: the quantile of each named parameter, one mapping per replication of the chunk
-    design: tuple[Mapping[str, float], ...] | None = field(
-        default=None, compare=False, hash=False, repr=False
-    )
+    design: tuple[Mapping[str, float], ...] | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def key(self) -> str:

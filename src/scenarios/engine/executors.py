@@ -63,9 +63,7 @@ def run_pool(
 ) -> Generator[ChunkResult, None, None]:
     """A process pool with a bounded number of chunks in flight (memory stays flat whatever n is)."""
     context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(list(scenarios),)
-    )
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(list(scenarios),))
     pending: set[Future[ChunkResult]] = set()
     todo = iter(chunks)
     try:

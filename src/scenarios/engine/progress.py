@@ -59,8 +59,7 @@ class Progress:
             return
         eta = (self.total - self.done) / rate if rate > 0 else float("inf")
         print(
-            f"{self.done}/{self.total} replications ({self.done / self.total:.0%}), {rate:,.0f}/s, "
-            f"ETA {eta:,.0f} s",
+            f"{self.done}/{self.total} replications ({self.done / self.total:.0%}), {rate:,.0f}/s, ETA {eta:,.0f} s",
             file=self.stream,
             flush=True,
         )

@@ -85,9 +85,7 @@ def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
     for column, categories in CATEGORIES[table].items():
         if column in df.columns:
             cats = scenarios if column == "scenario" else categories
-            df[column] = (
-                pd.Categorical(df[column], categories=cats) if cats else df[column].astype("category")
-            )
+            df[column] = pd.Categorical(df[column], categories=cats) if cats else df[column].astype("category")
     if table == "replications":
         for column in df.columns:
             if column.startswith(("final_posture.",)):
@@ -101,9 +99,7 @@ def load_results(directory: str | Path) -> Results:
     """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning)."""
     path = Path(directory)
     if not path.is_dir():
-        raise ResultsError(
-            f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/"
-        )
+        raise ResultsError(f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/")
     manifest = read_manifest(path)
     scenarios = [s["name"] for s in manifest["scenarios"]]
     tables: dict[str, pd.DataFrame] = {}
@@ -124,16 +120,10 @@ def load_results(directory: str | Path) -> Results:
             stacklevel=2,
         )
         for table in TABLES:
-            frames = [
-                pd.read_parquet(path / e["files"][table]["file"])
-                for e in good.values()
-                if table in e["files"]
-            ]
+            frames = [pd.read_parquet(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
             tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for table in TABLES:
         tables[table] = _dtypes(tables[table], table, scenarios)
     if tables["replications"].empty:
-        raise ResultsError(
-            f"{path}: the batch holds no finished replication; run it (again) before analysing"
-        )
+        raise ResultsError(f"{path}: the batch holds no finished replication; run it (again) before analysing")
     return Results(path, manifest, **tables)

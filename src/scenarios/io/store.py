@@ -65,9 +65,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
-        raise ResultsError(
-            f"{path}: unknown manifest format; re-run the batch with this version of scenarios"
-        )
+        raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
     return data
 
 
@@ -109,7 +107,7 @@ class DirectoryLock:
 
     def __enter__(self) -> DirectoryLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the life of the batch
+        fh = open(self.path, "a+", encoding="utf-8")
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -122,9 +120,7 @@ class DirectoryLock:
             ) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(
-            f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}"
-        )
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}")
         fh.flush()
         self._fh = fh
         return self
@@ -176,14 +172,10 @@ class ResultsWriter:
         keys = [c.key for c in chunks]
         missing = [k for k in keys if k not in good]
         if missing:
-            raise ResultsError(
-                f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume"
-            )
+            raise ResultsError(f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume")
         counts: dict[str, int] = {}
         for table in TABLES:
-            files = [
-                self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]
-            ]
+            files = [self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]]
             target = self.directory / f"{table}.parquet"
             tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
             if not files:
@@ -195,9 +187,7 @@ class ResultsWriter:
             with pq.ParquetWriter(tmp, schema) as writer:
                 for f in files:
                     part = pq.read_table(f)
-                    writer.write_table(
-                        part.select(schema.names).cast(schema) if part.schema != schema else part
-                    )
+                    writer.write_table(part.select(schema.names).cast(schema) if part.schema != schema else part)
                     rows += part.num_rows
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())

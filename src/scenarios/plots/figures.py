@@ -16,8 +16,16 @@ from matplotlib.figure import Figure
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
-KINDS = ("survival", "survival-all", "outcomes", "timeline", "casualties", "fan-territory", "fan-casualties",
-         "fan-attention")
+KINDS = (
+    "survival",
+    "survival-all",
+    "outcomes",
+    "timeline",
+    "casualties",
+    "fan-territory",
+    "fan-casualties",
+    "fan-attention",
+)
 
 
 def colour(i: int) -> str:
@@ -47,9 +55,7 @@ def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = N
     for i, name in enumerate(_order(curves)):
         c = curves[curves["scenario"].astype(str) == name]
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
-        ax.fill_between(
-            c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0
-        )
+        ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
     ax.set_xlabel("days since 10 October 2020")
     ax.set_ylabel("P(ceasefire still holding)")
     ax.set_ylim(0, 1.02)
@@ -70,8 +76,16 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
     for i, name in enumerate(names):
         p = probs[probs["scenario"].astype(str) == name].set_index("outcome_class").reindex(classes)
         err = np.vstack([p["p"] - p["lower"], p["upper"] - p["p"]]).clip(min=0)
-        ax.bar(x + (i - (len(names) - 1) / 2) * width, p["p"], width, yerr=err, capsize=2, color=colour(i),
-               label=name, error_kw={"linewidth": 0.8})
+        ax.bar(
+            x + (i - (len(names) - 1) / 2) * width,
+            p["p"],
+            width,
+            yerr=err,
+            capsize=2,
+            color=colour(i),
+            label=name,
+            error_kw={"linewidth": 0.8},
+        )
     ax.set_xticks(x, [c.replace("_", " ") for c in classes], rotation=20, ha="right")
     ax.set_ylabel("probability at the horizon")
     ax.set_ylim(0, 1)
@@ -89,8 +103,12 @@ FAN_LABELS = {
 }
 
 
-def fan(timeseries: pd.DataFrame, column: str, ax: Axes | None = None,
-        bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75))) -> Figure:
+def fan(
+    timeseries: pd.DataFrame,
+    column: str,
+    ax: Axes | None = None,
+    bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75)),
+) -> Figure:
     """Fan chart over time of one daily series: median and quantile bands across the traced replications."""
     fig, ax = _axes(ax)
     ts = timeseries.copy()
@@ -101,8 +119,9 @@ def fan(timeseries: pd.DataFrame, column: str, ax: Axes | None = None,
     for i, name in enumerate(_order(ts)):
         g = ts[ts["scenario"].astype(str) == name].groupby("day")[column]
         for lo, hi in bands:
-            ax.fill_between(g.quantile(lo).index, g.quantile(lo), g.quantile(hi), color=colour(i), alpha=0.15,
-                            linewidth=0)
+            ax.fill_between(
+                g.quantile(lo).index, g.quantile(lo), g.quantile(hi), color=colour(i), alpha=0.15, linewidth=0
+            )
         med = g.median()
         reps = ts.loc[ts["scenario"].astype(str) == name, "replication"].nunique()
         ax.plot(med.index, med.to_numpy(), color=colour(i), label=f"{name} (median of {reps} traced)")
@@ -116,8 +135,9 @@ def fan(timeseries: pd.DataFrame, column: str, ax: Axes | None = None,
     return fig
 
 
-def ceasefire_timeline(ceasefires: pd.DataFrame, horizon: float, ax: Axes | None = None,
-                       per_scenario: int = 10) -> Figure:
+def ceasefire_timeline(
+    ceasefires: pd.DataFrame, horizon: float, ax: Axes | None = None, per_scenario: int = 10
+) -> Figure:
     """Ceasefires of the first replications of each scenario as bars on a time line (gaps are open war)."""
     names = _order(ceasefires)
     fig, ax = _axes(ax, (8.0, 0.9 + 0.28 * per_scenario * max(len(names), 1)))
@@ -128,9 +148,13 @@ def ceasefire_timeline(ceasefires: pd.DataFrame, horizon: float, ax: Axes | None
         c = ceasefires[ceasefires["scenario"].astype(str) == name]
         for rep in sorted(c["replication"].unique())[:per_scenario]:
             rows = c[c["replication"] == rep]
-            ax.broken_barh(list(zip(rows["start_day"], rows["duration_days"], strict=True)), (y - 0.35, 0.7),
-                           facecolors=[colour(i)] * len(rows),
-                           alpha=None, edgecolor="white")
+            ax.broken_barh(
+                list(zip(rows["start_day"], rows["duration_days"], strict=True)),
+                (y - 0.35, 0.7),
+                facecolors=[colour(i)] * len(rows),
+                alpha=None,
+                edgecolor="white",
+            )
             for _, r in rows.iterrows():
                 since = r["upgraded_day"] if pd.notna(r["upgraded_day"]) else r["start_day"]
                 if r["kind"] == "comprehensive":
@@ -144,8 +168,9 @@ def ceasefire_timeline(ceasefires: pd.DataFrame, horizon: float, ax: Axes | None
     ax.set_yticks(ticks, labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, horizon)
-    ax.set_xlabel("days since 10 October 2020 (bars: ceasefire in force; white line: comprehensive; "
-                  "\u25bc peacekeepers)")
+    ax.set_xlabel(
+        "days since 10 October 2020 (bars: ceasefire in force; white line: comprehensive; \u25bc peacekeepers)"
+    )
     ax.set_title("Ceasefires in sampled replications")
     ax.grid(axis="x", alpha=0.3)
     return fig
@@ -170,8 +195,15 @@ def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
         r = replications[replications["scenario"].astype(str) == name]
         data = [r[c].astype(float).to_numpy() for c in cols]
         pos = np.arange(len(cols)) + (i - (len(names) - 1) / 2) * width
-        box = ax.boxplot(data, positions=pos, widths=width * 0.9, whis=(5, 95), showfliers=False,
-                         patch_artist=True, manage_ticks=False)
+        box = ax.boxplot(
+            data,
+            positions=pos,
+            widths=width * 0.9,
+            whis=(5, 95),
+            showfliers=False,
+            patch_artist=True,
+            manage_ticks=False,
+        )
         for patch in box["boxes"]:
             patch.set_facecolor(colour(i))
             patch.set_alpha(0.7)

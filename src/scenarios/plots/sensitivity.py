@@ -27,10 +27,22 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
     height = 0.8 / len(series)
     for k, (col, label, c) in enumerate(series):
         mid = t[col].to_numpy()
-        err = np.vstack([mid - t[f"{col}_lower" if f"{col}_lower" in t else "lower"],
-                         t[f"{col}_upper" if f"{col}_upper" in t else "upper"] - mid]).clip(min=0)
-        ax.barh(y + (k - (len(series) - 1) / 2) * height, mid, height, xerr=err, color=colour(c), label=label,
-                capsize=2, error_kw={"linewidth": 0.8})
+        err = np.vstack(
+            [
+                mid - t[f"{col}_lower" if f"{col}_lower" in t else "lower"],
+                t[f"{col}_upper" if f"{col}_upper" in t else "upper"] - mid,
+            ]
+        ).clip(min=0)
+        ax.barh(
+            y + (k - (len(series) - 1) / 2) * height,
+            mid,
+            height,
+            xerr=err,
+            color=colour(c),
+            label=label,
+            capsize=2,
+            error_kw={"linewidth": 0.8},
+        )
     ax.set_yticks(y, t["parameter"], fontsize=8)
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="black", linewidth=0.6)

@@ -56,8 +56,9 @@ def sweep_lines(table: pd.DataFrame, key: str, x: pd.Series | None, ax: Axes | N
     return fig
 
 
-def sweep_heatmap(table: pd.DataFrame, key_x: str, key_y: str, measure: str = "holds_30",
-                  ax: Axes | None = None) -> Figure:
+def sweep_heatmap(
+    table: pd.DataFrame, key_x: str, key_y: str, measure: str = "holds_30", ax: Axes | None = None
+) -> Figure:
     """A heat map of one headline figure over a two-key sweep, each cell annotated with its value."""
     fig, ax = _axes(ax, (6.5, 5.0))
     grid = table.pivot(index=key_y, columns=key_x, values=measure)

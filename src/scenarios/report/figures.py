@@ -32,8 +32,11 @@ def make_figure(results: Results, kind: str) -> Figure:
             raise ScenarioError(
                 f"{results.directory}: no daily series stored (simulation.trace_sample is 0); re-run with a sample"
             )
-        column = {"fan-territory": "azerbaijani_share", "fan-casualties": "military_total",
-                  "fan-attention": "attention"}[kind]
+        column = {
+            "fan-territory": "azerbaijani_share",
+            "fan-casualties": "military_total",
+            "fan-attention": "attention",
+        }[kind]
         return plots.fan(results.timeseries, column)
     raise ScenarioError(f"unknown plot kind {kind!r}; choose one of {', '.join(plots.KINDS)}")
 

@@ -82,14 +82,23 @@ def _assumptions(results: Results) -> list[dict[str, Any]]:
     for s in results.manifest["scenarios"]:
         scenario = scenario_from_dump(s["config"], "manifest")
         rows = [
-            {"path": r.path, "value": r.value, "meaning": field_description(r.path), "kind": r.kind, "para": r.para,
-             "quote": r.quote}
+            {
+                "path": r.path,
+                "value": r.value,
+                "meaning": field_description(r.path),
+                "kind": r.kind,
+                "para": r.para,
+                "quote": r.quote,
+            }
             for r in trace_rows(scenario)
         ]
         out.append(
             {
-                "name": s["name"], "title": s.get("title", ""), "description": s["config"].get("description", ""),
-                "rows": rows, "report_count": sum(r["kind"] == "report" for r in rows),
+                "name": s["name"],
+                "title": s.get("title", ""),
+                "description": s["config"].get("description", ""),
+                "rows": rows,
+                "report_count": sum(r["kind"] == "report" for r in rows),
                 "assumption_count": sum(r["kind"] == "assumption" for r in rows),
             }
         )
@@ -119,14 +128,24 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
         fig = tornado(table, outcome)
         width, height = (int(v * 110) for v in fig.get_size_inches())
         top = ", ".join(table["parameter"].head(3))
-        out.append({"method": method, "outcome": outcome, "width": width, "height": height,
-                    "image": base64.b64encode(figure_bytes(fig)).decode("ascii"), "top": f"most influential: {top}"})
+        out.append(
+            {
+                "method": method,
+                "outcome": outcome,
+                "width": width,
+                "height": height,
+                "image": base64.b64encode(figure_bytes(fig)).decode("ascii"),
+                "top": f"most influential: {top}",
+            }
+        )
     return out
 
 
 def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> str:
     """The report as an HTML string."""
-    env = Environment(loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"])
+    )
     template = env.get_template("report.html.j2")
     head = headline(results)
     cards = []
@@ -137,10 +156,16 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
         med = row["median days"]
         cards.append(
             {
-                "scenario": row["scenario"], "title": titles.get(row["scenario"], ""), "n": row["n"],
+                "scenario": row["scenario"],
+                "title": titles.get(row["scenario"], ""),
+                "n": row["n"],
                 "holds": [
-                    {"days": d, "p": _pct(row[f"P(holds {d}d)"]), "lower": _pct(row[f"P(holds {d}d) lower"]),
-                     "upper": _pct(row[f"P(holds {d}d) upper"])}
+                    {
+                        "days": d,
+                        "p": _pct(row[f"P(holds {d}d)"]),
+                        "lower": _pct(row[f"P(holds {d}d) lower"]),
+                        "upper": _pct(row[f"P(holds {d}d) upper"]),
+                    }
                     for d in ("7", "30", "90")
                 ],
                 "median": "beyond the horizon" if med == float("inf") else f"{med:.1f} days",
@@ -159,8 +184,10 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
             logranks.append({"baseline": base, "scenario": other, "p": _num(float(group["logrank_p"].iloc[0]))})
     warns = []
     if not results.complete:
-        warns.append(f"PARTIAL BATCH: {results.manifest.get('reason') or 'not finished'}. The figures cover only "
-                     "the replications that finished; finish the batch with --resume before drawing conclusions.")
+        warns.append(
+            f"PARTIAL BATCH: {results.manifest.get('reason') or 'not finished'}. The figures cover only "
+            "the replications that finished; finish the batch with --resume before drawing conclusions."
+        )
     if not results.errors.empty:
         warns.append(f"{len(results.errors)} replication(s) failed and are excluded (see errors.parquet).")
     m = results.manifest
@@ -206,4 +233,3 @@ def write_report(dirs: Sequence[str | Path], out: str | Path, extra_sections: Se
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, html.encode("utf-8"))
     return Path(os.path.abspath(path))
-
