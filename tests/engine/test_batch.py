@@ -217,3 +217,48 @@ def test_load_results_errors_name_the_path(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ResultsError, match="not a results directory"):
         load_results(tmp_path / "empty")
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_chunks_and_marks_the_batch_partial(tmp_path: Path) -> None:
+    out = tmp_path / "interrupted"
+    scenarios_cli = Path(sys.executable).with_name("scenarios")
+    command = [
+        str(scenarios_cli),
+        "run",
+        str(BASELINE),
+        "--n",
+        "80",
+        "--seed",
+        "23",
+        "--chunk-size",
+        "4",
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        "--set",
+        SHORT[0],
+    ]
+    # a terminal's Ctrl-C: SIGINT to the whole foreground process group (the driver and its workers)
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        journal = out / JOURNAL
+        if journal.exists() and len(journal.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    manifest = read_manifest(out)
+    assert manifest["status"] == "partial" and manifest["reason"] == "interrupted"
+    kept = len(done_chunks(out))
+    assert kept >= 3
+    result = run_batch([BASELINE], overrides=SHORT, executor="serial", out=out, resume=True, quiet=True)
+    assert result.computed == 80 - 4 * kept
+    run_batch(
+        [BASELINE], n=80, seed=23, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
+    )
+    assert_same(out, tmp_path / "whole")

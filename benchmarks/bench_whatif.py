@@ -1,0 +1,51 @@
+"""How long the tweak loop takes: a default what-if on the shipped baseline, end to end (pilot, batch, paired
+differences, plots and report), as `scenarios whatif` runs it.
+
+    .venv/bin/python benchmarks/bench_whatif.py [--workers 2] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from scenarios.cli import main as cli
+
+ROOT = Path(__file__).resolve().parents[1]
+TWEAK = "actors.russia.back_armenia_propensity=very likely"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    times = []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            began = time.perf_counter()
+            code = cli(
+                [
+                    "whatif",
+                    str(ROOT / "configs" / "baseline.yaml"),
+                    "--set",
+                    TWEAK,
+                    "--workers",
+                    str(args.workers),
+                    "--out",
+                    str(Path(tmp) / "w"),
+                ]
+            )
+            times.append(time.perf_counter() - began)
+            assert code == 0
+    print(
+        f"\ndefault what-if ({TWEAK}), {args.workers} workers: median {statistics.median(times):.1f} s "
+        f"over {args.rounds} rounds (min {min(times):.1f} s, max {max(times):.1f} s); target < 15 s"
+    )
+
+
+if __name__ == "__main__":
+    main()
