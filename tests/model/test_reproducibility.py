@@ -61,13 +61,17 @@ def test_given_parameters_are_used_as_given(baseline: Scenario) -> None:
     assert run_replication(baseline, seq, parameters=changed).outcome != drawn.outcome
 
 
-def test_nested_values_match_the_config_tree(baseline: Scenario) -> None:
+def test_values_tree_nests_a_flat_record(baseline: Scenario) -> None:
     from scenarios.config.draw import Values, values_tree
-    from scenarios.model.simulation import nested_values
 
     def plain(v: object) -> object:
         return {k: plain(x) for k, x in v.__dict__.items()} if isinstance(v, Values) else v
 
+    assert plain(values_tree({"a.b": 1.0, "a.c.d": 2.0, "e": 3.0})) == {"a": {"b": 1.0, "c": {"d": 2.0}}, "e": 3.0}
     flat = run_replication(baseline, np.random.SeedSequence(1)).parameters
-    assert plain(nested_values(flat)) == plain(values_tree(flat))
-    assert plain(nested_values({"a.b": 1.0, "a.c.d": 2.0, "e": 3.0})) == {"a": {"b": 1.0, "c": {"d": 2.0}}, "e": 3.0}
+    tree = values_tree(flat)
+    assert tree.actors.russia.rationality == flat["actors.russia.rationality"]
+    assert (
+        tree.world.sectors.centre.objectives.shusha.difficulty
+        == flat["world.sectors.centre.objectives.shusha.difficulty"]
+    )

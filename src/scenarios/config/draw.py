@@ -9,6 +9,7 @@ date.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -80,17 +81,33 @@ class Values:
         return f"Values({self.__dict__!r})"
 
 
-def values_tree(flat: Mapping[str, float]) -> Values:
-    """Nest a flat record into blocks: values_tree(flat).actors.russia.rationality."""
+Layout = tuple[tuple[str, Any], ...]  # (name, flat path | nested layout) per entry of a block
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(paths: tuple[str, ...]) -> Layout:
+    """How a flat record with these dotted paths nests into blocks (worked out once per parameter set)."""
     root: dict[str, Any] = {}
-    for path, value in flat.items():
+    for path in paths:
         node = root
         *heads, last = path.split(".")
         for head in heads:
             node = node.setdefault(head, {})
-        node[last] = value
+        node[last] = path
 
-    def build(d: dict[str, Any]) -> Values:
-        return Values({k: build(v) if isinstance(v, dict) else v for k, v in d.items()})
+    def freeze(block: dict[str, Any]) -> Layout:
+        return tuple((k, freeze(v) if isinstance(v, dict) else v) for k, v in block.items())
 
-    return build(root)
+    return freeze(root)
+
+
+def _build(layout: Layout, flat: Mapping[str, float]) -> Values:
+    return Values({name: flat[v] if isinstance(v, str) else _build(v, flat) for name, v in layout})
+
+
+def values_tree(flat: Mapping[str, float]) -> Values:
+    """Nest a flat record into blocks: values_tree(flat).actors.russia.rationality.
+
+    The nesting of a parameter set is worked out once and cached: this runs once per replication.
+    """
+    return _build(_layout(tuple(flat)), flat)

@@ -8,7 +8,6 @@ extra review at once. Tracing never changes a run: the recorder reads the state 
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from scenarios.config.draw import Values, draw_parameters
+from scenarios.config.draw import Values, draw_parameters, values_tree
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
 from scenarios.model.actors import REGISTRY, ActorSpec
 from scenarios.model.choice import Decision
@@ -59,43 +58,11 @@ def run_replication(
     return _Replication(scenario, flat, seed_sequence, record_trace).run()
 
 
-# --- parameter blocks ------------------------------------------------------------------------------------------
-
-Layout = tuple[tuple[str, Any], ...]  # (name, flat path | nested layout) per entry of a block
-
-
-@functools.lru_cache(maxsize=64)
-def _layout(paths: tuple[str, ...]) -> Layout:
-    """How a flat record with these dotted paths nests into blocks (worked out once per parameter set)."""
-    root: dict[str, Any] = {}
-    for path in paths:
-        node = root
-        *heads, last = path.split(".")
-        for head in heads:
-            node = node.setdefault(head, {})
-        node[last] = path
-
-    def freeze(block: dict[str, Any]) -> Layout:
-        return tuple((k, freeze(v) if isinstance(v, dict) else v) for k, v in block.items())
-
-    return freeze(root)
-
-
-def _build(layout: Layout, flat: Mapping[str, float]) -> Values:
-    return Values({name: flat[v] if isinstance(v, str) else _build(v, flat) for name, v in layout})
-
-
-def nested_values(flat: Mapping[str, float]) -> Values:
-    """The same tree as `config.draw.values_tree(flat)`, three times faster: the nesting of a parameter set is
-    worked out once, not once per replication."""
-    return _build(_layout(tuple(flat)), flat)
-
-
 class _Replication:
     def __init__(self, scenario: Any, flat: dict[str, float], seed: np.random.SeedSequence, trace: bool):
         self.scenario = scenario
         self.flat = flat
-        self.v = nested_values(flat)
+        self.v = values_tree(flat)
         self.trace = trace
         self.events: list[dict[str, Any]] = []
         self.series: list[dict[str, Any]] = []
