@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scenarios.config.diff import render_diff
 from scenarios.config.inspect import coverage, render_tree, trace_rows
 from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.schema import Scenario
@@ -260,29 +261,11 @@ def _scenario_arg(text: str) -> Scenario:
     return load_scenario(text)
 
 
-def print_diff(differences: Sequence[object], a: str, b: str) -> None:
-    from scenarios.config.diff import Difference
-
-    if not differences:
-        print(f"no assumption differs between {a} and {b}")
-        return
-    print(f"{len(differences)} assumption(s) differ: {a} -> {b}")
-    for d in differences:
-        assert isinstance(d, Difference)
-        print(f"  {d.path}: {d.a} -> {d.b}")
-        if d.meaning:
-            print(f"      {d.meaning}")
-        print(f"      set at {d.origin_a} -> {d.origin_b}")
-        prov = d.provenance_b or d.provenance_a
-        if prov:
-            print(textwrap.fill(prov, width=110, initial_indent="      ", subsequent_indent="        "))
-
-
 def cmd_diff(args: argparse.Namespace) -> int:
     from scenarios.config.diff import diff_scenarios
 
     a, b = _scenario_arg(args.a), _scenario_arg(args.b)
-    print_diff(diff_scenarios(a, b), args.a, args.b)
+    print(render_diff(diff_scenarios(a, b), args.a, args.b))
     return 0
 
 
@@ -305,46 +288,11 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     print(f"What if {' and '.join(args.tweaks)}?")
-    print_diff(result.differences, result.base, result.tweaked)
-    print(f"\n{result.n_reason}.")
-    table = result.table.set_index("measure")
-    print(f"\n{'measure':<32}{result.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict")
-    for measure in [*whatif.HEADLINE, *[m for m in table.index if m.startswith("outcome:")]]:
-        r = table.loc[measure]
-        pct = measure.startswith(("holds_", "outcome:", "durable"))
-
-        def fmt(v: float, pct: bool = pct) -> str:
-            return f"{v:.1%}" if pct else f"{v:,.3g}"
-
-        verdict = "REAL" if r["significant"] else "noise"
-        print(
-            f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}"
-            f"{fmt(r['difference']) + ' [' + fmt(r['lower']) + ', ' + fmt(r['upper']) + ']':>36}  {verdict}"
-        )
-    folder = result.batch.directory
-    from scenarios.io.load import load_results
-    from scenarios.plots.whatif import paired_differences
-    from scenarios.report.figures import available_kinds, make_figure
-    from scenarios.report.html import Section, write_report
-
-    plots_dir = folder / "plots"
-    plots_dir.mkdir(exist_ok=True)
-    fig = paired_differences(result.table, list(whatif.HEADLINE), f"What if {' and '.join(args.tweaks)}")
-    fig.savefig(plots_dir / "paired-differences.png", dpi=120)
-    loaded = load_results(folder)
-    for kind in available_kinds(loaded):
-        make_figure(loaded, kind).savefig(plots_dir / f"{kind}.png", dpi=120)
-    import base64
-
-    from scenarios.report.figures import figure_bytes
-
-    img = base64.b64encode(figure_bytes(fig)).decode("ascii")
-    section = Section(
-        "The what-if at a glance",
-        f'<p>{result.n_reason}.</p><img alt="paired differences" src="data:image/png;base64,{img}">',
-    )
-    report = write_report([folder], folder / "report.html", [section])
-    print(f"\nresults: {folder}\nplots: {plots_dir}\nreport: {report}")
+    print(render_diff(result.differences, result.base, result.tweaked))
+    print(f"\n{result.n_reason}.\n")
+    print(whatif.render_table(result))
+    plots_dir, report = whatif.write_outputs(result, f"What if {' and '.join(args.tweaks)}")
+    print(f"\nresults: {result.batch.directory}\nplots: {plots_dir}\nreport: {report}")
     if args.save:
         saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note)
         print(f"saved as a scenario: {saved} (run it with: scenarios run {saved})")
@@ -354,7 +302,6 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from scenarios import whatif
     from scenarios.io.load import load_results
-    from scenarios.plots.whatif import sweep_heatmap, sweep_lines
 
     sweep = whatif.run_sweep(
         args.config,
@@ -367,19 +314,9 @@ def _sweep(args: argparse.Namespace) -> int:
         executor=args.executor,
         quiet=args.quiet,
     )
-    results = load_results(sweep.batch.directory)
-    table = whatif.sweep_table(results, sweep.grid)
-    import pandas as pd
-
-    with pd.option_context("display.width", 160, "display.float_format", "{:.3f}".format):
-        print(table.to_string(index=False))
-    folder = sweep.batch.directory / "plots"
-    folder.mkdir(exist_ok=True)
-    if len(sweep.keys) == 1:
-        key = sweep.keys[0]
-        sweep_lines(table, key, whatif.numeric(table[key])).savefig(folder / "sweep.png", dpi=120)
-    else:
-        sweep_heatmap(table, sweep.keys[0], sweep.keys[1]).savefig(folder / "sweep-heatmap.png", dpi=120)
+    table = whatif.sweep_table(load_results(sweep.batch.directory), sweep.grid)
+    _print_ranked(table, f"Headline figures per swept value ({args.n or 400} replications each, 95% intervals)")
+    folder = whatif.write_sweep_outputs(sweep, table)
     print(f"\nresults: {sweep.batch.directory}\nplots: {folder}")
     return 0
 

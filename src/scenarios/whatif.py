@@ -106,6 +106,62 @@ def run_whatif(
     return WhatIf(batch, base.name, tweaked.name, differences, table, reason)
 
 
+def render_table(result: WhatIf) -> str:
+    """The paired differences that matter, one line per measure, each marked REAL or noise."""
+    table = result.table.set_index("measure")
+    lines = [f"{'measure':<32}{result.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict"]
+    for measure in [*HEADLINE, *[m for m in table.index if m.startswith("outcome:")]]:
+        r = table.loc[measure]
+        pct = measure.startswith(("holds_", "outcome:", "durable"))
+
+        def fmt(v: float, pct: bool = pct) -> str:
+            return "n/a" if math.isnan(v) else (f"{v:.1%}" if pct else f"{v:,.3g}")
+
+        interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
+        verdict = "REAL" if r["significant"] else "noise"
+        lines.append(f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}{interval:>36}  {verdict}")
+    return "\n".join(lines)
+
+
+def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
+    """Every plot (the paired differences first) into <results>/plots, and the report with the what-if section."""
+    import base64
+    import html
+
+    from scenarios.plots.whatif import paired_differences
+    from scenarios.report.figures import available_kinds, figure_bytes, make_figure
+    from scenarios.report.html import Section, write_report
+
+    folder = result.batch.directory
+    plots_dir = folder / "plots"
+    plots_dir.mkdir(exist_ok=True)
+    fig = paired_differences(result.table, list(HEADLINE), title)
+    fig.savefig(plots_dir / "paired-differences.png", dpi=120)
+    loaded = load_results(folder)
+    for kind in available_kinds(loaded):
+        make_figure(loaded, kind).savefig(plots_dir / f"{kind}.png", dpi=120)
+    image = base64.b64encode(figure_bytes(fig)).decode("ascii")
+    section = Section(
+        "The what-if at a glance",
+        f'<p>{html.escape(result.n_reason)}.</p><img alt="paired differences" src="data:image/png;base64,{image}">',
+    )
+    return plots_dir, write_report([folder], folder / "report.html", [section])
+
+
+def write_sweep_outputs(sweep: Sweep, table: pd.DataFrame) -> Path:
+    """The sweep's plot: headline figures against the value (one key) or a heat map (two keys)."""
+    from scenarios.plots.whatif import sweep_heatmap, sweep_lines
+
+    folder = sweep.batch.directory / "plots"
+    folder.mkdir(exist_ok=True)
+    if len(sweep.keys) == 1:
+        key = sweep.keys[0]
+        sweep_lines(table, key, numeric(table[key])).savefig(folder / "sweep.png", dpi=120)
+    else:
+        sweep_heatmap(table, sweep.keys[0], sweep.keys[1]).savefig(folder / "sweep-heatmap.png", dpi=120)
+    return folder
+
+
 def save_whatif(config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None) -> Path:
     """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why."""
     target = Path(target)

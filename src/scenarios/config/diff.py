@@ -6,6 +6,7 @@ plain setting (a date, a label, an objective's holder). Provenance and notes are
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +107,19 @@ def diff_scenarios(a: Scenario, b: Scenario) -> list[Difference]:
             )
         )
     return out
+
+
+def render_diff(differences: list[Difference], a: str, b: str) -> str:
+    """The differences as text for the terminal: path, both values, meaning, where set, provenance."""
+    if not differences:
+        return f"no assumption differs between {a} and {b}"
+    lines = [f"{len(differences)} assumption(s) differ: {a} -> {b}"]
+    for d in differences:
+        lines.append(f"  {d.path}: {d.a} -> {d.b}")
+        if d.meaning:
+            lines.append(f"      {d.meaning}")
+        lines.append(f"      set at {d.origin_a} -> {d.origin_b}")
+        provenance = d.provenance_b or d.provenance_a
+        if provenance:
+            lines.append(textwrap.fill(provenance, width=110, initial_indent="      ", subsequent_indent="        "))
+    return "\n".join(lines)
