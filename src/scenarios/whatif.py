@@ -129,7 +129,7 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
     import html
 
     from scenarios.plots.whatif import paired_differences
-    from scenarios.report.figures import available_kinds, figure_bytes, make_figure
+    from scenarios.report.figures import figure_bytes
     from scenarios.report.html import Section, write_report
 
     folder = result.batch.directory
@@ -137,15 +137,12 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
     plots_dir.mkdir(exist_ok=True)
     fig = paired_differences(result.table, list(HEADLINE), title)
     fig.savefig(plots_dir / "paired-differences.png", dpi=120)
-    loaded = load_results(folder)
-    for kind in available_kinds(loaded):
-        make_figure(loaded, kind).savefig(plots_dir / f"{kind}.png", dpi=120)
     image = base64.b64encode(figure_bytes(fig)).decode("ascii")
     section = Section(
         "The what-if at a glance",
         f'<p>{html.escape(result.n_reason)}.</p><img alt="paired differences" src="data:image/png;base64,{image}">',
     )
-    return plots_dir, write_report([folder], folder / "report.html", [section])
+    return plots_dir, write_report([folder], folder / "report.html", [section], plots_dir)
 
 
 def write_sweep_outputs(sweep: Sweep, table: pd.DataFrame) -> Path:

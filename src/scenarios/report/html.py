@@ -60,14 +60,18 @@ def _num(x: Any) -> str:
     return str(x)
 
 
-def _figures(results: Results) -> list[dict[str, Any]]:
+def _figures(results: Results, plots_dir: Path | None) -> list[dict[str, Any]]:
+    """Every figure, embedded; with `plots_dir`, each is also written there as <kind>.png (drawn once)."""
     out = []
     for kind in available_kinds(results):
         fig = make_figure(results, kind)
         width, height = (int(v * 110) for v in fig.get_size_inches())
+        png = figure_bytes(fig)
+        if plots_dir is not None:
+            write_atomic(plots_dir / f"{kind}.png", png)
         out.append(
             {
-                "data": base64.b64encode(figure_bytes(fig)).decode("ascii"),
+                "data": base64.b64encode(png).decode("ascii"),
                 "alt": f"{kind} plot of {', '.join(results.scenarios)}",
                 "caption": CAPTIONS.get(kind, kind),
                 "width": width,
@@ -141,7 +145,7 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     return out
 
 
-def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> str:
+def render_report(results: Results, extra_sections: Sequence[Section] = (), plots_dir: Path | None = None) -> str:
     """The report as an HTML string."""
     env = Environment(
         loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"])
@@ -208,7 +212,7 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
         subtitle="Monte Carlo forecast from the ISW assessment of 12 October 2020 (scenarios)",
         warnings=warns,
         headline=cards,
-        figures=_figures(results),
+        figures=_figures(results, plots_dir),
         comparison=comparison,
         logranks=logranks,
         extra_sections=list(extra_sections),
@@ -223,12 +227,20 @@ def render_report(results: Results, extra_sections: Sequence[Section] = ()) -> s
     )
 
 
-def write_report(dirs: Sequence[str | Path], out: str | Path, extra_sections: Sequence[Section] = ()) -> Path:
-    """Load results, render the report and write it atomically; returns its path."""
+def write_report(
+    dirs: Sequence[str | Path],
+    out: str | Path,
+    extra_sections: Sequence[Section] = (),
+    plots_dir: Path | None = None,
+) -> Path:
+    """Load results, render the report and write it atomically; returns its path.
+
+    With `plots_dir`, every figure of the report is also written there as a PNG.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
-    html = render_report(results, extra_sections)
+    html = render_report(results, extra_sections, plots_dir)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, html.encode("utf-8"))
