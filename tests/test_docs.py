@@ -51,3 +51,14 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "early-winter" in result.stdout and "median azerbaijani_share" in result.stdout
     assert (tmp_path / "results" / "baseline+early-winter" / "replications.parquet").exists()
+
+
+def test_public_api_is_complete_and_lazy() -> None:
+    import scenarios
+
+    assert sorted(scenarios.__all__) == sorted(scenarios._WHERE)
+    for name in scenarios.__all__:
+        assert getattr(scenarios, name).__name__ == name
+    # a worker that needs only the model does not load the analysis stack
+    code = "import sys, scenarios.engine.chunks; print(any(m in sys.modules for m in ('lifelines', 'pyarrow')))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

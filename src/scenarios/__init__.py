@@ -1,16 +1,39 @@
 """scenarios: a written assessment's judgments as stochastic agent policies in a SimPy simulation.
 
-Public API (names only; the logic lives in the sub-packages).
+Public API (names only; the logic lives in the sub-packages). Names are imported on first use, so that a worker
+process that needs only the model does not load the analysis stack.
 """
 
-from scenarios.analysis.compare import compare
-from scenarios.config.draw import draw_parameters
-from scenarios.config.loader import load_scenario
-from scenarios.config.schema import Scenario
-from scenarios.engine.batch import BatchResult, run_batch
-from scenarios.exceptions import ConfigError, ResultsError, ScenarioError
-from scenarios.io.load import Results, load_results
-from scenarios.model.simulation import ReplicationResult, run_replication
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scenarios.analysis.compare import compare
+    from scenarios.config.draw import draw_parameters
+    from scenarios.config.loader import load_scenario
+    from scenarios.config.schema import Scenario
+    from scenarios.engine.batch import BatchResult, run_batch
+    from scenarios.exceptions import ConfigError, ResultsError, ScenarioError
+    from scenarios.io.load import Results, load_results
+    from scenarios.model.simulation import ReplicationResult, run_replication
+
+_WHERE = {
+    "compare": "scenarios.analysis.compare",
+    "draw_parameters": "scenarios.config.draw",
+    "load_scenario": "scenarios.config.loader",
+    "Scenario": "scenarios.config.schema",
+    "BatchResult": "scenarios.engine.batch",
+    "run_batch": "scenarios.engine.batch",
+    "ConfigError": "scenarios.exceptions",
+    "ResultsError": "scenarios.exceptions",
+    "ScenarioError": "scenarios.exceptions",
+    "Results": "scenarios.io.load",
+    "load_results": "scenarios.io.load",
+    "ReplicationResult": "scenarios.model.simulation",
+    "run_replication": "scenarios.model.simulation",
+}
 
 __all__ = [
     "BatchResult",
@@ -27,3 +50,13 @@ __all__ = [
     "run_batch",
     "run_replication",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'scenarios' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
