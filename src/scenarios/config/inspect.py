@@ -86,7 +86,8 @@ def trace_rows(scenario: Scenario) -> list[TraceRow]:
         key = dotted(path)
         raw = param.value if isinstance(param, Param) else None
         if isinstance(param, DateParam):
-            shown = str(param.value if not isinstance(param.value, tuple) else list(map(str, param.value)))
+            v = param.value
+            shown = f"{v[0]} to {v[1]}" if isinstance(v, tuple) else str(v)
         else:
             shown = describe_spec(specs[key], raw)
         if param.source is not None:
