@@ -155,7 +155,7 @@ def test_trace_rows_origins_point_to_the_variant() -> None:
     rows = {r.path: r for r in trace_rows(load_scenario(path))}
     line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "value: [2020-10-25" in t)
     assert rows["season.winter_start"].origin == f"configs/early-winter.yaml:{line}:5"
-    assert rows["season.winter_start"].value == "['2020-10-25', '2020-11-05']"
+    assert rows["season.winter_start"].value == "2020-10-25 to 2020-11-05"
     assert rows["season.winter_start"].kind == "assumption"
 
 
