@@ -112,3 +112,22 @@ def test_an_upgrade_is_always_comprehensive() -> None:
     ceasefire.start(state, "humanitarian", "russia", False)
     offer = mediation.attempt(state, M, Scripted([0.0, 0.99]), "cochairs", 0.0, TARGET)
     assert offer.upgrade and offer.kind == "comprehensive" and not offer.peacekeepers
+
+
+@pytest.mark.parametrize("base_logit", [-1000.0, 1000.0])
+def test_extreme_log_odds_do_not_overflow(base_logit: float) -> None:
+    """A YAML value far out of the usual range gives a probability of 0 or 1, not an OverflowError."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from scenarios.config.loader import load_scenario
+    from scenarios.model.simulation import run_replication
+
+    config = Path(__file__).resolve().parents[2] / "configs" / "baseline.yaml"
+    scenario = load_scenario(config, [f"mediation.base_logit={base_logit}", "simulation.horizon_days=60"])
+    result = run_replication(scenario, np.random.SeedSequence(4))
+    if base_logit < 0:
+        assert all(c["broker"] == "russia" and c["number"] == 1 for c in result.ceasefires)  # no offer succeeds
+    else:
+        assert result.outcome["ceasefire_at_horizon"]  # every offer succeeds: war never lasts

@@ -51,7 +51,8 @@ def attempt(state: WorldState, p: Values, rng: Random, broker: str, credibility:
     """Draw the outcome of an offer made today; the caller applies a success."""
     upgrade = state.ceasefire is not None
     terms = success_terms(state, p, credibility, target_share, upgrade)
-    probability = 1.0 / (1.0 + math.exp(-sum(terms.values())))
+    logit = min(max(sum(terms.values()), -700.0), 700.0)  # exp() overflows beyond about 709
+    probability = 1.0 / (1.0 + math.exp(-logit))
     success = rng.uniform() < probability
     kind: str | None = None
     peacekeepers = False
