@@ -68,7 +68,8 @@ def render(results: Results, days: Sequence[float] = (7, 30, 90), alpha: float =
         lines.append(f"  median survival                {median}")
         shares = [(c.removeprefix("outcome: "), row[c]) for c in table.columns if c.startswith("outcome: ")]
         shares.sort(key=lambda kv: -kv[1])
-        lines.append("  outcomes at the horizon        " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
+        shown = [f"{k} {v:.0%}" if v >= 0.005 else f"{k} <1%" for k, v in shares if v > 0]
+        lines.append("  outcomes at the horizon        " + ", ".join(shown))
         lines.append(
             "  median deaths                  "
             f"military AZ {row['median military_azerbaijan']:.0f}, AM {row['median military_armenia']:.0f}; "
