@@ -1,0 +1,28 @@
+"""Fixtures shared across test folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenarios.engine.batch import run_batch
+from scenarios.io.load import Results, load_results
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def two_scenario_batch(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    """A real batch of baseline and early winter (40 replications each, 60 days), run once per session."""
+    out = tmp_path_factory.mktemp("two-scenarios") / "r"
+    run_batch(
+        [ROOT / "configs" / "baseline.yaml", ROOT / "configs" / "early-winter.yaml"],
+        n=40,
+        seed=1,
+        overrides=["simulation.horizon_days=60"],
+        executor="serial",
+        out=out,
+        quiet=True,
+    )
+    return load_results(out)
