@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from scenarios.engine.batch import run_batch
 from scenarios.io.load import Results, load_results
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# CI explores the same hypothesis examples on every run, so a landing never depends on a lucky draw; locally each
+# run explores new ones (and the local example database replays any failure found).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
