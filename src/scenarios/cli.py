@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -577,10 +578,17 @@ def render_error(exc: ScenarioError) -> str:
     return f"error: {exc}"
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    """Warnings for users (partial batches, unpaired comparisons) as one plain line, not a source location."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    if not args.debug:
+        warnings.showwarning = _show_warning
     try:
         return func(args)
     except ScenarioError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -255,9 +256,27 @@ def test_merge_batches_with_the_same_seed_and_size_is_silent_and_paired() -> Non
     assert not compare(merged)["significant"].any()
 
 
-def test_merge_batches_refuses_duplicate_scenario_names() -> None:
-    with pytest.raises(ValueError, match="'a' appears in more than one"):
-        merge_batches([batch("a", seed=1), batch("a", seed=1)])
+def test_merge_batches_renames_a_scenario_found_in_two_folders_and_warns() -> None:
+    first = batch("a", seed=1)
+    second = dataclasses.replace(batch("a", seed=1, rng_seed=5), directory=Path("later"))
+    first.manifest["scenarios"][0]["config_hash"] = "aaaa"
+    second.manifest["scenarios"][0]["config_hash"] = "bbbb"
+    with pytest.warns(ConfigMismatchWarning, match=r"different configurations.*'a@later'.*scenarios diff"):
+        merged = merge_batches([first, second])
+    assert merged.scenarios == ["a", "a@later"]
+    assert merged.replications["scenario"].value_counts().to_dict() == {"a": 10, "a@later": 10}
+    assert merged.ceasefires["scenario"].cat.categories.tolist() == ["a", "a@later"]
+    second.manifest["scenarios"][0]["config_hash"] = "aaaa"
+    with pytest.warns(ConfigMismatchWarning, match="with the same configuration"):
+        merge_batches([first, second])
+
+
+def test_merge_batches_warns_about_different_horizons() -> None:
+    short = make_results({"b": base_rows(np.random.default_rng(0), 10)}, HORIZON / 2, seed=1)
+    with pytest.warns(ConfigMismatchWarning, match="different horizons"):
+        merge_batches([batch("a", seed=1), short])
+    with pytest.raises(ValueError, match="at least one"):
+        merge_batches([])
 
 
 def test_merge_of_one_batch_is_that_batch() -> None:

@@ -67,3 +67,35 @@ def test_trace_run_tells_a_story(capsys: pytest.CaptureFixture[str]) -> None:
 def test_every_shipped_config_runs_one_replication(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["trace-run", str(config), "--seed", "1"]) == 0
     assert "outcome_class:" in capsys.readouterr().out
+
+
+def test_comparing_the_same_scenario_from_two_folders_warns_plainly(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--n",
+                "40",
+                "--executor",
+                "serial",
+                "--quiet",
+                "--out",
+                str(other),
+                "--set",
+                "simulation.horizon_days=60",
+                "--set",
+                "actors.russia.rationality=3",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["summary", str(batch), str(other)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: scenario 'baseline' is in both" in captured.err
+    assert "with different configurations" in captured.err and "baseline@other" in captured.out
+    assert "UserWarning" not in captured.err

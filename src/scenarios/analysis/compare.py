@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,7 +134,15 @@ def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) 
 
 
 def merge_batches(batches: Sequence[Results]) -> Results:
-    """Put scenarios from several batches side by side; warns that they are not paired unless seeds match."""
+    """Put scenarios from several batches side by side, warning (ConfigMismatchWarning) where that misleads.
+
+    - different seeds or sizes: replications are not paired, so paired intervals do not apply;
+    - different horizons: survival is comparable only up to the shorter one;
+    - a scenario name in two folders: the later one is shown as ``name@folder``, and the warning says whether
+      its configuration differs (config hash) and how to list the differences.
+    """
+    if not batches:
+        raise ValueError("give at least one results folder")
     if len(batches) == 1:
         return batches[0]
     seeds = {b.manifest["seed"] for b in batches}
@@ -145,20 +155,52 @@ def merge_batches(batches: Sequence[Results]) -> Results:
             ConfigMismatchWarning,
             stacklevel=2,
         )
+    horizons = {b.horizon for b in batches}
+    if len(horizons) > 1:
+        warnings.warn(
+            f"comparing batches with different horizons ({sorted(horizons)} days): survival and outcome classes "
+            f"are comparable only up to {min(horizons):g} days",
+            ConfigMismatchWarning,
+            stacklevel=2,
+        )
     names: list[str] = []
+    entries: list[dict[str, Any]] = []
+    renames: list[dict[str, str]] = []
+    seen: dict[str, tuple[Path, str | None]] = {}
     for b in batches:
-        for n in b.scenarios:
-            if n in names:
-                raise ValueError(f"scenario {n!r} appears in more than one results directory")
-            names.append(n)
+        rename: dict[str, str] = {}
+        for entry in b.manifest["scenarios"]:
+            name = entry["name"]
+            shown = name
+            if name in seen:
+                shown = f"{name}@{b.directory.name}"
+                first_dir, first_hash = seen[name]
+                same = first_hash is not None and first_hash == entry.get("config_hash")
+                warnings.warn(
+                    f"scenario {name!r} is in both {first_dir} and {b.directory}"
+                    + (" with the same configuration" if same else " with different configurations")
+                    + f"; the second is shown as {shown!r}"
+                    + ("" if same else f" (`scenarios diff {first_dir}:{name} {b.directory}:{name}` to compare)"),
+                    ConfigMismatchWarning,
+                    stacklevel=2,
+                )
+            seen.setdefault(name, (b.directory, entry.get("config_hash")))
+            rename[name] = shown
+            names.append(shown)
+            entries.append({**entry, "name": shown})
+        renames.append(rename)
     manifest = dict(batches[0].manifest)
-    manifest["scenarios"] = [s for b in batches for s in b.manifest["scenarios"]]
+    manifest["scenarios"] = entries
 
     def cat(attr: str) -> pd.DataFrame:
-        frames: list[pd.DataFrame] = [getattr(b, attr) for b in batches if not getattr(b, attr).empty]
+        frames: list[pd.DataFrame] = [
+            getattr(b, attr).assign(scenario=getattr(b, attr)["scenario"].astype(str).map(rename))
+            for b, rename in zip(batches, renames, strict=True)
+            if not getattr(b, attr).empty
+        ]
         if not frames:
             return pd.DataFrame()
-        df = pd.concat([f.assign(scenario=f["scenario"].astype(str)) for f in frames], ignore_index=True)
+        df = pd.concat(frames, ignore_index=True)
         df["scenario"] = pd.Categorical(df["scenario"], categories=names)
         return df
 
