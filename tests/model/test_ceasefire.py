@@ -84,7 +84,7 @@ def test_city_strike_by_azerbaijan() -> None:
     assert v == ceasefire.Violation("azerbaijan", 9, True, True, False)
     assert state.casualties.civilian_armenia == 9 and state.casualties.civilian_azerbaijan == 0
     assert state.attention == pytest.approx(1.0 + 9 * V.attention.per_civilian_casualty + V.attention.per_city_strike)
-    assert state.recent_attack_count() == 1
+    assert state.recent_attack_count(7.0) == 1
     cf = state.ceasefire
     assert cf is not None and cf.violations == 1 and cf.first_violation == 5.0
 
@@ -97,7 +97,7 @@ def test_harmful_violation_by_armenia() -> None:
     assert v == ceasefire.Violation("armenia", 2, False, False, False)
     assert state.casualties.civilian_azerbaijan == 2 and state.casualties.civilian_armenia == 0
     assert state.attention == pytest.approx(1.0 + 2 * V.attention.per_civilian_casualty)
-    assert state.recent_attack_count() == 0  # Armenian fire is not an Azerbaijani attack
+    assert state.recent_attack_count(7.0) == 0  # Armenian fire is not an Azerbaijani attack
 
 
 def test_harmless_violation_draws_no_count() -> None:

@@ -159,7 +159,7 @@ def test_fight_day_takes_an_objective() -> None:
             C.civilian_casualties_per_thousand_residents * fuzuli.population,
         ]
     )
-    assert state.recent_attack_count() == 2  # the objective taken and the day's offensive
+    assert state.recent_attack_count(7.0) == 2  # the objective taken and the day's offensive
 
 
 def test_fight_day_progress_without_taking() -> None:
@@ -188,7 +188,7 @@ def test_positional_war_when_azerbaijan_holds() -> None:
     assert rng.exhausted() and day == combat.DayOfWar()
     assert rng.poisson_means == [C.positional_casualties_per_day] * 2
     assert (state.casualties.military_azerbaijan, state.casualties.military_armenia) == (3, 4)
-    assert state.recent_attack_count() == 0
+    assert state.recent_attack_count(7.0) == 0
 
 
 @pytest.mark.parametrize("armenia", ["defend", "retaliate"])
@@ -214,4 +214,4 @@ def test_azerbaijani_city_strike_counts_as_an_attack() -> None:
     rng = Scripted(uniforms=[0.0, 0.99], poissons=[0, 0, 3])
     day = combat.fight_day(state, no_noise(), V.ceasefire, V.attention, rng)
     assert (day.city_strikes, day.civilians, day.mass_casualty) == (1, 3, False)
-    assert state.casualties.civilian_armenia == 3 and state.recent_attack_count() == 1
+    assert state.casualties.civilian_armenia == 3 and state.recent_attack_count(7.0) == 1

@@ -42,7 +42,8 @@ class Observation(NamedTuple):
     russia_backs_armenia: bool
     armenia_asked_russia: bool
     armenia_conceded: bool
-    recent_azerbaijani_attacks: int  # violations, city strikes, objectives taken, days of offensive: last 7 days
+    recent_azerbaijani_attacks: int  # violations, city strikes, objectives taken, days of offensive in the
+    # last actors.armenia.grievance_window_days
     days_since_front_moved: float
     front: tuple[FrontView, ...]  # empty for actors whose policy does not read it
 

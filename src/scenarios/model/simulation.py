@@ -69,6 +69,7 @@ class _Replication:
         self.streams = named_streams(seed, [*MECHANISM_STREAMS, *REGISTRY])
         self.horizon = float(scenario.simulation.horizon_days)
         self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in REGISTRY}
+        self.grievance_window = self.actor_values["armenia"].grievance_window_days
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.azerbaijani_value() / self.total_value
@@ -197,7 +198,7 @@ class _Replication:
             s.russia_backs_armenia(),  # russia_backs_armenia
             s.armenia_asked_russia,  # armenia_asked_russia
             s.armenia_conceded,  # armenia_conceded
-            s.recent_attack_count(),  # recent_azerbaijani_attacks
+            s.recent_attack_count(self.grievance_window),  # recent_azerbaijani_attacks
             s.day - s.front_moved_day,  # days_since_front_moved
             self._front_view() if front else (),  # front
         )

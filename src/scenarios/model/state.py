@@ -7,8 +7,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-RECENT_DAYS = 7.0
-
 
 @dataclass(slots=True)
 class ObjectiveState:
@@ -145,8 +143,9 @@ class WorldState:
     def note_attack(self) -> None:
         self.recent_attacks.append(self.day)
 
-    def recent_attack_count(self) -> int:
-        cutoff = self.day - RECENT_DAYS
+    def recent_attack_count(self, window_days: float) -> int:
+        """Azerbaijani attacks in the last `window_days` (older ones are forgotten for good)."""
+        cutoff = self.day - window_days
         while self.recent_attacks and self.recent_attacks[0] < cutoff:
             self.recent_attacks.popleft()
         return len(self.recent_attacks)

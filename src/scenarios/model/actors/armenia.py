@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Real
+from scenarios.config.params import NonNegative, Positive, Real
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
@@ -25,6 +25,7 @@ class Params(ActorParams):
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
     retaliation_base: Real = Field(description="Utility of retaliating with no grievance (utility).")
+    grievance_window_days: Positive = Field(description="How far back Azerbaijani attacks count as a grievance (days).")
     grievance_weight: NonNegative = Field(
         description="Utility of retaliating per Azerbaijani attack in the last 7 days (utility/attack)."
     )
