@@ -207,7 +207,14 @@ def merge_batches(batches: Sequence[Results]) -> Results:
     reps = cat("replications")
     reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
     return Results(
-        batches[0].directory, manifest, reps, cat("ceasefires"), cat("events"), cat("timeseries"), cat("errors")
+        batches[0].directory,
+        manifest,
+        reps,
+        cat("ceasefires"),
+        cat("offers"),
+        cat("events"),
+        cat("timeseries"),
+        cat("errors"),
     )
 
 

@@ -9,6 +9,7 @@ the simulation core.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Any, Literal
 
@@ -49,13 +50,19 @@ class Simulation(Frozen):
 
 
 class Season(Frozen):
-    """The calendar: when winter makes mountain offensives costly."""
+    """The calendar: when winter makes mountain offensives costly, and when it ends."""
 
     winter_start: DateParam = Field(description="First day of winter conditions in the mountains (date).")
+    winter_end: DateParam = Field(description="First day after winter conditions in the mountains (date).")
 
 
 class Objective(Frozen):
-    """A named objective (town, height, junction); objectives of a sector fall in the order written."""
+    """A named objective (town, height, junction) and the routes into it.
+
+    `after` lists the objectives whose capture opens this one (any of them suffices); an empty list puts it on the
+    line of contact. Without `after`, an objective follows the one written before it in its sector (the first of a
+    sector is on the line of contact).
+    """
 
     label: str = Field(description="Name shown in tables and plots.")
     terrain: Terrain = Field(description="lowland or mountain: sets advance rates and casualties.")
@@ -64,6 +71,12 @@ class Objective(Frozen):
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
     held_by: Side = Field(description="Holder on the start date.")
     difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
+    after: list[str] | None = Field(
+        None,
+        description="Objective ids whose capture opens this one (any of them); [] = on the line of contact; "
+        "absent = the previous objective of its sector.",
+    )
+    route_assumption: str | None = Field(None, description="The modeller's reason for the routes in `after`.")
     source: Source | None = Field(None, description="The report passage behind this objective, if any.")
     assumption: str | None = Field(None, description="The modeller's reason for including it as written.")
 
@@ -90,14 +103,98 @@ class StartCeasefire(Frozen):
     source: Source = Field(description="The report passage that describes it.")
 
 
+class Capability(Frozen):
+    """Something a party owns outright (not a third party's to withdraw), e.g. drones it bought."""
+
+    held: bool = Field(description="Whether it is held on the start date.")
+    source: Source | None = Field(None, description="The report passage this encodes.")
+    assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
+
+
 class World(Frozen):
     """The state on the start date."""
 
     sectors: dict[str, Sector] = Field(min_length=1, description="Sector id -> sector.")
+    capabilities: dict[str, Capability] = Field(
+        default_factory=dict,
+        description="Capabilities the attacker owns (e.g. drones); the combat mechanism keys on their names.",
+    )
     ceasefire: StartCeasefire = Field(description="The ceasefire in force on day 0.")
     start_attention: NonNegative = Field(
         description="International attention on day 0 (index, 1 = sustained coverage)."
     )
+
+    def routes(self) -> dict[str, list[str]]:
+        """Objective id -> the ids whose capture opens it (resolving the sector-order default)."""
+        out: dict[str, list[str]] = {}
+        for sector in self.sectors.values():
+            previous: str | None = None
+            for oid, o in sector.objectives.items():
+                out[oid] = list(o.after) if o.after is not None else ([previous] if previous else [])
+                previous = oid
+        return out
+
+    @model_validator(mode="after")
+    def _graph(self) -> World:
+        where: dict[str, str] = {}
+        for sid, sector in self.sectors.items():
+            for oid in sector.objectives:
+                if oid in where:
+                    raise ValueProblem(
+                        f"objective {oid!r} is in sectors {where[oid]!r} and {sid!r}",
+                        "objective ids must be unique across sectors",
+                        at=("sectors", sid, "objectives", oid),
+                    )
+                where[oid] = sid
+        routes = self.routes()
+        for oid, after in routes.items():
+            for prev in after:
+                if prev not in routes:
+                    close = difflib.get_close_matches(prev, list(routes), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    raise ValueProblem(
+                        f"`after` names {prev!r}, which is not an objective",
+                        hint + f"objectives: {', '.join(routes)}",
+                        at=("sectors", where[oid], "objectives", oid, "after"),
+                    )
+        # cycles: depth-first search over the "opened by" edges
+        state: dict[str, int] = {}
+
+        def visit(node: str, chain: list[str]) -> None:
+            state[node] = 1
+            for prev in routes[node]:
+                if state.get(prev) == 1:
+                    cycle = [*chain[chain.index(prev) :], prev] if prev in chain else [node, prev]
+                    raise ValueProblem(
+                        f"routes form a cycle: {' <- '.join(cycle)}",
+                        "`after` must point back toward the line of contact",
+                        at=("sectors", where[node], "objectives", node, "after"),
+                    )
+                if prev not in state:
+                    visit(prev, [*chain, prev])
+            state[node] = 2
+
+        for oid in routes:
+            if oid not in state:
+                visit(oid, [oid])
+        # every objective must be reachable from the line of contact or from what the attacker holds
+        held = {oid for s in self.sectors.values() for oid, o in s.objectives.items() if o.held_by == "azerbaijan"}
+        reach = {oid for oid, after in routes.items() if not after} | held
+        changed = True
+        while changed:
+            changed = False
+            for oid, after in routes.items():
+                if oid not in reach and any(p in reach for p in after):
+                    reach.add(oid)
+                    changed = True
+        for oid in routes:
+            if oid not in reach:
+                raise ValueProblem(
+                    f"objective {oid!r} cannot be reached: no route leads to it from the line of contact",
+                    "give it `after: []` or an `after:` objective that can be reached",
+                    at=("sectors", where[oid], "objectives", oid),
+                )
+        return self
 
 
 class CeasefireParams(Frozen):
@@ -184,34 +281,18 @@ class AttentionParams(Frozen):
 
 
 class MediationParams(Frozen):
-    """Whether a mediation offer ends the fighting (logistic model) and what ceasefire it brings."""
+    """The terms brokers put on the table; whether a ceasefire follows is each party's own answer."""
 
-    base_logit: Real = Field(description="Log-odds of success with every term at zero (log-odds).")
-    position_weight: Real = Field(
-        description="Log-odds per unit of Azerbaijan's progress toward its target position (log-odds)."
+    upgrade_after_days: NonNegative = Field(
+        description="Days a humanitarian ceasefire holds before a broker proposes comprehensive terms (days)."
     )
-    stalemate_weight: NonNegative = Field(description="Log-odds for a front that has stopped moving (log-odds).")
-    stalemate_days: Positive = Field(description="Days without an objective changing hands for full stalemate (days).")
-    russian_pressure_weight: NonNegative = Field(description="Log-odds while Russia pressures Armenia (log-odds).")
-    russian_backing_weight: Real = Field(description="Log-odds while Russia backs Armenia (log-odds).")
-    turkish_spoiling_weight: NonNegative = Field(
-        description="Log-odds removed at full Turkish support (log-odds at the top of the ladder)."
-    )
-    attention_weight: NonNegative = Field(description="Log-odds per unit of attention (log-odds/index).")
-    concession_weight: NonNegative = Field(description="Log-odds after Armenia offers concessions (log-odds).")
-    talks_weight: NonNegative = Field(description="Log-odds while Azerbaijan is ready for talks (log-odds).")
-    offensive_penalty: NonNegative = Field(description="Log-odds removed while Azerbaijan is attacking (log-odds).")
-    upgrade_logit_offset: Real = Field(
-        description="Log-odds added when the offer would turn a humanitarian ceasefire into a comprehensive "
-        "one (negative: a settlement is harder than a halt) (log-odds)."
-    )
-    comprehensive_probability_position_met: Probability = Field(
-        description="Chance a successful mediation gives a comprehensive ceasefire once Azerbaijan holds its "
+    comprehensive_when_position_met: Probability = Field(
+        description="Chance a broker's offer to stop open war carries comprehensive terms once Azerbaijan holds its "
         "target position or Armenia has conceded (probability)."
     )
-    comprehensive_probability_otherwise: Probability = Field(description="The same chance otherwise (probability).")
-    peacekeepers_probability: Probability = Field(
-        description="Chance a comprehensive ceasefire deploys peacekeepers (probability)."
+    comprehensive_otherwise: Probability = Field(description="The same chance otherwise (probability).")
+    peacekeepers_offered: Probability = Field(
+        description="Chance a broker that can provide peacekeepers offers them with comprehensive terms (probability)."
     )
 
 
@@ -224,6 +305,16 @@ class Outcomes(Frozen):
         gt=0,
         le=1,
         description="Share of the contested value Azerbaijan must hold for 'major gains' (share).",
+    )
+    protracted_war_days: float = Field(
+        60, gt=0, description="Days of open war in all that make a conflict protracted (days)."
+    )
+    improved_position_gain: float = Field(
+        0.15,
+        gt=0,
+        le=1,
+        description="Share of the contested value gained since the start that counts as an improved position, not "
+        "the 'minor territorial gains' of the start (share).",
     )
 
 

@@ -16,7 +16,7 @@ from scenarios.config.draw import parameters_at
 from scenarios.engine.seeding import replication_seed
 from scenarios.model.simulation import run_replication
 
-TABLES = ("replications", "ceasefires", "events", "timeseries", "errors")
+TABLES = ("replications", "ceasefires", "offers", "events", "timeseries", "errors")
 # In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
 # only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
 SEED_COLUMN = "seed_index"
@@ -90,6 +90,7 @@ def run_chunk(
         row.update(rep.outcome)
         result.tables["replications"].append(row)
         result.tables["ceasefires"].extend({**ident, **c} for c in rep.ceasefires)
+        result.tables["offers"].extend({**ident, **o} for o in rep.offers)
         if rep.events is not None:
             result.tables["events"].extend({**ident, "seq": k, **e} for k, e in enumerate(rep.events))
         if rep.timeseries is not None:

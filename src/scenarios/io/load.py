@@ -41,6 +41,7 @@ CATEGORIES: dict[str, dict[str, list[str] | None]] = {
         "broker": None,
         "cause": [*COLLAPSE_CAUSES, "in_force_at_horizon"],
     },
+    "offers": {"scenario": None, "broker": None, "kind": ["humanitarian", "comprehensive"]},
     "events": {"scenario": None, "kind": None, "actor": None},
     "timeseries": {"scenario": None},
     "errors": {"scenario": None},
@@ -55,6 +56,7 @@ class Results:
     manifest: dict[str, Any]
     replications: pd.DataFrame
     ceasefires: pd.DataFrame
+    offers: pd.DataFrame
     events: pd.DataFrame
     timeseries: pd.DataFrame
     errors: pd.DataFrame
@@ -90,7 +92,7 @@ def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
         for column in df.columns:
             if column.startswith(("final_posture.",)):
                 df[column] = df[column].astype("category")
-            elif column.startswith(("first_day.", "taken_day.", "param.")):
+            elif column.startswith(("first_day.", "taken_day.", "flag_day.", "param.")):
                 df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64")
     return df
 

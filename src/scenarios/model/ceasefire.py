@@ -89,11 +89,12 @@ def violate(state: WorldState, p: Values, att: Values, rng: Random, initiator: s
 
 
 def start(state: WorldState, kind: str, broker: str, peacekeepers: bool) -> CeasefireRecord:
-    """A new ceasefire takes effect today; open war (if any) ends."""
+    """A new ceasefire takes effect today; open war (if any) ends, and so does any operation."""
     if state.war_since is not None:
         state.war_days_before += state.day - state.war_since
         state.war_since = None
-    record = CeasefireRecord(len(state.ceasefires) + 1, kind, broker, peacekeepers, state.day)
+    state.operation = None
+    record = CeasefireRecord(len(state.ceasefires) + 1, kind, broker, peacekeepers, state.day, state.share())
     state.ceasefires.append(record)
     state.ceasefire = record
     state.spiral = 0.0
@@ -101,12 +102,13 @@ def start(state: WorldState, kind: str, broker: str, peacekeepers: bool) -> Ceas
     return record
 
 
-def end(state: WorldState, cause: str) -> None:
+def end(state: WorldState, cause: str, broken_by: str | None = None) -> None:
     """The ceasefire in force collapses today; open war resumes."""
     cf = state.ceasefire
     assert cf is not None, "no ceasefire to end"
     cf.end = state.day
     cf.cause = cause
+    cf.broken_by = broken_by
     state.ceasefire = None
     state.war_since = state.day
 

@@ -17,6 +17,8 @@ class Decision(NamedTuple):
     option: str
     utilities: dict[str, Terms]
     probabilities: dict[str, float]
+    track: str = ""  # the posture key it decides: the actor's name, "actor.track" for a second track, or "" for an
+    # act that is not a posture (an answer to an offer, a request for help)
 
     def total(self, option: str) -> float:
         return sum(self.utilities[option].values())
@@ -25,10 +27,13 @@ class Decision(NamedTuple):
         """One line: chosen option, its probability and its largest terms."""
         terms = sorted(self.utilities[self.option].items(), key=lambda kv: -abs(kv[1]))
         shown = ", ".join(f"{k} {v:+.2f}" for k, v in terms[:4] if v != 0.0) or "no terms"
-        return f"{self.actor} chose {self.option} (p={self.probabilities[self.option]:.2f}; {shown})"
+        what = self.track if self.track and self.track != self.actor else self.actor
+        return f"{what} chose {self.option} (p={self.probabilities[self.option]:.2f}; {shown})"
 
 
-def logit_choice(actor: str, utilities: dict[str, Terms], rationality: float, rng: Random) -> Decision:
+def logit_choice(
+    actor: str, utilities: dict[str, Terms], rationality: float, rng: Random, track: str | None = None
+) -> Decision:
     """Choose with probability proportional to exp(rationality x total utility).
 
     rationality 0 is a uniform choice; large values approach always taking the best option. One uniform number
@@ -60,4 +65,4 @@ def logit_choice(actor: str, utilities: dict[str, Terms], rationality: float, rn
                 chosen = option
     if chosen is None:  # u beyond the rounded cumulative sum: the last option
         chosen = option
-    return Decision(actor, chosen, utilities, probabilities)
+    return Decision(actor, chosen, utilities, probabilities, actor if track is None else track)

@@ -1,5 +1,10 @@
-"""Open war, one day at a time: progress and casualties by sector, following terrain, season, Turkish support
-and Russian backing; strikes on cities on both sides."""
+"""Open war, one day at a time, and the operations an attacker can plan.
+
+Fighting follows the attacker's operation: each day of open war, the next objective on its route takes progress
+and both sides take casualties by terrain and season; owned capabilities (drones), Turkish support and Russian
+backing change the rates. Planning values an operation over its whole route with the calendar ahead in view
+(winter slows mountain advances and raises their cost), in closed form per season.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,13 @@ from typing import NamedTuple
 
 from scenarios.config.draw import Values
 from scenarios.model import attention
-from scenarios.model.observation import FrontView
+from scenarios.model.observation import OperationView
 from scenarios.model.random import Random
-from scenarios.model.state import ObjectiveState, SectorState, WorldState
-
-# Which sectors each Azerbaijani posture attacks: a limited offensive the sectors whose next objective lies in the
-# lowlands, a major offensive every sector with an objective left.
-LIMITED, MAJOR = "limited_offensive", "major_offensive"
+from scenarios.model.state import ObjectiveState, WorldState
 
 
 class Rates(NamedTuple):
-    """Expected daily rates of an offensive against one objective, under current conditions."""
+    """Expected daily rates of an offensive against one objective, in one season."""
 
     advance: float
     attacker_casualties: float
@@ -37,13 +38,13 @@ class DayOfWar:
     mass_casualty: bool = False
 
 
-def rates(state: WorldState, objective: ObjectiveState, p: Values) -> Rates:
-    """Daily rates of an Azerbaijani offensive on `objective` today."""
+def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool | None = None) -> Rates:
+    """Daily rates of an Azerbaijani offensive on `objective` (today's season unless `winter` is given)."""
+    winter = state.winter if winter is None else winter
     mountain = objective.terrain == "mountain"
-    winter_mountain = mountain and state.winter
     advance = p.mountain_advance_per_day if mountain else p.lowland_advance_per_day
     attacker = p.attacker_casualties_per_day_mountain if mountain else p.attacker_casualties_per_day_lowland
-    if winter_mountain:
+    if mountain and winter:
         advance *= p.winter_mountain_advance_factor
         attacker *= p.winter_mountain_casualty_multiplier
     bonus = 1.0
@@ -57,7 +58,7 @@ def rates(state: WorldState, objective: ObjectiveState, p: Values) -> Rates:
     if "personnel" in rungs:
         bonus += p.personnel_advance_bonus
     advance *= bonus
-    if state.russia_intervened:
+    if state.russia_intervened():
         advance *= p.russian_intervention_advance_factor
     elif state.russia_backs_armenia():
         advance *= p.russian_backing_advance_factor
@@ -65,66 +66,104 @@ def rates(state: WorldState, objective: ObjectiveState, p: Values) -> Rates:
     return Rates(advance, attacker, defender, civilians)
 
 
-def attacked(posture: str, sectors: list[SectorState]) -> list[tuple[SectorState, ObjectiveState]]:
-    """The (sector, next objective) pairs an Azerbaijani posture attacks."""
-    if posture not in (LIMITED, MAJOR):
-        return []
-    out = []
-    for sector in sectors:
-        objective = sector.next_objective()
-        if objective is not None and (posture == MAJOR or objective.terrain == "lowland"):
-            out.append((sector, objective))
-    return out
+def _through_seasons(
+    state: WorldState, start: float, effort: float, summer: Rates, winter: Rates
+) -> tuple[float, float, float]:
+    """Days from `start` until `effort` is spent, split into (days out of winter, days in winter); inf if never."""
+    w0, w1 = state.winter_day, state.winter_end_day
+    t, left, out_days, in_days = start, effort, 0.0, 0.0
+    for _ in range(3):  # at most: before winter, in winter, after winter
+        in_winter = w0 <= t < w1
+        r = winter if in_winter else summer
+        boundary = w1 if in_winter else (w0 if t < w0 else math.inf)
+        span = boundary - t
+        if r.advance * span >= left:
+            d = left / r.advance if r.advance > 0 else math.inf
+            if in_winter:
+                in_days += d
+            else:
+                out_days += d
+            return t + d, out_days, in_days
+        left -= r.advance * span
+        if in_winter:
+            in_days += span
+        else:
+            out_days += span
+        t = boundary
+    return math.inf, out_days, in_days
 
 
-def front_view(state: WorldState, p: Values, total_value: float) -> tuple[FrontView, ...]:
-    """Each sector as an attacker would assess it today."""
+def _routes(state: WorldState, p: Values) -> dict[str, tuple[str, ...]]:
+    """The quickest route (at today's rates) to every objective Armenia holds: ids from the line to the target."""
+    objectives = state.objectives
+    best: dict[str, tuple[float, tuple[str, ...]]] = {}
+
+    def route(oid: str) -> tuple[float, tuple[str, ...]]:
+        if oid in best:
+            return best[oid]
+        o = objectives[oid]
+        best[oid] = (math.inf, ())  # guards against revisiting while in progress (the graph is acyclic)
+        own = max(o.difficulty - o.progress, 0.0) / max(rates(state, o, p).advance, 1e-9)
+        if not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after):
+            result = (own, (oid,))
+        else:
+            days, path = min((route(a) for a in o.after), key=lambda x: x[0])
+            result = (days + own, (*path, oid))
+        best[oid] = result
+        return result
+
+    return {oid: route(oid)[1] for oid, o in objectives.items() if o.held_by != "azerbaijan"}
+
+
+def operation_views(state: WorldState, p: Values, max_route: int, max_days: float) -> tuple[OperationView, ...]:
+    """Every operation worth considering: a target, its route, and the expected cost over the calendar ahead."""
+    total = state.total_value()
     views = []
-    for sector in state.sectors:
-        objective = sector.next_objective()
-        if objective is None:
-            views.append(FrontView(sector.id, None, None, 0.0, 0.0, 0.0, 0.0, 0.0))
+    for target, route in _routes(state, p).items():
+        if not route or len(route) > max_route:
             continue
-        r = rates(state, objective, p)
-        views.append(
-            FrontView(
-                sector.id,
-                objective.id,
-                objective.terrain,
-                objective.value / total_value,
-                max(objective.difficulty - sector.progress, 0.0),
-                r.advance,
-                r.attacker_casualties,
-                r.civilian_casualties,
-            )
-        )
+        t = state.day
+        value = attackers = civilians = winter_days = 0.0
+        for oid in route:
+            o = state.objectives[oid]
+            summer, winter = rates(state, o, p, winter=False), rates(state, o, p, winter=True)
+            t, out_days, in_days = _through_seasons(state, t, max(o.difficulty - o.progress, 0.0), summer, winter)
+            if not math.isfinite(t):
+                break
+            value += o.value
+            attackers += summer.attacker_casualties * out_days + winter.attacker_casualties * in_days
+            civilians += summer.civilian_casualties * (out_days + in_days)
+            winter_days += in_days
+        days = t - state.day
+        if not math.isfinite(t) or days > max_days:
+            continue
+        views.append(OperationView(target, route, value / total, days, attackers, civilians, winter_days))
     return tuple(views)
 
 
 def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random) -> DayOfWar:
-    """Resolve one day of open war (the day that has just passed)."""
+    """Resolve one day of open war (the day that has just passed): the operation's next objective, city strikes."""
     result = DayOfWar()
     cas = state.casualties
-    targets = attacked(state.postures.get("azerbaijan", ""), state.sectors)
-    sd = p.daily_progress_sd
-    for sector, objective in targets:
+    op = state.operation
+    objective = None
+    if op is not None:
+        objective = next((state.objectives[o] for o in op.route if state.objectives[o].held_by != "azerbaijan"), None)
+    if objective is not None:
         r = rates(state, objective, p)
+        sd = p.daily_progress_sd
         noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
-        sector.progress += r.advance * noise
+        objective.progress += r.advance * noise
         cas.military_azerbaijan += rng.poisson(r.attacker_casualties)
         cas.military_armenia += rng.poisson(r.defender_casualties)
         civilians = rng.poisson(r.civilian_casualties)
         cas.civilian_armenia += civilians
         result.civilians += civilians
-        if objective.city:  # an offensive on a town is shelling of a city, day after day
-            result.city_strikes += 1
-        if sector.progress >= objective.difficulty:
-            sector.progress = 0.0
+        state.note_attack()
+        if objective.progress >= objective.difficulty:
             state.take(objective)
             state.note_attack()
             result.taken.append(objective)
-    if targets:
-        state.note_attack()
     else:
         cas.military_azerbaijan += rng.poisson(p.positional_casualties_per_day)
         cas.military_armenia += rng.poisson(p.positional_casualties_per_day)
@@ -142,5 +181,6 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
             result.civilians += civilians
             result.city_strikes += 1
             result.mass_casualty = result.mass_casualty or civilians >= cf.mass_casualty_threshold
+    # an offensive's civilian deaths count once (as deaths); strikes on cities count as strikes
     attention.add_harm(state, att, result.civilians, result.city_strikes)
     return result

@@ -3,42 +3,46 @@
 Outcome classes, checked in this order (the first that applies):
 
 1. ``russian_intervention`` - Russia intervened militarily at any time.
-2. ``wider_escalation`` - at the horizon Russia backs Armenia while Turkey is at the top of its support ladder.
-3. ``protracted_war`` - no ceasefire in force at the horizon.
-4. ``major_gains_settlement`` - a ceasefire in force and Azerbaijan holds at least ``outcomes.major_gain_share``
+2. ``armenian_withdrawal`` - Armenia agreed to withdraw from Armenian-populated Karabakh.
+3. ``wider_escalation`` - at the horizon Russia backs Armenia while Turkey is at the top of its support ladder.
+4. ``protracted_war`` - no ceasefire in force at the horizon.
+5. ``major_gains_settlement`` - a ceasefire in force and Azerbaijan holds at least ``outcomes.major_gain_share``
    of the contested value.
-5. ``limited_gains_talks`` - a ceasefire in force and at least one objective changed hands since the start.
-6. ``frozen_status_quo`` - a ceasefire in force and no objective changed hands.
+6. ``limited_gains_talks`` - a ceasefire in force and at least one objective changed hands since the start.
+7. ``frozen_status_quo`` - a ceasefire in force and no objective changed hands.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from scenarios.model.state import CeasefireRecord, WorldState
+from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
 
 OUTCOME_CLASSES = (
     "russian_intervention",
+    "armenian_withdrawal",
     "wider_escalation",
     "protracted_war",
     "major_gains_settlement",
     "limited_gains_talks",
     "frozen_status_quo",
 )
-COLLAPSE_CAUSES = ("azerbaijani_offensive", "escalation_spiral")
+COLLAPSE_CAUSES = ("offensive", "escalation_spiral")
 
 
 def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:
     """The outcome class of the final state (rules in the module docstring)."""
-    if state.russia_intervened:
+    if state.russia_intervened():
         return "russian_intervention"
+    if state.flag("armenia.withdrew"):
+        return "armenian_withdrawal"
     if state.russia_backs_armenia() and state.turkish_level == len(state.turkish_ladder):
         return "wider_escalation"
     if state.ceasefire is None:
         return "protracted_war"
-    if state.azerbaijani_value() / state.total_value() >= major_gain_share:
+    if state.share() >= major_gain_share:
         return "major_gains_settlement"
-    taken = sum(o.held_by == "azerbaijan" for s in state.sectors for o in s.objectives)
+    taken = sum(o.held_by == "azerbaijan" for o in state.objectives.values())
     if taken > start_taken:
         return "limited_gains_talks"
     return "frozen_status_quo"
@@ -57,6 +61,8 @@ def ceasefire_row(cf: CeasefireRecord, horizon: float, durable_days: float) -> d
         "duration_days": end - cf.start,
         "censored": cf.end is None,
         "cause": cf.cause if cf.cause is not None else "in_force_at_horizon",
+        "broken_by": cf.broken_by,
+        "share_at_start": cf.share_at_start,
         "upgraded_day": cf.upgraded_day,
         "first_violation_day": cf.first_violation,
         "violations": cf.violations,
@@ -64,37 +70,69 @@ def ceasefire_row(cf: CeasefireRecord, horizon: float, durable_days: float) -> d
     }
 
 
+def offer_row(offer: OfferRecord) -> dict[str, Any]:
+    """One row of the offers table: who offered what, each party's answer, and whether a ceasefire followed."""
+    row: dict[str, Any] = {
+        "number": offer.number,
+        "day": offer.day,
+        "broker": offer.broker,
+        "kind": offer.kind,
+        "upgrade": offer.upgrade,
+        "peacekeepers": offer.peacekeepers,
+        "accepted": offer.accepted,
+    }
+    for party, answer in offer.answers.items():
+        row[f"answer.{party}"] = answer
+    return row
+
+
 def outcome_record(
     state: WorldState,
     horizon: float,
-    durable_days: float,
-    major_gain_share: float,
+    definitions: Any,
+    start_share: float,
     start_taken: int,
     actor_options: dict[str, tuple[str, ...]],
+    flags: tuple[str, ...],
 ) -> dict[str, Any]:
     """The flat outcome record of a finished replication."""
     first = state.ceasefires[0]
     first_end = first.end if first.end is not None else horizon
     c = state.casualties
-    rows = [ceasefire_row(cf, horizon, durable_days) for cf in state.ceasefires]
+    rows = [ceasefire_row(cf, horizon, definitions.durable_days) for cf in state.ceasefires]
+    share = state.share()
+    in_force = state.ceasefire
     record: dict[str, Any] = {
         "first_ceasefire_end_day": first_end,
         "first_ceasefire_censored": first.end is None,
         "first_ceasefire_cause": first.cause if first.cause is not None else "in_force_at_horizon",
+        "first_ceasefire_broken_by": first.broken_by,
         "first_ceasefire_violations": first.violations,
         "ceasefires": len(state.ceasefires),
+        "offers": len(state.offers),
+        "operations": state.operations,
         "durable_ceasefire": any(r["durable"] for r in rows),
-        "ceasefire_at_horizon": state.ceasefire is not None,
-        "outcome_class": classify(state, major_gain_share, start_taken),
+        "ceasefire_at_horizon": in_force is not None,
+        "ceasefire_at_horizon_broker": in_force.broker if in_force is not None else None,
+        "ceasefire_at_horizon_kind": in_force.kind if in_force is not None else None,
+        "comprehensive_ceasefire": any(cf.kind == "comprehensive" for cf in state.ceasefires),
+        "outcome_class": classify(state, definitions.major_gain_share, start_taken),
         "war_days": state.war_days(),
+        "protracted": state.war_days() >= definitions.protracted_war_days,
         "military_azerbaijan": c.military_azerbaijan,
         "military_armenia": c.military_armenia,
         "civilian_azerbaijan": c.civilian_azerbaijan,
         "civilian_armenia": c.civilian_armenia,
         "attention": state.attention,
-        "azerbaijani_share": state.azerbaijani_value() / state.total_value(),
+        "start_share": start_share,
+        "azerbaijani_share": share,
+        "gained_share": share - start_share,
+        "position_improved": share - start_share >= definitions.improved_position_gain,
         "turkish_level": state.turkish_level,
+        "turkish_support_deepened": state.max_turkish_level > state.start_turkish_level,
+        "turkey_kept_support": state.min_turkish_level_at_war >= state.start_turkish_level,
         "turkish_influence": state.turkish_level_days / (horizon * max(len(state.turkish_ladder), 1)),
+        "russia_backs_armenia": state.russia_backs_armenia(),
         "russian_brokered_days": sum(
             r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == "russia"
         ),
@@ -104,9 +142,12 @@ def outcome_record(
         record[f"share_{sector.id}"] = state.sector_share(sector)
         for objective in sector.objectives:
             record[f"taken_day.{objective.id}"] = objective.taken_day
-    for actor, posture in state.postures.items():
-        record[f"final_posture.{actor}"] = posture
+    for track, posture in state.postures.items():
+        record[f"final_posture.{track}"] = posture
+        record[f"posture_changes.{track}"] = state.posture_changes.get(track, 0)
     for actor, options in actor_options.items():
         for option in options:
             record[f"first_day.{actor}.{option}"] = state.first_option_day.get(f"{actor}.{option}")
+    for name in flags:
+        record[f"flag_day.{name}"] = state.flags.get(name)
     return record

@@ -1,14 +1,17 @@
 """The discrete-event simulation: the only module that imports simpy.
 
-Events: periodic reviews of each actor (a chain of timeouts with a callback), the violation process while a
-ceasefire is in force, one combat tick per day of open war, and (when tracing) a daily recorder. Triggers
-(ceasefire agreed or collapsed, objective taken, mass-casualty strike, mediation offer) bring every actor to an
-extra review at once. Tracing never changes a run: the recorder reads the state without advancing it.
+Events: periodic reviews of each actor (a chain of timeouts with a callback), brokers' offers (each party answers
+by its own policy; a ceasefire needs both), the violation process while a ceasefire is in force, one combat tick
+per day of open war, the turns of the seasons, and (when tracing) a daily recorder. Triggers (ceasefire agreed or
+collapsed, objective taken, an operation's losses beyond plan, a mass-casualty strike, Russia's support changing,
+winter) bring the actors that care about them (``REVIEWS_ON`` of each module, all when absent) to an extra review.
+Tracing never changes a run: the recorder reads the state without advancing it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -19,11 +22,11 @@ import simpy
 
 from scenarios.config.draw import Values, draw_parameters, values_tree
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
-from scenarios.model.actors import REGISTRY, ActorSpec
+from scenarios.model.actors import REGISTRY, ActorSpec, azerbaijan, russia
 from scenarios.model.choice import Decision
-from scenarios.model.observation import FrontView, Observation
+from scenarios.model.observation import Observation, OfferView, OperationView
 from scenarios.model.random import child_seed, named_streams
-from scenarios.model.state import ObjectiveState, SectorState, WorldState
+from scenarios.model.state import ObjectiveState, OfferRecord, SectorState, WorldState
 
 MECHANISM_STREAMS = ("violations", "combat", "mediation")
 PERIODIC = "periodic review"
@@ -31,11 +34,12 @@ PERIODIC = "periodic review"
 
 @dataclass(frozen=True)
 class ReplicationResult:
-    """Everything one replication produced: drawn parameters, outcomes, ceasefires, and optionally its story."""
+    """Everything one replication produced: drawn parameters, outcomes, ceasefires, offers, and its story."""
 
     parameters: dict[str, float]
     outcome: dict[str, Any]
     ceasefires: list[dict[str, Any]]
+    offers: list[dict[str, Any]]
     events: list[dict[str, Any]] | None = None
     timeseries: list[dict[str, Any]] | None = None
 
@@ -72,24 +76,29 @@ class _Replication:
         self.grievance_window = self.actor_values["armenia"].grievance_window_days
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
-        self.start_share = self.state.azerbaijani_value() / self.total_value
-        self.start_taken = sum(o.held_by == "azerbaijan" for s in self.state.sectors for o in s.objectives)
+        self.start_share = self.state.share()
+        self.start_taken = sum(o.held_by == "azerbaijan" for o in self.state.objectives.values())
         self.env = simpy.Environment()
         self._war_wake: simpy.Event | None = None
         self._calm_wake: simpy.Event | None = None
         self._rates = ceasefire.violation_rates(self.state, self.v.ceasefire)
+        self._pending: set[str] = set()
         self._trigger_pending = False
         self._in_offer = False
         self._violation_process: simpy.Process | None = None
         self._last_review: dict[str, float] = {}
         self._postures_seen: Mapping[str, str] | None = None
-        self._fight_days = 0  # days of war resolved so far: the front changes only then
-        self._front: tuple[tuple[Any, ...], tuple[FrontView, ...]] | None = None
+        self._reviews_on = {
+            name: frozenset(getattr(spec.module, "REVIEWS_ON", ())) or None for name, spec in REGISTRY.items()
+        }
+        self._triggers = tuple(scenario.actors.russia.intervention_triggers)
+        self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
 
     # --- set-up ------------------------------------------------------------------------------------------
 
     def _initial_state(self) -> WorldState:
         sc = self.scenario
+        routes = sc.world.routes()
         sectors = []
         for sid, sector in sc.world.sectors.items():
             objective_values = getattr(self.v.world.sectors, sid).objectives
@@ -104,32 +113,46 @@ class _Replication:
                     o.population,
                     getattr(objective_values, oid).difficulty,
                     o.held_by,
+                    tuple(routes[oid]),
                 )
                 for oid, o in sector.objectives.items()
             ]
             sectors.append(SectorState(sid, sector.label, objectives))
         turkey = sc.actors.turkey
+        postures: dict[str, str] = {}
+        for name, spec in REGISTRY.items():
+            block = getattr(sc.actors, name)
+            for track in spec.tracks:
+                postures[track] = block.start_posture if track == name else getattr(block, f"start_{track.split('.')[1]}")
         state = WorldState(
             start_date=sc.simulation.start_date,
             winter_day=self.v.season.winter_start,
+            winter_end_day=self.v.season.winter_end,
             sectors=sectors,
-            postures={name: getattr(sc.actors, name).start_posture for name in REGISTRY},
+            postures=postures,
             turkish_ladder=tuple(r.name for r in turkey.ladder),
             turkish_level=turkey.start_level(),
             attention=self.v.world.start_attention,
+            owned=frozenset(name for name, c in sc.world.capabilities.items() if c.held),
         )
-        for actor, posture in state.postures.items():
-            state.first_option_day[f"{actor}.{posture}"] = 0.0
+        if "turkey" in postures:
+            level = turkey.start_level()
+            postures["turkey"] = turkey.ladder[level - 1].name if level else "none"
+        for track, posture in state.postures.items():
+            state.first_option_day[f"{track.split('.')[0]}.{posture}"] = 0.0
         start = sc.world.ceasefire
         ceasefire.start(state, start.kind, start.broker, start.peacekeepers)
         return state
 
     def run(self) -> ReplicationResult:
         env = self.env
-        for name in REGISTRY:
+        for name, spec in REGISTRY.items():
             self._start_periodic_reviews(name)
+            if spec.broker:
+                env.process(self._offers(name))
         self._violation_process = env.process(self._violations())
         env.process(self._combat())
+        env.process(self._seasons())
         if self.trace:
             env.process(self._recorder())
             start = self.scenario.world.ceasefire
@@ -141,16 +164,19 @@ class _Replication:
         record = outcomes.outcome_record(
             self.state,
             self.horizon,
-            sc.outcomes.durable_days,
-            sc.outcomes.major_gain_share,
+            sc.outcomes,
+            self.start_share,
             self.start_taken,
-            {name: spec.options for name, spec in REGISTRY.items()},
+            {name: tuple(o for opts in spec.tracks.values() for o in opts) for name, spec in REGISTRY.items()},
+            tuple(f"{name}.{flag}" for name, spec in REGISTRY.items() for flag in getattr(spec.module, "FLAGS", ())),
         )
         rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
+        offers = [outcomes.offer_row(o) for o in self.state.offers]
         return ReplicationResult(
             self.flat,
             record,
             rows,
+            offers,
             self.events if self.trace else None,
             self.series if self.trace else None,
         )
@@ -173,150 +199,189 @@ class _Replication:
                 }
             )
 
-    def observe(self, front: bool = True) -> Observation:
-        """The common picture; the front assessment (the costliest part) only for actors that read it."""
+    def _operations(self, spec: ActorSpec) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
+        s = self.state
+        if not spec.reads_front:
+            return (), None, 0.0
+        p = self.actor_values[spec.name]
+        views = combat.operation_views(s, self.v.combat, int(p.max_route_objectives), p.max_operation_days)
+        op = s.operation
+        current = next((v for v in views if v.target == op.target), None) if op is not None else None
+        losses = 0.0
+        if op is not None and op.planned_casualties > 0:
+            elapsed = max(s.day - op.launched, 0.0)
+            planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
+            losses = (s.casualties.military_azerbaijan - op.casualties_at_launch) / max(planned, 1.0)
+        return views, current, losses
+
+    def observe(self, spec: ActorSpec, offer: OfferView | None = None) -> Observation:
+        """The common picture; the operations (the costliest part) only for actors that read them."""
         s = self.state
         cf = s.ceasefire
         postures = self._postures_seen
         if postures is None:  # a read-only copy, rebuilt only after a posture changed
             postures = self._postures_seen = MappingProxyType(dict(s.postures))
-        # positional arguments: a named tuple builds twice as fast so (the field names are in the comments)
+        views, current, losses = self._operations(spec)
+        day = s.day
+        if s.winter:
+            to_winter = 0.0
+        elif day < s.winter_day:
+            to_winter = s.winter_day - day
+        else:
+            to_winter = math.inf
         return Observation(
-            s.day,  # day
-            s.day >= s.winter_day,  # winter
-            cf is not None,  # ceasefire
-            cf.kind if cf is not None else None,  # ceasefire_kind
-            cf is not None and cf.peacekeepers,  # peacekeepers
-            s.war_days(),  # war_days
-            s.azerbaijani_value() / self.total_value,  # azerbaijani_share
-            self.start_share,  # start_share
-            s.attention,  # attention
-            postures,  # postures
-            s.turkish_level,  # turkish_level
-            len(s.turkish_ladder),  # turkish_level_max
-            "f16_deterrent" in s.rungs,  # f16_present
-            s.russia_backs_armenia(),  # russia_backs_armenia
-            s.armenia_asked_russia,  # armenia_asked_russia
-            s.armenia_conceded,  # armenia_conceded
-            s.recent_attack_count(self.grievance_window),  # recent_azerbaijani_attacks
-            s.day - s.front_moved_day,  # days_since_front_moved
-            self._front_view() if front else (),  # front
+            day,
+            s.winter,
+            to_winter,
+            cf is not None,
+            cf.kind if cf is not None else None,
+            cf is not None and cf.peacekeepers,
+            day - cf.start if cf is not None else 0.0,
+            s.war_days(),
+            day - s.war_since if s.war_since is not None else 0.0,
+            s.share(),
+            self.start_share,
+            s.attention,
+            postures,
+            s.turkish_level,
+            len(s.turkish_ladder),
+            s.start_turkish_level,
+            day - s.turkish_level_since,
+            "f16_deterrent" in s.rungs,
+            s.russia_backs_armenia(),
+            MappingProxyType(s.flags),
+            s.recent_attack_count(self.grievance_window),
+            day - s.front_moved_day,
+            russia.intervention_open(s, self.actor_values["russia"], self.start_share, self._triggers),
+            current,
+            losses,
+            views,
+            offer,
         )
-
-    def _front_view(self) -> tuple[FrontView, ...]:
-        """The front assessment, rebuilt only when something it depends on has changed."""
-        s = self.state
-        key = (s.day >= s.winter_day, s.rungs, s.russia_backs_armenia(), s.russia_intervened, self._fight_days)
-        if self._front is None or self._front[0] != key:
-            self._front = (key, combat.front_view(s, self.v.combat, self.total_value))
-        return self._front[1]
 
     # --- decisions ---------------------------------------------------------------------------------------
 
-    def review(self, name: str, reason: str) -> Decision | None:
+    def review(self, name: str, reason: str) -> None:
         """One actor observes, decides and acts now.
 
-        A review prompted by a trigger or an offer is skipped if the actor has already decided at this instant:
-        one decision per actor per moment, however many things happen at once.
+        A review prompted by a trigger is skipped if the actor has already decided at this instant: one decision
+        per actor per moment, however many things happen at once.
         """
         now = self.env.now
         if reason != PERIODIC and self._last_review.get(name) == now:
-            return None
+            return
         self._last_review[name] = now
         self._now()
         spec = REGISTRY[name]
-        obs = self.observe(spec.reads_front)
-        decision: Decision = spec.decide(obs, self.actor_values[name], self.streams[name])
-        self._apply(spec, decision, reason)
-        return decision
+        obs = self.observe(spec)
+        for decision in spec.decide(obs, self.actor_values[name], self.streams[name]):
+            self._apply(spec, decision, reason, obs)
 
-    def _apply(self, spec: ActorSpec, decision: Decision, reason: str) -> None:
+    def _apply(self, spec: ActorSpec, decision: Decision, reason: str, obs: Observation) -> None:
         s = self.state
-        before = s.postures[spec.name]
-        changed = decision.option != before
+        track = decision.track
+        before = s.postures.get(track, "") if track else ""
+        posture = spec.posture_of(decision.option)
+        changed = bool(track) and posture != before
         if changed:
-            s.postures[spec.name] = decision.option
-            s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
-            self._postures_seen = None
+            self._set_posture(track, posture)
         had_ceasefire = s.ceasefire is not None
         level = s.turkish_level
+        support = s.russia_backs_armenia()
+        operation = s.operation
         if spec.apply is not None:
-            spec.apply(s, decision)
-        if self.trace:
+            spec.apply(s, decision, obs)
+        if s.operation is not operation:
+            self._op_alarm = False
+        elif s.operation is not None and obs.operation is not None:
+            s.operation.route = obs.operation.route  # carrying on, by today's quickest route
+        if not track:
+            s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
+        if self.trace and (track or decision.option not in ("not_yet", "hold")):
             self._log(
                 "decision",
                 spec.name,
-                f"[{reason}] {decision.explain()}" + ("" if before == decision.option else f" (was {before})"),
+                f"[{reason}] {decision.explain()}" + (f" (was {before})" if changed else ""),
                 {"utilities": decision.utilities, "probabilities": decision.probabilities},
             )
         if had_ceasefire and s.ceasefire is None:
             self._on_collapse(spec.name, decision.option)
-        # violation rates follow postures, Turkish support and the ceasefire: recompute only if one of them moved
         if changed or s.turkish_level != level or had_ceasefire != (s.ceasefire is not None):
             self._rates_may_have_changed()
-        if decision.option in spec.mediates and not self._in_offer:
-            self._offer(spec.name)
+        if s.turkish_level != level:  # the ladder's posture is its top rung in place
+            self._set_posture(spec.name, s.turkish_ladder[s.turkish_level - 1] if s.turkish_level else "none")
+        if s.russia_backs_armenia() != support:
+            self._trigger("Russian support changed")
+        if decision.option == "ask_russia":
+            self._trigger("Armenia asked Russia for help")
+
+    def _set_posture(self, track: str, posture: str) -> None:
+        s = self.state
+        s.postures[track] = posture
+        s.first_option_day.setdefault(f"{track.split('.')[0]}.{posture}", s.day)
+        s.posture_changes[track] = s.posture_changes.get(track, 0) + 1
+        self._postures_seen = None
 
     def _offer(self, broker: str) -> None:
+        """A broker's offer today: its terms, each party's answer, and a ceasefire only if every party accepts."""
         s = self.state
-        if s.ceasefire is not None and s.ceasefire.kind == "comprehensive":
-            return
         if s.ceasefire is None and s.war_since == s.day:
             return  # no talks at the very instant the fighting resumed
-        in_force = s.ceasefire is not None
-        self._in_offer = True
-        try:
-            for name, spec in REGISTRY.items():
-                if spec.party:
-                    self.review(name, "mediation offer by " + broker)
-            if (s.ceasefire is not None) != in_force:
-                if self.trace:
-                    self._log("mediation", broker, f"offer by {broker} lapsed: the ceasefire broke during the talks")
-                return
-            credibility = self.actor_values[broker].mediation_credibility
-            target = self.actor_values["azerbaijan"].target_share
-            offer = mediation.attempt(s, self.v.mediation, self.streams["mediation"], broker, credibility, target)
-        finally:
-            self._in_offer = False
-        if self.trace:
-            what = "upgrade to a comprehensive ceasefire" if offer.upgrade else "ceasefire"
-            self._log(
-                "mediation",
-                broker,
-                f"{what} offered by {broker}: p={offer.probability:.2f}, "
-                + ("accepted" if offer.success else "refused"),
-                {"terms": offer.terms},
-            )
-        if not offer.success:
+        spec = REGISTRY[broker]
+        aze = self.actor_values["azerbaijan"]
+        self._now()
+        met = s.share() >= aze.target_share or s.flag("armenia.conceded")
+        offer = mediation.terms(s, self.v.mediation, self.streams["mediation"], broker, met, spec.peacekeepers)
+        if offer is None:
+            return
+        view = OfferView(
+            broker, offer.kind, offer.upgrade, offer.peacekeepers, self.actor_values[broker].mediation_credibility
+        )
+        for name, party in REGISTRY.items():
+            if not party.party or party.answer is None:
+                continue
+            self._last_review[name] = self.env.now
+            decision: Decision = party.answer(self.observe(party, view), self.actor_values[name], self.streams[name])
+            offer.answers[name] = decision.option
+            if self.trace:
+                self._log("answer", name, f"[offer by {broker}] {decision.explain()}", {"utilities": decision.utilities})
+        offer.accepted = all(a == "accept" for a in offer.answers.values())
+        s.offers.append(offer)
+        self._log_offer(offer)
+        if not offer.accepted:
             return
         if offer.upgrade:
-            if s.ceasefire is None or s.ceasefire.kind != "humanitarian":
-                return
+            assert s.ceasefire is not None
             ceasefire.upgrade(s, offer.peacekeepers)
-            if self.trace:
-                self._log("ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}")
+            self._log("ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}")
         else:
-            if s.ceasefire is not None:
-                return
-            assert offer.kind is not None
             ceasefire.start(s, offer.kind, broker, offer.peacekeepers)
-            for name, spec in REGISTRY.items():
-                stood_down = spec.stand_down.get(s.postures[name])
-                if stood_down is not None:
-                    s.postures[name] = stood_down
-                    s.first_option_day.setdefault(f"{name}.{stood_down}", s.day)
-                    self._postures_seen = None
-            if self.trace:
-                self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
+            self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
+        for name, party in REGISTRY.items():  # having accepted, a party on the offensive stands down into talks
+            if party.party and s.postures.get(name) == azerbaijan.OFFENSIVE:
+                self._set_posture(name, "talks")
         self._rates_may_have_changed()
         self._trigger("ceasefire agreed")
 
+    def _log_offer(self, offer: OfferRecord) -> None:
+        if self.trace:
+            answers = ", ".join(f"{k} {v}s" for k, v in offer.answers.items())
+            what = "comprehensive terms for the ceasefire" if offer.upgrade else f"a {offer.kind} ceasefire"
+            guard = " with its peacekeepers" if offer.peacekeepers else ""
+            self._log(
+                "offer",
+                offer.broker,
+                f"{offer.broker} offers {what}{guard}: {answers} -> " + ("agreed" if offer.accepted else "no deal"),
+            )
+
     def _on_collapse(self, actor: str, why: str) -> None:
         """`actor` chose `why`, or the escalation spiral (actor "") crossed its threshold."""
+        s = self.state
+        s.min_turkish_level_at_war = min(s.min_turkish_level_at_war, s.turkish_level)
         if self.trace:
-            cf = self.state.ceasefires[-1]
+            cf = s.ceasefires[-1]
             reason = f"{actor} chose {why}" if actor else why
             self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {reason}")
         if self._war_wake is not None and not self._war_wake.triggered:
@@ -332,17 +397,22 @@ class _Replication:
                 proc.interrupt("rates changed")
 
     def _trigger(self, reason: str) -> None:
+        self._pending.add(reason)
         if not self._trigger_pending:
             self._trigger_pending = True
-            self.env.process(self._triggered_reviews(reason))
+            self.env.process(self._triggered_reviews())
 
     # --- processes ---------------------------------------------------------------------------------------
 
-    def _triggered_reviews(self, reason: str) -> Generator[simpy.Event, Any, None]:
+    def _triggered_reviews(self) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(0)
         self._trigger_pending = False
+        reasons, self._pending = self._pending, set()
         for name in REGISTRY:
-            self.review(name, reason)
+            cares = self._reviews_on[name]
+            hit = sorted(reasons if cares is None else reasons & cares)
+            if hit:
+                self.review(name, "; ".join(hit))
 
     def _start_periodic_reviews(self, name: str) -> None:
         """Reviews every `review_every_days`, the first at a random offset within one interval.
@@ -358,6 +428,25 @@ class _Replication:
             env.timeout(interval).callbacks.append(periodic_review)
 
         env.timeout(interval * self.streams[name].uniform()).callbacks.append(periodic_review)
+
+    def _offers(self, broker: str) -> Generator[simpy.Event, Any, None]:
+        """A broker's offers, every `offer_every_days` while there is open war or a humanitarian ceasefire."""
+        spec = REGISTRY[broker]
+        interval = self.actor_values[broker].offer_every_days
+        yield self.env.timeout(interval * self.streams["mediation"].uniform())
+        while True:
+            s = self.state
+            if spec.offers_when is None or s.postures[broker] in spec.offers_when:
+                self._offer(broker)
+            yield self.env.timeout(interval)
+
+    def _seasons(self) -> Generator[simpy.Event, Any, None]:
+        s = self.state
+        for day, what in ((s.winter_day, "winter begins"), (s.winter_end_day, "winter ends")):
+            if day > self.env.now:
+                yield self.env.timeout(day - self.env.now)
+                self._log("season", "", what)
+                self._trigger(what)
 
     def _violations(self) -> Generator[simpy.Event, Any, None]:
         env, s, p = self.env, self.state, self.v.ceasefire
@@ -393,6 +482,7 @@ class _Replication:
     def _combat(self) -> Generator[simpy.Event, Any, None]:
         env, s = self.env, self.state
         rng = self.streams["combat"]
+        tolerance = self.actor_values["azerbaijan"].loss_tolerance
         while True:
             if s.ceasefire is not None:
                 self._war_wake = env.event()
@@ -403,14 +493,21 @@ class _Replication:
                 continue
             self._now()
             day = combat.fight_day(s, self.v.combat, self.v.ceasefire, self.v.attention, rng)
-            self._fight_days += 1
             if self.trace:
                 for objective in day.taken:
                     self._log("objective_taken", "azerbaijan", f"{objective.label} ({objective.sector}) taken")
+            op = s.operation
             if day.taken:
                 self._trigger("objective taken")
             elif day.mass_casualty:
                 self._trigger("mass-casualty strike")
+            if op is not None and not self._op_alarm:
+                elapsed = s.day - op.launched
+                lost = s.casualties.military_azerbaijan - op.casualties_at_launch
+                planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
+                if lost > tolerance * max(planned, 1.0) or elapsed > tolerance * op.planned_days:
+                    self._op_alarm = True
+                    self._trigger("operation behind plan")
 
     def _recorder(self) -> Generator[simpy.Event, Any, None]:
         """The daily row; it reads attention and the spiral without advancing them, so tracing never changes a run."""

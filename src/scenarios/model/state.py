@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass(slots=True)
 class ObjectiveState:
-    """A named objective and who holds it."""
+    """A named objective, who holds it, and the routes into it."""
 
     id: str
     sector: str
@@ -21,23 +21,18 @@ class ObjectiveState:
     population: float
     difficulty: float
     held_by: str
+    after: tuple[str, ...] = ()  # objectives whose capture opens this one (any); () = on the line of contact
     taken_day: float | None = None
+    progress: float = 0.0  # offensive effort spent against it so far (difficulty units)
 
 
 @dataclass(slots=True)
 class SectorState:
-    """A front sector: its objectives in order and the progress against the next one."""
+    """A sector of the front: a group of objectives, for shares and labels."""
 
     id: str
     label: str
     objectives: list[ObjectiveState]
-    progress: float = 0.0
-
-    def next_objective(self) -> ObjectiveState | None:
-        for objective in self.objectives:
-            if objective.held_by != "azerbaijan":
-                return objective
-        return None
 
 
 @dataclass(slots=True)
@@ -49,11 +44,39 @@ class CeasefireRecord:
     broker: str
     peacekeepers: bool
     start: float
+    share_at_start: float = 0.0  # attacker's share of the contested value when it was agreed
     end: float | None = None
-    cause: str | None = None  # azerbaijani_offensive | escalation_spiral | None while in force (censored)
+    cause: str | None = None  # offensive | escalation_spiral | None while in force (censored)
+    broken_by: str | None = None
     upgraded_day: float | None = None
     first_violation: float | None = None
     violations: int = 0
+
+
+@dataclass(slots=True)
+class OfferRecord:
+    """One mediation offer: who offered what, and each party's answer."""
+
+    number: int
+    day: float
+    broker: str
+    kind: str  # humanitarian | comprehensive
+    upgrade: bool  # terms for a ceasefire already in force
+    peacekeepers: bool
+    answers: dict[str, str] = field(default_factory=dict)  # party -> accept | refuse
+    accepted: bool = False
+
+
+@dataclass(slots=True)
+class Operation:
+    """An Azerbaijani operation: the objective it means to take, the route there, and its plan."""
+
+    target: str
+    route: tuple[str, ...]
+    launched: float
+    planned_days: float
+    planned_casualties: float
+    casualties_at_launch: float
 
 
 @dataclass(slots=True)
@@ -72,42 +95,50 @@ class WorldState:
 
     start_date: dt.date
     winter_day: float
+    winter_end_day: float
     sectors: list[SectorState]
-    postures: dict[str, str]
+    postures: dict[str, str]  # track -> posture (a track is an actor, or "actor.track" for a second track)
     turkish_ladder: tuple[str, ...]
     turkish_level: int
     attention: float
+    owned: frozenset[str] = frozenset()  # capabilities the attacker owns outright (never withdrawn)
     day: float = 0.0
     attention_day: float = 0.0
     casualties: Casualties = field(default_factory=Casualties)
     ceasefire: CeasefireRecord | None = None
     ceasefires: list[CeasefireRecord] = field(default_factory=list)
+    offers: list[OfferRecord] = field(default_factory=list)
+    operation: Operation | None = None
+    operations: int = 0  # operations launched
     spiral: float = 0.0
     spiral_day: float = 0.0
     war_since: float | None = None  # start of the current spell of open war
     war_days_before: float = 0.0  # open-war days in earlier spells
-    armenia_asked_russia: bool = False
-    armenia_conceded: bool = False
-    russia_intervened: bool = False
+    flags: dict[str, float] = field(default_factory=dict)  # "actor.act" -> first day (asked for help, conceded, ...)
     front_moved_day: float = 0.0
     recent_attacks: deque[float] = field(default_factory=deque)  # days of Azerbaijani attacks
     first_option_day: dict[str, float] = field(default_factory=dict)  # "actor.option" -> day
+    posture_changes: dict[str, int] = field(default_factory=dict)  # track -> changes of posture
     turkish_level_days: float = 0.0  # integral of the level over time, for the influence index
     turkish_level_since: float = 0.0
+    start_turkish_level: int = 0
     max_turkish_level: int = 0
-    rungs: frozenset[str] = frozenset()  # Turkish support in place now (kept in step with turkish_level)
+    min_turkish_level_at_war: int = 0
+    rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and Turkish rungs
+    objectives: dict[str, ObjectiveState] = field(default_factory=dict)
     _total_value: float = 0.0
     _azerbaijani_value: float = 0.0
 
     def __post_init__(self) -> None:
-        self.rungs = frozenset(self.turkish_ladder[: self.turkish_level])
-        self.max_turkish_level = self.turkish_level
-        self._total_value = sum(o.value for s in self.sectors for o in s.objectives)
-        self._azerbaijani_value = sum(o.value for s in self.sectors for o in s.objectives if o.held_by == "azerbaijan")
+        self.objectives = {o.id: o for s in self.sectors for o in s.objectives}
+        self.rungs = self.owned | frozenset(self.turkish_ladder[: self.turkish_level])
+        self.start_turkish_level = self.max_turkish_level = self.min_turkish_level_at_war = self.turkish_level
+        self._total_value = sum(o.value for o in self.objectives.values())
+        self._azerbaijani_value = sum(o.value for o in self.objectives.values() if o.held_by == "azerbaijan")
 
     @property
     def winter(self) -> bool:
-        return self.day >= self.winter_day
+        return self.winter_day <= self.day < self.winter_end_day
 
     @property
     def at_war(self) -> bool:
@@ -117,11 +148,20 @@ class WorldState:
         return self.war_days_before + (self.day - self.war_since if self.war_since is not None else 0.0)
 
     def has_rung(self, name: str) -> bool:
-        """Whether Turkish support includes this rung now."""
+        """Whether support (an owned capability or a Turkish rung) includes this now."""
         return name in self.rungs
 
+    def flag(self, name: str) -> bool:
+        return name in self.flags
+
+    def set_flag(self, name: str) -> None:
+        self.flags.setdefault(name, self.day)
+
     def russia_backs_armenia(self) -> bool:
-        return self.postures.get("russia") in ("back_armenia", "intervene")
+        return self.postures.get("russia.support") in ("back_armenia", "intervene")
+
+    def russia_intervened(self) -> bool:
+        return self.postures.get("russia.support") == "intervene"
 
     def total_value(self) -> float:
         return self._total_value
@@ -129,10 +169,23 @@ class WorldState:
     def azerbaijani_value(self) -> float:
         return self._azerbaijani_value
 
+    def share(self) -> float:
+        return self._azerbaijani_value / self._total_value
+
+    def attackable(self) -> list[ObjectiveState]:
+        """Objectives Armenia holds that Azerbaijan can attack now: on the line of contact or opened by a capture."""
+        objectives = self.objectives
+        return [
+            o
+            for o in objectives.values()
+            if o.held_by != "azerbaijan" and (not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after))
+        ]
+
     def take(self, objective: ObjectiveState) -> None:
         """Azerbaijan takes an objective today."""
         objective.held_by = "azerbaijan"
         objective.taken_day = self.day
+        objective.progress = 0.0
         self._azerbaijani_value += objective.value
         self.front_moved_day = self.day
 
@@ -154,8 +207,10 @@ class WorldState:
         self.turkish_level_days += self.turkish_level * (self.day - self.turkish_level_since)
         self.turkish_level_since = self.day
         self.turkish_level = level
-        self.rungs = frozenset(self.turkish_ladder[:level])
+        self.rungs = self.owned | frozenset(self.turkish_ladder[:level])
         self.max_turkish_level = max(self.max_turkish_level, level)
+        if self.at_war:
+            self.min_turkish_level_at_war = min(self.min_turkish_level_at_war, level)
 
     def snapshot(self) -> dict[str, Any]:
         """The daily time-series row."""
@@ -164,16 +219,17 @@ class WorldState:
             "day": self.day,
             "ceasefire": self.ceasefire is not None,
             "attention": self.attention,
-            "azerbaijani_share": self.azerbaijani_value() / self.total_value(),
+            "azerbaijani_share": self.share(),
             "military_azerbaijan": c.military_azerbaijan,
             "military_armenia": c.military_armenia,
             "civilian_azerbaijan": c.civilian_azerbaijan,
             "civilian_armenia": c.civilian_armenia,
             "turkish_level": self.turkish_level,
             "spiral": self.spiral,
+            "operation": self.operation.target if self.operation is not None else "",
         }
         for sector in self.sectors:
             row[f"share_{sector.id}"] = self.sector_share(sector)
-        for actor, posture in self.postures.items():
-            row[f"posture_{actor}"] = posture
+        for track, posture in self.postures.items():
+            row[f"posture_{track}"] = posture
         return row

@@ -1,12 +1,15 @@
 """The actor registry: one module per actor, each a pure policy.
 
-An actor module defines ``NAME``, ``OPTIONS``, ``Params`` (a subclass of `ActorParams`), ``decide(observation,
-params, rng) -> Decision``, optionally ``MEDIATES`` (options that put a mediation offer on the table, with
-``Params.mediation_credibility``), ``apply(state, decision)`` (its effect on the world beyond its posture),
-``PARTY = True`` for a party to the conflict (it answers mediation offers) and ``READS_FRONT = True`` if its policy
-reads the front assessment, and ``STAND_DOWN`` ({posture: posture}) for postures it leaves when a mediated
-ceasefire is agreed. To add
-an actor, write its module, list it in ``_MODULES`` and give it a block under ``actors:`` in YAML.
+An actor module defines ``NAME``, ``OPTIONS``, ``Params`` (a subclass of `ActorParams`) and
+``decide(observation, params, rng) -> tuple[Decision, ...]`` (one decision per track it reviews, and acts such as a
+request for help). Optionally: ``TRACKS`` ({track key: options}) for postures beyond its main one (their start
+values are ``Params.start_<track>``); ``PARTY = True`` for a party to the conflict, which answers mediation offers
+with ``answer(observation, params, rng) -> Decision`` (accept | refuse); ``BROKER = True`` for an actor that makes
+offers every ``Params.offer_every_days`` (only in the postures ``OFFERS_WHEN`` if given), with
+``Params.mediation_credibility``; ``PEACEKEEPERS = True`` if it can offer its own peacekeepers;
+``READS_FRONT = True`` if its policy reads the operations it could launch; ``apply(state, decision, observation)``
+for its effect on the world beyond its posture; ``option_posture(option)`` where options are finer than postures.
+To add an actor, write its module, list it in ``_MODULES`` and give it a block under ``actors:`` in YAML.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from scenarios.model.actors.base import ActorParams
 _MODULES: tuple[ModuleType, ...] = (azerbaijan, armenia, russia, turkey, cochairs)
 
 
+def _same(option: str) -> str:
+    return option
+
+
 @dataclass(frozen=True)
 class ActorSpec:
     """An actor as the simulation core sees it."""
@@ -30,12 +37,16 @@ class ActorSpec:
     module: ModuleType
     params: type[ActorParams]
     options: tuple[str, ...]
+    tracks: dict[str, tuple[str, ...]]  # every posture key it decides -> its options (its name -> OPTIONS first)
     decide: Callable[..., Any]
-    mediates: frozenset[str]
+    answer: Callable[..., Any] | None  # parties answer offers
     apply: Callable[..., Any] | None
-    party: bool  # a party to the conflict: reviews its posture when a mediation offer arrives
-    reads_front: bool  # its policy reads the front assessment of the observation
-    stand_down: dict[str, str]  # posture -> posture taken when a mediated ceasefire is agreed
+    posture_of: Callable[[str], str]
+    party: bool
+    broker: bool
+    offers_when: tuple[str, ...] | None  # postures in which a broker makes offers (None: always)
+    peacekeepers: bool
+    reads_front: bool
 
 
 def _spec(module: ModuleType) -> ActorSpec:
@@ -44,12 +55,16 @@ def _spec(module: ModuleType) -> ActorSpec:
         module=module,
         params=module.Params,
         options=tuple(module.OPTIONS),
+        tracks={module.NAME: tuple(module.OPTIONS), **dict(getattr(module, "TRACKS", {}))},
         decide=module.decide,
-        mediates=frozenset(getattr(module, "MEDIATES", ())),
+        answer=getattr(module, "answer", None),
         apply=getattr(module, "apply", None),
+        posture_of=getattr(module, "option_posture", _same),
         party=bool(getattr(module, "PARTY", False)),
+        broker=bool(getattr(module, "BROKER", False)),
+        offers_when=getattr(module, "OFFERS_WHEN", None),
+        peacekeepers=bool(getattr(module, "PEACEKEEPERS", False)),
         reads_front=bool(getattr(module, "READS_FRONT", False)),
-        stand_down=dict(getattr(module, "STAND_DOWN", {})),
     )
 
 

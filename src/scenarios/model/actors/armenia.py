@@ -1,4 +1,5 @@
-"""Armenia: defends the high ground, retaliates beyond the line of contact, asks Russia for help, or concedes."""
+"""Armenia: defends the high ground, retaliates beyond the line of contact, concedes under pressure, or (in
+extremis) withdraws; asks Russia for help once, as an act; answers ceasefire offers."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
 NAME = "armenia"
-OPTIONS = ("defend", "retaliate", "ask_russia", "concede")
+OPTIONS = ("defend", "retaliate", "concede", "withdraw")
 PARTY = True
+FLAGS = ("asked_russia", "conceded", "withdrew")  # acts remembered for good (flag_day.armenia.<act>)
+ASKED = "armenia.asked_russia"
+CONCEDED = "armenia.conceded"
+WITHDREW = "armenia.withdrew"
 
 
 class Params(ActorParams):
@@ -27,7 +32,7 @@ class Params(ActorParams):
     retaliation_base: Real = Field(description="Utility of retaliating with no grievance (utility).")
     grievance_window_days: Positive = Field(description="How far back Azerbaijani attacks count as a grievance (days).")
     grievance_weight: NonNegative = Field(
-        description="Utility of retaliating per Azerbaijani attack in the last 7 days (utility/attack)."
+        description="Utility of retaliating per Azerbaijani attack in the grievance window (utility/attack)."
     )
     f16_deterrence: NonNegative = Field(
         description="Disutility of retaliating while Turkish F-16s are present (utility)."
@@ -41,41 +46,89 @@ class Params(ActorParams):
     concession_loss_weight: NonNegative = Field(
         description="Utility of conceding per share of the contested value lost (utility/share)."
     )
+    withdrawal_base: Real = Field(
+        description="Utility of agreeing to withdraw from Armenian-populated Karabakh with no losses (utility)."
+    )
+    withdrawal_loss_weight: NonNegative = Field(
+        description="Utility of withdrawing per share of the contested value lost (utility/share)."
+    )
+    accept_base: Real = Field(description="Utility of accepting a halt to the fighting, before its terms (utility).")
+    accept_loss_weight: NonNegative = Field(
+        description="Utility of accepting a halt per share of the contested value lost (utility/share)."
+    )
+    control_cost: NonNegative = Field(
+        description="Disutility of comprehensive terms, which put its control of Karabakh on the table (utility)."
+    )
+    peacekeeper_value: NonNegative = Field(
+        description="Utility of a broker's peacekeepers guarding the line for it (utility)."
+    )
+    backing_resolve: NonNegative = Field(
+        description="Disutility of accepting a halt while Russia backs it (it can hold out) (utility)."
+    )
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
+def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
+    """Its posture, and (until it has) whether to ask Russia for help: an act made once, not a posture."""
     posture = obs.postures[NAME]
+    if posture == "withdraw":  # a withdrawal agreed is not taken back
+        return ()
     inertia = p.inertia
     losses = obs.armenian_losses
-    pressed = obs.postures.get("russia") == "pressure_armenia"
+    pressed = obs.postures.get("russia") == "press_armenia"
     utilities: dict[str, Terms] = {
-        "defend": {"inertia": inertia if posture == "defend" else 0.0},
+        "defend": {"commitment": inertia if posture == "defend" else 0.0},
         "retaliate": {
-            "inertia": inertia if posture == "retaliate" else 0.0,
+            "commitment": inertia if posture == "retaliate" else 0.0,
             "base": p.retaliation_base,
             "grievance": p.grievance_weight * obs.recent_azerbaijani_attacks,
             "f16_deterrence": -p.f16_deterrence if obs.f16_present else 0.0,
         },
+        "concede": {
+            "commitment": inertia if posture == "concede" else 0.0,
+            "base": p.concession_base,
+            "russian_pressure": p.concession_pressure_weight if pressed else 0.0,
+            "military_pressure": p.concession_loss_weight * losses,
+        },
+        "withdraw": {
+            "base": p.withdrawal_base,
+            "military_pressure": p.withdrawal_loss_weight * losses,
+        },
     }
-    if not obs.russia_backs_armenia:  # once Russia backs Armenia there is nothing left to ask
-        utilities["ask_russia"] = {
-            "inertia": inertia if posture == "ask_russia" else 0.0,
-            "base": p.ask_russia_base,
-            "losses": p.ask_russia_loss_weight * losses,
+    decisions = [logit_choice(NAME, utilities, p.rationality, rng)]
+    if ASKED not in obs.flags and not obs.russia_backs_armenia:
+        ask = {
+            "ask_russia": {"base": p.ask_russia_base, "losses": p.ask_russia_loss_weight * losses},
+            "not_yet": {},
         }
-    utilities["concede"] = {
-        "inertia": inertia if posture == "concede" else 0.0,
-        "base": p.concession_base,
-        "russian_pressure": p.concession_pressure_weight if pressed else 0.0,
-        "military_pressure": p.concession_loss_weight * losses,
+        decisions.append(logit_choice(NAME, ask, p.rationality, rng, track=""))
+    return tuple(decisions)
+
+
+def answer(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Accept or refuse the offer on the table."""
+    offer = obs.offer
+    assert offer is not None
+    losses = obs.armenian_losses
+    posture = obs.postures[NAME]
+    accept: Terms = {
+        "base": p.accept_base,
+        "losses": p.accept_loss_weight * losses,
+        "broker_credibility": offer.credibility,
+        "russian_pressure": p.concession_pressure_weight if obs.postures.get("russia") == "press_armenia" else 0.0,
+        "control_at_stake": -p.control_cost if offer.kind == "comprehensive" else 0.0,
+        "peacekeepers": p.peacekeeper_value if offer.peacekeepers else 0.0,
+        "russian_backing": -p.backing_resolve if obs.russia_backs_armenia else 0.0,
+        "conceded": p.control_cost if posture in ("concede", "withdraw") else 0.0,
     }
-    return logit_choice(NAME, utilities, p.rationality, rng)
+    return logit_choice(NAME, {"accept": accept, "refuse": {}}, p.rationality, rng, track="")
 
 
-def apply(state: WorldState, decision: Decision) -> None:
-    """Asking Russia and conceding are remembered: they change Russia's calculus and the talks."""
+def apply(state: WorldState, decision: Decision, obs: Observation) -> None:
+    """Asking Russia, conceding and withdrawing are remembered: they change Russia's calculus and the talks."""
     if decision.option == "ask_russia":
-        state.armenia_asked_russia = True
+        state.set_flag(ASKED)
     elif decision.option == "concede":
-        state.armenia_conceded = True
+        state.set_flag(CONCEDED)
+    elif decision.option == "withdraw":
+        state.set_flag(WITHDREW)
+        state.set_flag(CONCEDED)

@@ -1,4 +1,10 @@
-"""Azerbaijan: holds the ceasefire, attacks the lowlands or the mountains, or accepts talks."""
+"""Azerbaijan: holds or breaks the ceasefire, launches and carries on operations, or seeks talks.
+
+An operation is a commitment: a target objective and the route to it, valued over the whole operation with the
+seasons ahead in view. Once launched it goes on (its remaining part keeps the commitment bonus `inertia`) until a
+review finds something better; the simulation brings reviews at the triggers that matter (objective taken, losses
+beyond plan, an offer, Russia backing Armenia, winter).
+"""
 
 from __future__ import annotations
 
@@ -7,45 +13,45 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Probability, Share
+from scenarios.config.params import AtLeastOne, NonNegative, Positive, Probability, Share
 from scenarios.model import ceasefire
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
-from scenarios.model.observation import FrontView, Observation
+from scenarios.model.observation import Observation, OperationView
 from scenarios.model.random import Random
-from scenarios.model.state import WorldState
+from scenarios.model.state import Operation, WorldState
 
 NAME = "azerbaijan"
-OPTIONS = ("hold", "limited_offensive", "major_offensive", "talks")
+OPTIONS = ("hold", "talks", "offensive")
 PARTY = True
 READS_FRONT = True
-OFFENSIVES = frozenset({"limited_offensive", "major_offensive"})
-# When a mediated ceasefire is agreed, an Azerbaijan on the offensive has accepted it: it stands down into talks.
-STAND_DOWN = {"limited_offensive": "talks", "major_offensive": "talks"}
+OFFENSIVE = "offensive"
+OPERATION_PREFIX = "operation:"  # utilities key of an operation option: operation:<target>
 
 
 class Params(ActorParams):
-    """Azerbaijan's utility weights and beliefs."""
+    """Azerbaijan's aims, utility weights and beliefs."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    target_share: Share = Field(description="Share of the contested value it aims to hold before negotiating (share).")
-    planning_horizon_days: NonNegative = Field(description="Horizon over which it weighs an offensive (days).")
+    target_share: Positive = Field(
+        description="Share of the contested value it means to hold before negotiating (share, > 0)."
+    )
     gain_weight: NonNegative = Field(description="Utility of gaining the whole contested value (utility/share).")
     gain_weight_beyond_target: Share = Field(
-        description="Fraction of the value of gains kept once the target share is held (fraction)."
+        description="Fraction of the value of gains kept beyond the target share (fraction)."
     )
+    max_operation_days: Positive = Field(description="Longest operation it would plan (days).")
+    max_route_objectives: AtLeastOne = Field(description="Most objectives an operation's route may cross (count).")
     military_casualty_weight: NonNegative = Field(description="Disutility of its military deaths (utility/100 people).")
     civilian_casualty_weight: NonNegative = Field(
         description="Disutility of civilian deaths in the region it claims (utility/100 people)."
     )
     diplomatic_weight: NonNegative = Field(
-        description="Disutility of attention x energy-trade exposure for an offensive on every sector (utility/index)."
+        description="Disutility of a month of offensive at attention 1 and full energy-trade exposure (utility)."
     )
     energy_trade_exposure: Share = Field(description="How much its energy trade suffers from attention (share).")
-    ceasefire_breach_cost: NonNegative = Field(
-        description="Disutility of breaking a Kremlin-brokered ceasefire openly (utility)."
-    )
+    ceasefire_breach_cost: NonNegative = Field(description="Disutility of breaking a ceasefire openly (utility).")
     peacekeeper_breach_cost: NonNegative = Field(
         description="Extra disutility of breaking a ceasefire guarded by peacekeepers (utility)."
     )
@@ -53,79 +59,138 @@ class Params(ActorParams):
         description="Utility of an offensive at full Turkish support (utility at the top of the ladder)."
     )
     russian_reaction_weight: NonNegative = Field(
-        description="Disutility of Russia backing Armenia against an offensive on every sector (utility)."
+        description="Disutility of Russia backing Armenia against an offensive (utility)."
     )
     expected_russian_backing: Probability = Field(
         description="Its belief that Russia would back Armenia against an offensive (probability)."
     )
     armenia_blinks_belief: Probability = Field(description="Its belief that Armenia blinks first (probability).")
-    blink_weight: NonNegative = Field(description="Utility of an Armenian climb-down (utility).")
+    blink_weight: NonNegative = Field(
+        description="Utility of pressing on while it expects Armenia to blink (utility at belief 1)."
+    )
     talks_weight: NonNegative = Field(description="Utility of talks once its target position is held (utility).")
+    talks_value_below_target: Share = Field(
+        description="Fraction of the value of talks while short of the target, at no gain (fraction)."
+    )
     attention_talks_weight: NonNegative = Field(
-        description="Pressure to accept talks per unit of attention (utility/index)."
+        description="Pull toward talks per unit of international attention (utility/index)."
+    )
+    russian_pressure_weight: NonNegative = Field(
+        description="Pull toward talks while Russia presses Baku (and Ankara) to back down (utility)."
+    )
+    settlement_weight: NonNegative = Field(
+        description="Utility of comprehensive terms that lock in a met position; the same is lost by locking in a "
+        "position short of it (utility)."
+    )
+    partisan_broker_cost: NonNegative = Field(
+        description="Disutility of an offer brokered by a power that backs Armenia (utility)."
+    )
+    peacekeeper_cost: NonNegative = Field(
+        description="Disutility of accepting a third party's peacekeepers on the line (utility)."
+    )
+    loss_tolerance: AtLeastOne = Field(
+        description="Losses beyond this multiple of an operation's plan bring a review (factor)."
     )
 
 
-def attacked_sectors(option: str, front: tuple[FrontView, ...]) -> tuple[FrontView, ...]:
-    """Sectors an option attacks: a limited offensive takes lowland objectives only, a major one all."""
-    if option == "limited_offensive":
-        return tuple(f for f in front if f.objective is not None and f.terrain == "lowland")
-    if option == "major_offensive":
-        return tuple(f for f in front if f.objective is not None)
-    return ()
+def position_value(share: float, p: Values) -> float:
+    """What holding `share` is worth: full weight up to the target, `gain_weight_beyond_target` beyond it."""
+    t = p.target_share
+    return p.gain_weight * (min(share, t) + p.gain_weight_beyond_target * max(0.0, share - t))
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
-    posture = obs.postures[NAME]
-    inertia = p.inertia
-    front = obs.front
-    sectors = len(front) or 1
-    horizon = p.planning_horizon_days
-    below_target = obs.azerbaijani_share < p.target_share
-    gain_scale = p.gain_weight * (1.0 if below_target else p.gain_weight_beyond_target)
-    russia = 1.0 if obs.russia_backs_armenia else p.expected_russian_backing
-    # terms every offensive weighs alike (per sector attacked, where they scale with reach)
-    diplomatic = -p.diplomatic_weight * obs.attention * p.energy_trade_exposure
-    breach = -p.ceasefire_breach_cost if obs.ceasefire else 0.0
-    guarded = -p.peacekeeper_breach_cost if obs.peacekeepers else 0.0
-    support = p.turkish_support_weight * obs.turkish_level / max(obs.turkish_level_max, 1)
-    reaction = -p.russian_reaction_weight * russia
-    blinks = p.blink_weight * p.armenia_blinks_belief
+def position_met(obs: Observation, p: Values) -> bool:
+    """Its aim for the talks: the target share held, or an Armenian concession or withdrawal to take to the table."""
+    return obs.azerbaijani_share >= p.target_share or "armenia.conceded" in obs.flags or "armenia.withdrew" in obs.flags
 
-    utilities: dict[str, Terms] = {"hold": {"inertia": inertia if posture == "hold" else 0.0}}
-    for option in ("limited_offensive", "major_offensive"):
-        hit = attacked_sectors(option, front)
-        if not hit:
-            continue  # nothing left to attack this way: not an option
-        reach = len(hit) / sectors
-        gain = attackers = civilians = 0.0
-        for f in hit:
-            if f.remaining:  # share of the objective's value reachable within the planning horizon
-                gain += f.value_share * min(1.0, f.advance_per_day * horizon / f.remaining)
-            attackers += f.attacker_casualties_per_day
-            civilians += f.civilian_casualties_per_day
-        utilities[option] = {
-            "inertia": inertia if option == posture else 0.0,
-            "territorial_gain": gain_scale * gain,
-            "military_casualties": -p.military_casualty_weight * attackers * horizon / 100.0,
-            "civilian_casualties": -p.civilian_casualty_weight * civilians * horizon / 100.0,
-            "diplomatic_cost": diplomatic * reach,
-            "ceasefire_breach": breach,
-            "peacekeepers": guarded,
-            "turkish_support": support,
-            "russian_reaction": reaction * reach,
-            "armenia_blinks": blinks,
-        }
-    utilities["talks"] = {
-        "inertia": inertia if posture == "talks" else 0.0,
-        "position_for_talks": p.talks_weight * min(1.0, obs.azerbaijani_share / p.target_share),
+
+def talks_value(obs: Observation, p: Values) -> Terms:
+    """Talks are worth little while the position is short of what Baku needs (¶9) and more once it is met (¶10)."""
+    met = position_met(obs, p)
+    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.azerbaijani_share / p.target_share)
+    return {
+        "position_for_talks": p.talks_weight * progress,
         "attention_pressure": p.attention_talks_weight * obs.attention,
+        "russian_pressure": p.russian_pressure_weight if obs.postures.get("russia") == "press_azerbaijan" else 0.0,
     }
-    return logit_choice(NAME, utilities, p.rationality, rng)
 
 
-def apply(state: WorldState, decision: Decision) -> None:
-    """An offensive chosen under a ceasefire breaks it."""
-    if decision.option in OFFENSIVES and state.ceasefire is not None:
-        ceasefire.end(state, "azerbaijani_offensive")
+def operation_terms(obs: Observation, p: Values, op: OperationView) -> Terms:
+    """An operation valued over its whole route: gain, casualties and diplomatic cost with the seasons ahead."""
+    share = obs.azerbaijani_share
+    russia = 1.0 if obs.russia_backs_armenia else p.expected_russian_backing
+    return {
+        "territorial_gain": position_value(share + op.value_share, p) - position_value(share, p),
+        "military_casualties": -p.military_casualty_weight * op.attacker_casualties / 100.0,
+        "civilian_casualties": -p.civilian_casualty_weight * op.civilian_casualties / 100.0,
+        "diplomatic_cost": -p.diplomatic_weight * p.energy_trade_exposure * obs.attention * op.days / 30.0,
+        "ceasefire_breach": -p.ceasefire_breach_cost if obs.ceasefire else 0.0,
+        "peacekeepers": -p.peacekeeper_breach_cost if obs.peacekeepers else 0.0,
+        "turkish_support": p.turkish_support_weight * obs.turkish_level / max(obs.turkish_level_max, 1),
+        "russian_reaction": -p.russian_reaction_weight * russia,
+        "armenia_blinks": p.blink_weight * p.armenia_blinks_belief,
+    }
+
+
+def options(obs: Observation, p: Values) -> dict[str, Terms]:
+    """Every option open now, term by term, with the commitment bonus on the current posture or operation."""
+    posture = obs.postures[NAME]
+    utilities: dict[str, Terms] = {}
+    if obs.ceasefire:
+        utilities["hold"] = {"commitment": p.inertia if posture == "hold" else 0.0}
+    utilities["talks"] = {"commitment": p.inertia if posture == "talks" else 0.0, **talks_value(obs, p)}
+    current = obs.operation.target if obs.operation is not None and posture == OFFENSIVE else None
+    views = {v.target: v for v in obs.operations}
+    if current is not None:
+        views[current] = obs.operation  # type: ignore[assignment]  # the operation under way, re-planned
+    for target, view in views.items():
+        terms = operation_terms(obs, p, view)
+        terms["commitment"] = p.inertia if target == current else 0.0
+        utilities[OPERATION_PREFIX + target] = terms
+    return utilities
+
+
+def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
+    """Choose a posture (or an operation) by the logit rule (`p`: this replication's values of `Params`)."""
+    return (logit_choice(NAME, options(obs, p), p.rationality, rng),)
+
+
+def answer(obs: Observation, p: Values, rng: Random) -> Decision:
+    """Accept or refuse the offer on the table: the talks it opens against the best way to go on without it."""
+    offer = obs.offer
+    assert offer is not None
+    alternatives = options(obs, p)
+    best = max(alternatives, key=lambda k: sum(alternatives[k].values()))
+    met = position_met(obs, p)
+    accept: Terms = {
+        **talks_value(obs, p),
+        "broker_credibility": offer.credibility,
+        "partisan_broker": -p.partisan_broker_cost if offer.broker == "russia" and obs.russia_backs_armenia else 0.0,
+        "settlement": (p.settlement_weight if met else -p.settlement_weight) if offer.kind == "comprehensive" else 0.0,
+        "peacekeepers": -p.peacekeeper_cost if offer.peacekeepers else 0.0,
+    }
+    refuse: Terms = {f"best_alternative ({best})": sum(alternatives[best].values())}
+    return logit_choice(NAME, {"accept": accept, "refuse": refuse}, p.rationality, rng, track="")
+
+
+def option_posture(option: str) -> str:
+    """The posture an option puts it in (every operation is the `offensive` posture)."""
+    return OFFENSIVE if option.startswith(OPERATION_PREFIX) else option
+
+
+def apply(state: WorldState, decision: Decision, obs: Observation) -> None:
+    """Launch, carry on or end an operation; an operation launched under a ceasefire breaks it."""
+    option = decision.option
+    if not option.startswith(OPERATION_PREFIX):
+        state.operation = None
+        return
+    target = option.removeprefix(OPERATION_PREFIX)
+    if state.operation is not None and state.operation.target == target:
+        return  # carrying on
+    view = next(v for v in (*obs.operations, *((obs.operation,) if obs.operation else ())) if v.target == target)
+    state.operation = Operation(
+        target, view.route, state.day, view.days, view.attacker_casualties, state.casualties.military_azerbaijan
+    )
+    state.operations += 1
+    if state.ceasefire is not None:
+        ceasefire.end(state, "offensive", NAME)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from typing import ClassVar
 
 from pydantic import Field, model_validator
@@ -18,7 +19,9 @@ class ActorParams(Frozen):
     rationality: Positive = Field(
         description="Logit rationality: 0 chooses at random, large values always take the best option (1/utility)."
     )
-    inertia: NonNegative = Field(description="Utility of keeping the current posture (utility).")
+    inertia: NonNegative = Field(
+        description="Commitment: utility of keeping the current posture; a switch must beat it (utility)."
+    )
 
     OPTIONS: ClassVar[tuple[str, ...]] = ()
 
@@ -35,3 +38,9 @@ class ActorParams(Frozen):
 
 def inertia_term(option: str, posture: str, inertia: float) -> float:
     return inertia if option == posture else 0.0
+
+
+def log_odds(p: float) -> float:
+    """A propensity word's probability as a log-odds utility term."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Real
+from scenarios.config.params import NonNegative, Positive, Real
 from scenarios.model.actors.base import ActorParams, inertia_term
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
@@ -15,7 +15,8 @@ from scenarios.model.random import Random
 
 NAME = "cochairs"
 OPTIONS = ("stand_by", "call_for_talks")
-MEDIATES = ("call_for_talks",)
+BROKER = True
+OFFERS_WHEN = ("call_for_talks",)  # it puts an offer on the table only while calling for talks
 
 
 class Params(ActorParams):
@@ -30,20 +31,20 @@ class Params(ActorParams):
     russian_lead_deference: NonNegative = Field(
         description="Disutility of acting while Russia leads the mediation (utility)."
     )
-    mediation_credibility: Real = Field(description="Log-odds their mediation adds to success (log-odds).")
+    mediation_credibility: Real = Field(description="Their standing as brokers with the parties (utility).")
+    offer_every_days: Positive = Field(description="Days between their offers while they call for talks (days).")
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> Decision:
+def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
     posture = obs.postures[NAME]
-    russia_leads = obs.postures.get("russia") in ("mediate", "pressure_armenia")
     utilities: dict[str, Terms] = {
         "stand_by": {"inertia": inertia_term("stand_by", posture, p.inertia)},
         "call_for_talks": {
             "inertia": inertia_term("call_for_talks", posture, p.inertia),
             "base": p.call_base,
             "attention": p.attention_weight * obs.attention,
-            "russian_lead": -p.russian_lead_deference if russia_leads else 0.0,
+            "russian_lead": -p.russian_lead_deference,  # Russia brokers whatever its diplomatic posture
         },
     }
-    return logit_choice(NAME, utilities, p.rationality, rng)
+    return (logit_choice(NAME, utilities, p.rationality, rng),)

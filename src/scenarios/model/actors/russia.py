@@ -1,44 +1,55 @@
-"""Russia: mediates, presses Armenia to concede, backs Armenia, or intervenes militarily on its side."""
+"""Russia on two tracks at once: diplomacy (mediate, press Armenia, press Azerbaijan and Turkey) and support for
+its ally (none, back Armenia, intervene militarily). It brokers ceasefires whatever its diplomatic posture, and
+can offer its own peacekeepers. Intervention is open only once something it guarantees is lost, and is final."""
 
 from __future__ import annotations
 
-import math
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Probability, Real, Share
-from scenarios.model.actors.base import ActorParams
+from scenarios.config.params import NonNegative, Positive, Probability, Real, Share
+from scenarios.model.actors.base import ActorParams, log_odds
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
 NAME = "russia"
-OPTIONS = ("mediate", "pressure_armenia", "back_armenia", "intervene")
-MEDIATES = ("mediate", "pressure_armenia")
-BACKING = frozenset({"back_armenia", "intervene"})
+OPTIONS = ("mediate", "press_armenia", "press_azerbaijan")
+SUPPORT = "russia.support"
+SUPPORT_OPTIONS = ("none", "back_armenia", "intervene")
+TRACKS = {SUPPORT: SUPPORT_OPTIONS}
+BROKER = True
+PEACEKEEPERS = True  # it can put its own peacekeepers on the line as a term of a settlement
 
 
 class Params(ActorParams):
-    """Russia's dispositions and utility weights."""
+    """Russia's dispositions and utility weights on both tracks."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
+    start_support: Literal["none", "back_armenia"] = Field(description="Support track on the start date.")
+    support_inertia: NonNegative = Field(
+        description="Commitment on the support track: utility of keeping its support as it is (utility)."
+    )
     back_armenia_propensity: Probability = Field(
-        description="Disposition to back Armenia, entered as log-odds against mediating (probability)."
+        description="Disposition to back Armenia, entered as log-odds (probability)."
     )
     pressure_armenia_propensity: Probability = Field(
-        description="Disposition to press Armenia into concessions, as log-odds against mediating (probability)."
+        description="Disposition to press Armenia into a concession, entered as log-odds (probability)."
     )
-    mediation_weight: NonNegative = Field(description="Utility of being seen as the broker (utility).")
+    press_azerbaijan_propensity: Probability = Field(
+        description="Desire to press Azerbaijan and Turkey to back down, entered as log-odds (probability)."
+    )
+    mediation_weight: NonNegative = Field(description="Utility of being seen as the even-handed broker (utility).")
     alliance_weight: NonNegative = Field(
-        description="Utility of backing Armenia per share of the contested value it has lost (utility/share)."
+        description="Utility of standing by Armenia per share of the contested value it has lost (utility/share)."
     )
     request_weight: NonNegative = Field(description="Utility of backing Armenia once it has asked (utility).")
     outreach_weight: NonNegative = Field(
-        description="Value of its outreach to Azerbaijan, lost by backing Armenia (utility)."
+        description="Value of its outreach to Azerbaijan, set back by backing Armenia or pressing Baku (utility)."
     )
     turkish_influence_weight: NonNegative = Field(
         description="Utility of checking Turkey, at full Turkish support (utility at the top of the ladder)."
@@ -46,58 +57,74 @@ class Params(ActorParams):
     conflict_cost_weight: NonNegative = Field(
         description="Disutility of committing to another low-level conflict by backing a side (utility)."
     )
+    crisis_weight: NonNegative = Field(
+        description="Utility of pressing Armenia to defuse the crisis per month of open war (utility/30 days)."
+    )
     intervention_cost: NonNegative = Field(description="Disutility of a military intervention (utility).")
-    intervention_loss_threshold: Share = Field(
-        description="Armenian losses (share of contested value) beyond which intervention gains weight (share)."
+    intervention_triggers: list[str] = Field(
+        description="Objectives whose loss opens intervention (what it guarantees); none: never (objective ids)."
     )
     intervention_loss_weight: NonNegative = Field(
-        description="Utility of intervening per share lost beyond the threshold (utility/share)."
+        description="Utility of intervening per share of the contested value Armenia has lost (utility/share)."
     )
-    mediation_credibility: Real = Field(description="Log-odds its mediation adds to success (log-odds).")
+    intervention_loss_threshold: Share = Field(
+        description="Armenian losses (share of the contested value) that also open intervention (share)."
+    )
+    mediation_credibility: Real = Field(description="Its standing as a broker with the parties (utility).")
+    offer_every_days: Positive = Field(description="Days between its ceasefire offers while it has one to make (days).")
 
 
-def _log_odds(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def decide(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
+def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
+    """Both tracks, each by the logit rule with its own commitment bonus."""
     posture = obs.postures[NAME]
-    inertia = p.inertia
+    support = obs.postures[SUPPORT]
+    inertia, sticky = p.inertia, p.support_inertia
     turkey = obs.turkish_level / max(obs.turkish_level_max, 1)
     losses = obs.armenian_losses
-    utilities: dict[str, Terms] = {
-        "mediate": {
-            "inertia": inertia if posture == "mediate" else 0.0,
-            "broker_role": p.mediation_weight,
+    at_war = 0.0 if obs.ceasefire else 1.0
+    diplomacy: dict[str, Terms] = {
+        "mediate": {"commitment": inertia if posture == "mediate" else 0.0, "broker_role": p.mediation_weight},
+        "press_armenia": {
+            "commitment": inertia if posture == "press_armenia" else 0.0,
+            "disposition": log_odds(p.pressure_armenia_propensity),
+            "defuse_the_crisis": p.crisis_weight * at_war * obs.war_spell_days / 30.0,
         },
-        "pressure_armenia": {
-            "inertia": inertia if posture == "pressure_armenia" else 0.0,
-            "disposition": _log_odds(p.pressure_armenia_propensity),
-            "outreach_to_azerbaijan": p.outreach_weight,
-            "turkish_influence": -p.turkish_influence_weight * turkey,
-        },
-        "back_armenia": {
-            "inertia": inertia if posture == "back_armenia" else 0.0,
-            "disposition": _log_odds(p.back_armenia_propensity),
-            "alliance": p.alliance_weight * losses,
-            "armenian_request": p.request_weight if obs.armenia_asked_russia else 0.0,
+        "press_azerbaijan": {
+            "commitment": inertia if posture == "press_azerbaijan" else 0.0,
+            "disposition": log_odds(p.press_azerbaijan_propensity),
+            "outreach_to_azerbaijan": -p.outreach_weight,
             "turkish_influence": p.turkish_influence_weight * turkey,
-            "outreach_to_azerbaijan": -p.outreach_weight,
-            "conflict_cost": -p.conflict_cost_weight,
-        },
-        "intervene": {
-            "inertia": inertia if posture == "intervene" else 0.0,
-            "intervention_cost": -p.intervention_cost,
-            "alliance": p.intervention_loss_weight * max(0.0, losses - p.intervention_loss_threshold),
-            "outreach_to_azerbaijan": -p.outreach_weight,
+            "alliance": p.alliance_weight * losses,
         },
     }
-    return logit_choice(NAME, utilities, p.rationality, rng)
+    decisions = [logit_choice(NAME, diplomacy, p.rationality, rng)]
+    if support != "intervene":  # an intervention, once made, is not undone
+        track: dict[str, Terms] = {
+            "none": {"commitment": sticky if support == "none" else 0.0},
+            "back_armenia": {
+                "commitment": sticky if support == "back_armenia" else 0.0,
+                "disposition": log_odds(p.back_armenia_propensity),
+                "alliance": p.alliance_weight * losses,
+                "armenian_request": p.request_weight if "armenia.asked_russia" in obs.flags else 0.0,
+                "turkish_influence": p.turkish_influence_weight * turkey,
+                "outreach_to_azerbaijan": -p.outreach_weight,
+                "conflict_cost": -p.conflict_cost_weight,
+            },
+        }
+        if obs.intervention_trigger:
+            track["intervene"] = {
+                "intervention_cost": -p.intervention_cost,
+                "alliance": p.intervention_loss_weight * losses,
+                "outreach_to_azerbaijan": -p.outreach_weight,
+            }
+        decisions.append(logit_choice(NAME, track, p.rationality, rng, track=SUPPORT))
+    return tuple(decisions)
 
 
-def apply(state: WorldState, decision: Decision) -> None:
-    """A military intervention, once made, is not undone."""
-    if decision.option == "intervene":
-        state.russia_intervened = True
+def intervention_open(state: WorldState, p: Values, start_share: float, triggers: tuple[str, ...]) -> bool:
+    """Whether something Russia guarantees has been lost: a trigger objective taken, or Armenian losses past the
+    threshold (read by the simulation into the observation)."""
+    if state.share() - start_share >= p.intervention_loss_threshold:
+        return True
+    objectives = state.objectives
+    return any(objectives[o].held_by == "azerbaijan" for o in triggers if o in objectives)

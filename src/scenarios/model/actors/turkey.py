@@ -1,4 +1,7 @@
-"""Turkey: climbs a ladder of low-cost support for Azerbaijan while Russia holds back, and backs off when it doesn't."""
+"""Turkey: climbs a ladder of low-cost support for Azerbaijan while Russia holds back, and backs off when it doesn't.
+
+The drones are not a rung: Azerbaijan bought them (¶1), so they are its own capability (`world.capabilities`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import ClassVar, Literal, Protocol
 from pydantic import Field, model_validator
 
 from scenarios.config.draw import Values
-from scenarios.config.params import Frozen, NonNegative, Source
+from scenarios.config.params import Frozen, NonNegative, Share, Source
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
@@ -15,7 +18,7 @@ from scenarios.model.random import Random
 
 NAME = "turkey"
 OPTIONS = ("escalate", "hold", "back_off")
-RungName = Literal["diplomatic", "drones", "syrian_fighters", "f16_deterrent", "personnel"]
+RungName = Literal["diplomatic", "syrian_fighters", "f16_deterrent", "personnel"]
 
 
 class Rung(Frozen):
@@ -48,7 +51,24 @@ class Params(ActorParams):
         description="Escalation cost x this while Russia backs Armenia (factor)."
     )
     domestic_benefit: NonNegative = Field(description="Utility of support during an open war at home (utility).")
+    operation_weight: NonNegative = Field(
+        description="Utility of climbing while Azerbaijan is on the offensive (utility)."
+    )
     back_off_weight: NonNegative = Field(description="Utility of backing off while Russia backs Armenia (utility).")
+    pressure_weight: NonNegative = Field(
+        description="Utility of backing off while Russia presses Azerbaijan and Turkey to back down (utility)."
+    )
+    stronger_position_gain: Share = Field(
+        description="Gain since the start (share of the contested value) that makes a ceasefire Azerbaijan's return "
+        "to negotiations 'with a stronger position' (share)."
+    )
+    stronger_position_weight: NonNegative = Field(
+        description="Utility of backing off once Azerbaijan is back at the table with its target position (utility)."
+    )
+
+    min_dwell_days: NonNegative = Field(
+        description="Days a support level is kept before Ankara changes it again, short of a new war (days)."
+    )
 
     @model_validator(mode="after")
     def _ladder(self) -> Params:
@@ -65,29 +85,38 @@ class Params(ActorParams):
         return sum(r.in_place_at_start for r in self.ladder)
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
+def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
+    """Climb, hold or descend one rung, by the logit rule; holding carries the commitment bonus."""
     level, top = obs.turkish_level, obs.turkish_level_max
     war = 0.0 if obs.ceasefire else 1.0
     backed = obs.russia_backs_armenia
-    utilities: dict[str, Terms] = {"hold": {"inertia": p.inertia}}  # staying on the current rung
+    pressed = obs.postures.get("russia") == "press_azerbaijan"
+    on_offensive = obs.postures.get("azerbaijan") == "offensive"
+    back_at_table = obs.ceasefire and obs.azerbaijani_share >= obs.start_share + p.stronger_position_gain
+    utilities: dict[str, Terms] = {"hold": {"commitment": p.inertia}}  # staying on the current rung
+    if obs.days_since_support_changed < p.min_dwell_days:
+        return ()  # a commitment just made is kept for a while
     if level < top:
         cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
         utilities["escalate"] = {
             "influence": p.influence_weight * (1.0 - level / top),
             "domestic_support": p.domestic_benefit * war,
+            "azerbaijani_offensive": p.operation_weight if on_offensive else 0.0,
             "cost": -p.escalation_cost * (level + 1) * cost_factor,
         }
     if level > 0:
         utilities["back_off"] = {
             "influence_at_stake": -p.influence_weight * level / top,
             "russian_backing": p.back_off_weight if backed else 0.0,
+            "russian_pressure": p.pressure_weight if pressed else 0.0,
             "domestic_support": -p.domestic_benefit * war,
+            "azerbaijan_back_at_the_table": p.stronger_position_weight if back_at_table else 0.0,
         }
-    return logit_choice(NAME, utilities, p.rationality, rng)
+    # an act on the ladder, not a posture: its posture is the top rung in place (set by the simulation)
+    return (logit_choice(NAME, utilities, p.rationality, rng, track=""),)
 
 
-def apply(state: SupportState, decision: Decision) -> None:
+def apply(state: SupportState, decision: Decision, obs: Observation) -> None:
     """Climb or descend one rung of the ladder."""
     if decision.option == "escalate":
         state.set_turkish_level(min(state.turkish_level + 1, len(state.turkish_ladder)))
