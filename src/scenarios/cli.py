@@ -110,8 +110,8 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
     import datetime as dt
 
     for e in result.events:
-        if not args.all and e["kind"] == "decision" and " (was " not in e["detail"]:
-            continue  # unchanged postures are noise in a story; --all shows them
+        if not args.all and (e["kind"] == "answer" or (e["kind"] == "decision" and " (was " not in e["detail"])):
+            continue  # unchanged postures and the answers behind each offer line are noise in a story; --all shows them
         day = start + dt.timedelta(days=e["day"])
         print(f"day {e['day']:6.2f} {day:%d %b}  {e['kind']:<16} {e['detail']}")
     print("\nOutcome:")

@@ -86,7 +86,7 @@ def variety() -> Scenario:
     """The baseline with every kind of value somewhere."""
     return with_overrides(
         "ceasefire.civilian_harm_probability={dist: beta, mean: 0.3, sd: 0.1}",
-        "mediation.base_logit={dist: normal, mean: -2.5, sd: 1}",
+        "actors.armenia.retaliation_base={dist: normal, mean: -2.5, sd: 1}",
         "combat.lowland_advance_per_day={dist: triangular, lo: 0.6, mode: 1.0, hi: 1.4}",
         "ceasefire.talks_multiplier={dist: uniform, lo: 0.4, hi: 0.8}",
         "attention.half_life_days={dist: normal, mean: 5, sd: 10}",
@@ -191,7 +191,7 @@ def test_changing_a_range_in_the_config_leaves_the_others_draws_unchanged(variet
 def _overridden_in_variety() -> set[str]:
     return {
         "ceasefire.civilian_harm_probability",
-        "mediation.base_logit",
+        "actors.armenia.retaliation_base",
         "combat.lowland_advance_per_day",
         "ceasefire.talks_multiplier",
         "attention.half_life_days",
@@ -219,4 +219,4 @@ def test_values_tree_nests_a_flat_record(variety: Scenario) -> None:
 
 def test_specs_are_computed_once(variety: Scenario) -> None:
     assert variety.parameter_specs() is variety.parameter_specs()
-    assert replace(variety.parameter_specs()["mediation.base_logit"]).kind == "normal"
+    assert replace(variety.parameter_specs()["actors.armenia.retaliation_base"]).kind == "normal"

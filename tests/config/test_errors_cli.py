@@ -165,7 +165,7 @@ def test_wrong_shape_of_range(cli, workdir: Path) -> None:
     p = cli("validate", "bad.yaml").only
     assert (p.file, p.line) == ("bad.yaml", 5)
     assert p.text == (
-        "actors.azerbaijan.target_share: expected a share between 0 and 1, a range [lo, hi], or {dist: ...}, "
+        "actors.azerbaijan.target_share: expected a share above 0 and at most 1, a range [lo, hi], or {dist: ...}, "
         "got [0.1, 0.2, 0.3]"
     )
 
@@ -407,7 +407,7 @@ def test_set_value_is_validated_like_a_file_value(cli) -> None:
         ("simulation.seed=[1", "simulation.seed: cannot read the value: YAML syntax error:"),
         ("simulation.seed=!!python/name:os.system", "simulation.seed: cannot read the value: YAML tag"),
         ("simulation.seed.deeper=1", "simulation.seed.deeper: the parent of this key is not a mapping"),
-        ("actors.turkey.ladder.9.name=drones", "actors.turkey.ladder.9: no item 9: the list has 5"),
+        ("actors.turkey.ladder.9.name=personnel", "actors.turkey.ladder.9: no item 9: the list has 4"),
     ],
 )
 def test_malformed_set(cli, override: str, message: str) -> None:

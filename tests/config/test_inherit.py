@@ -110,11 +110,11 @@ def test_variant_replaces_a_list_whole(tmp_path: Path) -> None:
           turkey:
             ladder:
               - {name: diplomatic, in_place_at_start: true, assumption: "words only"}
-              - {name: drones, in_place_at_start: false, assumption: "then drones"}
+              - {name: syrian_fighters, in_place_at_start: false, assumption: "then fighters"}
         """,
     )
     scenario = load_scenario(path)
-    assert [r.name for r in scenario.actors.turkey.ladder] == ["diplomatic", "drones"]
+    assert [r.name for r in scenario.actors.turkey.ladder] == ["diplomatic", "syrian_fighters"]
     assert scenario.actors.turkey.ladder[1].source is None
 
 
@@ -204,11 +204,11 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
             "actors.russia.back_armenia_propensity=highly likely",
             "actors.russia.alliance_weight=[5, 9]",
             "actors.russia.mediation_weight=1.25",
-            "mediation.base_logit={dist: normal, mean: -2, sd: 0.5}",
+            "actors.armenia.retaliation_base={dist: normal, mean: -2, sd: 0.5}",
             "ceasefire.civilian_harm_probability={dist: beta, mean: 0.3, sd: 0.05}",
             "ceasefire.talks_multiplier={dist: uniform, lo: 0.5, hi: 0.7}",
             "simulation.seed=11",
-            "actors.turkey.ladder.4.in_place_at_start=true",
+            "actors.turkey.ladder.3.in_place_at_start=true",
         ],
     )
     russia = scenario.actors.russia
@@ -216,14 +216,14 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
     assert russia.back_armenia_propensity.spec.lo == 0.8 and russia.back_armenia_propensity.spec.hi == 0.95
     assert russia.alliance_weight.value == (5.0, 9.0)
     assert russia.mediation_weight.value == 1.25
-    assert isinstance(scenario.mediation.base_logit.value, Normal)
+    assert isinstance(scenario.actors.armenia.retaliation_base.value, Normal)
     assert isinstance(scenario.ceasefire.civilian_harm_probability.value, Beta)
     assert isinstance(scenario.ceasefire.talks_multiplier.value, Uniform)
     assert scenario.simulation.seed == 11
     assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder)
     # --set replaces only the value: provenance is kept
     assert russia.back_armenia_propensity.source == baseline.actors.russia.back_armenia_propensity.source
-    assert scenario.mediation.base_logit.assumption == baseline.mediation.base_logit.assumption
+    assert scenario.actors.armenia.retaliation_base.assumption == baseline.actors.armenia.retaliation_base.assumption
 
 
 def test_later_overrides_win_and_origins_name_the_override() -> None:

@@ -205,7 +205,9 @@ def test_domains(cls: type[Param], good: list[Any], bad: list[Any]) -> None:
 
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "[0, .inf]", "[.nan, 1]", "true", "[false, 1]"])
-@pytest.mark.parametrize("path", ["mediation.base_logit", "combat.drone_advance_bonus", "actors.russia.inertia"])
+@pytest.mark.parametrize(
+    "path", ["actors.armenia.retaliation_base", "combat.drone_advance_bonus", "actors.russia.inertia"]
+)
 def test_non_finite_and_boolean_values_are_refused(path: str, value: str) -> None:
     (p,) = problems_with(f"{path}={value}")
     assert p.key == path
@@ -274,7 +276,7 @@ def test_normal_never_draws_the_open_bound_of_a_positive_parameter() -> None:
 
 
 P = "ceasefire.civilian_harm_probability"
-L = "mediation.base_logit"
+L = "actors.armenia.retaliation_base"
 
 
 @pytest.mark.parametrize(

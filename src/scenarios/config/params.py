@@ -363,6 +363,13 @@ class Share(Param):
     domain: ClassVar[str] = "a share between 0 and 1"
 
 
+class PositiveShare(Param):
+    lo: ClassVar[float] = 0.0
+    hi: ClassVar[float] = 1.0
+    lo_open: ClassVar[bool] = True
+    domain: ClassVar[str] = "a share above 0 and at most 1"
+
+
 class NonNegative(Param):
     lo: ClassVar[float] = 0.0
     domain: ClassVar[str] = "a number >= 0"

@@ -396,6 +396,22 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
+        objectives = [oid for sector in self.world.sectors.values() for oid in sector.objectives]
+        for name in REGISTRY:  # lists of places in an actor's block (e.g. intervention triggers) must name places
+            block = getattr(self.actors, name)
+            for field in type(block).model_fields:
+                places = getattr(block, field)
+                if not (field.endswith(("_objectives", "_triggers")) and isinstance(places, list)):
+                    continue
+                for i, oid in enumerate(places):
+                    if oid not in objectives:
+                        close = difflib.get_close_matches(oid, objectives, n=1)
+                        hint = f"did you mean {close[0]!r}? " if close else ""
+                        raise ValueProblem(
+                            f"{oid!r} is not an objective",
+                            hint + f"objectives: {', '.join(objectives)}",
+                            at=("actors", name, field, i),
+                        )
         broker = self.world.ceasefire.broker
         if broker not in REGISTRY:
             raise ValueProblem(

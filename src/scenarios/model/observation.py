@@ -58,6 +58,7 @@ class Observation(NamedTuple):
     recent_azerbaijani_attacks: int  # violations, city strikes, objectives taken, days of offensive in the
     # last actors.armenia.grievance_window_days
     days_since_front_moved: float
+    centre_lost: bool  # a place Armenia cannot hold the centre without has fallen (actors.armenia.collapse_objectives)
     intervention_trigger: bool  # something Russia guarantees has been lost (actors.russia.intervention_triggers)
     operation: OperationView | None  # the attacker's current operation, re-planned from today
     operation_losses: float  # attacker deaths since the operation was launched, over its plan (1 = as planned)

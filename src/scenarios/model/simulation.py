@@ -92,6 +92,7 @@ class _Replication:
             name: frozenset(getattr(spec.module, "REVIEWS_ON", ())) or None for name, spec in REGISTRY.items()
         }
         self._triggers = tuple(scenario.actors.russia.intervention_triggers)
+        self._collapse = tuple(o for o in scenario.actors.armenia.collapse_objectives if o in self.state.objectives)
         self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
 
     # --- set-up ------------------------------------------------------------------------------------------
@@ -123,7 +124,9 @@ class _Replication:
         for name, spec in REGISTRY.items():
             block = getattr(sc.actors, name)
             for track in spec.tracks:
-                postures[track] = block.start_posture if track == name else getattr(block, f"start_{track.split('.')[1]}")
+                postures[track] = (
+                    block.start_posture if track == name else getattr(block, f"start_{track.split('.')[1]}")
+                )
         state = WorldState(
             start_date=sc.simulation.start_date,
             winter_day=self.v.season.winter_start,
@@ -252,6 +255,7 @@ class _Replication:
             MappingProxyType(s.flags),
             s.recent_attack_count(self.grievance_window),
             day - s.front_moved_day,
+            any(s.objectives[o].held_by == "azerbaijan" for o in self._collapse),
             russia.intervention_open(s, self.actor_values["russia"], self.start_share, self._triggers),
             current,
             losses,
@@ -298,10 +302,13 @@ class _Replication:
         if not track:
             s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
         if self.trace and (track or decision.option not in ("not_yet", "hold")):
+            was = f" (was {before})" if changed else ""
+            if s.operation is not operation and s.operation is not None and operation is not None:
+                was = f" (was operation:{operation.target})"  # a new operation, the posture unchanged
             self._log(
-                "decision",
+                "decision" if track else "act",
                 spec.name,
-                f"[{reason}] {decision.explain()}" + (f" (was {before})" if changed else ""),
+                f"[{reason}] {decision.explain()}{was}",
                 {"utilities": decision.utilities, "probabilities": decision.probabilities},
             )
         if had_ceasefire and s.ceasefire is None:
@@ -330,7 +337,7 @@ class _Replication:
         spec = REGISTRY[broker]
         aze = self.actor_values["azerbaijan"]
         self._now()
-        met = s.share() >= aze.target_share or s.flag("armenia.conceded")
+        met = s.share() >= azerbaijan.target(aze) or s.flag("armenia.conceded")
         offer = mediation.terms(s, self.v.mediation, self.streams["mediation"], broker, met, spec.peacekeepers)
         if offer is None:
             return
@@ -344,7 +351,9 @@ class _Replication:
             decision: Decision = party.answer(self.observe(party, view), self.actor_values[name], self.streams[name])
             offer.answers[name] = decision.option
             if self.trace:
-                self._log("answer", name, f"[offer by {broker}] {decision.explain()}", {"utilities": decision.utilities})
+                self._log(
+                    "answer", name, f"[offer by {broker}] {decision.explain()}", {"utilities": decision.utilities}
+                )
         offer.accepted = all(a == "accept" for a in offer.answers.values())
         s.offers.append(offer)
         self._log_offer(offer)

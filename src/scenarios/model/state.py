@@ -178,7 +178,8 @@ class WorldState:
         return [
             o
             for o in objectives.values()
-            if o.held_by != "azerbaijan" and (not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after))
+            if o.held_by != "azerbaijan"
+            and (not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after))
         ]
 
     def take(self, objective: ObjectiveState) -> None:

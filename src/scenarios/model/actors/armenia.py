@@ -16,6 +16,9 @@ from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
 NAME = "armenia"
+REVIEWS_ON = frozenset(
+    {"ceasefire collapsed", "objective taken", "mass-casualty strike", "Russian support changed"}
+)  # triggers that bring a review besides the periodic one
 OPTIONS = ("defend", "retaliate", "concede", "withdraw")
 PARTY = True
 FLAGS = ("asked_russia", "conceded", "withdrew")  # acts remembered for good (flag_day.armenia.<act>)
@@ -51,6 +54,14 @@ class Params(ActorParams):
     )
     withdrawal_loss_weight: NonNegative = Field(
         description="Utility of withdrawing per share of the contested value lost (utility/share)."
+    )
+    collapse_objectives: list[str] = Field(
+        default_factory=list,
+        description="Places without which the Armenian-populated centre cannot be held (objective ids).",
+    )
+    collapse_weight: NonNegative = Field(
+        description="Utility of withdrawing once a place it cannot hold the centre without has fallen "
+        "(`collapse_objectives`) (utility)."
     )
     accept_base: Real = Field(description="Utility of accepting a halt to the fighting, before its terms (utility).")
     accept_loss_weight: NonNegative = Field(
@@ -92,6 +103,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
         "withdraw": {
             "base": p.withdrawal_base,
             "military_pressure": p.withdrawal_loss_weight * losses,
+            "centre_indefensible": p.collapse_weight if obs.centre_lost else 0.0,
         },
     }
     decisions = [logit_choice(NAME, utilities, p.rationality, rng)]

@@ -13,7 +13,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import AtLeastOne, NonNegative, Positive, Probability, Share
+from scenarios.config.params import AtLeastOne, NonNegative, Positive, PositiveShare, Probability, Share
 from scenarios.model import ceasefire
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
@@ -27,6 +27,19 @@ PARTY = True
 READS_FRONT = True
 OFFENSIVE = "offensive"
 OPERATION_PREFIX = "operation:"  # utilities key of an operation option: operation:<target>
+# Triggers it reviews its course on (besides its periodic review); offers it answers when they come.
+REVIEWS_ON = frozenset(
+    {
+        "ceasefire agreed",
+        "ceasefire collapsed",
+        "objective taken",
+        "operation behind plan",
+        "Russian support changed",
+        "winter begins",
+        "winter ends",
+        "mass-casualty strike",
+    }
+)
 
 
 class Params(ActorParams):
@@ -34,8 +47,20 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    target_share: Positive = Field(
-        description="Share of the contested value it means to hold before negotiating (share, > 0)."
+    target_share: PositiveShare = Field(
+        description="Share of the contested value it means to hold before negotiating, when its aims are limited "
+        "(share)."
+    )
+    limited_aims_probability: Probability = Field(
+        description="Chance that its real aim is the limited one (improve its position) rather than the maximalist "
+        "claim (probability)."
+    )
+    maximalist_target_share: PositiveShare = Field(
+        description="The share it means to hold when its aims are maximalist (share)."
+    )
+    aims_draw: Share = Field(
+        description="Which aims this replication has: limited when below `limited_aims_probability` (a uniform "
+        "draw in [0, 1])."
     )
     gain_weight: NonNegative = Field(description="Utility of gaining the whole contested value (utility/share).")
     gain_weight_beyond_target: Share = Field(
@@ -59,7 +84,12 @@ class Params(ActorParams):
         description="Utility of an offensive at full Turkish support (utility at the top of the ladder)."
     )
     russian_reaction_weight: NonNegative = Field(
-        description="Disutility of Russia backing Armenia against an offensive (utility)."
+        description="Disutility of Russia turning against an offensive: backing Armenia while it does not yet, "
+        "intervening once it does (utility)."
+    )
+    expected_russian_intervention: Probability = Field(
+        description="Its belief that a Russia already backing Armenia would intervene against an offensive "
+        "(probability)."
     )
     expected_russian_backing: Probability = Field(
         description="Its belief that Russia would back Armenia against an offensive (probability)."
@@ -93,21 +123,26 @@ class Params(ActorParams):
     )
 
 
+def target(p: Values) -> float:
+    """The share it means to hold before negotiating: the limited aim, or (in the other runs) the maximalist one."""
+    return p.target_share if p.aims_draw < p.limited_aims_probability else p.maximalist_target_share
+
+
 def position_value(share: float, p: Values) -> float:
     """What holding `share` is worth: full weight up to the target, `gain_weight_beyond_target` beyond it."""
-    t = p.target_share
+    t = target(p)
     return p.gain_weight * (min(share, t) + p.gain_weight_beyond_target * max(0.0, share - t))
 
 
 def position_met(obs: Observation, p: Values) -> bool:
     """Its aim for the talks: the target share held, or an Armenian concession or withdrawal to take to the table."""
-    return obs.azerbaijani_share >= p.target_share or "armenia.conceded" in obs.flags or "armenia.withdrew" in obs.flags
+    return obs.azerbaijani_share >= target(p) or "armenia.conceded" in obs.flags or "armenia.withdrew" in obs.flags
 
 
 def talks_value(obs: Observation, p: Values) -> Terms:
     """Talks are worth little while the position is short of what Baku needs (¶9) and more once it is met (¶10)."""
     met = position_met(obs, p)
-    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.azerbaijani_share / p.target_share)
+    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.azerbaijani_share / target(p))
     return {
         "position_for_talks": p.talks_weight * progress,
         "attention_pressure": p.attention_talks_weight * obs.attention,
@@ -118,7 +153,7 @@ def talks_value(obs: Observation, p: Values) -> Terms:
 def operation_terms(obs: Observation, p: Values, op: OperationView) -> Terms:
     """An operation valued over its whole route: gain, casualties and diplomatic cost with the seasons ahead."""
     share = obs.azerbaijani_share
-    russia = 1.0 if obs.russia_backs_armenia else p.expected_russian_backing
+    russia = p.expected_russian_intervention if obs.russia_backs_armenia else p.expected_russian_backing
     return {
         "territorial_gain": position_value(share + op.value_share, p) - position_value(share, p),
         "military_casualties": -p.military_casualty_weight * op.attacker_casualties / 100.0,
@@ -156,10 +191,19 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
 
 
 def answer(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Accept or refuse the offer on the table: the talks it opens against the best way to go on without it."""
+    """Accept or refuse the offer on the table: the talks it opens against the best way to go on without it.
+
+    At war the way on is an operation (or, with none worth launching, positional war and its diplomatic cost);
+    under a ceasefire it is the ceasefire as it stands, or an operation that breaks it.
+    """
     offer = obs.offer
     assert offer is not None
-    alternatives = options(obs, p)
+    alternatives = {k: v for k, v in options(obs, p).items() if k.startswith(OPERATION_PREFIX)}
+    if obs.ceasefire:  # the ceasefire as it stands: the same talks, without the new terms
+        alternatives["ceasefire_as_it_stands"] = talks_value(obs, p)
+    elif not alternatives:
+        war = -p.diplomatic_weight * p.energy_trade_exposure * obs.attention
+        alternatives["positional_war"] = {"diplomatic_cost": war}
     best = max(alternatives, key=lambda k: sum(alternatives[k].values()))
     met = position_met(obs, p)
     accept: Terms = {

@@ -14,6 +14,9 @@ from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
 NAME = "cochairs"
+REVIEWS_ON = frozenset(
+    {"ceasefire collapsed", "mass-casualty strike"}
+)  # triggers that bring a review besides the periodic one
 OPTIONS = ("stand_by", "call_for_talks")
 BROKER = True
 OFFERS_WHEN = ("call_for_talks",)  # it puts an offer on the table only while calling for talks
@@ -31,6 +34,10 @@ class Params(ActorParams):
     russian_lead_deference: NonNegative = Field(
         description="Disutility of acting while Russia leads the mediation (utility)."
     )
+    partisan_russia_weight: NonNegative = Field(
+        description="Utility of calling for talks once Russia backs a side and is no longer an even-handed broker "
+        "(utility)."
+    )
     mediation_credibility: Real = Field(description="Their standing as brokers with the parties (utility).")
     offer_every_days: Positive = Field(description="Days between their offers while they call for talks (days).")
 
@@ -45,6 +52,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
             "base": p.call_base,
             "attention": p.attention_weight * obs.attention,
             "russian_lead": -p.russian_lead_deference,  # Russia brokers whatever its diplomatic posture
+            "russia_takes_sides": p.partisan_russia_weight if obs.russia_backs_armenia else 0.0,
         },
     }
     return (logit_choice(NAME, utilities, p.rationality, rng),)

@@ -17,6 +17,9 @@ from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
 NAME = "russia"
+REVIEWS_ON = frozenset(
+    {"ceasefire collapsed", "ceasefire agreed", "objective taken", "Armenia asked Russia for help"}
+)  # triggers that bring a review besides the periodic one
 OPTIONS = ("mediate", "press_armenia", "press_azerbaijan")
 SUPPORT = "russia.support"
 SUPPORT_OPTIONS = ("none", "back_armenia", "intervene")
@@ -58,11 +61,14 @@ class Params(ActorParams):
         description="Disutility of committing to another low-level conflict by backing a side (utility)."
     )
     crisis_weight: NonNegative = Field(
-        description="Utility of pressing Armenia to defuse the crisis per month of open war (utility/30 days)."
+        description="Utility of pressing Armenia for a concession to defuse the crisis while war is open (utility)."
     )
     intervention_cost: NonNegative = Field(description="Disutility of a military intervention (utility).")
     intervention_triggers: list[str] = Field(
         description="Objectives whose loss opens intervention (what it guarantees); none: never (objective ids)."
+    )
+    guarantee_weight: NonNegative = Field(
+        description="Utility of intervening once something it guarantees is lost (utility)."
     )
     intervention_loss_weight: NonNegative = Field(
         description="Utility of intervening per share of the contested value Armenia has lost (utility/share)."
@@ -87,7 +93,8 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
         "press_armenia": {
             "commitment": inertia if posture == "press_armenia" else 0.0,
             "disposition": log_odds(p.pressure_armenia_propensity),
-            "defuse_the_crisis": p.crisis_weight * at_war * obs.war_spell_days / 30.0,
+            "defuse_the_crisis": p.crisis_weight * at_war,
+            "outreach_to_azerbaijan": p.outreach_weight / 2.0,
         },
         "press_azerbaijan": {
             "commitment": inertia if posture == "press_azerbaijan" else 0.0,
@@ -114,6 +121,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
         if obs.intervention_trigger:
             track["intervene"] = {
                 "intervention_cost": -p.intervention_cost,
+                "guarantee_lost": p.guarantee_weight,
                 "alliance": p.intervention_loss_weight * losses,
                 "outreach_to_azerbaijan": -p.outreach_weight,
             }

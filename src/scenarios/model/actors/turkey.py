@@ -17,6 +17,9 @@ from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
 NAME = "turkey"
+REVIEWS_ON = frozenset(
+    {"ceasefire collapsed", "ceasefire agreed", "objective taken", "Russian support changed"}
+)  # triggers that bring a review besides the periodic one
 OPTIONS = ("escalate", "hold", "back_off")
 RungName = Literal["diplomatic", "syrian_fighters", "f16_deterrent", "personnel"]
 
