@@ -38,9 +38,7 @@ class DayOfWar:
     mass_casualty: bool = False
 
 
-def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool | None = None) -> Rates:
-    """Daily rates of an Azerbaijani offensive on `objective` (today's season unless `winter` is given)."""
-    winter = state.winter if winter is None else winter
+def _rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool) -> Rates:
     mountain = objective.terrain == "mountain"
     advance = p.mountain_advance_per_day if mountain else p.lowland_advance_per_day
     attacker = p.attacker_casualties_per_day_mountain if mountain else p.attacker_casualties_per_day_lowland
@@ -64,6 +62,26 @@ def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool 
         advance *= p.russian_backing_advance_factor
     civilians = p.civilian_casualties_per_thousand_residents * objective.population
     return Rates(advance, attacker, defender, civilians)
+
+
+def season_rates(state: WorldState, p: Values) -> dict[str, tuple[Rates, Rates]]:
+    """Every objective's rates (out of winter, in winter) under today's support and backing, computed once per
+    such conditions in a replication."""
+    key = (state.rungs, state.postures.get("russia.support"))
+    table = state.rate_cache.get(key)
+    if table is None:
+        table = {
+            oid: (_rates(state, o, p, winter=False), _rates(state, o, p, winter=True))
+            for oid, o in state.objectives.items()
+        }
+        state.rate_cache[key] = table
+    return table
+
+
+def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool | None = None) -> Rates:
+    """Daily rates of an Azerbaijani offensive on `objective` (today's season unless `winter` is given)."""
+    winter = state.winter if winter is None else winter
+    return season_rates(state, p)[objective.id][1 if winter else 0]
 
 
 def _through_seasons(
@@ -93,9 +111,10 @@ def _through_seasons(
     return math.inf, out_days, in_days
 
 
-def _routes(state: WorldState, p: Values) -> dict[str, tuple[str, ...]]:
+def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[str, tuple[str, ...]]:
     """The quickest route (at today's rates) to every objective Armenia holds: ids from the line to the target."""
     objectives = state.objectives
+    season = 1 if state.winter else 0
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
 
     def route(oid: str) -> tuple[float, tuple[str, ...]]:
@@ -103,7 +122,7 @@ def _routes(state: WorldState, p: Values) -> dict[str, tuple[str, ...]]:
             return best[oid]
         o = objectives[oid]
         best[oid] = (math.inf, ())  # guards against revisiting while in progress (the graph is acyclic)
-        own = max(o.difficulty - o.progress, 0.0) / max(rates(state, o, p).advance, 1e-9)
+        own = max(o.difficulty - o.progress, 0.0) / max(table[oid][season].advance, 1e-9)
         if not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after):
             result = (own, (oid,))
         else:
@@ -118,15 +137,21 @@ def _routes(state: WorldState, p: Values) -> dict[str, tuple[str, ...]]:
 def operation_views(state: WorldState, p: Values, max_route: int, max_days: float) -> tuple[OperationView, ...]:
     """Every operation worth considering: a target, its route, and the expected cost over the calendar ahead."""
     total = state.total_value()
+    table = season_rates(state, p)
+    key = (state.captures, state.rungs, state.postures.get("russia.support"), state.winter)
+    routes = state.route_cache.get(key)
+    if routes is None:  # routes change only with the holdings, support and season (not with daily progress)
+        state.route_cache.clear()
+        routes = state.route_cache[key] = _routes(state, table)
     views = []
-    for target, route in _routes(state, p).items():
+    for target, route in routes.items():
         if not route or len(route) > max_route:
             continue
         t = state.day
         value = attackers = civilians = winter_days = 0.0
         for oid in route:
             o = state.objectives[oid]
-            summer, winter = rates(state, o, p, winter=False), rates(state, o, p, winter=True)
+            summer, winter = table[oid]
             t, out_days, in_days = _through_seasons(state, t, max(o.difficulty - o.progress, 0.0), summer, winter)
             if not math.isfinite(t):
                 break

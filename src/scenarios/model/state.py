@@ -126,6 +126,9 @@ class WorldState:
     min_turkish_level_at_war: int = 0
     rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and Turkish rungs
     objectives: dict[str, ObjectiveState] = field(default_factory=dict)
+    rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions (combat.season_rates)
+    route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
+    captures: int = 0  # objectives taken so far (a version number of the holdings)
     _total_value: float = 0.0
     _azerbaijani_value: float = 0.0
 
@@ -187,6 +190,7 @@ class WorldState:
         objective.held_by = "azerbaijan"
         objective.taken_day = self.day
         objective.progress = 0.0
+        self.captures += 1
         self._azerbaijani_value += objective.value
         self.front_moved_day = self.day
 
