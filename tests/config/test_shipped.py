@@ -194,3 +194,42 @@ def test_parameters_are_all_typed(scenarios: dict[str, Scenario]) -> None:
         kinds = {type(p) for _, p in iter_parameters(scenario)}
         assert DateParam in kinds
         assert all(issubclass(k, Param | DateParam) for k in kinds)
+
+
+# A date after the report's (12 October 2020) in a reason would justify a number by hindsight.
+_LATER = re.compile(
+    r"\b(20(2[1-9]|[3-9]\d))\b"  # a later year
+    r"|\b(1[3-9]|2\d|3[01])\s+October\s+2020\b|\bOctober\s+(1[3-9]|2\d|3[01]),?\s+2020\b"
+    r"|\b(November|December)\s+2020\b|\b\d{1,2}\s+(November|December)\s+2020\b"
+    r"|\bin 2020\b",  # "as happened in 2020" reads the whole year, the rest of the war included
+    flags=re.IGNORECASE,
+)
+
+
+def _reasons(node: object, path: str = "") -> list[tuple[str, str]]:
+    out = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in ("assumption", "route_assumption", "note", "description") and isinstance(value, str):
+                out.append((here, value))
+            else:
+                out.extend(_reasons(value, here))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out.extend(_reasons(value, f"{path}.{i}"))
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_no_reason_is_dated_after_the_report(path: Path) -> None:
+    """Assumptions are the modeller's reasons as of 12 October 2020: none may cite a later date."""
+    tree = load_located(path).data
+    late = [(key, text) for key, text in _reasons(tree) if _LATER.search(text)]
+    assert not late, f"{path.name}: reasons dated after the report: {late}"
+
+
+def test_the_hindsight_check_catches_a_later_date() -> None:
+    assert _LATER.search("Peacekeepers cut violations (e.g. after 10 November 2020).")
+    assert _LATER.search("About 2,900 soldiers died in 44 days of war in 2020.")
+    assert not _LATER.search("The strike on Ganja reported on 11 October killed about ten civilians.")
