@@ -5,7 +5,9 @@ Prints
 - SimPy events processed per replication (counted in a separate, untimed pass by wrapping `Environment.step`);
 - the time of a bare SimPy loop (one process yielding timeouts) processing the same number of events, measured in
   the same run, and the ratio of the time per replication to it;
-- where a replication's time goes outside the event loop (drawing parameters, set-up), for orientation.
+- where a replication's time goes outside the event loop (drawing parameters, set-up), for orientation;
+- posture changes per replication per track (mean and 90th percentile): decisions should read like policy
+  (a handful per actor), not flicker.
 
 Targets: 500 replications/s per core, within 2.5x of bare SimPy.
 
@@ -50,10 +52,12 @@ def rate(fn: Callable[[], object], n: int, rounds: int) -> list[float]:
     return out
 
 
-def count_events(scenario: Any, seq: list[np.random.SeedSequence]) -> list[int]:
-    """Events SimPy processes in each replication (untimed: the counting wrapper costs time of its own)."""
+def count_events(scenario: Any, seq: list[np.random.SeedSequence]) -> tuple[list[int], dict[str, list[int]]]:
+    """Events SimPy processes in each replication (untimed: the counting wrapper costs time of its own), and the
+    posture changes of each track."""
     original = simpy.Environment.step
     count = 0
+    changes: dict[str, list[int]] = {}
 
     def counting_step(self: simpy.Environment) -> None:
         nonlocal count
@@ -65,11 +69,14 @@ def count_events(scenario: Any, seq: list[np.random.SeedSequence]) -> list[int]:
     try:
         for s in seq:
             count = 0
-            run_replication(scenario, s)
+            outcome = run_replication(scenario, s).outcome
             counts.append(count)
+            for key, value in outcome.items():
+                if key.startswith("posture_changes."):
+                    changes.setdefault(key.removeprefix("posture_changes."), []).append(int(value))
     finally:
         simpy.Environment.step = original
-    return counts
+    return counts, changes
 
 
 def bare_simpy(events: int) -> None:
@@ -97,7 +104,7 @@ def main() -> None:
     for s in seq[:20]:  # warm-up
         run_replication(scenario, s)
 
-    counts = count_events(scenario, seq)
+    counts, changes = count_events(scenario, seq)
     events = round(statistics.median(counts))
 
     # Model and bare-SimPy rounds alternate, so that load from other processes weighs on both alike.
@@ -138,6 +145,9 @@ def main() -> None:
     )
     print(f"  of which drawing parameters (config.draw) {draw_s * 1e3:.3f} ms/replication")
     print(f"  target 500/s: {'met' if reps_per_s >= 500 else 'not met'}")
+    print("  posture changes per replication (mean, 90th percentile):")
+    for track, values in changes.items():
+        print(f"    {track:<16} {statistics.fmean(values):5.2f}  {float(np.percentile(values, 90)):4.0f}")
 
     if args.profile:
         prof = cProfile.Profile()

@@ -25,7 +25,6 @@ from scenarios.config.params import (
     Param,
     Positive,
     Probability,
-    Real,
     Share,
     Source,
     ValueProblem,
