@@ -61,6 +61,7 @@ def config_hash(scenario: Scenario) -> str:
     for key in ("replications", "seed", "output_dir"):
         data["simulation"].pop(key, None)
     data.pop("sources", None)  # absolute paths differ between machines; the quotes themselves are hashed
+    data.pop("measures", None)  # how results are read, not what they are
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
