@@ -20,6 +20,7 @@ from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
@@ -65,9 +66,9 @@ def run_sensitivity(
     measure = measure_set(scenario, measure_files).get(outcome)
     if measure.kind == "category":
         raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
-    seed = seed if seed is not None else (scenario.simulation.seed or 0)
     problem = sobol.build_problem(scenario.parameter_specs(), params)
-    directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
+    directory = output_directory(out, [scenario], f"-{method}")
+    seed = resolve_seed(seed, scenario, directory if resume else None)  # the design depends on it
     design = sobol.sample(problem, method, n, seed)
     batch = run_batch(
         [scenario],

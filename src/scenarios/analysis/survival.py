@@ -1,6 +1,6 @@
 """Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), censored at the horizon.
 
-Two views: the *first* ceasefire (the Moscow humanitarian ceasefire of 10 October: one duration per
+Two views: the *first* ceasefire (the ceasefire in force on day 0: one duration per
 replication) and *all* ceasefires (every ceasefire of every replication; they are not independent within a
 replication, so treat its bands as indicative).
 """
