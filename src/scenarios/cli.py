@@ -364,7 +364,6 @@ def _print_ranked(table: object, title: str) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from scenarios.plots.sensitivity import tornado
     from scenarios.sensitivity import run_sensitivity
 
     result = run_sensitivity(
@@ -382,9 +381,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         resume=args.resume,
         measure_files=args.measure_files,
     )
-    _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
+    print(result.to_text())
     plot = result.path.with_suffix(".png")
-    tornado(result.indices, args.outcome).savefig(plot, dpi=120)
+    result.plot().savefig(plot, dpi=120)
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,9 +31,9 @@ from scenarios.measures import measure_set
 PREFIX = "sensitivity-"
 
 
-@dataclass
+@dataclass(repr=False)
 class Sensitivity:
-    """Indices, where they are stored, and the batch that produced the model runs."""
+    """Indices (one row per parameter, ranked), where they are stored, and the batch that produced the model runs."""
 
     indices: pd.DataFrame
     path: Path
@@ -40,6 +41,32 @@ class Sensitivity:
     method: str
     outcome: str
     runs: int
+
+    def to_text(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+            table = self.indices.to_string(index=False)
+        return f"{self.method} indices for {self.outcome} ({self.runs} model runs)\n{table}"
+
+    def to_html(self) -> str:
+        import html
+
+        caption = html.escape(f"{self.method} indices for {self.outcome} ({self.runs} model runs)")
+        return f"<p>{caption}</p>" + self.indices.to_html(index=False, float_format="{:.3f}".format, border=0)
+
+    def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
+        """The ranked chart of the indices."""
+        from scenarios.plots.sensitivity import tornado
+
+        if kind != "tornado":
+            raise ScenarioError(f"unknown plot kind {kind!r} for a sensitivity analysis; kinds: tornado")
+        return tornado(self.indices, self.outcome, ax=ax)
+
+    def __repr__(self) -> str:
+        top = ", ".join(map(str, self.indices["parameter"].head(3)))
+        return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def run_sensitivity(

@@ -83,7 +83,7 @@ def hold_probability(
         sf = km.survival_function_.iloc[:, 0]
         ci = km.confidence_interval_survival_function_
         for d in days:
-            if d > results.horizon:
+            if d > results.horizon_of(str(name)):
                 p = lo = hi = float("nan")
             else:
                 # survival is right-continuous: S(d) is P(T > d); "holds at least d days" is P(T >= d) = S(d-)
