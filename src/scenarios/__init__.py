@@ -10,12 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from scenarios.analysis.compare import compare
+    from scenarios.analysis.compare import Comparison, compare
+    from scenarios.analysis.summary import Summary, summarize
+    from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.config.draw import draw_parameters
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
-    from scenarios.exceptions import ConfigError, ResultsError, ScenarioError
+    from scenarios.exceptions import ConfigError, MeasureError, ResultsError, ScenarioError
     from scenarios.io.load import Results, load_results
     from scenarios.model.simulation import ReplicationResult, run_replication
 
@@ -30,7 +32,14 @@ def _version() -> str:
 
 
 _WHERE = {
+    "Comparison": "scenarios.analysis.compare",
     "compare": "scenarios.analysis.compare",
+    "Summary": "scenarios.analysis.summary",
+    "summarize": "scenarios.analysis.summary",
+    "Measure": "scenarios.measures",
+    "MeasureSet": "scenarios.measures",
+    "measure_set": "scenarios.measures",
+    "MeasureError": "scenarios.exceptions",
     "draw_parameters": "scenarios.config.draw",
     "load_scenario": "scenarios.config.loader",
     "Scenario": "scenarios.config.schema",
@@ -47,6 +56,13 @@ _WHERE = {
 
 __all__ = [
     "BatchResult",
+    "Comparison",
+    "Measure",
+    "MeasureError",
+    "MeasureSet",
+    "Summary",
+    "measure_set",
+    "summarize",
     "ConfigError",
     "ReplicationResult",
     "Results",
