@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scenarios.analysis.compare import Comparison, compare
     from scenarios.analysis.summary import Summary, summarize
-    from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.config.draw import draw_parameters
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
     from scenarios.exceptions import ConfigError, MeasureError, ResultsError, ScenarioError
     from scenarios.io.load import Results, load_results
+    from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.model.simulation import ReplicationResult, run_replication
 
 
@@ -57,24 +57,24 @@ _WHERE = {
 __all__ = [
     "BatchResult",
     "Comparison",
+    "ConfigError",
     "Measure",
     "MeasureError",
     "MeasureSet",
-    "Summary",
-    "measure_set",
-    "summarize",
-    "ConfigError",
     "ReplicationResult",
     "Results",
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Summary",
     "compare",
     "draw_parameters",
     "load_results",
     "load_scenario",
+    "measure_set",
     "run_batch",
     "run_replication",
+    "summarize",
 ]
 
 
