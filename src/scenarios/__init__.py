@@ -10,17 +10,36 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from scenarios.analysis.compare import compare
+    from scenarios.analysis.compare import Comparison, compare
+    from scenarios.analysis.summary import Summary, summarize
     from scenarios.config.draw import draw_parameters
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
-    from scenarios.exceptions import ConfigError, ResultsError, ScenarioError
+    from scenarios.exceptions import ConfigError, MeasureError, ResultsError, ScenarioError
     from scenarios.io.load import Results, load_results
+    from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.model.simulation import ReplicationResult, run_replication
 
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scenarios")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without an install
+        return "0+unknown"
+
+
 _WHERE = {
+    "Comparison": "scenarios.analysis.compare",
     "compare": "scenarios.analysis.compare",
+    "Summary": "scenarios.analysis.summary",
+    "summarize": "scenarios.analysis.summary",
+    "Measure": "scenarios.measures",
+    "MeasureSet": "scenarios.measures",
+    "measure_set": "scenarios.measures",
+    "MeasureError": "scenarios.exceptions",
     "draw_parameters": "scenarios.config.draw",
     "load_scenario": "scenarios.config.loader",
     "Scenario": "scenarios.config.schema",
@@ -37,22 +56,31 @@ _WHERE = {
 
 __all__ = [
     "BatchResult",
+    "Comparison",
     "ConfigError",
+    "Measure",
+    "MeasureError",
+    "MeasureSet",
     "ReplicationResult",
     "Results",
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Summary",
     "compare",
     "draw_parameters",
     "load_results",
     "load_scenario",
+    "measure_set",
     "run_batch",
     "run_replication",
+    "summarize",
 ]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # computed on first use: importlib.metadata costs ~80 ms, too much for `--help`
+        return _version()
     if name in _WHERE:
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'scenarios' has no attribute {name!r}")

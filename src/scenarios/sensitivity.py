@@ -8,9 +8,11 @@ The indices are stored beside the batch as ``sensitivity-<method>-<outcome>.parq
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,16 +21,19 @@ from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 from scenarios.io.store import frame_to_parquet
+from scenarios.measures import measure_set
 
 PREFIX = "sensitivity-"
 
 
-@dataclass
+@dataclass(repr=False)
 class Sensitivity:
-    """Indices, where they are stored, and the batch that produced the model runs."""
+    """Indices (one row per parameter, ranked), where they are stored, and the batch that produced the model runs."""
 
     indices: pd.DataFrame
     path: Path
@@ -36,6 +41,32 @@ class Sensitivity:
     method: str
     outcome: str
     runs: int
+
+    def to_text(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+            table = self.indices.to_string(index=False)
+        return f"{self.method} indices for {self.outcome} ({self.runs} model runs)\n{table}"
+
+    def to_html(self) -> str:
+        import html
+
+        caption = html.escape(f"{self.method} indices for {self.outcome} ({self.runs} model runs)")
+        return f"<p>{caption}</p>" + self.indices.to_html(index=False, float_format="{:.3f}".format, border=0)
+
+    def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
+        """The ranked chart of the indices."""
+        from scenarios.plots.sensitivity import tornado
+
+        if kind != "tornado":
+            raise ScenarioError(f"unknown plot kind {kind!r} for a sensitivity analysis; kinds: tornado")
+        return tornado(self.indices, self.outcome, ax=ax)
+
+    def __repr__(self) -> str:
+        top = ", ".join(map(str, self.indices["parameter"].head(3)))
+        return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def run_sensitivity(
@@ -52,12 +83,19 @@ def run_sensitivity(
     executor: str = "process",
     quiet: bool = True,
     resume: bool = False,
+    measure_files: Sequence[str | Path] = (),
 ) -> Sensitivity:
-    """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib."""
+    """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib.
+
+    `outcome` is a measure name or expression, checked before anything runs.
+    """
     scenario = load_scenario(config, overrides)
-    seed = seed if seed is not None else (scenario.simulation.seed or 0)
+    measure = measure_set(scenario, measure_files).get(outcome)
+    if measure.kind == "category":
+        raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
     problem = sobol.build_problem(scenario.parameter_specs(), params)
-    directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
+    directory = output_directory(out, [scenario], f"-{method}")
+    seed = resolve_seed(seed, scenario, directory if resume else None)  # the design depends on it
     design = sobol.sample(problem, method, n, seed)
     batch = run_batch(
         [scenario],
@@ -72,7 +110,7 @@ def run_sensitivity(
         trace_sample=0,
     )
     results = load_results(batch.directory)
-    y = outcome_vector(results, outcome).to_numpy()
+    y = outcome_vector(results, measure).to_numpy()
     if len(y) != len(design):
         raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
     indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
@@ -80,8 +118,13 @@ def run_sensitivity(
     return Sensitivity(indices, path, batch, method, outcome, len(design))
 
 
+def slug(outcome: str) -> str:
+    """A measure's name (or expression) as a file name part."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", outcome).strip("_")[:80] or "measure"
+
+
 def store(directory: Path, indices: pd.DataFrame, method: str, outcome: str, meta: dict[str, object]) -> Path:
-    path = Path(directory) / f"{PREFIX}{method}-{outcome}.parquet"
+    path = Path(directory) / f"{PREFIX}{method}-{slug(outcome)}.parquet"
     write_atomic(path, frame_to_parquet(indices))
     write_atomic(path.with_suffix(".json"), json.dumps({"method": method, "outcome": outcome, **meta}).encode())
     return path

@@ -64,6 +64,10 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)
+    if scenario.measures:
+        from scenarios.measures import measure_set
+
+        measure_set(scenario)  # every expression checked now, before anything runs (MeasureDefinitionError)
     return scenario
 
 

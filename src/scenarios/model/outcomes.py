@@ -18,16 +18,9 @@ from typing import Any
 
 from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
 
-OUTCOME_CLASSES = (
-    "russian_intervention",
-    "armenian_withdrawal",
-    "wider_escalation",
-    "protracted_war",
-    "major_gains_settlement",
-    "limited_gains_talks",
-    "frozen_status_quo",
-)
-COLLAPSE_CAUSES = ("offensive", "escalation_spiral")
+from scenarios.io.records import COLLAPSE_CAUSES, OUTCOME_CLASSES  # the results schema owns the names
+
+__all__ = ["COLLAPSE_CAUSES", "OUTCOME_CLASSES", "ceasefire_row", "classify", "offer_row", "outcome_record"]
 
 
 def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:

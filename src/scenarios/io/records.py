@@ -1,0 +1,236 @@
+"""The results schema: what a batch writes and everyone downstream reads.
+
+The model and the engine write these tables; io/, analysis/, measures/ and the report read them. The column
+declarations below are what the measure language checks names against *before* anything runs (a test holds the
+model's outcome record to them: a new outcome column is declared here, with its type, or that test fails).
+
+Column types: ``bool``, ``number`` (float; NaN where the event never happened, e.g. a town never taken) and
+``category`` (text). Columns named ``<family><id>`` (``taken_day.martakert``, ``share_north``) take their ids from
+the scenario (its sectors, objectives and actors) where the scenario names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ColumnType = Literal["bool", "number", "category"]
+
+TABLES = ("replications", "ceasefires", "offers", "events", "timeseries", "errors")
+# In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
+# only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
+SEED_COLUMN = "seed_index"
+PARAM_PREFIX = "param."
+KEYS = ("scenario", "replication")
+
+OUTCOME_CLASSES = (
+    "russian_intervention",
+    "armenian_withdrawal",
+    "wider_escalation",
+    "protracted_war",
+    "major_gains_settlement",
+    "limited_gains_talks",
+    "frozen_status_quo",
+)
+COLLAPSE_CAUSES = ("offensive", "escalation_spiral")
+CEASEFIRE_CAUSES = (*COLLAPSE_CAUSES, "in_force_at_horizon")
+CEASEFIRE_KINDS = ("humanitarian", "comprehensive")
+
+# The replication record: one row per (scenario, replication).
+REPLICATION_COLUMNS: dict[str, ColumnType] = {
+    "scenario": "category",
+    "config_hash": "category",
+    "replication": "number",
+    "first_ceasefire_end_day": "number",
+    "first_ceasefire_censored": "bool",
+    "first_ceasefire_cause": "category",
+    "first_ceasefire_broken_by": "category",  # the actor whose offensive broke it; "" otherwise
+    "first_ceasefire_violations": "number",
+    "ceasefires": "number",
+    "offers": "number",
+    "operations": "number",
+    "durable_ceasefire": "bool",
+    "ceasefire_at_horizon": "bool",
+    "ceasefire_at_horizon_broker": "category",  # "" at war
+    "ceasefire_at_horizon_kind": "category",  # "" at war
+    "comprehensive_ceasefire": "bool",
+    "outcome_class": "category",
+    "war_days": "number",
+    "protracted": "bool",
+    "military_azerbaijan": "number",
+    "military_armenia": "number",
+    "civilian_azerbaijan": "number",
+    "civilian_armenia": "number",
+    "attention": "number",
+    "start_share": "number",
+    "azerbaijani_share": "number",
+    "gained_share": "number",
+    "position_improved": "bool",
+    "turkish_level": "number",
+    "turkish_support_deepened": "bool",
+    "turkey_kept_support": "bool",
+    "turkish_influence": "number",
+    "russia_backs_armenia": "bool",
+    "russian_brokered_days": "number",
+    "russian_influence": "number",
+}
+# Families of replication columns: prefix -> type. Their ids come from the scenario where it names them.
+REPLICATION_FAMILIES: dict[str, ColumnType] = {
+    "share_": "number",  # share_<sector>: Azerbaijan's share of the sector's value at the horizon
+    "taken_day.": "number",  # taken_day.<objective>: day it changed hands (NaN: never)
+    "final_posture.": "category",  # final_posture.<actor>[.<track>]: posture at the horizon
+    "first_day.": "number",  # first_day.<actor>.<option>: first day the actor took the option (NaN: never)
+    "flag_day.": "number",  # flag_day.<actor>.<act>: first day of an act made once (NaN: never)
+    "posture_changes.": "number",  # posture_changes.<actor>[.<track>]: changes of posture during the run
+    PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
+    SEED_COLUMN: "number",
+}
+
+# Per-replication tables (several rows per replication) that aggregates of the measure language range over.
+CEASEFIRE_COLUMNS: dict[str, ColumnType] = {
+    "scenario": "category",
+    "config_hash": "category",
+    "replication": "number",
+    "number": "number",
+    "kind": "category",
+    "broker": "category",
+    "peacekeepers": "bool",
+    "start_day": "number",
+    "end_day": "number",
+    "duration_days": "number",
+    "censored": "bool",
+    "cause": "category",
+    "broken_by": "category",
+    "share_at_start": "number",
+    "upgraded_day": "number",
+    "first_violation_day": "number",
+    "violations": "number",
+    "durable": "bool",
+}
+OFFER_COLUMNS: dict[str, ColumnType] = {
+    "scenario": "category",
+    "config_hash": "category",
+    "replication": "number",
+    "number": "number",
+    "day": "number",
+    "broker": "category",
+    "kind": "category",
+    "upgrade": "bool",
+    "peacekeepers": "bool",
+    "answer.azerbaijan": "category",  # answer.<party>: accept | refuse (the parties of the shipped model)
+    "answer.armenia": "category",
+    "accepted": "bool",
+}
+ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS, "offers": OFFER_COLUMNS}
+# The values a category column can take, where the schema knows them ((table, column) -> values): the measure
+# language refuses a comparison with any other string (a typo would otherwise silently give 0%).
+CATEGORY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("replications", "outcome_class"): OUTCOME_CLASSES,
+    ("replications", "first_ceasefire_cause"): CEASEFIRE_CAUSES,
+    ("ceasefires", "kind"): CEASEFIRE_KINDS,
+    ("ceasefires", "cause"): CEASEFIRE_CAUSES,
+    ("offers", "kind"): CEASEFIRE_KINDS,
+    ("offers", "answer.azerbaijan"): ("accept", "refuse"),
+    ("offers", "answer.armenia"): ("accept", "refuse"),
+}
+
+
+def family_of(column: str) -> str | None:
+    """The family prefix a replication column belongs to, if any."""
+    return next((p for p in REPLICATION_FAMILIES if column.startswith(p) and column != p), None)
+
+
+def scenario_columns(config: Mapping[str, Any] | None) -> dict[str, set[str]]:
+    """The ids each family takes in a scenario (from its resolved config as a mapping); families not listed
+    accept any id."""
+    if not config:
+        return {}
+    sectors = (config.get("world") or {}).get("sectors") or {}
+    out: dict[str, set[str]] = {
+        "share_": {f"share_{s}" for s in sectors},
+        "taken_day.": {f"taken_day.{o}" for s in sectors.values() for o in (s.get("objectives") or {})},
+    }
+    return out
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications [start, stop) of scenario number `scenario_index` of a batch: the unit of work of a worker."""
+
+    scenario_index: int
+    start: int
+    stop: int
+    # designed experiments: the quantile of each named parameter, one mapping per replication of the chunk
+    design: tuple[Mapping[str, float], ...] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"s{self.scenario_index:02d}-r{self.start:07d}-{self.stop:07d}"
+
+
+@dataclass
+class ChunkResult:
+    """The rows a chunk produced, per table, and how long it took (seconds of worker time)."""
+
+    chunk: Chunk
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> int:
+        return len(self.tables["errors"])
+
+
+class ManifestScenario(BaseModel):
+    """One scenario of a batch as its manifest records it."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    title: str = ""
+    config_hash: str | None = None
+    source_file: str | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    # set when batches are merged: the seed and size of the batch the scenario came from
+    batch_seed: int | None = None
+    batch_replications: int | None = None
+
+    @property
+    def horizon(self) -> float | None:
+        value = (self.config.get("simulation") or {}).get("horizon_days")
+        return float(value) if value is not None else None
+
+
+class Manifest(BaseModel):
+    """``manifest.json`` of a results folder, typed (the engine writes it; `io.store.load_manifest` reads it)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    format_version: int
+    status: str
+    seed: int
+    replications: int
+    chunk_size: int
+    scenarios: list[ManifestScenario]
+    trace_sample: int = 0
+    created: str | None = None
+    finished: str | None = None
+    reason: str | None = None
+    design_hash: str | None = None
+    code: dict[str, Any] = Field(default_factory=dict)
+    versions: dict[str, Any] = Field(default_factory=dict)
+    counts: dict[str, Any] = Field(default_factory=dict)
+    timings: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+    def scenario(self, name: str) -> ManifestScenario:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(name)
