@@ -31,6 +31,7 @@ def test_diff_of_a_file_with_itself_is_empty() -> None:
         (
             "russia-backs-early",
             {
+                "actors.russia.start_support",
                 "actors.russia.back_armenia_propensity",
                 "actors.russia.alliance_weight",
                 "actors.russia.review_every_days",

@@ -202,9 +202,9 @@ def _overridden_in_variety() -> set[str]:
 def test_parameters_at_quantiles(variety: Scenario) -> None:
     specs = parameter_specs(variety)
     mid = parameters_at(specs, {})
-    assert mid["actors.russia.alliance_weight"] == 7.0  # median of [4, 10]
-    low = parameters_at(specs, {"actors.russia.alliance_weight": 0.0})
-    assert low["actors.russia.alliance_weight"] == 4.0
+    assert mid["actors.armenia.grievance_weight"] == pytest.approx(0.2)  # median of [0.1, 0.3]
+    low = parameters_at(specs, {"actors.armenia.grievance_weight": 0.0})
+    assert low["actors.armenia.grievance_weight"] == 0.1
     with pytest.raises(KeyError, match="not parameters of this scenario"):
         parameters_at(specs, {"actors.russia.no_such_thing": 0.5})
 

@@ -486,10 +486,10 @@ def merge_batches(batches: Sequence[Results]) -> Results:
         manifest,
         reps,
         cat("ceasefires"),
-        cat("offers"),
         cat("events"),
         cat("timeseries"),
         cat("errors"),
+        offers=cat("offers"),
     )
 
 

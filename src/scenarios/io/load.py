@@ -13,7 +13,7 @@ Tables (one row per ...):
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +55,10 @@ class Results:
     manifest: dict[str, Any]
     replications: pd.DataFrame
     ceasefires: pd.DataFrame
-    offers: pd.DataFrame
     events: pd.DataFrame
     timeseries: pd.DataFrame
     errors: pd.DataFrame
+    offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # mediation offers and the parties' answers
 
     @property
     def complete(self) -> bool:
