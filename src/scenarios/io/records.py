@@ -70,7 +70,6 @@ REPLICATION_FAMILIES: dict[str, ColumnType] = {
     "final_posture.": "category",  # final_posture.<actor>[.<track>]: posture at the horizon
     "first_day.": "number",  # first_day.<actor>.<option>: first day the actor took the option (NaN: never)
     PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
-    SEED_COLUMN: "number",
 }
 
 # Per-replication tables (several rows per replication) that aggregates of the measure language range over.
