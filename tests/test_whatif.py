@@ -10,7 +10,7 @@ import pytest
 from scenarios.cli import main
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.loader import load_scenario
-from scenarios.exceptions import ConfigError
+from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.io.load import load_results
 from scenarios.whatif import run_sweep, run_whatif, save_whatif
 
@@ -83,6 +83,23 @@ def test_diff_command_between_file_and_results_folder(tmp_path: Path, capsys: py
     assert "simulation.horizon_days" in capsys.readouterr().out
 
 
+def test_a_whatif_compares_the_measures_asked_too(tmp_path: Path) -> None:
+    result = run_whatif(
+        BASELINE,
+        ["actors.russia.back_armenia_propensity='very likely'"],
+        overrides=SHORT,
+        n=20,
+        out=tmp_path / "w",
+        executor="serial",
+        measures=["count(ceasefires) >= 2"],
+    )
+    row = result.table.set_index("measure").loc["count(ceasefires) >= 2"]
+    assert row["kind"] == "probability" and row["n_pairs"] == 20
+    assert "count(ceasefires) >= 2" in result.to_text()
+    with pytest.raises(ScenarioError, match="unknown column 'war_dayz'"):
+        run_whatif(BASELINE, ["actors.russia.back_armenia_propensity=likely"], n=5, measures=["war_dayz > 1"])
+
+
 def test_a_tweak_that_changes_nothing_shows_no_difference(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="changes no assumption"):
         result = run_whatif(
@@ -95,6 +112,7 @@ def test_a_tweak_that_changes_nothing_shows_no_difference(tmp_path: Path) -> Non
         )
     assert result.differences == []
     table = result.table.dropna(subset=["difference"])
+    assert table["test"].eq("paired t").all()
     assert (table["difference"] == 0).all()
     assert not table["significant"].any()
 

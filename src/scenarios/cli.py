@@ -319,6 +319,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         workers=args.workers,
         executor=args.executor,
         quiet=args.quiet,
+        measures=args.measure,
+        measure_files=args.measure_files,
     )
     print(f"What if {' and '.join(args.tweaks)}?")
     print(render_diff(result.differences, result.base, result.tweaked))
@@ -591,6 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
     p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
     p.add_argument("--note", default=None, help="why (written into the saved scenario)")
+    _add_measures(p)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)

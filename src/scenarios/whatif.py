@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml import YAML
 
-from scenarios.analysis.compare import paired_differences, replications_needed
+from scenarios.analysis.compare import default_measures, paired_differences, replications_needed
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import parse_override
@@ -29,7 +29,8 @@ from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.load import Results, load_results
-from scenarios.measures.builtin import WHATIF
+from scenarios.measures import Measure, measure_set
+from scenarios.measures.builtin import COMPARED, WHATIF
 
 HEADLINE = WHATIF  # registered with the other built-ins (measures.builtin)
 PILOT = 200
@@ -54,7 +55,8 @@ class WhatIf:
     def measures(self) -> list[str]:
         """The measures shown: the headline, then the outcome classes."""
         names = list(self.table["measure"])
-        return [m for m in (*HEADLINE, *(m for m in names if m.startswith("outcome:"))) if m in names]
+        extra = [m for m in names if m not in HEADLINE and not m.startswith("outcome:") and m not in COMPARED]
+        return [m for m in (*HEADLINE, *(m for m in names if m.startswith("outcome:")), *extra) if m in names]
 
     def to_text(self) -> str:
         """The paired differences that matter, one line per measure, each marked REAL or noise."""
@@ -115,11 +117,18 @@ def run_whatif(
     executor: str = "process",
     max_n: int = 5000,
     quiet: bool = True,
+    measures: Sequence[str] = (),
+    measure_files: Sequence[str | Path] = (),
 ) -> WhatIf:
-    """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair."""
+    """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair.
+
+    `measures` (names or expressions, checked before anything runs) are compared too, after the default ones.
+    """
     if not tweaks:
         raise ScenarioError("a what-if needs at least one --set KEY=VALUE")
     base = load_scenario(config, overrides)
+    known = measure_set(base, measure_files)
+    extra = [known.get(m) for m in measures]
     tweaked = tweaked_scenario(config, overrides, tweaks, f"{base.name}-whatif")
     differences = diff_scenarios(base, tweaked)
     differences = [d for d in differences if d.path != "name"]
@@ -144,7 +153,8 @@ def run_whatif(
         reason = f"n = {n} as asked"
         batch = run_batch([base, tweaked], n=n, out=directory, **common)
     results = load_results(batch.directory)
-    table = paired_differences(results, base.name, tweaked.name)
+    compared: list[str | Measure] | None = [*default_measures(), *extra] if extra else None
+    table = paired_differences(results, base.name, tweaked.name, measures=compared)
     return WhatIf(batch, base.name, tweaked.name, differences, table, reason)
 
 

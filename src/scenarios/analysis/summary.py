@@ -20,7 +20,7 @@ from lifelines.utils import median_survival_times
 from scenarios.analysis.outcomes import CASUALTY_COLUMNS, outcome_probabilities, quantiles
 from scenarios.analysis.survival import durations, fit_km
 from scenarios.io.load import Results
-from scenarios.measures import Measure
+from scenarios.measures import Measure, builtin_measures
 from scenarios.measures.builtin import holds_label, holds_name
 
 if TYPE_CHECKING:
@@ -103,13 +103,10 @@ class Summary:
                 if v > 0
             ]
             lines.append("  outcomes at the horizon        " + ", ".join(shown))
-            q = {c: self.value(name, c)["value"] for c in MEDIANS}
-            lines.append(
-                "  median deaths                  "
-                f"military AZ {q['military_azerbaijan']:.0f}, AM {q['military_armenia']:.0f}; "
-                f"civilian AZ {q['civilian_azerbaijan']:.0f}, AM {q['civilian_armenia']:.0f}"
-            )
-            lines.append(f"  median Azerbaijani share       {q['azerbaijani_share']:.0%} of the contested value")
+            for c in MEDIANS:  # labels and units from the measure registry
+                r = self.value(name, c)
+                figure = f"{r['value']:.0%}" if r["unit"] == "share" else f"{r['value']:,.0f}"
+                lines.append(f"  median {r['label']}: {figure}")
             for m in self.extra:
                 r = self.value(name, m)
                 lines.append(f"  {r['label']:<30} {_fmt(r)}  (mean)")
@@ -279,8 +276,10 @@ def summarize(
                 r["n"],
             )
         )
+    registry = builtin_measures()
     for _, r in quantiles(results, MEDIANS).iterrows():
-        rows.append(_row(r["scenario"], r["column"], r["column"], "median", None, r["q50"], r["q05"], r["q95"], None))
+        m = registry.get(r["column"])
+        rows.append(_row(r["scenario"], m.name, m.label, "median", None, r["q50"], r["q05"], r["q95"], None, m.unit))
     for m in measures:
         values = m.evaluate(results).astype(float)
         for name, v in values.groupby(level=0, sort=False):
@@ -324,7 +323,7 @@ def _wilson(k: float, n: int, alpha: float) -> tuple[float, float]:
 
 def _row(
     scenario: str, measure: str, label: str, statistic: str, days: float | None, value: Any, lower: Any, upper: Any,
-    n: Any,
+    n: Any, unit: str = "",
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "scenario": scenario,
@@ -336,6 +335,7 @@ def _row(
         "lower": float(lower),
         "upper": float(upper),
         "n": n,
+        "unit": unit,
     }
 
 

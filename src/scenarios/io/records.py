@@ -86,7 +86,6 @@ REPLICATION_FAMILIES: dict[str, ColumnType] = {
     "flag_day.": "number",  # flag_day.<actor>.<act>: first day of an act made once (NaN: never)
     "posture_changes.": "number",  # posture_changes.<actor>[.<track>]: changes of posture during the run
     PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
-    SEED_COLUMN: "number",
 }
 
 # Per-replication tables (several rows per replication) that aggregates of the measure language range over.
