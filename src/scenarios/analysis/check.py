@@ -1,0 +1,386 @@
+"""Does the model say what the report says? Each expectation's band against the model's frequency.
+
+A frequency is estimated with a 95 % Wilson interval; the verdict is *consistent* when the interval lies inside
+the band, *too high* / *too low* when it lies wholly beyond an edge, and *undetermined* when it straddles an edge
+(then the number of replications that would settle it is given). A relation ("more likely than") compares two
+frequencies paired by replication: the interval is that of the paired difference, with McNemar's test beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.proportion import proportion_confint
+
+from scenarios.exceptions import ConfigError, Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from scenarios.config.schema import Scenario
+    from scenarios.io.load import Results
+
+ALPHA = 0.05
+INCONSISTENT = ("too high", "too low")
+_Z = float(norm.ppf(1 - ALPHA / 2))
+
+
+class CheckError(ScenarioError):
+    """An expectation that cannot be checked against this batch (a measure that is not yes-no, a missing column)."""
+
+
+def wilson(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
+    """The Wilson score interval of k successes in n (statsmodels)."""
+    if n == 0:
+        return (0.0, 1.0)
+    lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+    return float(lo), float(hi)
+
+
+def replications_for_miss(miss: float = 0.05, power: float = 0.8, alpha: float = ALPHA, p: float = 0.5) -> int:
+    """Replications that detect a frequency `miss` away from p with this power (two-sided normal test)."""
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return math.ceil(z**2 * p * (1 - p) / miss**2)
+
+
+def default_n() -> tuple[int, str]:
+    """The default batch size of a check and the sentence that says why."""
+    need = replications_for_miss()
+    n = math.ceil(need / 100) * 100
+    return n, (
+        f"{n} replications per scenario: a 5-point miss of a band at p = 0.5 is detected with power 0.8 at "
+        f"alpha 0.05 (needs {need})"
+    )
+
+
+def verdict(lower: float, upper: float, band: tuple[float, float]) -> str:
+    """consistent / too high / too low / undetermined, from an interval and a band."""
+    lo, hi = band
+    if lower > hi:
+        return "too high"
+    if upper < lo:
+        return "too low"
+    if lower >= lo and upper <= hi:
+        return "consistent"
+    return "undetermined"
+
+
+def to_settle(p: float, variance: float, lower: float, upper: float, band: tuple[float, float]) -> int | None:
+    """Observations that would bring the interval off the band edges it straddles (None: the estimate is on one).
+
+    With per-observation variance `variance`, the interval's half-width z*sqrt(variance/n) must fall below the
+    distance from the estimate to each straddled edge.
+    """
+    edges = [e for e in band if lower < e < upper]
+    needed = 0
+    for e in edges:
+        gap = abs(p - e)
+        if gap == 0 or variance == 0:
+            return None
+        needed = max(needed, math.ceil(_Z**2 * variance / gap**2))
+    return needed or None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One expectation's inputs: which scenario, its words and band, and the per-replication values."""
+
+    scenario: str
+    expectation: str
+    para: int
+    quote: str
+    words: str
+    measure: str
+    given: str | None
+    note: str
+    band: tuple[float, float] | None
+    relation: tuple[str, str] | None  # (op, other expectation) for a relation
+    values: np.ndarray  # bool per replication (NaN-free)
+    condition: np.ndarray | None  # bool per replication, or None
+
+
+def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
+    """The check table: one row per (scenario, expectation) with estimate, interval, verdict and settle count."""
+    by_id = {(r.scenario, r.expectation): r for r in rows}
+    out = []
+    for r in rows:
+        total = len(r.values)
+        if r.relation is None:
+            values = r.values[r.condition] if r.condition is not None else r.values
+            n, k = len(values), int(values.sum())
+            p = k / n if n else math.nan
+            lower, upper = wilson(k, n)
+            assert r.band is not None
+            band = r.band
+            v = verdict(lower, upper, band) if n else "undetermined"
+            settle = to_settle(p, p * (1 - p), lower, upper, band) if v == "undetermined" and n else None
+            if settle is not None and r.condition is not None:  # only replications where `given` holds count
+                settle = math.ceil(settle * total / max(n, 1))
+            p_value = math.nan
+        else:
+            op, other_id = r.relation
+            other = by_id[(r.scenario, other_id)]
+            a, b = r.values.astype(float), other.values.astype(float)
+            n, k = total, int(r.values.sum())
+            p, q = a.mean(), b.mean()
+            d = a - b
+            sd = float(d.std(ddof=1)) if n > 1 else 0.0
+            half = _Z * sd / math.sqrt(n) if n else math.inf
+            diff = float(d.mean())
+            # Shown on the probability scale: the band runs from the other's frequency to 1 (or 0 to it).
+            lower, upper = q + diff - half, q + diff + half
+            band = (q, 1.0) if op == "more_likely_than" else (0.0, q)
+            if lower > q:
+                v = "consistent" if op == "more_likely_than" else "too high"
+            elif upper < q:
+                v = "too low" if op == "more_likely_than" else "consistent"
+            else:
+                v = "undetermined"
+            settle = math.ceil(_Z**2 * sd**2 / diff**2) if v == "undetermined" and diff != 0 else None
+            table = [
+                [int(((a == 1) & (b == 1)).sum()), int(((a == 1) & (b == 0)).sum())],
+                [int(((a == 0) & (b == 1)).sum()), int(((a == 0) & (b == 0)).sum())],
+            ]
+            p_value = float(mcnemar(table, exact=True).pvalue)
+        out.append(
+            {
+                "scenario": r.scenario,
+                "expectation": r.expectation,
+                "para": r.para,
+                "quote": r.quote,
+                "words": r.words,
+                "measure": r.measure,
+                "given": r.given,
+                "band_lo": band[0],
+                "band_hi": band[1],
+                "n": n,
+                "k": k,
+                "estimate": p,
+                "lower": max(lower, 0.0),
+                "upper": min(upper, 1.0),
+                "verdict": v,
+                "settle_n": settle,
+                "p_value": p_value,
+                "note": r.note,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The report's judgments against a batch: a tidy table (one row per scenario and expectation), rendered."""
+
+    table: pd.DataFrame
+    n_reason: str = ""
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def inconsistent(self) -> pd.DataFrame:
+        return self.table[self.table["verdict"].isin(INCONSISTENT)]
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.table["scenario"]))
+
+    def __repr__(self) -> str:
+        counts = self.table["verdict"].value_counts().to_dict() if not self.table.empty else {}
+        shown = ", ".join(f"{v} {n}" for v, n in counts.items())
+        return f"Check({len(self.table)} judgments over {', '.join(self.scenarios) or 'no scenario'}: {shown})"
+
+    def to_text(self) -> str:
+        lines = []
+        if self.n_reason:
+            lines.append(f"Does the model say what the report says? ({self.n_reason})")
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            lines.append(f"\n{name}")
+            width = max(len(x) for x in rows["expectation"])
+            for _, r in rows.iterrows():
+                settle = ""
+                if r["verdict"] == "undetermined":
+                    settle = (
+                        f" (about {int(r['settle_n']):,} replications would settle it)"
+                        if pd.notna(r["settle_n"])
+                        else " (the estimate sits on the band's edge)"
+                    )
+                given = f" | {r['given']}" if r["given"] else ""
+                lines.append(
+                    f"  {r['expectation']:<{width}}  {_p(r['estimate'])} [{_p(r['lower'])}, {_p(r['upper'])}]  "
+                    f"band {r['words']}  n={r['n']}  -> {r['verdict'].upper()}{settle}"
+                )
+                lines.append(f"      \u00b6{r['para']} \u201c{r['quote']}\u201d  measure: {r['measure']}{given}")
+            counts = rows["verdict"].value_counts()
+            summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", *INCONSISTENT, "undetermined"))
+            lines.append(f"  {len(rows)} judgments: {summary}")
+        for name in self.unknown:
+            lines.append(f"\n{name}: no expectations")
+        return "\n".join(lines).lstrip("\n")
+
+    def to_html(self) -> str:
+        """An escaped HTML table (one per scenario); inconsistent rows carry class="inconsistent"."""
+        parts = []
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            parts.append(f"<h3>{html.escape(name)}</h3>")
+            parts.append(
+                '<table class="check"><tr><th>judgment</th><th>the report\u2019s words</th><th>band</th>'
+                "<th>model</th><th>95% interval</th><th>verdict</th></tr>"
+            )
+            for _, r in rows.iterrows():
+                cls = "inconsistent" if r["verdict"] in INCONSISTENT else r["verdict"].replace(" ", "-")
+                settle = ""
+                if r["verdict"] == "undetermined" and pd.notna(r["settle_n"]):
+                    settle = f" (about {int(r['settle_n']):,} replications would settle it)"
+                given = f" given {r['given']}" if r["given"] else ""
+                parts.append(
+                    f'<tr class="{cls}"><td><code>{html.escape(r["expectation"])}</code><br>'
+                    f'<span class="ci">{html.escape(r["measure"] + given)}</span></td>'
+                    f'<td class="quote">\u00b6{r["para"]} \u201c{html.escape(r["quote"])}\u201d</td>'
+                    f"<td>{html.escape(r['words'])}</td><td class=\"num\">{_p(r['estimate'])}</td>"
+                    f'<td class="num">[{_p(r["lower"])}, {_p(r["upper"])}]</td>'
+                    f"<td><strong>{html.escape(r['verdict'])}</strong>{html.escape(settle)}</td></tr>"
+                )
+            parts.append("</table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
+        """One row per judgment: the band shaded, the estimate and its interval as a dot; misses in red."""
+        import matplotlib.pyplot as plt
+
+        name = scenario or (self.scenarios[0] if self.scenarios else "")
+        rows = self.table[self.table["scenario"] == name].reset_index(drop=True)
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
+        else:
+            fig = ax.figure
+        for i, r in rows.iterrows():
+            y = len(rows) - 1 - int(str(i))
+            ax.barh(y, r["band_hi"] - r["band_lo"], left=r["band_lo"], height=0.7, color="#d9e6f2", zorder=1)
+            bad = r["verdict"] in INCONSISTENT
+            color = "#c0392b" if bad else ("#7f7f7f" if r["verdict"] == "undetermined" else "#1f5f99")
+            ax.errorbar(
+                r["estimate"],
+                y,
+                xerr=[[r["estimate"] - r["lower"]], [r["upper"] - r["estimate"]]],
+                fmt="o",
+                color=color,
+                capsize=3,
+                zorder=3,
+            )
+        ax.set_yticks(range(len(rows)))
+        labels = [f"{'\u2716 ' if v in INCONSISTENT else ''}{e}" for e, v in zip(rows["expectation"], rows["verdict"])]
+        ax.set_yticklabels(labels[::-1], fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("probability (shaded: the band the report's words give; dot: the model, 95% interval)")
+        ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        return fig
+
+
+def _p(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:.1%}" if x < 0.995 or x == 1 else f"{x:.2%}"
+
+
+def _bool_values(series: pd.Series, what: str) -> np.ndarray:
+    values = series.to_numpy()
+    if values.dtype != bool:
+        if pd.isna(series).any():
+            raise CheckError(f"{what}: the measure is undefined (null) in some replications")
+        values = values.astype(bool)
+    return values
+
+
+def validate_expectations(scenario: Scenario, display: str) -> None:
+    """Every expectation's measure and condition exist and are yes-no; raise ConfigError before anything runs."""
+    from scenarios.config.yamlio import Origin
+    from scenarios.measures import MeasureError, measure_set
+
+    measures = measure_set(scenario)
+    problems = []
+    for eid, exp in scenario.active_expectations().items():
+        for key in ("measure", "given"):
+            text = getattr(exp, key)
+            if text is None:
+                continue
+            o = scenario._origins.get(("expectations", eid, key)) or Origin(display)
+            try:
+                kind = measures.get(text).kind
+            except MeasureError as exc:
+                problems.append(Problem(o.file, o.line, o.column, f"expectations.{eid}.{key}", str(exc)))
+                continue
+            if kind != "probability":
+                what = "a band is about a yes-no outcome" if key == "measure" else "a condition is yes-no"
+                problems.append(
+                    Problem(
+                        o.file,
+                        o.line,
+                        o.column,
+                        f"expectations.{eid}.{key}",
+                        f"{text!r} is a {kind} measure, not a probability: {what}",
+                        "compare it with a threshold, e.g. 'war_days < 60'",
+                    )
+                )
+    if problems:
+        raise ConfigError(problems)
+
+
+def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
+    """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.measures import measure_set
+
+    rows: list[Row] = []
+    unknown = []
+    for name in results.scenarios:
+        config = results.scenario_config(name)
+        scenario = (scenarios or {}).get(name) or scenario_from_dump(config, f"{results.directory}/manifest.json")
+        expectations = scenario.active_expectations()
+        if not expectations:
+            unknown.append(name)
+            continue
+        measures = measure_set(scenario)
+        for eid, exp in expectations.items():
+            assert exp.measure is not None and exp.source is not None and exp.note is not None
+            where = f"{name}: expectations.{eid}"
+            m = measures.get(exp.measure)
+            if m.kind != "probability":
+                raise CheckError(f"{where}.measure: {exp.measure!r} is a {m.kind} measure; a band needs a yes-no one")
+            values = _bool_values(m.evaluate(results).xs(name, level="scenario"), f"{where}.measure")
+            condition = None
+            if exp.given is not None:
+                g = measures.get(exp.given)
+                if g.kind != "probability":
+                    raise CheckError(f"{where}.given: {exp.given!r} is a {g.kind} measure; a condition is yes-no")
+                condition = _bool_values(g.evaluate(results).xs(name, level="scenario"), f"{where}.given")
+            rel = exp.relation
+            rows.append(
+                Row(
+                    scenario=name,
+                    expectation=eid,
+                    para=exp.source.para,
+                    quote=exp.source.quote,
+                    words=exp.band_text(),
+                    measure=exp.measure,
+                    given=exp.given,
+                    note=exp.note,
+                    band=exp.range,
+                    relation=(rel.op, rel.other) if rel is not None else None,
+                    values=values,
+                    condition=condition,
+                )
+            )
+    return Check(evaluate_rows(rows), n_reason, unknown)
