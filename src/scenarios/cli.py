@@ -82,11 +82,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
         print(textwrap.fill(r.quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 6))
     for cov in coverage(scenario):
         print(
-            f"\nCoverage of {cov.source} ({cov.title}): {len(cov.encoded)} of {cov.paragraphs} paragraphs "
-            f"encoded ({cov.share:.0%})"
+            f"\nCoverage of {cov.source} ({cov.title}): {len(cov.covered)} of {cov.paragraphs} paragraphs "
+            f"covered ({cov.share:.0%}): {len(cov.encoded)} by parameters, {len(cov.expected)} by expectations, "
+            f"{len(cov.both)} by both"
         )
-        print("  quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
-        print("  not encoded: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
+        print("  parameter quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
+        print("  expectations per paragraph: " + (", ".join(f"\u00b6{p}: {n}" for p, n in cov.expected.items()) or "none"))
+        print("  not covered: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
     return 0
 
 

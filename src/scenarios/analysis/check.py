@@ -280,8 +280,12 @@ class Check:
                 zorder=3,
             )
         ax.set_yticks(range(len(rows)))
-        labels = [f"{'\u2716 ' if v in INCONSISTENT else ''}{e}" for e, v in zip(rows["expectation"], rows["verdict"])]
-        ax.set_yticklabels(labels[::-1], fontsize=8)
+        misses = [v in INCONSISTENT for v in rows["verdict"]][::-1]
+        labels = [("\u00d7 " if bad else "") + e for e, bad in zip(rows["expectation"][::-1], misses, strict=True)]
+        ax.set_yticklabels(labels, fontsize=8)
+        for label, bad in zip(ax.get_yticklabels(), misses, strict=True):
+            if bad:
+                label.set_color("#c0392b")
         ax.set_xlim(0, 1)
         ax.set_xlabel("probability (shaded: the band the report's words give; dot: the model, 95% interval)")
         ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
