@@ -40,3 +40,11 @@ class ConfigError(ScenarioError):
 
 class ResultsError(ScenarioError):
     """A results directory that cannot be read or written as asked."""
+
+
+class MeasureError(ScenarioError):
+    """A measure that cannot be defined or evaluated: names the measure or expression, the column and a fix."""
+
+
+class MeasureDefinitionError(ConfigError, MeasureError):
+    """A measure defined in YAML that is not valid, with the file, line and column of its definition."""

@@ -20,7 +20,7 @@ from scipy.stats import norm
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from scenarios.exceptions import ConfigError, Problem, ScenarioError
+from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -306,40 +306,6 @@ def _bool_values(series: pd.Series, what: str) -> np.ndarray:
             raise CheckError(f"{what}: the measure is undefined (null) in some replications")
         values = values.astype(bool)
     return values
-
-
-def validate_expectations(scenario: Scenario, display: str) -> None:
-    """Every expectation's measure and condition exist and are yes-no; raise ConfigError before anything runs."""
-    from scenarios.config.yamlio import Origin
-    from scenarios.measures import MeasureError, measure_set
-
-    measures = measure_set(scenario)
-    problems = []
-    for eid, exp in scenario.active_expectations().items():
-        for key in ("measure", "given"):
-            text = getattr(exp, key)
-            if text is None:
-                continue
-            o = scenario._origins.get(("expectations", eid, key)) or Origin(display)
-            try:
-                kind = measures.get(text).kind
-            except MeasureError as exc:
-                problems.append(Problem(o.file, o.line, o.column, f"expectations.{eid}.{key}", str(exc)))
-                continue
-            if kind != "probability":
-                what = "a band is about a yes-no outcome" if key == "measure" else "a condition is yes-no"
-                problems.append(
-                    Problem(
-                        o.file,
-                        o.line,
-                        o.column,
-                        f"expectations.{eid}.{key}",
-                        f"{text!r} is a {kind} measure, not a probability: {what}",
-                        "compare it with a threshold, e.g. 'war_days < 60'",
-                    )
-                )
-    if problems:
-        raise ConfigError(problems)
 
 
 def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:

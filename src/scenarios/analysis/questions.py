@@ -121,20 +121,11 @@ def forecast(results: Results, questions: Mapping[str, Question] | None = None) 
 
 
 def _check_resolution(qid: str, q: Question, kind: str) -> None:
-    if kind not in ("probability", "amount", "days"):
-        raise QuestionError(
-            f"question {qid!r}: measure {q.measure!r} is a {kind}; a question needs a yes-no measure or a number "
-            '(e.g. `final_posture.russia == "intervene"`)'
-        )
-    if kind != "probability" and q.report_word is not None:
-        raise QuestionError(f"question {qid!r}: report_word is for yes-no questions; {q.measure!r} is a {kind}")
-    if q.resolution is None:
-        return
-    value = q.resolution.value
-    if kind == "probability" and not isinstance(value, bool):
-        raise QuestionError(f"question {qid!r}: resolution.value must be true or false (a yes-no question), got {value!r}")
-    if kind != "probability" and isinstance(value, bool):
-        raise QuestionError(f"question {qid!r}: resolution.value must be a number ({q.measure!r} is a {kind})")
+    from scenarios.config.expectations import question_problem
+
+    problem = question_problem(q, kind)
+    if problem is not None:
+        raise QuestionError(f"question {qid!r}: {problem[0]} ({problem[1]})")
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,62 @@ def expectation_problems(expectations: dict[str, Expectation]) -> ValueProblem |
     return None
 
 
+def measure_problems(scenario: Any, measures: Any, display: str) -> list[Problem]:
+    """Every expectation's measure and condition exist and are yes-no; every question's measure fits its answer.
+
+    `scenario` is a loaded Scenario and `measures` its MeasureSet; problems carry the file, line and column.
+    """
+    from scenarios.exceptions import MeasureError
+
+    problems = []
+
+    def add(path: Path_, message: str, hint: str = "") -> None:
+        o = scenario._origins.get(path) or scenario._origins.get(path[:-1]) or Origin(display)
+        problems.append(Problem(o.file, o.line, o.column, dotted(path), message, hint))
+
+    def kind_of(path: Path_, text: str) -> str | None:
+        try:
+            return str(measures.get(text).kind)
+        except MeasureError as exc:
+            add(path, str(exc))
+            return None
+
+    for eid, exp in scenario.active_expectations().items():
+        for key in ("measure", "given"):
+            text = getattr(exp, key)
+            path: Path_ = ("expectations", eid, key)
+            kind = kind_of(path, text) if text is not None else None
+            if kind is not None and kind != "probability":
+                what = "a band is about a yes-no outcome" if key == "measure" else "a condition is yes-no"
+                add(path, f"{text!r} is a {kind} measure, not a probability: {what}", "compare it, e.g. 'war_days < 60'")
+    for qid, q in scenario.questions.items():
+        path = ("questions", qid, "measure")
+        kind = kind_of(path, q.measure)
+        if kind is None:
+            continue
+        problem = question_problem(q, kind)
+        if problem is not None:
+            add(path, *problem)
+    return problems
+
+
+def question_problem(q: Question, kind: str) -> tuple[str, str] | None:
+    """What is wrong with a question whose measure has this kind (message, hint), or None."""
+    if kind not in ("probability", "amount", "days"):
+        return (
+            f"{q.measure!r} is a {kind}: a question needs a yes-no measure or a number",
+            'compare it, e.g. \'final_posture.russia == "intervene"\'',
+        )
+    if kind != "probability" and q.report_word is not None:
+        return (f"{q.measure!r} is a {kind}, but report_word is for yes-no questions", "remove report_word")
+    value = q.resolution.value if q.resolution is not None else None
+    if kind == "probability" and value is not None and not isinstance(value, bool):
+        return (f"a yes-no question resolves true or false, got {value!r}", "write `value: true` or `value: false`")
+    if kind != "probability" and isinstance(value, bool):
+        return (f"{q.measure!r} is a {kind}: the resolution is a number, got {value!r}", "e.g. `value: 42`")
+    return None
+
+
 # --- forecast questions ---------------------------------------------------------------------------
 
 

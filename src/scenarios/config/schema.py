@@ -30,6 +30,7 @@ from scenarios.config.params import (
     Source,
     ValueProblem,
 )
+from scenarios.measures import MeasureSpec
 from scenarios.model.actors import REGISTRY
 
 Side = Literal["azerbaijan", "armenia"]
@@ -260,6 +261,11 @@ class Scenario(Frozen):
     mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
     actors: Actors = Field(description="One block per actor policy.")  # type: ignore[valid-type]
+    measures: dict[str, MeasureSpec] = Field(
+        default_factory=dict,
+        description="Named outcomes over a batch, as expressions of the measure language (docs/results.md); "
+        "usable by every command that takes a measure.",
+    )
     expectations: dict[str, Expectation] = Field(
         default_factory=dict, description="Id -> a judgment of the report the model should agree with."
     )

@@ -61,7 +61,7 @@ def config_hash(scenario: Scenario) -> str:
     for key in ("replications", "seed", "output_dir"):
         data["simulation"].pop(key, None)
     data.pop("sources", None)  # absolute paths differ between machines; the quotes themselves are hashed
-    for key in ("expectations", "questions"):  # read off the results, never change them
+    for key in ("measures", "expectations", "questions"):  # how results are read, not what they are
         data.pop(key, None)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,110 @@
+"""The results schema: what a batch writes and everyone downstream reads.
+
+The model and the engine write these tables; io/, analysis/, measures/ and the report read them. The column
+declarations below are what the measure language checks names against *before* anything runs (a test holds the
+model's outcome record to them: a new outcome column is declared here, with its type, or that test fails).
+
+Column types: ``bool``, ``number`` (float; NaN where the event never happened, e.g. a town never taken) and
+``category`` (text). Columns named ``<family><id>`` (``taken_day.martakert``, ``share_north``) take their ids from
+the scenario (its sectors, objectives and actors) where the scenario names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+ColumnType = Literal["bool", "number", "category"]
+
+TABLES = ("replications", "ceasefires", "events", "timeseries", "errors")
+# In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
+# only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
+SEED_COLUMN = "seed_index"
+PARAM_PREFIX = "param."
+KEYS = ("scenario", "replication")
+
+OUTCOME_CLASSES = (
+    "russian_intervention",
+    "wider_escalation",
+    "protracted_war",
+    "major_gains_settlement",
+    "limited_gains_talks",
+    "frozen_status_quo",
+)
+COLLAPSE_CAUSES = ("azerbaijani_offensive", "escalation_spiral")
+CEASEFIRE_CAUSES = (*COLLAPSE_CAUSES, "in_force_at_horizon")
+CEASEFIRE_KINDS = ("humanitarian", "comprehensive")
+
+# The replication record: one row per (scenario, replication).
+REPLICATION_COLUMNS: dict[str, ColumnType] = {
+    "scenario": "category",
+    "config_hash": "category",
+    "replication": "number",
+    "first_ceasefire_end_day": "number",
+    "first_ceasefire_censored": "bool",
+    "first_ceasefire_cause": "category",
+    "first_ceasefire_violations": "number",
+    "ceasefires": "number",
+    "durable_ceasefire": "bool",
+    "ceasefire_at_horizon": "bool",
+    "outcome_class": "category",
+    "war_days": "number",
+    "military_azerbaijan": "number",
+    "military_armenia": "number",
+    "civilian_azerbaijan": "number",
+    "civilian_armenia": "number",
+    "attention": "number",
+    "azerbaijani_share": "number",
+    "turkish_level": "number",
+    "turkish_influence": "number",
+    "russian_brokered_days": "number",
+    "russian_influence": "number",
+}
+# Families of replication columns: prefix -> type. Their ids come from the scenario where it names them.
+REPLICATION_FAMILIES: dict[str, ColumnType] = {
+    "share_": "number",  # share_<sector>: Azerbaijan's share of the sector's value at the horizon
+    "taken_day.": "number",  # taken_day.<objective>: day it changed hands (NaN: never)
+    "final_posture.": "category",  # final_posture.<actor>[.<track>]: posture at the horizon
+    "first_day.": "number",  # first_day.<actor>.<option>: first day the actor took the option (NaN: never)
+    PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
+    SEED_COLUMN: "number",
+}
+
+# Per-replication tables (several rows per replication) that aggregates of the measure language range over.
+CEASEFIRE_COLUMNS: dict[str, ColumnType] = {
+    "scenario": "category",
+    "config_hash": "category",
+    "replication": "number",
+    "number": "number",
+    "kind": "category",
+    "broker": "category",
+    "peacekeepers": "bool",
+    "start_day": "number",
+    "end_day": "number",
+    "duration_days": "number",
+    "censored": "bool",
+    "cause": "category",
+    "upgraded_day": "number",
+    "first_violation_day": "number",
+    "violations": "number",
+    "durable": "bool",
+}
+ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS}
+
+
+def family_of(column: str) -> str | None:
+    """The family prefix a replication column belongs to, if any."""
+    return next((p for p in REPLICATION_FAMILIES if column.startswith(p) and column != p), None)
+
+
+def scenario_columns(config: Mapping[str, Any] | None) -> dict[str, set[str]]:
+    """The ids each family takes in a scenario (from its resolved config as a mapping); families not listed
+    accept any id."""
+    if not config:
+        return {}
+    sectors = (config.get("world") or {}).get("sectors") or {}
+    out: dict[str, set[str]] = {
+        "share_": {f"share_{s}" for s in sectors},
+        "taken_day.": {f"taken_day.{o}" for s in sectors.values() for o in (s.get("objectives") or {})},
+    }
+    return out

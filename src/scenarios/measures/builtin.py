@@ -1,0 +1,127 @@
+"""The built-in measures, registered here and nowhere else: as expressions wherever the language can say them.
+
+Add a built-in by adding a line to `BUILTINS` (or, for one the language cannot say, a function beside `holds`).
+Labels say what a measure is in general terms; nothing here names the case (the scenario's own words are used
+by the presentation).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from scenarios.io.records import OUTCOME_CLASSES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scenarios.io.load import Results
+
+# name, expression, label, unit, kind
+BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "durable_ceasefire",
+        "durable_ceasefire",
+        "P(some ceasefire holds outcomes.durable_days)",
+        "probability",
+        "probability",
+    ),
+    (
+        "ceasefire_at_horizon",
+        "ceasefire_at_horizon",
+        "P(a ceasefire in force at the horizon)",
+        "probability",
+        "probability",
+    ),
+    ("outcome_class", "outcome_class", "outcome class at the horizon", "", "category"),
+    *(
+        (f"outcome:{c}", f'outcome_class == "{c}"', f"P(outcome: {c.replace('_', ' ')})", "probability", "probability")
+        for c in OUTCOME_CLASSES
+    ),
+    (
+        "first_ceasefire_days",
+        "first_ceasefire_end_day",
+        "days the first ceasefire held (censored at the horizon)",
+        "days",
+        "days",
+    ),
+    ("war_days", "war_days", "days of open war", "days", "days"),
+    ("ceasefires", "ceasefires", "ceasefires agreed, counting the first", "count", "amount"),
+    (
+        "azerbaijani_share",
+        "azerbaijani_share",
+        "Azerbaijani share of the contested value at the horizon",
+        "share",
+        "amount",
+    ),
+    ("military_azerbaijan", "military_azerbaijan", "military deaths, Azerbaijan", "people", "amount"),
+    ("military_armenia", "military_armenia", "military deaths, Armenia", "people", "amount"),
+    ("civilian_azerbaijan", "civilian_azerbaijan", "civilian deaths, Azerbaijan", "people", "amount"),
+    ("civilian_armenia", "civilian_armenia", "civilian deaths, Armenia", "people", "amount"),
+    ("military_total", "military_azerbaijan + military_armenia", "military deaths, both sides", "people", "amount"),
+    ("civilian_total", "civilian_azerbaijan + civilian_armenia", "civilian deaths, both sides", "people", "amount"),
+    (
+        "casualties_total",
+        "military_total + civilian_total",
+        "deaths, military and civilian, both sides",
+        "people",
+        "amount",
+    ),
+    ("attention", "attention", "international attention at the horizon", "index", "amount"),
+)
+HOLDS_DAYS = (7, 30, 90)  # registered by name; holds_<d>_days works for any d
+HOLDS = re.compile(r"^holds_(\d+(?:\.\d+)?)_days$")
+
+
+def holds_name(days: float) -> str:
+    return f"holds_{days:g}_days"
+
+
+def holds_label(days: float) -> str:
+    return f"P(the first ceasefire holds {days:g} days)"
+
+
+def holds(days: float) -> Callable_:
+    """P(the first ceasefire holds at least `days` days), per replication: True/False, or NaN (n/a) where `days` is
+    beyond the scenario's horizon (whether it would hold that long is unknown)."""
+
+    def compute(results: Results) -> pd.Series:
+        r = results.replications
+        end = r["first_ceasefire_end_day"].astype(float).to_numpy()
+        horizons = {name: _horizon(results, name) for name in results.scenarios}
+        beyond = r["scenario"].astype(str).map(horizons).astype(float).to_numpy() < days
+        index = _index(results)
+        import pandas as pd
+
+        if beyond.any():
+            values = (end >= days).astype(float)
+            values[beyond] = float("nan")
+            return pd.Series(values, index=index, name=holds_name(days))
+        return pd.Series(end >= days, index=index, name=holds_name(days), dtype=bool)
+
+    return compute
+
+
+def _horizon(results: Results, name: str) -> float:
+    try:
+        return float(results.scenario_config(name)["simulation"]["horizon_days"])
+    except (KeyError, TypeError):
+        return results.horizon
+
+
+def _index(results: Results) -> pd.MultiIndex:
+    import pandas as pd
+
+    r = results.replications
+    return pd.MultiIndex.from_arrays(
+        [r["scenario"].astype(str).to_numpy(), r["replication"].astype("int64").to_numpy()],
+        names=["scenario", "replication"],
+    )
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Callable_ = Callable[[Results], pd.Series]
+else:
+    Callable_ = object
