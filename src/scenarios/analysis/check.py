@@ -278,6 +278,7 @@ class Check:
                 color=color,
                 capsize=3,
                 zorder=3,
+                clip_on=False,
             )
         ax.set_yticks(range(len(rows)))
         misses = [v in INCONSISTENT for v in rows["verdict"]][::-1]
@@ -286,7 +287,7 @@ class Check:
         for label, bad in zip(ax.get_yticklabels(), misses, strict=True):
             if bad:
                 label.set_color("#c0392b")
-        ax.set_xlim(0, 1)
+        ax.set_xlim(-0.01, 1.01)
         ax.set_xlabel("probability (shaded: the band the report's words give; dot: the model, 95% interval)")
         ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
         ax.grid(axis="x", alpha=0.3)

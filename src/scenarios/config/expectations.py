@@ -210,16 +210,16 @@ def question_problem(q: Question, kind: str) -> tuple[str, str] | None:
     """What is wrong with a question whose measure has this kind (message, hint), or None."""
     if kind not in ("probability", "amount", "days"):
         return (
-            f"{q.measure!r} is a {kind}: a question needs a yes-no measure or a number",
+            f"{q.measure!r} is a {kind} measure: a question needs a yes-no measure or a number",
             'compare it, e.g. \'final_posture.russia == "intervene"\'',
         )
     if kind != "probability" and q.report_word is not None:
-        return (f"{q.measure!r} is a {kind}, but report_word is for yes-no questions", "remove report_word")
+        return (f"{q.measure!r} is a {kind} measure, but report_word is for yes-no questions", "remove report_word")
     value = q.resolution.value if q.resolution is not None else None
     if kind == "probability" and value is not None and not isinstance(value, bool):
         return (f"a yes-no question resolves true or false, got {value!r}", "write `value: true` or `value: false`")
     if kind != "probability" and isinstance(value, bool):
-        return (f"{q.measure!r} is a {kind}: the resolution is a number, got {value!r}", "e.g. `value: 42`")
+        return (f"{q.measure!r} is a {kind} measure: the resolution is a number, got {value!r}", "e.g. `value: 42`")
     return None
 
 
