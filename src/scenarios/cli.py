@@ -87,7 +87,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
             f"{len(cov.both)} by both"
         )
         print("  parameter quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
-        print("  expectations per paragraph: " + (", ".join(f"\u00b6{p}: {n}" for p, n in cov.expected.items()) or "none"))
+        print(
+            "  expectations per paragraph: " + (", ".join(f"\u00b6{p}: {n}" for p, n in cov.expected.items()) or "none")
+        )
         print("  not covered: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
     return 0
 
@@ -417,7 +419,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             overwrite=args.overwrite or args.out is None,  # the default folder is the check's own
             quiet=args.quiet,
         )
-        result = check(load_results(batch.directory), dict(zip([s.name for s in scenarios], scenarios, strict=True)), reason)
+        result = check(
+            load_results(batch.directory), dict(zip([s.name for s in scenarios], scenarios, strict=True)), reason
+        )
         print(f"results: {batch.directory}")
     print(result.to_text())
     if args.strict and not result.inconsistent.empty:
@@ -626,7 +630,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("check", help="does the model say what the report says? each expectation against a batch")
-    p.add_argument("targets", nargs="+", metavar="CONFIG|DIR", help="scenario files (a batch is run) or a results folder")
+    p.add_argument(
+        "targets", nargs="+", metavar="CONFIG|DIR", help="scenario files (a batch is run) or a results folder"
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 if any judgment is too high or too low")
     p.add_argument("--n", type=int, default=None, help="replications per scenario (default: enough for a 5-point miss)")
     p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")

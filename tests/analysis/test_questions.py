@@ -61,16 +61,32 @@ questions:
     [
         ("  a: {text: t, measure: m}\n  a: {text: u, measure: m}\n", 3, "questions.a", "duplicate key"),
         ("  a: {text: t, measure: m, report_word: likley}\n", 2, "questions.a.report_word", "did you mean 'likely'"),
-        ("  a:\n    text: t\n    measure: m\n    resolution: {value: maybe, date: 2020-11-01, source: s}\n", 5,
-         "questions.a.resolution.value", "expected true, false or a number"),
-        ("  a:\n    text: t\n    measure: m\n    resolution: {value: true, source: s}\n", 5,
-         "questions.a.resolution.date", "Field required"),
-        ("  a:\n    text: t\n    measure: m\n    forecast_date: 2020-10-12\n"
-         "    resolution: {value: true, date: 2020-10-01, source: s}\n", 6, "questions.a.resolution.date",
-         "before the forecast date"),
-        ("  a:\n    text: t\n    measure: m\n    report_word: likely\n"
-         "    resolution: {value: 3, date: 2020-11-01, source: s}\n", 6, "questions.a.resolution.value",
-         "resolves true or false"),
+        (
+            "  a:\n    text: t\n    measure: m\n    resolution: {value: maybe, date: 2020-11-01, source: s}\n",
+            5,
+            "questions.a.resolution.value",
+            "expected true, false or a number",
+        ),
+        (
+            "  a:\n    text: t\n    measure: m\n    resolution: {value: true, source: s}\n",
+            5,
+            "questions.a.resolution.date",
+            "Field required",
+        ),
+        (
+            "  a:\n    text: t\n    measure: m\n    forecast_date: 2020-10-12\n"
+            "    resolution: {value: true, date: 2020-10-01, source: s}\n",
+            6,
+            "questions.a.resolution.date",
+            "before the forecast date",
+        ),
+        (
+            "  a:\n    text: t\n    measure: m\n    report_word: likely\n"
+            "    resolution: {value: 3, date: 2020-11-01, source: s}\n",
+            6,
+            "questions.a.resolution.value",
+            "resolves true or false",
+        ),
         ("  a: {text: t, measure: m, answer: 3}\n", 2, "questions.a.answer", "unknown key"),
     ],
 )
@@ -122,7 +138,9 @@ def test_brier_and_log_scores_against_hand_computed_values() -> None:
 
 
 def test_a_certain_forecast_that_fails_scores_finitely() -> None:
-    sc = score(_forecast([{"scenario": "s", "question": "a", "kind": "probability", "n": 5, "p": 0.0}], {"a": _q(True)}))
+    sc = score(
+        _forecast([{"scenario": "s", "question": "a", "kind": "probability", "n": 5, "p": 0.0}], {"a": _q(True)})
+    )
     assert sc.per_question["log"].iloc[0] == pytest.approx(-math.log(1e-3))
 
 

@@ -80,14 +80,23 @@ def test_check_default_n_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[s
     [
         ("    band: likely\n    measure: war_days\n", "expectations.e.measure", "is a days measure, not a probability"),
         ("    band: likely\n    measure: armenia_withdrew\n", "expectations.e.measure", "armenia_withdrew"),
-        ("    band: likely\n    measure: 'taken_day.stepanakrt is not null'\n", "expectations.e.measure",
-         "did you mean 'taken_day.stepanakert'"),
-        ("    band: likely\n    measure: 'war_days < 60'\n    given: attention\n", "expectations.e.given",
-         "a condition is yes-no"),
+        (
+            "    band: likely\n    measure: 'taken_day.stepanakrt is not null'\n",
+            "expectations.e.measure",
+            "did you mean 'taken_day.stepanakert'",
+        ),
+        (
+            "    band: likely\n    measure: 'war_days < 60'\n    given: attention\n",
+            "expectations.e.given",
+            "a condition is yes-no",
+        ),
         ("    band: [0.8, 0.2]\n    measure: 'war_days < 60'\n", "expectations.e.band", "write [0.2, 0.8]"),
         ("    band: likley\n    measure: 'war_days < 60'\n", "expectations.e.band", "did you mean 'likely'"),
-        ("    band: {more_likely_than: nope}\n    measure: 'war_days < 60'\n", "expectations.e.band.more_likely_than",
-         "'nope' does not exist"),
+        (
+            "    band: {more_likely_than: nope}\n    measure: 'war_days < 60'\n",
+            "expectations.e.band.more_likely_than",
+            "'nope' does not exist",
+        ),
     ],
 )
 def test_bad_expectations_fail_before_anything_runs(
@@ -98,7 +107,9 @@ def test_bad_expectations_fail_before_anything_runs(
     err = capsys.readouterr().err
     assert code == 2
     assert not (tmp_path / "r").exists()  # nothing ran
-    line = next(i for i, t in enumerate(config.read_text().splitlines(), 1) if t.startswith(f"    {key.split('.')[2]}:"))
+    line = next(
+        i for i, t in enumerate(config.read_text().splitlines(), 1) if t.startswith(f"    {key.split('.')[2]}:")
+    )
     assert re.search(rf"error: {re.escape(str(config))}:{line}:\d+: {re.escape(key)}: ", err), err
     assert words in err
     assert "Traceback" not in err

@@ -48,7 +48,7 @@ def wilson(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
 def replications_for_miss(miss: float = 0.05, power: float = 0.8, alpha: float = ALPHA, p: float = 0.5) -> int:
     """Replications that detect a frequency `miss` away from p with this power (two-sided normal test)."""
     z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
-    return math.ceil(z**2 * p * (1 - p) / miss**2)
+    return math.ceil(float(z) ** 2 * p * (1 - p) / miss**2)
 
 
 def default_n() -> tuple[int, str]:
@@ -245,7 +245,7 @@ class Check:
                     f'<tr class="{cls}"><td><code>{html.escape(r["expectation"])}</code><br>'
                     f'<span class="ci">{html.escape(r["measure"] + given)}</span></td>'
                     f'<td class="quote">\u00b6{r["para"]} \u201c{html.escape(r["quote"])}\u201d</td>'
-                    f"<td>{html.escape(r['words'])}</td><td class=\"num\">{_p(r['estimate'])}</td>"
+                    f'<td>{html.escape(r["words"])}</td><td class="num">{_p(r["estimate"])}</td>'
                     f'<td class="num">[{_p(r["lower"])}, {_p(r["upper"])}]</td>'
                     f"<td><strong>{html.escape(r['verdict'])}</strong>{html.escape(settle)}</td></tr>"
                 )
@@ -261,10 +261,11 @@ class Check:
 
         name = scenario or (self.scenarios[0] if self.scenarios else "")
         rows = self.table[self.table["scenario"] == name].reset_index(drop=True)
+        fig: Any
         if ax is None:
             fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
         else:
-            fig = ax.figure
+            fig = ax.get_figure(root=True)
         for i, r in rows.iterrows():
             y = len(rows) - 1 - int(str(i))
             ax.barh(y, r["band_hi"] - r["band_lo"], left=r["band_lo"], height=0.7, color="#d9e6f2", zorder=1)

@@ -141,8 +141,7 @@ class Score:
         return f"Score({self.per_question['question'].nunique()} resolved questions)"
 
     def to_text(self) -> str:
-        fmt = {"display.width": 160, "display.max_rows": 500, "display.float_format": "{:.4f}".format}
-        with pd.option_context(*[x for kv in fmt.items() for x in kv]):
+        with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.4f}".format):
             parts = [
                 "Scores per question (lower is better; uniform = 0.5 on every yes-no question; word = the midpoint "
                 "of the report's band)",
@@ -171,10 +170,11 @@ class Score:
         b = self.binary
         name = scenario or str(b["scenario"].iloc[0])
         b = b[b["scenario"] == name]
+        fig: Any
         if ax is None:
             fig, ax = plt.subplots(figsize=(5, 5), layout="constrained")
         else:
-            fig = ax.figure
+            fig = ax.get_figure(root=True)
         table = reliability_table(b["forecast"].to_numpy(), b["outcome"].to_numpy())
         ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="perfect reliability")
         ax.scatter(table["forecast"], table["observed"], s=30 + 20 * table["n"], color="#1f5f99", zorder=3)
@@ -249,7 +249,9 @@ def score(fc: Forecast) -> Score:
     if not rows:
         raise QuestionError("no question is resolved: add `resolution: {value, date, source}` to the ones now known")
     per = pd.DataFrame(rows)
-    score_cols = [c for c in ("brier", "brier_uniform", "brier_word", "log", "log_uniform", "log_word", "crps") if c in per]
+    score_cols = [
+        c for c in ("brier", "brier_uniform", "brier_word", "log", "log_uniform", "log_word", "crps") if c in per
+    ]
     totals = per.groupby("scenario", sort=False)[score_cols].mean().reset_index()
     totals.insert(1, "resolved", per.groupby("scenario", sort=False).size().to_numpy())
     bdf = pd.DataFrame(binary, columns=["scenario", "question", "forecast", "outcome"])
@@ -270,4 +272,3 @@ def crps(value: float, sample: np.ndarray) -> float:
     import scoringrules as sr
 
     return float(sr.crps_ensemble(float(value), np.asarray(sample, dtype=float)))
-

@@ -14,8 +14,17 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, StrictBool, StrictFloat, StrictInt, ValidationError, ValidationInfo
-from pydantic import field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from scenarios.config.params import EstimativeWords, Frozen, Source, ValueProblem, normalise_word
 from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml
@@ -194,7 +203,9 @@ def measure_problems(scenario: Any, measures: Any, display: str) -> list[Problem
             kind = kind_of(path, text) if text is not None else None
             if kind is not None and kind != "probability":
                 what = "a band is about a yes-no outcome" if key == "measure" else "a condition is yes-no"
-                add(path, f"{text!r} is a {kind} measure, not a probability: {what}", "compare it, e.g. 'war_days < 60'")
+                add(
+                    path, f"{text!r} is a {kind} measure, not a probability: {what}", "compare it, e.g. 'war_days < 60'"
+                )
     for qid, q in scenario.questions.items():
         path = ("questions", qid, "measure")
         kind = kind_of(path, q.measure)
@@ -211,7 +222,7 @@ def question_problem(q: Question, kind: str) -> tuple[str, str] | None:
     if kind not in ("probability", "amount", "days"):
         return (
             f"{q.measure!r} is a {kind} measure: a question needs a yes-no measure or a number",
-            'compare it, e.g. \'final_posture.russia == "intervene"\'',
+            "compare it, e.g. 'final_posture.russia == \"intervene\"'",
         )
     if kind != "probability" and q.report_word is not None:
         return (f"{q.measure!r} is a {kind} measure, but report_word is for yes-no questions", "remove report_word")
