@@ -10,7 +10,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scenarios.analysis.check import Check, check
     from scenarios.analysis.compare import compare
+    from scenarios.analysis.questions import Forecast, Score, forecast, score
+    from scenarios.config.expectations import load_questions
     from scenarios.config.draw import draw_parameters
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
@@ -20,6 +23,13 @@ if TYPE_CHECKING:
     from scenarios.model.simulation import ReplicationResult, run_replication
 
 _WHERE = {
+    "Check": "scenarios.analysis.check",
+    "check": "scenarios.analysis.check",
+    "Forecast": "scenarios.analysis.questions",
+    "Score": "scenarios.analysis.questions",
+    "forecast": "scenarios.analysis.questions",
+    "score": "scenarios.analysis.questions",
+    "load_questions": "scenarios.config.expectations",
     "compare": "scenarios.analysis.compare",
     "draw_parameters": "scenarios.config.draw",
     "load_scenario": "scenarios.config.loader",
@@ -37,18 +47,25 @@ _WHERE = {
 
 __all__ = [
     "BatchResult",
+    "Check",
     "ConfigError",
+    "Forecast",
     "ReplicationResult",
     "Results",
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Score",
+    "check",
     "compare",
     "draw_parameters",
+    "forecast",
+    "load_questions",
     "load_results",
     "load_scenario",
     "run_batch",
     "run_replication",
+    "score",
 ]
 
 

@@ -212,7 +212,9 @@ class Check:
                         if pd.notna(r["settle_n"])
                         else " (the estimate sits on the band's edge)"
                     )
-                given = f" | {r['given']}" if r["given"] else ""
+                given = f"  given: {r['given']}" if r["given"] else ""
+                if pd.notna(r["p_value"]):
+                    given += f"  (paired; McNemar p = {r['p_value']:.2g})"
                 lines.append(
                     f"  {r['expectation']:<{width}}  {_p(r['estimate'])} [{_p(r['lower'])}, {_p(r['upper'])}]  "
                     f"band {r['words']}  n={r['n']}  -> {r['verdict'].upper()}{settle}"
