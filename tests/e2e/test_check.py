@@ -174,15 +174,51 @@ def test_forecast_and_score_from_a_results_folder(tmp_path: Path, capsys: pytest
 def test_scoring_names_the_question_and_the_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r"
     assert main(["run", str(BASELINE), "--out", str(out), *FAST]) == 0
-    qfile = tmp_path / "q.yaml"
-    qfile.write_text(
-        "questions:\n  offers:\n    text: t\n    measure: 'count(offers) > 0'\n"
-        "    resolution: {value: true, date: 2020-11-01, source: s}\n"
-        "  wrong_type:\n    text: t\n    measure: war_days\n"
-        "    resolution: {value: true, date: 2020-11-01, source: s}\n",
+    resolved = "    resolution: {value: true, date: 2020-11-01, source: s}\n"
+    for body, words in [
+        ("  offers:\n    text: t\n    measure: 'count(offers) > 0'\n", ["question 'offers'", "tables: ceasefires"]),
+        (
+            "  wrong_type:\n    text: t\n    measure: war_days\n",
+            ["question 'wrong_type': resolution.value", "a number"],
+        ),
+    ]:
+        qfile = tmp_path / "q.yaml"
+        qfile.write_text("questions:\n" + body + resolved, encoding="utf-8")
+        capsys.readouterr()
+        assert main(["score", str(out), "--questions", str(qfile)]) == 2
+        err = capsys.readouterr().err
+        assert all(w in err for w in words), err
+        assert "Traceback" not in err
+
+
+def test_duplicate_expectation_ids_are_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = "    band: likely\n    measure: 'war_days < 60'\n    note: n\n"
+    config = _variant(tmp_path, "dup", "  e:\n" + SOURCE + body + "  e:\n" + SOURCE + body)
+    assert main(["validate", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"dup\.yaml:\d+:3: expectations\.e: duplicate key \(first at line \d+\)", err), err
+
+
+def test_a_scenarios_own_questions_are_checked_at_load_and_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "questions:\n  long_war:\n    text: 'Will open war last 30 days or more?'\n    measure: war_days\n"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        f"extends: {BASELINE}\nname: bad\n{question}    resolution: {{value: true, date: 2020-11-01, source: s}}\n",
         encoding="utf-8",
     )
-    capsys.readouterr()
-    assert main(["score", str(out), "--questions", str(qfile)]) == 2
+    assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "question 'offers'" in err and "offers" in err and "Traceback" not in err
+    assert f"{bad}:7:" in err
+    assert "questions.long_war.resolution.value: 'war_days' is a days measure: it resolves to a number" in err
+
+    good = tmp_path / "good.yaml"
+    good.write_text(f"extends: {BASELINE}\nname: good\n{question}", encoding="utf-8")
+    out = tmp_path / "r"
+    assert main(["run", str(good), "--out", str(out), *FAST]) == 0
+    capsys.readouterr()
+    assert main(["forecast", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "long_war: Will open war last 30 days or more?" in text
+    assert re.search(r"good\s+q05 \S+\s+q25 \S+\s+q50 \S+\s+q75 \S+\s+q95 \S+\s+\(n=60\)", text), text

@@ -125,7 +125,8 @@ def _check_resolution(qid: str, q: Question, kind: str) -> None:
 
     problem = question_problem(q, kind)
     if problem is not None:
-        raise QuestionError(f"question {qid!r}: {problem[0]} ({problem[1]})")
+        key, message, hint = problem
+        raise QuestionError(f"question {qid!r}: {key}: {message}" + (f" ({hint})" if hint else ""))
 
 
 @dataclass(frozen=True)

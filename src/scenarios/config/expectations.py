@@ -213,24 +213,26 @@ def measure_problems(scenario: Any, measures: Any, display: str) -> list[Problem
             continue
         problem = question_problem(q, kind)
         if problem is not None:
-            add(path, *problem)
+            key, message, hint = problem
+            add(("questions", qid, *key.split(".")), message, hint)
     return problems
 
 
-def question_problem(q: Question, kind: str) -> tuple[str, str] | None:
-    """What is wrong with a question whose measure has this kind (message, hint), or None."""
+def question_problem(q: Question, kind: str) -> tuple[str, str, str] | None:
+    """What is wrong with a question whose measure has this kind: (key, message, hint), or None."""
     if kind not in ("probability", "amount", "days"):
         return (
+            "measure",
             f"{q.measure!r} is a {kind} measure: a question needs a yes-no measure or a number",
             "compare it, e.g. 'final_posture.russia == \"intervene\"'",
         )
     if kind != "probability" and q.report_word is not None:
-        return (f"{q.measure!r} is a {kind} measure, but report_word is for yes-no questions", "remove report_word")
+        return ("report_word", f"{q.measure!r} is a {kind} measure; report_word is for yes-no questions", "remove it")
     value = q.resolution.value if q.resolution is not None else None
     if kind == "probability" and value is not None and not isinstance(value, bool):
-        return (f"a yes-no question resolves true or false, got {value!r}", "write `value: true` or `value: false`")
+        return ("resolution.value", f"a yes-no question resolves true or false, got {value!r}", "`value: true`")
     if kind != "probability" and isinstance(value, bool):
-        return (f"{q.measure!r} is a {kind} measure: the resolution is a number, got {value!r}", "e.g. `value: 42`")
+        return ("resolution.value", f"{q.measure!r} is a {kind} measure: it resolves to a number, got {value!r}", "")
     return None
 
 
