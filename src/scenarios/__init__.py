@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from scenarios.analysis.check import Check, check
     from scenarios.analysis.compare import compare
     from scenarios.analysis.questions import Forecast, Score, forecast, score
-    from scenarios.config.expectations import load_questions
     from scenarios.config.draw import draw_parameters
+    from scenarios.config.expectations import load_questions
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
