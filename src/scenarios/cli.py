@@ -13,6 +13,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -174,13 +175,25 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    from scenarios.analysis.compare import merge_batches
-    from scenarios.analysis.summary import render
-    from scenarios.io.load import load_results
+def _measures_of(results: object, args: argparse.Namespace) -> list[object]:
+    """The measures named by --measure (names or expressions), with the batch's and --measures files' definitions."""
+    from scenarios.measures import results_measures
 
-    results = merge_batches([load_results(d) for d in args.dirs])
-    print(render(results, days=args.days))
+    ms = results_measures(results, args.measure_files)  # type: ignore[arg-type]
+    out: list[object] = []
+    for text in args.measure:
+        try:
+            out.append(ms.get(text))
+        except ScenarioError as exc:
+            raise ScenarioError(f"--measure {text}: {exc}") from None
+    return out
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from scenarios.analysis.summary import summarize
+
+    results = _load_many(args.dirs)
+    print(summarize(results, days=args.days, measures=_measures_of(results, args)).to_text())  # type: ignore[arg-type]
     return 0
 
 
@@ -192,31 +205,18 @@ def _load_many(dirs: Sequence[str]) -> object:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from scenarios.analysis.compare import compare
+    from scenarios.analysis.compare import compare, default_measures
     from scenarios.report.figures import available_kinds, make_figure
 
     results = _load_many(args.dirs)
-    table = compare(results, baseline=args.baseline)  # type: ignore[arg-type]
-    shown = table[
-        [
-            "scenario",
-            "measure",
-            "baseline_value",
-            "scenario_value",
-            "difference",
-            "lower",
-            "upper",
-            "p_value",
-            "significant",
-        ]
-    ]
-    if not args.all:
-        shown = shown[shown["significant"] | shown["measure"].str.startswith("holds_")]
-    with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.3g}".format):
-        print("Paired differences (scenario - baseline), 95% intervals; significant = distinguishable from noise")
-        print(shown.to_string(index=False))
+    measures = _measures_of(results, args) or None
+    if measures is not None:
+        measures = [*default_measures(args.days), *measures]
+    try:
+        comparison = compare(results, baseline=args.baseline, measures=measures, days=args.days)  # type: ignore[arg-type]
+    except ScenarioError as exc:
+        raise ScenarioError(f"--baseline {args.baseline}: {exc}" if args.baseline else str(exc)) from None
+    print(comparison.to_text(all=args.all))
     if args.plots:
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
@@ -224,7 +224,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             make_figure(results, kind).savefig(folder / f"{kind}.png", dpi=120)  # type: ignore[arg-type]
         print(f"plots: {folder}")
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        comparison.table_.to_csv(args.csv, index=False)
         print(f"table: {args.csv}")
     return 0
 
@@ -246,7 +246,24 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from scenarios.report.html import write_report
 
-    print(write_report(args.dirs, args.output))
+    print(write_report(args.dirs, args.output, days=args.days))
+    return 0
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    from scenarios.measures import measure_set
+
+    scenario = load_scenario(args.config, args.overrides) if args.config else None
+    ms = measure_set(scenario, args.measure_files)
+    width = max(len(m.name) for m in ms)
+    print(f"{'measure':<{width}}  {'kind':<11}  {'unit':<11}  label / definition")
+    for m in ms:
+        definition = f"  = {m.expression}" if m.expression and m.expression != m.name else ""
+        print(f"{m.name:<{width}}  {m.kind:<11}  {m.unit:<11}  {m.label}{definition}")
+    print(
+        "\nAlso: holds_<d>_days for any d, and any expression of the measure language over the columns of the "
+        "results (docs/results.md), e.g. --measure 'war_days <= 60 and ceasefire_at_horizon'."
+    )
     return 0
 
 
@@ -352,9 +369,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         executor=args.executor,
         quiet=args.quiet,
         resume=args.resume,
+        measure_files=args.measure_files,
     )
     _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
-    plot = result.batch.directory / f"sensitivity-{args.method}-{args.outcome}.png"
+    plot = result.path.with_suffix(".png")
     tornado(result.indices, args.outcome).savefig(plot, dpi=120)
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0
@@ -367,20 +385,32 @@ def cmd_importance(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import store
 
     results = load_results(args.dir)
-    table = parameter_importance(results, args.outcome, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
+    measure = _outcome(results, args)
+    table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
     _print_ranked(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
-    store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
-    plot = Path(args.dir) / f"sensitivity-importance-{args.outcome}.png"
+    path = store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
+    plot = path.with_suffix(".png")
     tornado(table, args.outcome).savefig(plot, dpi=120)
     print(f"\nplot: {plot}")
     return 0
+
+
+def _outcome(results: object, args: argparse.Namespace) -> Any:
+    """The measure --outcome names (a name or an expression), or a ScenarioError naming the flag."""
+    from scenarios.measures import results_measures
+
+    try:
+        return results_measures(results, args.measure_files).get(args.outcome)  # type: ignore[arg-type]
+    except ScenarioError as exc:
+        raise ScenarioError(f"--outcome {args.outcome}: {exc}") from None
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from scenarios.analysis.discovery import boxes_table, discover
     from scenarios.io.load import load_results
 
-    found, base = discover(load_results(args.dir), args.outcome, args.scenario, max_depth=args.depth, boxes=args.boxes)
+    results = load_results(args.dir)
+    found, base = discover(results, _outcome(results, args), args.scenario, max_depth=args.depth, boxes=args.boxes)
     print(f"{args.outcome}: {base:.1%} of all replications")
     if not found:
         print("no box of assumptions makes it more likely than that")
@@ -482,6 +512,25 @@ def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
+def _add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
+    if choose:
+        p.add_argument(
+            "--measure",
+            action="append",
+            default=[],
+            metavar="NAME|EXPR",
+            help="also show this measure: a name (`scenarios measures`) or an expression (repeatable)",
+        )
+    p.add_argument(
+        "--measures",
+        dest="measure_files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML file of more measures (measures: {name: {expression: ...}}) (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scenarios", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -526,6 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="the key figures of one or more results folders")
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
+    _add_measures(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("compare", help="what changed between scenarios, with intervals; optionally plots")
@@ -534,6 +584,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plots", default=None, metavar="FOLDER", help="write every comparison plot here")
     p.add_argument("--csv", default=None, metavar="FILE", help="write the full table as CSV")
     p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")
+    p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
+    _add_measures(p)
     p.set_defaults(func=cmd_compare)
 
     from scenarios.plots import KINDS
@@ -548,7 +600,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the self-contained HTML report of one or more results folders")
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument("-o", "--output", default="report.html", metavar="FILE")
+    p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("measures", help="the measures (named outcomes) a command can use, with label, unit and kind")
+    p.add_argument("config", nargs="?", default=None, metavar="CONFIG", help="also the measures this scenario defines")
+    p.add_argument(
+        "--measures", dest="measure_files", action="append", default=[], metavar="FILE", help="more measures (YAML)"
+    )
+    _add_set(p)
+    p.set_defaults(func=cmd_measures)
 
     p = sub.add_parser("diff", help="the assumptions that differ between two scenarios (files or results folders)")
     p.add_argument("a", metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
@@ -591,7 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--outcome",
         default="holds_30_days",
-        help="holds_<d>_days, outcome:<class>, azerbaijani_share, military_armenia, ... (default: holds_30_days)",
+        help="a measure (`scenarios measures`) or an expression (default: holds_30_days)",
     )
     p.add_argument(
         "--n",
@@ -609,22 +670,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default=None)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
+    _add_measures(p, choose=False)
     _add_executor(p)
     _add_set(p)
     p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser("importance", help="rank parameters by their influence on an outcome, from any batch")
     p.add_argument("dir", metavar="DIR")
-    p.add_argument("--outcome", default="holds_30_days")
+    p.add_argument("--outcome", default="holds_30_days", help="a measure name or an expression")
     p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
+    _add_measures(p, choose=False)
     p.add_argument("--bootstrap", type=int, default=10, help="refits for the intervals")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_importance)
 
     p = sub.add_parser("discover", help="the boxes of assumptions that make a 0/1 outcome likely (CART)")
     p.add_argument("dir", metavar="DIR")
-    p.add_argument("--outcome", default="holds_90_days")
+    p.add_argument("--outcome", default="holds_90_days", help="a true/false measure or expression")
     p.add_argument("--scenario", default=None)
+    _add_measures(p, choose=False)
     p.add_argument("--depth", type=int, default=3, help="tree depth: at most this many conditions per box")
     p.add_argument("--boxes", type=int, default=3)
     p.set_defaults(func=cmd_discover)

@@ -48,3 +48,7 @@ class MeasureError(ScenarioError):
 
 class MeasureDefinitionError(ConfigError, MeasureError):
     """A measure defined in YAML that is not valid, with the file, line and column of its definition."""
+
+
+class AnalysisError(ScenarioError, ValueError):
+    """An analysis asked of results that cannot answer it (an unknown scenario, too few scenarios, ...)."""

@@ -8,6 +8,7 @@ The indices are stored beside the batch as ``sensitivity-<method>-<outcome>.parq
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,11 @@ from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 from scenarios.io.store import frame_to_parquet
+from scenarios.measures import measure_set
 
 PREFIX = "sensitivity-"
 
@@ -52,9 +55,16 @@ def run_sensitivity(
     executor: str = "process",
     quiet: bool = True,
     resume: bool = False,
+    measure_files: Sequence[str | Path] = (),
 ) -> Sensitivity:
-    """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib."""
+    """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib.
+
+    `outcome` is a measure name or expression, checked before anything runs.
+    """
     scenario = load_scenario(config, overrides)
+    measure = measure_set(scenario, measure_files).get(outcome)
+    if measure.kind == "category":
+        raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
     seed = seed if seed is not None else (scenario.simulation.seed or 0)
     problem = sobol.build_problem(scenario.parameter_specs(), params)
     directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
@@ -72,7 +82,7 @@ def run_sensitivity(
         trace_sample=0,
     )
     results = load_results(batch.directory)
-    y = outcome_vector(results, outcome).to_numpy()
+    y = outcome_vector(results, measure).to_numpy()
     if len(y) != len(design):
         raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
     indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
@@ -80,8 +90,13 @@ def run_sensitivity(
     return Sensitivity(indices, path, batch, method, outcome, len(design))
 
 
+def slug(outcome: str) -> str:
+    """A measure's name (or expression) as a file name part."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", outcome).strip("_")[:80] or "measure"
+
+
 def store(directory: Path, indices: pd.DataFrame, method: str, outcome: str, meta: dict[str, object]) -> Path:
-    path = Path(directory) / f"{PREFIX}{method}-{outcome}.parquet"
+    path = Path(directory) / f"{PREFIX}{method}-{slug(outcome)}.parquet"
     write_atomic(path, frame_to_parquet(indices))
     write_atomic(path.with_suffix(".json"), json.dumps({"method": method, "outcome": outcome, **meta}).encode())
     return path

@@ -166,7 +166,7 @@ def test_compare_puts_every_scenario_against_the_baseline(shifted) -> None:
         },
         HORIZON,
     )
-    table = compare(three)
+    table = compare(three).table
     assert table["baseline"].unique().tolist() == ["a"]
     assert table["scenario"].unique().tolist() == ["b", "c"]
     measures = paired_differences(three, "a", "b")["measure"].tolist()
@@ -190,7 +190,7 @@ def test_compare_puts_every_scenario_against_the_baseline(shifted) -> None:
     assert b.loc["war_days", "scenario_value"] - b.loc["war_days", "baseline_value"] == pytest.approx(
         b.loc["war_days", "difference"]
     )
-    against_b = compare(three, baseline="b")
+    against_b = compare(three, baseline="b").table
     assert against_b["scenario"].unique().tolist() == ["a", "c"]
     assert against_b.set_index(["scenario", "measure"]).loc[("a", "war_days"), "difference"] < 0
 
@@ -253,7 +253,7 @@ def test_merge_batches_with_the_same_seed_and_size_is_silent_and_paired() -> Non
         warnings.simplefilter("error")
         merged = merge_batches([batch("a", seed=3), batch("b", seed=3)])
     # identical rows under the same seed: the paired comparison finds nothing
-    assert not compare(merged)["significant"].any()
+    assert not compare(merged).table["significant"].any()
 
 
 def test_merge_batches_renames_a_scenario_found_in_two_folders_and_warns() -> None:

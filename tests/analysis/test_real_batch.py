@@ -82,7 +82,7 @@ def test_render_flags_a_partial_batch(batch: Results) -> None:
 
 
 def test_compare_a_real_batch(batch: Results) -> None:
-    table = compare(batch)
+    table = compare(batch).table
     assert set(table["baseline"]) == {"baseline"} and set(table["scenario"]) == {"early-winter"}
     assert (table.loc[table["measure"] != "holds_90_days", "n_pairs"] == 40).all()
     finite = table.dropna(subset=["lower", "upper"])

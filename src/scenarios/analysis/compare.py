@@ -1,16 +1,23 @@
-"""Differences between scenarios of one batch, paired by replication index (common random numbers).
+"""Differences between scenarios, measure by measure: paired where replications share seeds, unpaired otherwise.
 
-Replication i of every scenario of a batch shares its seed, so the paired difference of an outcome has far
-less variance than the difference of two independent means; its interval is a t interval on the paired
-differences. Survival curves are compared with a log-rank test.
+Replication i of every scenario of one batch shares its seed (common random numbers), so the paired difference
+of a measure has far less variance than the difference of two independent means: a t interval on the paired
+differences. Scenarios from batches with another seed or size share no seeds; they get unpaired tests (Welch's t
+for amounts, the two-proportion z test for probabilities), and the table says which test it used. Every figure
+is a mean (a probability is the mean of a 0/1 measure). Measures that are n/a in either scenario (e.g. P(holds
+d days) beyond the shorter horizon) are n/a in the comparison. Survival curves are compared with a log-rank test
+(censored at the shorter horizon).
 """
 
 from __future__ import annotations
 
+import html
+import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,131 +25,392 @@ from lifelines.statistics import logrank_test
 from scipy import stats
 
 from scenarios.analysis.survival import durations
+from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results
-from scenarios.model.outcomes import OUTCOME_CLASSES
+from scenarios.io.records import OUTCOME_CLASSES
+from scenarios.measures import Measure, MeasureSet, results_measures
+from scenarios.measures.builtin import COMPARED, holds_name
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 class ConfigMismatchWarning(UserWarning):
-    """Scenarios compared across batches: their replications are not paired."""
+    """Scenarios compared across batches: their replications are not paired, or their horizons differ."""
 
 
-def outcome_measures(results: Results, days: Sequence[float] = (7, 30, 90)) -> pd.DataFrame:
-    """Per replication: the headline measures compared between scenarios (0/1 indicators and amounts).
+def default_measures(days: Sequence[float] = (7, 30, 90)) -> list[str]:
+    """The measures compared when none is asked for: P(holds d days) for each d, then `builtin.COMPARED`."""
+    return [*(holds_name(d) for d in days), *COMPARED]
 
-    ``holds_<d>_days`` is NaN for d beyond the horizon: whether the ceasefire would hold that long is unknown.
-    """
-    r = results.replications
-    m = pd.DataFrame({"scenario": r["scenario"].astype(str), "replication": r["replication"]})
-    end = r["first_ceasefire_end_day"].astype(float)
-    for d in days:
-        m[f"holds_{d:g}_days"] = (end >= d).astype(float) if d <= results.horizon else float("nan")
-    for cls in OUTCOME_CLASSES:
-        m[f"outcome:{cls}"] = (r["outcome_class"].astype(str) == cls).astype(float)
-    for column in (
-        "azerbaijani_share",
-        "military_azerbaijan",
-        "military_armenia",
-        "civilian_azerbaijan",
-        "civilian_armenia",
-        "war_days",
-        "attention",
-    ):
-        m[column] = r[column].astype(float)
-    m["durable_ceasefire"] = r["durable_ceasefire"].astype(float)
-    return m
+
+def resolve(
+    results: Results, measures: Sequence[str | Measure] | None, days: Sequence[float] = (7, 30, 90)
+) -> list[Measure]:
+    """Measures by name or expression (default: `default_measures`); categories are compared class by class."""
+    ms: MeasureSet = results_measures(results)
+    out = []
+    for m in measures or default_measures(days):
+        measure = m if isinstance(m, Measure) else ms.get(m)
+        if measure.kind == "category":
+            raise AnalysisError(
+                f"{measure.name!r} is a category: compare its classes, e.g. outcome:{OUTCOME_CLASSES[0]}"
+            )
+        out.append(measure)
+    return out
+
+
+def outcome_measures(
+    results: Results, days: Sequence[float] = (7, 30, 90), measures: Sequence[str | Measure] | None = None
+) -> pd.DataFrame:
+    """Per replication: scenario, replication, then one float column per measure (probabilities as 0/1; NaN n/a)."""
+    columns = {m.name: m.evaluate(results).astype(float) for m in resolve(results, measures, days)}
+    frame = pd.DataFrame(columns)
+    frame.index.names = ["scenario", "replication"]
+    return frame.reset_index()
+
+
+def _entry(results: Results, name: str) -> dict[str, Any]:
+    for e in results.manifest["scenarios"]:
+        if e["name"] == name:
+            return dict(e)
+    raise AnalysisError(f"{name!r} is not a scenario of these results; choose one of {', '.join(results.scenarios)}")
+
+
+def is_paired(results: Results, a: str, b: str) -> bool:
+    """Whether replication i of `a` and of `b` share their seed: same batch seed and same n."""
+    m = results.manifest
+
+    def key(name: str) -> tuple[Any, Any]:
+        e = _entry(results, name)
+        return e.get("batch_seed", m.get("seed")), e.get("batch_replications", m.get("replications"))
+
+    return key(a) == key(b) and m.get("design_hash") is None
+
+
+def _paired_row(x: np.ndarray, y: np.ndarray, alpha: float) -> dict[str, Any]:
+    valid = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[valid], y[valid]
+    d = y - x
+    n = len(d)
+    nan = float("nan")
+    mean = float(d.mean()) if n else nan
+    sd = float(d.std(ddof=1)) if n > 1 else nan
+    if n < 2:
+        lo = hi = p = nan
+    elif sd > 0:
+        se = sd / np.sqrt(n)
+        tcrit = float(stats.t.ppf(1 - alpha / 2, n - 1))
+        lo, hi = mean - tcrit * se, mean + tcrit * se
+        p = float(2 * stats.t.sf(abs(mean / se), n - 1))
+    else:  # every pair differs by the same amount
+        lo = hi = mean
+        p = 1.0 if mean == 0 else 0.0
+    return {
+        "a": float(x.mean()) if n else nan,
+        "b": float(y.mean()) if n else nan,
+        "difference": mean,
+        "lower": lo,
+        "upper": hi,
+        "p_value": p,
+        "n_pairs": n,
+        "n_a": n,
+        "n_b": n,
+        "test": "paired t",
+    }
+
+
+def _unpaired_row(x: np.ndarray, y: np.ndarray, probability: bool, alpha: float) -> dict[str, Any]:
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    na, nb = len(x), len(y)
+    nan = float("nan")
+    row: dict[str, Any] = {"n_pairs": 0, "n_a": na, "n_b": nb}
+    if na == 0 or nb == 0:
+        return {**row, "a": nan, "b": nan, "difference": nan, "lower": nan, "upper": nan, "p_value": nan, "test": "n/a"}
+    ma, mb = float(x.mean()), float(y.mean())
+    diff = mb - ma
+    lo = hi = p = nan
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    if probability:
+        test = "two-proportion z"
+        se = math.sqrt(ma * (1 - ma) / na + mb * (1 - mb) / nb)
+        pooled = (x.sum() + y.sum()) / (na + nb)
+        se0 = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+        if se0 > 0:
+            p = float(2 * stats.norm.sf(abs(diff) / se0))
+            lo, hi = diff - z * se, diff + z * se
+        else:
+            p, lo, hi = 1.0, diff, diff
+    else:
+        test = "Welch t"
+        va, vb = (float(x.var(ddof=1)) if na > 1 else nan), (float(y.var(ddof=1)) if nb > 1 else nan)
+        if na > 1 and nb > 1:
+            se = math.sqrt(va / na + vb / nb)
+            if se > 0:
+                df = se**4 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+                tcrit = float(stats.t.ppf(1 - alpha / 2, df))
+                lo, hi = diff - tcrit * se, diff + tcrit * se
+                p = float(2 * stats.t.sf(abs(diff) / se, df))
+            else:
+                lo = hi = diff
+                p = 1.0 if diff == 0 else 0.0
+    return {**row, "a": ma, "b": mb, "difference": diff, "lower": lo, "upper": hi, "p_value": p, "test": test}
 
 
 def paired_differences(
-    results: Results, a: str, b: str, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05
+    results: Results,
+    a: str,
+    b: str,
+    days: Sequence[float] = (7, 30, 90),
+    alpha: float = 0.05,
+    measures: Sequence[str | Measure] | None = None,
 ) -> pd.DataFrame:
-    """What changed from scenario `a` to `b`: mean of each, paired difference b-a with interval and p-value.
+    """What changed from scenario `a` to `b`, per measure: the mean of each, the difference b-a with interval.
 
-    Pairs where either value is missing are left out; with fewer than two pairs the interval and p-value are
-    NaN.
+    Paired (t on the pair differences; pairs where either value is n/a are left out) when the replications share
+    seeds, unpaired otherwise (column ``test``); with fewer than two values the interval and p-value are NaN.
+    Columns: measure, label, kind, statistic, a, b (the means), difference, lower, upper, p_value, significant,
+    n_pairs, n_a, n_b, test.
     """
-    m = outcome_measures(results, days)
-    left = m[m["scenario"] == a].set_index("replication")
-    right = m[m["scenario"] == b].set_index("replication")
-    common = left.index.intersection(right.index)
-    if len(common) == 0:
-        raise ValueError(f"scenarios {a!r} and {b!r} share no replication index; compare within one batch")
-    left, right = left.loc[common], right.loc[common]
+    chosen = resolve(results, measures, days)
+    m = outcome_measures(results, days, chosen)
+    paired = is_paired(results, a, b)
+    left = m[m["scenario"] == _entry(results, a)["name"]].set_index("replication")
+    right = m[m["scenario"] == _entry(results, b)["name"]].set_index("replication")
+    if paired:
+        common = left.index.intersection(right.index)
+        if len(common) == 0:
+            raise AnalysisError(f"scenarios {a!r} and {b!r} share no replication index; compare within one batch")
+        left, right = left.loc[common], right.loc[common]
     rows = []
-    for measure in [c for c in m.columns if c not in ("scenario", "replication")]:
-        x, y = left[measure].to_numpy(dtype=float), right[measure].to_numpy(dtype=float)
-        valid = ~(np.isnan(x) | np.isnan(y))
-        x, y = x[valid], y[valid]
-        d = y - x
-        n = len(d)
-        nan = float("nan")
-        mean = float(d.mean()) if n else nan
-        sd = float(d.std(ddof=1)) if n > 1 else nan
-        if n < 2:
-            lo = hi = p = nan
-        elif sd > 0:
-            se = sd / np.sqrt(n)
-            tcrit = float(stats.t.ppf(1 - alpha / 2, n - 1))
-            lo, hi = mean - tcrit * se, mean + tcrit * se
-            p = float(2 * stats.t.sf(abs(mean / se), n - 1))
-        else:  # every pair differs by the same amount
-            lo = hi = mean
-            p = 1.0 if mean == 0 else 0.0
+    for measure in chosen:
+        x, y = left[measure.name].to_numpy(dtype=float), right[measure.name].to_numpy(dtype=float)
+        if np.isnan(x).all() or np.isnan(y).all():  # n/a in one scenario (e.g. beyond its horizon): n/a here
+            x, y = np.full(len(x), np.nan), np.full(len(y), np.nan)
+        row = _paired_row(x, y, alpha) if paired else _unpaired_row(x, y, measure.is_probability, alpha)
+        p = row["p_value"]
         rows.append(
             {
-                "measure": measure,
-                a: float(x.mean()) if n else nan,
-                b: float(y.mean()) if n else nan,
-                "difference": mean,
-                "lower": lo,
-                "upper": hi,
+                "measure": measure.name,
+                "label": measure.label,
+                "kind": measure.kind,
+                "unit": measure.unit,
+                "statistic": "mean",
+                a: row["a"],
+                b: row["b"],
+                "difference": row["difference"],
+                "lower": row["lower"],
+                "upper": row["upper"],
                 "p_value": p,
                 "significant": bool(p < alpha),
-                "n_pairs": n,
+                "n_pairs": row["n_pairs"],
+                "n_a": row["n_a"],
+                "n_b": row["n_b"],
+                "test": row["test"],
             }
         )
     return pd.DataFrame(rows)
 
 
+def _horizon(results: Results, name: str) -> float:
+    try:
+        return float(results.scenario_config(name)["simulation"]["horizon_days"])
+    except (KeyError, TypeError):
+        return results.horizon
+
+
 def logrank(results: Results, a: str, b: str, which: str = "first") -> dict[str, float]:
-    """Log-rank test of the survival of ceasefires in scenarios a and b."""
+    """Log-rank test of the survival of ceasefires in scenarios a and b, censored at the shorter horizon."""
     data = durations(results, "first" if which == "first" else "all")
+    horizon = min(_horizon(results, a), _horizon(results, b))
     x, y = data[data["scenario"] == a], data[data["scenario"] == b]
-    test = logrank_test(x["duration"], y["duration"], event_observed_A=x["observed"], event_observed_B=y["observed"])
-    return {"statistic": float(test.test_statistic), "p_value": float(test.p_value)}
+
+    def cut(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        beyond = df["duration"] > horizon
+        return df["duration"].clip(upper=horizon), df["observed"].astype(bool) & ~beyond
+
+    (dx, ox), (dy, oy) = cut(x), cut(y)
+    test = logrank_test(dx, dy, event_observed_A=ox, event_observed_B=oy)
+    return {"statistic": float(test.test_statistic), "p_value": float(test.p_value), "horizon": horizon}
 
 
-def compare(results: Results, baseline: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Every scenario against the first (or `baseline`): a tidy table of what changed and by how much."""
+@dataclass(repr=False)
+class Comparison:
+    """Every scenario against a baseline: `table_` (tidy: one row per scenario and measure) and `logrank_`.
+
+    ``table_`` columns: scenario, baseline, measure, label, kind, unit, statistic ("mean"), baseline_value,
+    scenario_value, difference, lower, upper, p_value, significant, n_pairs, n_baseline, n_scenario, test, paired,
+    logrank_p. ``logrank_``: baseline, scenario, statistic, p_value, horizon.
+    """
+
+    table_: pd.DataFrame
+    logrank_: pd.DataFrame
+    baseline: str
+    alpha: float
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.table_
+
+    def pairs(self) -> list[str]:
+        return list(dict.fromkeys(self.table_["scenario"]))
+
+    def shown(self, all: bool = False) -> pd.DataFrame:
+        t = self.table_
+        return t if all else t[t["significant"] | t["measure"].str.startswith("holds_")]
+
+    def heading(self) -> str:
+        level = f"{1 - self.alpha:.0%}"
+        return f"Differences of means (scenario - baseline {self.baseline}), {level} intervals"
+
+    def to_text(self, all: bool = False) -> str:
+        """Per scenario: the test used, one line per measure (all, or the significant ones and P(holds)),
+        and the log-rank test."""
+        lines = [self.heading() + "; REAL = distinguishable from noise"]
+        shown = self.shown(all)
+        for other in self.pairs():
+            rows = shown[shown["scenario"] == other]
+            full = self.table_[self.table_["scenario"] == other]
+            paired = bool(full["paired"].iloc[0])
+            how = (
+                f"paired by replication (common random numbers, {int(full['n_pairs'].max())} pairs)"
+                if paired
+                else "UNPAIRED (different seeds or sizes): Welch t for amounts, two-proportion z for probabilities"
+            )
+            lines.append(f"\n{other} vs {self.baseline}: {how}")
+            lines.append(f"  {'measure':<30}{'baseline':>12}{'scenario':>12}  {'difference [interval]':<30}{'p':>8}")
+            for _, r in rows.iterrows():
+                fmt = _fmt_pct if r["kind"] == "probability" else _fmt_num
+                interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
+                verdict = "REAL" if r["significant"] else ("n/a" if math.isnan(r["difference"]) else "noise")
+                lines.append(
+                    f"  {r['measure']:<30}{fmt(r['baseline_value']):>12}{fmt(r['scenario_value']):>12}  "
+                    f"{interval:<30}{_fmt_p(r['p_value']):>8}  {verdict}"
+                )
+            if len(rows) < len(full):
+                lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; --all shows them)")
+            lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
+            lines.append(
+                f"  log-rank test of first-ceasefire survival (to day {lr['horizon']:g}): "
+                f"chi2 = {lr['statistic']:.2f}, p = {_fmt_p(lr['p_value'])}"
+            )
+        return "\n".join(lines)
+
+    def to_html(self, all: bool = True) -> str:
+        """A fragment: one table per scenario pair, the test it used, and the log-rank result."""
+        out = [f"<p>{html.escape(self.heading())}.</p>"]
+        shown = self.shown(all)
+        for other in self.pairs():
+            full = self.table_[self.table_["scenario"] == other]
+            rows = shown[shown["scenario"] == other]
+            test = "paired t on the replication pairs" if bool(full["paired"].iloc[0]) else "unpaired tests"
+            out.append(f"<h3>{html.escape(str(other))} vs {html.escape(self.baseline)} ({test})</h3>")
+            out.append(
+                "<table><thead><tr><th>measure</th><th>baseline (mean)</th><th>scenario (mean)</th>"
+                "<th>difference</th><th>interval</th><th>p</th><th>test</th></tr></thead><tbody>"
+            )
+            for _, r in rows.iterrows():
+                fmt = _fmt_pct if r["kind"] == "probability" else _fmt_num
+                cls = ' class="sig"' if r["significant"] else ""
+                cells = [
+                    f'<span title="{html.escape(str(r["label"]))}">{html.escape(str(r["measure"]))}</span>',
+                    fmt(r["baseline_value"]),
+                    fmt(r["scenario_value"]),
+                    fmt(r["difference"]),
+                    f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
+                    _fmt_p(r["p_value"]),
+                    html.escape(str(r["test"])),
+                ]
+                out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            out.append("</tbody></table>")
+            lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
+            out.append(
+                f"<p>Log-rank test of first-ceasefire survival, {html.escape(self.baseline)} vs "
+                f"{html.escape(str(other))} (to day {lr['horizon']:g}): chi2 = {lr['statistic']:.2f}, "
+                f"p = {_fmt_p(lr['p_value'])}.</p>"
+            )
+        return "\n".join(out)
+
+    def plot(self, kind: str = "differences", ax: Axes | None = None, scenario: str | None = None) -> Figure:
+        """A forest plot of the differences of one scenario (default: the first) against the baseline."""
+        if kind != "differences":
+            raise AnalysisError(f"unknown plot kind {kind!r} for a comparison; kinds: differences")
+        from scenarios.plots.whatif import paired_differences as forest
+
+        other = scenario or self.pairs()[0]
+        rows = self.table_[self.table_["scenario"] == other]
+        rows = rows[~rows["difference"].isna()]
+        return forest(rows, rows["measure"].tolist(), f"{other} vs {self.baseline}", ax=ax)
+
+    def __repr__(self) -> str:
+        t = self.table_
+        return (
+            f"<Comparison against {self.baseline!r}: {', '.join(map(str, self.pairs()))}; {t['measure'].nunique()} "
+            f"measures, {int(t['significant'].sum())} significant at {self.alpha:g}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html(all=False)
+
+
+def _fmt_pct(v: float) -> str:
+    return "n/a" if v is None or math.isnan(v) else f"{v:.1%}"
+
+
+def _fmt_num(v: float) -> str:
+    return "n/a" if v is None or math.isnan(v) else f"{v:,.3g}"
+
+
+def _fmt_p(v: float) -> str:
+    return "n/a" if v is None or math.isnan(v) else (f"{v:.3f}" if v >= 0.001 else "<0.001")
+
+
+def compare(
+    results: Results,
+    baseline: str | None = None,
+    alpha: float = 0.05,
+    measures: Sequence[str | Measure] | None = None,
+    days: Sequence[float] = (7, 30, 90),
+) -> Comparison:
+    """Every scenario against the first (or `baseline`): what changed, by how much, with which test."""
     names = results.scenarios
     base = baseline or names[0]
     if base not in names:
-        raise ValueError(f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}")
+        raise AnalysisError(f"baseline {base!r} is not a scenario of these results; choose one of {', '.join(names)}")
     frames = []
+    ranks = []
     for other in names:
         if other == base:
             continue
-        table = paired_differences(results, base, other, alpha=alpha)
-        table = table.rename(columns={base: "baseline_value", other: "scenario_value"})
+        table = paired_differences(results, base, other, days=days, alpha=alpha, measures=measures)
+        table = table.rename(
+            columns={base: "baseline_value", other: "scenario_value", "n_a": "n_baseline", "n_b": "n_scenario"}
+        )
         table.insert(0, "scenario", other)
         table.insert(1, "baseline", base)
+        table["paired"] = is_paired(results, base, other)
         lr = logrank(results, base, other)
         table["logrank_p"] = lr["p_value"]
+        ranks.append({"baseline": base, "scenario": other, **lr})
         frames.append(table)
     if not frames:
-        raise ValueError("compare needs at least two scenarios")
-    return pd.concat(frames, ignore_index=True)
+        raise AnalysisError("compare needs at least two scenarios")
+    return Comparison(pd.concat(frames, ignore_index=True), pd.DataFrame(ranks), base, alpha)
 
 
 def merge_batches(batches: Sequence[Results]) -> Results:
     """Put scenarios from several batches side by side, warning (ConfigMismatchWarning) where that misleads.
 
-    - different seeds or sizes: replications are not paired, so paired intervals do not apply;
-    - different horizons: survival is comparable only up to the shorter one;
+    - different seeds or sizes: replications are not paired, so `compare` uses unpaired tests;
+    - different horizons: survival is comparable only up to the shorter one (P(holds d days) beyond it is n/a);
     - a scenario name in two folders: the later one is shown as ``name@folder``, and the warning says whether
       its configuration differs (config hash) and how to list the differences.
+
+    Each scenario's manifest entry records its batch's seed and size (``batch_seed``, ``batch_replications``).
     """
     if not batches:
-        raise ValueError("give at least one results folder")
+        raise AnalysisError("give at least one results folder")
     if len(batches) == 1:
         return batches[0]
     seeds = {b.manifest["seed"] for b in batches}
@@ -150,7 +418,7 @@ def merge_batches(batches: Sequence[Results]) -> Results:
     if len(seeds) > 1 or len(ns) > 1:
         warnings.warn(
             "comparing batches with different seeds or sizes: replications are not paired (no common random "
-            "numbers), so intervals are wider and paired tests are not valid; run the scenarios in one batch "
+            "numbers), so compare uses unpaired tests and intervals are wider; run the scenarios in one batch "
             "(`scenarios run A.yaml B.yaml`) for a sharp comparison",
             ConfigMismatchWarning,
             stacklevel=2,
@@ -187,7 +455,14 @@ def merge_batches(batches: Sequence[Results]) -> Results:
             seen.setdefault(name, (b.directory, entry.get("config_hash")))
             rename[name] = shown
             names.append(shown)
-            entries.append({**entry, "name": shown})
+            entries.append(
+                {
+                    **entry,
+                    "name": shown,
+                    "batch_seed": entry.get("batch_seed", b.manifest["seed"]),
+                    "batch_replications": entry.get("batch_replications", b.manifest["replications"]),
+                }
+            )
         renames.append(rename)
     manifest = dict(batches[0].manifest)
     manifest["scenarios"] = entries
@@ -225,7 +500,7 @@ def replications_needed(
     From the standard deviation of the paired differences in these results: n = ((z_a/2 + z_b) sd / effect)^2.
     Returns (n, sd).
     """
-    m = outcome_measures(results)
+    m = outcome_measures(results, measures=[measure])
     left = m[m["scenario"] == a].set_index("replication")[measure]
     right = m[m["scenario"] == b].set_index("replication")[measure]
     common = left.index.intersection(right.index)

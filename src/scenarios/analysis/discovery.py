@@ -15,7 +15,9 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
 from scenarios.analysis.importance import outcome_vector, uncertain_parameters
+from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results
+from scenarios.measures import Measure
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Box:
 
 def discover(
     results: Results,
-    outcome: str,
+    outcome: str | Measure,
     scenario: str | None = None,
     max_depth: int = 3,
     min_share: float = 0.05,
@@ -51,8 +53,11 @@ def discover(
     """The boxes where `outcome` (0/1) is most likely, best first, and the base rate over the whole batch."""
     X = uncertain_parameters(results, scenario)
     y = outcome_vector(results, outcome, scenario).to_numpy()
-    if not set(np.unique(y)) <= {0.0, 1.0}:
-        raise ValueError(f"scenario discovery needs a 0/1 outcome; {outcome!r} is not (try holds_90_days)")
+    if not set(np.unique(y[~np.isnan(y)])) <= {0.0, 1.0} or np.isnan(y).any():
+        raise AnalysisError(
+            f"scenario discovery needs a true/false measure with a value in every replication; {str(outcome)!r} "
+            "is not (try holds_90_days, or an expression such as 'war_days <= 60')"
+        )
     interest = y == 1.0
     base = float(interest.mean())
     if interest.sum() == 0:

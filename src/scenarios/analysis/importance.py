@@ -13,26 +13,22 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import train_test_split
 
-from scenarios.analysis.compare import outcome_measures
-from scenarios.engine.chunks import PARAM_PREFIX
+from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results
+from scenarios.io.records import PARAM_PREFIX
+from scenarios.measures import Measure, results_measures
 
 
-def outcome_vector(results: Results, outcome: str, scenario: str | None = None) -> pd.Series:
-    """An outcome measure per replication (names as in `compare.outcome_measures`, e.g. holds_30_days)."""
-    m = outcome_measures(results, days=_days(outcome))
-    if outcome not in m.columns:
-        valid = ", ".join(c for c in m.columns if c not in ("scenario", "replication"))
-        raise ValueError(f"unknown outcome {outcome!r}; choose one of: {valid} (or holds_<d>_days for any d)")
+def outcome_vector(results: Results, outcome: str | Measure, scenario: str | None = None) -> pd.Series:
+    """A measure (a name, e.g. holds_30_days, or an expression) per replication of one scenario, as floats."""
+    measure = outcome if isinstance(outcome, Measure) else results_measures(results).get(outcome)
+    if measure.kind == "category":
+        raise AnalysisError(f"{measure.name!r} is a category; use one of its classes, e.g. outcome:protracted_war")
     name = scenario or results.scenarios[0]
-    return m.loc[m["scenario"] == name, outcome].reset_index(drop=True)
-
-
-def _days(outcome: str) -> tuple[float, ...]:
-    days: list[float] = [7, 30, 90]
-    if outcome.startswith("holds_") and outcome.endswith("_days"):
-        days.append(float(outcome.removeprefix("holds_").removesuffix("_days")))
-    return tuple(days)
+    if name not in results.scenarios:
+        raise AnalysisError(f"no scenario {name!r} in these results; choose one of {', '.join(results.scenarios)}")
+    values = measure.evaluate(results).astype(float)
+    return values.xs(name, level="scenario").reset_index(drop=True)
 
 
 def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.DataFrame:
@@ -59,7 +55,7 @@ def parameter_importance(
     X = uncertain_parameters(results, scenario)
     y = outcome_vector(results, outcome, scenario)
     if X.empty:
-        raise ValueError("no parameter varies in this batch: nothing to attribute")
+        raise AnalysisError("no parameter varies in this batch: nothing to attribute")
     binary = set(np.unique(y)) <= {0.0, 1.0}
     rng = np.random.default_rng(seed)
     scores = np.zeros((bootstrap, X.shape[1]))

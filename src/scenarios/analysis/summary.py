@@ -1,79 +1,349 @@
-"""The headline figures of a batch, per scenario, as a table and as text for the terminal."""
+"""The headline figures of a batch, per scenario: computed once as a tidy table, rendered as text or HTML.
+
+`summarize` fits each scenario's Kaplan-Meier curve once and reads P(the first ceasefire holds d days) for any
+days asked; the wording (the ceasefire's date and broker) comes from the scenario, not from this module.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
+from lifelines.utils import median_survival_times
 
 from scenarios.analysis.outcomes import CASUALTY_COLUMNS, outcome_probabilities, quantiles
-from scenarios.analysis.survival import hold_probability, median_survival
+from scenarios.analysis.survival import durations, fit_km
 from scenarios.io.load import Results
+from scenarios.measures import Measure
+from scenarios.measures.builtin import holds_label, holds_name
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+MEDIANS = (*CASUALTY_COLUMNS, "azerbaijani_share")
+
+
+def ceasefire_phrase(config: dict[str, Any]) -> str:
+    """How the text names the ceasefire in force on day 0, from the scenario: 'the ceasefire of 10 Oct 2020'."""
+    start = (config.get("simulation") or {}).get("start_date")
+    cf = (config.get("world") or {}).get("ceasefire") or {}
+    try:
+        date = dt.date.fromisoformat(str(start))
+        when = f" of {date.day} {date:%b %Y}"
+    except ValueError:
+        when = ""
+    broker = str(cf.get("broker") or "")
+    by = f" ({broker.capitalize()}-brokered)" if broker else ""
+    return f"the ceasefire{when}{by}"
+
+
+@dataclass(repr=False)
+class Summary:
+    """Headline figures: `table_` has one row per scenario, measure and days.
+
+    Columns: scenario, measure, label, statistic (``Kaplan-Meier``, ``median``, ``share``, ``mean``), days (for
+    P(holds d days), else NaN), value, lower, upper, n. For P(holds) and outcome shares lower/upper are the
+    confidence interval; for medians of casualties and territory they are the 5th and 95th percentiles.
+    """
+
+    table_: pd.DataFrame
+    days: tuple[float, ...]
+    alpha: float
+    seed: Any
+    horizons: dict[str, float]
+    complete: bool = True
+    reason: str | None = None
+    phrase: str = "the first ceasefire"
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.table_["scenario"]))
+
+    def value(self, scenario: str, measure: str, days: float | None = None) -> pd.Series:
+        t = self.table_[(self.table_["scenario"] == scenario) & (self.table_["measure"] == measure)]
+        if days is not None:
+            t = t[t["days"] == days]
+        return t.iloc[0]
+
+    def to_text(self) -> str:
+        """One block per scenario, as the terminal shows it."""
+        lines = []
+        if not self.complete:
+            lines.append(
+                f"!! PARTIAL BATCH ({self.reason or 'not finished'}): figures cover only the finished chunks !!"
+            )
+        level = f"{1 - self.alpha:.0%}"
+        for name in self.scenarios:
+            n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
+            lines.append(f"{name}  (n = {n}, seed {self.seed})")
+            parts = []
+            for d in self.days:
+                r = self.value(name, holds_name(d), d)
+                if math.isnan(r["value"]):
+                    parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
+                else:
+                    parts.append(f"{d:g} days {r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]")
+            lines.append(f"  P({self.phrase} holds)  " + "   ".join(parts) + f"   ({level} intervals)")
+            med = self.value(name, "first_ceasefire_days")["value"]
+            median = "beyond the horizon" if med == float("inf") else f"{med:.1f} days"
+            lines.append(f"  median survival                {median}")
+            shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
+            shares = shares.sort_values("value", ascending=False)
+            shown = [
+                f"{m.removeprefix('outcome:')} {v:.0%}" if v >= 0.005 else f"{m.removeprefix('outcome:')} <1%"
+                for m, v in zip(shares["measure"], shares["value"], strict=True)
+                if v > 0
+            ]
+            lines.append("  outcomes at the horizon        " + ", ".join(shown))
+            q = {c: self.value(name, c)["value"] for c in MEDIANS}
+            lines.append(
+                "  median deaths                  "
+                f"military AZ {q['military_azerbaijan']:.0f}, AM {q['military_armenia']:.0f}; "
+                f"civilian AZ {q['civilian_azerbaijan']:.0f}, AM {q['civilian_armenia']:.0f}"
+            )
+            lines.append(f"  median Azerbaijani share       {q['azerbaijani_share']:.0%} of the contested value")
+            for m in self.extra:
+                r = self.value(name, m)
+                lines.append(f"  {r['label']:<30} {_fmt(r)}  (mean)")
+        return "\n".join(lines)
+
+    def cards(self) -> list[dict[str, Any]]:
+        """Per scenario, the figures the report's headline cards show (formatted)."""
+        out = []
+        for name in self.scenarios:
+            holds = []
+            for d in self.days:
+                r = self.value(name, holds_name(d), d)
+                holds.append(
+                    {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
+                )
+            med = self.value(name, "first_ceasefire_days")["value"]
+            shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
+            top = shares.sort_values("value", ascending=False).iloc[0]
+            n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
+            out.append(
+                {
+                    "scenario": name,
+                    "n": n,
+                    "holds": holds,
+                    "median": "beyond the horizon" if med == float("inf") else f"{med:.1f} days",
+                    "top_outcome": f"{top['measure'].removeprefix('outcome:').replace('_', ' ')} ({top['value']:.0%})",
+                }
+            )
+        return out
+
+    def to_html(self) -> str:
+        """A fragment: a table of P(holds d days) with intervals and median survival, one row per scenario."""
+        head = "".join(f"<th>P(holds {d:g} days)</th>" for d in self.days)
+        rows = []
+        for c in self.cards():
+            cells = "".join(
+                f'<td>{h["p"]} <span class="ci">[{h["lower"]}, {h["upper"]}]</span></td>' for h in c["holds"]
+            )
+            rows.append(
+                f"<tr><td>{html.escape(c['scenario'])}</td><td>{c['n']}</td>{cells}<td>{html.escape(c['median'])}</td>"
+                f"<td>{html.escape(c['top_outcome'])}</td></tr>"
+            )
+        return (
+            f"<p>P({html.escape(self.phrase)} holds at least d days), Kaplan-Meier, "
+            f"{1 - self.alpha:.0%} intervals.</p><table><thead><tr><th>scenario</th><th>n</th>{head}"
+            "<th>median survival</th><th>most likely outcome</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+        )
+
+    def wide(self) -> pd.DataFrame:
+        """One row per scenario (the former headline table): n, P(holds d), intervals, median, outcomes, medians."""
+        rows = []
+        for name in self.scenarios:
+            row: dict[str, object] = {"scenario": name}
+            row["n"] = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
+            for d in self.days:
+                r = self.value(name, holds_name(d), d)
+                row[f"P(holds {d:g}d)"], row[f"P(holds {d:g}d) lower"] = r["value"], r["lower"]
+                row[f"P(holds {d:g}d) upper"] = r["upper"]
+            row["median days"] = self.value(name, "first_ceasefire_days")["value"]
+            t = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
+            for m, v in zip(t["measure"], t["value"], strict=True):
+                row[f"outcome: {m.removeprefix('outcome:')}"] = v
+            for c in MEDIANS:
+                row[f"median {c}"] = self.value(name, c)["value"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def plot(self, kind: str = "holds", ax: Axes | None = None) -> Figure:
+        """P(holds d days) with intervals against d, one line per scenario."""
+        from scenarios.plots.figures import _axes, colour
+
+        if kind != "holds":
+            raise ValueError(f"unknown plot kind {kind!r} for a summary; kinds: holds")
+        fig, ax = _axes(ax)
+        for i, name in enumerate(self.scenarios):
+            t = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("holds_")]
+            err = np.vstack([t["value"] - t["lower"], t["upper"] - t["value"]]).clip(min=0)
+            ax.errorbar(t["days"], t["value"], yerr=err, marker="o", capsize=3, color=colour(i), label=name)
+        ax.set_xlabel("days")
+        ax.set_ylabel(f"P({self.phrase} holds)")
+        ax.set_ylim(0, 1)
+        ax.legend()
+        return fig
+
+    def __repr__(self) -> str:
+        d = ", ".join(f"{x:g}" for x in self.days)
+        return f"<Summary of {', '.join(self.scenarios)}: P(holds {d} days), outcomes, casualties; .to_text()>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
+
+
+def _fmt(r: pd.Series) -> str:
+    v = r["value"]
+    if math.isnan(v):
+        return "n/a"
+    if r["statistic"] == "share":
+        return f"{v:.1%} [{r['lower']:.1%}, {r['upper']:.1%}]"
+    return f"{v:,.3g} [{r['lower']:,.3g}, {r['upper']:,.3g}]"
+
+
+def _horizon(results: Results, name: str) -> float:
+    try:
+        return float(results.scenario_config(name)["simulation"]["horizon_days"])
+    except (KeyError, TypeError):
+        return results.horizon
+
+
+def summarize(
+    results: Results,
+    days: Sequence[float] = (7, 30, 90),
+    alpha: float = 0.05,
+    measures: Sequence[Measure] = (),
+) -> Summary:
+    """Compute the headline figures once: one Kaplan-Meier fit per scenario, outcome shares, medians, `measures`."""
+    from scipy import stats
+
+    days = tuple(float(d) for d in days)
+    rows: list[dict[str, Any]] = []
+    data = durations(results, "first")
+    horizons = {name: _horizon(results, name) for name in results.scenarios}
+    for name, group in data.groupby("scenario", observed=True, sort=False):
+        name = str(name)
+        km = fit_km(group["duration"], group["observed"], alpha, name)
+        sf = km.survival_function_.iloc[:, 0]
+        ci = km.confidence_interval_survival_function_
+        n = len(group)
+        for d in days:
+            if d > horizons[name]:
+                p = lo = hi = float("nan")
+            else:  # "holds at least d days" is P(T >= d) = S(d-): the step before d
+                idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
+                p, lo, hi = (1.0, 1.0, 1.0) if idx < 0 else (sf.iloc[idx], ci.iloc[idx, 0], ci.iloc[idx, 1])
+            rows.append(_row(name, holds_name(d), holds_label(d), "Kaplan-Meier", d, p, lo, hi, n))
+        mci = median_survival_times(ci)
+        rows.append(
+            _row(
+                name,
+                "first_ceasefire_days",
+                "median days the first ceasefire holds",
+                "median",
+                None,
+                km.median_survival_time_,
+                mci.iloc[0, 0],
+                mci.iloc[0, 1],
+                n,
+            )
+        )
+    for _, r in outcome_probabilities(results, alpha).iterrows():
+        cls = r["outcome_class"]
+        rows.append(
+            _row(
+                r["scenario"],
+                f"outcome:{cls}",
+                f"P(outcome: {cls})",
+                "share",
+                None,
+                r["p"],
+                r["lower"],
+                r["upper"],
+                r["n"],
+            )
+        )
+    for _, r in quantiles(results, MEDIANS).iterrows():
+        rows.append(_row(r["scenario"], r["column"], r["column"], "median", None, r["q50"], r["q05"], r["q95"], None))
+    for m in measures:
+        values = m.evaluate(results).astype(float)
+        for name, v in values.groupby(level=0, sort=False):
+            v = v.dropna()
+            k = len(v)
+            mean = float(v.mean()) if k else float("nan")
+            if m.is_probability:
+                lo, hi = _wilson(float(v.sum()), k, alpha)
+            else:
+                half = float(stats.t.ppf(1 - alpha / 2, k - 1) * v.std(ddof=1) / math.sqrt(k)) if k > 1 else math.nan
+                lo, hi = mean - half, mean + half
+            rows.append(
+                _row(str(name), m.name, m.label, "share" if m.is_probability else "mean", None, mean, lo, hi, k)
+            )
+    table = pd.DataFrame(rows)
+    config = results.scenario_config(results.scenarios[0]) if results.scenarios else {}
+    return Summary(
+        table,
+        days,
+        alpha,
+        results.manifest.get("seed"),
+        horizons,
+        results.complete,
+        results.manifest.get("reason"),
+        ceasefire_phrase(config),
+        [m.name for m in measures],
+    )
+
+
+def _wilson(k: float, n: int, alpha: float) -> tuple[float, float]:
+    if n == 0:
+        return float("nan"), float("nan")
+    from scipy import stats
+
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def _row(
+    scenario: str, measure: str, label: str, statistic: str, days: float | None, value: Any, lower: Any, upper: Any,
+    n: Any,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "scenario": scenario,
+        "measure": measure,
+        "label": label,
+        "statistic": statistic,
+        "days": float("nan") if days is None else float(days),
+        "value": float(value),
+        "lower": float(lower),
+        "upper": float(upper),
+        "n": n,
+    }
 
 
 def headline(results: Results, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05) -> pd.DataFrame:
     """One row per scenario: n, P(first ceasefire holds d days) with intervals, median, outcomes, deaths."""
-    hold = hold_probability(results, days, alpha=alpha)
-    med = median_survival(results, alpha=alpha).set_index("scenario")
-    out = outcome_probabilities(results, alpha).pivot(index="scenario", columns="outcome_class", values="p")
-    q = quantiles(results, (*CASUALTY_COLUMNS, "azerbaijani_share")).set_index(["scenario", "column"])
-    rows = []
-    for name in results.scenarios:
-        h = hold[hold["scenario"] == name].set_index("days")
-        if h.empty:
-            continue
-        row: dict[str, object] = {"scenario": name, "n": int(h["n"].iloc[0])}
-        for d in days:
-            at = h.loc[d]
-            row[f"P(holds {d:g}d)"] = at["p"]
-            row[f"P(holds {d:g}d) lower"] = at["lower"]
-            row[f"P(holds {d:g}d) upper"] = at["upper"]
-        row["median days"] = med.loc[name, "median_days"]
-        for cls in out.columns:
-            row[f"outcome: {cls}"] = out.loc[name, cls]
-        for column in (
-            "military_azerbaijan",
-            "military_armenia",
-            "civilian_azerbaijan",
-            "civilian_armenia",
-            "azerbaijani_share",
-        ):
-            row[f"median {column}"] = q.loc[(name, column), "q50"]
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return summarize(results, days, alpha).wide()
 
 
 def render(results: Results, days: Sequence[float] = (7, 30, 90), alpha: float = 0.05) -> str:
     """The headline as plain text: one block per scenario."""
-    table = headline(results, days, alpha)
-    lines = []
-    if not results.complete:
-        lines.append(
-            f"!! PARTIAL BATCH ({results.manifest.get('reason') or 'not finished'}): figures cover only "
-            "the finished chunks !!"
-        )
-    level = f"{1 - alpha:.0%}"
-    for _, row in table.iterrows():
-        lines.append(f"{row['scenario']}  (n = {row['n']}, seed {results.manifest['seed']})")
-        holds = "   ".join(
-            f"{d:g} days n/a (beyond the {results.horizon:g}-day horizon)"
-            if pd.isna(row[f"P(holds {d:g}d)"])
-            else f"{d:g} days {row[f'P(holds {d:g}d)']:.0%} [{row[f'P(holds {d:g}d) lower']:.0%}, "
-            f"{row[f'P(holds {d:g}d) upper']:.0%}]"
-            for d in days
-        )
-        lines.append(f"  P(ceasefire of 10 Oct holds)  {holds}   ({level} intervals)")
-        med = row["median days"]
-        median = "beyond the horizon" if med == float("inf") else f"{med:.1f} days"
-        lines.append(f"  median survival                {median}")
-        shares = [(c.removeprefix("outcome: "), row[c]) for c in table.columns if c.startswith("outcome: ")]
-        shares.sort(key=lambda kv: -kv[1])
-        shown = [f"{k} {v:.0%}" if v >= 0.005 else f"{k} <1%" for k, v in shares if v > 0]
-        lines.append("  outcomes at the horizon        " + ", ".join(shown))
-        lines.append(
-            "  median deaths                  "
-            f"military AZ {row['median military_azerbaijan']:.0f}, AM {row['median military_armenia']:.0f}; "
-            f"civilian AZ {row['median civilian_azerbaijan']:.0f}, AM {row['median civilian_armenia']:.0f}"
-        )
-        lines.append(f"  median Azerbaijani share       {row['median azerbaijani_share']:.0%} of the contested value")
-    return "\n".join(lines)
+    return summarize(results, days, alpha).to_text()

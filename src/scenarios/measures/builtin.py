@@ -69,6 +69,18 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     ("attention", "attention", "international attention at the horizon", "index", "amount"),
 )
+# compared between scenarios by default (after P(holds d days) for the days asked), in this order
+COMPARED = (
+    "durable_ceasefire",
+    *(f"outcome:{c}" for c in OUTCOME_CLASSES),
+    "azerbaijani_share",
+    "military_azerbaijan",
+    "military_armenia",
+    "civilian_azerbaijan",
+    "civilian_armenia",
+    "war_days",
+    "attention",
+)
 HOLDS_DAYS = (7, 30, 90)  # registered by name; holds_<d>_days works for any d
 HOLDS = re.compile(r"^holds_(\d+(?:\.\d+)?)_days$")
 

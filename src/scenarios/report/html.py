@@ -16,18 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from scenarios.analysis.compare import compare, merge_batches
-from scenarios.analysis.summary import headline
+from scenarios.analysis.summary import summarize
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inspect import field_description, trace_rows
 from scenarios.config.loader import scenario_from_dump
+from scenarios.config.schema import Scenario
+from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.report.figures import available_kinds, figure_bytes, make_figure
 
 CAPTIONS = {
-    "survival": "Survival of the first ceasefire: the share of replications in which the 10 October ceasefire still "
+    "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
     "holds after each day, with a 95% band; censored at the horizon.",
     "survival-all": "Survival of every ceasefire agreed in the replications (indicative: ceasefires of one "
     "replication are not independent).",
@@ -60,7 +63,7 @@ def _num(x: Any) -> str:
     return str(x)
 
 
-def _figures(results: Results, plots_dir: Path | None) -> list[dict[str, Any]]:
+def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict[str, Any]]:
     """Every figure, embedded; with `plots_dir`, each is also written there as <kind>.png (drawn once)."""
     out = []
     for kind in available_kinds(results):
@@ -73,7 +76,7 @@ def _figures(results: Results, plots_dir: Path | None) -> list[dict[str, Any]]:
             {
                 "data": base64.b64encode(png).decode("ascii"),
                 "alt": f"{kind} plot of {', '.join(results.scenarios)}",
-                "caption": CAPTIONS.get(kind, kind),
+                "caption": CAPTIONS.get(kind, kind).format(phrase=phrase),
                 "width": width,
                 "height": height,
             }
@@ -81,10 +84,10 @@ def _figures(results: Results, plots_dir: Path | None) -> list[dict[str, Any]]:
     return out
 
 
-def _assumptions(results: Results) -> list[dict[str, Any]]:
+def _assumptions(results: Results, scenarios: dict[str, Scenario]) -> list[dict[str, Any]]:
     out = []
     for s in results.manifest["scenarios"]:
-        scenario = scenario_from_dump(s["config"], "manifest")
+        scenario = scenarios[s["name"]]
         rows = [
             {
                 "path": r.path,
@@ -109,15 +112,15 @@ def _assumptions(results: Results) -> list[dict[str, Any]]:
     return out
 
 
-def _assumption_diffs(results: Results) -> list[dict[str, Any]]:
+def _assumption_diffs(results: Results, scenarios: dict[str, Scenario]) -> list[dict[str, Any]]:
     """For each scenario after the first: the assumptions that differ from the first."""
     configs = results.manifest["scenarios"]
     if len(configs) < 2:
         return []
-    base = scenario_from_dump(configs[0]["config"], "manifest")
+    base = scenarios[configs[0]["name"]]
     out = []
     for other in configs[1:]:
-        rows = diff_scenarios(base, scenario_from_dump(other["config"], "manifest"))
+        rows = diff_scenarios(base, scenarios[other["name"]])
         out.append({"base": base.name, "other": other["name"], "rows": [r for r in rows if r.path != "name"]})
     return out
 
@@ -145,11 +148,11 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     return out
 
 
-def _judgments(results: Results, plots_dir: Path | None) -> dict[str, Any] | None:
+def _judgments(results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None) -> dict[str, Any] | None:
     """The first section: each expectation of each scenario against the batch (None if there are none)."""
     from scenarios.analysis.check import check
 
-    result = check(results)
+    result = check(results, scenarios)
     if result.table.empty:
         return None
     figures = []
@@ -176,47 +179,35 @@ def _judgments(results: Results, plots_dir: Path | None) -> dict[str, Any] | Non
     }
 
 
-def render_report(results: Results, extra_sections: Sequence[Section] = (), plots_dir: Path | None = None) -> str:
-    """The report as an HTML string."""
+def _source_title(scenario: Scenario) -> str:
+    """The first source document's title and date, as the report's subtitle names it."""
+    from scenarios.config.provenance import load_source
+
+    for file in scenario.sources.values():
+        try:
+            doc = load_source(file)
+        except ScenarioError:
+            continue
+        return f"{doc.author}, \u201c{doc.title}\u201d, {doc.date.day} {doc.date:%B %Y}"
+    return scenario.title or scenario.name
+
+
+def render_report(
+    results: Results,
+    extra_sections: Sequence[Section] = (),
+    plots_dir: Path | None = None,
+    days: Sequence[float] = (7, 30, 90),
+) -> str:
+    """The report as an HTML string: it renders the study objects (Summary, Comparison) and computes nothing else."""
     env = Environment(
         loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
     template = env.get_template("report.html.j2")
-    head = headline(results)
-    cards = []
+    scenarios = {s["name"]: scenario_from_dump(s["config"], "manifest") for s in results.manifest["scenarios"]}
+    summary = summarize(results, days)
     titles = {s["name"]: s.get("title", "") for s in results.manifest["scenarios"]}
-    for _, row in head.iterrows():
-        outcomes = {c.removeprefix("outcome: "): row[c] for c in head.columns if c.startswith("outcome: ")}
-        top = max(outcomes, key=lambda k: outcomes[k])
-        med = row["median days"]
-        cards.append(
-            {
-                "scenario": row["scenario"],
-                "title": titles.get(row["scenario"], ""),
-                "n": row["n"],
-                "holds": [
-                    {
-                        "days": d,
-                        "p": _pct(row[f"P(holds {d}d)"]),
-                        "lower": _pct(row[f"P(holds {d}d) lower"]),
-                        "upper": _pct(row[f"P(holds {d}d) upper"]),
-                    }
-                    for d in ("7", "30", "90")
-                ],
-                "median": "beyond the horizon" if med == float("inf") else f"{med:.1f} days",
-                "top_outcome": f"{top.replace('_', ' ')} ({outcomes[top]:.0%})",
-            }
-        )
-    comparison: list[dict[str, Any]] = []
-    logranks: list[dict[str, Any]] = []
-    if len(results.scenarios) > 1:
-        table = compare(results)
-        for _, r in table.iterrows():
-            comparison.append(
-                {str(k): (_num(v) if k not in ("scenario", "measure", "significant") else v) for k, v in r.items()}
-            )
-        for (base, other), group in table.groupby(["baseline", "scenario"], sort=False):
-            logranks.append({"baseline": base, "scenario": other, "p": _num(float(group["logrank_p"].iloc[0]))})
+    cards = [{**c, "title": titles.get(c["scenario"], "")} for c in summary.cards()]
+    comparison = Markup(compare(results, days=days).to_html()) if len(results.scenarios) > 1 else None
     warns = []
     if not results.complete:
         warns.append(
@@ -240,22 +231,21 @@ def render_report(results: Results, extra_sections: Sequence[Section] = (), plot
     ]
     return template.render(
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
-        subtitle="Monte Carlo forecast from the ISW assessment of 12 October 2020 (scenarios)",
+        subtitle=f"Monte Carlo forecast from {_source_title(next(iter(scenarios.values())))} (scenarios)",
         warnings=warns,
-        judgments=_judgments(results, plots_dir),
+        judgments=_judgments(results, scenarios, plots_dir),
         headline=cards,
-        figures=_figures(results, plots_dir),
+        figures=_figures(results, plots_dir, summary.phrase),
         comparison=comparison,
-        logranks=logranks,
+        phrase=summary.phrase,
         extra_sections=list(extra_sections),
-        assumption_diffs=_assumption_diffs(results),
+        assumption_diffs=_assumption_diffs(results, scenarios),
         sensitivity=_sensitivity(results),
-        assumptions=_assumptions(results),
+        assumptions=_assumptions(results, scenarios),
         metadata=metadata,
         version=(m.get("code") or {}).get("version"),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        source_title="Institute for the Study of War, \u201cErdogan Seeks to Upend Kremlin-Backed Status Quo in "
-        "Nagorno-Karabakh\u201d, 12 October 2020",
+        source_title=_source_title(next(iter(scenarios.values()))),
     )
 
 
@@ -264,6 +254,7 @@ def write_report(
     out: str | Path,
     extra_sections: Sequence[Section] = (),
     plots_dir: Path | None = None,
+    days: Sequence[float] = (7, 30, 90),
 ) -> Path:
     """Load results, render the report and write it atomically; returns its path.
 
@@ -272,7 +263,7 @@ def write_report(
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
-    html = render_report(results, extra_sections, plots_dir)
+    html = render_report(results, extra_sections, plots_dir, days)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, html.encode("utf-8"))
