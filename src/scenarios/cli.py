@@ -13,7 +13,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.model.simulation import run_replication
+
+if TYPE_CHECKING:
+    from scenarios.config.expectations import Question
 
 EXIT_USAGE = 2
 
@@ -425,13 +428,15 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from scenarios.analysis.check import check, default_n
+    from scenarios.config.loader import load_scenario
     from scenarios.io.load import load_results
 
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
         if args.overrides or args.n is not None:
             raise ScenarioError("--n and --set run a new batch: give CONFIG files, not a results folder")
-        results = load_results(args.targets[0])
-        result = check(results, n_reason=f"read from {args.targets[0]}, {len(results.replications)} replications")
+        folder = Path(args.targets[0])
+        results = load_results(folder)
+        result = check(results, n_reason=f"read from {folder}, {len(results.replications)} replications")
     else:
         from scenarios.engine.batch import run_batch
 
@@ -452,15 +457,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = check(
             load_results(batch.directory), dict(zip([s.name for s in scenarios], scenarios, strict=True)), reason
         )
-        print(f"results: {batch.directory}")
+        folder = batch.directory
+        print(f"results: {folder}")
     print(result.to_text())
+    for name in result.scenarios:
+        result.plot(name).savefig(folder / f"check-{name}.png", dpi=110)
+        print(f"plot: {folder / f'check-{name}.png'}")
     if args.strict and not result.inconsistent.empty:
         print(f"\n--strict: {len(result.inconsistent)} judgment(s) inconsistent with the report", file=sys.stderr)
         return 1
     return 0
 
 
-def _questions(args: argparse.Namespace) -> object:
+def _questions(args: argparse.Namespace) -> dict[str, Question] | None:
     from scenarios.config.expectations import load_questions
 
     return load_questions(args.questions) if args.questions else None
@@ -471,7 +480,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from scenarios.io.load import load_results
 
     questions = _questions(args)  # a bad question file fails before the results are read
-    fc = forecast(load_results(args.dir), questions)  # type: ignore[arg-type]
+    fc = forecast(load_results(args.dir), questions)
     if fc.table.empty:
         raise ScenarioError(f"{args.dir}: its scenarios ask no `questions:`; give --questions FILE")
     print(fc.to_text())
@@ -483,7 +492,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from scenarios.io.load import load_results
 
     questions = _questions(args)
-    sc = score(forecast(load_results(args.dir), questions))  # type: ignore[arg-type]
+    sc = score(forecast(load_results(args.dir), questions))
     print(sc.to_text())
     if enough_for_diagram(sc):
         plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"

@@ -312,6 +312,20 @@ def _bool_values(series: pd.Series, what: str) -> np.ndarray:
     return values
 
 
+def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: str) -> np.ndarray:
+    """A yes-no measure's values in one scenario of a batch; a CheckError names the expectation otherwise."""
+    from scenarios.exceptions import MeasureError
+
+    try:
+        m = measures.get(text)
+        if m.kind != "probability":
+            raise CheckError(f"{where}: {text!r} is a {m.kind} measure; a band or a condition needs a yes-no one")
+        series = m.evaluate(results).xs(scenario, level="scenario")
+    except MeasureError as exc:
+        raise CheckError(f"{where}: {exc}") from None
+    return _bool_values(series, where)
+
+
 def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
     """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
     from scenarios.config.loader import scenario_from_dump
@@ -330,16 +344,8 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
         for eid, exp in expectations.items():
             assert exp.measure is not None and exp.source is not None and exp.note is not None
             where = f"{name}: expectations.{eid}"
-            m = measures.get(exp.measure)
-            if m.kind != "probability":
-                raise CheckError(f"{where}.measure: {exp.measure!r} is a {m.kind} measure; a band needs a yes-no one")
-            values = _bool_values(m.evaluate(results).xs(name, level="scenario"), f"{where}.measure")
-            condition = None
-            if exp.given is not None:
-                g = measures.get(exp.given)
-                if g.kind != "probability":
-                    raise CheckError(f"{where}.given: {exp.given!r} is a {g.kind} measure; a condition is yes-no")
-                condition = _bool_values(g.evaluate(results).xs(name, level="scenario"), f"{where}.given")
+            values = _yes_no(measures, results, name, exp.measure, f"{where}.measure")
+            condition = _yes_no(measures, results, name, exp.given, f"{where}.given") if exp.given else None
             rel = exp.relation
             rows.append(
                 Row(
