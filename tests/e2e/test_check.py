@@ -42,6 +42,7 @@ def test_strict_check_exits_1_on_an_impossible_band(tmp_path: Path, capsys: pyte
     assert code == 1, err
     assert re.search(r"no_war_at_all\s+0\.0% \[0\.0%, 6\.0%\]\s+band likely \(55%-80%\)\s+n=60\s+-> TOO LOW", out), out
     assert "1 judgment(s) inconsistent" in err
+    assert (tmp_path / "r" / "check-impossible.png").stat().st_size > 1000
     # the same without --strict reports it and exits 0
     assert main(["check", str(tmp_path / "r")]) == 0
     assert "TOO LOW" in capsys.readouterr().out

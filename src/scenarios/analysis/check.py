@@ -276,7 +276,7 @@ class Check:
             ax.errorbar(
                 r["estimate"],
                 y,
-                xerr=[[r["estimate"] - r["lower"]], [r["upper"] - r["estimate"]]],
+                xerr=[[max(r["estimate"] - r["lower"], 0.0)], [max(r["upper"] - r["estimate"], 0.0)]],
                 fmt="o",
                 color=color,
                 capsize=3,
