@@ -112,44 +112,8 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
     by_id = {(r.scenario, r.expectation): r for r in rows}
     out = []
     for r in rows:
-        total = len(r.values)
-        if r.relation is None:
-            values = r.values[r.condition] if r.condition is not None else r.values
-            n, k = len(values), int(values.sum())
-            p = k / n if n else math.nan
-            lower, upper = wilson(k, n)
-            assert r.band is not None
-            band = r.band
-            v = verdict(lower, upper, band) if n else "undetermined"
-            settle = to_settle(p, p * (1 - p), lower, upper, band) if v == "undetermined" and n else None
-            if settle is not None and r.condition is not None:  # only replications where `given` holds count
-                settle = math.ceil(settle * total / max(n, 1))
-            p_value = math.nan
-        else:
-            op, other_id = r.relation
-            other = by_id[(r.scenario, other_id)]
-            a, b = r.values.astype(float), other.values.astype(float)
-            n, k = total, int(r.values.sum())
-            p, q = a.mean(), b.mean()
-            d = a - b
-            sd = float(d.std(ddof=1)) if n > 1 else 0.0
-            half = _Z * sd / math.sqrt(n) if n else math.inf
-            diff = float(d.mean())
-            # Shown on the probability scale: the band runs from the other's frequency to 1 (or 0 to it).
-            lower, upper = q + diff - half, q + diff + half
-            band = (q, 1.0) if op == "more_likely_than" else (0.0, q)
-            if lower > q:
-                v = "consistent" if op == "more_likely_than" else "too high"
-            elif upper < q:
-                v = "too low" if op == "more_likely_than" else "consistent"
-            else:
-                v = "undetermined"
-            settle = math.ceil(_Z**2 * sd**2 / diff**2) if v == "undetermined" and diff != 0 else None
-            table = [
-                [int(((a == 1) & (b == 1)).sum()), int(((a == 1) & (b == 0)).sum())],
-                [int(((a == 0) & (b == 1)).sum()), int(((a == 0) & (b == 0)).sum())],
-            ]
-            p_value = float(mcnemar(table, exact=True).pvalue)
+        rel = r.relation
+        stats = _band_stats(r) if rel is None else _relation_stats(r, by_id[(r.scenario, rel[1])])
         out.append(
             {
                 "scenario": r.scenario,
@@ -159,20 +123,79 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "words": r.words,
                 "measure": r.measure,
                 "given": r.given,
-                "band_lo": band[0],
-                "band_hi": band[1],
-                "n": n,
-                "k": k,
-                "estimate": p,
-                "lower": max(lower, 0.0),
-                "upper": min(upper, 1.0),
-                "verdict": v,
-                "settle_n": settle,
-                "p_value": p_value,
+                **stats,
                 "note": r.note,
             }
         )
     return pd.DataFrame(out)
+
+
+def _band_stats(r: Row) -> dict[str, Any]:
+    """A frequency (over the replications where `given` holds) against a fixed band."""
+    assert r.band is not None
+    values = r.values[r.condition] if r.condition is not None else r.values
+    n, k = len(values), int(values.sum())
+    p = k / n if n else math.nan
+    lower, upper = wilson(k, n)
+    v = verdict(lower, upper, r.band) if n else "undetermined"
+    settle = to_settle(p, p * (1 - p), lower, upper, r.band) if v == "undetermined" and n else None
+    if settle is not None and r.condition is not None:  # only replications where `given` holds count
+        settle = math.ceil(settle * len(r.values) / n)
+    return _stats(r.band, n, k, p, lower, upper, v, settle, math.nan)
+
+
+def _relation_stats(r: Row, other: Row) -> dict[str, Any]:
+    """Two frequencies paired by replication: the paired difference's interval, McNemar's exact test beside it.
+
+    Shown on the probability scale: the band runs from the other's frequency up to 1 (more likely than) or from 0
+    up to it (less likely than), and the interval is the other's frequency plus the difference's interval.
+    """
+    assert r.relation is not None
+    more = r.relation[0] == "more_likely_than"
+    a, b = r.values.astype(float), other.values.astype(float)
+    n = len(a)
+    q = float(b.mean())
+    d = a - b
+    diff = float(d.mean())
+    sd = float(d.std(ddof=1)) if n > 1 else 0.0
+    half = _Z * sd / math.sqrt(n)
+    lower, upper = q + diff - half, q + diff + half
+    if lower > q:
+        v = "consistent" if more else "too high"
+    elif upper < q:
+        v = "too low" if more else "consistent"
+    else:
+        v = "undetermined"
+    settle = math.ceil(_Z**2 * sd**2 / diff**2) if v == "undetermined" and diff != 0 else None
+    table = [[int((a * b).sum()), int((a * (1 - b)).sum())], [int(((1 - a) * b).sum()), int(((1 - a) * (1 - b)).sum())]]
+    p_value = float(mcnemar(table, exact=True).pvalue)
+    band = (q, 1.0) if more else (0.0, q)
+    return _stats(band, n, int(a.sum()), float(a.mean()), lower, upper, v, settle, p_value)
+
+
+def _stats(
+    band: tuple[float, float],
+    n: int,
+    k: int,
+    p: float,
+    lower: float,
+    upper: float,
+    v: str,
+    settle: int | None,
+    p_value: float,
+) -> dict[str, Any]:
+    return {
+        "band_lo": band[0],
+        "band_hi": band[1],
+        "n": n,
+        "k": k,
+        "estimate": p,
+        "lower": max(lower, 0.0),
+        "upper": min(upper, 1.0),
+        "verdict": v,
+        "settle_n": settle,
+        "p_value": p_value,
+    }
 
 
 @dataclass(frozen=True)
@@ -181,7 +204,7 @@ class Check:
 
     table: pd.DataFrame
     n_reason: str = ""
-    unknown: list[str] = field(default_factory=list)
+    without_expectations: list[str] = field(default_factory=list)
 
     @property
     def inconsistent(self) -> pd.DataFrame:
@@ -207,11 +230,12 @@ class Check:
             for _, r in rows.iterrows():
                 settle = ""
                 if r["verdict"] == "undetermined":
-                    settle = (
-                        f" (about {int(r['settle_n']):,} replications would settle it)"
-                        if pd.notna(r["settle_n"])
-                        else " (the estimate sits on the band's edge)"
-                    )
+                    if pd.notna(r["settle_n"]):
+                        settle = f" (about {int(r['settle_n']):,} replications would settle it)"
+                    elif r["n"] == 0:
+                        settle = " (no replication meets the condition)"
+                    else:
+                        settle = " (the estimate sits on the band's edge)"
                 given = f"  given: {r['given']}" if r["given"] else ""
                 if pd.notna(r["p_value"]):
                     given += f"  (paired; McNemar p = {r['p_value']:.2g})"
@@ -223,7 +247,7 @@ class Check:
             counts = rows["verdict"].value_counts()
             summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", *INCONSISTENT, "undetermined"))
             lines.append(f"  {len(rows)} judgments: {summary}")
-        for name in self.unknown:
+        for name in self.without_expectations:
             lines.append(f"\n{name}: no expectations")
         return "\n".join(lines).lstrip("\n")
 
@@ -332,13 +356,13 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
     from scenarios.measures import measure_set
 
     rows: list[Row] = []
-    unknown = []
+    without = []
     for name in results.scenarios:
         config = results.scenario_config(name)
         scenario = (scenarios or {}).get(name) or scenario_from_dump(config, f"{results.directory}/manifest.json")
         expectations = scenario.active_expectations()
         if not expectations:
-            unknown.append(name)
+            without.append(name)
             continue
         measures = measure_set(scenario)
         for eid, exp in expectations.items():
@@ -363,4 +387,4 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
                     condition=condition,
                 )
             )
-    return Check(evaluate_rows(rows), n_reason, unknown)
+    return Check(evaluate_rows(rows), n_reason, without)
