@@ -132,9 +132,14 @@ def test_brier_and_log_scores_against_hand_computed_values() -> None:
     assert per.loc["a", "log_uniform"] == pytest.approx(math.log(2))
     assert per.loc["a", "brier_word"] == pytest.approx((1 - 0.675) ** 2)  # likely: the midpoint of 55-80%
     assert math.isnan(per.loc["b", "brier_word"])
-    totals = sc.totals.set_index("scenario")
-    assert totals.loc["s", "brier"] == pytest.approx(0.065)
-    assert totals.loc["s", "resolved"] == 2
+    totals = sc.totals.set_index("against")
+    assert totals.loc["uniform (0.5)", "questions"] == 2
+    assert totals.loc["uniform (0.5)", "brier"] == pytest.approx(0.065)
+    assert totals.loc["uniform (0.5)", "brier_other"] == pytest.approx(0.25)
+    assert totals.loc["uniform (0.5)", "log"] == pytest.approx((-math.log(0.8) - math.log(0.7)) / 2)
+    assert totals.loc["the report's word", "questions"] == 1  # only the question that names a word
+    assert totals.loc["the report's word", "brier"] == pytest.approx(0.04)
+    assert totals.loc["the report's word", "brier_other"] == pytest.approx((1 - 0.675) ** 2)
 
 
 def test_a_certain_forecast_that_fails_scores_finitely() -> None:
@@ -154,6 +159,7 @@ def test_crps_of_a_sample_against_hand_computed_values() -> None:
     rows = [{"scenario": "s", "question": "d", "kind": "amount", "n": 3, "q50": 2.0}]
     sc = score(_forecast(rows, {"d": _q(3.0)}, {("s", "d"): sample}))
     assert sc.per_question["crps"].iloc[0] == pytest.approx(by_hand)
+    assert sc.totals["crps"].iloc[0] == pytest.approx(by_hand)
 
 
 def test_murphy_decomposition_adds_up_when_forecasts_take_few_values() -> None:
@@ -165,3 +171,12 @@ def test_murphy_decomposition_adds_up_when_forecasts_take_few_values() -> None:
     assert m["reliability"] - m["resolution"] + m["uncertainty"] == pytest.approx(m["brier"], abs=1e-12)
     assert m["uncertainty"] == pytest.approx(outcomes.mean() * (1 - outcomes.mean()))
     assert m["reliability"] > 0 and m["resolution"] > 0
+    assert m["within_bins"] == pytest.approx(0, abs=1e-12)
+
+
+def test_murphy_says_what_binning_leaves_over() -> None:
+    forecasts = np.array([0.51, 0.59, 0.12, 0.18])  # two bins, two different forecasts in each
+    outcomes = np.array([1.0, 0.0, 0.0, 1.0])
+    m = murphy(forecasts, outcomes)
+    assert m["within_bins"] != pytest.approx(0, abs=1e-6)
+    assert m["reliability"] - m["resolution"] + m["uncertainty"] + m["within_bins"] == pytest.approx(m["brier"])

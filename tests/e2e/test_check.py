@@ -167,7 +167,7 @@ def test_forecast_and_score_from_a_results_folder(tmp_path: Path, capsys: pytest
     qfile.write_text(json.dumps({"questions": questions}), encoding="utf-8")
     assert main(["score", str(out), "--questions", str(qfile)]) == 0
     text = capsys.readouterr().out
-    assert "brier_uniform" in text and "log_word" in text and "crps" in text
+    assert "brier_uniform" in text and "log_word" in text and "crps" in text and "the report's word" in text
     assert "Murphy decomposition" in text and "reliability" in text
     assert (out / "reliability.png").stat().st_size > 1000
 

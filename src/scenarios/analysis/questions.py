@@ -147,7 +147,7 @@ class Score:
                 "Scores per question (lower is better; uniform = 0.5 on every yes-no question; word = the midpoint "
                 "of the report's band)",
                 self.per_question.to_string(index=False),
-                "\nTotals (mean over questions)",
+                "\nTotals: mean scores of the model and of the other forecaster over the questions both answered",
                 self.totals.to_string(index=False),
             ]
             if not self.murphy.empty:
@@ -178,10 +178,12 @@ class Score:
             fig = ax.get_figure(root=True)
         table = reliability_table(b["forecast"].to_numpy(), b["outcome"].to_numpy())
         ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="perfect reliability")
-        ax.scatter(table["forecast"], table["observed"], s=30 + 20 * table["n"], color="#1f5f99", zorder=3)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("forecast probability (bin mean)")
+        ax.scatter(
+            table["forecast"], table["observed"], s=30 + 20 * table["n"], color="#1f5f99", zorder=3, clip_on=False
+        )
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("forecast probability (mean of its tenth; dot size: questions)")
         ax.set_ylabel("observed frequency")
         ax.set_title(f"Reliability of {name} ({len(b)} resolved questions)", fontsize=10)
         ax.legend(loc="upper left", fontsize=8)
@@ -197,7 +199,11 @@ def reliability_table(forecasts: np.ndarray, outcomes: np.ndarray, bins: int = 1
 
 
 def murphy(forecasts: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> dict[str, float]:
-    """Reliability, resolution and uncertainty of the Brier score (binned by tenths), and the Brier score."""
+    """Reliability, resolution and uncertainty of the Brier score (binned by tenths), and the Brier score.
+
+    With forecasts binned, the three add up to the Brier score only when forecasts within a bin are equal; the
+    rest is returned as ``within_bins`` so the table adds up.
+    """
     import scoringrules as sr
 
     o = np.asarray(outcomes, dtype=float)
@@ -208,7 +214,9 @@ def murphy(forecasts: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> dict[
     res = float((table["n"] * (table["observed"] - base) ** 2).sum() / n)
     unc = float(base * (1 - base))
     brier = float(np.mean(sr.brier_score(o, np.asarray(forecasts, dtype=float))))
-    return {"reliability": rel, "resolution": res, "uncertainty": unc, "brier": brier}
+    # the part of the Brier score that spread of the forecasts within a bin adds (0 when they are equal)
+    within = brier - (rel - res + unc)
+    return {"reliability": rel, "resolution": res, "uncertainty": unc, "within_bins": within, "brier": brier}
 
 
 def _log(obs: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -250,17 +258,48 @@ def score(fc: Forecast) -> Score:
     if not rows:
         raise QuestionError("no question is resolved: add `resolution: {value, date, source}` to the ones now known")
     per = pd.DataFrame(rows)
-    score_cols = [
-        c for c in ("brier", "brier_uniform", "brier_word", "log", "log_uniform", "log_word", "crps") if c in per
-    ]
-    totals = per.groupby("scenario", sort=False)[score_cols].mean().reset_index()
-    totals.insert(1, "resolved", per.groupby("scenario", sort=False).size().to_numpy())
+    totals = _totals(per)
     bdf = pd.DataFrame(binary, columns=["scenario", "question", "forecast", "outcome"])
     murphy_rows = []
     for name, g in bdf.groupby("scenario", sort=False):
         m = murphy(g["forecast"].to_numpy(), g["outcome"].to_numpy())
         murphy_rows.append({"scenario": name, "questions": len(g), **m})
     return Score(per, totals, pd.DataFrame(murphy_rows), bdf)
+
+
+def _totals(per: pd.DataFrame) -> pd.DataFrame:
+    """Mean scores per scenario, each comparison over the questions both forecasters answered."""
+    rows = []
+    for name, g in per.groupby("scenario", sort=False):
+        binary = g[g["brier"].notna()] if "brier" in g else g.iloc[:0]
+        if not binary.empty:
+            rows.append(_mean_row(str(name), "uniform (0.5)", binary, "uniform"))
+        worded = binary[binary["brier_word"].notna()] if "brier_word" in binary else binary.iloc[:0]
+        if not worded.empty:
+            rows.append(_mean_row(str(name), "the report's word", worded, "word"))
+        numeric = g[g["crps"].notna()] if "crps" in g else g.iloc[:0]
+        if not numeric.empty:
+            rows.append(
+                {
+                    "scenario": name,
+                    "against": "(numeric: CRPS)",
+                    "questions": len(numeric),
+                    "crps": float(numeric["crps"].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _mean_row(name: str, against: str, g: pd.DataFrame, other: str) -> dict[str, Any]:
+    return {
+        "scenario": name,
+        "against": against,
+        "questions": len(g),
+        "brier": float(g["brier"].mean()),
+        "brier_other": float(g[f"brier_{other}"].mean()),
+        "log": float(g["log"].mean()),
+        "log_other": float(g[f"log_{other}"].mean()),
+    }
 
 
 def enough_for_diagram(sc: Score) -> bool:
