@@ -223,3 +223,27 @@ def test_a_scenarios_own_questions_are_checked_at_load_and_forecast(
     text = capsys.readouterr().out
     assert "long_war: Will open war last 30 days or more?" in text
     assert re.search(r"good\s+q05 \S+\s+q25 \S+\s+q50 \S+\s+q75 \S+\s+q95 \S+\s+\(n=60\)", text), text
+
+
+def test_a_results_folder_without_a_column_names_the_question_and_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    out = tmp_path / "r"
+    assert main(["run", str(BASELINE), "--out", str(out), *FAST]) == 0
+    table = out / "replications.parquet"
+    pd.read_parquet(table).drop(columns=["war_days"]).to_parquet(table)  # as an older batch would lack a column
+    qfile = tmp_path / "q.yaml"
+    qfile.write_text(
+        "questions:\n  long_war:\n    text: t\n    measure: 'war_days >= 3'\n"
+        "    resolution: {value: true, date: 2020-11-01, source: s}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["score", str(out), "--questions", str(qfile)]) == 2
+    err = capsys.readouterr().err
+    assert "question 'long_war'" in err and "column 'war_days' is not in the results" in err
+    assert main(["check", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "expectations.azerbaijan_avoids_protracted_conflict.measure" in err and "'war_days'" in err
