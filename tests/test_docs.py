@@ -62,3 +62,42 @@ def test_public_api_is_complete_and_lazy() -> None:
     # a worker that needs only the model does not load the analysis stack
     code = "import sys, scenarios.engine.chunks; print(any(m in sys.modules for m in ('lifelines', 'pyarrow')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_results_reference_is_current() -> None:
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        from build_results import build  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "docs" / "results.md").read_text(encoding="utf-8") == build(), (
+        "docs/results.md is stale: run .venv/bin/python docs/build_results.py"
+    )
+
+
+def test_help_is_fast_and_imports_no_analysis_stack() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter(); from scenarios.cli import build_parser; build_parser(); "
+        "print(time.perf_counter() - t, any(m in sys.modules for m in ('pandas', 'matplotlib', 'numpy', 'pydantic')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[1] == "False", "building the parser imports pandas, matplotlib, numpy or pydantic"
+    assert float(out[0]) < 0.5
+
+
+def test_version_flag_and_attribute() -> None:
+    import scenarios
+
+    out = subprocess.run(
+        [sys.executable, "-m", "scenarios.cli", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == f"scenarios {scenarios.__version__}" and scenarios.__version__[0].isdigit()
+
+
+def test_importing_plots_keeps_the_backend() -> None:
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import scenarios.plots, scenarios.plots.figures, "
+        "scenarios.report.figures; print(matplotlib.get_backend())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "svg"

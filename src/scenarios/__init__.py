@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from scenarios.io.load import Results, load_results
     from scenarios.model.simulation import ReplicationResult, run_replication
 
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scenarios")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without an install
+        return "0+unknown"
+
+
 _WHERE = {
     "Check": "scenarios.analysis.check",
     "check": "scenarios.analysis.check",
@@ -70,6 +80,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # computed on first use: importlib.metadata costs ~80 ms, too much for `--help`
+        return _version()
     if name in _WHERE:
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'scenarios' has no attribute {name!r}")

@@ -15,14 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from scenarios.config.diff import render_diff
-from scenarios.config.inspect import coverage, render_tree, trace_rows
-from scenarios.config.loader import load_located, load_scenario
-from scenarios.config.schema import Scenario
 from scenarios.exceptions import ConfigError, ScenarioError
-from scenarios.model.simulation import run_replication
+
+if TYPE_CHECKING:
+    from scenarios.config.schema import Scenario
 
 if TYPE_CHECKING:
     from scenarios.config.expectations import Question
@@ -42,6 +38,8 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from scenarios.config.loader import load_scenario
+
     problems = []
     for config in args.configs:
         try:
@@ -55,6 +53,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from scenarios.config.inspect import render_tree
+    from scenarios.config.loader import load_located, load_scenario
+
     if args.resolved:
         scenario = load_scenario(args.config, args.overrides)
         print(json.dumps(scenario.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -70,6 +71,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    from scenarios.config.inspect import coverage, trace_rows
+    from scenarios.config.loader import load_scenario
+
     scenario = load_scenario(args.config, args.overrides)
     rows = trace_rows(scenario)
     report = [r for r in rows if r.kind == "report"]
@@ -99,6 +103,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from scenarios.config.schema import Scenario
+
     if args.markdown:
         from scenarios.config.reference import markdown_reference
 
@@ -109,10 +115,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_run(args: argparse.Namespace) -> int:
+    from scenarios.config.loader import load_scenario
+    from scenarios.engine.plan import resolve_seed
+    from scenarios.engine.seeding import replication_seed
+    from scenarios.model.simulation import run_replication
+
     scenario = load_scenario(args.config, args.overrides)
-    seed = args.seed if args.seed is not None else (scenario.simulation.seed or 0)
-    seq = np.random.SeedSequence(seed).spawn(args.replication + 1)[args.replication]
-    result = run_replication(scenario, seq, record_trace=True)
+    seed = resolve_seed(args.seed, scenario)  # as a batch would: replication i of `scenarios run --seed S`
+    print(f"replication {args.replication} of a batch with seed {seed}")
+    result = run_replication(scenario, replication_seed(seed, args.replication), record_trace=True)
     assert result.events is not None
     start = scenario.simulation.start_date
     import datetime as dt
@@ -254,6 +265,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_measures(args: argparse.Namespace) -> int:
+    from scenarios.config.loader import load_scenario
     from scenarios.measures import measure_set
 
     scenario = load_scenario(args.config, args.overrides) if args.config else None
@@ -271,6 +283,8 @@ def cmd_measures(args: argparse.Namespace) -> int:
 
 
 def _scenario_arg(text: str) -> Scenario:
+    from scenarios.config.loader import load_scenario
+
     """A YAML file, or a results folder (its first scenario, or DIR:NAME)."""
     from scenarios.config.loader import scenario_from_dump
     from scenarios.io.store import read_manifest
@@ -287,7 +301,7 @@ def _scenario_arg(text: str) -> Scenario:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from scenarios.config.diff import diff_scenarios
+    from scenarios.config.diff import diff_scenarios, render_diff
 
     a, b = _scenario_arg(args.a), _scenario_arg(args.b)
     print(render_diff(diff_scenarios(a, b), args.a, args.b))
@@ -296,6 +310,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     from scenarios import whatif
+    from scenarios.config.diff import render_diff
 
     if args.sweep:
         if args.tweaks:
@@ -356,7 +371,6 @@ def _print_ranked(table: object, title: str) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from scenarios.plots.sensitivity import tornado
     from scenarios.sensitivity import run_sensitivity
 
     result = run_sensitivity(
@@ -374,9 +388,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         resume=args.resume,
         measure_files=args.measure_files,
     )
-    _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
+    print(result.to_text())
     plot = result.path.with_suffix(".png")
-    tornado(result.indices, args.outcome).savefig(plot, dpi=120)
+    result.plot().savefig(plot, dpi=120)
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0
 
@@ -540,9 +554,20 @@ def _add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """--version, reading the installed version only when asked (keeps `--help` fast)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        import scenarios
+
+        print(f"scenarios {scenarios.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scenarios", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check scenario files; lists every problem with file, line and key")
@@ -597,7 +622,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_measures(p)
     p.set_defaults(func=cmd_compare)
 
-    from scenarios.plots import KINDS
+    from scenarios.plots.kinds import KINDS
 
     p = sub.add_parser("plot", help="one plot of one or more results folders (PNG, SVG or PDF by suffix)")
     p.add_argument("dirs", nargs="+", metavar="DIR")

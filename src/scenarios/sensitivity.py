@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
@@ -29,9 +31,9 @@ from scenarios.measures import measure_set
 PREFIX = "sensitivity-"
 
 
-@dataclass
+@dataclass(repr=False)
 class Sensitivity:
-    """Indices, where they are stored, and the batch that produced the model runs."""
+    """Indices (one row per parameter, ranked), where they are stored, and the batch that produced the model runs."""
 
     indices: pd.DataFrame
     path: Path
@@ -39,6 +41,32 @@ class Sensitivity:
     method: str
     outcome: str
     runs: int
+
+    def to_text(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+            table = self.indices.to_string(index=False)
+        return f"{self.method} indices for {self.outcome} ({self.runs} model runs)\n{table}"
+
+    def to_html(self) -> str:
+        import html
+
+        caption = html.escape(f"{self.method} indices for {self.outcome} ({self.runs} model runs)")
+        return f"<p>{caption}</p>" + self.indices.to_html(index=False, float_format="{:.3f}".format, border=0)
+
+    def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
+        """The ranked chart of the indices."""
+        from scenarios.plots.sensitivity import tornado
+
+        if kind != "tornado":
+            raise ScenarioError(f"unknown plot kind {kind!r} for a sensitivity analysis; kinds: tornado")
+        return tornado(self.indices, self.outcome, ax=ax)
+
+    def __repr__(self) -> str:
+        top = ", ".join(map(str, self.indices["parameter"].head(3)))
+        return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def run_sensitivity(
@@ -65,9 +93,9 @@ def run_sensitivity(
     measure = measure_set(scenario, measure_files).get(outcome)
     if measure.kind == "category":
         raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
-    seed = seed if seed is not None else (scenario.simulation.seed or 0)
     problem = sobol.build_problem(scenario.parameter_specs(), params)
-    directory = Path(out) if out is not None else Path(scenario.simulation.output_dir) / f"{scenario.name}-{method}"
+    directory = output_directory(out, [scenario], f"-{method}")
+    seed = resolve_seed(seed, scenario, directory if resume else None)  # the design depends on it
     design = sobol.sample(problem, method, n, seed)
     batch = run_batch(
         [scenario],

@@ -26,27 +26,22 @@ from scenarios.config.inherit import parse_override
 from scenarios.config.loader import load_scenario
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.load import Results, load_results
+from scenarios.measures.builtin import WHATIF
 
-HEADLINE = (
-    "holds_7_days",
-    "holds_30_days",
-    "holds_90_days",
-    "durable_ceasefire",
-    "azerbaijani_share",
-    "military_azerbaijan",
-    "military_armenia",
-    "civilian_azerbaijan",
-    "civilian_armenia",
-)
+HEADLINE = WHATIF  # registered with the other built-ins (measures.builtin)
 PILOT = 200
 CHUNK = 50
 
 
-@dataclass
+@dataclass(repr=False)
 class WhatIf:
-    """The outcome of a what-if: the batch, the assumption diff, the paired differences, how n was chosen."""
+    """The outcome of a what-if: the batch, the assumption diff, the paired differences, how n was chosen.
+
+    `table` is `analysis.compare.paired_differences` of the two arms (one row per measure, with its kind).
+    """
 
     batch: BatchResult
     base: str
@@ -55,6 +50,53 @@ class WhatIf:
     table: pd.DataFrame
     n_reason: str
     outputs: dict[str, Path] = field(default_factory=dict)
+
+    def measures(self) -> list[str]:
+        """The measures shown: the headline, then the outcome classes."""
+        names = list(self.table["measure"])
+        return [m for m in (*HEADLINE, *(m for m in names if m.startswith("outcome:"))) if m in names]
+
+    def to_text(self) -> str:
+        """The paired differences that matter, one line per measure, each marked REAL or noise."""
+        table = self.table.set_index("measure")
+        lines = [f"{'measure':<32}{self.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict"]
+        for measure in self.measures():
+            r = table.loc[measure]
+            pct = bool(r["kind"] == "probability")
+
+            def fmt(v: Any, pct: bool = pct) -> str:
+                v = float(v)
+                return "n/a" if math.isnan(v) else (f"{v:.1%}" if pct else f"{v:,.3g}")
+
+            interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
+            verdict = "REAL" if r["significant"] else "noise"
+            lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>36}  {verdict}")
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """A fragment: how n was chosen and the table of paired differences."""
+        import html
+
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("  ") if c.strip()) + "</tr>"
+            for line in self.to_text().splitlines()[1:]
+        )
+        return f"<p>{html.escape(self.n_reason)}.</p><table><tbody>{rows}</tbody></table>"
+
+    def plot(self, kind: str = "differences", ax: Any = None) -> Any:
+        """The forest plot of the paired differences."""
+        from scenarios.plots.whatif import paired_differences as forest
+
+        if kind != "differences":
+            raise ScenarioError(f"unknown plot kind {kind!r} for a what-if; kinds: differences")
+        return forest(self.table, list(HEADLINE), f"{self.tweaked} vs {self.base}", ax=ax)
+
+    def __repr__(self) -> str:
+        real = int(self.table["significant"].sum())
+        return f"<WhatIf {self.tweaked} vs {self.base}: {len(self.differences)} assumption(s) changed, {real} REAL>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Sequence[str], name: str) -> Scenario:
@@ -83,8 +125,8 @@ def run_whatif(
     differences = [d for d in differences if d.path != "name"]
     if not differences:
         warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
-    directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-whatif"
-    seed = seed if seed is not None else base.simulation.seed
+    directory = output_directory(out, [base], "-whatif")
+    seed = resolve_seed(seed, base)  # once: the pilot and the full batch share it
     common: dict[str, Any] = dict(
         seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True, chunk_size=CHUNK
     )
@@ -107,20 +149,8 @@ def run_whatif(
 
 
 def render_table(result: WhatIf) -> str:
-    """The paired differences that matter, one line per measure, each marked REAL or noise."""
-    table = result.table.set_index("measure")
-    lines = [f"{'measure':<32}{result.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict"]
-    for measure in [*HEADLINE, *[m for m in table.index if m.startswith("outcome:")]]:
-        r = table.loc[measure]
-        pct = measure.startswith(("holds_", "outcome:", "durable"))
-
-        def fmt(v: float, pct: bool = pct) -> str:
-            return "n/a" if math.isnan(v) else (f"{v:.1%}" if pct else f"{v:,.3g}")
-
-        interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
-        verdict = "REAL" if r["significant"] else "noise"
-        lines.append(f"{measure:<32}{fmt(r[result.base]):>14}{fmt(r[result.tweaked]):>14}{interval:>36}  {verdict}")
-    return "\n".join(lines)
+    """The paired differences that matter (`WhatIf.to_text`)."""
+    return result.to_text()
 
 
 def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
@@ -263,12 +293,11 @@ def run_sweep(
         rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
     if problems:
         raise ConfigError(problems)
-    directory = Path(out) if out is not None else Path(base.simulation.output_dir) / f"{base.name}-sweep"
     batch = run_batch(
         scenarios,
         n=n,
-        seed=seed if seed is not None else base.simulation.seed,
-        out=directory,
+        seed=resolve_seed(seed, base),
+        out=output_directory(out, [base], "-sweep"),
         workers=workers,
         executor=executor,
         quiet=quiet,

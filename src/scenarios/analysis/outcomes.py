@@ -9,8 +9,9 @@ import pandas as pd
 from statsmodels.stats.proportion import multinomial_proportions_confint
 
 from scenarios.io.load import Results
+from scenarios.measures.builtin import CASUALTIES
 
-CASUALTY_COLUMNS = ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+CASUALTY_COLUMNS = CASUALTIES
 
 
 def outcome_probabilities(results: Results, alpha: float = 0.05) -> pd.DataFrame:

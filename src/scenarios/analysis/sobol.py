@@ -22,7 +22,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from scenarios.config.params import Spec
-from scenarios.engine.chunks import SEED_COLUMN
+from scenarios.io.records import SEED_COLUMN
 
 METHODS = ("sobol", "morris")
 

@@ -1,6 +1,6 @@
 """Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), censored at the horizon.
 
-Two views: the *first* ceasefire (the Moscow humanitarian ceasefire of 10 October: one duration per
+Two views: the *first* ceasefire (the ceasefire in force on day 0: one duration per
 replication) and *all* ceasefires (every ceasefire of every replication; they are not independent within a
 replication, so treat its bands as indicative).
 """
@@ -83,7 +83,7 @@ def hold_probability(
         sf = km.survival_function_.iloc[:, 0]
         ci = km.confidence_interval_survival_function_
         for d in days:
-            if d > results.horizon:
+            if d > results.horizon_of(str(name)):
                 p = lo = hi = float("nan")
             else:
                 # survival is right-continuous: S(d) is P(T > d); "holds at least d days" is P(T >= d) = S(d-)

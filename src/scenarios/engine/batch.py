@@ -21,9 +21,10 @@ import pandas as pd
 from scenarios.config.loader import load_scenario, scenario_from_dump
 from scenarios.config.schema import Scenario
 from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
-from scenarios.engine.executors import EXECUTORS, default_workers, run_dask, run_pool, run_serial
+from scenarios.engine.executors import run_dask, run_pool, run_serial
+from scenarios.engine.plan import executor_settings, output_directory, resolve_seed
 from scenarios.engine.progress import Progress
-from scenarios.engine.seeding import SeedLike, normalise_seed
+from scenarios.engine.seeding import SeedLike
 from scenarios.exceptions import ResultsError, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.store import (
@@ -203,10 +204,7 @@ def run_batch(
     each named parameter (columns: dotted parameter paths); n is its number of rows; unnamed parameters take
     their median. It is stored as ``design.parquet`` beside the results.
     """
-    if executor not in EXECUTORS:
-        raise ScenarioError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
-    if scheduler is not None and executor != "dask":
-        raise ScenarioError("--scheduler needs --executor dask")
+    executor, workers, scheduler = executor_settings(executor, workers, scheduler)
     if not configs:
         raise ScenarioError("give at least one scenario file")
     scenarios = [c if isinstance(c, Scenario) else load_scenario(c, overrides) for c in configs]
@@ -215,17 +213,13 @@ def run_batch(
     if len(set(names)) != len(names):
         raise ScenarioError(f"scenario names must differ within a batch, got {names}")
     first = scenarios[0]
-    directory = Path(out) if out is not None else Path(first.simulation.output_dir) / "+".join(names)
-    workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ScenarioError(f"--workers must be at least 1, got {workers}")
+    directory = output_directory(out, scenarios)
 
     old = read_manifest(directory) if resume and (directory / MANIFEST).exists() else None
     if resume and old is None:
         raise ResultsError(f"{directory}: nothing to resume (no {MANIFEST}); run without --resume")
     if old is not None:
         n = old["replications"] if n is None else n
-        seed = old["seed"] if seed is None else seed
         chunk_size = old["chunk_size"] if chunk_size is None else chunk_size
         trace_sample = old["trace_sample"] if trace_sample is None else trace_sample
     if design is not None:
@@ -238,7 +232,7 @@ def run_batch(
     n = first.simulation.replications if n is None else n
     if n < 1:
         raise ScenarioError(f"--n must be at least 1, got {n}")
-    batch_seed = normalise_seed(seed if seed is not None else first.simulation.seed)
+    batch_seed = resolve_seed(seed, first, directory if old is not None else None)
     chunk_size = default_chunk_size(n, workers) if chunk_size is None else chunk_size
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]

@@ -8,47 +8,14 @@ with `fail_fast`.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from scenarios.config.draw import parameters_at
 from scenarios.engine.seeding import replication_seed
+from scenarios.io.records import PARAM_PREFIX, SEED_COLUMN, TABLES, Chunk, ChunkResult
 from scenarios.model.simulation import run_replication
 
-TABLES = ("replications", "ceasefires", "events", "timeseries", "errors")
-# In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
-# only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
-SEED_COLUMN = "seed_index"
-PARAM_PREFIX = "param."
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Replications [start, stop) of scenario number `scenario_index` of a batch."""
-
-    scenario_index: int
-    start: int
-    stop: int
-    # designed experiments: the quantile of each named parameter, one mapping per replication of the chunk
-    design: tuple[Mapping[str, float], ...] | None = field(default=None, compare=False, hash=False, repr=False)
-
-    @property
-    def key(self) -> str:
-        return f"s{self.scenario_index:02d}-r{self.start:07d}-{self.stop:07d}"
-
-
-@dataclass
-class ChunkResult:
-    """The rows a chunk produced, per table, and how long it took (seconds of worker time)."""
-
-    chunk: Chunk
-    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
-    seconds: float = 0.0
-
-    @property
-    def failures(self) -> int:
-        return len(self.tables["errors"])
+__all__ = ["PARAM_PREFIX", "SEED_COLUMN", "TABLES", "Chunk", "ChunkResult", "ReplicationFailed", "run_chunk"]
 
 
 class ReplicationFailed(RuntimeError):

@@ -1,4 +1,5 @@
-"""Progress of a batch: a bar with replications per second and ETA on a terminal, a line per chunk otherwise."""
+"""Progress of a batch: one updating bar with replications per second and ETA on a terminal or in a notebook
+(Jupyter), a line per chunk otherwise (logs, CI)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ import sys
 import time
 from types import TracebackType
 from typing import Any, TextIO
+
+
+def in_notebook() -> bool:
+    """Whether we run inside a Jupyter kernel (where a bar updates in place instead of printing lines)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 class Progress:
@@ -22,7 +32,8 @@ class Progress:
         self._task: Any = None
 
     def __enter__(self) -> Progress:
-        if not self.quiet and self.stream.isatty():
+        notebook = in_notebook()
+        if not self.quiet and (self.stream.isatty() or notebook):
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -41,7 +52,7 @@ class Progress:
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
-                console=Console(file=self.stream),
+                console=Console(file=self.stream) if not notebook else Console(force_jupyter=True),
             )
             self._bar.__enter__()
             self._task = self._bar.add_task("batch", total=self.total, completed=self.done, rate="")

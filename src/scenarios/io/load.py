@@ -19,10 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.engine.chunks import TABLES
 from scenarios.exceptions import ResultsError
+from scenarios.io.records import CEASEFIRE_CAUSES, CEASEFIRE_KINDS, OUTCOME_CLASSES, TABLES, Manifest
 from scenarios.io.store import done_chunks, read_manifest
-from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
 
 
 class PartialResultsWarning(UserWarning):
@@ -33,13 +32,13 @@ CATEGORIES: dict[str, dict[str, list[str] | None]] = {
     "replications": {
         "scenario": None,
         "outcome_class": list(OUTCOME_CLASSES),
-        "first_ceasefire_cause": [*COLLAPSE_CAUSES, "in_force_at_horizon"],
+        "first_ceasefire_cause": list(CEASEFIRE_CAUSES),
     },
     "ceasefires": {
         "scenario": None,
-        "kind": ["humanitarian", "comprehensive"],
+        "kind": list(CEASEFIRE_KINDS),
         "broker": None,
-        "cause": [*COLLAPSE_CAUSES, "in_force_at_horizon"],
+        "cause": list(CEASEFIRE_CAUSES),
     },
     "events": {"scenario": None, "kind": None, "actor": None},
     "timeseries": {"scenario": None},
@@ -70,6 +69,18 @@ class Results:
     @property
     def horizon(self) -> float:
         return float(self.manifest["scenarios"][0]["config"]["simulation"]["horizon_days"])
+
+    @property
+    def info(self) -> Manifest:
+        """The manifest, typed."""
+        return Manifest.model_validate(self.manifest)
+
+    def horizon_of(self, name: str) -> float:
+        """The horizon of one scenario (batches merged for comparison may differ)."""
+        try:
+            return float(self.scenario_config(name)["simulation"]["horizon_days"])
+        except (KeyError, TypeError):
+            return self.horizon
 
     def scenario_config(self, name: str) -> dict[str, Any]:
         for s in self.manifest["scenarios"]:

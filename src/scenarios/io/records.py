@@ -12,7 +12,10 @@ the scenario (its sectors, objectives and actors) where the scenario names them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 ColumnType = Literal["bool", "number", "category"]
 
@@ -108,3 +111,83 @@ def scenario_columns(config: Mapping[str, Any] | None) -> dict[str, set[str]]:
         "taken_day.": {f"taken_day.{o}" for s in sectors.values() for o in (s.get("objectives") or {})},
     }
     return out
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Replications [start, stop) of scenario number `scenario_index` of a batch: the unit of work of a worker."""
+
+    scenario_index: int
+    start: int
+    stop: int
+    # designed experiments: the quantile of each named parameter, one mapping per replication of the chunk
+    design: tuple[Mapping[str, float], ...] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"s{self.scenario_index:02d}-r{self.start:07d}-{self.stop:07d}"
+
+
+@dataclass
+class ChunkResult:
+    """The rows a chunk produced, per table, and how long it took (seconds of worker time)."""
+
+    chunk: Chunk
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> int:
+        return len(self.tables["errors"])
+
+
+class ManifestScenario(BaseModel):
+    """One scenario of a batch as its manifest records it."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    title: str = ""
+    config_hash: str | None = None
+    source_file: str | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    # set when batches are merged: the seed and size of the batch the scenario came from
+    batch_seed: int | None = None
+    batch_replications: int | None = None
+
+    @property
+    def horizon(self) -> float | None:
+        value = (self.config.get("simulation") or {}).get("horizon_days")
+        return float(value) if value is not None else None
+
+
+class Manifest(BaseModel):
+    """``manifest.json`` of a results folder, typed (the engine writes it; `io.store.load_manifest` reads it)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    format_version: int
+    status: str
+    seed: int
+    replications: int
+    chunk_size: int
+    scenarios: list[ManifestScenario]
+    trace_sample: int = 0
+    created: str | None = None
+    finished: str | None = None
+    reason: str | None = None
+    design_hash: str | None = None
+    code: dict[str, Any] = Field(default_factory=dict)
+    versions: dict[str, Any] = Field(default_factory=dict)
+    counts: dict[str, Any] = Field(default_factory=dict)
+    timings: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+    def scenario(self, name: str) -> ManifestScenario:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(name)

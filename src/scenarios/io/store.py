@@ -31,9 +31,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scenarios.engine.chunks import TABLES, Chunk, ChunkResult
 from scenarios.exceptions import ResultsError
 from scenarios.io.atomic import append_durable, fsync_dir, write_atomic
+from scenarios.io.records import TABLES, Chunk, ChunkResult, Manifest
 
 MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
@@ -67,6 +67,19 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
     return data
+
+
+def load_manifest(directory: Path) -> Manifest:
+    """The manifest of a results folder, typed (read through `read_manifest`)."""
+    from pydantic import ValidationError
+
+    try:
+        return Manifest.model_validate(read_manifest(directory))
+    except ValidationError as exc:
+        raise ResultsError(
+            f"{directory / MANIFEST}: not a manifest this version can read ({exc.error_count()} "
+            "problems); re-run the batch"
+        ) from None
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:

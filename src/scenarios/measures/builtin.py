@@ -69,15 +69,15 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     ("attention", "attention", "international attention at the horizon", "index", "amount"),
 )
+CASUALTIES = ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+# the what-if's headline (its table and forest plot), after the outcome classes
+WHATIF = ("holds_7_days", "holds_30_days", "holds_90_days", "durable_ceasefire", "azerbaijani_share", *CASUALTIES)
 # compared between scenarios by default (after P(holds d days) for the days asked), in this order
 COMPARED = (
     "durable_ceasefire",
     *(f"outcome:{c}" for c in OUTCOME_CLASSES),
     "azerbaijani_share",
-    "military_azerbaijan",
-    "military_armenia",
-    "civilian_azerbaijan",
-    "civilian_armenia",
+    *CASUALTIES,
     "war_days",
     "attention",
 )

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from scenarios.plots.kinds import KINDS
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
-KINDS = (
-    "survival",
-    "survival-all",
-    "outcomes",
-    "timeline",
-    "casualties",
-    "fan-territory",
-    "fan-casualties",
-    "fan-attention",
-)
+__all__ = ["KINDS", "casualties", "ceasefire_timeline", "colour", "fan", "outcomes", "survival"]
 
 
 def colour(i: int) -> str:
@@ -49,14 +38,14 @@ def _order(df: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(col.astype(str)))
 
 
-def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Figure:
+def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None, day0: str = "day 0") -> Figure:
     """Kaplan-Meier curves with confidence bands, one per scenario (`analysis.survival.survival_curves`)."""
     fig, ax = _axes(ax)
     for i, name in enumerate(_order(curves)):
         c = curves[curves["scenario"].astype(str) == name]
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
         ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
-    ax.set_xlabel("days since 10 October 2020")
+    ax.set_xlabel(f"days since {day0}")
     ax.set_ylabel("P(ceasefire still holding)")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
@@ -108,6 +97,7 @@ def fan(
     column: str,
     ax: Axes | None = None,
     bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75)),
+    day0: str = "day 0",
 ) -> Figure:
     """Fan chart over time of one daily series: median and quantile bands across the traced replications."""
     fig, ax = _axes(ax)
@@ -125,7 +115,7 @@ def fan(
         med = g.median()
         reps = ts.loc[ts["scenario"].astype(str) == name, "replication"].nunique()
         ax.plot(med.index, med.to_numpy(), color=colour(i), label=f"{name} (median of {reps} traced)")
-    ax.set_xlabel("days since 10 October 2020")
+    ax.set_xlabel(f"days since {day0}")
     ax.set_ylabel(FAN_LABELS.get(column, column))
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
@@ -136,7 +126,7 @@ def fan(
 
 
 def ceasefire_timeline(
-    ceasefires: pd.DataFrame, horizon: float, ax: Axes | None = None, per_scenario: int = 10
+    ceasefires: pd.DataFrame, horizon: float, ax: Axes | None = None, per_scenario: int = 10, day0: str = "day 0"
 ) -> Figure:
     """Ceasefires of the first replications of each scenario as bars on a time line (gaps are open war)."""
     names = _order(ceasefires)
@@ -168,9 +158,7 @@ def ceasefire_timeline(
     ax.set_yticks(ticks, labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, horizon)
-    ax.set_xlabel(
-        "days since 10 October 2020 (bars: ceasefire in force; white line: comprehensive; \u25bc peacekeepers)"
-    )
+    ax.set_xlabel(f"days since {day0} (bars: ceasefire in force; white line: comprehensive; \u25bc peacekeepers)")
     ax.set_title("Ceasefires in sampled replications")
     ax.grid(axis="x", alpha=0.3)
     return fig

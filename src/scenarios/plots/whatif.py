@@ -18,7 +18,10 @@ def paired_differences(table: pd.DataFrame, measures: list[str], title: str, ax:
     fig, ax = _axes(ax, (7.5, 0.45 * len(measures) + 1.4))
     rows = table.set_index("measure").loc[measures]
     y = np.arange(len(measures))
-    scale = np.array([100.0 if m.startswith(("holds_", "outcome:", "durable")) else 1.0 for m in measures])
+    if "kind" in rows.columns:
+        scale = np.where(rows["kind"].to_numpy() == "probability", 100.0, 1.0)
+    else:
+        scale = np.array([100.0 if m.startswith(("holds_", "outcome:", "durable")) else 1.0 for m in measures])
     mid = rows["difference"].to_numpy() * scale
     lo = rows["lower"].to_numpy() * scale
     hi = rows["upper"].to_numpy() * scale
@@ -48,7 +51,7 @@ def sweep_lines(table: pd.DataFrame, key: str, x: pd.Series | None, ax: Axes | N
     if x is None:
         ax.set_xticks(positions, [str(v) for v in table[key]], rotation=15)
     ax.set_xlabel(key)
-    ax.set_ylabel("P(ceasefire of 10 October holds)")
+    ax.set_ylabel("P(the first ceasefire holds)")
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.set_title(f"Ceasefire durability against {key.split('.')[-1]} (95% intervals)")

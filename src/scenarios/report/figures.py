@@ -15,16 +15,31 @@ from scenarios.io.load import Results
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
+def day0(results: Results) -> str:
+    """Day 0 of the first scenario as axis labels say it ('10 October 2020'), from its start date."""
+    import datetime as dt
+
+    start = (results.scenario_config(results.scenarios[0]).get("simulation") or {}).get("start_date")
+    try:
+        date = dt.date.fromisoformat(str(start))
+    except ValueError:
+        return "day 0"
+    return f"{date.day} {date:%B %Y}"
+
+
 def make_figure(results: Results, kind: str) -> Figure:
     """One of `plots.KINDS` for these results."""
+    start = day0(results)
     if kind == "survival":
-        return plots.survival(survival_curves(results, "first"))
+        return plots.survival(survival_curves(results, "first"), day0=start)
     if kind == "survival-all":
-        return plots.survival(survival_curves(results, "all"), title="Survival of all ceasefires (Kaplan-Meier)")
+        return plots.survival(
+            survival_curves(results, "all"), title="Survival of all ceasefires (Kaplan-Meier)", day0=start
+        )
     if kind == "outcomes":
         return plots.outcomes(outcome_probabilities(results))
     if kind == "timeline":
-        return plots.ceasefire_timeline(results.ceasefires, results.horizon)
+        return plots.ceasefire_timeline(results.ceasefires, results.horizon, day0=start)
     if kind == "casualties":
         return plots.casualties(results.replications)
     if kind.startswith("fan-"):
@@ -37,7 +52,7 @@ def make_figure(results: Results, kind: str) -> Figure:
             "fan-casualties": "military_total",
             "fan-attention": "attention",
         }[kind]
-        return plots.fan(results.timeseries, column)
+        return plots.fan(results.timeseries, column, day0=start)
     raise ScenarioError(f"unknown plot kind {kind!r}; choose one of {', '.join(plots.KINDS)}")
 
 
