@@ -18,10 +18,8 @@ from typing import TYPE_CHECKING, Any
 from scenarios.exceptions import ConfigError, ScenarioError
 
 if TYPE_CHECKING:
-    from scenarios.config.schema import Scenario
-
-if TYPE_CHECKING:
     from scenarios.config.expectations import Question
+    from scenarios.config.schema import Scenario
 
 EXIT_USAGE = 2
 
