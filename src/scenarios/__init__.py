@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scenarios.analysis.check import Check, check
-    from scenarios.analysis.compare import compare
+    from scenarios.analysis.compare import Comparison, compare
     from scenarios.analysis.questions import Forecast, Score, forecast, score
+    from scenarios.analysis.summary import Summary, summarize
     from scenarios.config.draw import draw_parameters
     from scenarios.config.expectations import load_questions
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
-    from scenarios.exceptions import ConfigError, ResultsError, ScenarioError
+    from scenarios.exceptions import ConfigError, MeasureError, ResultsError, ScenarioError
     from scenarios.io.load import Results, load_results
+    from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.model.simulation import ReplicationResult, run_replication
 
 
@@ -40,7 +42,14 @@ _WHERE = {
     "forecast": "scenarios.analysis.questions",
     "score": "scenarios.analysis.questions",
     "load_questions": "scenarios.config.expectations",
+    "Comparison": "scenarios.analysis.compare",
     "compare": "scenarios.analysis.compare",
+    "Summary": "scenarios.analysis.summary",
+    "summarize": "scenarios.analysis.summary",
+    "Measure": "scenarios.measures",
+    "MeasureSet": "scenarios.measures",
+    "measure_set": "scenarios.measures",
+    "MeasureError": "scenarios.exceptions",
     "draw_parameters": "scenarios.config.draw",
     "load_scenario": "scenarios.config.loader",
     "Scenario": "scenarios.config.schema",
@@ -58,14 +67,19 @@ _WHERE = {
 __all__ = [
     "BatchResult",
     "Check",
+    "Comparison",
     "ConfigError",
     "Forecast",
+    "Measure",
+    "MeasureError",
+    "MeasureSet",
     "ReplicationResult",
     "Results",
     "ResultsError",
     "Scenario",
     "ScenarioError",
     "Score",
+    "Summary",
     "check",
     "compare",
     "draw_parameters",
@@ -73,9 +87,11 @@ __all__ = [
     "load_questions",
     "load_results",
     "load_scenario",
+    "measure_set",
     "run_batch",
     "run_replication",
     "score",
+    "summarize",
 ]
 
 

@@ -143,6 +143,10 @@ def test_holds_beyond_the_horizon_is_na_not_false() -> None:
         ("ceasefires.kind", "unknown column 'ceasefires.kind'", 1),
         ("war_days is 3", "`is` only tests for null", 13),
         ("true", "write True", 1),
+        ('outcome_class == "protracted_wr"', "'protracted_wr' is not a value of outcome_class", 18),
+        ('"frozen" == outcome_class', "its values: russian_intervention", 1),
+        ('outcome_class in ["protracted_war", "frozen"]', "'frozen' is not a value of outcome_class", 37),
+        ('any(ceasefires, kind == "comprehensiv")', "did you mean 'comprehensive'", 25),
         ("", "empty expression", None),
     ],
 )

@@ -262,7 +262,7 @@ class Comparison:
 
     def heading(self) -> str:
         level = f"{1 - self.alpha:.0%}"
-        return f"Differences of means (scenario - baseline {self.baseline}), {level} intervals"
+        return f"Differences of means (scenario minus the baseline, {self.baseline}), {level} intervals"
 
     def to_text(self, all: bool = False) -> str:
         """Per scenario: the test used, one line per measure (all, or the significant ones and P(holds)),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from types import TracebackType
@@ -30,10 +31,14 @@ class Progress:
         self.counted = 0
         self._bar: Any = None
         self._task: Any = None
+        self._handle: Any = None
 
     def __enter__(self) -> Progress:
-        notebook = in_notebook()
-        if not self.quiet and (self.stream.isatty() or notebook):
+        if not self.quiet and in_notebook():
+            # one output that updates in place (IPython's display handles; no widget library needed)
+            display = importlib.import_module("IPython.display")
+            self._handle = display.display(display.Pretty(self._line()), display_id=True)
+        elif not self.quiet and self.stream.isatty():
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -52,7 +57,7 @@ class Progress:
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
-                console=Console(file=self.stream) if not notebook else Console(force_jupyter=True),
+                console=Console(file=self.stream),
             )
             self._bar.__enter__()
             self._task = self._bar.add_task("batch", total=self.total, completed=self.done, rate="")
@@ -63,17 +68,22 @@ class Progress:
         self.counted += replications
         if self.quiet:
             return
-        elapsed = max(time.perf_counter() - self.started, 1e-9)
-        rate = self.counted / elapsed
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, rate=f"{rate:,.0f}/s")
+            self._bar.update(self._task, completed=self.done, rate=f"{self._rate():,.0f}/s")
             return
+        if self._handle is not None:
+            self._handle.update(importlib.import_module("IPython.display").Pretty(self._line()))
+            return
+        print(self._line(), file=self.stream, flush=True)
+
+    def _rate(self) -> float:
+        return self.counted / max(time.perf_counter() - self.started, 1e-9)
+
+    def _line(self) -> str:
+        rate = self._rate()
         eta = (self.total - self.done) / rate if rate > 0 else float("inf")
-        print(
-            f"{self.done}/{self.total} replications ({self.done / self.total:.0%}), {rate:,.0f}/s, ETA {eta:,.0f} s",
-            file=self.stream,
-            flush=True,
-        )
+        share = self.done / self.total if self.total else 1.0
+        return f"{self.done}/{self.total} replications ({share:.0%}), {rate:,.0f}/s, ETA {eta:,.0f} s"
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

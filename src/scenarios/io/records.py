@@ -93,6 +93,14 @@ CEASEFIRE_COLUMNS: dict[str, ColumnType] = {
     "durable": "bool",
 }
 ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS}
+# The values a category column can take, where the schema knows them ((table, column) -> values): the measure
+# language refuses a comparison with any other string (a typo would otherwise silently give 0%).
+CATEGORY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("replications", "outcome_class"): OUTCOME_CLASSES,
+    ("replications", "first_ceasefire_cause"): CEASEFIRE_CAUSES,
+    ("ceasefires", "kind"): CEASEFIRE_KINDS,
+    ("ceasefires", "cause"): CEASEFIRE_CAUSES,
+}
 
 
 def family_of(column: str) -> str | None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from scenarios.exceptions import MeasureError
 from scenarios.io.records import (
+    CATEGORY_VALUES,
     KEYS,
     REPLICATION_COLUMNS,
     REPLICATION_FAMILIES,
@@ -291,7 +292,7 @@ class _Compiler:
             raise self.fail(node, "`in` and `is` cannot be chained", "join the tests with `and`")
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
-                steps.append(self.membership(left_type, left, left_node, op, right_node))
+                steps.append(self.membership(left_type, left, left_node, op, right_node, table))
                 continue
             right_type, right = self.node(right_node, table)
             if isinstance(op, ast.Is | ast.IsNot):
@@ -302,6 +303,8 @@ class _Compiler:
                 if "null" in (left_type, right_type):
                     raise self.fail(node, "compare with null using `is null` / `is not null`")
                 self.comparable(left_type, right_type, op, node)
+                self.known_values(left_node, [right_node], table)
+                self.known_values(right_node, [left_node], table)
                 steps.append(_comparison(left, right, type(op)))
             left_node, left_type, left = right_node, right_type, right
 
@@ -312,6 +315,24 @@ class _Compiler:
             return out
 
         return "bool", run
+
+    def known_values(self, column: ast.AST, others: list[ast.expr], table: str | None) -> None:
+        """A string compared with a category column whose values the schema knows must be one of them."""
+        name = dotted_name(column)
+        if name is None:
+            return
+        where = table if table is not None and name in self.schema.tables.get(table, {}) else "replications"
+        values = CATEGORY_VALUES.get((where, name))
+        if values is None:
+            return
+        for other in others:
+            if isinstance(other, ast.Constant) and isinstance(other.value, str) and other.value not in values:
+                hint = _did_you_mean(other.value, list(values))
+                raise self.fail(
+                    other,
+                    f"{other.value!r} is not a value of {name}",
+                    hint or f"its values: {', '.join(values)}",
+                )
 
     def comparable(self, a: Type, b: Type, op: ast.cmpop, node: ast.AST) -> None:
         numeric = {"number", "bool"}
@@ -324,7 +345,7 @@ class _Compiler:
         raise self.fail(node, f"cannot compare {_TYPE_WORDS[a]} with {_TYPE_WORDS[b]}")
 
     def membership(
-        self, left_type: Type, left: Evaluator, left_node: ast.AST, op: ast.cmpop, right: ast.AST
+        self, left_type: Type, left: Evaluator, left_node: ast.AST, op: ast.cmpop, right: ast.AST, table: str | None
     ) -> Evaluator:
         if not isinstance(right, ast.List | ast.Tuple) or not all(isinstance(e, ast.Constant) for e in right.elts):
             raise self.fail(right, "`in` needs a list of constants", 'e.g. x in ["back_armenia", "intervene"]')
@@ -340,6 +361,7 @@ class _Compiler:
             raise self.fail(right, "the list of `in` must hold only strings or only numbers")
         if left_type != list_type:
             raise self.fail(left_node, f"`in` compares {_TYPE_WORDS[left_type]} with a list of {list_type} values")
+        self.known_values(left_node, list(right.elts), table)
         negate = isinstance(op, ast.NotIn)
 
         def run(env: Env) -> Value:
@@ -384,7 +406,9 @@ def _aggregate(func: str, table: str, inner: Evaluator | None) -> Evaluator:
     def run(env: Env) -> Value:
         import pandas as pd
 
-        rows: pd.DataFrame = getattr(env.results, table)
+        rows: pd.DataFrame | None = getattr(env.results, table, None)
+        if rows is None:
+            raise MeasureError(f"these results have no {table} table; an older results folder: re-run the batch")
         index = env.frame.index
         fill: Any = {"any": False, "all": True, "count": 0.0, "sum": 0.0}.get(func, float("nan"))
         if rows.empty:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import math
 import os
 import warnings
 from collections.abc import Sequence
@@ -49,18 +48,6 @@ class Section:
 
     title: str
     html: str
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
-
-
-def _num(x: Any) -> str:
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "n/a"
-        return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
-    return str(x)
 
 
 def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict[str, Any]]:
@@ -205,6 +192,7 @@ def render_report(
     template = env.get_template("report.html.j2")
     scenarios = {s["name"]: scenario_from_dump(s["config"], "manifest") for s in results.manifest["scenarios"]}
     summary = summarize(results, days)
+    source = _source_title(next(iter(scenarios.values())))
     titles = {s["name"]: s.get("title", "") for s in results.manifest["scenarios"]}
     cards = [{**c, "title": titles.get(c["scenario"], "")} for c in summary.cards()]
     comparison = Markup(compare(results, days=days).to_html()) if len(results.scenarios) > 1 else None
@@ -231,7 +219,7 @@ def render_report(
     ]
     return template.render(
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
-        subtitle=f"Monte Carlo forecast from {_source_title(next(iter(scenarios.values())))} (scenarios)",
+        subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
         judgments=_judgments(results, scenarios, plots_dir),
         headline=cards,
@@ -245,7 +233,7 @@ def render_report(
         metadata=metadata,
         version=(m.get("code") or {}).get("version"),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        source_title=_source_title(next(iter(scenarios.values()))),
+        source_title=source,
     )
 
 
