@@ -10,9 +10,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scenarios.analysis.check import Check, check
     from scenarios.analysis.compare import Comparison, compare
+    from scenarios.analysis.questions import Forecast, Score, forecast, score
     from scenarios.analysis.summary import Summary, summarize
     from scenarios.config.draw import draw_parameters
+    from scenarios.config.expectations import load_questions
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
@@ -32,6 +35,13 @@ def _version() -> str:
 
 
 _WHERE = {
+    "Check": "scenarios.analysis.check",
+    "check": "scenarios.analysis.check",
+    "Forecast": "scenarios.analysis.questions",
+    "Score": "scenarios.analysis.questions",
+    "forecast": "scenarios.analysis.questions",
+    "score": "scenarios.analysis.questions",
+    "load_questions": "scenarios.config.expectations",
     "Comparison": "scenarios.analysis.compare",
     "compare": "scenarios.analysis.compare",
     "Summary": "scenarios.analysis.summary",
@@ -56,8 +66,10 @@ _WHERE = {
 
 __all__ = [
     "BatchResult",
+    "Check",
     "Comparison",
     "ConfigError",
+    "Forecast",
     "Measure",
     "MeasureError",
     "MeasureSet",
@@ -66,14 +78,19 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Score",
     "Summary",
+    "check",
     "compare",
     "draw_parameters",
+    "forecast",
+    "load_questions",
     "load_results",
     "load_scenario",
     "measure_set",
     "run_batch",
     "run_replication",
+    "score",
     "summarize",
 ]
 

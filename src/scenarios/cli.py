@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from scenarios.exceptions import ConfigError, ScenarioError
 
 if TYPE_CHECKING:
+    from scenarios.config.expectations import Question
     from scenarios.config.schema import Scenario
 
 EXIT_USAGE = 2
@@ -87,11 +88,15 @@ def cmd_trace(args: argparse.Namespace) -> int:
         print(textwrap.fill(r.quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 6))
     for cov in coverage(scenario):
         print(
-            f"\nCoverage of {cov.source} ({cov.title}): {len(cov.encoded)} of {cov.paragraphs} paragraphs "
-            f"encoded ({cov.share:.0%})"
+            f"\nCoverage of {cov.source} ({cov.title}): {len(cov.covered)} of {cov.paragraphs} paragraphs "
+            f"covered ({cov.share:.0%}): {len(cov.encoded)} by parameters, {len(cov.expected)} by expectations, "
+            f"{len(cov.both)} by both"
         )
-        print("  quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
-        print("  not encoded: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
+        print("  parameter quotes per paragraph: " + ", ".join(f"\u00b6{p}: {n}" for p, n in cov.encoded.items()))
+        print(
+            "  expectations per paragraph: " + (", ".join(f"\u00b6{p}: {n}" for p, n in cov.expected.items()) or "none")
+        )
+        print("  not covered: " + (", ".join(f"\u00b6{p}" for p in cov.missing) or "none"))
     return 0
 
 
@@ -435,6 +440,83 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from scenarios.analysis.check import check, default_n
+    from scenarios.config.loader import load_scenario
+    from scenarios.io.load import load_results
+
+    if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
+        if args.overrides or args.n is not None:
+            raise ScenarioError("--n and --set run a new batch: give CONFIG files, not a results folder")
+        folder = Path(args.targets[0])
+        results = load_results(folder)
+        result = check(results, n_reason=f"read from {folder}, {len(results.replications)} replications")
+    else:
+        from scenarios.engine.batch import run_batch
+
+        scenarios = [load_scenario(c, args.overrides) for c in args.targets]  # measures checked here
+        n, reason = (args.n, f"{args.n} replications per scenario (--n)") if args.n else default_n()
+        out = args.out or Path(scenarios[0].simulation.output_dir) / f"{'+'.join(s.name for s in scenarios)}-check"
+        batch = run_batch(
+            scenarios,
+            n=n,
+            seed=args.seed,
+            workers=args.workers,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            out=out,
+            overwrite=args.overwrite or args.out is None,  # the default folder is the check's own
+            quiet=args.quiet,
+        )
+        result = check(
+            load_results(batch.directory), dict(zip([s.name for s in scenarios], scenarios, strict=True)), reason
+        )
+        folder = batch.directory
+        print(f"results: {folder}")
+    print(result.to_text())
+    for name in result.scenarios:
+        result.plot(name).savefig(folder / f"check-{name}.png", dpi=110)
+        print(f"plot: {folder / f'check-{name}.png'}")
+    if args.strict and not result.inconsistent.empty:
+        print(f"\n--strict: {len(result.inconsistent)} judgment(s) inconsistent with the report", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _questions(args: argparse.Namespace) -> dict[str, Question] | None:
+    from scenarios.config.expectations import load_questions
+
+    return load_questions(args.questions) if args.questions else None
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from scenarios.analysis.questions import forecast
+    from scenarios.io.load import load_results
+
+    questions = _questions(args)  # a bad question file fails before the results are read
+    fc = forecast(load_results(args.dir), questions)
+    if fc.table.empty:
+        raise ScenarioError(f"{args.dir}: its scenarios ask no `questions:`; give --questions FILE")
+    print(fc.to_text())
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from scenarios.analysis.questions import MIN_FOR_DIAGRAM, enough_for_diagram, forecast, score
+    from scenarios.io.load import load_results
+
+    questions = _questions(args)
+    sc = score(forecast(load_results(args.dir), questions))
+    print(sc.to_text())
+    if enough_for_diagram(sc):
+        plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"
+        sc.plot().savefig(plot, dpi=120)
+        print(f"\nreliability diagram: {plot}")
+    else:
+        print(f"\n(a reliability diagram needs at least {MIN_FOR_DIAGRAM} resolved yes-no questions)")
+    return 0
+
+
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument(
@@ -645,6 +727,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, default=3, help="tree depth: at most this many conditions per box")
     p.add_argument("--boxes", type=int, default=3)
     p.set_defaults(func=cmd_discover)
+
+    p = sub.add_parser("check", help="does the model say what the report says? each expectation against a batch")
+    p.add_argument(
+        "targets", nargs="+", metavar="CONFIG|DIR", help="scenario files (a batch is run) or a results folder"
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 if any judgment is too high or too low")
+    p.add_argument("--n", type=int, default=None, help="replications per scenario (default: enough for a 5-point miss)")
+    p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")
+    p.add_argument("--out", default=None, help="results folder (default: <simulation.output_dir>/<names>-check)")
+    _add_executor(p)
+    _add_set(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("forecast", help="each forecast question's probability (or quantiles) from a results folder")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--questions", default=None, metavar="FILE", help="a question file (default: the scenarios' own)")
+    p.set_defaults(func=cmd_forecast)
+
+    p = sub.add_parser("score", help="Brier, log and CRPS scores of the resolved questions, with a reliability diagram")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--questions", default=None, metavar="FILE", help="a question file with resolutions")
+    p.add_argument("--plot", default=None, metavar="FILE", help="reliability diagram (default: DIR/reliability.png)")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--markdown", action="store_true", help="the key reference as a Markdown table instead")

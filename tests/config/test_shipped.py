@@ -133,15 +133,26 @@ def test_trace_shows_every_sourced_parameter_beside_its_quote(cli, scenarios: di
 
 def test_trace_prints_coverage(cli, scenarios: dict[str, Scenario]) -> None:
     out = cli("trace", str(BASELINE)).out
-    m = re.search(r"Coverage of isw \((.+)\): (\d+) of (\d+) paragraphs encoded \((\d+)%\)", out)
+    m = re.search(
+        r"Coverage of isw \((.+)\): (\d+) of (\d+) paragraphs covered \((\d+)%\): (\d+) by parameters, "
+        r"(\d+) by expectations, (\d+) by both",
+        out,
+    )
     assert m, out[-500:]
     (cov,) = coverage(scenarios["baseline.yaml"])
-    assert (int(m[2]), int(m[3])) == (len(cov.encoded), cov.paragraphs) == (14, 15)
+    assert (int(m[2]), int(m[3])) == (len(cov.covered), cov.paragraphs) == (14, 15)
     assert int(m[4]) == round(100 * 14 / 15)
-    assert "not encoded: ¶8" in out
-    counted = {int(p): int(n) for p, n in re.findall(r"¶(\d+): (\d+)", out.split("quotes per paragraph:")[1])}
+    assert (int(m[5]), int(m[6]), int(m[7])) == (len(cov.encoded), len(cov.expected), len(cov.both))
+    assert "not covered: ¶8" in out
+    tail = out.split("parameter quotes per paragraph:")[1]
+    params, expected = tail.split("expectations per paragraph:")
+    counted = {int(p): int(n) for p, n in re.findall(r"¶(\d+): (\d+)", params)}
     assert counted == cov.encoded
-    assert sum(counted.values()) == len(list(iter_sources(scenarios["baseline.yaml"])))
+    by_expectations = {int(p): int(n) for p, n in re.findall(r"¶(\d+): (\d+)", expected.split("not covered")[0])}
+    assert by_expectations == cov.expected
+    baseline = scenarios["baseline.yaml"]
+    assert sum(counted.values()) + sum(by_expectations.values()) == len(list(iter_sources(baseline)))
+    assert sum(by_expectations.values()) == len(baseline.active_expectations()) >= 10
 
 
 def test_trace_shows_a_variants_values(cli) -> None:

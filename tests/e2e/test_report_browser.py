@@ -95,6 +95,16 @@ def test_report_is_self_contained(report: Path) -> None:
     assert html.count("data:image/png;base64,") >= 6
 
 
+def test_report_opens_with_the_judgments(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    first = html.index("<h2>")
+    assert html[first:].startswith("<h2>Does the model say what the report says?</h2>")
+    assert html.index("Does the model say") < html.index("Headline figures")
+    assert "russia_backs_armenia_in_the_end" in html
+    assert "Putin will likely support his ally Armenia in the end" in html
+    assert 'alt="the report&#39;s judgments against baseline"' in html
+
+
 def test_report_renders_in_chromium(report: Path, tmp_path: Path) -> None:
     driver = _browser()
     try:
@@ -108,6 +118,10 @@ def test_report_renders_in_chromium(report: Path, tmp_path: Path) -> None:
         body = driver.find_element("tag name", "body").text
         assert HOSTILE_TITLE in body  # shown as text, not executed
         assert "P(holds 30 days)" in body and "Assumptions" in body
+        assert "Does the model say what the report says?" in body
+        rows = driver.find_elements("css selector", "table.check tr")
+        assert len(rows) > 10
+        assert "Putin will likely support his ally Armenia in the end" in body
         from selenium.common.exceptions import NoAlertPresentException
 
         with pytest.raises(NoAlertPresentException):

@@ -16,7 +16,18 @@ from scenarios.config.inspect import field_description
 from scenarios.config.params import DateParam, Param
 from scenarios.config.schema import Scenario
 
-IGNORED = {"name", "title", "description", "note", "sources", "simulation.output_dir"}
+# Not assumptions: identity, where results go, and how results are read (`scenarios check` shows expectations)
+IGNORED = {
+    "name",
+    "title",
+    "description",
+    "note",
+    "sources",
+    "simulation.output_dir",
+    "measures",
+    "expectations",
+    "questions",
+}
 
 
 @dataclass(frozen=True)

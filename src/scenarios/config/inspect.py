@@ -99,32 +99,58 @@ def trace_rows(scenario: Scenario) -> list[TraceRow]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which paragraphs of each source the scenario encodes."""
+    """Which paragraphs of each source the scenario encodes (parameters, structure) and checks (expectations)."""
 
     source: str
     title: str
     paragraphs: int
-    encoded: dict[int, int]  # paragraph -> number of quotes
+    encoded: dict[int, int]  # paragraph -> number of quotes by parameters and structure
+    expected: dict[int, int]  # paragraph -> number of expectations quoting it
+
+    @property
+    def covered(self) -> list[int]:
+        """Paragraphs quoted by parameters, by expectations, or both."""
+        return sorted({*self.encoded, *self.expected})
+
+    @property
+    def both(self) -> list[int]:
+        return sorted(set(self.encoded) & set(self.expected))
 
     @property
     def share(self) -> float:
-        return len(self.encoded) / self.paragraphs
+        return len(self.covered) / self.paragraphs
 
     @property
     def missing(self) -> list[int]:
-        return [i for i in range(1, self.paragraphs + 1) if i not in self.encoded]
+        return [i for i in range(1, self.paragraphs + 1) if i not in self.encoded and i not in self.expected]
 
 
 def coverage(scenario: Scenario) -> list[Coverage]:
-    """Paragraph coverage of every registered source by the scenario's quotes (parameters and structure)."""
+    """Paragraph coverage of every registered source: by parameters and structure, and by expectations."""
     counts: dict[str, dict[int, int]] = {ref: {} for ref in scenario.sources}
-    for _path, src in iter_sources(scenario):
-        if src.ref in counts:
-            counts[src.ref][src.para] = counts[src.ref].get(src.para, 0) + 1
+    expected: dict[str, dict[int, int]] = {ref: {} for ref in scenario.sources}
+    active = scenario.active_expectations()
+    for path, src in iter_sources(scenario):
+        if path[0] == "expectations":
+            if path[1] not in active:
+                continue
+            table = expected
+        else:
+            table = counts
+        if src.ref in table:
+            table[src.ref][src.para] = table[src.ref].get(src.para, 0) + 1
     out = []
     for ref, file in scenario.sources.items():
         doc = load_source(file)
-        out.append(Coverage(ref, doc.title, len(doc.paragraphs), dict(sorted(counts[ref].items()))))
+        out.append(
+            Coverage(
+                ref,
+                doc.title,
+                len(doc.paragraphs),
+                dict(sorted(counts[ref].items())),
+                dict(sorted(expected[ref].items())),
+            )
+        )
     return out
 
 

@@ -64,10 +64,14 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)
-    if scenario.measures:
+    if scenario.measures or scenario.expectations or scenario.questions:
+        from scenarios.config.expectations import measure_problems
         from scenarios.measures import measure_set
 
-        measure_set(scenario)  # every expression checked now, before anything runs (MeasureDefinitionError)
+        measures = measure_set(scenario)  # every expression checked now, before anything runs
+        problems = measure_problems(scenario, measures, str(path))
+        if problems:
+            raise ConfigError(problems)
     return scenario
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, create_model, field_validator, model_validator
 
 from scenarios.config.draw import parameter_specs
+from scenarios.config.expectations import Expectation, Question, expectation_problems
 from scenarios.config.params import (
     AtLeastOne,
     DateParam,
@@ -355,6 +356,10 @@ class Scenario(Frozen):
         description="Named outcomes over a batch, as expressions of the measure language (docs/results.md); "
         "usable by every command that takes a measure.",
     )
+    expectations: dict[str, Expectation] = Field(
+        default_factory=dict, description="Id -> a judgment of the report the model should agree with."
+    )
+    questions: dict[str, Question] = Field(default_factory=dict, description="Id -> a forecast question.")
     _origins: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
     _specs: dict[str, Any] | None = PrivateAttr(default=None)
 
@@ -424,4 +429,11 @@ class Scenario(Frozen):
                 f"actors: {', '.join(REGISTRY)}",
                 at=("world", "ceasefire", "broker"),
             )
+        problem = expectation_problems(self.expectations)
+        if problem is not None:
+            raise problem
         return self
+
+    def active_expectations(self) -> dict[str, Expectation]:
+        """The expectations in force (a variant may drop some)."""
+        return {k: e for k, e in self.expectations.items() if not e.drop}

@@ -62,7 +62,8 @@ def config_hash(scenario: Scenario) -> str:
     for key in ("replications", "seed", "output_dir"):
         data["simulation"].pop(key, None)
     data.pop("sources", None)  # absolute paths differ between machines; the quotes themselves are hashed
-    data.pop("measures", None)  # how results are read, not what they are
+    for key in ("measures", "expectations", "questions"):  # how results are read, not what they are
+        data.pop(key, None)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -135,6 +135,37 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     return out
 
 
+def _judgments(results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None) -> dict[str, Any] | None:
+    """The first section: each expectation of each scenario against the batch (None if there are none)."""
+    from scenarios.analysis.check import check
+
+    result = check(results, scenarios)
+    if result.table.empty:
+        return None
+    figures = []
+    for name in result.scenarios:
+        fig = result.plot(name)
+        width, height = (int(v * 110) for v in fig.get_size_inches())
+        png = figure_bytes(fig)
+        if plots_dir is not None:
+            write_atomic(plots_dir / f"check-{name}.png", png)
+        figures.append(
+            {
+                "data": base64.b64encode(png).decode("ascii"),
+                "alt": f"the report's judgments against {name}",
+                "width": width,
+                "height": height,
+            }
+        )
+    counts = result.table["verdict"].value_counts()
+    return {
+        "figures": figures,
+        "table": result.to_html(),
+        "summary": ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", "too high", "too low", "undetermined")),
+        "n": len(result.table),
+    }
+
+
 def _source_title(scenario: Scenario) -> str:
     """The first source document's title and date, as the report's subtitle names it."""
     from scenarios.config.provenance import load_source
@@ -190,6 +221,7 @@ def render_report(
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
         subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
+        judgments=_judgments(results, scenarios, plots_dir),
         headline=cards,
         figures=_figures(results, plots_dir, summary.phrase),
         comparison=comparison,

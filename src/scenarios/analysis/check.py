@@ -1,0 +1,390 @@
+"""Does the model say what the report says? Each expectation's band against the model's frequency.
+
+A frequency is estimated with a 95 % Wilson interval; the verdict is *consistent* when the interval lies inside
+the band, *too high* / *too low* when it lies wholly beyond an edge, and *undetermined* when it straddles an edge
+(then the number of replications that would settle it is given). A relation ("more likely than") compares two
+frequencies paired by replication: the interval is that of the paired difference, with McNemar's test beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.proportion import proportion_confint
+
+from scenarios.exceptions import ScenarioError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from scenarios.config.schema import Scenario
+    from scenarios.io.load import Results
+
+ALPHA = 0.05
+INCONSISTENT = ("too high", "too low")
+_Z = float(norm.ppf(1 - ALPHA / 2))
+
+
+class CheckError(ScenarioError):
+    """An expectation that cannot be checked against this batch (a measure that is not yes-no, a missing column)."""
+
+
+def wilson(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
+    """The Wilson score interval of k successes in n (statsmodels)."""
+    if n == 0:
+        return (0.0, 1.0)
+    lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+    return float(lo), float(hi)
+
+
+def replications_for_miss(miss: float = 0.05, power: float = 0.8, alpha: float = ALPHA, p: float = 0.5) -> int:
+    """Replications that detect a frequency `miss` away from p with this power (two-sided normal test)."""
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return math.ceil(float(z) ** 2 * p * (1 - p) / miss**2)
+
+
+def default_n() -> tuple[int, str]:
+    """The default batch size of a check and the sentence that says why."""
+    need = replications_for_miss()
+    n = math.ceil(need / 100) * 100
+    return n, (
+        f"{n} replications per scenario: a 5-point miss of a band at p = 0.5 is detected with power 0.8 at "
+        f"alpha 0.05 (needs {need})"
+    )
+
+
+def verdict(lower: float, upper: float, band: tuple[float, float]) -> str:
+    """consistent / too high / too low / undetermined, from an interval and a band."""
+    lo, hi = band
+    if lower > hi:
+        return "too high"
+    if upper < lo:
+        return "too low"
+    if lower >= lo and upper <= hi:
+        return "consistent"
+    return "undetermined"
+
+
+def to_settle(p: float, variance: float, lower: float, upper: float, band: tuple[float, float]) -> int | None:
+    """Observations that would bring the interval off the band edges it straddles (None: the estimate is on one).
+
+    With per-observation variance `variance`, the interval's half-width z*sqrt(variance/n) must fall below the
+    distance from the estimate to each straddled edge.
+    """
+    edges = [e for e in band if lower < e < upper]
+    needed = 0
+    for e in edges:
+        gap = abs(p - e)
+        if gap == 0 or variance == 0:
+            return None
+        needed = max(needed, math.ceil(_Z**2 * variance / gap**2))
+    return needed or None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One expectation's inputs: which scenario, its words and band, and the per-replication values."""
+
+    scenario: str
+    expectation: str
+    para: int
+    quote: str
+    words: str
+    measure: str
+    given: str | None
+    note: str
+    band: tuple[float, float] | None
+    relation: tuple[str, str] | None  # (op, other expectation) for a relation
+    values: np.ndarray  # bool per replication (NaN-free)
+    condition: np.ndarray | None  # bool per replication, or None
+
+
+def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
+    """The check table: one row per (scenario, expectation) with estimate, interval, verdict and settle count."""
+    by_id = {(r.scenario, r.expectation): r for r in rows}
+    out = []
+    for r in rows:
+        rel = r.relation
+        stats = _band_stats(r) if rel is None else _relation_stats(r, by_id[(r.scenario, rel[1])])
+        out.append(
+            {
+                "scenario": r.scenario,
+                "expectation": r.expectation,
+                "para": r.para,
+                "quote": r.quote,
+                "words": r.words,
+                "measure": r.measure,
+                "given": r.given,
+                **stats,
+                "note": r.note,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _band_stats(r: Row) -> dict[str, Any]:
+    """A frequency (over the replications where `given` holds) against a fixed band."""
+    assert r.band is not None
+    values = r.values[r.condition] if r.condition is not None else r.values
+    n, k = len(values), int(values.sum())
+    p = k / n if n else math.nan
+    lower, upper = wilson(k, n)
+    v = verdict(lower, upper, r.band) if n else "undetermined"
+    settle = to_settle(p, p * (1 - p), lower, upper, r.band) if v == "undetermined" and n else None
+    if settle is not None and r.condition is not None:  # only replications where `given` holds count
+        settle = math.ceil(settle * len(r.values) / n)
+    return _stats(r.band, n, k, p, lower, upper, v, settle, math.nan)
+
+
+def _relation_stats(r: Row, other: Row) -> dict[str, Any]:
+    """Two frequencies paired by replication: the paired difference's interval, McNemar's exact test beside it.
+
+    Shown on the probability scale: the band runs from the other's frequency up to 1 (more likely than) or from 0
+    up to it (less likely than), and the interval is the other's frequency plus the difference's interval.
+    """
+    assert r.relation is not None
+    more = r.relation[0] == "more_likely_than"
+    a, b = r.values.astype(float), other.values.astype(float)
+    n = len(a)
+    q = float(b.mean())
+    d = a - b
+    diff = float(d.mean())
+    sd = float(d.std(ddof=1)) if n > 1 else 0.0
+    half = _Z * sd / math.sqrt(n)
+    lower, upper = q + diff - half, q + diff + half
+    if lower > q:
+        v = "consistent" if more else "too high"
+    elif upper < q:
+        v = "too low" if more else "consistent"
+    else:
+        v = "undetermined"
+    settle = math.ceil(_Z**2 * sd**2 / diff**2) if v == "undetermined" and diff != 0 else None
+    table = [[int((a * b).sum()), int((a * (1 - b)).sum())], [int(((1 - a) * b).sum()), int(((1 - a) * (1 - b)).sum())]]
+    p_value = float(mcnemar(table, exact=True).pvalue)
+    band = (q, 1.0) if more else (0.0, q)
+    return _stats(band, n, int(a.sum()), float(a.mean()), lower, upper, v, settle, p_value)
+
+
+def _stats(
+    band: tuple[float, float],
+    n: int,
+    k: int,
+    p: float,
+    lower: float,
+    upper: float,
+    v: str,
+    settle: int | None,
+    p_value: float,
+) -> dict[str, Any]:
+    return {
+        "band_lo": band[0],
+        "band_hi": band[1],
+        "n": n,
+        "k": k,
+        "estimate": p,
+        "lower": max(lower, 0.0),
+        "upper": min(upper, 1.0),
+        "verdict": v,
+        "settle_n": settle,
+        "p_value": p_value,
+    }
+
+
+@dataclass(frozen=True)
+class Check:
+    """The report's judgments against a batch: a tidy table (one row per scenario and expectation), rendered."""
+
+    table: pd.DataFrame
+    n_reason: str = ""
+    without_expectations: list[str] = field(default_factory=list)
+
+    @property
+    def inconsistent(self) -> pd.DataFrame:
+        return self.table[self.table["verdict"].isin(INCONSISTENT)]
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.table["scenario"]))
+
+    def __repr__(self) -> str:
+        counts = self.table["verdict"].value_counts().to_dict() if not self.table.empty else {}
+        shown = ", ".join(f"{v} {n}" for v, n in counts.items())
+        return f"Check({len(self.table)} judgments over {', '.join(self.scenarios) or 'no scenario'}: {shown})"
+
+    def to_text(self) -> str:
+        lines = []
+        if self.n_reason:
+            lines.append(f"Does the model say what the report says? ({self.n_reason})")
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            lines.append(f"\n{name}")
+            width = max(len(x) for x in rows["expectation"])
+            for _, r in rows.iterrows():
+                settle = ""
+                if r["verdict"] == "undetermined":
+                    if pd.notna(r["settle_n"]):
+                        settle = f" (about {int(r['settle_n']):,} replications would settle it)"
+                    elif r["n"] == 0:
+                        settle = " (no replication meets the condition)"
+                    else:
+                        settle = " (the estimate sits on the band's edge)"
+                given = f"  given: {r['given']}" if r["given"] else ""
+                if pd.notna(r["p_value"]):
+                    given += f"  (paired; McNemar p = {r['p_value']:.2g})"
+                lines.append(
+                    f"  {r['expectation']:<{width}}  {_p(r['estimate'])} [{_p(r['lower'])}, {_p(r['upper'])}]  "
+                    f"band {r['words']}  n={r['n']}  -> {r['verdict'].upper()}{settle}"
+                )
+                lines.append(f"      \u00b6{r['para']} \u201c{r['quote']}\u201d  measure: {r['measure']}{given}")
+            counts = rows["verdict"].value_counts()
+            summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", *INCONSISTENT, "undetermined"))
+            lines.append(f"  {len(rows)} judgments: {summary}")
+        for name in self.without_expectations:
+            lines.append(f"\n{name}: no expectations")
+        return "\n".join(lines).lstrip("\n")
+
+    def to_html(self) -> str:
+        """An escaped HTML table (one per scenario); inconsistent rows carry class="inconsistent"."""
+        parts = []
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            parts.append(f"<h3>{html.escape(name)}</h3>")
+            parts.append(
+                '<table class="check"><tr><th>judgment</th><th>the report\u2019s words</th><th>band</th>'
+                "<th>model</th><th>95% interval</th><th>verdict</th></tr>"
+            )
+            for _, r in rows.iterrows():
+                cls = "inconsistent" if r["verdict"] in INCONSISTENT else r["verdict"].replace(" ", "-")
+                settle = ""
+                if r["verdict"] == "undetermined" and pd.notna(r["settle_n"]):
+                    settle = f" (about {int(r['settle_n']):,} replications would settle it)"
+                given = f" given {r['given']}" if r["given"] else ""
+                parts.append(
+                    f'<tr class="{cls}"><td><code>{html.escape(r["expectation"])}</code><br>'
+                    f'<span class="ci">{html.escape(r["measure"] + given)}</span></td>'
+                    f'<td class="quote">\u00b6{r["para"]} \u201c{html.escape(r["quote"])}\u201d</td>'
+                    f'<td>{html.escape(r["words"])}</td><td class="num">{_p(r["estimate"])}</td>'
+                    f'<td class="num">[{_p(r["lower"])}, {_p(r["upper"])}]</td>'
+                    f"<td><strong>{html.escape(r['verdict'])}</strong>{html.escape(settle)}</td></tr>"
+                )
+            parts.append("</table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
+        """One row per judgment: the band shaded, the estimate and its interval as a dot; misses in red."""
+        import matplotlib.pyplot as plt
+
+        name = scenario or (self.scenarios[0] if self.scenarios else "")
+        rows = self.table[self.table["scenario"] == name].reset_index(drop=True)
+        fig: Any
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
+        else:
+            fig = ax.get_figure(root=True)
+        for i, r in rows.iterrows():
+            y = len(rows) - 1 - int(str(i))
+            ax.barh(y, r["band_hi"] - r["band_lo"], left=r["band_lo"], height=0.7, color="#d9e6f2", zorder=1)
+            bad = r["verdict"] in INCONSISTENT
+            color = "#c0392b" if bad else ("#7f7f7f" if r["verdict"] == "undetermined" else "#1f5f99")
+            ax.errorbar(
+                r["estimate"],
+                y,
+                xerr=[[max(r["estimate"] - r["lower"], 0.0)], [max(r["upper"] - r["estimate"], 0.0)]],
+                fmt="o",
+                color=color,
+                capsize=3,
+                zorder=3,
+                clip_on=False,
+            )
+        ax.set_yticks(range(len(rows)))
+        misses = [v in INCONSISTENT for v in rows["verdict"]][::-1]
+        labels = [("\u00d7 " if bad else "") + e for e, bad in zip(rows["expectation"][::-1], misses, strict=True)]
+        ax.set_yticklabels(labels, fontsize=8)
+        for label, bad in zip(ax.get_yticklabels(), misses, strict=True):
+            if bad:
+                label.set_color("#c0392b")
+        ax.set_xlim(-0.01, 1.01)
+        ax.set_xlabel("probability (shaded: the band the report's words give; dot: the model, 95% interval)")
+        ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        return fig
+
+
+def _p(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:.1%}" if x < 0.995 or x == 1 else f"{x:.2%}"
+
+
+def _bool_values(series: pd.Series, what: str) -> np.ndarray:
+    values = series.to_numpy()
+    if values.dtype != bool:
+        if pd.isna(series).any():
+            raise CheckError(f"{what}: the measure is undefined (null) in some replications")
+        values = values.astype(bool)
+    return values
+
+
+def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: str) -> np.ndarray:
+    """A yes-no measure's values in one scenario of a batch; a CheckError names the expectation otherwise."""
+    from scenarios.exceptions import MeasureError
+
+    try:
+        m = measures.get(text)
+        if m.kind != "probability":
+            raise CheckError(f"{where}: {text!r} is a {m.kind} measure; a band or a condition needs a yes-no one")
+        series = m.evaluate(results).xs(scenario, level="scenario")
+    except MeasureError as exc:
+        raise CheckError(f"{where}: {exc}") from None
+    return _bool_values(series, where)
+
+
+def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
+    """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.measures import measure_set
+
+    rows: list[Row] = []
+    without = []
+    for name in results.scenarios:
+        config = results.scenario_config(name)
+        scenario = (scenarios or {}).get(name) or scenario_from_dump(config, f"{results.directory}/manifest.json")
+        expectations = scenario.active_expectations()
+        if not expectations:
+            without.append(name)
+            continue
+        measures = measure_set(scenario)
+        for eid, exp in expectations.items():
+            assert exp.measure is not None and exp.source is not None and exp.note is not None
+            where = f"{name}: expectations.{eid}"
+            values = _yes_no(measures, results, name, exp.measure, f"{where}.measure")
+            condition = _yes_no(measures, results, name, exp.given, f"{where}.given") if exp.given else None
+            rel = exp.relation
+            rows.append(
+                Row(
+                    scenario=name,
+                    expectation=eid,
+                    para=exp.source.para,
+                    quote=exp.source.quote,
+                    words=exp.band_text(),
+                    measure=exp.measure,
+                    given=exp.given,
+                    note=exp.note,
+                    band=exp.range,
+                    relation=(rel.op, rel.other) if rel is not None else None,
+                    values=values,
+                    condition=condition,
+                )
+            )
+    return Check(evaluate_rows(rows), n_reason, without)

@@ -1,0 +1,314 @@
+"""Forecast questions: the model's probabilities (or quantiles) read off a batch, and scores once they resolve.
+
+Scores come from `scoringrules` (Brier, logarithmic, CRPS of the batch's sample for numeric questions); a
+question is scored against the uniform forecaster (0.5) and, where it names one, against the report's own word
+(the midpoint of its band). The Murphy decomposition bins forecasts by tenths; it adds up to the Brier score
+exactly when forecasts within a bin are equal.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from scenarios.analysis.check import CheckError, _p, wilson
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from scenarios.config.expectations import Question
+    from scenarios.io.load import Results
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+LOG_CLIP = 1e-3  # a 0% forecast that comes true would score infinity: forecasts are clipped to [0.001, 0.999]
+MIN_FOR_DIAGRAM = 10
+
+
+class QuestionError(CheckError):
+    """A question that cannot be answered from this batch, or a resolution of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Each question's forecast per scenario (probability with a Wilson interval, or quantiles), and its sample."""
+
+    table: pd.DataFrame
+    samples: Mapping[tuple[str, str], np.ndarray]
+    questions: Mapping[str, Question]
+
+    def __repr__(self) -> str:
+        return f"Forecast({self.table['question'].nunique()} questions x {self.table['scenario'].nunique()} scenarios)"
+
+    def to_text(self) -> str:
+        lines = []
+        for qid, rows in self.table.groupby("question", sort=False):
+            q = self.questions[str(qid)]
+            lines.append(f"{qid}: {q.text}" + (f"  (as of {q.forecast_date})" if q.forecast_date else ""))
+            lines.append(f"  measure: {q.measure}" + (f"; the report says {q.report_word}" if q.report_word else ""))
+            for _, r in rows.iterrows():
+                if r["kind"] == "probability":
+                    body = f"{_p(r['p'])} [{_p(r['lower'])}, {_p(r['upper'])}]"
+                else:
+                    body = "  ".join(f"q{round(p * 100):02d} {r[f'q{round(p * 100):02d}']:.4g}" for p in QUANTILES)
+                lines.append(f"  {r['scenario']:<24} {body}  (n={r['n']})")
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        parts = ['<table class="forecast"><tr><th>question</th><th>scenario</th><th>forecast</th><th>n</th></tr>']
+        for _, r in self.table.iterrows():
+            if r["kind"] == "probability":
+                body = f"{_p(r['p'])} [{_p(r['lower'])}, {_p(r['upper'])}]"
+            else:
+                body = f"median {r['q50']:.4g} (90%: {r['q05']:.4g} to {r['q95']:.4g})"
+            text = self.questions[r["question"]].text
+            parts.append(
+                f"<tr><td>{html.escape(text)}</td><td>{html.escape(r['scenario'])}</td>"
+                f'<td class="num">{body}</td><td class="num">{r["n"]}</td></tr>'
+            )
+        parts.append("</table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def forecast(results: Results, questions: Mapping[str, Question] | None = None) -> Forecast:
+    """Every question for every scenario of a batch; without `questions`, each scenario's own `questions:`."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.measures import MeasureError, measure_set
+
+    rows: list[dict[str, Any]] = []
+    samples: dict[tuple[str, str], np.ndarray] = {}
+    used: dict[str, Question] = {}
+    for name in results.scenarios:
+        config = results.scenario_config(name)
+        scenario = scenario_from_dump(config, f"{results.directory}/manifest.json")
+        asked = dict(questions) if questions is not None else dict(scenario.questions)
+        measures = measure_set(scenario)
+        for qid, q in asked.items():
+            try:
+                m = measures.get(q.measure)
+                series = m.evaluate(results).xs(name, level="scenario")
+            except MeasureError as exc:
+                raise QuestionError(f"question {qid!r} (measure {q.measure!r}): {exc}") from None
+            _check_resolution(qid, q, m.kind)
+            used[qid] = q
+            row: dict[str, Any] = {"scenario": name, "question": qid, "kind": m.kind, "n": len(series)}
+            if m.kind == "probability":
+                values = series.to_numpy(dtype=bool)
+                k = int(values.sum())
+                row["p"] = k / len(values)
+                row["lower"], row["upper"] = wilson(k, len(values))
+                samples[(name, qid)] = values
+            else:
+                values = series.to_numpy(dtype=float)
+                if np.isnan(values).any():
+                    raise QuestionError(
+                        f"question {qid!r}: measure {q.measure!r} is undefined (null) in some replications; "
+                        "a numeric question needs a number in every one"
+                    )
+                for p in QUANTILES:
+                    row[f"q{round(p * 100):02d}"] = float(np.quantile(values, p))
+                row["mean"] = float(values.mean())
+                samples[(name, qid)] = values
+            rows.append(row)
+    return Forecast(pd.DataFrame(rows), samples, used)
+
+
+def _check_resolution(qid: str, q: Question, kind: str) -> None:
+    from scenarios.config.expectations import question_problem
+
+    problem = question_problem(q, kind)
+    if problem is not None:
+        key, message, hint = problem
+        raise QuestionError(f"question {qid!r}: {key}: {message}" + (f" ({hint})" if hint else ""))
+
+
+@dataclass(frozen=True)
+class Score:
+    """Scores of the resolved questions per scenario; totals; the Murphy decomposition; a reliability diagram."""
+
+    per_question: pd.DataFrame
+    totals: pd.DataFrame
+    murphy: pd.DataFrame
+    binary: pd.DataFrame  # scenario, question, forecast, outcome (the resolved yes-no questions)
+
+    def __repr__(self) -> str:
+        return f"Score({self.per_question['question'].nunique()} resolved questions)"
+
+    def to_text(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.4f}".format):
+            parts = [
+                "Scores per question (lower is better; uniform = 0.5 on every yes-no question; word = the midpoint "
+                "of the report's band)",
+                self.per_question.to_string(index=False),
+                "\nTotals: mean scores of the model and of the other forecaster over the questions both answered",
+                self.totals.to_string(index=False),
+            ]
+            if not self.murphy.empty:
+                parts += [
+                    "\nMurphy decomposition of the Brier score (forecasts binned by tenths): "
+                    "brier = reliability - resolution + uncertainty",
+                    self.murphy.to_string(index=False),
+                ]
+        return "\n".join(parts)
+
+    def to_html(self) -> str:
+        return self.per_question.to_html(index=False, escape=True) + self.totals.to_html(index=False, escape=True)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
+        """The reliability diagram: observed frequency per forecast bin against the diagonal."""
+        import matplotlib.pyplot as plt
+
+        b = self.binary
+        name = scenario or str(b["scenario"].iloc[0])
+        b = b[b["scenario"] == name]
+        fig: Any
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+        else:
+            fig = ax.get_figure(root=True)
+        table = reliability_table(b["forecast"].to_numpy(), b["outcome"].to_numpy())
+        ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="perfect reliability")
+        ax.scatter(
+            table["forecast"], table["observed"], s=30 + 20 * table["n"], color="#1f5f99", zorder=3, clip_on=False
+        )
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("forecast probability (mean of its tenth; dot size: questions)")
+        ax.set_ylabel("observed frequency")
+        ax.set_title(f"Reliability of {name} ({len(b)} resolved questions)", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+        return fig
+
+
+def reliability_table(forecasts: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Per forecast bin (tenths): count, mean forecast and observed frequency."""
+    idx = np.minimum((np.asarray(forecasts, dtype=float) * bins).astype(int), bins - 1)
+    df = pd.DataFrame({"bin": idx, "f": forecasts, "o": np.asarray(outcomes, dtype=float)})
+    g = df.groupby("bin")
+    return pd.DataFrame({"n": g.size(), "forecast": g["f"].mean(), "observed": g["o"].mean()}).reset_index()
+
+
+def murphy(forecasts: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> dict[str, float]:
+    """Reliability, resolution and uncertainty of the Brier score (binned by tenths), and the Brier score.
+
+    With forecasts binned, the three add up to the Brier score only when forecasts within a bin are equal; the
+    rest is returned as ``within_bins`` so the table adds up.
+    """
+    import scoringrules as sr
+
+    o = np.asarray(outcomes, dtype=float)
+    n = len(o)
+    table = reliability_table(forecasts, o, bins)
+    base = o.mean()
+    rel = float((table["n"] * (table["forecast"] - table["observed"]) ** 2).sum() / n)
+    res = float((table["n"] * (table["observed"] - base) ** 2).sum() / n)
+    unc = float(base * (1 - base))
+    brier = float(np.mean(sr.brier_score(o, np.asarray(forecasts, dtype=float))))
+    # the part of the Brier score that spread of the forecasts within a bin adds (0 when they are equal)
+    within = brier - (rel - res + unc)
+    return {"reliability": rel, "resolution": res, "uncertainty": unc, "within_bins": within, "brier": brier}
+
+
+def _log(obs: np.ndarray, p: np.ndarray) -> np.ndarray:
+    import scoringrules as sr
+
+    return np.asarray(sr.log_score(obs, np.clip(p, LOG_CLIP, 1 - LOG_CLIP)), dtype=float)
+
+
+def score(fc: Forecast) -> Score:
+    """Score every resolved question of a forecast (raises if none is resolved)."""
+    import scoringrules as sr
+
+    rows = []
+    binary = []
+    for _, r in fc.table.iterrows():
+        q = fc.questions[r["question"]]
+        if q.resolution is None:
+            continue
+        value = q.resolution.value
+        row: dict[str, Any] = {"scenario": r["scenario"], "question": r["question"], "outcome": value}
+        if r["kind"] == "probability":
+            obs = np.array([float(bool(value))])
+            p = np.array([r["p"]])
+            row["forecast"] = r["p"]
+            row["brier"] = float(sr.brier_score(obs, p)[0])
+            row["log"] = float(_log(obs, p)[0])
+            row["brier_uniform"] = float(sr.brier_score(obs, np.array([0.5]))[0])
+            row["log_uniform"] = float(_log(obs, np.array([0.5]))[0])
+            if q.word_probability is not None:
+                w = np.array([q.word_probability])
+                row["brier_word"] = float(sr.brier_score(obs, w)[0])
+                row["log_word"] = float(_log(obs, w)[0])
+            binary.append({"scenario": r["scenario"], "question": r["question"], "forecast": r["p"], "outcome": obs[0]})
+        else:
+            sample = fc.samples[(r["scenario"], r["question"])]
+            row["forecast"] = r["q50"]
+            row["crps"] = float(sr.crps_ensemble(float(value), sample))
+        rows.append(row)
+    if not rows:
+        raise QuestionError("no question is resolved: add `resolution: {value, date, source}` to the ones now known")
+    per = pd.DataFrame(rows)
+    totals = _totals(per)
+    bdf = pd.DataFrame(binary, columns=["scenario", "question", "forecast", "outcome"])
+    murphy_rows = []
+    for name, g in bdf.groupby("scenario", sort=False):
+        m = murphy(g["forecast"].to_numpy(), g["outcome"].to_numpy())
+        murphy_rows.append({"scenario": name, "questions": len(g), **m})
+    return Score(per, totals, pd.DataFrame(murphy_rows), bdf)
+
+
+def _totals(per: pd.DataFrame) -> pd.DataFrame:
+    """Mean scores per scenario, each comparison over the questions both forecasters answered."""
+    rows = []
+    for name, g in per.groupby("scenario", sort=False):
+        binary = g[g["brier"].notna()] if "brier" in g else g.iloc[:0]
+        if not binary.empty:
+            rows.append(_mean_row(str(name), "uniform (0.5)", binary, "uniform"))
+        worded = binary[binary["brier_word"].notna()] if "brier_word" in binary else binary.iloc[:0]
+        if not worded.empty:
+            rows.append(_mean_row(str(name), "the report's word", worded, "word"))
+        numeric = g[g["crps"].notna()] if "crps" in g else g.iloc[:0]
+        if not numeric.empty:
+            rows.append(
+                {
+                    "scenario": name,
+                    "against": "(numeric: CRPS)",
+                    "questions": len(numeric),
+                    "crps": float(numeric["crps"].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _mean_row(name: str, against: str, g: pd.DataFrame, other: str) -> dict[str, Any]:
+    return {
+        "scenario": name,
+        "against": against,
+        "questions": len(g),
+        "brier": float(g["brier"].mean()),
+        "brier_other": float(g[f"brier_{other}"].mean()),
+        "log": float(g["log"].mean()),
+        "log_other": float(g[f"log_{other}"].mean()),
+    }
+
+
+def enough_for_diagram(sc: Score) -> bool:
+    """A reliability diagram needs at least ten resolved yes-no questions."""
+    return not sc.binary.empty and int(sc.binary.groupby("scenario").size().min()) >= MIN_FOR_DIAGRAM
+
+
+def crps(value: float, sample: np.ndarray) -> float:
+    """The CRPS of a sample forecast for an observed number (scoringrules)."""
+    import scoringrules as sr
+
+    return float(sr.crps_ensemble(float(value), np.asarray(sample, dtype=float)))

@@ -1,0 +1,164 @@
+"""Verdicts of `scenarios check` on constructed frequencies: inside, outside and straddling a band; relations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from scenarios.analysis.check import (
+    Check,
+    Row,
+    default_n,
+    evaluate_rows,
+    replications_for_miss,
+    to_settle,
+    verdict,
+    wilson,
+)
+
+
+def _wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize(("k", "n"), [(8, 10), (0, 800), (800, 800), (123, 456), (1, 3)])
+def test_wilson_matches_the_formula(k: int, n: int) -> None:
+    assert wilson(k, n) == pytest.approx(_wilson_by_hand(k, n), abs=1e-12)
+
+
+def test_wilson_of_eight_in_ten_is_the_textbook_interval() -> None:
+    lo, hi = wilson(8, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.4902, 0.9433)
+
+
+@pytest.mark.parametrize(
+    ("interval", "band", "expected"),
+    [
+        ((0.60, 0.70), (0.55, 0.80), "consistent"),
+        ((0.55, 0.80), (0.55, 0.80), "consistent"),  # touching both edges is inside
+        ((0.85, 0.90), (0.55, 0.80), "too high"),
+        ((0.20, 0.30), (0.55, 0.80), "too low"),
+        ((0.50, 0.60), (0.55, 0.80), "undetermined"),
+        ((0.75, 0.85), (0.55, 0.80), "undetermined"),
+        ((0.40, 0.90), (0.55, 0.80), "undetermined"),  # wider than the band
+        ((0.0, 0.004), (0.0, 0.05), "consistent"),
+    ],
+)
+def test_verdict(interval: tuple[float, float], band: tuple[float, float], expected: str) -> None:
+    assert verdict(*interval, band) == expected
+
+
+def _row(values: np.ndarray, band: tuple[float, float] | None, name: str = "a", **kw: object) -> Row:
+    defaults: dict[str, object] = {
+        "scenario": "s",
+        "expectation": name,
+        "para": 1,
+        "quote": "q",
+        "words": "w",
+        "measure": "m",
+        "given": None,
+        "note": "n",
+        "band": band,
+        "relation": None,
+        "values": values,
+        "condition": None,
+    }
+    defaults.update(kw)
+    return Row(**defaults)  # type: ignore[arg-type]
+
+
+def _bools(k: int, n: int) -> np.ndarray:
+    return np.arange(n) < k
+
+
+def test_frequencies_inside_outside_and_straddling_a_band() -> None:
+    likely = (0.55, 0.80)
+    table = evaluate_rows(
+        [
+            _row(_bools(540, 800), likely, "inside"),  # 67.5%
+            _row(_bools(720, 800), likely, "above"),  # 90%
+            _row(_bools(200, 800), likely, "below"),  # 25%
+            _row(_bools(440, 800), likely, "straddling"),  # 55%: on the edge
+            _row(_bools(62, 100), likely, "wide"),  # 62% of only 100
+        ]
+    ).set_index("expectation")
+    assert table.loc["inside", "verdict"] == "consistent"
+    assert table.loc["above", "verdict"] == "too high"
+    assert table.loc["below", "verdict"] == "too low"
+    assert table.loc["straddling", "verdict"] == "undetermined"
+    assert math.isnan(table.loc["straddling", "settle_n"])  # an estimate on the edge is never settled
+    assert table.loc["wide", "verdict"] == "undetermined"
+    # 62% is 7 points from 55%: about 1.96^2 * 0.62 * 0.38 / 0.07^2 = 185 replications settle it
+    assert table.loc["wide", "settle_n"] == math.ceil(1.959963984540054**2 * 0.62 * 0.38 / 0.07**2)
+    assert table.loc["inside", "estimate"] == pytest.approx(0.675)
+    assert (table.loc["inside", "lower"], table.loc["inside", "upper"]) == pytest.approx(wilson(540, 800))
+
+
+def test_settling_really_settles() -> None:
+    band = (0.55, 0.80)
+    lo, hi = wilson(62, 100)
+    n = to_settle(0.62, 0.62 * 0.38, lo, hi, band)
+    assert n is not None
+    assert verdict(*wilson(round(0.62 * n) + 1, n + 1), band) == "consistent"
+
+
+def test_a_condition_restricts_the_replications_and_scales_the_settle_count() -> None:
+    values = _bools(312, 1000)
+    given = np.zeros(1000, dtype=bool)
+    given[:400] = True  # 312 of the 400 where the condition holds: 78%, near the 80% edge
+    (row,) = evaluate_rows([_row(values, (0.55, 0.80), given="g", condition=given)]).to_dict("records")
+    assert (row["n"], row["k"], row["estimate"]) == (400, 312, 0.78)
+    assert (row["lower"], row["upper"]) == pytest.approx(wilson(312, 400))
+    assert row["verdict"] == "undetermined"
+    within = math.ceil(1.959963984540054**2 * 0.78 * 0.22 / 0.02**2)  # replications where the condition holds
+    assert row["settle_n"] == math.ceil(within * 1000 / 400)  # the batch sizes that give that many
+
+
+def test_relations_compare_paired_frequencies() -> None:
+    n = 800
+    a = _bools(600, n)
+    b = _bools(300, n)
+    rows = [
+        _row(b, (0.45, 0.55), "pressed"),
+        _row(a, None, "backs", relation=("more_likely_than", "pressed")),
+        _row(b, None, "wrong_way", relation=("more_likely_than", "backs")),
+        _row(b, None, "less", relation=("less_likely_than", "backs")),
+        _row(b.copy(), None, "same", relation=("more_likely_than", "pressed")),
+    ]
+    table = evaluate_rows([*rows[:1], _row(a, (0, 1), "backs_plain"), *rows[1:]])
+    t = table.set_index("expectation")
+    assert t.loc["backs", "verdict"] == "consistent"
+    assert t.loc["backs", "band_lo"] == pytest.approx(300 / 800)  # the band starts at the other's frequency
+    assert t.loc["backs", "p_value"] < 1e-6
+    assert t.loc["wrong_way", "verdict"] == "too low"
+    assert t.loc["less", "verdict"] == "consistent"
+    assert t.loc["same", "verdict"] == "undetermined"
+    assert t.loc["same", "p_value"] == 1.0
+
+
+def test_default_n_detects_a_five_point_miss() -> None:
+    need = replications_for_miss(0.05, 0.8, 0.05, 0.5)
+    assert need == 785  # (1.96 + 0.84)^2 * 0.25 / 0.05^2
+    n, reason = default_n()
+    assert n == 800 and "800" in reason and "5-point" in reason and "0.8" in reason
+
+
+def test_check_renders_every_row() -> None:
+    table = evaluate_rows(
+        [_row(_bools(720, 800), (0.55, 0.80), "above", quote="<b>bold</b>"), _row(_bools(540, 800), (0.55, 0.8))]
+    )
+    result = Check(table, "800 replications")
+    text = result.to_text()
+    assert "TOO HIGH" in text and "CONSISTENT" in text and "90.0%" in text and "800 replications" in text
+    html = result.to_html()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
+    assert html.count('class="inconsistent"') == 1
+    assert len(result.inconsistent) == 1
+    assert "too high 1" in repr(result)
+    fig = result.plot()
+    assert len(fig.axes[0].get_yticklabels()) == 2
