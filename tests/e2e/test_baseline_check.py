@@ -25,5 +25,5 @@ def test_baseline_says_what_the_report_says(tmp_path: Path) -> None:
     print("\n" + result.to_text())
     assert set(result.table["expectation"]) == set(scenario.active_expectations())
     assert result.table["n"].min() > 0
-    wrong = result.inconsistent()
+    wrong = result.inconsistent
     assert wrong.empty, "the model contradicts the report:\n" + wrong.to_string()
