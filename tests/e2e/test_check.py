@@ -177,7 +177,7 @@ def test_scoring_names_the_question_and_the_column(tmp_path: Path, capsys: pytes
     assert main(["run", str(BASELINE), "--out", str(out), *FAST]) == 0
     resolved = "    resolution: {value: true, date: 2020-11-01, source: s}\n"
     for body, words in [
-        ("  offers:\n    text: t\n    measure: 'count(offers) > 0'\n", ["question 'offers'", "tables: ceasefires"]),
+        ("  battles:\n    text: t\n    measure: 'count(battles) > 0'\n", ["question 'battles'", "ceasefires"]),
         (
             "  wrong_type:\n    text: t\n    measure: war_days\n",
             ["question 'wrong_type': resolution.value", "a number"],
