@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -10,16 +11,25 @@ from typing import Any
 import numpy as np
 
 from scenarios.config.draw import Values, draw_parameters, parameters_at, values_tree
-from scenarios.config.loader import load_scenario
+from scenarios.config.inherit import apply_overrides
+from scenarios.config.loader import load_located, load_scenario, validate_tree
 from scenarios.config.schema import Scenario
-from scenarios.model.observation import FrontView, Observation
+from scenarios.model.observation import Observation, OfferView, OperationView
 from scenarios.model.random import child_seed
 from scenarios.model.simulation import ReplicationResult, run_replication
 from scenarios.model.state import ObjectiveState, SectorState, WorldState
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "configs" / "baseline.yaml"
-LADDER = ("diplomatic", "drones", "syrian_fighters", "f16_deterrent", "personnel")
+LADDER = ("diplomatic", "syrian_fighters", "f16_deterrent", "personnel")
+POSTURES = {
+    "azerbaijan": "hold",
+    "armenia": "defend",
+    "russia": "mediate",
+    "russia.support": "none",
+    "turkey": "f16_deterrent",
+    "cochairs": "stand_by",
+}
 
 
 def load_baseline(*overrides: str) -> Scenario:
@@ -90,109 +100,163 @@ def objective(
     difficulty: float = 5.0,
     held_by: str = "armenia",
     city: bool = False,
+    after: Sequence[str] = (),
 ) -> ObjectiveState:
-    return ObjectiveState(oid, sector, oid.title(), terrain, city, value, population, difficulty, held_by)
+    return ObjectiveState(oid, sector, oid.title(), terrain, city, value, population, difficulty, held_by, tuple(after))
 
 
 def small_world(
     *,
-    turkish_level: int = 4,
+    turkish_level: int = 3,
     day: float = 0.0,
     winter_day: float = 50.0,
+    winter_end_day: float = 120.0,
     postures: Mapping[str, str] | None = None,
     attention: float = 1.0,
+    drones: bool = True,
 ) -> WorldState:
-    """Two sectors: a lowland south (one objective held, two to take) and a mountain centre (two to take)."""
+    """Two sectors and a route graph, at open war (no ceasefire):
+
+    south (lowland): jabrayil (held) -> zangilan; fuzuli on the line of contact (value 2, difficulty 6).
+    centre (mountain): shusha after fuzuli or zangilan (value 3, a city of 4 thousand, difficulty 20);
+    stepanakert after shusha (value 3, 50 thousand, difficulty 30). Total value 10, Azerbaijan holds 1.
+    """
     south = SectorState(
         "south",
         "South",
         [
             objective("jabrayil", "south", held_by="azerbaijan"),
             objective("fuzuli", "south", value=2.0, population=2.0, difficulty=6.0),
-            objective("zangilan", "south", difficulty=4.0),
+            objective("zangilan", "south", difficulty=4.0, after=("jabrayil",)),
         ],
     )
     centre = SectorState(
         "centre",
         "Centre",
         [
-            objective("shusha", "centre", terrain="mountain", value=3.0, population=4.0, difficulty=20.0, city=True),
-            objective("stepanakert", "centre", terrain="mountain", value=3.0, population=50.0, difficulty=30.0),
+            objective(
+                "shusha",
+                "centre",
+                terrain="mountain",
+                value=3.0,
+                population=4.0,
+                difficulty=20.0,
+                city=True,
+                after=("fuzuli", "zangilan"),
+            ),
+            objective(
+                "stepanakert",
+                "centre",
+                terrain="mountain",
+                value=3.0,
+                population=50.0,
+                difficulty=30.0,
+                city=True,
+                after=("shusha",),
+            ),
         ],
     )
     state = WorldState(
         start_date=dt.date(2020, 10, 10),
         winter_day=winter_day,
+        winter_end_day=winter_end_day,
         sectors=[south, centre],
-        postures=dict(
-            postures
-            or {
-                "azerbaijan": "hold",
-                "armenia": "defend",
-                "russia": "mediate",
-                "turkey": "hold",
-                "cochairs": "stand_by",
-            }
-        ),
+        postures={**POSTURES, **(postures or {})},
         turkish_ladder=LADDER,
         turkish_level=turkish_level,
         attention=attention,
+        owned=frozenset({"drones"} if drones else ()),
     )
     state.day = day
     state.attention_day = day
+    state.war_since = day
     return state
 
 
-def front(
-    *views: tuple[str, str | None, float, float, float, float, float],
-) -> tuple[FrontView, ...]:
-    """Front views from (terrain, objective, value_share, remaining, advance, attacker, civilians) tuples."""
-    return tuple(
-        FrontView(f"s{i}", obj, terrain if obj else None, share, remaining, adv, att, civ)
-        for i, (terrain, obj, share, remaining, adv, att, civ) in enumerate(views)
+def operation(
+    target: str = "fuzuli",
+    route: tuple[str, ...] | None = None,
+    value_share: float = 0.2,
+    days: float = 10.0,
+    attacker_casualties: float = 150.0,
+    civilian_casualties: float = 0.1,
+    winter_days: float = 0.0,
+) -> OperationView:
+    return OperationView(
+        target,
+        route if route is not None else (target,),
+        value_share,
+        days,
+        attacker_casualties,
+        civilian_casualties,
+        winter_days,
     )
 
 
-DEFAULT_FRONT = front(
-    ("lowland", "fuzuli", 0.1, 6.0, 1.5, 15.0, 0.1),
-    ("mountain", "shusha", 0.2, 20.0, 0.7, 27.0, 0.2),
+DEFAULT_OPERATIONS = (
+    operation("fuzuli", value_share=0.2, days=10.0, attacker_casualties=150.0, civilian_casualties=0.1),
+    operation(
+        "shusha", ("fuzuli", "shusha"), value_share=0.5, days=60.0, attacker_casualties=1500.0, civilian_casualties=1.0
+    ),
 )
 
 
+def offer(
+    broker: str = "russia",
+    kind: str = "humanitarian",
+    upgrade: bool = False,
+    peacekeepers: bool = False,
+    credibility: float = 1.0,
+) -> OfferView:
+    return OfferView(broker, kind, upgrade, peacekeepers, credibility)
+
+
 def observation(**changes: Any) -> Observation:
-    """An observation of a quiet humanitarian ceasefire on day 10; keywords change any field."""
+    """An observation of a quiet humanitarian ceasefire on day 10; keywords change any field.
+
+    `postures` is merged into the default postures; everything else replaces the field.
+    """
     fields: dict[str, Any] = {
         "day": 10.0,
         "winter": False,
+        "days_to_winter": 40.0,
         "ceasefire": True,
         "ceasefire_kind": "humanitarian",
         "peacekeepers": False,
+        "ceasefire_days": 10.0,
         "war_days": 0.0,
+        "war_spell_days": 0.0,
         "azerbaijani_share": 0.1,
         "start_share": 0.1,
         "attention": 1.0,
-        "postures": {
-            "azerbaijan": "hold",
-            "armenia": "defend",
-            "russia": "mediate",
-            "turkey": "hold",
-            "cochairs": "stand_by",
-        },
-        "turkish_level": 4,
-        "turkish_level_max": 5,
+        "postures": dict(POSTURES),
+        "turkish_level": 3,
+        "turkish_level_max": 4,
+        "turkish_start_level": 3,
+        "days_since_support_changed": 100.0,
         "f16_present": True,
         "russia_backs_armenia": False,
-        "armenia_asked_russia": False,
-        "armenia_conceded": False,
+        "flags": {},
         "recent_azerbaijani_attacks": 0,
         "days_since_front_moved": 10.0,
-        "front": DEFAULT_FRONT,
+        "intervention_trigger": False,
+        "centre_lost": False,
+        "operation": None,
+        "operation_losses": 0.0,
+        "operations": DEFAULT_OPERATIONS,
+        "offer": None,
     }
     postures = changes.pop("postures", None)
     if postures:
         fields["postures"] = {**fields["postures"], **postures}
     fields.update(changes)
     return Observation(**fields)
+
+
+def at_war(**changes: Any) -> Observation:
+    """The default observation with the ceasefire broken."""
+    base: dict[str, Any] = {"ceasefire": False, "ceasefire_kind": None, "ceasefire_days": 0.0, "war_spell_days": 5.0}
+    return observation(**{**base, **changes})
 
 
 # --- paired (common random numbers) runs --------------------------------------------------------------------
@@ -219,15 +283,31 @@ def paired(
     record_trace: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Metric of replication i under each arm: same seed, same drawn parameters but for the ones set."""
-    a, b = [], []
+    return paired_many(scenario, n, base, arm_a, arm_b, {"metric": metric}, record_trace)["metric"]
+
+
+def paired_many(
+    scenario: Scenario,
+    n: int,
+    base: int,
+    arm_a: Mapping[str, float],
+    arm_b: Mapping[str, float],
+    metrics: Mapping[str, Callable[[ReplicationResult], float]],
+    record_trace: bool = False,
+    scenario_b: Scenario | None = None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Several metrics of the same paired runs; arm b may also run another scenario with the same parameters
+    (say, a map with one more town), drawn from `scenario`."""
+    out: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in metrics}
     for seed in seeds(n, base):
         flat = drawn(scenario, seed)
-        for arm, out in ((arm_a, a), (arm_b, b)):
+        for i, (arm, sc) in enumerate(((arm_a, scenario), (arm_b, scenario_b or scenario))):
             unknown = set(arm) - set(flat)
             assert not unknown, f"not parameters: {unknown}"
-            result = run_replication(scenario, seed, record_trace=record_trace, parameters={**flat, **arm})
-            out.append(metric(result))
-    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+            result = run_replication(sc, seed, record_trace=record_trace, parameters={**flat, **arm})
+            for name, metric in metrics.items():
+                out[name][i].append(metric(result))
+    return {name: (np.asarray(a, dtype=float), np.asarray(b, dtype=float)) for name, (a, b) in out.items()}
 
 
 def terrain_of(scenario: Scenario) -> dict[str, str]:
@@ -242,3 +322,53 @@ def value_taken(result: ReplicationResult, scenario: Scenario, terrains: Sequenc
             if o.terrain in terrains and result.outcome[f"taken_day.{oid}"] is not None:
                 total += o.value
     return total
+
+
+# --- a tiny scenario: the baseline's actors and mechanisms on a three-objective map ---------------------------
+
+
+def _objective_block(
+    label: str, terrain: str, value: float, population: float, held_by: str, after: list[str], difficulty: float
+) -> dict[str, Any]:
+    why = "a hand-made map for tests"
+    return {
+        "label": label,
+        "terrain": terrain,
+        "value": value,
+        "population": population,
+        "held_by": held_by,
+        "after": after,
+        "difficulty": {"value": difficulty, "assumption": why},
+        "assumption": why,
+    }
+
+
+def _point_at(node: Any, ids: set[str], replacement: list[str]) -> None:
+    """Replace every list of objective ids under `node` (intervention triggers and the like) by `replacement`."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in list(items):
+        if isinstance(value, list) and value and all(isinstance(v, str) and v in ids for v in value):
+            node[key] = list(replacement)
+        else:
+            _point_at(value, ids, replacement)
+
+
+def tiny_scenario(*overrides: str) -> Scenario:
+    """The baseline with its map replaced by one sector: `base` (held), `town` on the line of contact (lowland,
+    2 thousand residents) and `hill` behind it (mountain, value 2); every list of objectives under `actors:`
+    (Russia's intervention triggers and the like) becomes [hill]."""
+    tree = copy.deepcopy(load_located(BASELINE))
+    tree.data["world"]["sectors"] = {
+        "front": {
+            "label": "Front",
+            "objectives": {
+                "base": _objective_block("Base", "lowland", 1.0, 1.0, "azerbaijan", [], 2.0),
+                "town": _objective_block("Town", "lowland", 1.0, 2.0, "armenia", [], 2.0),
+                "hill": _objective_block("Hill", "mountain", 2.0, 0.0, "armenia", ["town"], 5.0),
+            },
+        }
+    }
+    baseline_ids = {oid for sector in load_baseline().world.sectors.values() for oid in sector.objectives}
+    _point_at(tree.data["actors"], baseline_ids, ["hill"])
+    apply_overrides(tree, list(overrides))
+    return validate_tree(tree, "tiny.yaml")

@@ -1,139 +1,272 @@
-"""Actor policies: each utility term moves the way the report says, and the choice follows."""
+"""Actor policies: each utility term moves the way the report says, the choice follows, and each act changes the
+world as its module says."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from scenarios.config.draw import Values
 from scenarios.model.actors import REGISTRY, armenia, azerbaijan, cochairs, russia, turkey
 from scenarios.model.choice import Decision
+from scenarios.model.observation import Observation
+from scenarios.model.state import Operation
 
-from .support import Scripted, front, observation, values
+from .support import Scripted, at_war, observation, offer, operation, small_world, values
 
 ACTORS = values().actors
 
 
-def decide(module, obs=None, u: float = 0.5, **params: float) -> Decision:
+def params(module: Any, **changes: float) -> Values:
     name = module.NAME
-    p = values(**{f"actors__{name}__{k}": v for k, v in params.items()}).actors.__dict__[name]
-    return module.decide(obs if obs is not None else observation(), p, Scripted([u]))
+    return getattr(values(**{f"actors__{name}__{k}": v for k, v in changes.items()}).actors, name)
 
 
-def test_every_policy_scores_its_options_and_draws_once() -> None:
+def decide(module: Any, obs: Observation | None = None, u: float = 0.5, **changes: float) -> tuple[Decision, ...]:
+    rng = Scripted([u] * 4)
+    decisions = module.decide(obs if obs is not None else observation(), params(module, **changes), rng)
+    assert len(rng.uniforms) == 4 - len(decisions), "one uniform per decision"
+    return tuple(decisions)
+
+
+def one(module: Any, obs: Observation | None = None, track: str | None = None, **changes: float) -> Decision:
+    """The decision on one track (the actor's own by default)."""
+    want = module.NAME if track is None else track
+    found = [d for d in decide(module, obs, **changes) if d.track == want]
+    assert len(found) == 1, [d.track for d in decide(module, obs, **changes)]
+    return found[0]
+
+
+def answer(module: Any, obs: Observation, u: float = 0.5, **changes: float) -> Decision:
+    rng = Scripted([u])
+    decision = module.answer(obs, params(module, **changes), rng)
+    assert rng.exhausted() and decision.track == "" and set(decision.utilities) == {"accept", "refuse"}
+    return decision
+
+
+def test_every_policy_returns_decisions_on_its_own_tracks() -> None:
     for name, spec in REGISTRY.items():
-        rng = Scripted([0.5])
-        decision = spec.decide(observation(), ACTORS.__dict__[name], rng)
-        assert rng.exhausted(), name
-        assert decision.actor == name and decision.option in spec.options
-        assert set(decision.utilities) <= set(spec.options)
-        assert sum(decision.probabilities.values()) == pytest.approx(1.0)
+        rng = Scripted([0.5] * 4)
+        decisions = spec.decide(observation(), getattr(ACTORS, name), rng)
+        assert len(rng.uniforms) == 4 - len(decisions), name
+        for decision in decisions:
+            assert decision.actor == name
+            assert decision.track == "" or decision.track in spec.tracks
+            if decision.track:
+                assert spec.posture_of(decision.option) in spec.tracks[decision.track]
+            assert sum(decision.probabilities.values()) == pytest.approx(1.0)
 
 
 # --- Azerbaijan ---------------------------------------------------------------------------------------------
 
 AZ = ACTORS.azerbaijan
+FUZULI = "operation:fuzuli"
+SHUSHA = "operation:shusha"
 
 
-def az_terms(obs=None, **params: float) -> dict[str, dict[str, float]]:
-    return decide(azerbaijan, obs, **params).utilities
+def az(obs: Observation | None = None, **changes: float) -> Decision:
+    return one(azerbaijan, obs, **changes)
 
 
-def test_azerbaijan_holding_has_only_inertia() -> None:
-    assert az_terms()["hold"] == {"inertia": AZ.inertia}
-    assert az_terms(observation(postures={"azerbaijan": "talks"}))["hold"] == {"inertia": 0.0}
+def test_azerbaijan_options_under_a_ceasefire_and_at_war() -> None:
+    assert list(az().utilities) == ["hold", "talks", FUZULI, SHUSHA]
+    assert list(az(at_war()).utilities) == ["talks", FUZULI, SHUSHA]  # no ceasefire to hold
+    assert list(az(at_war(operations=())).utilities) == ["talks"]
 
 
-def test_azerbaijan_major_offensive_reaches_further_than_limited() -> None:
-    u = az_terms()
-    limited, major = u["limited_offensive"], u["major_offensive"]
-    assert major["territorial_gain"] > limited["territorial_gain"] > 0
-    assert major["military_casualties"] < limited["military_casualties"] < 0
-    assert major["diplomatic_cost"] < limited["diplomatic_cost"] < 0
-    assert major["russian_reaction"] < limited["russian_reaction"] < 0
-
-
-def test_azerbaijan_gain_terms_follow_the_front() -> None:
-    # gain = value share x fraction of the objective reachable within the planning horizon (capped at 1)
-    horizon = AZ.planning_horizon_days
-    view = front(("lowland", "x", 0.1, 6.0, 0.2, 15.0, 0.1))
-    u = az_terms(observation(front=view))["limited_offensive"]
-    assert u["territorial_gain"] == pytest.approx(AZ.gain_weight * 0.1 * 0.2 * horizon / 6.0)
-    assert u["military_casualties"] == pytest.approx(-AZ.military_casualty_weight * 15.0 * horizon / 100)
-    assert u["civilian_casualties"] == pytest.approx(-AZ.civilian_casualty_weight * 0.1 * horizon / 100)
-    fast = front(("lowland", "x", 0.1, 6.0, 5.0, 15.0, 0.1))
-    assert az_terms(observation(front=fast))["limited_offensive"]["territorial_gain"] == pytest.approx(
-        AZ.gain_weight * 0.1
+def test_azerbaijan_aims_limited_or_maximalist() -> None:
+    limited = params(azerbaijan, aims_draw=0.1, limited_aims_probability=0.5)
+    maximalist = params(azerbaijan, aims_draw=0.6, limited_aims_probability=0.5)
+    assert azerbaijan.target(limited) == AZ.target_share
+    assert azerbaijan.target(maximalist) == AZ.maximalist_target_share
+    assert azerbaijan.target(params(azerbaijan, aims_draw=0.999, limited_aims_probability=1.0)) == AZ.target_share
+    assert azerbaijan.target(params(azerbaijan, aims_draw=0.0, limited_aims_probability=0.0)) == (
+        AZ.maximalist_target_share
     )
 
 
-def test_azerbaijan_winter_costs_make_the_major_offensive_less_likely() -> None:
-    summer = front(("lowland", "a", 0.1, 6.0, 1.5, 15.0, 0.1), ("mountain", "b", 0.2, 20.0, 0.7, 27.0, 0.2))
-    winter = front(("lowland", "a", 0.1, 6.0, 1.5, 15.0, 0.1), ("mountain", "b", 0.2, 20.0, 0.3, 66.0, 0.2))
-    s, w = (
-        decide(azerbaijan, observation(front=summer)),
-        decide(azerbaijan, observation(front=winter, winter=True)),
+def test_azerbaijan_operation_terms() -> None:
+    obs = observation()
+    p = params(azerbaijan, aims_draw=0.0)  # limited aims
+    view = obs.operations[0]
+    terms = azerbaijan.operation_terms(obs, p, view)
+    assert terms["territorial_gain"] == pytest.approx(AZ.gain_weight * view.value_share)  # 0.1 + 0.2 < target
+    assert terms["military_casualties"] == pytest.approx(-AZ.military_casualty_weight * view.attacker_casualties / 100)
+    assert terms["civilian_casualties"] == pytest.approx(-AZ.civilian_casualty_weight * view.civilian_casualties / 100)
+    assert terms["diplomatic_cost"] == pytest.approx(
+        -AZ.diplomatic_weight * AZ.energy_trade_exposure * obs.attention * view.days / 30
     )
-    assert w.utilities["major_offensive"]["military_casualties"] < s.utilities["major_offensive"]["military_casualties"]
-    assert w.utilities["major_offensive"]["territorial_gain"] < s.utilities["major_offensive"]["territorial_gain"]
-    assert w.utilities["limited_offensive"] == s.utilities["limited_offensive"]
-    assert w.probabilities["major_offensive"] < s.probabilities["major_offensive"]
-
-
-def test_azerbaijan_attention_raises_diplomatic_cost_and_pull_of_talks() -> None:
-    calm, loud = (
-        decide(azerbaijan, observation(attention=0.5)),
-        decide(azerbaijan, observation(attention=3.0)),
-    )
-    for option in azerbaijan.OFFENSIVES:
-        assert loud.utilities[option]["diplomatic_cost"] < calm.utilities[option]["diplomatic_cost"]
-        assert loud.probabilities[option] < calm.probabilities[option]
-    assert loud.utilities["talks"]["attention_pressure"] == pytest.approx(AZ.attention_talks_weight * 3.0)
-    assert loud.probabilities["talks"] > calm.probabilities["talks"]
-
-
-@pytest.mark.parametrize("param", ["diplomatic_weight", "energy_trade_exposure"])
-def test_azerbaijan_diplomatic_cost_scales_with_weight_and_energy_exposure(param: str) -> None:
-    low, high = decide(azerbaijan, **{param: 0.2}), decide(azerbaijan, **{param: 0.9})
-    assert high.utilities["major_offensive"]["diplomatic_cost"] < low.utilities["major_offensive"]["diplomatic_cost"]
-    assert high.probabilities["major_offensive"] < low.probabilities["major_offensive"]
-
-
-def test_azerbaijan_breaking_a_ceasefire_costs_more_with_peacekeepers() -> None:
-    war = az_terms(observation(ceasefire=False, ceasefire_kind=None))["major_offensive"]
-    truce = az_terms()["major_offensive"]
-    guarded = az_terms(observation(ceasefire_kind="comprehensive", peacekeepers=True))["major_offensive"]
-    assert (war["ceasefire_breach"], war["peacekeepers"]) == (0.0, 0.0)
-    assert (truce["ceasefire_breach"], truce["peacekeepers"]) == (-AZ.ceasefire_breach_cost, 0.0)
-    assert guarded["peacekeepers"] == -AZ.peacekeeper_breach_cost
-
-
-def test_azerbaijan_expects_more_of_a_russian_reaction_once_russia_backs_armenia() -> None:
-    expected = az_terms()["major_offensive"]["russian_reaction"]
-    backed = az_terms(observation(russia_backs_armenia=True))["major_offensive"]["russian_reaction"]
-    assert expected == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_backing)
-    assert backed == -AZ.russian_reaction_weight < expected
+    assert terms["ceasefire_breach"] == -AZ.ceasefire_breach_cost and terms["peacekeepers"] == 0.0
+    assert terms["turkish_support"] == pytest.approx(AZ.turkish_support_weight * 3 / 4)
+    assert terms["russian_reaction"] == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_backing)
+    assert terms["armenia_blinks"] == pytest.approx(AZ.blink_weight * AZ.armenia_blinks_belief)
 
 
 def test_azerbaijan_values_gains_less_beyond_its_target() -> None:
-    below = az_terms(observation(azerbaijani_share=AZ.target_share - 0.01))
-    beyond = az_terms(observation(azerbaijani_share=AZ.target_share))
-    assert beyond["major_offensive"]["territorial_gain"] == pytest.approx(
-        below["major_offensive"]["territorial_gain"] * AZ.gain_weight_beyond_target
+    p = params(azerbaijan, aims_draw=0.0)
+    t = azerbaijan.target(p)
+    view = operation(value_share=0.2)
+    below = azerbaijan.operation_terms(observation(azerbaijani_share=t - 0.2), p, view)["territorial_gain"]
+    beyond = azerbaijan.operation_terms(observation(azerbaijani_share=t), p, view)["territorial_gain"]
+    straddle = azerbaijan.operation_terms(observation(azerbaijani_share=t - 0.1), p, view)["territorial_gain"]
+    assert below == pytest.approx(AZ.gain_weight * 0.2)
+    assert beyond == pytest.approx(AZ.gain_weight * AZ.gain_weight_beyond_target * 0.2)
+    assert straddle == pytest.approx(AZ.gain_weight * (0.1 + AZ.gain_weight_beyond_target * 0.1))
+
+
+def test_azerbaijan_breaking_a_ceasefire_costs_more_with_peacekeepers() -> None:
+    war = az(at_war()).utilities[FUZULI]
+    guarded = az(observation(ceasefire_kind="comprehensive", peacekeepers=True)).utilities[FUZULI]
+    assert (war["ceasefire_breach"], war["peacekeepers"]) == (0.0, 0.0)
+    assert (guarded["ceasefire_breach"], guarded["peacekeepers"]) == (
+        -AZ.ceasefire_breach_cost,
+        -AZ.peacekeeper_breach_cost,
     )
-    assert beyond["talks"]["position_for_talks"] == AZ.talks_weight > below["talks"]["position_for_talks"]
 
 
-def test_azerbaijan_turkish_support_and_blink_belief() -> None:
-    full = az_terms(observation(turkish_level=5))["limited_offensive"]
-    none = az_terms(observation(turkish_level=0))["limited_offensive"]
-    assert full["turkish_support"] == AZ.turkish_support_weight and none["turkish_support"] == 0.0
-    assert full["armenia_blinks"] == pytest.approx(AZ.blink_weight * AZ.armenia_blinks_belief)
+def test_azerbaijan_expects_more_of_a_russian_reaction_once_russia_backs_armenia() -> None:
+    backed = az(observation(russia_backs_armenia=True)).utilities[FUZULI]["russian_reaction"]
+    assert backed == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_intervention)
 
 
-def test_azerbaijan_nothing_left_to_attack() -> None:
-    """An offensive with no objective left is not an option (it would break a ceasefire for nothing)."""
-    empty = front(("lowland", None, 0.0, 0.0, 0.0, 0.0, 0.0), ("mountain", None, 0.0, 0.0, 0.0, 0.0, 0.0))
-    u = az_terms(observation(front=empty))
-    assert set(u) == {"hold", "talks"}
+def test_azerbaijan_the_operation_under_way_carries_the_commitment_bonus() -> None:
+    current = operation("shusha", ("fuzuli", "shusha"), value_share=0.5, days=50.0, attacker_casualties=1200.0)
+    obs = at_war(postures={"azerbaijan": "offensive"}, operation=current)
+    d = az(obs)
+    assert d.utilities[SHUSHA]["commitment"] == AZ.inertia and d.utilities[FUZULI]["commitment"] == 0.0
+    assert d.utilities["talks"]["commitment"] == 0.0
+    # re-planned from today: the current view replaces the fresh one
+    assert d.utilities[SHUSHA]["military_casualties"] == pytest.approx(-AZ.military_casualty_weight * 12.0)
+    fresh = az(at_war(postures={"azerbaijan": "offensive"}))
+    assert d.probabilities[SHUSHA] > fresh.probabilities[SHUSHA]
+    # without an operation under way, the posture's commitment goes to that posture
+    assert az(observation(postures={"azerbaijan": "talks"})).utilities["talks"]["commitment"] == AZ.inertia
+    assert az().utilities["hold"] == {"commitment": AZ.inertia}
+
+
+def test_azerbaijan_talks_are_worth_little_short_of_the_target_and_more_once_met() -> None:
+    p = params(azerbaijan, aims_draw=0.0)
+    t = azerbaijan.target(p)
+    short = azerbaijan.talks_value(observation(azerbaijani_share=t / 2), p)
+    met = azerbaijan.talks_value(observation(azerbaijani_share=t), p)
+    conceded = azerbaijan.talks_value(observation(azerbaijani_share=t / 2, flags={"armenia.conceded": 3.0}), p)
+    assert short["position_for_talks"] == pytest.approx(AZ.talks_weight * AZ.talks_value_below_target * 0.5)
+    assert met["position_for_talks"] == conceded["position_for_talks"] == AZ.talks_weight
+    assert short["attention_pressure"] == pytest.approx(AZ.attention_talks_weight * 1.0)
+    pressed = azerbaijan.talks_value(observation(postures={"russia": "press_azerbaijan"}), p)
+    assert pressed["russian_pressure"] == AZ.russian_pressure_weight and short["russian_pressure"] == 0.0
+
+
+def test_azerbaijan_winter_ahead_deters_the_mountain_operation() -> None:
+    summer = operation("shusha", ("fuzuli", "shusha"), 0.5, 40.0, 1200.0, 1.0, 0.0)
+    winter = operation("shusha", ("fuzuli", "shusha"), 0.5, 70.0, 2600.0, 1.0, 40.0)
+    s = az(at_war(operations=(summer,)))
+    w = az(at_war(operations=(winter,), days_to_winter=5.0))
+    assert w.utilities[SHUSHA]["military_casualties"] < s.utilities[SHUSHA]["military_casualties"]
+    assert w.utilities[SHUSHA]["diplomatic_cost"] < s.utilities[SHUSHA]["diplomatic_cost"]
+    assert w.probabilities[SHUSHA] < s.probabilities[SHUSHA]
+
+
+def test_azerbaijan_casualty_weight_deters_the_costly_operation() -> None:
+    light = az(at_war(), military_casualty_weight=0.1)
+    heavy = az(at_war(), military_casualty_weight=1.0)
+    assert heavy.probabilities[SHUSHA] < light.probabilities[SHUSHA]
+
+
+def test_azerbaijan_attention_raises_diplomatic_cost_and_the_pull_of_talks() -> None:
+    calm, loud = az(at_war(attention=0.5)), az(at_war(attention=3.0))
+    for option in (FUZULI, SHUSHA):
+        assert loud.utilities[option]["diplomatic_cost"] < calm.utilities[option]["diplomatic_cost"]
+    assert loud.probabilities["talks"] > calm.probabilities["talks"]
+
+
+def az_answer(obs: Observation, **changes: float) -> Decision:
+    return answer(azerbaijan, obs, **changes)
+
+
+def test_azerbaijan_answers_against_its_best_alternative() -> None:
+    at_war_offer = at_war(offer=offer())
+    d = az_answer(at_war_offer)
+    alternatives = azerbaijan.options(at_war_offer, AZ)
+    alternatives.pop("talks")  # at war the talks are what the offer opens, not an alternative
+    best = max(alternatives, key=lambda k: sum(alternatives[k].values()))
+    assert d.utilities["refuse"] == {f"best_alternative ({best})": pytest.approx(sum(alternatives[best].values()))}
+    accept = d.utilities["accept"]
+    assert accept["broker_credibility"] == 1.0 and accept["partisan_broker"] == 0.0
+    assert accept["settlement"] == 0.0 and accept["peacekeepers"] == 0.0
+    # under a ceasefire, holding (the ceasefire as it stands) is an alternative
+    truce_obs = observation(offer=offer(upgrade=True, kind="comprehensive"))
+    options = azerbaijan.options(truce_obs, AZ)
+    assert "hold" in options and "talks" in options
+    best = max(options, key=lambda k: sum(options[k].values()))
+    assert set(az_answer(truce_obs).utilities["refuse"]) == {f"best_alternative ({best})"}
+    # with nothing to launch, the way on is positional war
+    nothing = az_answer(at_war(offer=offer(), operations=()))
+    assert list(nothing.utilities["refuse"]) == ["best_alternative (positional_war)"]
+
+
+def test_azerbaijan_refuses_a_halt_while_a_cheap_operation_pays() -> None:
+    cheap = (operation("fuzuli", value_share=0.2, days=5.0, attacker_casualties=50.0),)
+    dear = (operation("fuzuli", value_share=0.02, days=30.0, attacker_casualties=900.0),)
+    assert az_answer(at_war(offer=offer(), operations=cheap)).probabilities["accept"] < 0.5
+    assert (
+        az_answer(at_war(offer=offer(), operations=dear)).probabilities["accept"]
+        > (az_answer(at_war(offer=offer(), operations=cheap)).probabilities["accept"])
+    )
+
+
+def test_azerbaijan_terms_of_an_offer() -> None:
+    p = params(azerbaijan, aims_draw=0.0)
+    t = azerbaijan.target(p)
+    short, met = at_war(azerbaijani_share=t / 2), at_war(azerbaijani_share=t)
+    comp = offer(kind="comprehensive", peacekeepers=True)
+    assert (
+        az_answer(short._replace(offer=comp), aims_draw=0.0).utilities["accept"]["settlement"] == -AZ.settlement_weight
+    )
+    assert az_answer(met._replace(offer=comp), aims_draw=0.0).utilities["accept"]["settlement"] == AZ.settlement_weight
+    assert (
+        az_answer(met._replace(offer=comp), aims_draw=0.0).utilities["accept"]["peacekeepers"] == -AZ.peacekeeper_cost
+    )
+    partisan = at_war(offer=offer("russia"), russia_backs_armenia=True)
+    assert az_answer(partisan).utilities["accept"]["partisan_broker"] == -AZ.partisan_broker_cost
+    other = at_war(offer=offer("cochairs"), russia_backs_armenia=True)
+    assert az_answer(other).utilities["accept"]["partisan_broker"] == 0.0
+
+
+def test_azerbaijan_apply_launches_carries_on_and_ends_operations() -> None:
+    state = small_world(day=10.0)
+    obs = at_war()
+    choose = lambda option: Decision("azerbaijan", option, {}, {})  # noqa: E731
+    azerbaijan.apply(state, choose(SHUSHA), obs)
+    op = state.operation
+    view = obs.operations[1]
+    assert op == Operation("shusha", view.route, 10.0, view.days, view.attacker_casualties, 0.0)
+    assert state.operations == 1
+    state.day = 12.0
+    azerbaijan.apply(state, choose(SHUSHA), obs)
+    assert state.operation is op and state.operations == 1  # carrying on: the same operation
+    azerbaijan.apply(state, choose(FUZULI), obs)
+    assert state.operation is not None and state.operation.target == "fuzuli" and state.operations == 2
+    azerbaijan.apply(state, choose("talks"), obs)
+    assert state.operation is None and state.operations == 2
+
+
+def test_azerbaijan_an_operation_launched_under_a_ceasefire_breaks_it() -> None:
+    from scenarios.model import ceasefire
+
+    state = small_world(day=3.0)
+    ceasefire.start(state, "humanitarian", "russia", False)
+    state.day = 8.0
+    azerbaijan.apply(state, Decision("azerbaijan", FUZULI, {}, {}), observation())
+    cf = state.ceasefires[-1]
+    assert state.ceasefire is None and (cf.end, cf.cause, cf.broken_by) == (8.0, "offensive", "azerbaijan")
+    assert state.war_since == 8.0 and state.operation is not None
+
+
+def test_azerbaijan_every_operation_is_the_offensive_posture() -> None:
+    assert azerbaijan.option_posture(SHUSHA) == azerbaijan.option_posture(FUZULI) == "offensive"
+    assert azerbaijan.option_posture("talks") == "talks" and azerbaijan.option_posture("hold") == "hold"
 
 
 # --- Armenia ------------------------------------------------------------------------------------------------
@@ -141,40 +274,80 @@ def test_azerbaijan_nothing_left_to_attack() -> None:
 ARM = ACTORS.armenia
 
 
+def test_armenia_decides_its_posture_and_asks_russia_once() -> None:
+    first = decide(armenia)
+    assert [d.track for d in first] == ["armenia", ""]
+    assert set(first[0].utilities) == set(armenia.OPTIONS) and set(first[1].utilities) == {"ask_russia", "not_yet"}
+    asked = decide(armenia, observation(flags={"armenia.asked_russia": 2.0}))
+    assert [d.track for d in asked] == ["armenia"]
+    backed = decide(armenia, observation(russia_backs_armenia=True))
+    assert [d.track for d in backed] == ["armenia"]
+    assert decide(armenia, observation(postures={"armenia": "withdraw"})) == ()  # a withdrawal is final
+
+
 def test_armenia_grievance_grows_with_azerbaijani_attacks() -> None:
-    quiet = decide(armenia, observation(recent_azerbaijani_attacks=0))
-    angry = decide(armenia, observation(recent_azerbaijani_attacks=10))
+    quiet, angry = one(armenia, observation()), one(armenia, observation(recent_azerbaijani_attacks=10))
     assert angry.utilities["retaliate"]["grievance"] == pytest.approx(10 * ARM.grievance_weight)
     assert angry.probabilities["retaliate"] > quiet.probabilities["retaliate"]
 
 
 def test_armenia_f16s_deter_retaliation() -> None:
-    present, absent = (
-        decide(armenia, observation(f16_present=True)),
-        decide(armenia, observation(f16_present=False)),
-    )
+    present, absent = one(armenia, observation()), one(armenia, observation(f16_present=False))
     assert present.utilities["retaliate"]["f16_deterrence"] == -ARM.f16_deterrence
     assert absent.utilities["retaliate"]["f16_deterrence"] == 0.0
     assert present.probabilities["retaliate"] < absent.probabilities["retaliate"]
 
 
-def test_armenia_asks_russia_as_it_loses_ground_and_not_once_backed() -> None:
-    none, lost = decide(armenia), decide(armenia, observation(azerbaijani_share=0.3))
+def test_armenia_asks_russia_as_it_loses_ground() -> None:
+    none = one(armenia, observation(), track="")
+    lost = one(armenia, observation(azerbaijani_share=0.3), track="")
     assert lost.utilities["ask_russia"]["losses"] == pytest.approx(ARM.ask_russia_loss_weight * 0.2)
     assert lost.probabilities["ask_russia"] > none.probabilities["ask_russia"]
-    assert "ask_russia" not in decide(armenia, observation(russia_backs_armenia=True)).utilities
 
 
 def test_armenia_concedes_under_russian_pressure_or_military_defeat() -> None:
-    base = decide(armenia)
-    pressed = decide(armenia, observation(postures={"russia": "pressure_armenia"}))
-    beaten = decide(armenia, observation(azerbaijani_share=0.6))
+    base = one(armenia, observation())
+    pressed = one(armenia, observation(postures={"russia": "press_armenia"}))
+    beaten = one(armenia, observation(azerbaijani_share=0.6))
     assert pressed.utilities["concede"]["russian_pressure"] == ARM.concession_pressure_weight
     assert beaten.utilities["concede"]["military_pressure"] == pytest.approx(ARM.concession_loss_weight * 0.5)
-    assert base.probabilities["concede"] < pressed.probabilities["concede"]
-    assert base.probabilities["concede"] < beaten.probabilities["concede"]
+    assert base.probabilities["concede"] < min(pressed.probabilities["concede"], beaten.probabilities["concede"])
     # "an Armenian withdrawal ... is extremely unlikely": without pressure or losses, conceding is rare
-    assert base.probabilities["concede"] < 0.05
+    assert base.probabilities["concede"] < 0.05 and base.probabilities["withdraw"] < 0.01
+
+
+def test_armenia_withdrawal_becomes_thinkable_once_the_centre_cannot_be_held() -> None:
+    held, lost = one(armenia, observation()), one(armenia, observation(centre_lost=True))
+    assert held.utilities["withdraw"]["centre_indefensible"] == 0.0
+    assert lost.utilities["withdraw"]["centre_indefensible"] == ARM.collapse_weight
+    assert lost.probabilities["withdraw"] > held.probabilities["withdraw"]
+
+
+def test_armenia_answers_an_offer_by_its_terms() -> None:
+    plain = answer(armenia, observation(offer=offer()))
+    accept = plain.utilities["accept"]
+    assert accept["base"] == ARM.accept_base and accept["broker_credibility"] == 1.0
+    assert plain.utilities["refuse"] == {}
+    comp = answer(armenia, observation(offer=offer(kind="comprehensive", peacekeepers=True)))
+    assert comp.utilities["accept"]["control_at_stake"] == -ARM.control_cost
+    assert comp.utilities["accept"]["peacekeepers"] == ARM.peacekeeper_value
+    backed = answer(armenia, observation(offer=offer(), russia_backs_armenia=True))
+    assert backed.utilities["accept"]["russian_backing"] == -ARM.backing_resolve
+    assert backed.probabilities["accept"] < plain.probabilities["accept"]
+    losing = answer(armenia, observation(offer=offer(), azerbaijani_share=0.4))
+    assert losing.probabilities["accept"] > plain.probabilities["accept"]
+    conceded = answer(armenia, observation(offer=offer(kind="comprehensive"), postures={"armenia": "concede"}))
+    assert conceded.utilities["accept"]["conceded"] == ARM.control_cost
+
+
+def test_armenia_acts_are_remembered_as_flags() -> None:
+    state = small_world(day=4.0)
+    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation())
+    state.day = 6.0
+    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation())
+    assert state.flags == {"armenia.asked_russia": 4.0}  # the first day is kept
+    armenia.apply(state, Decision("armenia", "withdraw", {}, {}), observation())
+    assert state.flags == {"armenia.asked_russia": 4.0, "armenia.withdrew": 6.0, "armenia.conceded": 6.0}
 
 
 # --- Russia -------------------------------------------------------------------------------------------------
@@ -182,43 +355,70 @@ def test_armenia_concedes_under_russian_pressure_or_military_defeat() -> None:
 RU = ACTORS.russia
 
 
+def test_russia_decides_on_two_tracks() -> None:
+    diplomacy, support = decide(russia)
+    assert (diplomacy.track, support.track) == ("russia", "russia.support")
+    assert set(diplomacy.utilities) == {"mediate", "press_armenia", "press_azerbaijan"}
+    assert set(support.utilities) == {"none", "back_armenia"}  # intervention is not open yet
+
+
+def test_russia_may_intervene_only_once_its_trigger_is_reached_and_never_undoes_it() -> None:
+    opened = one(russia, observation(intervention_trigger=True), track="russia.support")
+    assert set(opened.utilities) == {"none", "back_armenia", "intervene"}
+    assert opened.utilities["intervene"]["intervention_cost"] == -RU.intervention_cost
+    # "currently unwilling to intervene militarily": even when open, at no losses it is a remote option
+    assert opened.probabilities["intervene"] < 0.05
+    beaten = one(russia, observation(intervention_trigger=True, azerbaijani_share=0.7), track="russia.support")
+    assert beaten.probabilities["intervene"] > opened.probabilities["intervene"]
+    done = decide(russia, observation(postures={"russia.support": "intervene"}, russia_backs_armenia=True))
+    assert [d.track for d in done] == ["russia"]
+
+
 def test_russia_backs_armenia_more_as_armenia_loses_and_asks() -> None:
-    base = decide(russia)
-    lost = decide(russia, observation(azerbaijani_share=0.3))
-    asked = decide(russia, observation(armenia_asked_russia=True))
+    base = one(russia, observation(), track="russia.support")
+    lost = one(russia, observation(azerbaijani_share=0.3), track="russia.support")
+    asked = one(russia, observation(flags={"armenia.asked_russia": 1.0}), track="russia.support")
     assert lost.utilities["back_armenia"]["alliance"] == pytest.approx(RU.alliance_weight * 0.2)
     assert asked.utilities["back_armenia"]["armenian_request"] == RU.request_weight
     assert lost.probabilities["back_armenia"] > base.probabilities["back_armenia"]
     assert asked.probabilities["back_armenia"] > base.probabilities["back_armenia"]
 
 
-def test_russia_disposition_follows_the_propensities() -> None:
-    likely, certain = (
-        decide(russia, back_armenia_propensity=0.7),
-        decide(russia, back_armenia_propensity=0.95),
-    )
-    assert certain.utilities["back_armenia"]["disposition"] > likely.utilities["back_armenia"]["disposition"]
-    assert certain.probabilities["back_armenia"] > likely.probabilities["back_armenia"]
-    even = decide(russia, pressure_armenia_propensity=0.5)
-    assert even.utilities["pressure_armenia"]["disposition"] == pytest.approx(0.0)
+def test_russia_support_is_sticky() -> None:
+    none = one(russia, observation(), track="russia.support")
+    backing = one(russia, observation(postures={"russia.support": "back_armenia"}), track="russia.support")
+    assert none.utilities["none"]["commitment"] == RU.support_inertia
+    assert backing.utilities["back_armenia"]["commitment"] == RU.support_inertia
+    assert backing.probabilities["back_armenia"] > none.probabilities["back_armenia"]
 
 
-def test_russia_turkish_influence_pushes_toward_backing_armenia() -> None:
-    low, high = decide(russia, observation(turkish_level=0)), decide(russia, observation(turkish_level=5))
-    assert high.utilities["back_armenia"]["turkish_influence"] == RU.turkish_influence_weight
-    assert high.utilities["pressure_armenia"]["turkish_influence"] == -RU.turkish_influence_weight
-    assert high.probabilities["back_armenia"] > low.probabilities["back_armenia"]
-    assert high.probabilities["pressure_armenia"] < low.probabilities["pressure_armenia"]
+def test_russia_turkish_influence_pushes_it_to_press_baku_and_back_armenia() -> None:
+    low = decide(russia, observation(turkish_level=0))
+    high = decide(russia, observation(turkish_level=4))
+    assert high[0].utilities["press_azerbaijan"]["turkish_influence"] == pytest.approx(RU.turkish_influence_weight)
+    assert high[1].utilities["back_armenia"]["turkish_influence"] == pytest.approx(RU.turkish_influence_weight)
+    assert high[0].probabilities["press_azerbaijan"] > low[0].probabilities["press_azerbaijan"]
+    assert high[1].probabilities["back_armenia"] > low[1].probabilities["back_armenia"]
 
 
-def test_russia_intervenes_only_when_karabakh_itself_is_falling() -> None:
-    below = decide(russia, observation(azerbaijani_share=0.1 + RU.intervention_loss_threshold - 0.01))
-    beyond = decide(russia, observation(azerbaijani_share=0.1 + RU.intervention_loss_threshold + 0.2))
-    assert below.utilities["intervene"]["alliance"] == 0.0
-    assert beyond.utilities["intervene"]["alliance"] == pytest.approx(RU.intervention_loss_weight * 0.2)
-    assert beyond.probabilities["intervene"] > below.probabilities["intervene"]
-    # "currently unwilling to intervene militarily": at the start it is a remote option
-    assert decide(russia).probabilities["intervene"] < 0.01
+def test_russia_presses_armenia_to_defuse_an_open_war() -> None:
+    truce, war = one(russia, observation()), one(russia, at_war())
+    assert war.utilities["press_armenia"]["defuse_the_crisis"] == RU.crisis_weight
+    assert truce.utilities["press_armenia"]["defuse_the_crisis"] == 0.0
+    assert war.probabilities["press_armenia"] > truce.probabilities["press_armenia"]
+
+
+def test_russia_intervention_opens_on_its_triggers_or_losses() -> None:
+    state = small_world()
+    start = state.share()
+    p = params(russia, intervention_loss_threshold=0.45)
+    assert not russia.intervention_open(state, p, start, ("shusha",))
+    state.take(state.objectives["fuzuli"])  # 0.2 of the value: below the threshold, not a trigger
+    assert not russia.intervention_open(state, p, start, ("shusha",))
+    state.take(state.objectives["shusha"])
+    assert russia.intervention_open(state, p, start, ("shusha",))
+    assert russia.intervention_open(state, p, start, ())  # 0.5 lost, past the threshold
+    assert not russia.intervention_open(state, params(russia, intervention_loss_threshold=0.6), start, ("nowhere",))
 
 
 # --- Turkey -------------------------------------------------------------------------------------------------
@@ -226,17 +426,24 @@ def test_russia_intervenes_only_when_karabakh_itself_is_falling() -> None:
 TR = ACTORS.turkey
 
 
+def tr(obs: Observation, **changes: float) -> Decision:
+    return one(turkey, obs, track="", **changes)
+
+
 def test_turkey_options_follow_the_ladder() -> None:
-    assert set(decide(turkey, observation(turkish_level=0)).utilities) == {"hold", "escalate"}
-    assert set(decide(turkey, observation(turkish_level=5)).utilities) == {"hold", "back_off"}
-    assert set(decide(turkey, observation(turkish_level=2)).utilities) == {"hold", "escalate", "back_off"}
+    assert set(tr(observation(turkish_level=0)).utilities) == {"hold", "escalate"}
+    assert set(tr(observation(turkish_level=4)).utilities) == {"hold", "back_off"}
+    assert set(tr(observation(turkish_level=2)).utilities) == {"hold", "escalate", "back_off"}
+
+
+def test_turkey_keeps_a_commitment_for_its_dwell_time() -> None:
+    assert decide(turkey, observation(days_since_support_changed=TR.min_dwell_days - 0.5)) == ()
+    assert len(decide(turkey, observation(days_since_support_changed=TR.min_dwell_days))) == 1
 
 
 def test_turkey_escalation_costs_more_and_back_off_pays_when_russia_backs_armenia() -> None:
-    free, backed = (
-        decide(turkey, observation(turkish_level=2)),
-        decide(turkey, observation(turkish_level=2, russia_backs_armenia=True)),
-    )
+    free = tr(observation(turkish_level=2))
+    backed = tr(observation(turkish_level=2, russia_backs_armenia=True))
     assert backed.utilities["escalate"]["cost"] == pytest.approx(
         free.utilities["escalate"]["cost"] * TR.russia_backing_cost_multiplier
     )
@@ -245,20 +452,54 @@ def test_turkey_escalation_costs_more_and_back_off_pays_when_russia_backs_armeni
     assert backed.probabilities["back_off"] > free.probabilities["back_off"]
 
 
-def test_turkey_open_war_brings_domestic_support() -> None:
-    truce = decide(turkey, observation(turkish_level=2))
-    war = decide(turkey, observation(turkish_level=2, ceasefire=False, ceasefire_kind=None))
+def test_turkey_open_war_and_azerbaijani_operations_bring_support() -> None:
+    truce = tr(observation(turkish_level=2))
+    war = tr(at_war(turkish_level=2))
+    offensive = tr(at_war(turkish_level=2, postures={"azerbaijan": "offensive"}))
     assert war.utilities["escalate"]["domestic_support"] == TR.domestic_benefit
     assert war.utilities["back_off"]["domestic_support"] == -TR.domestic_benefit
-    assert war.probabilities["escalate"] > truce.probabilities["escalate"]
+    assert offensive.utilities["escalate"]["azerbaijani_offensive"] == TR.operation_weight
+    assert truce.probabilities["escalate"] < war.probabilities["escalate"] < offensive.probabilities["escalate"]
+
+
+def test_turkey_backs_off_under_russian_pressure_or_once_baku_is_back_at_the_table() -> None:
+    base = tr(observation(turkish_level=3))
+    pressed = tr(observation(turkish_level=3, postures={"russia": "press_azerbaijan"}))
+    stronger = tr(observation(turkish_level=3, azerbaijani_share=0.1 + TR.stronger_position_gain))
+    assert pressed.utilities["back_off"]["russian_pressure"] == TR.pressure_weight
+    assert stronger.utilities["back_off"]["azerbaijan_back_at_the_table"] == TR.stronger_position_weight
+    assert base.probabilities["back_off"] < min(pressed.probabilities["back_off"], stronger.probabilities["back_off"])
 
 
 def test_turkey_escalation_cost_grows_with_the_rung() -> None:
-    low, high = decide(turkey, observation(turkish_level=1)), decide(turkey, observation(turkish_level=3))
+    low, high = tr(observation(turkish_level=1)), tr(observation(turkish_level=3))
     assert low.utilities["escalate"]["cost"] == pytest.approx(-TR.escalation_cost * 2)
     assert high.utilities["escalate"]["cost"] == pytest.approx(-TR.escalation_cost * 4)
-    cheap, dear = decide(turkey, escalation_cost=0.2), decide(turkey, escalation_cost=1.5)
+    cheap = tr(observation(turkish_level=1), escalation_cost=0.1)
+    dear = tr(observation(turkish_level=1), escalation_cost=1.5)
     assert dear.probabilities["escalate"] < cheap.probabilities["escalate"]
+
+
+def test_turkey_keeps_its_support_while_russia_holds_back() -> None:
+    """Report, para 3: "Erdogan likely assesses he has a low cost means to expand Turkish influence through
+    support and encouragement to Azerbaijan as long as Russian President Vladimir Putin remains unwilling
+    fully to back Armenia"."""
+    for level in (1, 2, 3, 4):
+        free = tr(observation(turkish_level=level))
+        assert free.utilities["back_off"]["influence_at_stake"] == pytest.approx(-TR.influence_weight * level / 4)
+        assert free.probabilities["back_off"] < free.probabilities["hold"]
+
+
+def test_turkey_apply_moves_one_rung_and_never_takes_the_drones() -> None:
+    state = small_world(turkish_level=1)
+    assert state.rungs == {"drones", "diplomatic"}
+    turkey.apply(state, Decision("turkey", "back_off", {}, {}, ""), observation())
+    assert state.turkish_level == 0 and state.rungs == {"drones"}
+    turkey.apply(state, Decision("turkey", "back_off", {}, {}, ""), observation())
+    assert state.turkish_level == 0 and state.has_rung("drones")
+    for _ in range(6):
+        turkey.apply(state, Decision("turkey", "escalate", {}, {}, ""), observation())
+    assert state.turkish_level == 4 and state.rungs == {"drones", *state.turkish_ladder}
 
 
 # --- Minsk Group co-chairs ----------------------------------------------------------------------------------
@@ -266,27 +507,11 @@ def test_turkey_escalation_cost_grows_with_the_rung() -> None:
 CO = ACTORS.cochairs
 
 
-def test_cochairs_call_for_talks_when_attention_is_high_and_defer_to_russia() -> None:
-    calm, loud = decide(cochairs, observation(attention=0.2)), decide(cochairs, observation(attention=4.0))
+def test_cochairs_call_for_talks_when_attention_is_high_and_russia_takes_sides() -> None:
+    calm, loud = one(cochairs, observation(attention=0.2)), one(cochairs, observation(attention=4.0))
     assert loud.utilities["call_for_talks"]["attention"] == pytest.approx(CO.attention_weight * 4.0)
     assert loud.probabilities["call_for_talks"] > calm.probabilities["call_for_talks"]
-    led = decide(cochairs, observation(postures={"russia": "mediate"}))
-    alone = decide(cochairs, observation(postures={"russia": "back_armenia"}))
-    assert led.utilities["call_for_talks"]["russian_lead"] == -CO.russian_lead_deference
-    assert alone.utilities["call_for_talks"]["russian_lead"] == 0.0
-    assert alone.probabilities["call_for_talks"] > led.probabilities["call_for_talks"]
-
-
-def test_turkey_keeps_its_support_while_russia_holds_back() -> None:
-    """Backing off gives up influence already won: without Russian backing Turkey holds its rung.
-
-    Report, para 3: "Erdogan likely assesses he has a low cost means to expand Turkish influence through
-    support and encouragement to Azerbaijan as long as Russian President Vladimir Putin remains unwilling
-    fully to back Armenia"
-    """
-    for level in (1, 2, 4, 5):
-        free = decide(turkey, observation(turkish_level=level))
-        assert free.utilities["back_off"]["influence_at_stake"] == pytest.approx(-TR.influence_weight * level / 5)
-        assert free.probabilities["back_off"] < free.probabilities["hold"]
-    backed = decide(turkey, observation(turkish_level=4, russia_backs_armenia=True))
-    assert backed.probabilities["back_off"] > backed.probabilities["hold"]
+    assert calm.utilities["call_for_talks"]["russian_lead"] == -CO.russian_lead_deference
+    partisan = one(cochairs, observation(attention=0.2, russia_backs_armenia=True))
+    assert partisan.utilities["call_for_talks"]["russia_takes_sides"] == CO.partisan_russia_weight
+    assert partisan.probabilities["call_for_talks"] > calm.probabilities["call_for_talks"]

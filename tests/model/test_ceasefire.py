@@ -8,6 +8,7 @@ import pytest
 
 from scenarios.model import ceasefire
 from scenarios.model.random import Stream
+from scenarios.model.state import Operation
 
 from .support import Scripted, small_world, values
 
@@ -27,22 +28,22 @@ def world(level: int = 1, kind: str = "humanitarian", peacekeepers: bool = False
 
 
 def test_base_rates_without_irregulars() -> None:
-    assert ceasefire.violation_rates(world(level=2), P) == (BASE_AZ, BASE_ARM)
+    assert ceasefire.violation_rates(world(level=1), P) == (BASE_AZ, BASE_ARM)  # diplomatic support only
 
 
 def test_no_violations_without_a_ceasefire() -> None:
     state = world()
-    ceasefire.end(state, "azerbaijani_offensive")
+    ceasefire.end(state, "offensive")
     assert ceasefire.violation_rates(state, P) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize(
     ("level", "postures", "az_factor", "arm_factor"),
     [
-        (3, {}, P.irregulars_multiplier, 1.0),  # Syrian fighters present from the third rung
+        (2, {}, P.irregulars_multiplier, 1.0),  # Syrian fighters present from the second rung
         (1, {"azerbaijan": "talks"}, P.talks_multiplier, 1.0),
         (1, {"armenia": "retaliate"}, 1.0, P.retaliation_multiplier),
-        (1, {"azerbaijan": "limited_offensive"}, 1.0, 1.0),
+        (1, {"azerbaijan": "offensive"}, 1.0, 1.0),
         (
             4,
             {"azerbaijan": "talks", "armenia": "retaliate"},
@@ -184,7 +185,7 @@ def test_city_strike_and_harm_frequencies() -> None:
 def test_start_and_end_keep_war_days() -> None:
     state = world()
     assert state.war_days() == 0.0
-    ceasefire.end(state, "azerbaijani_offensive")
+    ceasefire.end(state, "offensive")
     state.day = 12.0
     assert state.war_days() == 7.0
     record = ceasefire.start(state, "humanitarian", "cochairs", False)
@@ -201,3 +202,28 @@ def test_upgrade_keeps_the_ceasefire_and_adds_peacekeepers() -> None:
     ceasefire.upgrade(state, peacekeepers=True)
     assert state.ceasefire is cf and len(state.ceasefires) == 1
     assert (cf.kind, cf.upgraded_day, cf.peacekeepers) == ("comprehensive", 9.0, True)
+
+
+def test_a_ceasefire_agreed_ends_the_operation_and_records_the_share() -> None:
+    state = small_world(day=4.0)
+    state.take(state.objectives["fuzuli"])
+    state.operation = Operation("shusha", ("shusha",), 4.0, 30.0, 500.0, 0.0)
+    record = ceasefire.start(state, "comprehensive", "russia", True)
+    assert state.operation is None and state.ceasefire is record
+    assert (record.kind, record.broker, record.peacekeepers) == ("comprehensive", "russia", True)
+    assert record.share_at_start == pytest.approx(0.3)
+    assert ceasefire.violation_rates(state, P) == pytest.approx(
+        (
+            BASE_AZ * P.irregulars_multiplier * P.comprehensive_multiplier * P.peacekeeper_multiplier,
+            BASE_ARM * P.comprehensive_multiplier * P.peacekeeper_multiplier,
+        )
+    )
+
+
+def test_an_offensive_ends_the_ceasefire_with_its_cause_and_who_broke_it() -> None:
+    state = world()
+    state.day = 9.0
+    ceasefire.end(state, "offensive", "azerbaijan")
+    cf = state.ceasefires[-1]
+    assert (cf.end, cf.cause, cf.broken_by) == (9.0, "offensive", "azerbaijan")
+    assert state.at_war and state.war_since == 9.0

@@ -28,12 +28,14 @@ def test_same_seed_same_everything(baseline: Scenario, seed: int | list[int]) ->
 def test_trace_recording_does_not_change_the_run(baseline: Scenario) -> None:
     seq = np.random.SeedSequence([5, 5])
     traced, plain = run_replication(baseline, seq, record_trace=True), run_replication(baseline, seq)
-    assert (traced.parameters, traced.outcome, traced.ceasefires) == (
+    assert (traced.parameters, traced.outcome, traced.ceasefires, traced.offers) == (
         plain.parameters,
         plain.outcome,
         plain.ceasefires,
+        plain.offers,
     )
     assert plain.events is None and plain.timeseries is None
+    assert pickle.dumps(dataclasses.replace(traced, events=None, timeseries=None)) == pickle.dumps(plain)
 
 
 def test_spawned_children_are_reproducible(baseline: Scenario) -> None:
@@ -59,6 +61,16 @@ def test_given_parameters_are_used_as_given(baseline: Scenario) -> None:
     assert as_dict(again) == as_dict(drawn)
     changed = dict(drawn.parameters, **{"ceasefire.spiral_threshold": 1.0})
     assert run_replication(baseline, seq, parameters=changed).outcome != drawn.outcome
+
+
+def test_a_replication_has_a_story(baseline: Scenario) -> None:
+    """Not a degenerate run: the traced baseline has decisions, offers with both answers, and an operation."""
+    result = run_replication(baseline, np.random.SeedSequence([20201010, 1]), record_trace=True)
+    assert result.events is not None
+    kinds = {e["kind"] for e in result.events}
+    assert {"ceasefire_start", "decision", "answer", "offer"} <= kinds
+    assert result.offers and all({"answer.azerbaijan", "answer.armenia"} <= set(o) for o in result.offers)
+    assert len(result.offers) == result.outcome["offers"]
 
 
 def test_values_tree_nests_a_flat_record(baseline: Scenario) -> None:

@@ -332,11 +332,11 @@ class _Replication:
     def _offer(self, broker: str) -> None:
         """A broker's offer today: its terms, each party's answer, and a ceasefire only if every party accepts."""
         s = self.state
+        self._now()
         if s.ceasefire is None and s.war_since == s.day:
             return  # no talks at the very instant the fighting resumed
         spec = REGISTRY[broker]
         aze = self.actor_values["azerbaijan"]
-        self._now()
         met = s.share() >= azerbaijan.target(aze) or s.flag("armenia.conceded")
         offer = mediation.terms(s, self.v.mediation, self.streams["mediation"], broker, met, spec.peacekeepers)
         if offer is None:
@@ -522,9 +522,10 @@ class _Replication:
         """The daily row; it reads attention and the spiral without advancing them, so tracing never changes a run."""
         s = self.state
         while True:
-            s.day = float(self.env.now)
+            day, s.day = s.day, float(self.env.now)  # read at today's date, then put the date back untouched
             row = s.snapshot()
             row["attention"] = attention.level(s, self.v.attention)
             row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
+            s.day = day
             self.series.append(row)
             yield self.env.timeout(1.0)

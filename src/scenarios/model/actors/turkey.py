@@ -70,7 +70,7 @@ class Params(ActorParams):
     )
 
     min_dwell_days: NonNegative = Field(
-        description="Days a support level is kept before Ankara changes it again, short of a new war (days)."
+        description="Days a support level is kept before Ankara changes it again (days)."
     )
 
     @model_validator(mode="after")
