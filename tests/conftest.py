@@ -20,6 +20,12 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def allow_shipped_configs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test files live in temporary folders and extend the shipped baseline: allow its folder, as a user would."""
+    monkeypatch.setenv("SCENARIOS_ALLOW_PATH", str(ROOT / "configs"))
+
+
 @pytest.fixture(scope="session")
 def two_scenario_batch(tmp_path_factory: pytest.TempPathFactory) -> Results:
     """A real batch of baseline and early winter (40 replications each, 60 days), run once per session."""

@@ -19,6 +19,7 @@ import numpy as np
 from scenarios.config.diff import render_diff
 from scenarios.config.inspect import coverage, render_tree, trace_rows
 from scenarios.config.loader import load_located, load_scenario
+from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.model.simulation import run_replication
@@ -34,6 +35,17 @@ def _add_set(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="override a value, e.g. --set actors.russia.back_armenia_propensity='very likely' (repeatable)",
+    )
+
+
+def _add_allow(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-path",
+        dest="allow_path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let `extends:` and `sources:` name files in DIR too (repeatable; default: only the scenario's folder)",
     )
 
 
@@ -415,17 +427,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check scenario files; lists every problem with file, line and key")
     p.add_argument("configs", nargs="+", metavar="CONFIG")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("show", help="the merged scenario, each value with the file and line it comes from")
     p.add_argument("config", metavar="CONFIG")
     p.add_argument("--resolved", action="store_true", help="the validated scenario with defaults and distributions")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("trace", help="each judgment beside the report's words, and the report's coverage")
     p.add_argument("config", metavar="CONFIG")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("run", help="run a Monte Carlo batch of one or more scenarios and print its summary")
@@ -440,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", default=None, metavar="FILE", help="also write the HTML report to FILE")
     _add_executor(p)
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("rerun", help="run again the batch a results folder's manifest describes")
@@ -478,6 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="the assumptions that differ between two scenarios (files or results folders)")
     p.add_argument("a", metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
     p.add_argument("b", metavar="B")
+    _add_allow(p)
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("whatif", help="run a scenario and a tweaked copy paired; print what changed, plot, report")
@@ -508,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
+    _add_allow(p)
     p.set_defaults(func=cmd_whatif)
 
     p = sub.add_parser("sensitivity", help="which assumptions matter most: Sobol or Morris over the uncertain ones")
@@ -536,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     _add_executor(p)
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser("importance", help="rank parameters by their influence on an outcome, from any batch")
@@ -564,6 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replication", type=int, default=0, help="replication index within the batch")
     p.add_argument("--all", action="store_true", help="also show reviews that kept the same posture")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_trace_run)
     return parser
 
@@ -590,7 +610,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:
         warnings.showwarning = _show_warning
     try:
-        return func(args)
+        with allowing(getattr(args, "allow_path", [])):
+            return func(args)
     except ScenarioError as exc:
         if args.debug:
             raise

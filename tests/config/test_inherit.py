@@ -9,6 +9,7 @@ import pytest
 from scenarios.config.inherit import apply_overrides, merge_into, parse_override
 from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.params import Beta, Normal, Triangular, Uniform
+from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.config.yamlio import Located, Origin, parse_yaml
 from scenarios.exceptions import ConfigError
@@ -164,7 +165,8 @@ def test_sources_are_relative_to_the_file_that_registers_them(tmp_path: Path) ->
         name="mid.yaml",
     )
     write(tmp_path / "deeper", "leaf.yaml", "extends: ../mid.yaml\nname: leaf\n")
-    scenario = load_scenario(tmp_path / "deeper" / "leaf.yaml")
+    with allowing([tmp_path]):  # mid.yaml is outside the folder of leaf.yaml
+        scenario = load_scenario(tmp_path / "deeper" / "leaf.yaml")
     assert scenario.sources["note"] == str(tmp_path / "docs" / "note.yaml")
     assert scenario.sources["isw"] == str(CONFIGS / "sources" / "isw-2020-10-12.yaml")
     assert scenario.season.winter_start.source is not None

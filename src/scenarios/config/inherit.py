@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scenarios.config.paths import ALLOW_HINT, is_inside, roots_for
 from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
 
@@ -19,8 +20,12 @@ EXTENDS = "extends"
 
 
 def load_tree(path: Path) -> Located:
-    """Load a file and everything it `extends:`, merged, with the origin of every value."""
-    return _load(Path(path), ())
+    """Load a file and everything it `extends:`, merged, with the origin of every value.
+
+    Every file it names must lie in the folder tree of `path` or in an allowed folder (config/paths.py).
+    """
+    path = Path(path)
+    return _load(path, (), roots_for(path))
 
 
 def _display(path: Path) -> str:
@@ -30,7 +35,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Located:
+def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
     resolved = path.resolve()
     located = load_yaml(path, _display(path))
     if not isinstance(located.data, dict):
@@ -48,7 +53,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
                 )
             ]
         )
-    _absolutise_sources(located, path.parent)
+    _absolutise_sources(located, path.parent, roots)
     if EXTENDS not in located.data:
         return located
     parent_ref = located.data.pop(EXTENDS)
@@ -59,7 +64,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
 
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise fail(f"expected a file name, got {parent_ref!r}", "e.g. `extends: baseline.yaml`")
-    parent_path = path.parent / parent_ref
+    try:
+        parent_path = path.parent / parent_ref
+        inside = is_inside(parent_path, roots)
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        raise fail(f"{parent_ref!r} is not a usable file name", "e.g. `extends: baseline.yaml`") from None
+    if not inside:
+        raise fail(f"{parent_ref!r} is outside {roots[0]}, the folder of the scenario loaded", ALLOW_HINT)
     if not parent_path.exists():
         raise fail(
             f"file {parent_ref!r} not found (looked for {_display(parent_path)})",
@@ -70,18 +81,37 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
     if parent_path.resolve() in (*chain, resolved):
         cycle = " -> ".join(_display(p) for p in (*chain, resolved, parent_path.resolve()))
         raise fail(f"`extends:` makes a cycle: {cycle}", "remove one link of the chain")
-    base = _load(parent_path, (*chain, resolved))
+    base = _load(parent_path, (*chain, resolved), roots)
     merge_into(base, located)
     return base
 
 
-def _absolutise_sources(located: Located, folder: Path) -> None:
-    """Source files are named relative to the file that registers them; make them absolute at load time."""
+def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> None:
+    """Source files are named relative to the file that registers them; make them absolute at load time.
+
+    A source outside the allowed folders is refused here, before anything reads it.
+    """
     sources = located.data.get("sources")
-    if isinstance(sources, dict):
-        for key, value in sources.items():
-            if isinstance(value, str) and "\x00" not in value:
-                sources[key] = str((folder / value).resolve())
+    if not isinstance(sources, dict):
+        return
+    problems = []
+    for key, value in sources.items():
+        if not isinstance(value, str):
+            continue  # the schema reports it
+        try:
+            target = (folder / value).resolve()
+        except (OSError, ValueError, RuntimeError):
+            target = None
+        o = located.origins.get(("sources", key)) or Origin("?")
+        if target is None:
+            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", f"{value!r} is not a usable file name"))
+        elif not is_inside(target, roots):
+            message = f"{value!r} is outside {roots[0]}, the folder of the scenario loaded"
+            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", message, ALLOW_HINT))
+        else:
+            sources[key] = str(target)
+    if problems:
+        raise ConfigError(problems)
 
 
 def is_param(node: Any) -> bool:
