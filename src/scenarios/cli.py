@@ -19,7 +19,7 @@ import numpy as np
 from scenarios.config.diff import render_diff
 from scenarios.config.inspect import coverage, render_tree, trace_rows
 from scenarios.config.loader import load_located, load_scenario
-from scenarios.config.paths import allowing
+from scenarios.config.paths import allowing, is_inside, roots_for
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.model.simulation import run_replication
@@ -289,6 +289,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return _sweep(args)
+    if args.save:  # before the batch runs: a refused name must not cost a run
+        whatif.check_save_target(args.config, args.save, args.force)
     result = whatif.run_whatif(
         args.config,
         args.tweaks,
@@ -307,8 +309,10 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     plots_dir, report = whatif.write_outputs(result, f"What if {' and '.join(args.tweaks)}")
     print(f"\nresults: {result.batch.directory}\nplots: {plots_dir}\nreport: {report}")
     if args.save:
-        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note)
-        print(f"saved as a scenario: {saved} (run it with: scenarios run {saved})")
+        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note, args.force)
+        outside = not is_inside(Path(args.config), roots_for(saved))
+        allow = f" --allow-path {Path(args.config).resolve().parent}" if outside else ""
+        print(f"saved as a scenario: {saved} (run it with: scenarios run {saved}{allow})")
     return 0
 
 
@@ -522,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
     p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
     p.add_argument("--note", default=None, help="why (written into the saved scenario)")
+    p.add_argument("--force", action="store_true", help="with --save: replace an existing file")
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)

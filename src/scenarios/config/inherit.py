@@ -28,6 +28,22 @@ def load_tree(path: Path) -> Located:
     return _load(path, (), roots_for(path))
 
 
+def extends_chain(path: Path) -> list[Path]:
+    """The files a scenario is built from, resolved: the file itself, then what it extends, and so on."""
+    path = Path(path)
+    roots = roots_for(path)
+    chain = [path.resolve()]
+    while True:
+        located = load_yaml(chain[-1], _display(chain[-1]))
+        ref = located.data.get(EXTENDS) if isinstance(located.data, dict) else None
+        if not isinstance(ref, str):
+            return chain
+        parent = (chain[-1].parent / ref).resolve()
+        if parent in chain or not is_inside(parent, roots) or not parent.is_file():
+            return chain  # loading the scenario reports the problem
+        chain.append(parent)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

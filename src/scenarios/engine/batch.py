@@ -254,6 +254,11 @@ def run_batch(
             ]
         elif (directory / MANIFEST).exists() and not overwrite:
             status = read_manifest(directory).get("status")
+            if status == "complete":
+                raise ResultsError(
+                    f"{directory}: already holds a complete batch; use --overwrite to replace it, or --out for "
+                    "another folder"
+                )
             raise ResultsError(
                 f"{directory}: already holds a {status} batch; use --resume to finish it, --overwrite to replace "
                 "it, or --out for another folder"
