@@ -66,7 +66,7 @@ def test_save_over_an_existing_file_needs_force(cli, configs: Path) -> None:
 
 def test_a_save_that_would_not_load_leaves_nothing(configs: Path) -> None:
     target = configs / "broken.yaml"
-    with pytest.raises(Exception, match="world.no_such_key"):
+    with pytest.raises(Exception, match=r"world\.no_such_key"):
         save_whatif(configs / "baseline.yaml", ["world.no_such_key=1"], target, None)
     assert not target.exists()
     assert [p.name for p in configs.iterdir() if p.name.startswith(".")] == []
@@ -80,5 +80,7 @@ def test_rerunning_into_a_complete_folder_says_overwrite(cli, configs: Path, tmp
     manifest = (out / "manifest.json").read_bytes()
     code, _, err = cli(*args)
     assert code == 2
-    assert err == f"error: {out}: already holds a complete batch; use --overwrite to replace it, or --out for another folder\n"
+    assert err == (
+        f"error: {out}: already holds a complete batch; use --overwrite to replace it, or --out for another folder\n"
+    )
     assert (out / "manifest.json").read_bytes() == manifest

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,8 +25,8 @@ from scenarios.analysis.compare import paired_differences, replications_needed
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override
-from scenarios.config.paths import allowing
 from scenarios.config.loader import load_scenario
+from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.exceptions import ConfigError, Problem, ScenarioError

@@ -12,6 +12,7 @@ import pytest
 from scenarios.config import yamlio
 from scenarios.config.yamlio import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 from scenarios.exceptions import ConfigError
+
 from .conftest import BASELINE, write
 
 SECRET = "s3cr3t-line: the user's own words"

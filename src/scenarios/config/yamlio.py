@@ -139,7 +139,8 @@ def parse_yaml(text: str, name: str, value: bool = False) -> Located:
     try:
         node = yaml.compose(text)
     except RecursionError:
-        raise ConfigError([Problem(name, None, None, "", f"nested too deeply (more than {MAX_DEPTH} levels)")]) from None
+        too_deep = f"nested too deeply (more than {MAX_DEPTH} levels)"
+        raise ConfigError([Problem(name, None, None, "", too_deep, "flatten the structure")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
