@@ -38,6 +38,21 @@ def _add_set(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `least` (argparse names the flag in its error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    return parse
+
+
 def _add_allow(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-path",
@@ -154,6 +169,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         fail_fast=args.fail_fast,
         quiet=args.quiet,
     )
+    if result.status == "failed":
+        print(f"failed: {result.directory}: {result.reason}", file=sys.stderr)
+        return 1
     rate = result.computed / result.seconds if result.seconds > 0 else 0.0
     print(
         f"{result.status}: {len(result.scenarios)} scenario(s) x {result.replications} replications, seed "
@@ -406,7 +424,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=_count(1), default=None, help="worker processes (default: one per core)")
     p.add_argument(
         "--executor",
         choices=("serial", "process", "dask"),
@@ -449,12 +467,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a Monte Carlo batch of one or more scenarios and print its summary")
     p.add_argument("configs", nargs="+", metavar="CONFIG")
-    p.add_argument("--n", type=int, default=None, help="replications per scenario (default: simulation.replications)")
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")
+    p.add_argument(
+        "--n", type=_count(1), default=None, help="replications per scenario (default: simulation.replications)"
+    )
+    p.add_argument("--seed", type=_count(0), default=None, help="batch seed (default: simulation.seed, else random)")
     p.add_argument("--out", default=None, help="results folder (default: <simulation.output_dir>/<names>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     p.add_argument("--force", action="store_true", help="with --resume: accept a changed config or code version")
-    p.add_argument("--chunk-size", type=int, default=None, help="replications per chunk (does not change results)")
+    p.add_argument(
+        "--chunk-size", type=_count(1), default=None, help="replications per chunk (does not change results)"
+    )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first replication that raises")
     p.add_argument("--report", default=None, metavar="FILE", help="also write the HTML report to FILE")
     _add_executor(p)
@@ -487,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument("--kind", required=True, choices=KINDS)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--dpi", type=int, default=150)
+    p.add_argument("--dpi", type=_count(1), default=150)
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("report", help="the self-contained HTML report of one or more results folders")
@@ -521,13 +543,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="an override applied to both arms",
     )
-    p.add_argument("--n", type=int, default=None, help="pairs (default: chosen from a pilot's paired variance)")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--n", type=_count(1), default=None, help="pairs (default: chosen from a pilot's paired variance)")
+    p.add_argument("--seed", type=_count(0), default=None)
     p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
     p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
     p.add_argument("--note", default=None, help="why (written into the saved scenario)")
     p.add_argument("--force", action="store_true", help="with --save: replace an existing file")
-    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--workers", type=_count(1), default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
     _add_allow(p)
@@ -543,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--n",
-        type=int,
+        type=_count(1),
         default=256,
         help="base sample size: Sobol runs n(d+2) replications, Morris n(d+1) (default 256)",
     )
@@ -554,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATTERN",
         help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)",
     )
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=_count(0), default=None)
     p.add_argument("--out", default=None)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     _add_executor(p)
@@ -566,16 +588,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--outcome", default="holds_30_days")
     p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
-    p.add_argument("--bootstrap", type=int, default=10, help="refits for the intervals")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--bootstrap", type=_count(1), default=10, help="refits for the intervals")
+    p.add_argument("--seed", type=_count(0), default=0)
     p.set_defaults(func=cmd_importance)
 
     p = sub.add_parser("discover", help="the boxes of assumptions that make a 0/1 outcome likely (CART)")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--outcome", default="holds_90_days")
     p.add_argument("--scenario", default=None)
-    p.add_argument("--depth", type=int, default=3, help="tree depth: at most this many conditions per box")
-    p.add_argument("--boxes", type=int, default=3)
+    p.add_argument("--depth", type=_count(1), default=3, help="tree depth: at most this many conditions per box")
+    p.add_argument("--boxes", type=_count(1), default=3)
     p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
@@ -584,8 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace-run", help="run one replication and print its story: events and why")
     p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default: the scenario's)")
-    p.add_argument("--replication", type=int, default=0, help="replication index within the batch")
+    p.add_argument("--seed", type=_count(0), default=None, help="batch seed (default: the scenario's)")
+    p.add_argument("--replication", type=_count(0), default=0, help="replication index within the batch")
     p.add_argument("--all", action="store_true", help="also show reviews that kept the same posture")
     _add_set(p)
     _add_allow(p)

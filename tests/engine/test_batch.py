@@ -185,8 +185,9 @@ def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
     assert sorted(r.errors["replication"]) == [0, 1, 2, 3, 4]
     assert "ZeroDivisionError" in r.errors["traceback"].iloc[0]
     assert list(r.replications["scenario"].astype(str).unique()) == ["baseline"]
-    with pytest.raises(ResultsError, match="no finished replication"):
-        run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
+    only = run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
+    assert only.status == "failed" and read_manifest(tmp_path / "only")["status"] == "failed"
+    with pytest.raises(ResultsError, match="every replication failed"):
         load_results(tmp_path / "only")
     with pytest.raises(ScenarioError, match="failed"):
         run_batch(

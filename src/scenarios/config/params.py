@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 from scipy.special import betaincinv
 
 _STD_NORMAL = NormalDist()
+MIN_TRUNCATED_MASS = 0.01  # a truncated normal must keep at least 1% of its mass inside its bounds
 
 
 class ValueProblem(ValueError):
@@ -339,6 +340,15 @@ class Param(Frozen):
                 raise ValueProblem(
                     f"normal: empty truncation interval [{_fmt(lo)}, {_fmt(hi)}]",
                     f"lo and hi must leave room inside {cls.domain}",
+                    at=("value",),
+                )
+            mass = _STD_NORMAL.cdf((hi - value.mean) / value.sd) - _STD_NORMAL.cdf((lo - value.mean) / value.sd)
+            if mass < MIN_TRUNCATED_MASS:
+                centre = f"[{_fmt(value.mean - 1.96 * value.sd)}, {_fmt(value.mean + 1.96 * value.sd)}]"
+                raise ValueProblem(
+                    f"normal: only {mass:.2g} of its mass lies inside [{_fmt(lo)}, {_fmt(hi)}] (95% of it is in "
+                    f"{centre}), so every draw would sit at the edge",
+                    f"move the mean inside {cls.domain}, or widen sd",
                     at=("value",),
                 )
             return Spec("normal", lo, hi, value.mean, value.sd)
