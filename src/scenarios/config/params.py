@@ -373,6 +373,22 @@ class Share(Param):
     domain: ClassVar[str] = "a share between 0 and 1"
 
 
+class PositiveShare(Param):
+    """A share the model divides by (a target to reach): 0 is not allowed."""
+
+    lo: ClassVar[float] = 0.0
+    hi: ClassVar[float] = 1.0
+    lo_open: ClassVar[bool] = True
+    domain: ClassVar[str] = "a share > 0 and <= 1"
+
+
+class Period(Param):
+    """Days between two reviews or events: a period near 0 would never let simulated time pass."""
+
+    lo: ClassVar[float] = 0.25
+    domain: ClassVar[str] = "a period of at least 0.25 days"
+
+
 class NonNegative(Param):
     lo: ClassVar[float] = 0.0
     domain: ClassVar[str] = "a number >= 0"

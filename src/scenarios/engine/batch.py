@@ -315,15 +315,16 @@ def _start(
         ]
     elif (directory / MANIFEST).exists() and not overwrite:
         status = read_manifest(directory).get("status")
+        held = f"a {status} batch"
         if status == "running":  # we hold the lock, so the batch that wrote this stopped without finishing
-            status = "interrupted (its writer stopped without finishing)"
+            held = "a batch that was interrupted (its writer stopped without finishing)"
         if status == "complete":
             raise ResultsError(
                 f"{directory}: already holds a complete batch; use --overwrite to replace it, or --out for "
                 "another folder"
             )
         raise ResultsError(
-            f"{directory}: already holds a {status} batch; use --resume to finish it, --overwrite to replace "
+            f"{directory}: already holds {held}; use --resume to finish it, --overwrite to replace "
             "it, or --out for another folder"
         )
     writer = ResultsWriter(directory)
