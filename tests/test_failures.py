@@ -201,3 +201,15 @@ def test_a_live_writers_lock_is_respected(cli: Cli, tmp_path: Path) -> None:
         assert lock_holder(out) == "pid 1 on here since now"
         code, _, err = cli(*run_args(out))
     assert code == 2 and "another batch is writing this directory (pid 1 on here since now)" in err
+
+
+def test_an_edited_manifest_is_reported(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert cli(*run_args(out))[0] == 0
+    code, _, err = cli("summary", str(out))
+    assert code == 0 and "warning" not in err
+    path = out / "manifest.json"
+    path.write_text(path.read_text().replace('"seed": ', '"seed": 1', 1))  # the seed edited by hand
+    code, _, err = cli("summary", str(out))
+    assert code == 0
+    assert f"warning: {path}: the manifest was edited after the batch wrote it" in err

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from scenarios.config.params import Param
 from scenarios.model.simulation import run_replication
 
-from .conftest import with_overrides
+from .conftest import problems_with, with_overrides
 
 SHORT = "simulation.horizon_days=30"
 BASE = with_overrides(SHORT)
@@ -93,3 +93,15 @@ def test_every_value_the_schema_accepts_runs(chosen: list[tuple[str, str]], seed
 
 def test_the_property_test_covers_the_baseline() -> None:
     assert len(PARAMS) >= 0.9 * len(BASE.parameter_specs()) - len(MODEL_BOUNDS) * 5
+
+
+def test_a_truncated_normal_with_no_mass_inside_is_an_error_that_shows_the_mass() -> None:
+    (p,) = problems_with("combat.lowland_advance_per_day={dist: normal, mean: -5, sd: 0.001}")
+    assert p.key == "combat.lowland_advance_per_day"
+    assert p.message == (
+        "normal: only 0 of its mass lies inside (0, inf] (95% of it is in [-5.00196, -4.99804]), so every draw "
+        "would sit at the edge"
+    )
+    assert p.hint == "move the mean inside a number > 0, or widen sd"
+    spec = with_overrides("combat.lowland_advance_per_day={dist: normal, mean: 0.1, sd: 0.2}").parameter_specs()
+    assert spec["combat.lowland_advance_per_day"].kind == "normal"  # a third of its mass inside: fine

@@ -345,8 +345,10 @@ class Param(Frozen):
             mass = _STD_NORMAL.cdf((hi - value.mean) / value.sd) - _STD_NORMAL.cdf((lo - value.mean) / value.sd)
             if mass < MIN_TRUNCATED_MASS:
                 centre = f"[{_fmt(value.mean - 1.96 * value.sd)}, {_fmt(value.mean + 1.96 * value.sd)}]"
+                opened = cls.lo_open and lo <= math.nextafter(cls.lo, math.inf)
+                inside = f"({_fmt(cls.lo)}, {_fmt(hi)}]" if opened else f"[{_fmt(lo)}, {_fmt(hi)}]"
                 raise ValueProblem(
-                    f"normal: only {mass:.2g} of its mass lies inside [{_fmt(lo)}, {_fmt(hi)}] (95% of it is in "
+                    f"normal: only {mass:.2g} of its mass lies inside {inside} (95% of it is in "
                     f"{centre}), so every draw would sit at the edge",
                     f"move the mean inside {cls.domain}, or widen sd",
                     at=("value",),

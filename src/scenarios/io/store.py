@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import socket
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from scenarios.exceptions import ResultsError
 from scenarios.io.atomic import append_durable, fsync_dir, write_atomic
 
 MANIFEST = "manifest.json"
+CHECKSUM = "checksum"  # of the rest of the manifest: an edit by hand is reported when it is read
 JOURNAL = "journal.jsonl"
 PARTS = "parts"
 LOCK = ".lock"
@@ -67,13 +69,32 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
+    recorded = data.pop(CHECKSUM, None)
+    if recorded is not None and recorded != _checksum(data):
+        warnings.warn(
+            f"{path}: the manifest was edited after the batch wrote it (its checksum does not match): the seed, "
+            "configs or counts it shows may not be what produced these tables",
+            EditedManifestWarning,
+            stacklevel=2,
+        )
     return data
+
+
+class EditedManifestWarning(UserWarning):
+    """A manifest whose content no longer matches the checksum its batch wrote."""
+
+
+def _checksum(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's content as JSON, keys sorted (the `checksum` key itself excluded)."""
+    body = json.loads(json.dumps(manifest, default=str))
+    return sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically; on a full disk, rewrite the old one in place (its blocks are reused), so a
     batch stopped by ENOSPC does not leave a manifest that says `running`."""
-    data = json.dumps(manifest, indent=2, sort_keys=False, default=str).encode()
+    body = {k: v for k, v in manifest.items() if k != CHECKSUM}
+    data = json.dumps({**body, CHECKSUM: _checksum(body)}, indent=2, sort_keys=False, default=str).encode()
     try:
         write_atomic(directory / MANIFEST, data)
     except OSError as exc:
