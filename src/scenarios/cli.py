@@ -288,7 +288,7 @@ def _scenario_arg(text: str) -> Scenario:
         entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
         if entry is None:
             raise ScenarioError(f"{folder}: no scenario {name!r}; it holds {', '.join(e['name'] for e in entries)}")
-        return scenario_from_dump(entry["config"], f"{folder}/manifest.json")
+        return scenario_from_dump(entry["config"], f"{folder}/manifest.json", entry.get("origins"))
     return load_scenario(text)
 
 

@@ -24,8 +24,9 @@ from ruamel.yaml import YAML
 from scenarios.analysis.compare import paired_differences, replications_needed
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
-from scenarios.config.inherit import extends_chain, parse_override
+from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
+from scenarios.config.params import DateParam, Param
 from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
@@ -196,8 +197,20 @@ def save_whatif(
     data["name"] = target.stem
     data["title"] = f"What if {', '.join(tweaks)}"
     data["note"] = note or f"Saved what-if of {Path(config).name}: {'; '.join(tweaks)}"
+    base = load_scenario(config)
     for text in tweaks:
         path, value = parse_override(text)
+        if path[-1] == "value" and len(path) > 1:
+            path = path[:-1]
+        param = base.parameter(".".join(map(str, path)))
+        if isinstance(param, Param | DateParam) and not (isinstance(value, dict) and "dist" not in value):
+            # the saved value is the analyst's, not the report's: it carries the note, and the quote it replaces
+            value = {
+                "value": value,
+                "source": None,  # merged key by key over the base: the quote must be cleared, not inherited
+                "assumption": note or f"what-if: --set {text}",
+                "note": was(param.model_dump(mode="json", exclude_none=True)),
+            }
         node = data
         for part in path[:-1]:
             node = node.setdefault(str(part), {})

@@ -223,9 +223,13 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
     assert isinstance(scenario.ceasefire.talks_multiplier.value, Uniform)
     assert scenario.simulation.seed == 11
     assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder)
-    # --set replaces only the value: provenance is kept
-    assert russia.back_armenia_propensity.source == baseline.actors.russia.back_armenia_propensity.source
-    assert scenario.mediation.base_logit.assumption == baseline.mediation.base_logit.assumption
+    # --set replaces only the value, which is then the analyst's: the quote it replaced is kept as "was:"
+    assert russia.back_armenia_propensity.source is None
+    assert (
+        russia.back_armenia_propensity.note is not None and "Putin will likely" in russia.back_armenia_propensity.note
+    )
+    assert scenario.mediation.base_logit.note is not None
+    assert baseline.mediation.base_logit.assumption in scenario.mediation.base_logit.note
 
 
 def test_later_overrides_win_and_origins_name_the_override() -> None:
@@ -234,7 +238,8 @@ def test_later_overrides_win_and_origins_name_the_override() -> None:
     assert scenario.origin_of("simulation.seed") == "--set simulation.seed=2"
     assert scenario.origin_of("actors.russia.inertia") == "--set actors.russia.inertia=0.5"
     assert scenario.origin_of("actors.russia.inertia.value") == "--set actors.russia.inertia=0.5"
-    assert scenario.origin_of("actors.russia.inertia.assumption").startswith(f"{BASELINE.relative_to(Path.cwd())}:")
+    # the value is the override's, and so is its provenance (what it replaced is in the note)
+    assert scenario.origin_of("actors.russia.inertia.assumption") == "--set actors.russia.inertia=0.5"
 
 
 def test_set_overrides_a_variant(tmp_path: Path) -> None:

@@ -288,13 +288,57 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
         n = len(path)
         exists = last in node if isinstance(node, dict) else True
         if exists:
+            before = node[last]
             merged = Located(node[last], {k[n:]: o for k, o in located.origins.items() if k[:n] == path})
             merge_into(merged, top)
             node[last] = merged.data
             _drop_origins(located.origins, path)
             for k, o in merged.origins.items():
                 located.origins[(*path, *k)] = o
+            if is_param(before) and _replaces_value_only(before, value):
+                _provenance_of_override(located, path, before, origin)
+            elif last == "value" and len(path) > 1 and is_param(_at(located.data, path[:-1])):
+                _provenance_of_override(located, path[:-1], {**_at(located.data, path[:-1]), "value": before}, origin)
         else:
             node[last] = value
             for k, o in top.origins.items():
                 located.origins[(*path, *k)] = o
+
+
+def _at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def shown_value(value: Any) -> str:
+    """A parameter's value as written in YAML: 0.7, [0.5, 0.8], likely, {dist: beta, mean: 0.6, sd: 0.1}."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    return str(value)
+
+
+def was(param: dict[str, Any]) -> str:
+    """What a parameter said before an override replaced its value: its value and its quote or assumption."""
+    source = param.get("source")
+    if isinstance(source, dict) and "quote" in source:
+        why = f"\u00b6{source.get('para')} \u201c{source['quote']}\u201d"
+    else:
+        why = f"assumption: {param.get('assumption')}"
+    return f"was: {shown_value(param.get('value'))} ({why})"
+
+
+def _provenance_of_override(located: Located, path: Path_, before: dict[str, Any], origin: Origin) -> None:
+    """A value set on the command line no longer encodes the report's words: it loses the quote, says who set it,
+    and keeps what it replaced visible as "was: ..."."""
+    param = _at(located.data, path)
+    param.pop("source", None)
+    param["assumption"] = f"set on the command line ({origin.file})"
+    param["note"] = was(before)
+    for key in ("source", "assumption", "note"):
+        _drop_origins(located.origins, (*path, key))
+        located.origins.pop((*path, key), None)
+    located.origins[(*path, "assumption")] = origin
+    located.origins[(*path, "note")] = origin

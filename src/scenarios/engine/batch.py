@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.config.loader import load_scenario, scenario_from_dump
+from scenarios.config.loader import dump_origins, load_scenario, scenario_from_dump
 from scenarios.config.params import Param
 from scenarios.config.schema import Scenario
 from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
@@ -146,6 +146,7 @@ def _manifest(
                 "config_hash": h,
                 "source_file": src,
                 "config": s.model_dump(mode="json"),
+                "origins": dump_origins(s),
             }
             for s, h, src in zip(scenarios, hashes, sources, strict=True)
         ],
@@ -465,7 +466,9 @@ def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
 def rerun_manifest(directory: str | Path, out: str | Path, **kwargs: Any) -> BatchResult:
     """Run again, into `out`, the batch a manifest describes: same configs, seed, n, chunking and trace sample."""
     manifest = read_manifest(Path(directory))
-    scenarios = [scenario_from_dump(s["config"], f"{directory}/{MANIFEST}") for s in manifest["scenarios"]]
+    scenarios = [
+        scenario_from_dump(s["config"], f"{directory}/{MANIFEST}", s.get("origins")) for s in manifest["scenarios"]
+    ]
     design_file = Path(directory) / DESIGN
     if manifest.get("design_hash") is not None:
         kwargs["design"] = pd.read_parquet(design_file)
