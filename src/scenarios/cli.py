@@ -367,8 +367,19 @@ def _print_ranked(table: object, title: str) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from scenarios.plots.sensitivity import tornado
-    from scenarios.sensitivity import run_sensitivity
+    from scenarios.sensitivity import estimate, run_sensitivity
 
+    if not args.resume:
+        runs, seconds = estimate(
+            args.config,
+            method=args.method,
+            n=args.n,
+            params=args.params,
+            overrides=args.overrides,
+            workers=args.workers,
+            executor=args.executor,
+        )
+        print(f"{args.method}: {runs:,} model runs, about {_duration(seconds)} (timed on 3 replications)", flush=True)
     result = run_sensitivity(
         args.config,
         method=args.method,
@@ -384,10 +395,20 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         resume=args.resume,
     )
     _print_ranked(result.indices, f"{args.method} indices for {args.outcome} ({result.runs} model runs)")
+    if result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
     plot = result.batch.directory / f"sensitivity-{args.method}-{args.outcome}.png"
     tornado(result.indices, args.outcome).savefig(plot, dpi=120)
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def cmd_importance(args: argparse.Namespace) -> int:

@@ -10,8 +10,8 @@ import math
 import platform
 import subprocess
 import time
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -250,28 +250,34 @@ def run_batch(
     manifest["design_hash"] = design_hash(design)
     chunks = plan_chunks(len(scenarios), n, chunk_size, design)
 
+    with DirectoryLock(directory):
+        return _start(
+            directory,
+            old,
+            manifest,
+            overwrite,
+            force,
+            design,
+            scenarios,
+            hashes,
+            chunks,
+            batch_seed,
+            trace_sample,
+            fail_fast,
+            executor,
+            workers,
+            scheduler,
+            quiet,
+            n,
+        )
+
+
+@contextmanager
+def writes_reported(directory: Path) -> Iterator[None]:
+    """A failed write (full disk, read-only folder) becomes a ResultsError that says what to do."""
     try:
-        with DirectoryLock(directory):
-            return _start(
-                directory,
-                old,
-                manifest,
-                overwrite,
-                force,
-                design,
-                scenarios,
-                hashes,
-                chunks,
-                batch_seed,
-                trace_sample,
-                fail_fast,
-                executor,
-                workers,
-                scheduler,
-                quiet,
-                n,
-            )
-    except OSError as exc:  # a full disk, a read-only folder, a file where a folder should be
+        yield
+    except OSError as exc:
         raise ResultsError(write_failure(directory, exc)) from None
 
 
@@ -329,12 +335,13 @@ def _start(
             "it, or --out for another folder"
         )
     writer = ResultsWriter(directory)
-    writer.prepare(fresh=old is None)
-    if design is not None:
-        write_atomic(directory / DESIGN, frame_to_parquet(design))
-    done = done_chunks(directory)
-    todo = [c for c in chunks if c.key not in done]
-    write_manifest(directory, manifest)
+    with writes_reported(directory):
+        writer.prepare(fresh=old is None)
+        if design is not None:
+            write_atomic(directory / DESIGN, frame_to_parquet(design))
+        done = done_chunks(directory)
+        todo = [c for c in chunks if c.key not in done]
+        write_manifest(directory, manifest)
     return _execute(
         writer,
         manifest,
@@ -386,12 +393,14 @@ def _execute(
             results = run_dask(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers, scheduler)
         with closing(results), Progress(total, already, quiet) as progress:
             for result in results:
-                writer.write_chunk(result)
+                with writes_reported(directory):
+                    writer.write_chunk(result)
                 size = result.chunk.stop - result.chunk.start
                 computed += size
                 failures += result.failures
                 progress.advance(size)
-        counts = writer.consolidate(chunks)
+        with writes_reported(directory):
+            counts = writer.consolidate(chunks)
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
         if counts.get("replications", 0) == 0 and counts.get("errors", 0) > 0:
             status, reason = "failed", "every replication failed. " + describe_failure(directory, scenarios)
@@ -403,9 +412,6 @@ def _execute(
     except ScenarioError as exc:
         reason = str(exc)
         raise
-    except OSError as exc:
-        reason = write_failure(directory, exc)
-        raise ResultsError(reason) from None
     finally:
         seconds = time.perf_counter() - began
         manifest["status"] = status
