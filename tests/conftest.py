@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,15 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-@pytest.fixture(autouse=True)
-def allow_shipped_configs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Test files live in temporary folders and extend the shipped baseline: allow its folder, as a user would."""
-    monkeypatch.setenv("SCENARIOS_ALLOW_PATH", str(ROOT / "configs"))
+@pytest.fixture(autouse=True, scope="session")
+def allow_shipped_configs() -> Iterator[None]:
+    """Test files live in temporary folders and extend the shipped baseline: allow its folder, as a user would.
+
+    Session-scoped, so module and session fixtures that load scenarios see it too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCENARIOS_ALLOW_PATH", str(ROOT / "configs"))
+        yield
 
 
 @pytest.fixture(scope="session")
