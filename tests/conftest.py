@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def allow_shipped_configs() -> Iterator[None]:
+    """Test files live in temporary folders and extend the shipped baseline: allow its folder, as a user would.
+
+    Session-scoped, so module and session fixtures that load scenarios see it too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCENARIOS_ALLOW_PATH", str(ROOT / "configs"))
+        yield
 
 
 @pytest.fixture(scope="session")

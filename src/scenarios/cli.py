@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scenarios.config.paths import allowing, is_inside, roots_for
 from scenarios.exceptions import ConfigError, ScenarioError
 
 if TYPE_CHECKING:
@@ -32,6 +33,32 @@ def _add_set(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="override a value, e.g. --set actors.russia.back_armenia_propensity='very likely' (repeatable)",
+    )
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `least` (argparse names the flag in its error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    return parse
+
+
+def _add_allow(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-path",
+        dest="allow_path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let `extends:` and `sources:` name files in DIR too (repeatable; default: only the scenario's folder)",
     )
 
 
@@ -159,6 +186,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         fail_fast=args.fail_fast,
         quiet=args.quiet,
     )
+    if result.status == "failed":
+        print(f"failed: {result.directory}: {result.reason}", file=sys.stderr)
+        return 1
     rate = result.computed / result.seconds if result.seconds > 0 else 0.0
     print(
         f"{result.status}: {len(result.scenarios)} scenario(s) x {result.replications} replications, seed "
@@ -294,7 +324,7 @@ def _scenario_arg(text: str) -> Scenario:
         entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
         if entry is None:
             raise ScenarioError(f"{folder}: no scenario {name!r}; it holds {', '.join(e['name'] for e in entries)}")
-        return scenario_from_dump(entry["config"], f"{folder}/manifest.json")
+        return scenario_from_dump(entry["config"], f"{folder}/manifest.json", entry.get("origins"))
     return load_scenario(text)
 
 
@@ -314,6 +344,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return _sweep(args)
+    if args.save:  # before the batch runs: a refused name must not cost a run
+        whatif.check_save_target(args.config, args.save, args.force)
     result = whatif.run_whatif(
         args.config,
         args.tweaks,
@@ -334,8 +366,10 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     plots_dir, report = whatif.write_outputs(result, f"What if {' and '.join(args.tweaks)}")
     print(f"\nresults: {result.batch.directory}\nplots: {plots_dir}\nreport: {report}")
     if args.save:
-        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note)
-        print(f"saved as a scenario: {saved} (run it with: scenarios run {saved})")
+        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note, args.force)
+        outside = not is_inside(Path(args.config), roots_for(saved))
+        allow = f" --allow-path {Path(args.config).resolve().parent}" if outside else ""
+        print(f"saved as a scenario: {saved} (run it with: scenarios run {saved}{allow})")
     return 0
 
 
@@ -371,8 +405,19 @@ def _print_ranked(table: object, title: str) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from scenarios.sensitivity import run_sensitivity
+    from scenarios.sensitivity import estimate, run_sensitivity
 
+    if not args.resume:
+        runs, seconds = estimate(
+            args.config,
+            method=args.method,
+            n=args.n,
+            params=args.params,
+            overrides=args.overrides,
+            workers=args.workers,
+            executor=args.executor,
+        )
+        print(f"{args.method}: {runs:,} model runs, about {_duration(seconds)} (timed on 3 replications)", flush=True)
     result = run_sensitivity(
         args.config,
         method=args.method,
@@ -389,10 +434,20 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         measure_files=args.measure_files,
     )
     print(result.to_text())
+    if result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
     plot = result.path.with_suffix(".png")
     result.plot().savefig(plot, dpi=120)
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def cmd_importance(args: argparse.Namespace) -> int:
@@ -518,7 +573,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=_count(1), default=None, help="worker processes (default: one per core)")
     p.add_argument(
         "--executor",
         choices=("serial", "process", "dask"),
@@ -573,31 +628,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check scenario files; lists every problem with file, line and key")
     p.add_argument("configs", nargs="+", metavar="CONFIG")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("show", help="the merged scenario, each value with the file and line it comes from")
     p.add_argument("config", metavar="CONFIG")
     p.add_argument("--resolved", action="store_true", help="the validated scenario with defaults and distributions")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("trace", help="each judgment beside the report's words, and the report's coverage")
     p.add_argument("config", metavar="CONFIG")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("run", help="run a Monte Carlo batch of one or more scenarios and print its summary")
     p.add_argument("configs", nargs="+", metavar="CONFIG")
-    p.add_argument("--n", type=int, default=None, help="replications per scenario (default: simulation.replications)")
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")
+    p.add_argument(
+        "--n", type=_count(1), default=None, help="replications per scenario (default: simulation.replications)"
+    )
+    p.add_argument("--seed", type=_count(0), default=None, help="batch seed (default: simulation.seed, else random)")
     p.add_argument("--out", default=None, help="results folder (default: <simulation.output_dir>/<names>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     p.add_argument("--force", action="store_true", help="with --resume: accept a changed config or code version")
-    p.add_argument("--chunk-size", type=int, default=None, help="replications per chunk (does not change results)")
+    p.add_argument(
+        "--chunk-size", type=_count(1), default=None, help="replications per chunk (does not change results)"
+    )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first replication that raises")
     p.add_argument("--report", default=None, metavar="FILE", help="also write the HTML report to FILE")
     _add_executor(p)
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("rerun", help="run again the batch a results folder's manifest describes")
@@ -628,7 +691,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument("--kind", required=True, choices=KINDS)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--dpi", type=int, default=150)
+    p.add_argument("--dpi", type=_count(1), default=150)
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("report", help="the self-contained HTML report of one or more results folders")
@@ -648,6 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="the assumptions that differ between two scenarios (files or results folders)")
     p.add_argument("a", metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
     p.add_argument("b", metavar="B")
+    _add_allow(p)
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("whatif", help="run a scenario and a tweaked copy paired; print what changed, plot, report")
@@ -670,15 +734,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="an override applied to both arms",
     )
-    p.add_argument("--n", type=int, default=None, help="pairs (default: chosen from a pilot's paired variance)")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--n", type=_count(1), default=None, help="pairs (default: chosen from a pilot's paired variance)")
+    p.add_argument("--seed", type=_count(0), default=None)
     p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
     p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
     p.add_argument("--note", default=None, help="why (written into the saved scenario)")
     _add_measures(p)
-    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--force", action="store_true", help="with --save: replace an existing file")
+    p.add_argument("--workers", type=_count(1), default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
+    _add_allow(p)
     p.set_defaults(func=cmd_whatif)
 
     p = sub.add_parser("sensitivity", help="which assumptions matter most: Sobol or Morris over the uncertain ones")
@@ -691,7 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--n",
-        type=int,
+        type=_count(1),
         default=256,
         help="base sample size: Sobol runs n(d+2) replications, Morris n(d+1) (default 256)",
     )
@@ -702,12 +768,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATTERN",
         help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)",
     )
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=_count(0), default=None)
     p.add_argument("--out", default=None)
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     _add_measures(p, choose=False)
     _add_executor(p)
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser("importance", help="rank parameters by their influence on an outcome, from any batch")
@@ -715,8 +782,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcome", default="holds_30_days", help="a measure name or an expression")
     p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
     _add_measures(p, choose=False)
-    p.add_argument("--bootstrap", type=int, default=10, help="refits for the intervals")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--bootstrap", type=_count(1), default=10, help="refits for the intervals")
+    p.add_argument("--seed", type=_count(0), default=0)
     p.set_defaults(func=cmd_importance)
 
     p = sub.add_parser("discover", help="the boxes of assumptions that make a 0/1 outcome likely (CART)")
@@ -724,8 +791,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcome", default="holds_90_days", help="a true/false measure or expression")
     p.add_argument("--scenario", default=None)
     _add_measures(p, choose=False)
-    p.add_argument("--depth", type=int, default=3, help="tree depth: at most this many conditions per box")
-    p.add_argument("--boxes", type=int, default=3)
+    p.add_argument("--depth", type=_count(1), default=3, help="tree depth: at most this many conditions per box")
+    p.add_argument("--boxes", type=_count(1), default=3)
     p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("check", help="does the model say what the report says? each expectation against a batch")
@@ -757,10 +824,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace-run", help="run one replication and print its story: events and why")
     p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default: the scenario's)")
-    p.add_argument("--replication", type=int, default=0, help="replication index within the batch")
+    p.add_argument("--seed", type=_count(0), default=None, help="batch seed (default: the scenario's)")
+    p.add_argument("--replication", type=_count(0), default=0, help="replication index within the batch")
     p.add_argument("--all", action="store_true", help="also show reviews that kept the same posture")
     _add_set(p)
+    _add_allow(p)
     p.set_defaults(func=cmd_trace_run)
     return parser
 
@@ -787,7 +855,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:
         warnings.showwarning = _show_warning
     try:
-        return func(args)
+        with allowing(getattr(args, "allow_path", [])):
+            return func(args)
     except ScenarioError as exc:
         if args.debug:
             raise

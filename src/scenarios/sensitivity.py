@@ -8,7 +8,9 @@ The indices are stored beside the batch as ``sensitivity-<method>-<outcome>.parq
 from __future__ import annotations
 
 import json
+import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,7 @@ class Sensitivity:
     method: str
     outcome: str
     runs: int
+    warning: str = ""  # why the indices cannot be trusted, with the n that would do
 
     def to_text(self) -> str:
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
@@ -115,7 +118,58 @@ def run_sensitivity(
         raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
     indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
     path = store(batch.directory, indices, method, outcome, {"runs": len(design), "n": n, "params": list(params)})
-    return Sensitivity(indices, path, batch, method, outcome, len(design))
+    return Sensitivity(indices, path, batch, method, outcome, len(design), stability(indices, method, n, y))
+
+
+STABLE_HALF_WIDTH = 0.05  # Sobol indices are read to about +-0.05
+
+
+def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
+    """Why the indices cannot be read, with the n that would do; "" when they can."""
+    values = np.asarray(y, dtype=float)
+    if values.size and np.all(values == values[0]):
+        return (
+            f"the outcome is {values[0]:g} in every one of the {values.size} runs: the indices are all zero and say "
+            "nothing; choose an outcome that varies (or a longer horizon), or a larger --n"
+        )
+    if method != "sobol":
+        return ""
+    half = float(np.nanmax((indices["ST_upper"] - indices["ST_lower"]) / 2))
+    if not np.isfinite(half) or half <= STABLE_HALF_WIDTH:
+        return ""
+    needed = n * (half / STABLE_HALF_WIDTH) ** 2
+    suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
+    return (
+        f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the ranking "
+        f"is not reliable; about --n {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
+    )
+
+
+def estimate(
+    config: str | Path,
+    *,
+    method: str = "sobol",
+    n: int = 256,
+    params: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    workers: int | None = None,
+    executor: str = "process",
+) -> tuple[int, float]:
+    """How many model runs a sensitivity analysis takes and about how long (seconds), timed on 3 replications."""
+    from scenarios.engine.executors import default_workers
+    from scenarios.engine.seeding import replication_seed
+    from scenarios.model.simulation import run_replication
+
+    scenario = load_scenario(config, overrides)
+    problem = sobol.build_problem(scenario.parameter_specs(), params)
+    d = len(problem.names)
+    runs = n * (d + 2) if method == "sobol" else n * (d + 1)
+    began = time.perf_counter()
+    for i in range(3):
+        run_replication(scenario, replication_seed(0, i))
+    each = (time.perf_counter() - began) / 3
+    parallel = 1 if executor == "serial" else (workers or default_workers())
+    return runs, runs * each / parallel
 
 
 def slug(outcome: str) -> str:

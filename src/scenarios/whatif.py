@@ -8,8 +8,10 @@ change is detected with 80% power. A sweep runs one scenario per value (or per p
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,12 +24,15 @@ from ruamel.yaml import YAML
 from scenarios.analysis.compare import default_measures, paired_differences, replications_needed
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
-from scenarios.config.inherit import parse_override
+from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
+from scenarios.config.params import DateParam, Param
+from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
+from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.measures import Measure, measure_set
 from scenarios.measures.builtin import COMPARED, WHATIF
@@ -91,7 +96,9 @@ class WhatIf:
 
         if kind != "differences":
             raise ScenarioError(f"unknown plot kind {kind!r} for a what-if; kinds: differences")
-        return forest(self.table, list(HEADLINE), f"{self.tweaked} vs {self.base}", ax=ax)
+        if ax is not None:
+            raise ScenarioError("the differences plot has one panel per unit and draws its own figure: pass no ax")
+        return forest(self.table, list(HEADLINE), f"{self.tweaked} vs {self.base}")
 
     def __repr__(self) -> str:
         real = int(self.table["significant"].sum())
@@ -199,19 +206,53 @@ def write_sweep_outputs(sweep: Sweep, table: pd.DataFrame) -> Path:
     return folder
 
 
-def save_whatif(config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None) -> Path:
-    """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why."""
+def check_save_target(config: str | Path, target: str | Path, force: bool = False) -> Path:
+    """Where `--save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
+    built from (that would replace the scenario with a file that extends itself)."""
     target = Path(target)
     if target.suffix not in (".yaml", ".yml"):
-        raise ScenarioError(f"{target}: --save needs a .yaml file name")
+        raise ScenarioError(f"--save {target}: needs a .yaml file name")
+    if target.is_dir():
+        raise ScenarioError(f"--save {target}: is a folder; give a file name such as {target / 'whatif.yaml'}")
+    resolved = target.resolve()
+    if resolved in extends_chain(Path(config)):
+        raise ScenarioError(
+            f"--save {target}: {config} is built from this file; saving there would replace it with a file that "
+            "extends itself. Choose another name (--force does not change this)."
+        )
+    if target.exists() and not force:
+        raise ScenarioError(f"--save {target}: the file exists; choose another name, or add --force to replace it")
+    return target
+
+
+def save_whatif(
+    config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None, force: bool = False
+) -> Path:
+    """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why.
+
+    The file is checked to load before it replaces anything, and is written atomically.
+    """
+    target = check_save_target(config, target, force)
     data: dict[str, Any] = {}
     rel = Path(_relative(Path(config).resolve(), target.resolve().parent))
     data["extends"] = str(rel)
     data["name"] = target.stem
     data["title"] = f"What if {', '.join(tweaks)}"
     data["note"] = note or f"Saved what-if of {Path(config).name}: {'; '.join(tweaks)}"
+    base = load_scenario(config)
     for text in tweaks:
         path, value = parse_override(text)
+        if path[-1] == "value" and len(path) > 1:
+            path = path[:-1]
+        param = base.parameter(".".join(map(str, path)))
+        if isinstance(param, Param | DateParam) and not (isinstance(value, dict) and "dist" not in value):
+            # the saved value is the analyst's, not the report's: it carries the note, and the quote it replaces
+            value = {
+                "value": value,
+                "source": None,  # merged key by key over the base: the quote must be cleared, not inherited
+                "assumption": note or f"what-if: --set {text}",
+                "note": was(param.model_dump(mode="json", exclude_none=True)),
+            }
         node = data
         for part in path[:-1]:
             node = node.setdefault(str(part), {})
@@ -219,10 +260,17 @@ def save_whatif(config: str | Path, tweaks: Sequence[str], target: str | Path, n
     target.parent.mkdir(parents=True, exist_ok=True)
     yaml = YAML()  # round-trip dumper: keys stay in the order written (extends and name first)
     yaml.width = 4096
-    with open(target, "w", encoding="utf-8") as fh:
-        fh.write("# yaml-language-server: $schema=" + _relative(_schema_path(), target.resolve().parent) + "\n")
-        yaml.dump(data, fh)
-    load_scenario(target)  # a saved what-if must load: fail here, not at the next run
+    buf = io.StringIO()
+    buf.write("# yaml-language-server: $schema=" + _relative(_schema_path(), target.resolve().parent) + "\n")
+    yaml.dump(data, buf)
+    draft = target.with_name(f".{target.stem}.draft-{os.getpid()}{target.suffix}")  # same folder: same `extends:`
+    write_atomic(draft, buf.getvalue().encode("utf-8"))
+    try:
+        with allowing([Path(config).resolve().parent]):
+            load_scenario(draft)  # a saved what-if must load: fail here, not at the next run
+        os.replace(draft, target)
+    finally:
+        draft.unlink(missing_ok=True)
     return target
 
 

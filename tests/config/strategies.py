@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
-from scenarios.config.params import EstimativeWords, Param
+from scenarios.config.params import MIN_TRUNCATED_MASS, EstimativeWords, Param
 
 
 def support(cls: type[Param]) -> tuple[float, float]:
@@ -49,6 +51,11 @@ def values(draw: st.DrawFn, cls: type[Param], words: EstimativeWords) -> Any:
         a, b = sorted([draw(numbers(cls)), draw(numbers(cls))])
         if draw(st.booleans()) and a < b:
             spec.update(lo=a, hi=b)
+        # a valid normal keeps at least MIN_TRUNCATED_MASS of its mass inside its bounds
+        lo = max(spec.get("lo", cls.lo), cls.lo)
+        hi = min(spec.get("hi", cls.hi), cls.hi)
+        unit = NormalDist(spec["mean"], spec["sd"])
+        assume(unit.cdf(hi) - unit.cdf(lo) >= 2 * MIN_TRUNCATED_MASS)
         return spec
     lo, hi = support(cls)
     a = draw(st.floats(lo, hi - 1e-3 * (hi - lo), exclude_min=cls.lo_open))

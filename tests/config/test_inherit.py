@@ -9,6 +9,7 @@ import pytest
 from scenarios.config.inherit import apply_overrides, merge_into, parse_override
 from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.params import Beta, Normal, Triangular, Uniform
+from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.config.yamlio import Located, Origin, parse_yaml
 from scenarios.exceptions import ConfigError
@@ -164,7 +165,8 @@ def test_sources_are_relative_to_the_file_that_registers_them(tmp_path: Path) ->
         name="mid.yaml",
     )
     write(tmp_path / "deeper", "leaf.yaml", "extends: ../mid.yaml\nname: leaf\n")
-    scenario = load_scenario(tmp_path / "deeper" / "leaf.yaml")
+    with allowing([tmp_path]):  # mid.yaml is outside the folder of leaf.yaml
+        scenario = load_scenario(tmp_path / "deeper" / "leaf.yaml")
     assert scenario.sources["note"] == str(tmp_path / "docs" / "note.yaml")
     assert scenario.sources["isw"] == str(CONFIGS / "sources" / "isw-2020-10-12.yaml")
     assert scenario.season.winter_start.source is not None
@@ -221,9 +223,13 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
     assert isinstance(scenario.ceasefire.talks_multiplier.value, Uniform)
     assert scenario.simulation.seed == 11
     assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder)
-    # --set replaces only the value: provenance is kept
-    assert russia.back_armenia_propensity.source == baseline.actors.russia.back_armenia_propensity.source
-    assert scenario.actors.armenia.retaliation_base.assumption == baseline.actors.armenia.retaliation_base.assumption
+    # --set replaces only the value, which is then the analyst's: the quote it replaced is kept as "was:"
+    assert russia.back_armenia_propensity.source is None
+    assert (
+        russia.back_armenia_propensity.note is not None and "Putin will likely" in russia.back_armenia_propensity.note
+    )
+    assert scenario.actors.armenia.retaliation_base.note is not None
+    assert baseline.actors.armenia.retaliation_base.assumption in scenario.actors.armenia.retaliation_base.note
 
 
 def test_later_overrides_win_and_origins_name_the_override() -> None:
@@ -232,7 +238,8 @@ def test_later_overrides_win_and_origins_name_the_override() -> None:
     assert scenario.origin_of("simulation.seed") == "--set simulation.seed=2"
     assert scenario.origin_of("actors.russia.inertia") == "--set actors.russia.inertia=0.5"
     assert scenario.origin_of("actors.russia.inertia.value") == "--set actors.russia.inertia=0.5"
-    assert scenario.origin_of("actors.russia.inertia.assumption").startswith(f"{BASELINE.relative_to(Path.cwd())}:")
+    # the value is the override's, and so is its provenance (what it replaced is in the note)
+    assert scenario.origin_of("actors.russia.inertia.assumption") == "--set actors.russia.inertia=0.5"
 
 
 def test_set_overrides_a_variant(tmp_path: Path) -> None:

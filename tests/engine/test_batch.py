@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -169,12 +170,21 @@ def test_resume_refuses_changed_config_unless_forced(tmp_path: Path) -> None:
     assert result.status == "complete"
 
 
-def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
-    # Azerbaijan's target share of 0 makes its talks utility divide by zero: a real failure inside the model
+def test_failed_replications_go_to_the_errors_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Validation now refuses every value known to crash the model, so the crash is injected: replications of the
+    # scenario named "broken" raise inside the model's entry point, as a division by zero would.
+    import scenarios.engine.chunks as chunks
+
+    real = chunks.run_replication
+
+    def crashing(scenario: Any, *args: Any, **kwargs: Any) -> Any:
+        if scenario.name == "broken":
+            raise ZeroDivisionError("float division by zero")
+        return real(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(chunks, "run_replication", crashing)
     broken = tmp_path / "broken.yaml"
-    broken.write_text(
-        f"extends: {BASELINE}\nname: broken\nactors:\n  azerbaijan:\n    target_share: 0\n", encoding="utf-8"
-    )
+    broken.write_text(f"extends: {BASELINE}\nname: broken\n", encoding="utf-8")
     result = run_batch(
         [BASELINE, broken], n=5, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "e", quiet=True
     )
@@ -185,8 +195,9 @@ def test_failed_replications_go_to_the_errors_table(tmp_path: Path) -> None:
     assert sorted(r.errors["replication"]) == [0, 1, 2, 3, 4]
     assert "ZeroDivisionError" in r.errors["traceback"].iloc[0]
     assert list(r.replications["scenario"].astype(str).unique()) == ["baseline"]
-    with pytest.raises(ResultsError, match="no finished replication"):
-        run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
+    only = run_batch([broken], n=2, seed=4, overrides=SHORT, executor="serial", out=tmp_path / "only", quiet=True)
+    assert only.status == "failed" and read_manifest(tmp_path / "only")["status"] == "failed"
+    with pytest.raises(ResultsError, match="every replication failed"):
         load_results(tmp_path / "only")
     with pytest.raises(ScenarioError, match="failed"):
         run_batch(

@@ -341,7 +341,9 @@ class Comparison:
         other = scenario or self.pairs()[0]
         rows = self.table_[self.table_["scenario"] == other]
         rows = rows[~rows["difference"].isna()]
-        return forest(rows, rows["measure"].tolist(), f"{other} vs {self.baseline}", ax=ax)
+        if ax is not None:
+            raise AnalysisError("the differences plot has one panel per unit and draws its own figure: pass no ax")
+        return forest(rows, rows["measure"].tolist(), f"{other} vs {self.baseline}")
 
     def __repr__(self) -> str:
         t = self.table_

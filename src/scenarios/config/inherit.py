@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scenarios.config.paths import ALLOW_HINT, is_inside, roots_for
 from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
 
@@ -19,8 +20,28 @@ EXTENDS = "extends"
 
 
 def load_tree(path: Path) -> Located:
-    """Load a file and everything it `extends:`, merged, with the origin of every value."""
-    return _load(Path(path), ())
+    """Load a file and everything it `extends:`, merged, with the origin of every value.
+
+    Every file it names must lie in the folder tree of `path` or in an allowed folder (config/paths.py).
+    """
+    path = Path(path)
+    return _load(path, (), roots_for(path))
+
+
+def extends_chain(path: Path) -> list[Path]:
+    """The files a scenario is built from, resolved: the file itself, then what it extends, and so on."""
+    path = Path(path)
+    roots = roots_for(path)
+    chain = [path.resolve()]
+    while True:
+        located = load_yaml(chain[-1], _display(chain[-1]))
+        ref = located.data.get(EXTENDS) if isinstance(located.data, dict) else None
+        if not isinstance(ref, str):
+            return chain
+        parent = (chain[-1].parent / ref).resolve()
+        if parent in chain or not is_inside(parent, roots) or not parent.is_file():
+            return chain  # loading the scenario reports the problem
+        chain.append(parent)
 
 
 def _display(path: Path) -> str:
@@ -30,7 +51,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Located:
+def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
     resolved = path.resolve()
     located = load_yaml(path, _display(path))
     if not isinstance(located.data, dict):
@@ -48,7 +69,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
                 )
             ]
         )
-    _absolutise_sources(located, path.parent)
+    _absolutise_sources(located, path.parent, roots)
     if EXTENDS not in located.data:
         return located
     parent_ref = located.data.pop(EXTENDS)
@@ -59,7 +80,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
 
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise fail(f"expected a file name, got {parent_ref!r}", "e.g. `extends: baseline.yaml`")
-    parent_path = path.parent / parent_ref
+    try:
+        parent_path = path.parent / parent_ref
+        inside = is_inside(parent_path, roots)
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        raise fail(f"{parent_ref!r} is not a usable file name", "e.g. `extends: baseline.yaml`") from None
+    if not inside:
+        raise fail(f"{parent_ref!r} is outside {roots[0]}, the folder of the scenario loaded", ALLOW_HINT)
     if not parent_path.exists():
         raise fail(
             f"file {parent_ref!r} not found (looked for {_display(parent_path)})",
@@ -70,18 +97,37 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Located:
     if parent_path.resolve() in (*chain, resolved):
         cycle = " -> ".join(_display(p) for p in (*chain, resolved, parent_path.resolve()))
         raise fail(f"`extends:` makes a cycle: {cycle}", "remove one link of the chain")
-    base = _load(parent_path, (*chain, resolved))
+    base = _load(parent_path, (*chain, resolved), roots)
     merge_into(base, located)
     return base
 
 
-def _absolutise_sources(located: Located, folder: Path) -> None:
-    """Source files are named relative to the file that registers them; make them absolute at load time."""
+def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> None:
+    """Source files are named relative to the file that registers them; make them absolute at load time.
+
+    A source outside the allowed folders is refused here, before anything reads it.
+    """
     sources = located.data.get("sources")
-    if isinstance(sources, dict):
-        for key, value in sources.items():
-            if isinstance(value, str) and "\x00" not in value:
-                sources[key] = str((folder / value).resolve())
+    if not isinstance(sources, dict):
+        return
+    problems = []
+    for key, value in sources.items():
+        if not isinstance(value, str):
+            continue  # the schema reports it
+        try:
+            target = (folder / value).resolve()
+        except (OSError, ValueError, RuntimeError):
+            target = None
+        o = located.origins.get(("sources", key)) or Origin("?")
+        if target is None:
+            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", f"{value!r} is not a usable file name"))
+        elif not is_inside(target, roots):
+            message = f"{value!r} is outside {roots[0]}, the folder of the scenario loaded"
+            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", message, ALLOW_HINT))
+        else:
+            sources[key] = str(target)
+    if problems:
+        raise ConfigError(problems)
 
 
 def is_param(node: Any) -> bool:
@@ -242,13 +288,57 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
         n = len(path)
         exists = last in node if isinstance(node, dict) else True
         if exists:
+            before = node[last]
             merged = Located(node[last], {k[n:]: o for k, o in located.origins.items() if k[:n] == path})
             merge_into(merged, top)
             node[last] = merged.data
             _drop_origins(located.origins, path)
             for k, o in merged.origins.items():
                 located.origins[(*path, *k)] = o
+            if is_param(before) and _replaces_value_only(before, value):
+                _provenance_of_override(located, path, before, origin)
+            elif last == "value" and len(path) > 1 and is_param(_at(located.data, path[:-1])):
+                _provenance_of_override(located, path[:-1], {**_at(located.data, path[:-1]), "value": before}, origin)
         else:
             node[last] = value
             for k, o in top.origins.items():
                 located.origins[(*path, *k)] = o
+
+
+def _at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def shown_value(value: Any) -> str:
+    """A parameter's value as written in YAML: 0.7, [0.5, 0.8], likely, {dist: beta, mean: 0.6, sd: 0.1}."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    return str(value)
+
+
+def was(param: dict[str, Any]) -> str:
+    """What a parameter said before an override replaced its value: its value and its quote or assumption."""
+    source = param.get("source")
+    if isinstance(source, dict) and "quote" in source:
+        why = f"\u00b6{source.get('para')} \u201c{source['quote']}\u201d"
+    else:
+        why = f"assumption: {param.get('assumption')}"
+    return f"was: {shown_value(param.get('value'))} ({why})"
+
+
+def _provenance_of_override(located: Located, path: Path_, before: dict[str, Any], origin: Origin) -> None:
+    """A value set on the command line no longer encodes the report's words: it loses the quote, says who set it,
+    and keeps what it replaced visible as "was: ..."."""
+    param = _at(located.data, path)
+    param.pop("source", None)
+    param["assumption"] = f"set on the command line ({origin.file})"
+    param["note"] = was(before)
+    for key in ("source", "assumption", "note"):
+        _drop_origins(located.origins, (*path, key))
+        located.origins.pop((*path, key), None)
+    located.origins[(*path, "assumption")] = origin
+    located.origins[(*path, "note")] = origin

@@ -93,7 +93,10 @@ def trace_rows(scenario: Scenario) -> list[TraceRow]:
         if param.source is not None:
             rows.append(TraceRow(key, shown, "report", param.source.para, param.source.quote, scenario.origin_of(key)))
         else:
-            rows.append(TraceRow(key, shown, "assumption", None, param.assumption or "", scenario.origin_of(key)))
+            why = param.assumption or ""
+            if param.note and param.note.startswith("was: "):  # an override: what it replaced stays visible
+                why = f"{why}; {param.note}"
+            rows.append(TraceRow(key, shown, "assumption", None, why, scenario.origin_of(key)))
     return rows
 
 

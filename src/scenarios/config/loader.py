@@ -311,6 +311,20 @@ def _custom(err: dict[str, Any]) -> tuple[str, str]:
     return _clean(err["msg"]), ""
 
 
-def scenario_from_dump(data: dict[str, Any], display: str) -> Scenario:
-    """Rebuild a scenario from its resolved dump (as stored in a results manifest)."""
-    return validate_tree(Located(data, {}), display)
+def scenario_from_dump(data: dict[str, Any], display: str, origins: dict[str, str] | None = None) -> Scenario:
+    """Rebuild a scenario from its resolved dump (as stored in a results manifest).
+
+    `origins` (the manifest's, by dotted path) keep the file and line each value came from.
+    """
+    scenario = validate_tree(Located(data, {}), display)
+    scenario._origins = {_key(path): origin for path, origin in (origins or {}).items()}
+    return scenario
+
+
+def dump_origins(scenario: Scenario) -> dict[str, str]:
+    """Where each value of a scenario was set, by dotted path, for its results manifest."""
+    return {dotted(path): str(o) for path, o in scenario._origins.items() if path[:1] != ("estimative_words",)}
+
+
+def _key(path: str) -> Path_:
+    return tuple(int(p) if p.isdigit() else p for p in path.split(".")) if path else ()

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 from scipy.special import betaincinv
 
 _STD_NORMAL = NormalDist()
+MIN_TRUNCATED_MASS = 0.01  # a truncated normal must keep at least 1% of its mass inside its bounds
 
 
 class ValueProblem(ValueError):
@@ -341,6 +342,17 @@ class Param(Frozen):
                     f"lo and hi must leave room inside {cls.domain}",
                     at=("value",),
                 )
+            mass = _STD_NORMAL.cdf((hi - value.mean) / value.sd) - _STD_NORMAL.cdf((lo - value.mean) / value.sd)
+            if mass < MIN_TRUNCATED_MASS:
+                centre = f"[{_fmt(value.mean - 1.96 * value.sd)}, {_fmt(value.mean + 1.96 * value.sd)}]"
+                opened = cls.lo_open and lo <= math.nextafter(cls.lo, math.inf)
+                inside = f"({_fmt(cls.lo)}, {_fmt(hi)}]" if opened else f"[{_fmt(lo)}, {_fmt(hi)}]"
+                raise ValueProblem(
+                    f"normal: only {mass:.2g} of its mass lies inside {inside} (95% of it is in "
+                    f"{centre}), so every draw would sit at the edge",
+                    f"move the mean inside {cls.domain}, or widen sd",
+                    at=("value",),
+                )
             return Spec("normal", lo, hi, value.mean, value.sd)
         cls._check_number(value, "value")
         return Spec("fixed", float(value), float(value))
@@ -364,10 +376,19 @@ class Share(Param):
 
 
 class PositiveShare(Param):
+    """A share the model divides by (a target to reach): 0 is not allowed."""
+
     lo: ClassVar[float] = 0.0
     hi: ClassVar[float] = 1.0
     lo_open: ClassVar[bool] = True
-    domain: ClassVar[str] = "a share above 0 and at most 1"
+    domain: ClassVar[str] = "a share > 0 and <= 1"
+
+
+class Period(Param):
+    """Days between two reviews or events: a period near 0 would never let simulated time pass."""
+
+    lo: ClassVar[float] = 0.25
+    domain: ClassVar[str] = "a period of at least 0.25 days"
 
 
 class NonNegative(Param):

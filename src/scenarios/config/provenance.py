@@ -98,6 +98,8 @@ def check_quotes(scenario: Any, origins: dict[Path_, Origin]) -> list[Problem]:
     checker = _QuoteChecker(dict(scenario.sources), origins)
     for path, src in iter_sources(scenario):
         checker.check(path, src.ref, src.para, src.quote)
+    for ref in scenario.sources:  # a registered source no quote cites must still be a usable document
+        checker.document(ref)
     return checker.problems
 
 
@@ -131,11 +133,26 @@ def _raw_sources(node: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, Any]
 
 
 class _QuoteChecker:
+    """Checks quotes against their documents; a document that cannot be read is reported once, where registered."""
+
     def __init__(self, sources: dict[str, str], origins: dict[Path_, Origin]):
         self.sources = sources
         self.origins = origins
         self.problems: list[Problem] = []
         self.unreadable: set[str] = set()
+
+    def document(self, ref: str) -> SourceDocument | None:
+        try:
+            return load_source(self.sources[ref])
+        except ConfigError as exc:
+            if ref not in self.unreadable:  # once per source, at the line that registers it
+                self.unreadable.add(ref)
+                o = self.origins.get(("sources", ref)) or Origin("?")
+                inner = "; ".join(p.render().replace("\n    ", " ") for p in exc.problems)
+                self.problems.append(
+                    Problem(o.file, o.line, o.column, f"sources.{ref}", "the source document cannot be used", inner)
+                )
+            return None
 
     def check(self, path: Path_, ref: str, para: int, quote: str) -> None:
         key = ".".join(map(str, path))
@@ -147,23 +164,8 @@ class _QuoteChecker:
         if ref not in self.sources:
             problem("ref", f"unknown source {ref!r}", f"registered sources: {', '.join(self.sources) or 'none'}")
             return
-        try:
-            doc = load_source(self.sources[ref])
-        except ConfigError as exc:
-            if ref not in self.unreadable:  # once per source, at the line that registers it
-                self.unreadable.add(ref)
-                o = self.origins.get(("sources", ref)) or Origin("?")
-                inner = "; ".join(p.render().replace("\n    ", " ") for p in exc.problems)
-                self.problems.append(
-                    Problem(
-                        o.file,
-                        o.line,
-                        o.column,
-                        f"sources.{ref}",
-                        "the source document cannot be used",
-                        inner,
-                    )
-                )
+        doc = self.document(ref)
+        if doc is None:
             return
         if para > len(doc.paragraphs):
             problem("para", f"paragraph {para} does not exist", f"{ref} has {len(doc.paragraphs)} paragraphs")

@@ -314,6 +314,7 @@ def _actors_model() -> type[BaseModel]:
 
 Actors = _actors_model()
 
+MAX_NAME = 64
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -367,6 +368,11 @@ class Scenario(Frozen):
                 return str(self._origins[key[:n]])
         return "(default)"
 
+    def parameter(self, path: str) -> Param | DateParam | None:
+        """The parameter at a dotted path (its class carries the range it may take), or None."""
+        node = self._node_at(tuple(int(p) if p.isdigit() else p for p in path.split(".")))
+        return node if isinstance(node, Param | DateParam) else None
+
     def _node_at(self, key: tuple[str | int, ...]) -> Any:
         node: Any = self
         for part in key:
@@ -384,6 +390,8 @@ class Scenario(Frozen):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
+        if len(v) > MAX_NAME:  # it names the results folder, and a file name has at most 255 bytes
+            raise ValueError(f"the name has {len(v)} characters; at most {MAX_NAME} (it names the results folder)")
         if not _NAME.match(v):
             raise ValueError(f"{v!r} is not a valid name: use letters, digits, '_', '.' or '-'")
         return v

@@ -9,6 +9,8 @@ stays ordinary dicts and lists that pydantic can validate.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,17 +55,59 @@ def dotted(path: Path_) -> str:
     return ".".join(str(p) for p in path)
 
 
+MAX_FILE_BYTES = 512 * 1024  # 20 times the baseline; the pure-Python parser reads about 70 kB of plain keys a second
+
+
+def read_file_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else is a ConfigError naming `name`.
+
+    A device (/dev/zero), a FIFO or a folder is refused before it is read (opening a FIFO would block, reading a
+    device never ends), and a file is never read past the cap, so a configuration cannot exhaust memory.
+    """
+
+    def refuse(message: str, hint: str = "") -> ConfigError:
+        return ConfigError([Problem(name, None, None, "", message, hint)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise refuse("file not found") from None
+    except IsADirectoryError:
+        raise refuse("is a folder, not a file", "name a YAML file") from None
+    except OSError as exc:
+        raise refuse(f"cannot read the file ({exc.strerror})") from None
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise refuse(f"not a usable file name ({exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse("is a folder, not a file", "name a YAML file")
+        if not stat.S_ISREG(mode):
+            raise refuse("is not a regular file (a device, FIFO or socket)", "a scenario is a YAML text file")
+        chunks = []
+        size = 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise refuse(f"cannot read the file ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        size = os.stat(path).st_size
+        raise refuse(
+            f"the file is too large ({size:,} bytes; a scenario or source document may have at most "
+            f"{MAX_FILE_BYTES:,} bytes)",
+            "split it: `extends:` another file, or register each source document separately",
+        )
+    return data
+
+
 def load_yaml(path: Path, display: str | None = None) -> Located:
     """Read one YAML file as plain data with positions; every problem is a ConfigError naming the file."""
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem(name, None, None, "", "file not found")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(name, None, None, "", f"cannot read the file ({exc.strerror})")]) from None
-    except ValueError as exc:  # e.g. a NUL byte in the path
-        raise ConfigError([Problem(name, None, None, "", f"not a usable file name ({exc})")]) from None
+    raw = read_file_bytes(path, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,6 +138,9 @@ def parse_yaml(text: str, name: str, value: bool = False) -> Located:
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
+    except RecursionError:
+        too_deep = f"nested too deeply (more than {MAX_DEPTH} levels)"
+        raise ConfigError([Problem(name, None, None, "", too_deep, "flatten the structure")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -108,30 +155,24 @@ def parse_yaml(text: str, name: str, value: bool = False) -> Located:
     builder = _Builder(yaml, name, located.origins)
     try:
         located.data = builder.build(node, ())
-    except _TooBig:
-        o = builder.origin(node)
-        raise ConfigError(
-            [
-                Problem(
-                    name,
-                    o.line,
-                    o.column,
-                    "",
-                    f"the document expands to more than {MAX_NODES} values",
-                    "anchors and aliases (&a, *a) that nest each other make a file explode: write it out",
-                )
-            ]
-        ) from None
+    except _Refused as exc:
+        raise ConfigError([Problem(name, exc.origin.line, exc.origin.column, dotted(exc.path), *exc.args)]) from None
     if builder.problems:
         raise ConfigError(builder.problems)
     return located
 
 
 MAX_NODES = 100_000  # a scenario has a few thousand; aliases of aliases can expand exponentially
+MAX_DEPTH = 40  # a scenario nests about eight levels deep
 
 
-class _TooBig(Exception):
-    pass
+class _Refused(Exception):
+    """A document that cannot be built: too many values, too deep, or an alias inside itself."""
+
+    def __init__(self, origin: Origin, path: Path_, message: str, hint: str):
+        super().__init__(message, hint)
+        self.origin = origin
+        self.path = path
 
 
 class _Builder:
@@ -141,6 +182,8 @@ class _Builder:
         self.origins = origins
         self.problems: list[Problem] = []
         self.count = 0
+        self.seen: set[int] = set()  # nodes built once already: a second visit is an alias
+        self.open: list[int] = []  # the nodes being built, outermost first
 
     def origin(self, node: Node) -> Origin:
         return Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -152,8 +195,36 @@ class _Builder:
     def build(self, node: Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig
+            if len(self.seen) >= MAX_NODES:
+                raise _Refused(
+                    self.origin(node),
+                    (),
+                    f"the document has more than {MAX_NODES:,} values (a scenario has a few thousand)",
+                    "split it into files that `extends:` each other",
+                )
+            raise _Refused(
+                self.origin(node),
+                (),
+                f"the document expands to more than {MAX_NODES:,} values through its aliases",
+                "anchors and aliases (&a, *a) that nest each other make a file explode: write it out",
+            )
+        if id(node) in self.open:
+            raise _Refused(
+                self.origin(node), path, "an alias refers to the node that contains it", "write the value out"
+            )
+        if len(self.open) >= MAX_DEPTH:
+            raise _Refused(
+                self.origin(node), path, f"nested too deeply (more than {MAX_DEPTH} levels)", "flatten the structure"
+            )
+        self.seen.add(id(node))
         self.origins.setdefault(path, self.origin(node))
+        self.open.append(id(node))
+        try:
+            return self._build(node, path)
+        finally:
+            self.open.pop()
+
+    def _build(self, node: Node, path: Path_) -> Any:
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed", "only plain data: remove the tag")
             return None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import math
 import platform
 import subprocess
 import time
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.config.loader import load_scenario, scenario_from_dump
+from scenarios.config.loader import dump_origins, load_scenario, scenario_from_dump
+from scenarios.config.params import Param
 from scenarios.config.schema import Scenario
 from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
 from scenarios.engine.executors import run_dask, run_pool, run_serial
@@ -47,13 +49,14 @@ class BatchResult:
     """What a batch did: where its results are and how it ended."""
 
     directory: Path
-    status: str  # complete | partial
+    status: str  # complete | partial | failed (every replication raised)
     scenarios: list[str]
     replications: int  # per scenario
     seed: int
     computed: int  # replications computed in this call (all scenarios)
     failures: int
     seconds: float
+    reason: str = ""  # why it is partial or failed
 
 
 def config_hash(scenario: Scenario) -> str:
@@ -146,6 +149,7 @@ def _manifest(
                 "config_hash": h,
                 "source_file": src,
                 "config": s.model_dump(mode="json"),
+                "origins": dump_origins(s),
             }
             for s, h, src in zip(scenarios, hashes, sources, strict=True)
         ],
@@ -234,6 +238,8 @@ def run_batch(
         raise ScenarioError(f"--n must be at least 1, got {n}")
     batch_seed = resolve_seed(seed, first, directory if old is not None else None)
     chunk_size = default_chunk_size(n, workers) if chunk_size is None else chunk_size
+    if chunk_size < 1:
+        raise ScenarioError(f"--chunk-size must be at least 1, got {chunk_size}")
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]
     manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
@@ -241,33 +247,16 @@ def run_batch(
     chunks = plan_chunks(len(scenarios), n, chunk_size, design)
 
     with DirectoryLock(directory):
-        if old is not None:
-            _check_resume(old, manifest, directory, force)
-            manifest["created"] = old["created"]
-            manifest["resumed"] = [
-                *old.get("resumed", []),
-                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            ]
-        elif (directory / MANIFEST).exists() and not overwrite:
-            status = read_manifest(directory).get("status")
-            raise ResultsError(
-                f"{directory}: already holds a {status} batch; use --resume to finish it, --overwrite to replace "
-                "it, or --out for another folder"
-            )
-        writer = ResultsWriter(directory)
-        writer.prepare(fresh=old is None)
-        if design is not None:
-            write_atomic(directory / DESIGN, frame_to_parquet(design))
-        done = done_chunks(directory)
-        todo = [c for c in chunks if c.key not in done]
-        write_manifest(directory, manifest)
-        return _execute(
-            writer,
+        return _start(
+            directory,
+            old,
             manifest,
+            overwrite,
+            force,
+            design,
             scenarios,
             hashes,
             chunks,
-            todo,
             batch_seed,
             trace_sample,
             fail_fast,
@@ -277,6 +266,94 @@ def run_batch(
             quiet,
             n,
         )
+
+
+@contextmanager
+def writes_reported(directory: Path) -> Iterator[None]:
+    """A failed write (full disk, read-only folder) becomes a ResultsError that says what to do."""
+    try:
+        yield
+    except OSError as exc:
+        raise ResultsError(write_failure(directory, exc)) from None
+
+
+def write_failure(directory: Path, exc: OSError) -> str:
+    """What a failed write means for the batch, and what to do."""
+    what = exc.strerror or str(exc)
+    name = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"{directory}: no space left on the device{name}; finished chunks are kept: free some space, then run "
+            "again with --resume"
+        )
+    return f"{directory}: cannot write the results: {what}{name}; choose another --out"
+
+
+def _start(
+    directory: Path,
+    old: dict[str, Any] | None,
+    manifest: dict[str, Any],
+    overwrite: bool,
+    force: bool,
+    design: pd.DataFrame | None,
+    scenarios: list[Scenario],
+    hashes: list[str],
+    chunks: list[Chunk],
+    batch_seed: int,
+    trace_sample: int,
+    fail_fast: bool,
+    executor: str,
+    workers: int,
+    scheduler: str | None,
+    quiet: bool,
+    n: int,
+) -> BatchResult:
+    """With the directory locked: check what it holds, prepare it, and run what is left to do."""
+    if old is not None:
+        _check_resume(old, manifest, directory, force)
+        manifest["created"] = old["created"]
+        manifest["resumed"] = [
+            *old.get("resumed", []),
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        ]
+    elif (directory / MANIFEST).exists() and not overwrite:
+        status = read_manifest(directory).get("status")
+        held = f"a {status} batch"
+        if status == "running":  # we hold the lock, so the batch that wrote this stopped without finishing
+            held = "a batch that was interrupted (its writer stopped without finishing)"
+        if status == "complete":
+            raise ResultsError(
+                f"{directory}: already holds a complete batch; use --overwrite to replace it, or --out for "
+                "another folder"
+            )
+        raise ResultsError(
+            f"{directory}: already holds {held}; use --resume to finish it, --overwrite to replace "
+            "it, or --out for another folder"
+        )
+    writer = ResultsWriter(directory)
+    with writes_reported(directory):
+        writer.prepare(fresh=old is None)
+        if design is not None:
+            write_atomic(directory / DESIGN, frame_to_parquet(design))
+        done = done_chunks(directory)
+        todo = [c for c in chunks if c.key not in done]
+        write_manifest(directory, manifest)
+    return _execute(
+        writer,
+        manifest,
+        scenarios,
+        hashes,
+        chunks,
+        todo,
+        batch_seed,
+        trace_sample,
+        fail_fast,
+        executor,
+        workers,
+        scheduler,
+        quiet,
+        n,
+    )
 
 
 def _execute(
@@ -312,17 +389,25 @@ def _execute(
             results = run_dask(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers, scheduler)
         with closing(results), Progress(total, already, quiet) as progress:
             for result in results:
-                writer.write_chunk(result)
+                with writes_reported(directory):
+                    writer.write_chunk(result)
                 size = result.chunk.stop - result.chunk.start
                 computed += size
                 failures += result.failures
                 progress.advance(size)
-        counts = writer.consolidate(chunks)
-        status, reason = "complete", ""
+        with writes_reported(directory):
+            counts = writer.consolidate(chunks)
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
+        if counts.get("replications", 0) == 0 and counts.get("errors", 0) > 0:
+            status, reason = "failed", "every replication failed. " + describe_failure(directory, scenarios)
+        else:
+            status, reason = "complete", ""
     except ReplicationFailed as exc:
         reason = f"fail-fast: {exc}"
         raise ScenarioError(f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)") from exc
+    except ScenarioError as exc:
+        reason = str(exc)
+        raise
     finally:
         seconds = time.perf_counter() - began
         manifest["status"] = status
@@ -335,8 +420,14 @@ def _execute(
             "executor": executor,
             "workers": workers if executor != "serial" else 1,
         }
-        write_manifest(directory, manifest)
-        if status == "complete":
+        try:
+            write_manifest(directory, manifest)
+        except OSError:
+            if status != "partial":
+                raise
+            # the error that stopped the batch matters more; a manifest left `running` with no lock holder is
+            # reported as interrupted
+        if status in ("complete", "failed"):
             writer.remove_parts()
     return BatchResult(
         directory,
@@ -347,13 +438,39 @@ def _execute(
         computed,
         int(manifest["counts"].get("failed_replications", failures)),
         seconds,
+        reason,
     )
+
+
+def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
+    """The first failed replication: its error, and the parameters it drew that sit on an edge of their range
+    (where they were set), since those are the usual cause (a share of 0 that the model divides by)."""
+    errors = pd.read_parquet(directory / "errors.parquet")
+    if errors.empty:
+        return ""
+    first = errors.iloc[0]
+    text = f"The first, replication {first['replication']} of {first['scenario']!r}, raised {first['error']}"
+    scenario = next((s for s in scenarios if s.name == first["scenario"]), None)
+    try:
+        drawn: dict[str, float] = json.loads(first["parameters"]) if "parameters" in errors.columns else {}
+    except (TypeError, ValueError):
+        drawn = {}
+    edges = []
+    for path, value in drawn.items():
+        node = scenario.parameter(path) if scenario is not None else None
+        if isinstance(node, Param) and value in (type(node).lo, type(node).hi):
+            edges.append(f"{path} = {value:g} ({type(node).domain}; set at {scenario.origin_of(path)})")  # type: ignore[union-attr]
+    if edges:
+        text += ". Parameters at an edge of their range: " + "; ".join(edges[:8])
+    return text + f". Every drawn value is in {directory / 'errors.parquet'} (column `parameters`)."
 
 
 def rerun_manifest(directory: str | Path, out: str | Path, **kwargs: Any) -> BatchResult:
     """Run again, into `out`, the batch a manifest describes: same configs, seed, n, chunking and trace sample."""
     manifest = read_manifest(Path(directory))
-    scenarios = [scenario_from_dump(s["config"], f"{directory}/{MANIFEST}") for s in manifest["scenarios"]]
+    scenarios = [
+        scenario_from_dump(s["config"], f"{directory}/{MANIFEST}", s.get("origins")) for s in manifest["scenarios"]
+    ]
     design_file = Path(directory) / DESIGN
     if manifest.get("design_hash") is not None:
         kwargs["design"] = pd.read_parquet(design_file)

@@ -7,12 +7,16 @@ with `fail_fast`.
 
 from __future__ import annotations
 
+import json
 import traceback
 from typing import Any
 
-from scenarios.config.draw import parameters_at
+import numpy as np
+
+from scenarios.config.draw import draw_parameters, parameters_at
 from scenarios.engine.seeding import replication_seed
 from scenarios.io.records import PARAM_PREFIX, SEED_COLUMN, TABLES, Chunk, ChunkResult
+from scenarios.model.random import child_seed
 from scenarios.model.simulation import run_replication
 
 __all__ = ["PARAM_PREFIX", "SEED_COLUMN", "TABLES", "Chunk", "ChunkResult", "ReplicationFailed", "run_chunk"]
@@ -20,6 +24,18 @@ __all__ = ["PARAM_PREFIX", "SEED_COLUMN", "TABLES", "Chunk", "ChunkResult", "Rep
 
 class ReplicationFailed(RuntimeError):
     """A replication raised and the batch runs with fail-fast."""
+
+
+def _drawn_parameters(scenario: Any, seed: np.random.SeedSequence) -> dict[str, float]:
+    """The parameter values a failed replication drew, for its error row.
+
+    This repeats the draw of `run_replication` (its "parameters" stream): keep the two the same.
+    """
+    try:
+        rng = np.random.default_rng(child_seed(seed, "parameters"))
+        return draw_parameters(scenario, rng, scenario.parameter_specs())
+    except Exception:  # the error row matters more than its parameters
+        return {}
 
 
 def run_chunk(
@@ -48,8 +64,15 @@ def run_chunk(
                 raise ReplicationFailed(
                     f"replication {i} of scenario {name!r} (batch seed {batch_seed}) failed: {exc!r}"
                 ) from exc
+            drawn = values if values is not None else _drawn_parameters(scenario, replication_seed(batch_seed, stream))
             result.tables["errors"].append(
-                {**ident, "batch_seed": batch_seed, "error": repr(exc), "traceback": traceback.format_exc()}
+                {
+                    **ident,
+                    "batch_seed": batch_seed,
+                    "error": repr(exc),
+                    "traceback": traceback.format_exc(),
+                    "parameters": json.dumps(drawn, sort_keys=True),
+                }
             )
             continue
         row = dict(ident)

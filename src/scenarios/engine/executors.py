@@ -14,8 +14,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from scenarios.engine.chunks import Chunk, ChunkResult, run_chunk
+from scenarios.exceptions import ScenarioError
 
 EXECUTORS = ("serial", "process", "dask")
+CONNECT_TIMEOUT = 5  # seconds to reach a Dask scheduler: a wrong address fails fast
 
 _WORKER_SCENARIOS: list[Any] = []
 
@@ -104,7 +106,13 @@ def run_dask(
         )
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, ValueError) as exc:  # TimeoutError is an OSError; a malformed address a ValueError
+            raise ScenarioError(
+                f"--scheduler {scheduler}: cannot reach the Dask scheduler within {CONNECT_TIMEOUT} s ({exc}); "
+                "is `dask scheduler` running there, and is the address tcp://HOST:PORT?"
+            ) from None
     try:
         shared = client.scatter(list(scenarios), broadcast=True)
         futures = [

@@ -11,7 +11,13 @@ import secrets
 
 import numpy as np
 
+from scenarios.exceptions import ScenarioError
+
 SeedLike = int | np.random.SeedSequence | None
+
+
+class SeedError(ScenarioError, ValueError):
+    """A seed that cannot seed a batch (negative, not an integer)."""
 
 
 def normalise_seed(seed: SeedLike) -> int:
@@ -21,10 +27,10 @@ def normalise_seed(seed: SeedLike) -> int:
     if isinstance(seed, np.random.SeedSequence):
         entropy = seed.entropy
         if not isinstance(entropy, int):
-            raise ValueError("a SeedSequence with a sequence of entropy words cannot be used as a batch seed")
+            raise SeedError("a SeedSequence with a sequence of entropy words cannot be used as a batch seed")
         return entropy
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise SeedError(f"the seed must be a non-negative integer, got {seed!r}")
     return int(seed)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from scenarios.exceptions import ResultsError
 from scenarios.io.records import CEASEFIRE_CAUSES, CEASEFIRE_KINDS, OUTCOME_CLASSES, TABLES, Manifest
@@ -108,6 +109,17 @@ def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
     return df
 
 
+def _read_table(file: Path) -> pd.DataFrame:
+    """One Parquet table; a damaged file (truncated, edited) is a ResultsError that says how to recover."""
+    try:
+        return pd.read_parquet(file)
+    except (pa.ArrowException, OSError) as exc:
+        raise ResultsError(
+            f"{file}: damaged, cannot be read ({type(exc).__name__}: {exc}); run the batch again, e.g. "
+            f"`scenarios rerun {file.parent} --out NEW_FOLDER`"
+        ) from None
+
+
 def load_results(directory: str | Path) -> Results:
     """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning)."""
     path = Path(directory)
@@ -116,12 +128,14 @@ def load_results(directory: str | Path) -> Results:
     manifest = read_manifest(path)
     scenarios = [s["name"] for s in manifest["scenarios"]]
     tables: dict[str, pd.DataFrame] = {}
+    if manifest.get("status") == "failed":  # finished, but every replication raised: nothing to analyse
+        raise ResultsError(f"{path}: {manifest.get('reason') or 'every replication failed'}")
     if manifest.get("status") == "complete":
         for table in TABLES:
             file = path / f"{table}.parquet"
             if not file.exists():
                 raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
-            tables[table] = pd.read_parquet(file)
+            tables[table] = _read_table(file)
     else:
         good = done_chunks(path)
         expected = len(scenarios) * -(-manifest["replications"] // manifest["chunk_size"])
@@ -133,7 +147,7 @@ def load_results(directory: str | Path) -> Results:
             stacklevel=2,
         )
         for table in TABLES:
-            frames = [pd.read_parquet(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
+            frames = [_read_table(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
             tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for table in TABLES:
         tables[table] = _dtypes(tables[table], table, scenarios)

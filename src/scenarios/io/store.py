@@ -2,7 +2,7 @@
 
 Layout of ``results/<name>/``::
 
-    manifest.json        resolved configs, seed, versions, counts, timings, status (running|partial|complete)
+    manifest.json        resolved configs, seed, versions, counts, timings, status (running|partial|complete|failed)
     journal.jsonl        one line per finished chunk: its part files with row counts and SHA-256
     parts/<table>/<chunk>.parquet     tables of one chunk, written atomically
     <table>.parquet      the consolidated tables, written when the batch completes
@@ -16,6 +16,7 @@ says ``complete`` only after the consolidated tables are in place.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import io
@@ -23,6 +24,7 @@ import json
 import os
 import shutil
 import socket
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from scenarios.io.atomic import append_durable, fsync_dir, write_atomic
 from scenarios.io.records import TABLES, Chunk, ChunkResult, Manifest
 
 MANIFEST = "manifest.json"
+CHECKSUM = "checksum"  # of the rest of the manifest: an edit by hand is reported when it is read
 JOURNAL = "journal.jsonl"
 PARTS = "parts"
 LOCK = ".lock"
@@ -66,6 +69,14 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
+    recorded = data.pop(CHECKSUM, None)
+    if recorded is not None and recorded != _checksum(data):
+        warnings.warn(
+            f"{path}: the manifest was edited after the batch wrote it (its checksum does not match): the seed, "
+            "configs or counts it shows may not be what produced these tables",
+            EditedManifestWarning,
+            stacklevel=2,
+        )
     return data
 
 
@@ -82,8 +93,46 @@ def load_manifest(directory: Path) -> Manifest:
         ) from None
 
 
+class EditedManifestWarning(UserWarning):
+    """A manifest whose content no longer matches the checksum its batch wrote."""
+
+
+def _checksum(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's content as JSON, keys sorted (the `checksum` key itself excluded)."""
+    body = json.loads(json.dumps(manifest, default=str))
+    return sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
+
+
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
-    write_atomic(directory / MANIFEST, json.dumps(manifest, indent=2, sort_keys=False, default=str).encode())
+    """Write the manifest atomically; on a full disk, rewrite the old one in place (its blocks are reused), so a
+    batch stopped by ENOSPC does not leave a manifest that says `running`."""
+    body = {k: v for k, v in manifest.items() if k != CHECKSUM}
+    data = json.dumps({**body, CHECKSUM: _checksum(body)}, indent=2, sort_keys=False, default=str).encode()
+    try:
+        write_atomic(directory / MANIFEST, data)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC or not (directory / MANIFEST).exists():
+            raise
+        with open(directory / MANIFEST, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def lock_holder(directory: Path) -> str | None:
+    """Who holds the directory's lock ("pid N on HOST since ..."), or None if no live process does."""
+    try:
+        fh = open(directory / LOCK, encoding="utf-8")  # noqa: SIM115 - closed by the `with` below
+    except OSError:
+        return None
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return fh.read().strip() or "another process"
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return None
 
 
 def done_chunks(directory: Path) -> dict[str, dict[str, Any]]:
@@ -112,25 +161,49 @@ def _part_ok(directory: Path, info: dict[str, Any]) -> bool:
 
 
 class DirectoryLock:
-    """An exclusive lock on a results directory; the OS releases it if the process dies."""
+    """An exclusive lock on a results directory; the OS releases it if the process dies.
+
+    The lock is an flock on ``.lock``, not the file's existence: a file left by a crashed writer is stale by
+    construction and is simply taken over. A clean exit removes the file.
+    """
 
     def __init__(self, directory: Path):
         self.path = directory / LOCK
         self._fh: Any = None
 
     def __enter__(self) -> DirectoryLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise ResultsError(
-                f"{self.path.parent}: another batch is writing this directory ({holder}); wait for it to finish, "
-                "or choose another --out"
-            ) from None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise ResultsError(f"{self.path.parent}: is a file, not a folder; give --out a folder name") from None
+        except NotADirectoryError:
+            raise ResultsError(f"{self.path.parent}: a part of this path is a file; give --out a folder") from None
+        except OSError as exc:
+            raise ResultsError(f"{self.path.parent}: cannot create the results folder ({exc.strerror})") from None
+        while True:
+            try:
+                fh = open(self.path, "a+", encoding="utf-8")
+            except OSError as exc:
+                raise ResultsError(
+                    f"{self.path.parent}: cannot write in this folder ({exc.strerror}); choose another --out"
+                ) from None
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                fh.close()
+                raise ResultsError(
+                    f"{self.path.parent}: another batch is writing this directory ({holder}); wait for it to "
+                    "finish, or choose another --out"
+                ) from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            fh.close()  # the holder removed the file as we opened it: lock the new one
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {dt.datetime.now().isoformat(timespec='seconds')}")
@@ -140,6 +213,7 @@ class DirectoryLock:
 
     def __exit__(self, *exc: object) -> None:
         if self._fh is not None:
+            self.path.unlink(missing_ok=True)  # still holding the lock: no one else can be using this file
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None

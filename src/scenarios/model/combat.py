@@ -124,7 +124,7 @@ def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[st
         best[oid] = (math.inf, ())  # guards against revisiting while in progress (the graph is acyclic)
         own = max(o.difficulty - o.progress, 0.0) / max(table[oid][season].advance, 1e-9)
         if not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after):
-            result = (own, (oid,))
+            result: tuple[float, tuple[str, ...]] = (own, (oid,))
         else:
             days, path = min((route(a) for a in o.after), key=lambda x: x[0])
             result = (days + own, (*path, oid))

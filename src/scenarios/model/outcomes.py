@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
-
 from scenarios.io.records import COLLAPSE_CAUSES, OUTCOME_CLASSES  # the results schema owns the names
+from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
 
 __all__ = ["COLLAPSE_CAUSES", "OUTCOME_CLASSES", "ceasefire_row", "classify", "offer_row", "outcome_record"]
 

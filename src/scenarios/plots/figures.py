@@ -120,7 +120,9 @@ def fan(
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
     what = FAN_LABELS.get(column, column).split(" (")[0].capitalize()
-    ax.set_title(f"{what} over time (50% and 90% bands)")
+    counts = sorted({int(ts.loc[ts["scenario"].astype(str) == n, "replication"].nunique()) for n in _order(ts)})
+    of = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    ax.set_title(f"{what} over time (50% and 90% bands of {of} traced replications per scenario)")
     ax.legend(title="scenario")
     return fig
 
@@ -199,6 +201,7 @@ def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
     ax.set_xticks(np.arange(len(cols)), [CASUALTY_LABELS[c] for c in cols])
     ax.set_ylabel("deaths by the horizon (people)")
     ax.set_yscale("symlog", linthresh=10)
+    ax.set_ylim(bottom=0)  # deaths are never negative: the symlog axis must not spend height below zero
     ax.grid(axis="y", alpha=0.3)
     ax.set_title("Deaths by the horizon (box: quartiles; whiskers: 5th-95th percentiles)")
     ax.legend([h for h, _ in handles], [n for _, n in handles], title="scenario")

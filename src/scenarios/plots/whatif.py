@@ -6,37 +6,62 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from scenarios.plots.figures import _axes, colour
 
+UNITS = (  # (panel label, scale to the unit shown, which measures)
+    ("probabilities (percentage points)", 100.0, ("holds_", "outcome:", "durable")),
+    ("territory held (percentage points of the contested value)", 100.0, ("azerbaijani_share", "share_")),
+    ("deaths (people)", 1.0, ("military_", "civilian_")),
+)
 
-def paired_differences(table: pd.DataFrame, measures: list[str], title: str, ax: Axes | None = None) -> Figure:
-    """A forest plot: each measure's paired difference (tweak - base) with its 95% interval.
 
-    Probabilities are shown in percentage points; filled markers are distinguishable from noise.
+def unit_of(measure: str) -> tuple[str, float]:
+    """The panel and scale a measure is drawn in: probabilities and shares in points, deaths in people."""
+    for label, scale, prefixes in UNITS:
+        if measure.startswith(prefixes):
+            return label, scale
+    return "other (units of the measure)", 1.0
+
+
+def paired_differences(table: pd.DataFrame, measures: list[str], title: str) -> Figure:
+    """A forest plot per unit: each measure's paired difference (tweak - base) with its 95% interval.
+
+    Measures of different units never share an axis, so a real change in a share is not drawn as 0 beside a
+    change of hundreds of deaths; each row is labelled with its value. Filled markers are distinguishable from
+    noise.
     """
-    fig, ax = _axes(ax, (7.5, 0.45 * len(measures) + 1.4))
-    rows = table.set_index("measure").loc[measures]
-    y = np.arange(len(measures))
-    if "kind" in rows.columns:
-        scale = np.where(rows["kind"].to_numpy() == "probability", 100.0, 1.0)
-    else:
-        scale = np.array([100.0 if m.startswith(("holds_", "outcome:", "durable")) else 1.0 for m in measures])
-    mid = rows["difference"].to_numpy() * scale
-    lo = rows["lower"].to_numpy() * scale
-    hi = rows["upper"].to_numpy() * scale
-    sig = rows["significant"].to_numpy(dtype=bool)
-    ax.hlines(y, lo, hi, color=colour(0), linewidth=2)
-    ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (p < 0.05)")
-    ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise")
-    ax.axvline(0, color="black", linewidth=0.8)
-    labels = [f"{m} ({'pp' if s == 100 else 'units'})" for m, s in zip(measures, scale, strict=True)]
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    ax.set_xlabel("paired difference, tweak minus base (percentage points for probabilities)")
-    ax.set_title(title)
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    rows = table.set_index("measure")
+    panels: dict[str, list[str]] = {}
+    for m in measures:
+        panels.setdefault(unit_of(m)[0], []).append(m)
+    heights = [len(ms) + 1.2 for ms in panels.values()]
+    fig = Figure(figsize=(7.5, 0.42 * sum(heights) + 1.0), layout="constrained")
+    axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, (label, ms) in zip(axes[:, 0], panels.items(), strict=True):
+        scale = unit_of(ms[0])[1]
+        r = rows.loc[ms]
+        y = np.arange(len(ms))
+        mid, lo, hi = (r[c].to_numpy(dtype=float) * scale for c in ("difference", "lower", "upper"))
+        sig = r["significant"].to_numpy(dtype=bool)
+        ax.hlines(y, lo, hi, color=colour(0), linewidth=2)
+        ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (p < 0.05)")
+        ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise")
+        ax.axvline(0, color="black", linewidth=0.8)
+        for yi, v, top in zip(y, mid, hi, strict=True):
+            if np.isfinite(v):
+                ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
+                ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.set_yticks(y, ms)
+        ax.set_ylim(len(ms) - 0.4, -0.6)
+        ax.set_title(label, loc="left", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.margins(x=0.15)
+    axes[-1, 0].set_xlabel("paired difference, tweak minus base, 95% interval")
+    fig.suptitle(title)
+    axes[0, 0].legend(loc="best", fontsize=8)
     return fig
 
 
@@ -51,7 +76,7 @@ def sweep_lines(table: pd.DataFrame, key: str, x: pd.Series | None, ax: Axes | N
     if x is None:
         ax.set_xticks(positions, [str(v) for v in table[key]], rotation=15)
     ax.set_xlabel(key)
-    ax.set_ylabel("P(the first ceasefire holds)")
+    ax.set_ylabel("P(ceasefire of 10 October holds)")
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.set_title(f"Ceasefire durability against {key.split('.')[-1]} (95% intervals)")
@@ -65,13 +90,27 @@ def sweep_heatmap(
     """A heat map of one headline figure over a two-key sweep, each cell annotated with its value."""
     fig, ax = _axes(ax, (6.5, 5.0))
     grid = table.pivot(index=key_y, columns=key_x, values=measure)
-    image = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1, origin="lower", aspect="auto")
+    values = grid.to_numpy(dtype=float)
+    vmin, vmax = colour_range(values)
+    image = ax.imshow(values, cmap="viridis", vmin=vmin, vmax=vmax, origin="lower", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-        ax.text(j, i, f"{v:.0%}", ha="center", va="center", color="white" if v < 0.6 else "black", fontsize=9)
+    middle = (vmin + vmax) / 2
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, f"{v:.1%}", ha="center", va="center", color="white" if v < middle else "black", fontsize=9)
     ax.set_xlabel(key_x)
     ax.set_ylabel(key_y)
-    fig.colorbar(image, ax=ax, label=f"P(ceasefire holds {measure.removeprefix('holds_')} days)")
+    bar = fig.colorbar(image, ax=ax, label=f"P(ceasefire holds {measure.removeprefix('holds_')} days)")
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # the scale spans the data, not 0-100%
     ax.set_title(f"P(holds {measure.removeprefix('holds_')} days) over the sweep")
     return fig
+
+
+def colour_range(values: np.ndarray) -> tuple[float, float]:
+    """A colour scale that spans the data (18% and 21% must look different), padded a little, within [0, 1]."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    lo, hi = float(finite.min()), float(finite.max())
+    pad = max((hi - lo) * 0.05, 0.005)
+    return max(0.0, lo - pad), min(1.0, hi + pad)

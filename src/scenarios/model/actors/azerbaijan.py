@@ -125,13 +125,13 @@ class Params(ActorParams):
 
 def target(p: Values) -> float:
     """The share it means to hold before negotiating: the limited aim, or (in the other runs) the maximalist one."""
-    return p.target_share if p.aims_draw < p.limited_aims_probability else p.maximalist_target_share
+    return float(p.target_share if p.aims_draw < p.limited_aims_probability else p.maximalist_target_share)
 
 
 def position_value(share: float, p: Values) -> float:
     """What holding `share` is worth: full weight up to the target, `gain_weight_beyond_target` beyond it."""
     t = target(p)
-    return p.gain_weight * (min(share, t) + p.gain_weight_beyond_target * max(0.0, share - t))
+    return float(p.gain_weight * (min(share, t) + p.gain_weight_beyond_target * max(0.0, share - t)))
 
 
 def position_met(obs: Observation, p: Values) -> bool:

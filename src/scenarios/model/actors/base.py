@@ -8,14 +8,14 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from scenarios.config.params import Frozen, NonNegative, Positive
+from scenarios.config.params import Frozen, NonNegative, Period, Positive
 
 
 class ActorParams(Frozen):
     """Parameters shared by every actor policy."""
 
     start_posture: str = Field(description="Posture on the start date (one of the actor's options).")
-    review_every_days: Positive = Field(description="Days between periodic reviews of its posture (days).")
+    review_every_days: Period = Field(description="Days between periodic reviews of its posture (days).")
     rationality: Positive = Field(
         description="Logit rationality: 0 chooses at random, large values always take the best option (1/utility)."
     )
