@@ -75,4 +75,4 @@ def test_comparison_renders_the_figures_of_its_table(two_scenario_batch: Results
     assert "<table>" in fragment and "Log-rank" in fragment
     assert repr(c).startswith("<Comparison against 'baseline'") and len(repr(c)) < 300
     fig = c.plot("differences")
-    assert fig.axes and fig.axes[0].get_title() == "early-winter vs baseline"
+    assert fig.axes and fig.get_suptitle() == "early-winter vs baseline"
