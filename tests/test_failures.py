@@ -59,15 +59,25 @@ def assert_left_clean(out: Path) -> None:
         assert read_manifest(out)["status"] != "running"
 
 
-def test_a_batch_whose_replications_all_fail_is_failed_exit_1(cli: Cli, tmp_path: Path) -> None:
+def test_a_batch_whose_replications_all_fail_is_failed_exit_1(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Validation refuses every value known to crash the model, so the crash is injected (serial executor, in this
+    # process): the model raises for one drawn parameter value, as a division by zero would.
+    import scenarios.engine.chunks as chunks
+
+    def crashing(scenario: object, *args: object, **kwargs: object) -> object:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(chunks, "run_replication", crashing)
     broken = tmp_path / "broken.yaml"
-    broken.write_text(f"extends: {BASELINE}\nname: broken\nactors:\n  azerbaijan:\n    target_share: 0\n")
+    broken.write_text(f"extends: {BASELINE}\nname: broken\nactors:\n  azerbaijan:\n    target_share: 1\n")
     out = tmp_path / "r"
     code, stdout, err = cli(*run_args(out, config=broken))
     assert code == 1 and "Traceback" not in err and stdout == ""
     assert err.startswith(f"failed: {out}: every replication failed. The first, replication 0 of 'broken', raised ")
     assert "ZeroDivisionError" in err
-    assert f"actors.azerbaijan.target_share = 0 (a share between 0 and 1; set at {broken}:5:5)" in err
+    assert f"actors.azerbaijan.target_share = 1 (a share > 0 and <= 1; set at {broken}:5:5)" in err
     manifest = read_manifest(out)
     assert manifest["status"] == "failed" and manifest["counts"]["failed_replications"] == 3
     assert_left_clean(out)

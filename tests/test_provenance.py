@@ -29,7 +29,11 @@ def test_diff_of_results_folders_shows_the_file_and_line_of_each_value(
     assert main(["diff", f"{out}:baseline", f"{out}:russia-backs-early"]) == 0
     text = capsys.readouterr().out
     assert "(default)" not in text
-    assert "set at configs/baseline.yaml:416:7 -> configs/russia-backs-early.yaml:12:7" in text
+    base = (ROOT / "configs" / "baseline.yaml").read_text(encoding="utf-8").splitlines()
+    variant = (ROOT / "configs" / "russia-backs-early.yaml").read_text(encoding="utf-8").splitlines()
+    base_line = base.index("    alliance_weight:") + 2  # the line of its `value:`
+    variant_line = variant.index("    alliance_weight:") + 2
+    assert f"set at configs/baseline.yaml:{base_line}:7 -> configs/russia-backs-early.yaml:{variant_line}:7" in text
     assert main(["diff", "configs/baseline.yaml", "configs/russia-backs-early.yaml"]) == 0
     from_files = capsys.readouterr().out
     assert from_files.splitlines()[1:] == text.splitlines()[1:]  # the folder remembers what the files say

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Positive, Real
+from scenarios.config.params import NonNegative, Period, Real
 from scenarios.model.actors.base import ActorParams, inertia_term
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
@@ -39,7 +39,7 @@ class Params(ActorParams):
         "(utility)."
     )
     mediation_credibility: Real = Field(description="Their standing as brokers with the parties (utility).")
-    offer_every_days: Positive = Field(description="Days between their offers while they call for talks (days).")
+    offer_every_days: Period = Field(description="Days between their offers while they call for talks (days).")
 
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from scenarios.config.draw import Values
-from scenarios.config.params import NonNegative, Positive, Probability, Real, Share
+from scenarios.config.params import NonNegative, Period, Probability, Real, Share
 from scenarios.model.actors.base import ActorParams, log_odds
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
@@ -77,7 +77,7 @@ class Params(ActorParams):
         description="Armenian losses (share of the contested value) that also open intervention (share)."
     )
     mediation_credibility: Real = Field(description="Its standing as a broker with the parties (utility).")
-    offer_every_days: Positive = Field(description="Days between its ceasefire offers while it has one to make (days).")
+    offer_every_days: Period = Field(description="Days between its ceasefire offers while it has one to make (days).")
 
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
