@@ -457,6 +457,19 @@ def cmd_importance(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import store
 
     results = load_results(args.dir)
+    if args.screen:
+        from scenarios.analysis.importance import screen
+
+        table = screen(results, args.scenario)
+        quiet = table[~table["detectable"]]
+        _print_ranked(
+            table,
+            f"screen of {len(table)} uncertain parameters against every measure and expectation "
+            f"({len(results.replications)} replications; p: Kruskal-Wallis across quintiles of the parameter, "
+            "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",
+        )
+        print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
+        return 0
     measure = _outcome(results, args)
     table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
     _print_ranked(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
@@ -784,6 +797,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_measures(p, choose=False)
     p.add_argument("--bootstrap", type=_count(1), default=10, help="refits for the intervals")
     p.add_argument("--seed", type=_count(0), default=0)
+    p.add_argument(
+        "--screen",
+        action="store_true",
+        help="instead: test every parameter against every measure and expectation; list those with no effect",
+    )
     p.set_defaults(func=cmd_importance)
 
     p = sub.add_parser("discover", help="the boxes of assumptions that make a 0/1 outcome likely (CART)")

@@ -350,6 +350,24 @@ def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: st
     return _bool_values(series, where)
 
 
+def expectation_values(results: Results, scenario: str) -> dict[str, pd.Series]:
+    """Each active expectation's measure per replication of `scenario` as 0/1, NaN where its `given` fails."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.measures import measure_set
+
+    spec = scenario_from_dump(results.scenario_config(scenario), f"{results.directory}/manifest.json")
+    measures = measure_set(spec)
+    out = {}
+    for eid, exp in spec.active_expectations().items():
+        assert exp.measure is not None
+        where = f"{scenario}: expectations.{eid}"
+        values = _yes_no(measures, results, scenario, exp.measure, f"{where}.measure").astype(float)
+        if exp.given:
+            values[~_yes_no(measures, results, scenario, exp.given, f"{where}.given")] = np.nan
+        out[f"expectation:{eid}"] = pd.Series(values)
+    return out
+
+
 def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
     """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
     from scenarios.config.loader import scenario_from_dump

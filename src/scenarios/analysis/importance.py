@@ -80,3 +80,51 @@ def parameter_importance(
     ).sort_values("importance", ascending=False, ignore_index=True)
     table["rank"] = np.arange(1, len(table) + 1)
     return table
+
+
+def headline_measures(results: Results, scenario: str | None = None) -> dict[str, pd.Series]:
+    """Every non-category measure of the batch, and every expectation of its scenario (NaN where `given` fails)."""
+    from scenarios.analysis.check import expectation_values
+
+    name = scenario or results.scenarios[0]
+    measures = results_measures(results)
+    out = {m.name: outcome_vector(results, m, name) for m in measures if m.kind != "category"}
+    out.update(expectation_values(results, name))
+    return out
+
+
+def screen(results: Results, scenario: str | None = None, bins: int = 5, alpha: float = 0.05) -> pd.DataFrame:
+    """Which uncertain parameters move any headline measure: a Kruskal-Wallis test across quantile bins of each
+    parameter (so non-monotone effects count), Bonferroni-adjusted over the measures.
+
+    A parameter none of whose adjusted p-values is below `alpha` has no effect this batch can tell from noise on
+    any measure; it is a candidate to fix, remove or keep with a note. Columns: parameter, measure (the one it
+    moves most), p (adjusted), spread (largest difference of bin means, in standard deviations of the measure),
+    detectable.
+    """
+    from scipy import stats
+
+    X = uncertain_parameters(results, scenario)
+    if X.empty:
+        raise AnalysisError("no parameter varies in this batch: nothing to screen")
+    measures = {k: v.to_numpy(dtype=float) for k, v in headline_measures(results, scenario).items()}
+    measures = {k: y for k, y in measures.items() if np.nanstd(y) > 0}
+    rows = []
+    for parameter in X.columns:
+        x = X[parameter].to_numpy(dtype=float)
+        best = (1.0, "", 0.0)
+        for name, y in measures.items():
+            ok = ~np.isnan(y)
+            groups = pd.qcut(x[ok], bins, labels=False, duplicates="drop")
+            parts = [y[ok][groups == g] for g in np.unique(groups)]
+            if len(parts) < 2 or np.ptp(y[ok]) == 0:
+                continue
+            p = min(1.0, float(stats.kruskal(*parts).pvalue) * len(measures))
+            means = [part.mean() for part in parts]
+            spread = (max(means) - min(means)) / float(np.std(y[ok]))
+            if (p, -spread) < (best[0], -best[2]):
+                best = (p, name, spread)
+        rows.append({"parameter": parameter, "measure": best[1], "p": best[0], "spread": best[2]})
+    table = pd.DataFrame(rows).sort_values(["p", "spread"], ascending=[True, False], ignore_index=True)
+    table["detectable"] = table["p"] < alpha
+    return table
