@@ -15,6 +15,7 @@ from scenarios.analysis import sobol
 from scenarios.analysis.discovery import discover
 from scenarios.config.params import Spec
 from scenarios.engine.batch import run_batch
+from scenarios.exceptions import AnalysisError
 from scenarios.io.load import load_results
 from scenarios.sensitivity import run_sensitivity, stored
 
@@ -70,15 +71,17 @@ def test_problem_respects_distributions_and_patterns() -> None:
         assert specs[n].lo - 1e-9 <= lo_hi[n].min() and lo_hi[n].max() <= specs[n].hi + 1e-9
     with pytest.raises(ValueError, match="no uncertain parameter matches"):
         sobol.build_problem(specs, ["nothing.*"])
+    with pytest.raises(AnalysisError, match=r"actors\.russia\.rationality is fixed in this scenario"):
+        sobol.build_problem(specs, ["actors.russia.rationality"])
 
 
 @pytest.mark.slow
 def test_baseline_ranks_a_decisive_judgment_above_a_marginal_one(tmp_path: Path) -> None:
     """The report names casualties among the three factors that limit Azerbaijan (¶11); the Minsk co-chairs are
     a Russian-dominated format (¶5). Azerbaijan's weight on its military casualties must matter more for its
-    gains than the co-chairs' sensitivity to attention."""
+    gains than the credibility of the co-chairs as brokers."""
     decisive = "actors.azerbaijan.military_casualty_weight"
-    marginal = "actors.cochairs.attention_weight"
+    marginal = "actors.cochairs.mediation_credibility"
     result = run_sensitivity(
         BASELINE,
         method="sobol",

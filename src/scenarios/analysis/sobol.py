@@ -22,6 +22,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from scenarios.config.params import Spec
+from scenarios.exceptions import AnalysisError
 from scenarios.io.records import SEED_COLUMN
 
 METHODS = ("sobol", "morris")
@@ -48,8 +49,12 @@ def build_problem(specs: dict[str, Spec], patterns: Sequence[str] = ()) -> Probl
     uncertain = [p for p, s in specs.items() if s.uncertain]
     names = [p for p in uncertain if not patterns or any(fnmatch.fnmatchcase(p, pat) for pat in patterns)]
     if not names:
-        raise ValueError(
-            f"no uncertain parameter matches {list(patterns)}; uncertain parameters: {', '.join(uncertain)}"
+        fixed = [p for p in specs if p not in uncertain and any(fnmatch.fnmatchcase(p, pat) for pat in patterns)]
+        why = f" ({', '.join(fixed[:5])} {'is' if len(fixed) == 1 else 'are'} fixed in this scenario)" if fixed else ""
+        raise AnalysisError(
+            f"no uncertain parameter matches {', '.join(patterns)}{why}; the scenario has {len(uncertain)} "
+            "uncertain parameters (`scenarios show CONFIG` lists every value; give a range to study a fixed one, "
+            "e.g. --set KEY=[lo,hi])"
         )
     return Problem(names, {n: specs[n] for n in names})
 
