@@ -416,23 +416,34 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             overrides=args.overrides,
             workers=args.workers,
             executor=args.executor,
+            by=args.by,
         )
+        if args.stability:
+            runs, seconds = 2 * runs, 2 * seconds
         print(f"{args.method}: {runs:,} model runs, about {_duration(seconds)} (timed on 3 replications)", flush=True)
-    result = run_sensitivity(
-        args.config,
+    common = dict(
         method=args.method,
         outcome=args.outcome,
         n=args.n,
         params=args.params,
         overrides=args.overrides,
-        seed=args.seed,
-        out=args.out,
         workers=args.workers,
         executor=args.executor,
         quiet=args.quiet,
         resume=args.resume,
         measure_files=args.measure_files,
+        by=args.by,
     )
+    result = run_sensitivity(args.config, seed=args.seed, out=args.out, **common)
+    if args.stability:
+        from scenarios.io.store import read_manifest
+        from scenarios.sensitivity import ranking_stability
+
+        first = result.batch.directory
+        seed = int(read_manifest(first)["seed"]) + 1
+        second = run_sensitivity(args.config, seed=seed, out=f"{first}-seed{seed}", **common)
+        result.spearman = ranking_stability(result.indices, second.indices)
+        print(f"second design (seed {seed}): {second.batch.directory}")
     print(result.to_text())
     if result.warning:
         print(f"warning: {result.warning}", file=sys.stderr)
@@ -780,6 +791,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATTERN",
         help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--by",
+        choices=("parameter", "judgment", "paragraph"),
+        default="parameter",
+        help="index each parameter, or group them by the report's judgment (quote) or paragraph they encode; "
+        "assumptions group by a `group:` key or by section (default: parameter)",
+    )
+    p.add_argument(
+        "--stability",
+        action="store_true",
+        help="run a second design with the next seed and print the rank correlation of the two rankings",
     )
     p.add_argument("--seed", type=_count(0), default=None)
     p.add_argument("--out", default=None)

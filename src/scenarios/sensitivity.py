@@ -44,11 +44,16 @@ class Sensitivity:
     outcome: str
     runs: int
     warning: str = ""  # why the indices cannot be trusted, with the n that would do
+    by: str = "parameter"  # parameter, judgment or paragraph (config.inspect.GROUPINGS)
+    spearman: float | None = None  # rank correlation of the indices with a second design's (--stability)
 
     def to_text(self) -> str:
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
             table = self.indices.to_string(index=False)
-        return f"{self.method} indices for {self.outcome} ({self.runs} model runs)\n{table}"
+        text = f"{self.method} indices for {self.outcome} by {self.by} ({self.runs} model runs)\n{table}"
+        if self.spearman is not None:
+            text += f"\nranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)"
+        return text
 
     def to_html(self) -> str:
         import html
@@ -65,7 +70,7 @@ class Sensitivity:
         return tornado(self.indices, self.outcome, ax=ax)
 
     def __repr__(self) -> str:
-        top = ", ".join(map(str, self.indices["parameter"].head(3)))
+        top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
 
     def _repr_html_(self) -> str:
@@ -87,16 +92,18 @@ def run_sensitivity(
     quiet: bool = True,
     resume: bool = False,
     measure_files: Sequence[str | Path] = (),
+    by: str = "parameter",
 ) -> Sensitivity:
     """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib.
 
-    `outcome` is a measure name or expression, checked before anything runs.
+    `outcome` is a measure name or expression, checked before anything runs. `by` groups the parameters by the
+    judgment they encode (SALib's groups): the indices are then of judgments, named by the report's words.
     """
     scenario = load_scenario(config, overrides)
     measure = measure_set(scenario, measure_files).get(outcome)
     if measure.kind == "category":
         raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
-    problem = sobol.build_problem(scenario.parameter_specs(), params)
+    problem = _problem(scenario, params, by)
     directory = output_directory(out, [scenario], f"-{method}")
     seed = resolve_seed(seed, scenario, directory if resume else None)  # the design depends on it
     design = sobol.sample(problem, method, n, seed)
@@ -117,8 +124,29 @@ def run_sensitivity(
     if len(y) != len(design):
         raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
     indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
-    path = store(batch.directory, indices, method, outcome, {"runs": len(design), "n": n, "params": list(params)})
-    return Sensitivity(indices, path, batch, method, outcome, len(design), stability(indices, method, n, y))
+    meta = {"runs": len(design), "n": n, "params": list(params), "by": by}
+    path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
+    return Sensitivity(indices, path, batch, method, outcome, len(design), stability(indices, method, n, y), by)
+
+
+def _problem(scenario: Any, params: Sequence[str], by: str) -> sobol.Problem:
+    """The parameters studied, one by one or grouped by the judgment each encodes."""
+    from scenarios.config.inspect import GROUPINGS, judgment_groups
+
+    if by not in GROUPINGS:
+        raise ScenarioError(f"--by {by}: choose one of {', '.join(GROUPINGS)}")
+    problem = sobol.build_problem(scenario.parameter_specs(), params)
+    return problem if by == "parameter" else problem.grouped(judgment_groups(scenario, by))
+
+
+def ranking_stability(a: pd.DataFrame, b: pd.DataFrame) -> float:
+    """Spearman correlation of the total-order (or mu*) indices of the same factors from two designs."""
+    from scipy.stats import spearmanr
+
+    key = "ST" if "ST" in a.columns else "mu_star"
+    label = a.columns[0]
+    joined = a.set_index(label)[key].to_frame("a").join(b.set_index(label)[key].to_frame("b"), how="inner")
+    return float(spearmanr(joined["a"], joined["b"]).statistic)
 
 
 STABLE_HALF_WIDTH = 0.05  # Sobol indices are read to about +-0.05
@@ -154,6 +182,7 @@ def estimate(
     overrides: Sequence[str] = (),
     workers: int | None = None,
     executor: str = "process",
+    by: str = "parameter",
 ) -> tuple[int, float]:
     """How many model runs a sensitivity analysis takes and about how long (seconds), timed on 3 replications."""
     from scenarios.engine.executors import default_workers
@@ -161,8 +190,7 @@ def estimate(
     from scenarios.model.simulation import run_replication
 
     scenario = load_scenario(config, overrides)
-    problem = sobol.build_problem(scenario.parameter_specs(), params)
-    d = len(problem.names)
+    d = len(_problem(scenario, params, by).factors)
     runs = n * (d + 2) if method == "sobol" else n * (d + 1)
     began = time.perf_counter()
     for i in range(3):

@@ -34,10 +34,32 @@ class Problem:
 
     names: list[str]
     specs: dict[str, Spec]
+    groups: list[str] | None = None  # the judgment of each parameter (same order as names), or None: one by one
 
     def salib(self) -> dict[str, Any]:
-        """SALib's problem: every parameter as a quantile in [0, 1]."""
-        return {"num_vars": len(self.names), "names": list(self.names), "bounds": [[0.0, 1.0]] * len(self.names)}
+        """SALib's problem: every parameter as a quantile in [0, 1], grouped by judgment when groups are set."""
+        problem: dict[str, Any] = {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [[0.0, 1.0]] * len(self.names),
+        }
+        if self.groups is not None:
+            problem["groups"] = list(self.groups)
+        return problem
+
+    @property
+    def factors(self) -> list[str]:
+        """What the indices are of: the parameters, or the judgments in order of first appearance."""
+        return list(dict.fromkeys(self.groups)) if self.groups is not None else list(self.names)
+
+    @property
+    def factor_label(self) -> str:
+        """The name of the indices' first column: `parameter`, or `judgment` when grouped."""
+        return "parameter" if self.groups is None else "judgment"
+
+    def grouped(self, group_of: dict[str, str]) -> Problem:
+        """The same parameters, studied as groups (`group_of`: parameter -> judgment)."""
+        return Problem(self.names, self.specs, [group_of[n] for n in self.names])
 
     def values(self, design: pd.DataFrame) -> pd.DataFrame:
         """Quantiles -> values, column by column, through each parameter's inverse CDF."""
@@ -73,7 +95,7 @@ def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     # keep quantiles strictly inside (0, 1) so that unbounded distributions stay finite
     design = pd.DataFrame(np.clip(x, 1e-9, 1 - 1e-9), columns=problem.names)
-    block = len(problem.names) + (2 if method == "sobol" else 1)
+    block = len(problem.factors) + (2 if method == "sobol" else 1)
     design[SEED_COLUMN] = np.arange(len(design)) // block
     return design
 
@@ -85,7 +107,7 @@ def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, 
         s = sobol_analyze.analyze(problem.salib(), y, calc_second_order=False, conf_level=0.95, seed=seed)
         table = pd.DataFrame(
             {
-                "parameter": problem.names,
+                problem.factor_label: problem.factors,
                 "S1": s["S1"],
                 "S1_lower": s["S1"] - s["S1_conf"],
                 "S1_upper": s["S1"] + s["S1_conf"],
@@ -100,7 +122,7 @@ def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, 
         m = morris_analyze.analyze(problem.salib(), x, y, conf_level=0.95, seed=seed)
         table = pd.DataFrame(
             {
-                "parameter": problem.names,
+                problem.factor_label: problem.factors,
                 "mu_star": m["mu_star"],
                 "mu_star_lower": m["mu_star"] - m["mu_star_conf"],
                 "mu_star_upper": m["mu_star"] + m["mu_star_conf"],

@@ -174,3 +174,39 @@ def field_description(path: str) -> str:
         if field is not None and field.description:
             return field.description
     return ""
+
+
+GROUPINGS = ("parameter", "judgment", "paragraph")
+
+
+def judgment_groups(scenario: Scenario, by: str = "judgment") -> dict[str, str]:
+    """Each parameter's judgment, named by the report's words, for a sensitivity analysis by judgment.
+
+    `judgment`: parameters citing the same quote form one group; `paragraph`: the same paragraph. A `group:` key
+    overrides either; an assumption without one belongs to its section ("assumption: combat", "assumption:
+    actors.russia"), so the modeller's guesses are weighed beside the report's judgments.
+    """
+    if by not in GROUPINGS[1:]:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+    from scenarios.config.provenance import normalise
+
+    quoted = [p.source for _, p in iter_parameters(scenario) if p.source is not None]
+    longest = sorted({(s.ref, s.para, s.quote) for s in quoted}, key=lambda t: -len(t[2]))
+
+    def passage(ref: str, para: int, quote: str) -> str:
+        """The longest quote of the same paragraph that contains this one: one judgment, however it is cut."""
+        text = normalise(quote)
+        return next(q for r, p, q in longest if (r, p) == (ref, para) and text in normalise(q))
+
+    groups = {}
+    for path, param in iter_parameters(scenario):
+        key = dotted(path)
+        if param.group:
+            groups[key] = param.group
+        elif param.source is not None:
+            s = param.source
+            groups[key] = f"¶{s.para}" if by == "paragraph" else f"¶{s.para} “{passage(s.ref, s.para, s.quote)}”"
+        else:
+            section = ".".join(map(str, path[:2])) if path[0] == "actors" else str(path[0])
+            groups[key] = f"assumption: {section}"
+    return groups

@@ -244,6 +244,9 @@ class Param(Frozen):
     source: Source | None = Field(None, description="The report passage this value encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
     note: str | None = Field(None, description="Free remark, e.g. why a variant changes this value.")
+    group: str | None = Field(
+        None, description="The judgment this value belongs to in `sensitivity --by judgment` (default: its quote)."
+    )
     _spec: Spec = PrivateAttr()
 
     @model_validator(mode="before")
@@ -418,6 +421,9 @@ class DateParam(Frozen):
     source: Source | None = Field(None, description="The report passage this value encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
     note: str | None = Field(None, description="Free remark.")
+    group: str | None = Field(
+        None, description="The judgment this value belongs to in `sensitivity --by judgment` (default: its quote)."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -43,7 +45,8 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
             capsize=2,
             error_kw={"linewidth": 0.8},
         )
-    ax.set_yticks(y, t["parameter"], fontsize=8)
+    names = [textwrap.shorten(str(v), 70, placeholder=" …") for v in t[t.columns[0]]]  # parameter or judgment
+    ax.set_yticks(y, names, fontsize=8)
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.grid(axis="x", alpha=0.3)

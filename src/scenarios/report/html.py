@@ -121,7 +121,7 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     for method, outcome, table in stored(results.directory):
         fig = tornado(table, outcome)
         width, height = (int(v * 110) for v in fig.get_size_inches())
-        top = ", ".join(table["parameter"].head(3))
+        top = ", ".join(map(str, table[table.columns[0]].head(3)))  # parameters, or judgments by their words
         out.append(
             {
                 "method": method,
