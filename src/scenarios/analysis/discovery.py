@@ -1,7 +1,11 @@
 """Scenario discovery: the few boxes of assumptions in which a binary outcome (e.g. "the ceasefire holds 90
-days") is likely, found by a classification tree (CART, scikit-learn) over the drawn parameter values.
+days") is likely, found over the drawn parameter values by a classification tree (CART, scikit-learn) or by the
+Patient Rule Induction Method analysts know (PRIM, from the EMA Workbench).
 
-Each leaf of the tree is a box (a range per parameter on its path). A box is reported with its coverage (the
+Each leaf of the tree is a box (a range per parameter on its path); PRIM peels the space a little at a time and
+gives a trajectory of ever smaller, denser boxes, of which the one with the largest weighted relative accuracy
+(mass x (density - base rate), the subgroup-discovery trade-off of size against lift) is reported; the trajectory is
+plotted so the analyst can choose another. A box is reported with its coverage (the
 share of all cases of interest that fall inside it), its density (the share of cases inside it that are of
 interest) and its support (replications inside).
 """
@@ -28,6 +32,7 @@ class Box:
     coverage: float
     density: float
     support: int
+    trajectory: pd.DataFrame | None = None  # PRIM: coverage, density, restricted dimensions of each peel
 
     def describe(self) -> str:
         parts = []
@@ -51,20 +56,13 @@ def discover(
     seed: int = 0,
 ) -> tuple[list[Box], float]:
     """The boxes where `outcome` (0/1) is most likely, best first, and the base rate over the whole batch."""
-    X = uncertain_parameters(results, scenario)
-    y = outcome_vector(results, outcome, scenario).to_numpy()
-    if not set(np.unique(y[~np.isnan(y)])) <= {0.0, 1.0} or np.isnan(y).any():
-        raise AnalysisError(
-            f"scenario discovery needs a true/false measure with a value in every replication; {str(outcome)!r} "
-            "is not (try holds_90_days, or an expression such as 'war_days <= 60')"
-        )
-    interest = y == 1.0
+    X, interest = _cases(results, outcome, scenario)
     base = float(interest.mean())
     if interest.sum() == 0:
         return [], base
     tree = DecisionTreeClassifier(
         max_depth=max_depth, min_samples_leaf=max(5, int(min_share * len(X))), random_state=seed
-    ).fit(X, y)
+    ).fit(X, interest)
     leaves = tree.apply(X)
     t = tree.tree_
     found = []
@@ -77,6 +75,91 @@ def discover(
         found.append(Box(limits, float(interest[inside].sum() / interest.sum()), density, int(inside.sum())))
     found.sort(key=lambda b: (-b.density * b.coverage, -b.density))
     return found[:boxes], base
+
+
+def _cases(results: Results, outcome: str | Measure, scenario: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The drawn parameters and whether each replication is a case of interest (a yes/no outcome)."""
+    X = uncertain_parameters(results, scenario)
+    y = outcome_vector(results, outcome, scenario).to_numpy()
+    if not set(np.unique(y[~np.isnan(y)])) <= {0.0, 1.0} or np.isnan(y).any():
+        raise AnalysisError(
+            f"scenario discovery needs a true/false measure with a value in every replication; {str(outcome)!r} "
+            "is not (try holds_90_days, or an expression such as 'war_days <= 60')"
+        )
+    return X, y == 1.0
+
+
+def discover_prim(
+    results: Results,
+    outcome: str | Measure,
+    scenario: str | None = None,
+    max_dims: int = 3,
+    boxes: int = 3,
+    peel_alpha: float = 0.05,
+) -> tuple[list[Box], float]:
+    """PRIM's boxes where `outcome` (0/1) is likely, in the order PRIM finds them (each on what the earlier ones
+    leave), and the base rate. Each box is the point of its peeling trajectory with the largest weighted relative
+    accuracy, simplified to at most `max_dims` restrictions (the least useful dropped first); coverage, density and
+    support are over the whole batch."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():  # the workbench warns about optional parallel back ends it does not need here
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+    X, interest = _cases(results, outcome, scenario)
+    base = float(interest.mean())
+    if interest.sum() == 0:
+        return [], base
+    logging.getLogger("EMA").setLevel(logging.ERROR)
+    # cases of interest are y >= threshold, so 0.5 splits yes from no; a box is kept whatever its density
+    search = prim.Prim(X, interest.astype(float), threshold=0.5, peel_alpha=peel_alpha)
+    found = []
+    values = {name: X[name].to_numpy() for name in X.columns}
+
+    def quality(limits: dict[str, tuple[float, float]]) -> tuple[float, np.ndarray]:
+        """Weighted relative accuracy over the whole batch: mass x (density - base)."""
+        inside = np.ones(len(X), dtype=bool)
+        for name, (lo, hi) in limits.items():
+            inside &= (values[name] >= lo) & (values[name] <= hi)
+        return (float(inside.mean() * (interest[inside].mean() - base)) if inside.any() else -np.inf), inside
+
+    for _ in range(boxes):
+        peeled = search.find_box()
+        if peeled is None:
+            break
+        trajectory = peeled.peeling_trajectory
+        scores = trajectory["mass"] * (trajectory["mean"] - base)  # weighted relative accuracy (mean: density)
+        best = int(scores.idxmax())
+        if best == 0:
+            break
+        peeled.select(best)  # the next box is sought among the replications outside this one
+        initial, lims = peeled.box_lims[0], peeled.box_lims[best]
+        limits = {}
+        for name in X.columns:
+            lo = float(lims[name].iloc[0]) if lims[name].iloc[0] > initial[name].iloc[0] else -np.inf
+            hi = float(lims[name].iloc[1]) if lims[name].iloc[1] < initial[name].iloc[1] else np.inf
+            if np.isfinite(lo) or np.isfinite(hi):
+                limits[name] = (lo, hi)
+        # Drop the restrictions that matter least, one at a time, while there are more than max_dims or dropping
+        # one does not make the box worse: a box an analyst can read, restricting only what makes the difference.
+        while limits:
+            current, _ = quality(limits)
+            name, score = max(
+                ((n, quality({k: v for k, v in limits.items() if k != n})[0]) for n in limits), key=lambda t: t[1]
+            )
+            if len(limits) <= max_dims and score < current:
+                break
+            del limits[name]
+        score, inside = quality(limits)
+        if not limits or score <= 0:
+            break
+        density = float(interest[inside].mean())
+        coverage = float(interest[inside].sum() / interest.sum())
+        chosen = trajectory.assign(chosen=trajectory.index == best)
+        found.append(Box(limits, coverage, density, int(inside.sum()), chosen))
+    return found, base
 
 
 def _path_limits(t: object, leaf: int, names: list[str]) -> dict[str, tuple[float, float]]:
@@ -100,16 +183,18 @@ def _path_limits(t: object, leaf: int, names: list[str]) -> dict[str, tuple[floa
     return limits
 
 
-def boxes_table(found: list[Box]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "box": i + 1,
-                "condition": b.describe(),
-                "coverage": b.coverage,
-                "density": b.density,
-                "support": b.support,
-            }
-            for i, b in enumerate(found)
-        ]
-    )
+def boxes_table(found: list[Box], judgments: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per box; with `judgments` (parameter -> the report's words), the judgments each box restricts."""
+    rows = []
+    for i, b in enumerate(found):
+        row: dict[str, object] = {
+            "box": i + 1,
+            "condition": b.describe(),
+            "coverage": b.coverage,
+            "density": b.density,
+            "support": b.support,
+        }
+        if judgments is not None:
+            row["judgments"] = "; ".join(dict.fromkeys(judgments.get(name, name) for name in b.limits))
+        rows.append(row)
+    return pd.DataFrame(rows)

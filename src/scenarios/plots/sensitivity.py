@@ -53,3 +53,43 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
     ax.set_title(f"What matters most for {outcome} (95% intervals)")
     ax.legend(loc="lower right")
     return fig
+
+
+def peeling_trajectory(
+    trajectory: pd.DataFrame,
+    outcome: str,
+    box: int = 1,
+    reported: tuple[float, float] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """PRIM's trade-off: coverage against density of every peel, coloured by how many parameters it restricts,
+    the peel chosen ringed and (`reported`: coverage, density) the box as reported after simplification."""
+    fig, ax = _axes(ax, (6.4, 4.8))
+    points = ax.scatter(
+        trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18, zorder=2
+    )
+    fig.colorbar(points, ax=ax, label="parameters restricted")
+    chosen = trajectory[trajectory["chosen"]]
+    ax.scatter(
+        chosen["coverage"],
+        chosen["density"],
+        s=120,
+        facecolors="none",
+        edgecolors="#c0392b",
+        linewidths=1.6,
+        label="peel chosen",
+        zorder=3,
+    )
+    if reported is not None:
+        ax.scatter(*reported, marker="*", s=160, color="#c0392b", label="box reported (simplified)", zorder=4)
+    ax.set_xlabel("coverage (share of all cases inside the box)")
+    ax.set_ylabel("density (share of the box that are cases)")
+    ax.set_xlim(0, 1.02)
+    low = float(trajectory["density"].min())
+    high = max(float(trajectory["density"].max()), reported[1] if reported else 0.0)
+    low = min(low, reported[1] if reported else 1.0)
+    ax.set_ylim(max(0.0, low - 0.05), min(1.02, high + 0.05))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left")
+    ax.set_title(f"PRIM peeling trajectory, box {box}: {outcome}")
+    return fig
