@@ -537,6 +537,79 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from scenarios.analysis.calibrate import calibrate, calibrated_yaml, implausibility_frame
+    from scenarios.io.atomic import write_atomic
+    from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
+    from scenarios.whatif import check_save_target
+
+    config = Path(args.config)
+    target = Path(args.save) if args.save else config.with_name(f"{config.stem}-calibrated.yaml")
+    check_save_target(config, target, args.force)  # refuse before hours of runs, not after
+    result = calibrate(
+        config,
+        waves=args.waves,
+        points=args.points,
+        n=args.n,
+        cut=args.cut,
+        params=args.params,
+        overrides=args.overrides,
+        seed=args.seed,
+        out=args.out,
+        workers=args.workers,
+        executor=args.executor,
+        quiet=args.quiet,
+    )
+    print(f"free parameters: {len(result.free)}; targets: {len(result.targets)} expectations with a band")
+    for wave in result.waves:
+        print(f"wave {wave.number}: {len(wave.points)} points x {result.n} replications")
+    print(
+        f"ruled out: {result.ruled_out:.1%} of the space of the free parameters ({len(result.survivors):,} of the "
+        "candidates survive)"
+    )
+    folder = result.directory
+    implausibility_by_wave(implausibility_frame(result), args.cut).savefig(folder / "calibration-waves.png", dpi=120)
+    print(f"plot: {folder / 'calibration-waves.png'}")
+    if result.survivors.empty:
+        print("nothing survives: the expectations conflict, or the model cannot express them; each alone rules out:")
+        for name, share in result.conflicts.items():
+            print(f"  {name:40s} {share:.0%} of the space")
+        return 1
+    shrink = result.shrinkage()
+    ranges = result.ranges()
+    print("most constrained (spread left: survivors' sd over the original's; range of the survivors):")
+    for name in shrink.index[:10]:
+        lo, hi = ranges[name]
+        print(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
+    top = list(shrink.index[:3])
+    surviving_pairs(result.survivors, top, result.ruled_out).savefig(folder / "calibration-region.png", dpi=120)
+    print(f"plot: {folder / 'calibration-region.png'}")
+    write_atomic(target, calibrated_yaml(result, config, target).encode())
+    print(f"calibrated scenario: {target}")
+    if args.no_check:
+        return 0
+    from scenarios.analysis.check import check, default_n
+    from scenarios.config.loader import load_scenario
+    from scenarios.engine.batch import run_batch
+    from scenarios.io.load import load_results
+
+    scenario = load_scenario(target, args.overrides)
+    n, reason = default_n()
+    batch = run_batch(
+        [scenario],
+        n=n,
+        out=folder / "check",
+        overwrite=True,
+        workers=args.workers,
+        executor=args.executor,
+        quiet=args.quiet,
+    )
+    verified = check(load_results(batch.directory), {scenario.name: scenario}, reason)
+    print("\nthe calibrated scenario, run and checked (not emulated):")
+    print(verified.to_text())
+    return 1 if not verified.inconsistent.empty else 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from scenarios.analysis.check import check, default_n
     from scenarios.config.loader import load_scenario
@@ -854,6 +927,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_count(1), default=3, help="at most this many parameters restricted per box")
     p.add_argument("--boxes", type=_count(1), default=3)
     p.set_defaults(func=cmd_discover)
+
+    p = sub.add_parser(
+        "calibrate", help="history matching: the values of the assumptions that agree with the report's expectations"
+    )
+    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("--waves", type=_count(1), default=3, help="at most this many waves (default 3)")
+    p.add_argument("--points", type=_count(5), default=60, help="design points per wave (default 60)")
+    p.add_argument("--n", type=_count(10), default=150, help="replications per design point (default 150)")
+    p.add_argument("--cut", type=float, default=3.0, help="implausibility beyond which a point is ruled out (3)")
+    p.add_argument(
+        "--params",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="glob of parameters to calibrate (default: every uncertain `assumption:` that is not aleatory)",
+    )
+    p.add_argument("--seed", type=_count(0), default=None)
+    p.add_argument("--out", default=None, help="results folder (default: <output_dir>/<name>-calibration)")
+    p.add_argument(
+        "--save", default=None, help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing --save file")
+    p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")
+    _add_executor(p)
+    _add_set(p)
+    _add_allow(p)
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("check", help="does the model say what the report says? each expectation against a batch")
     p.add_argument(

@@ -247,6 +247,12 @@ class Param(Frozen):
     group: str | None = Field(
         None, description="The judgment this value belongs to in `sensitivity --by judgment` (default: its quote)."
     )
+    aleatory: bool = Field(
+        False, description="A draw of chance (which world a replication is in), not a judgment: never calibrated."
+    )
+    calibrated: str | None = Field(
+        None, description="How `scenarios calibrate` narrowed this range (targets, waves, share ruled out)."
+    )
     _spec: Spec = PrivateAttr()
 
     @model_validator(mode="before")
@@ -423,6 +429,12 @@ class DateParam(Frozen):
     note: str | None = Field(None, description="Free remark.")
     group: str | None = Field(
         None, description="The judgment this value belongs to in `sensitivity --by judgment` (default: its quote)."
+    )
+    aleatory: bool = Field(
+        False, description="A draw of chance (which world a replication is in), not a judgment: never calibrated."
+    )
+    calibrated: str | None = Field(
+        None, description="How `scenarios calibrate` narrowed this range (targets, waves, share ruled out)."
     )
 
     @model_validator(mode="before")
