@@ -6,6 +6,7 @@ only on the batch seed and its index, and the tables are sorted when the batch i
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -95,8 +96,13 @@ def run_dask(
     fail_fast: bool,
     workers: int,
     scheduler: str | None,
+    window: int | None = None,
 ) -> Generator[ChunkResult, None, None]:
-    """Dask distributed: a running scheduler given by address, or a LocalCluster of `workers` processes."""
+    """Dask distributed: a running scheduler given by address, or a LocalCluster of `workers` processes.
+
+    Like the pool, only `window` chunks (default: twice the cluster's threads) are in flight; each result is
+    released as it is yielded, so the driver's and the scheduler's memory stay flat whatever n is.
+    """
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -115,24 +121,28 @@ def run_dask(
             ) from None
     try:
         shared = client.scatter(list(scenarios), broadcast=True)
-        futures = [
-            client.submit(
-                run_chunk,
-                shared[c.scenario_index],
-                hashes[c.scenario_index],
-                c,
-                seed,
-                trace_sample,
-                fail_fast,
-                pure=False,
-            )
-            for c in chunks
-        ]
+
+        def submit(c: Chunk) -> Any:
+            args = (shared[c.scenario_index], hashes[c.scenario_index], c, seed, trace_sample, fail_fast)
+            return client.submit(run_chunk, *args, pure=False)
+
+        size = window or max(2, 2 * sum(client.nthreads().values()))
+        todo = iter(chunks)
+        in_flight = {submit(c) for c in itertools.islice(todo, size)}
+        finished = as_completed(list(in_flight))
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            for future in finished:
+                in_flight.discard(future)
+                result = future.result()
+                future.release()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    new = submit(nxt)
+                    in_flight.add(new)
+                    finished.add(new)
+                yield result
         finally:
-            client.cancel(futures)
+            client.cancel(list(in_flight))
     finally:
         client.close()
         if cluster is not None:
