@@ -538,7 +538,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from scenarios.analysis.calibrate import calibrate, calibrated_yaml, implausibility_frame
+    from scenarios.analysis.history_matching import calibrated_yaml, implausibility_frame
+    from scenarios.calibrate import calibrate
     from scenarios.io.atomic import write_atomic
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
     from scenarios.whatif import check_save_target

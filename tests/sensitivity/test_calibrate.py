@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenarios.analysis.calibrate import (
-    calibrate,
+from scenarios.analysis.history_matching import (
     calibrated_yaml,
     free_parameters,
     implausibility,
     targets,
 )
+from scenarios.calibrate import calibrate
 from scenarios.config.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""`scenarios calibrate`: which values of the modeller's assumptions agree with the report, by history matching.
+"""History matching: which values of the modeller's assumptions agree with the report, by history matching.
 
 Craig, Goldstein and Vernon's history matching (as in the R package hmer), with the report's own expectations as
 the targets: in waves, a space-filling design over the region not yet ruled out, each point run as a small batch
@@ -181,7 +181,7 @@ class Calibration:
         return (self.survivors[self.free].std() * math.sqrt(12)).sort_values()
 
 
-def _wave_design(points: np.ndarray, free: list[str], others: list[str], n: int, seed: int) -> pd.DataFrame:
+def wave_design(points: np.ndarray, free: list[str], others: list[str], n: int, seed: int) -> pd.DataFrame:
     """n replications per point: free parameters at the point, the others drawn (the same draws at every point:
     common random numbers, so differences between points are the parameters', not the noise's)."""
     rng = np.random.default_rng(seed)
@@ -196,7 +196,7 @@ def _wave_design(points: np.ndarray, free: list[str], others: list[str], n: int,
     return pd.concat(rows, ignore_index=True)
 
 
-def _frequencies(
+def frequencies(
     results: Any, scenario: Scenario, goals: list[Target], points: int, n: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each target's frequency at each point (replication i belongs to point i // n) and its denominator."""
@@ -220,81 +220,61 @@ def _frequencies(
     return pd.DataFrame(freq), pd.DataFrame(count)
 
 
-def calibrate(
-    config: str | Path,
+def fit_wave(
+    number: int,
+    design_points: np.ndarray,
+    free: list[str],
+    freq: pd.DataFrame,
+    count: pd.DataFrame,
+    goals: list[Target],
+    seed: int,
+) -> Wave:
+    """A wave's emulators: one per target whose condition held at enough points, on the empirical logit."""
+    wave = Wave(number, pd.DataFrame(design_points, columns=free), freq, count)
+    for t in goals:
+        ok = count[t.name].to_numpy() > 0
+        if ok.sum() < 5:
+            continue  # its condition almost never held: this wave cannot emulate it
+        kcount = freq[t.name].to_numpy()[ok] * count[t.name].to_numpy()[ok]
+        m = count[t.name].to_numpy()[ok]
+        z = _logit((kcount + EPS) / (m + 2 * EPS))
+        noise = 1 / (kcount + EPS) + 1 / (m - kcount + EPS)  # variance of the empirical logit
+        wave.emulators[t.name] = Emulator(design_points[ok], z, noise, seed)
+    return wave
+
+
+def next_design(
+    pool: np.ndarray,
+    alive: np.ndarray,
+    done: list[Wave],
+    goals: list[Target],
+    cut: float,
+    n: int,
+    points: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """The next wave's points: a sample of the surviving candidates, refilled near them when too few survive."""
+    survivors = pool[alive]
+    if len(survivors) < points:
+        survivors = _refill(survivors, done, goals, cut, n, points * 20, rng)
+    return survivors[rng.choice(len(survivors), size=min(points, len(survivors)), replace=False)]
+
+
+def finish(
+    scenario: Scenario,
+    free: list[str],
+    goals: list[Target],
+    done: list[Wave],
+    pool: np.ndarray,
+    alive: np.ndarray,
+    directory: Path,
     *,
-    waves: int = 3,
-    points: int = 60,
-    n: int = 150,
-    cut: float = CUT,
-    params: Sequence[str] = (),
-    overrides: Sequence[str] = (),
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    points: int,
+    n: int,
+    cut: float,
+    seed: int,
 ) -> Calibration:
-    """History-match the free parameters of `config` to its expectations; write every wave and the region."""
-    from scipy.stats import qmc
-
-    from scenarios.config.loader import load_scenario
-    from scenarios.engine.batch import run_batch
-    from scenarios.engine.plan import output_directory, resolve_seed
-    from scenarios.io.load import load_results
-
-    scenario = load_scenario(config, overrides)
-    free = free_parameters(scenario, params)
-    goals = targets(scenario)
-    specs = scenario.parameter_specs()
-    others = [p for p, s in specs.items() if s.uncertain and p not in free]
-    directory = output_directory(out, [scenario], "-calibration")
-    seed = resolve_seed(seed, scenario)
-    d = len(free)
-    rng = np.random.default_rng(seed)
-    done: list[Wave] = []
-    pool = qmc.LatinHypercube(d=d, seed=rng).random(CANDIDATES)  # the original space, as candidates
-    alive = np.ones(len(pool), dtype=bool)
-    previous = 1.0
-    for k in range(1, waves + 1):
-        if k == 1:
-            design_points = qmc.LatinHypercube(d=d, seed=rng).random(points)
-        else:
-            survivors = pool[alive]
-            if len(survivors) < points:  # refill the surviving region: candidates near the survivors
-                survivors = _refill(survivors, done, goals, cut, n, points * 20, rng)
-            design_points = survivors[rng.choice(len(survivors), size=min(points, len(survivors)), replace=False)]
-        design = _wave_design(design_points, free, others, n, seed + k)
-        batch = run_batch(
-            [scenario],
-            design=design,
-            seed=seed,
-            out=directory / f"wave-{k}",
-            workers=workers,
-            executor=executor,
-            quiet=quiet,
-            overwrite=True,
-            trace_sample=0,
-        )
-        results = load_results(batch.directory)
-        freq, count = _frequencies(results, scenario, goals, len(design_points), n)
-        wave = Wave(k, pd.DataFrame(design_points, columns=free), freq, count)
-        for t in goals:
-            ok = count[t.name].to_numpy() > 0
-            if ok.sum() < 5:
-                continue  # its condition almost never held: this wave cannot emulate it
-            kcount = freq[t.name].to_numpy()[ok] * count[t.name].to_numpy()[ok]
-            m = count[t.name].to_numpy()[ok]
-            z = _logit((kcount + EPS) / (m + 2 * EPS))
-            noise = 1 / (kcount + EPS) + 1 / (m - kcount + EPS)  # variance of the empirical logit
-            wave.emulators[t.name] = Emulator(design_points[ok], z, noise, seed + k)
-        done.append(wave)
-        alive &= _plausible(pool, wave, goals, cut, n)
-        share = float(alive.mean())
-        _write_wave(directory, wave)
-        if not alive.any() or (k > 1 and previous - share < 0.05 * previous):
-            break
-        previous = share
+    """The region that survives (or, with nothing left, the targets that conflict), written beside the waves."""
     survivors = pd.DataFrame(pool[alive], columns=free)
     conflicts = {} if alive.any() else _conflicts(pool, done, goals, cut, n)
     result = Calibration(scenario, free, goals, done, survivors, 1 - float(alive.mean()), directory, conflicts, n)
@@ -325,7 +305,7 @@ def _mc_var(n: int) -> float:
     return 4.0 / n
 
 
-def _plausible(x: np.ndarray, wave: Wave, goals: list[Target], cut: float, n: int) -> np.ndarray:
+def plausible(x: np.ndarray, wave: Wave, goals: list[Target], cut: float, n: int) -> np.ndarray:
     """Points this wave's emulators do not rule out: every target's implausibility below the cut."""
     keep = np.ones(len(x), dtype=bool)
     for t in goals:
@@ -349,7 +329,7 @@ def _refill(
         x = np.clip(base + rng.normal(0, 0.05, size=base.shape), 0, 1)
         keep = np.ones(len(x), dtype=bool)
         for w in done:
-            keep &= _plausible(x, w, goals, cut, n)
+            keep &= plausible(x, w, goals, cut, n)
         out.append(x[keep])
         if sum(len(o) for o in out) >= want:
             break
@@ -369,7 +349,7 @@ def _conflicts(pool: np.ndarray, done: list[Wave], goals: list[Target], cut: flo
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def _write_wave(directory: Path, wave: Wave) -> None:
+def write_wave(directory: Path, wave: Wave) -> None:
     table = pd.concat([wave.points, wave.frequencies.add_prefix("freq."), wave.counts.add_prefix("n.")], axis=1).assign(
         wave=wave.number
     )
