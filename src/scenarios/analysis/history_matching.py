@@ -257,7 +257,8 @@ def next_design(
     survivors = pool[alive]
     if len(survivors) < points:
         survivors = _refill(survivors, done, goals, cut, n, points * 20, rng)
-    return survivors[rng.choice(len(survivors), size=min(points, len(survivors)), replace=False)]
+    pick = rng.choice(len(survivors), size=min(points, len(survivors)), replace=False)
+    return np.asarray(survivors[pick])
 
 
 def finish(
