@@ -492,6 +492,7 @@ def merge_batches(batches: Sequence[Results]) -> Results:
         cat("timeseries"),
         cat("errors"),
         offers=cat("offers"),
+        daily_loader=lambda: cat("daily"),  # read when a figure first needs it
     )
 
 

@@ -47,6 +47,13 @@ class Simulation(Frozen):
     trace_sample: int = Field(
         10, ge=0, description="Replications per scenario whose event log and daily series are stored (count)."
     )
+    daily_every: int = Field(
+        1,
+        ge=1,
+        le=365,
+        description="Spacing of the compact daily table that every replication records for fan charts (days; "
+        "1 = every day).",
+    )
     output_dir: str = Field("results", description="Folder under which batch results are written (path).")
 
 

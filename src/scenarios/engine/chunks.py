@@ -85,5 +85,7 @@ def run_chunk(
             result.tables["events"].extend({**ident, "seq": k, **e} for k, e in enumerate(rep.events))
         if rep.timeseries is not None:
             result.tables["timeseries"].extend({**ident, **t} for t in rep.timeseries)
+        if rep.daily is not None:
+            result.tables["daily"].extend({**ident, **d} for d in rep.daily)
     result.seconds = time.perf_counter() - began
     return result

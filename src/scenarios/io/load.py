@@ -7,12 +7,16 @@ Tables (one row per ...):
   counts and days (NaN where an event never happened, e.g. ``first_day.russia.intervene``).
 - ``ceasefires``: ceasefire of a replication (``number`` from 1), with kind, broker, start/end day, cause, censoring.
 - ``events`` and ``timeseries``: the traced replications only (``simulation.trace_sample``).
+- ``daily`` (loaded on first use): every replication, every ``simulation.daily_every`` days: territory share,
+  deaths, attention, Turkey's level and whether a ceasefire is in force, in small dtypes (float32, int16, bool).
+  Empty for folders written before the table existed.
 - ``errors``: replications that raised, with their traceback.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +49,9 @@ CATEGORIES: dict[str, dict[str, list[str] | None]] = {
     "events": {"scenario": None, "kind": None, "actor": None},
     "timeseries": {"scenario": None},
     "errors": {"scenario": None},
+    "daily": {"scenario": None},
 }
+LAZY = ("daily",)  # read on first use; absent from folders written before it existed
 
 
 @dataclass
@@ -60,6 +66,15 @@ class Results:
     timeseries: pd.DataFrame
     errors: pd.DataFrame
     offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # mediation offers and the parties' answers
+    daily_loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    _daily: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def daily(self) -> pd.DataFrame:
+        """The daily table of every replication, read on first use (empty if the folder has none)."""
+        if self._daily is None:
+            self._daily = self.daily_loader() if self.daily_loader is not None else pd.DataFrame()
+        return self._daily
 
     @property
     def complete(self) -> bool:
@@ -120,25 +135,41 @@ def _read_table(file: Path) -> pd.DataFrame:
         ) from None
 
 
+def _load_tables(path: Path, manifest: dict[str, Any], names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The consolidated tables of a complete batch, or the finished parts of a partial one, with their dtypes.
+
+    A complete batch must have every table but the lazy ones, which are empty when absent (older folders).
+    """
+    scenarios = [s["name"] for s in manifest["scenarios"]]
+    tables: dict[str, pd.DataFrame] = {}
+    if manifest.get("status") == "complete":
+        for table in names:
+            file = path / f"{table}.parquet"
+            if not file.exists() and table in LAZY:
+                tables[table] = pd.DataFrame()
+                continue
+            if not file.exists():
+                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
+            tables[table] = _read_table(file)
+    else:
+        good = done_chunks(path)
+        for table in names:
+            frames = [_read_table(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
+            tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return {t: _dtypes(df, t, scenarios) for t, df in tables.items()}
+
+
 def load_results(directory: str | Path) -> Results:
     """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning)."""
     path = Path(directory)
     if not path.is_dir():
         raise ResultsError(f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/")
     manifest = read_manifest(path)
-    scenarios = [s["name"] for s in manifest["scenarios"]]
-    tables: dict[str, pd.DataFrame] = {}
     if manifest.get("status") == "failed":  # finished, but every replication raised: nothing to analyse
         raise ResultsError(f"{path}: {manifest.get('reason') or 'every replication failed'}")
-    if manifest.get("status") == "complete":
-        for table in TABLES:
-            file = path / f"{table}.parquet"
-            if not file.exists():
-                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
-            tables[table] = _read_table(file)
-    else:
+    if manifest.get("status") != "complete":
         good = done_chunks(path)
-        expected = len(scenarios) * -(-manifest["replications"] // manifest["chunk_size"])
+        expected = len(manifest["scenarios"]) * -(-manifest["replications"] // manifest["chunk_size"])
         warnings.warn(
             f"{path}: PARTIAL batch ({manifest.get('status')}, {manifest.get('reason') or 'not finished'}): "
             f"{len(good)} of {expected} chunks finished; figures cover only those. "
@@ -146,11 +177,7 @@ def load_results(directory: str | Path) -> Results:
             PartialResultsWarning,
             stacklevel=2,
         )
-        for table in TABLES:
-            frames = [_read_table(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
-            tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    for table in TABLES:
-        tables[table] = _dtypes(tables[table], table, scenarios)
+    tables = _load_tables(path, manifest, tuple(t for t in TABLES if t not in LAZY))
     if tables["replications"].empty:
         raise ResultsError(f"{path}: the batch holds no finished replication; run it (again) before analysing")
-    return Results(path, manifest, **tables)
+    return Results(path, manifest, **tables, daily_loader=lambda: _load_tables(path, manifest, ("daily",))["daily"])

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ColumnType = Literal["bool", "number", "category"]
 
-TABLES = ("replications", "ceasefires", "offers", "events", "timeseries", "errors")
+TABLES = ("replications", "ceasefires", "offers", "events", "timeseries", "errors", "daily")
 # In a design, the replication whose random streams a run uses (default: its own index). Runs that share it differ
 # only by their parameters: common random numbers within a Sobol block or a Morris trajectory.
 SEED_COLUMN = "seed_index"
@@ -124,6 +124,21 @@ OFFER_COLUMNS: dict[str, ColumnType] = {
     "accepted": "bool",
 }
 ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS, "offers": OFFER_COLUMNS}
+# The daily table: every replication, one row every `simulation.daily_every` days from day 0 (the state at the end
+# of that day), for fan charts over the whole batch. Stored in small dtypes (column -> dtype), Zstandard-compressed;
+# the traced replications keep their full daily series in ``timeseries``.
+DAILY_COLUMNS: dict[str, str] = {
+    "scenario": "str",
+    "config_hash": "str",
+    "replication": "int32",
+    "day": "int16",
+    "azerbaijani_share": "float32",  # Azerbaijan's share of the contested value (fraction)
+    "military_total": "float32",  # military deaths so far, both sides (people)
+    "civilian_total": "float32",  # civilian deaths so far, both sides (people)
+    "attention": "float32",  # international attention (index)
+    "turkish_level": "int16",  # Turkey's rung on its support ladder (0: none)
+    "ceasefire": "bool",  # a ceasefire in force
+}
 # The values a category column can take, where the schema knows them ((table, column) -> values): the measure
 # language refuses a comparison with any other string (a typo would otherwise silently give 0%).
 CATEGORY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {

@@ -2,10 +2,11 @@
 
 Events: periodic reviews of each actor (a chain of timeouts with a callback), brokers' offers (each party answers
 by its own policy; a ceasefire needs both), the violation process while a ceasefire is in force, one combat tick
-per day of open war, the turns of the seasons, and (when tracing) a daily recorder. Triggers (ceasefire agreed or
+per day of open war, the turns of the seasons, and a daily recorder (the compact daily table of every replication;
+when tracing, the full daily series too). Triggers (ceasefire agreed or
 collapsed, objective taken, an operation's losses beyond plan, a mass-casualty strike, Russia's support changing,
 winter) bring the actors that care about them (``REVIEWS_ON`` of each module, all when absent) to an extra review.
-Tracing never changes a run: the recorder reads the state without advancing it.
+Recording never changes a run: the recorder reads the state without advancing it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class ReplicationResult:
     offers: list[dict[str, Any]]
     events: list[dict[str, Any]] | None = None
     timeseries: list[dict[str, Any]] | None = None
+    daily: list[dict[str, Any]] | None = None  # every `simulation.daily_every` days (io.records.DAILY_COLUMNS)
 
 
 def run_replication(
@@ -70,6 +72,8 @@ class _Replication:
         self.trace = trace
         self.events: list[dict[str, Any]] = []
         self.series: list[dict[str, Any]] = []
+        self.daily: list[dict[str, Any]] = []
+        self.daily_every = int(scenario.simulation.daily_every)
         self.streams = named_streams(seed, [*MECHANISM_STREAMS, *REGISTRY])
         self.horizon = float(scenario.simulation.horizon_days)
         self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in REGISTRY}
@@ -156,8 +160,8 @@ class _Replication:
         self._violation_process = env.process(self._violations())
         env.process(self._combat())
         env.process(self._seasons())
+        env.process(self._recorder())
         if self.trace:
-            env.process(self._recorder())
             start = self.scenario.world.ceasefire
             self._log("ceasefire_start", start.broker, f"{start.kind} ceasefire in force")
         env.run(until=self.horizon)
@@ -182,6 +186,7 @@ class _Replication:
             offers,
             self.events if self.trace else None,
             self.series if self.trace else None,
+            self.daily,
         )
 
     # --- helpers -----------------------------------------------------------------------------------------
@@ -519,13 +524,32 @@ class _Replication:
                     self._trigger("operation behind plan")
 
     def _recorder(self) -> Generator[simpy.Event, Any, None]:
-        """The daily row; it reads attention and the spiral without advancing them, so tracing never changes a run."""
+        """The daily rows; they read attention and the spiral without advancing them, so recording never changes a
+        run. One process for both tables, so the daily table equals the traced series on the days it holds."""
         s = self.state
+        every = self.daily_every
         while True:
-            day, s.day = s.day, float(self.env.now)  # read at today's date, then put the date back untouched
-            row = s.snapshot()
-            row["attention"] = attention.level(s, self.v.attention)
-            row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
-            s.day = day
-            self.series.append(row)
+            now = float(self.env.now)
+            if self.trace or int(now) % every == 0:
+                day, s.day = s.day, now  # read at today's date, then put the date back untouched
+                level = attention.level(s, self.v.attention)
+                if self.trace:
+                    row = s.snapshot()
+                    row["attention"] = level
+                    row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
+                    self.series.append(row)
+                if int(now) % every == 0:
+                    c = s.casualties
+                    self.daily.append(
+                        {
+                            "day": int(now),
+                            "azerbaijani_share": s.share(),
+                            "military_total": c.military_azerbaijan + c.military_armenia,
+                            "civilian_total": c.civilian_azerbaijan + c.civilian_armenia,
+                            "attention": level,
+                            "turkish_level": s.turkish_level,
+                            "ceasefire": s.ceasefire is not None,
+                        }
+                    )
+                s.day = day
             yield self.env.timeout(1.0)
