@@ -49,7 +49,7 @@ CATEGORIES: dict[str, dict[str, list[str] | None]] = {
     "events": {"scenario": None, "kind": None, "actor": None},
     "timeseries": {"scenario": None},
     "errors": {"scenario": None},
-    "daily": {"scenario": None},
+    "daily": {"scenario": None, "config_hash": None},
 }
 LAZY = ("daily",)  # read on first use; absent from folders written before it existed
 

@@ -26,14 +26,24 @@ SEED_COLUMN = "seed_index"
 PARAM_PREFIX = "param."
 KEYS = ("scenario", "replication")
 
-OUTCOME_CLASSES = (
-    "russian_intervention",
-    "armenian_withdrawal",
-    "wider_escalation",
-    "protracted_war",
-    "major_gains_settlement",
-    "limited_gains_talks",
-    "frozen_status_quo",
+# Each outcome class in plain words, in the order they are checked (the first that applies); {placeholders} are the
+# scenario's `outcomes:` settings. model/outcomes.py implements these rules; the report shows these words.
+OUTCOME_DEFINITIONS: dict[str, str] = {
+    "russian_intervention": "Russia intervened militarily at some point during the run.",
+    "armenian_withdrawal": "Armenia agreed to withdraw from Armenian-populated Karabakh.",
+    "wider_escalation": "At the horizon Russia backs Armenia while Turkey is at the top rung of its support ladder.",
+    "protracted_war": "No ceasefire is in force at the horizon: the war is still being fought.",
+    "major_gains_settlement": "A ceasefire is in force at the horizon and Azerbaijan holds at least "
+    "{major_gain_share:.0%} of the contested value.",
+    "limited_gains_talks": "A ceasefire is in force at the horizon and Azerbaijan has taken at least one objective "
+    "since the start, but holds less than {major_gain_share:.0%} of the contested value.",
+    "frozen_status_quo": "A ceasefire is in force at the horizon and no objective has changed hands since the start.",
+}
+OUTCOME_CLASSES = tuple(OUTCOME_DEFINITIONS)
+DURABLE_DEFINITION = (
+    "A ceasefire is durable if it holds for at least {durable_days:g} days from the day it was agreed (one still in "
+    "force at the horizon counts only if it has already lasted that long); a run has a durable ceasefire if any of "
+    "its ceasefires is durable."
 )
 COLLAPSE_CAUSES = ("offensive", "escalation_spiral")
 CEASEFIRE_CAUSES = (*COLLAPSE_CAUSES, "in_force_at_horizon")

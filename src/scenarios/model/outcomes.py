@@ -1,15 +1,8 @@
 """What a replication ends with: the outcome class at the horizon and the flat outcome record.
 
-Outcome classes, checked in this order (the first that applies):
-
-1. ``russian_intervention`` - Russia intervened militarily at any time.
-2. ``armenian_withdrawal`` - Armenia agreed to withdraw from Armenian-populated Karabakh.
-3. ``wider_escalation`` - at the horizon Russia backs Armenia while Turkey is at the top of its support ladder.
-4. ``protracted_war`` - no ceasefire in force at the horizon.
-5. ``major_gains_settlement`` - a ceasefire in force and Azerbaijan holds at least ``outcomes.major_gain_share``
-   of the contested value.
-6. ``limited_gains_talks`` - a ceasefire in force and at least one objective changed hands since the start.
-7. ``frozen_status_quo`` - a ceasefire in force and no objective changed hands.
+Outcome classes, checked in the order of ``io.records.OUTCOME_DEFINITIONS`` (the first that applies), which says
+each rule in plain words for the report; `classify` below is the same rules in code. A ceasefire is durable as
+``io.records.DURABLE_DEFINITION`` says (`ceasefire_row`).
 """
 
 from __future__ import annotations

@@ -14,9 +14,26 @@ from typing import TYPE_CHECKING, Any
 from scenarios.plots.kinds import KINDS
 
 if TYPE_CHECKING:
-    from scenarios.plots.figures import casualties, ceasefire_timeline, fan, outcomes, survival
+    from scenarios.plots.figures import (
+        casualties,
+        ceasefire_share,
+        ceasefire_timeline,
+        fan,
+        outcomes,
+        survival,
+        turkish_levels,
+    )
 
-__all__ = ["KINDS", "casualties", "ceasefire_timeline", "fan", "outcomes", "survival"]
+__all__ = [
+    "KINDS",
+    "casualties",
+    "ceasefire_share",
+    "ceasefire_timeline",
+    "fan",
+    "outcomes",
+    "survival",
+    "turkish_levels",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,17 @@ from scenarios.plots.kinds import KINDS
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
-__all__ = ["KINDS", "casualties", "ceasefire_timeline", "colour", "fan", "outcomes", "survival"]
+__all__ = [
+    "KINDS",
+    "casualties",
+    "ceasefire_share",
+    "ceasefire_timeline",
+    "colour",
+    "fan",
+    "outcomes",
+    "survival",
+    "turkish_levels",
+]
 
 
 def colour(i: int) -> str:
@@ -89,41 +99,117 @@ FAN_LABELS = {
     "military_total": "military deaths, both sides (people)",
     "civilian_total": "civilian deaths, both sides (people)",
     "attention": "international attention (index)",
+    "turkish_level": "Turkey's level on its support ladder (rung)",
 }
 
 
+def _with_totals(series: pd.DataFrame) -> pd.DataFrame:
+    """The series with death totals (the traced `timeseries` holds them by side; the daily table as totals)."""
+    ts = series.copy()
+    for kind in ("military", "civilian"):
+        if f"{kind}_total" not in ts.columns and f"{kind}_azerbaijan" in ts.columns:
+            ts[f"{kind}_total"] = ts[f"{kind}_azerbaijan"] + ts[f"{kind}_armenia"]
+    return ts
+
+
+def _runs(series: pd.DataFrame, names: Sequence[str], traced: bool) -> str:
+    """The caption's count of replications: "n = 5000 replications per scenario" (or a range)."""
+    counts = sorted({int(series.loc[series["scenario"].astype(str) == n, "replication"].nunique()) for n in names})
+    of = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    if traced:
+        return f"only the n = {of} traced replications per scenario: this folder has no daily table"
+    return f"n = {of} replications per scenario"
+
+
 def fan(
-    timeseries: pd.DataFrame,
+    series: pd.DataFrame,
     column: str,
     ax: Axes | None = None,
     bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75)),
     day0: str = "day 0",
+    traced: bool = False,
 ) -> Figure:
-    """Fan chart over time of one daily series: median and quantile bands across the traced replications."""
+    """Fan chart over time of one daily series: median and 50% / 90% bands across the replications it holds.
+
+    `series` is the daily table of a batch (every replication); `traced=True` says it is the traced
+    replications' `timeseries` instead (folders without a daily table), and the title says so.
+    """
     fig, ax = _axes(ax)
-    ts = timeseries.copy()
-    if column == "military_total":
-        ts[column] = ts["military_azerbaijan"] + ts["military_armenia"]
-    elif column == "civilian_total":
-        ts[column] = ts["civilian_azerbaijan"] + ts["civilian_armenia"]
-    for i, name in enumerate(_order(ts)):
+    ts = _with_totals(series)
+    names = _order(ts)
+    for i, name in enumerate(names):
         g = ts[ts["scenario"].astype(str) == name].groupby("day")[column]
         for lo, hi in bands:
             ax.fill_between(
                 g.quantile(lo).index, g.quantile(lo), g.quantile(hi), color=colour(i), alpha=0.15, linewidth=0
             )
         med = g.median()
-        reps = ts.loc[ts["scenario"].astype(str) == name, "replication"].nunique()
-        ax.plot(med.index, med.to_numpy(), color=colour(i), label=f"{name} (median of {reps} traced)")
+        ax.plot(med.index, med.to_numpy(), color=colour(i), label=f"{name} (median)")
     ax.set_xlabel(f"days since {day0}")
     ax.set_ylabel(FAN_LABELS.get(column, column))
     ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    what = FAN_LABELS.get(column, column).split(" (")[0].capitalize()
-    counts = sorted({int(ts.loc[ts["scenario"].astype(str) == n, "replication"].nunique()) for n in _order(ts)})
-    of = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
-    ax.set_title(f"{what} over time (50% and 90% bands of {of} traced replications per scenario)")
+    what = FAN_LABELS.get(column, column).split(" (")[0]
+    ax.set_title(f"{what[0].upper() + what[1:]} over time: median, 50% and 90% bands\n({_runs(ts, names, traced)})")
     ax.legend(title="scenario")
+    return fig
+
+
+def ceasefire_share(series: pd.DataFrame, ax: Axes | None = None, day0: str = "day 0", traced: bool = False) -> Figure:
+    """Share of the replications with a ceasefire in force on each day, with a 95% Wilson band, per scenario."""
+    fig, ax = _axes(ax)
+    names = _order(series)
+    for i, name in enumerate(names):
+        g = series[series["scenario"].astype(str) == name].groupby("day")["ceasefire"]
+        n, p = g.size().to_numpy(dtype=float), g.mean().to_numpy(dtype=float)
+        z = 1.96
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        days = g.size().index.to_numpy()
+        ax.fill_between(days, centre - half, centre + half, color=colour(i), alpha=0.2, linewidth=0)
+        ax.plot(days, p, color=colour(i), label=name)
+    ax.set_xlabel(f"days since {day0}")
+    ax.set_ylabel("share of replications with a ceasefire in force")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"Ceasefire in force over time (95% band)\n({_runs(series, names, traced)})")
+    ax.legend(title="scenario")
+    return fig
+
+
+def turkish_levels(
+    series: pd.DataFrame, rungs: Sequence[str] = (), day0: str = "day 0", traced: bool = False
+) -> Figure:
+    """Turkey's level over time: the share of replications at each rung of its ladder, one panel per scenario.
+
+    `rungs` names the rungs from level 1 up (level 0 is "none").
+    """
+    names = _order(series)
+    fig = Figure(figsize=(7.0, 1.0 + 2.6 * max(len(names), 1)), layout="constrained")
+    axes = fig.subplots(max(len(names), 1), 1, sharex=True, squeeze=False)[:, 0]
+    top = int(series["turkish_level"].max()) if len(series) else 0
+    levels = list(range(max(top, len(rungs)) + 1))
+    labels = ["none", *rungs]
+    for ax, name in zip(axes, names, strict=False):
+        s = series[series["scenario"].astype(str) == name]
+        shares = pd.crosstab(s["day"], s["turkish_level"], normalize="index").reindex(columns=levels, fill_value=0.0)
+        ax.stackplot(
+            shares.index.to_numpy(),
+            shares.to_numpy().T,
+            labels=[labels[k] if k < len(labels) else f"level {k}" for k in levels],
+            colors=[colour(k) for k in levels],
+            alpha=0.8,
+        )
+        ax.set_ylim(0, 1)
+        ax.set_xlim(left=0)
+        ax.set_ylabel("share of replications")
+        ax.set_title(name, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0].legend(title="Turkey's rung", fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    axes[-1].set_xlabel(f"days since {day0}")
+    fig.suptitle(f"Turkey's level of support over time\n({_runs(series, names, traced)})")
     return fig
 
 

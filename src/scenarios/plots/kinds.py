@@ -9,4 +9,6 @@ KINDS = (
     "fan-territory",
     "fan-casualties",
     "fan-attention",
+    "fan-turkey",
+    "fan-ceasefire",
 )

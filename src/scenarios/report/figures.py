@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from scenarios import plots
@@ -43,22 +44,39 @@ def make_figure(results: Results, kind: str) -> Figure:
     if kind == "casualties":
         return plots.casualties(results.replications)
     if kind.startswith("fan-"):
-        if results.timeseries.empty:
+        series, traced = time_series(results)
+        if series.empty:
             raise ScenarioError(
-                f"{results.directory}: no daily series stored (simulation.trace_sample is 0); re-run with a sample"
+                f"{results.directory}: no daily series stored (no daily table, and simulation.trace_sample is 0); "
+                "run the batch again with this version"
             )
+        if kind == "fan-ceasefire":
+            return plots.ceasefire_share(series, day0=start, traced=traced)
+        if kind == "fan-turkey":
+            ladder = (results.scenario_config(results.scenarios[0]).get("actors") or {}).get("turkey", {}).get("ladder")
+            rungs = [str(r.get("name", "")) for r in ladder or []]
+            return plots.turkish_levels(series, rungs, day0=start, traced=traced)
         column = {
             "fan-territory": "azerbaijani_share",
             "fan-casualties": "military_total",
             "fan-attention": "attention",
         }[kind]
-        return plots.fan(results.timeseries, column, day0=start)
+        return plots.fan(series, column, day0=start, traced=traced)
     raise ScenarioError(f"unknown plot kind {kind!r}; choose one of {', '.join(plots.KINDS)}")
 
 
+def time_series(results: Results) -> tuple[pd.DataFrame, bool]:
+    """The series fan charts draw: the daily table of every replication, or, for folders written before it
+    existed, the traced replications' timeseries (then True: the figure says so)."""
+    if not results.daily.empty:
+        return results.daily, False
+    return results.timeseries, True
+
+
 def available_kinds(results: Results) -> list[str]:
-    """The kinds that can be drawn from these results (fan charts need traced replications)."""
-    return [k for k in plots.KINDS if not (k.startswith("fan-") and results.timeseries.empty)]
+    """The kinds that can be drawn from these results (fan charts need a daily table or traced replications)."""
+    empty = time_series(results)[0].empty
+    return [k for k in plots.KINDS if not (k.startswith("fan-") and empty)]
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 110) -> bytes:

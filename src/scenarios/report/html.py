@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -26,7 +27,8 @@ from scenarios.config.schema import Scenario
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
-from scenarios.report.figures import available_kinds, figure_bytes, make_figure
+from scenarios.io.records import DURABLE_DEFINITION, OUTCOME_DEFINITIONS
+from scenarios.report.figures import available_kinds, figure_bytes, make_figure, time_series
 
 CAPTIONS = {
     "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
@@ -36,9 +38,11 @@ CAPTIONS = {
     "outcomes": "Outcome classes at the horizon with 95% simultaneous intervals (rules in docs/model.md).",
     "timeline": "Ceasefires in the first replications of each scenario; gaps between bars are open war.",
     "casualties": "Deaths by the horizon by category: boxes span the quartiles, whiskers the 5th to 95th percentiles.",
-    "fan-territory": "Share of the contested value held by Azerbaijan over time, across the traced replications.",
-    "fan-casualties": "Military deaths over time, both sides, across the traced replications.",
-    "fan-attention": "International attention over time, across the traced replications.",
+    "fan-territory": "Share of the contested value held by Azerbaijan over time: median and 50% / 90% bands {across}.",
+    "fan-casualties": "Military deaths over time, both sides: median and 50% / 90% bands {across}.",
+    "fan-attention": "International attention over time: median and 50% / 90% bands {across}.",
+    "fan-turkey": "Turkey's rung on its support ladder over time: the share of replications at each rung, {across}.",
+    "fan-ceasefire": "The share of replications with a ceasefire in force on each day (95% band), {across}.",
 }
 
 
@@ -52,6 +56,14 @@ class Section:
 
 def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict[str, Any]]:
     """Every figure, embedded; with `plots_dir`, each is also written there as <kind>.png (drawn once)."""
+    series, traced = time_series(results)
+    runs = series.groupby("scenario", observed=True)["replication"].nunique() if not series.empty else pd.Series()
+    n = f"{runs.min()}" if runs.empty or runs.min() == runs.max() else f"{runs.min()}-{runs.max()}"
+    across = (
+        f"across only the {n} traced replications of each scenario (this folder has no daily table)"
+        if traced
+        else f"across all {n} replications of each scenario"
+    )
     out = []
     for kind in available_kinds(results):
         fig = make_figure(results, kind)
@@ -63,12 +75,49 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict
             {
                 "data": base64.b64encode(png).decode("ascii"),
                 "alt": f"{kind} plot of {', '.join(results.scenarios)}",
-                "caption": CAPTIONS.get(kind, kind).format(phrase=phrase),
+                "caption": CAPTIONS.get(kind, kind).format(phrase=phrase, across=across),
                 "width": width,
                 "height": height,
             }
         )
     return out
+
+
+def _places(results: Results) -> list[dict[str, Any]]:
+    """The places table of each scenario (`analysis.places`), formatted."""
+    from scenarios.analysis.places import places
+
+    table = places(results)
+    out = []
+    for name in results.scenarios:
+        rows = table[table["scenario"] == name]
+        out.append(
+            {
+                "scenario": name,
+                "n": int((results.replications["scenario"].astype(str) == name).sum()),
+                "rows": [
+                    {
+                        "sector": r.sector,
+                        "label": r.label,
+                        "held_at_start": r.held_at_start,
+                        "held": f"{r.azerbaijani_share_of_runs:.0%}",
+                        "fell": "held on day 0" if r.held_at_start == "azerbaijan" else f"{r.fell_in_runs:.0%}",
+                        "day": "" if pd.isna(r.median_fall_day) else f"{r.median_fall_day:.0f}",
+                    }
+                    for r in rows.itertuples()
+                ],
+            }
+        )
+    return out
+
+
+def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
+    """The outcome classes and "durable" in plain words, with the first scenario's thresholds."""
+    settings = results.scenario_config(results.scenarios[0]).get("outcomes") or {}
+    return (
+        [{"name": k, "text": v.format(**settings)} for k, v in OUTCOME_DEFINITIONS.items()],
+        DURABLE_DEFINITION.format(**settings),
+    )
 
 
 def _assumptions(results: Results, scenarios: dict[str, Scenario]) -> list[dict[str, Any]]:
@@ -217,7 +266,11 @@ def render_report(
         ("code", m.get("code")),
         ("versions", ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items() if v)),
     ]
+    definitions, durable = _definitions(results)
     return template.render(
+        places=_places(results),
+        definitions=definitions,
+        durable=durable,
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
         subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
