@@ -30,7 +30,7 @@ SHORT = ["simulation.horizon_days=60"]
 
 def tables(directory: Path) -> dict[str, pd.DataFrame]:
     r = load_results(directory)
-    return {t: getattr(r, t) for t in ("replications", "ceasefires", "events", "timeseries", "errors")}
+    return {t: getattr(r, t) for t in ("replications", "ceasefires", "events", "timeseries", "errors", "daily")}
 
 
 def assert_same(a: Path, b: Path) -> None:
@@ -63,6 +63,39 @@ def test_serial_equals_process_pool_across_chunk_sizes(tmp_path: Path) -> None:
     assert set(r.events["replication"]) == {0, 1, 2}  # only the traced sample
     assert r.replications["outcome_class"].dtype == "category"
     assert not (tmp_path / "pool" / "parts").exists()  # consolidated and cleaned up
+
+
+def test_the_daily_table_holds_every_replication_and_equals_the_traced_series(tmp_path: Path) -> None:
+    run_batch([BASELINE], n=12, seed=8, overrides=SHORT, quiet=True, trace_sample=3, executor="serial", out=tmp_path)
+    r = load_results(tmp_path)
+    daily = r.daily
+    assert sorted(daily["replication"].unique()) == list(range(12))
+    assert all(days == list(range(60)) for days in daily.groupby("replication")["day"].apply(list))
+    assert str(daily["azerbaijani_share"].dtype) == "float32" and str(daily["day"].dtype) == "int16"
+    ts = r.timeseries.assign(
+        military_total=r.timeseries["military_azerbaijan"] + r.timeseries["military_armenia"],
+        civilian_total=r.timeseries["civilian_azerbaijan"] + r.timeseries["civilian_armenia"],
+    )
+    traced = daily[daily["replication"] < 3].reset_index(drop=True)
+    assert len(traced) == len(ts)
+    for column in ("azerbaijani_share", "military_total", "civilian_total", "attention"):
+        np.testing.assert_allclose(traced[column], ts[column], rtol=1e-6, err_msg=column)
+    assert (traced["turkish_level"].to_numpy() == ts["turkish_level"].to_numpy()).all()
+    assert (traced["ceasefire"].to_numpy() == ts["ceasefire"].to_numpy()).all()
+
+
+def test_daily_every_thins_the_daily_table(tmp_path: Path) -> None:
+    run_batch(
+        [BASELINE],
+        n=3,
+        seed=8,
+        overrides=[*SHORT, "simulation.daily_every=7"],
+        quiet=True,
+        executor="serial",
+        out=tmp_path,
+    )
+    daily = load_results(tmp_path).daily
+    assert sorted(daily["day"].unique()) == list(range(0, 60, 7))
 
 
 @pytest.mark.slow

@@ -149,13 +149,12 @@ def test_outcomes_bars_of_scenarios_sit_side_by_side() -> None:
     ],
 )
 def test_fan_draws_a_median_and_two_bands_per_scenario(real: Results, column: str, unit: str) -> None:
-    ax = only_axes(plots.fan(real.timeseries, column))
+    ax = only_axes(plots.fan(real.daily, column))
     assert len(ax.lines) == 2
     assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 4
-    traced = real.timeseries.groupby("scenario", observed=True)["replication"].nunique()
     texts = legend_texts(ax)
     for i, name in enumerate(NAMES):
-        assert texts[i] == f"{name} (median of {traced[name]} traced)"
+        assert texts[i] == f"{name} (median)"
         assert to_hex(ax.lines[i].get_color()).upper() == OKABE_ITO[i]
     assert unit in ax.get_ylabel() and "days" in ax.get_xlabel()
     assert "(" not in ax.get_title().split(" over time")[0]
@@ -177,7 +176,8 @@ def test_fan_median_and_bands_are_the_quantiles_across_replications() -> None:
     outer, inner = (c.get_paths()[0].vertices for c in ax.collections)
     assert outer[:, 1].min() == pytest.approx(0.2) and outer[:, 1].max() == pytest.approx(6.8)
     assert inner[:, 1].min() == pytest.approx(1.0) and inner[:, 1].max() == pytest.approx(6.0)
-    assert legend_texts(ax) == ["s (median of 5 traced)"]
+    assert legend_texts(ax) == ["s (median)"]
+    assert "(n = 5 replications per scenario)" in ax.get_title()
 
 
 # --- timeline --------------------------------------------------------------------------------------------

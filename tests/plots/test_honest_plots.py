@@ -3,6 +3,8 @@ their data, and sensitivity runs that say when they are too small."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from matplotlib.image import AxesImage
@@ -64,10 +66,52 @@ def test_the_heat_map_colour_scale_fits_its_range() -> None:
     assert image.norm(0.18) < 0.2 and image.norm(0.21) > 0.8  # 18% and 21% look different (0-1 scale: 0.18, 0.21)
 
 
-def test_fan_titles_say_how_many_replications_they_show(real: Results) -> None:
-    (ax,) = plots.fan(real.timeseries, "azerbaijani_share").axes
+def test_fan_charts_of_a_batch_use_every_replication(real: Results) -> None:
+    """The fan charts of a report draw from the daily table: n in the title is the batch's size, not the sample."""
+    from scenarios.report.figures import make_figure
+
+    n = real.manifest["replications"]
+    assert real.timeseries["replication"].nunique() < n  # only a few are traced
+    for kind in ("fan-territory", "fan-casualties", "fan-attention", "fan-ceasefire", "fan-turkey"):
+        fig = make_figure(real, kind)
+        title = fig.get_suptitle() if kind == "fan-turkey" else fig.axes[0].get_title()
+        assert f"(n = {n} replications per scenario)" in title, (kind, title)
+        assert "traced" not in title
+
+
+def test_fan_of_the_traced_replications_says_so(real: Results) -> None:
+    (ax,) = plots.fan(real.timeseries, "azerbaijani_share", traced=True).axes
     n = real.timeseries.groupby("scenario", observed=True)["replication"].nunique().iloc[0]
-    assert f"bands of {n} traced replications per scenario" in ax.get_title()
+    assert f"only the n = {n} traced replications per scenario: this folder has no daily table" in ax.get_title()
+
+
+def test_a_folder_without_a_daily_table_falls_back_to_the_traced_replications(real: Results, tmp_path: Path) -> None:
+    import shutil
+
+    from scenarios.io.load import load_results
+    from scenarios.report.figures import make_figure
+
+    old = tmp_path / "old"
+    shutil.copytree(real.directory, old)
+    (old / "daily.parquet").unlink()  # as a folder written before the daily table existed
+    results = load_results(old)
+    assert results.daily.empty
+    title = make_figure(results, "fan-attention").axes[0].get_title()
+    assert "only the n = 10 traced replications per scenario" in title
+
+
+def test_the_ceasefire_share_is_the_share_of_runs_in_force_each_day() -> None:
+    daily = pd.DataFrame(
+        {
+            "scenario": "s",
+            "replication": [0, 1, 2, 3] * 2,
+            "day": [0] * 4 + [1] * 4,
+            "ceasefire": [True] * 4 + [True, False, False, False],
+        }
+    )
+    (ax,) = plots.ceasefire_share(daily).axes
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 0.25])
+    assert "(n = 4 replications per scenario)" in ax.get_title()
 
 
 def test_a_sensitivity_run_too_small_says_so_with_the_n_that_would_do() -> None:

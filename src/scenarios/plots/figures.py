@@ -207,7 +207,10 @@ def turkish_levels(
         ax.set_ylabel("share of replications")
         ax.set_title(name, fontsize=9)
         ax.grid(alpha=0.3)
-    axes[0].legend(title="Turkey's rung", fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    handles, labels_ = axes[0].get_legend_handles_labels()  # top rung first, as the areas are stacked
+    axes[0].legend(
+        handles[::-1], labels_[::-1], title="Turkey's rung", fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )
     axes[-1].set_xlabel(f"days since {day0}")
     fig.suptitle(f"Turkey's level of support over time\n({_runs(series, names, traced)})")
     return fig
