@@ -105,6 +105,44 @@ def test_report_opens_with_the_judgments(report: Path) -> None:
     assert 'alt="the report&#39;s judgments against baseline"' in html
 
 
+def test_report_names_the_places_and_defines_the_outcomes(report: Path) -> None:
+    from scenarios.io.records import OUTCOME_DEFINITIONS
+
+    html = report.read_text(encoding="utf-8")
+    places = html[html.index("<h2>Places</h2>") : html.index("<h2>What the outcomes mean</h2>")]
+    for label in ("Sugovushan (Madagiz)", "Aghdam", "Jabrayil", "Martuni", "Shusha"):
+        assert f"<td>{label}</td>" in places
+    assert places.count('<table class="places">') == 2  # one per scenario, each captioned with its n
+    assert "<caption>baseline (n = 30)</caption>" in places
+    meaning = html[html.index("<h2>What the outcomes mean</h2>") :]
+    for name in OUTCOME_DEFINITIONS:
+        assert f"<code>{name}</code>" in meaning
+    assert "<strong>Durable</strong>: A ceasefire is durable if it holds for at least" in meaning
+    assert "{" not in meaning.split("</table>")[0]  # every threshold filled in
+
+
+OVERFLOWING = """
+return Array.from(document.querySelectorAll('table td, table th'))
+  .filter(c => c.scrollWidth > c.clientWidth + 1)
+  .map(c => [c.closest('table').className, c.scrollWidth, c.clientWidth, c.textContent.slice(0, 80)]);
+"""
+
+
+def test_no_table_cell_overflows_at_1280_or_800_pixels(report: Path) -> None:
+    driver = _browser()
+    try:
+        driver.get(report.as_uri())
+        driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")  # laid out
+        assert driver.execute_script("return document.querySelectorAll('table.assumptions td').length") > 20
+        for width in (1280, 800):
+            driver.set_window_size(width, 900)
+            inner = driver.execute_script("return window.innerWidth")
+            assert inner <= width
+            assert driver.execute_script(OVERFLOWING) == [], width
+    finally:
+        driver.quit()
+
+
 def test_report_renders_in_chromium(report: Path, tmp_path: Path) -> None:
     driver = _browser()
     try:
@@ -136,3 +174,35 @@ def test_report_renders_in_chromium(report: Path, tmp_path: Path) -> None:
         assert float(np.std(pixels[..., :3])) > 0.05  # not a blank page
     finally:
         driver.quit()
+
+
+OVERFLOWING_CELLS = """
+document.querySelectorAll('details').forEach(d => { d.open = true; });
+return Array.from(document.querySelectorAll('td, th'))
+  .filter(c => c.scrollWidth > c.clientWidth + 1)
+  .map(c => [c.closest('table').className, c.textContent.slice(0, 80), c.scrollWidth, c.clientWidth]);
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_no_table_cell_overflows_at_two_window_widths(report: Path, width: int) -> None:
+    driver = _browser()
+    try:
+        driver.set_window_size(width, 900)
+        driver.get(report.as_uri())
+        cells = driver.execute_script("return document.querySelectorAll('table.assumptions td').length")
+        assert cells > 100  # the assumptions tables are there (opened by the script below)
+        assert driver.execute_script(OVERFLOWING_CELLS) == []
+    finally:
+        driver.quit()
+
+
+def test_report_shows_places_and_defines_the_outcomes(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert "<h2>Places</h2>" in html and 'class="places"' in html
+    assert "Sugovushan (Madagiz)" in html and "Talish heights" in html
+    assert "<h2>What the outcomes mean</h2>" in html
+    for name in ("russian_intervention", "frozen_status_quo", "major_gains_settlement"):
+        assert f"<code>{name}</code>" in html
+    assert "holds at least 40% of the contested value" in html
+    assert "durable if it holds for at least 90 days" in html
