@@ -23,6 +23,8 @@ def build() -> str:
     out += _table(dict(records.REPLICATION_COLUMNS), dict(records.REPLICATION_FAMILIES))
     for table, columns in records.ROW_TABLES.items():
         out += ["", f"### `{table}`", "", *_table(dict(columns))]
+    out += ["", "### `daily`", "", "Every replication, every `simulation.daily_every` days (stored dtypes).", ""]
+    out += _table(dict(records.DAILY_COLUMNS))
     out += ["", "### Built-in measures", "", "| measure | kind | unit | label | definition |", "|---|---|---|---|---|"]
     for m in builtin_measures():
         days = m.name.removeprefix("holds_").removesuffix("_days")
