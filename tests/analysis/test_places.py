@@ -10,6 +10,7 @@ import yaml
 
 from scenarios.analysis.places import places
 from scenarios.io.load import Results
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

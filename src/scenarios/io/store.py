@@ -27,7 +27,7 @@ import socket
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -47,14 +47,17 @@ FORMAT_VERSION = 1
 # Tables stored in declared small dtypes and compressed harder than the default (Snappy): the daily table has a row
 # per replication and day, so it is the largest one.
 DTYPES: dict[str, dict[str, str]] = {"daily": DAILY_COLUMNS}
-COMPRESSION: dict[str, str] = {"daily": "zstd"}
+COMPRESSION: dict[str, Literal["snappy", "zstd"]] = {"daily": "zstd"}
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def frame_to_parquet(df: pd.DataFrame, compression: str = "snappy") -> bytes:
+Compression = Literal["snappy", "zstd"]
+
+
+def frame_to_parquet(df: pd.DataFrame, compression: Compression = "snappy") -> bytes:
     buf = io.BytesIO()
     df.to_parquet(buf, index=False, engine="pyarrow", compression=compression)
     return buf.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 import os
 import warnings
 from collections.abc import Sequence
@@ -98,14 +99,14 @@ def _places(results: Results) -> list[dict[str, Any]]:
                 "n": int((results.replications["scenario"].astype(str) == name).sum()),
                 "rows": [
                     {
-                        "sector": r.sector,
-                        "label": r.label,
-                        "held_at_start": r.held_at_start,
-                        "held": f"{r.azerbaijani_share_of_runs:.0%}",
-                        "fell": "held on day 0" if r.held_at_start == "azerbaijan" else f"{r.fell_in_runs:.0%}",
-                        "day": "" if pd.isna(r.median_fall_day) else f"{r.median_fall_day:.0f}",
+                        "sector": r["sector"],
+                        "label": r["label"],
+                        "held_at_start": r["held_at_start"],
+                        "held": f"{r['azerbaijani_share_of_runs']:.0%}",
+                        "fell": "held on day 0" if r["held_at_start"] == "azerbaijan" else f"{r['fell_in_runs']:.0%}",
+                        "day": "" if math.isnan(r["median_fall_day"]) else f"{r['median_fall_day']:.0f}",
                     }
-                    for r in rows.itertuples()
+                    for r in rows.to_dict("records")
                 ],
             }
         )
