@@ -82,7 +82,8 @@ def test_fan_charts_of_a_batch_use_every_replication(real: Results) -> None:
 def test_fan_of_the_traced_replications_says_so(real: Results) -> None:
     (ax,) = plots.fan(real.timeseries, "azerbaijani_share", traced=True).axes
     n = real.timeseries.groupby("scenario", observed=True)["replication"].nunique().iloc[0]
-    assert f"only the n = {n} traced replications per scenario: this folder has no daily table" in ax.get_title()
+    title = ax.get_title().replace("\n", " ")
+    assert f"only the n = {n} traced replications per scenario: this folder has no daily table" in title
 
 
 def test_a_folder_without_a_daily_table_falls_back_to_the_traced_replications(real: Results, tmp_path: Path) -> None:

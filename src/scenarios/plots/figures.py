@@ -117,7 +117,7 @@ def _runs(series: pd.DataFrame, names: Sequence[str], traced: bool) -> str:
     counts = sorted({int(series.loc[series["scenario"].astype(str) == n, "replication"].nunique()) for n in names})
     of = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     if traced:
-        return f"only the n = {of} traced replications per scenario: this folder has no daily table"
+        return f"only the n = {of} traced replications per scenario:\nthis folder has no daily table"
     return f"n = {of} replications per scenario"
 
 
@@ -151,7 +151,8 @@ def fan(
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     what = FAN_LABELS.get(column, column).split(" (")[0]
-    ax.set_title(f"{what[0].upper() + what[1:]} over time: median, 50% and 90% bands\n({_runs(ts, names, traced)})")
+    title = f"{what[0].upper() + what[1:]} over time: median, 50% and 90% bands\n({_runs(ts, names, traced)})"
+    ax.set_title(title, fontsize=10)  # the longest label and the fallback note fit the figure's width
     ax.legend(title="scenario")
     return fig
 
