@@ -121,6 +121,12 @@ def test_report_names_the_places_and_defines_the_outcomes(report: Path) -> None:
     assert "{" not in meaning.split("</table>")[0]  # every threshold filled in
 
 
+def test_a_share_of_runs_is_never_rounded_to_none_or_all() -> None:
+    from scenarios.report.html import _share
+
+    assert [_share(x) for x in (0.0, 1 / 200, 0.004, 0.26, 0.996, 1.0)] == ["0%", "<1%", "<1%", "26%", ">99%", "100%"]
+
+
 OVERFLOWING = """
 return Array.from(document.querySelectorAll('table td, table th'))
   .filter(c => c.scrollWidth > c.clientWidth + 1)
@@ -139,6 +145,8 @@ def test_no_table_cell_overflows_at_1280_or_800_pixels(report: Path) -> None:
             inner = driver.execute_script("return window.innerWidth")
             assert inner <= width
             assert driver.execute_script(OVERFLOWING) == [], width
+            page = driver.execute_script("return document.documentElement.scrollWidth")
+            assert page <= inner, (width, page)  # no table pushes the page sideways either
     finally:
         driver.quit()
 

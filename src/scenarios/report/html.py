@@ -102,8 +102,8 @@ def _places(results: Results) -> list[dict[str, Any]]:
                         "sector": r["sector"],
                         "label": r["label"],
                         "held_at_start": r["held_at_start"],
-                        "held": f"{r['azerbaijani_share_of_runs']:.0%}",
-                        "fell": "held on day 0" if r["held_at_start"] == "azerbaijan" else f"{r['fell_in_runs']:.0%}",
+                        "held": _share(r["azerbaijani_share_of_runs"]),
+                        "fell": "held on day 0" if r["held_at_start"] == "azerbaijan" else _share(r["fell_in_runs"]),
                         "day": "" if math.isnan(r["median_fall_day"]) else f"{r['median_fall_day']:.0f}",
                     }
                     for r in rows.to_dict("records")
@@ -111,6 +111,16 @@ def _places(results: Results) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _share(x: float) -> str:
+    """A share of runs in whole percent, but never 0% or 100% when some runs differ (1 of 200 is "<1%")."""
+    text = f"{x:.0%}"
+    if x > 0 and text == "0%":
+        return "<1%"
+    if x < 1 and text == "100%":
+        return ">99%"
+    return text
 
 
 def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
