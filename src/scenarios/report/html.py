@@ -37,7 +37,8 @@ CAPTIONS = {
     "holds after each day, with a 95% band; censored at the horizon.",
     "survival-all": "Survival of every ceasefire agreed in the replications (indicative: ceasefires of one "
     "replication are not independent).",
-    "outcomes": "Outcome classes at the horizon with 95% simultaneous intervals (rules in docs/model.md).",
+    "outcomes": "Outcome classes at the horizon with 95% simultaneous intervals (defined below, in What the outcomes "
+    "mean).",
     "timeline": "Ceasefires in the first replications of each scenario; gaps between bars are open war.",
     "casualties": "Deaths by the horizon by category: boxes span the quartiles, whiskers the 5th to 95th percentiles.",
     "fan-territory": "Share of the contested value held by Azerbaijan over time: median and 50% / 90% bands {across}.",
