@@ -2,14 +2,22 @@
 
 Outcome classes, checked in this order (the first that applies):
 
-1. ``russian_intervention`` - Russia intervened militarily at any time.
-2. ``armenian_withdrawal`` - Armenia agreed to withdraw from Armenian-populated Karabakh.
-3. ``wider_escalation`` - at the horizon Russia backs Armenia while Turkey is at the top of its support ladder.
+1. ``russian_intervention`` - the patron (Russia) intervened militarily at any time.
+2. ``armenian_withdrawal`` - the defender (Armenia) agreed to withdraw from the region it holds (Armenian-populated
+   Karabakh).
+3. ``wider_escalation`` - at the horizon the patron backs the defender while the supporter (Turkey) is at the top
+   of its support ladder.
 4. ``protracted_war`` - no ceasefire in force at the horizon.
-5. ``major_gains_settlement`` - a ceasefire in force and Azerbaijan holds at least ``outcomes.major_gain_share``
-   of the contested value.
+5. ``major_gains_settlement`` - a ceasefire in force and the attacker (Azerbaijan) holds at least
+   ``outcomes.major_gain_share`` of the contested value.
 6. ``limited_gains_talks`` - a ceasefire in force and at least one objective changed hands since the start.
 7. ``frozen_status_quo`` - a ceasefire in force and no objective changed hands.
+
+The results schema (`io/records.py`) keeps the baseline's column names, whatever a scenario calls its actors:
+``azerbaijani_share`` is the attacker's share, ``military_azerbaijan``/``military_armenia`` (and ``civilian_*``)
+the attacker's and the defender's deaths, ``turkish_*`` the supporter's ladder, ``russia_backs_armenia`` and
+``russian_*`` the patron. Columns per actor (``final_posture.<track>``, ``first_day.<actor>.<option>``,
+``flag_day.<actor>.<act>``, ``answer.<party>``) carry the scenario's own names.
 """
 
 from __future__ import annotations
@@ -19,22 +27,30 @@ from typing import Any
 from scenarios.io.records import COLLAPSE_CAUSES, OUTCOME_CLASSES  # the results schema owns the names
 from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
 
-__all__ = ["COLLAPSE_CAUSES", "OUTCOME_CLASSES", "ceasefire_row", "classify", "offer_row", "outcome_record"]
+__all__ = [
+    "COLLAPSE_CAUSES",
+    "OUTCOME_CLASSES",
+    "ceasefire_row",
+    "classify",
+    "daily_row",
+    "offer_row",
+    "outcome_record",
+]
 
 
 def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:
     """The outcome class of the final state (rules in the module docstring)."""
-    if state.russia_intervened():
+    if state.patron_intervened():
         return "russian_intervention"
-    if state.flag("armenia.withdrew"):
+    if state.flag(f"{state.defender}.withdrew"):
         return "armenian_withdrawal"
-    if state.russia_backs_armenia() and state.turkish_level == len(state.turkish_ladder):
+    if state.patron_backs() and state.support_ladder and state.support_level == len(state.support_ladder):
         return "wider_escalation"
     if state.ceasefire is None:
         return "protracted_war"
     if state.share() >= major_gain_share:
         return "major_gains_settlement"
-    taken = sum(o.held_by == "azerbaijan" for o in state.objectives.values())
+    taken = sum(o.held_by == state.attacker for o in state.objectives.values())
     if taken > start_taken:
         return "limited_gains_talks"
     return "frozen_status_quo"
@@ -111,22 +127,22 @@ def outcome_record(
         "outcome_class": classify(state, definitions.major_gain_share, start_taken),
         "war_days": state.war_days(),
         "protracted": state.war_days() >= definitions.protracted_war_days,
-        "military_azerbaijan": c.military_azerbaijan,
-        "military_armenia": c.military_armenia,
-        "civilian_azerbaijan": c.civilian_azerbaijan,
-        "civilian_armenia": c.civilian_armenia,
+        "military_azerbaijan": c.military_attacker,
+        "military_armenia": c.military_defender,
+        "civilian_azerbaijan": c.civilian_attacker,
+        "civilian_armenia": c.civilian_defender,
         "attention": state.attention,
         "start_share": start_share,
         "azerbaijani_share": share,
         "gained_share": share - start_share,
         "position_improved": share - start_share >= definitions.improved_position_gain,
-        "turkish_level": state.turkish_level,
-        "turkish_support_deepened": state.max_turkish_level > state.start_turkish_level,
-        "turkey_kept_support": state.min_turkish_level_at_war >= state.start_turkish_level,
-        "turkish_influence": state.turkish_level_days / (horizon * max(len(state.turkish_ladder), 1)),
-        "russia_backs_armenia": state.russia_backs_armenia(),
+        "turkish_level": state.support_level,
+        "turkish_support_deepened": state.max_support_level > state.start_support_level,
+        "turkey_kept_support": state.min_support_level_at_war >= state.start_support_level,
+        "turkish_influence": state.support_level_days / (horizon * max(len(state.support_ladder), 1)),
+        "russia_backs_armenia": state.patron_backs(),
         "russian_brokered_days": sum(
-            r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == "russia"
+            r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == state.patron
         ),
     }
     record["russian_influence"] = record["russian_brokered_days"] / horizon
@@ -143,3 +159,26 @@ def outcome_record(
     for name in flags:
         record[f"flag_day.{name}"] = state.flags.get(name)
     return record
+
+
+def daily_row(state: WorldState) -> dict[str, Any]:
+    """The daily time-series row (the results schema's column names; see the module docstring)."""
+    c = state.casualties
+    row: dict[str, Any] = {
+        "day": state.day,
+        "ceasefire": state.ceasefire is not None,
+        "attention": state.attention,
+        "azerbaijani_share": state.share(),
+        "military_azerbaijan": c.military_attacker,
+        "military_armenia": c.military_defender,
+        "civilian_azerbaijan": c.civilian_attacker,
+        "civilian_armenia": c.civilian_defender,
+        "turkish_level": state.support_level,
+        "spiral": state.spiral,
+        "operation": state.operation.target if state.operation is not None else "",
+    }
+    for sector in state.sectors:
+        row[f"share_{sector.id}"] = state.sector_share(sector)
+    for track, posture in state.postures.items():
+        row[f"posture_{track}"] = posture
+    return row
