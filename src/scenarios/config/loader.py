@@ -220,7 +220,7 @@ def _problems(exc: ValidationError, tree: Located, display: str, prefix: Path_ =
     for raw in exc.errors(include_url=False):
         err: dict[str, Any] = dict(raw)
         loc = _strip_policy_tag((*prefix, *err["loc"]))
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] == ("actors",):
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found") and len(loc) == 2 and loc[0] == "actors":
             grouped.setdefault((*loc, "policy"), []).append({**err, "type": "policy_error"})
             continue
         at = _value_union_at(loc, tree.data)

@@ -302,6 +302,16 @@ class Outcomes(Frozen):
     )
 
 
+class ActorBlocks(dict[str, Any]):
+    """The actors' blocks by name; also by attribute (`scenario.actors.russia`), as the keys are the actor ids."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no actor {name!r}; actors: {', '.join(self)}") from None
+
+
 ActorBlock = Annotated[
     Union[tuple(spec.params for spec in POLICIES.values())],  # type: ignore[valid-type]  # noqa: UP007
     Field(discriminator="policy"),
@@ -385,6 +395,11 @@ class Scenario(Frozen):
                 return None
         return node
 
+    @field_validator("actors")
+    @classmethod
+    def _actor_blocks(cls, v: dict[str, Any]) -> ActorBlocks:
+        return ActorBlocks(v)
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -418,7 +433,7 @@ class Scenario(Frozen):
             close = difflib.get_close_matches(broker, brokers, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise ValueProblem(
-                f"{broker!r} is not an actor that brokers ceasefires",
+                f"{broker!r} is not an actor" if broker not in self.actors else f"{broker!r} brokers no ceasefires",
                 hint + f"brokers: {', '.join(brokers) or '(none)'}",
                 at=("world", "ceasefire", "broker"),
             )
