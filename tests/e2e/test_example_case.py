@@ -23,7 +23,8 @@ EXAMPLE = ROOT / "configs" / "examples" / "two-party-dispute.yaml"
 KARABAKH = re.compile(r"azerbaijan|armenia|russia|turkey|turkish|karabakh|baku|yerevan|kremlin|cochairs", re.I)
 # keys that are the results schema's parameter columns, written for the first case (see the file's header)
 SCHEMA_KEYS = re.compile(
-    r"^\s*(azerbaijani|armenian|russian|turkish|armenia)_\w+:|^\s*(expected_russian|ask_russia|partisan_russia)\w*:", re.M
+    r"^\s*(azerbaijani|armenian|russian|turkish|armenia)_\w+:|^\s*(expected_russian|ask_russia|partisan_russia)\w*:",
+    re.M,
 )
 
 

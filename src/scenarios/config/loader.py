@@ -300,7 +300,9 @@ def _policy_problem(tree: Located, path: Path_, display: str) -> Problem:
     known = ", ".join(f"{k} ({v.role})" for k, v in POLICIES.items())
     if policy is None:
         origin = _position(tree, path[:-1], display)
-        return Problem(origin.file, origin.line, origin.column, dotted(path), "missing required key", f"policies: {known}")
+        return Problem(
+            origin.file, origin.line, origin.column, dotted(path), "missing required key", f"policies: {known}"
+        )
     origin = _position(tree, path, display)
     close = difflib.get_close_matches(str(policy), list(POLICIES), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
@@ -31,7 +31,7 @@ from scenarios.config.params import (
     ValueProblem,
 )
 from scenarios.measures import MeasureSpec
-from scenarios.model.actors import AT_MOST_ONE, ONE_EACH, POLICIES, Actor, Roles, cast, roles_of
+from scenarios.model.actors import AT_MOST_ONE, ONE_EACH, POLICIES, Actor, ActorParams, Roles, cast, roles_of
 
 Terrain = Literal["lowland", "mountain"]
 
@@ -312,10 +312,10 @@ class ActorBlocks(dict[str, Any]):
             raise AttributeError(f"no actor {name!r}; actors: {', '.join(self)}") from None
 
 
-ActorBlock = Annotated[
-    Union[tuple(spec.params for spec in POLICIES.values())],  # type: ignore[valid-type]  # noqa: UP007
-    Field(discriminator="policy"),
-]
+if TYPE_CHECKING:
+    ActorBlock = ActorParams
+else:  # one block per actor, validated by the parameters of the policy it names
+    ActorBlock = Annotated[Union[tuple(spec.params for spec in POLICIES.values())], Field(discriminator="policy")]  # noqa: UP007
 
 MAX_NAME = 64
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -338,7 +338,7 @@ class Scenario(Frozen):
     attention: AttentionParams = Field(description="International attention.")
     mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
-    actors: dict[str, ActorBlock] = Field(  # type: ignore[valid-type]
+    actors: dict[str, ActorBlock] = Field(
         description="Actor id -> its block: the `policy` it follows (which fixes its role: "
         + ", ".join(f"`{k}` {v.role}" for k, v in POLICIES.items())
         + ") and that policy's parameters. One attacker and one defender; at most one patron and one supporter; "
@@ -452,7 +452,8 @@ class Scenario(Frozen):
             if len(names) != 1:
                 wanted = [k for k, v in POLICIES.items() if v.role == role]
                 raise ValueProblem(
-                    f"a scenario needs exactly one {role}, got {len(names)}" + (f": {', '.join(names)}" if names else ""),
+                    f"a scenario needs exactly one {role}, got {len(names)}"
+                    + (f": {', '.join(names)}" if names else ""),
                     f"give one actor `policy: {wanted[0]}`",
                     at=("actors", names[1]) if len(names) > 1 else ("actors",),
                 )

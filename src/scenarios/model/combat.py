@@ -2,8 +2,8 @@
 
 Fighting follows the attacker's operation: each day of open war, the next objective on its route takes progress
 and both sides take casualties by terrain and season; owned capabilities (drones), the supporter's rungs and the
-patron's backing of the defender change the rates. Planning values an operation over its whole route with the calendar ahead in view
-(winter slows mountain advances and raises their cost), in closed form per season.
+patron's backing of the defender change the rates. Planning values an operation over its whole route with the
+calendar ahead in view (winter slows mountain advances and raises their cost), in closed form per season.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from scenarios.config.draw import Values
 from scenarios.model import attention
 from scenarios.model.observation import OperationView
 from scenarios.model.random import Random
+from scenarios.model.state import ObjectiveState, WorldState
 
 RETALIATE = "retaliate"  # the defender's posture that multiplies its strikes (its policy's option)
-from scenarios.model.state import ObjectiveState, WorldState
 
 
 class Rates(NamedTuple):

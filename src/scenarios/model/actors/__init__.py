@@ -130,8 +130,22 @@ def roles_of(actors: Iterable[Actor]) -> Roles:
     for actor in actors:
         by_role.setdefault(actor.spec.role, actor.name)
     return Roles(
-        by_role.get("attacker", ""), by_role.get("defender", ""), by_role.get("patron", ""), by_role.get("supporter", "")
+        by_role.get("attacker", ""),
+        by_role.get("defender", ""),
+        by_role.get("patron", ""),
+        by_role.get("supporter", ""),
     )
 
 
-__all__ = ["AT_MOST_ONE", "ONE_EACH", "POLICIES", "ROLES", "Actor", "ActorParams", "ActorSpec", "Roles", "cast", "roles_of"]
+__all__ = [
+    "AT_MOST_ONE",
+    "ONE_EACH",
+    "POLICIES",
+    "ROLES",
+    "Actor",
+    "ActorParams",
+    "ActorSpec",
+    "Roles",
+    "cast",
+    "roles_of",
+]

@@ -1,5 +1,6 @@
-"""The defender (Armenia in the baseline): defends the high ground, retaliates beyond the line of contact, concedes under pressure, or (in
-extremis) withdraws; asks Russia for help once, as an act; answers ceasefire offers."""
+"""The defender (Armenia in the baseline): defends the high ground, retaliates beyond the line of contact, concedes
+under pressure, or (in extremis) withdraws; asks its patron (Russia) for help once, as an act; answers ceasefire
+offers."""
 
 from __future__ import annotations
 
@@ -132,7 +133,9 @@ def answer(obs: Observation, p: Values, rng: Random) -> Decision:
         "base": p.accept_base,
         "losses": p.accept_loss_weight * losses,
         "broker_credibility": offer.credibility,
-        "russian_pressure": p.concession_pressure_weight if obs.postures.get(obs.roles.patron) == "press_armenia" else 0.0,
+        "russian_pressure": p.concession_pressure_weight
+        if obs.postures.get(obs.roles.patron) == "press_armenia"
+        else 0.0,
         "control_at_stake": -p.control_cost if offer.kind == "comprehensive" else 0.0,
         "peacekeepers": p.peacekeeper_value if offer.peacekeepers else 0.0,
         "russian_backing": -p.backing_resolve if obs.patron_backs_defender else 0.0,

@@ -1,4 +1,5 @@
-"""The attacker (Azerbaijan in the baseline): holds or breaks the ceasefire, launches and carries on operations, or seeks talks.
+"""The attacker (Azerbaijan in the baseline): holds or breaks the ceasefire, launches and carries on operations, or
+seeks talks.
 
 An operation is a commitment: a target objective and the route to it, valued over the whole operation with the
 seasons ahead in view. Once launched it goes on (its remaining part keeps the commitment bonus `inertia`) until a
@@ -156,7 +157,9 @@ def talks_value(obs: Observation, p: Values) -> Terms:
     return {
         "position_for_talks": p.talks_weight * progress,
         "attention_pressure": p.attention_talks_weight * obs.attention,
-        "russian_pressure": p.russian_pressure_weight if obs.postures.get(obs.roles.patron) == "press_azerbaijan" else 0.0,
+        "russian_pressure": p.russian_pressure_weight
+        if obs.postures.get(obs.roles.patron) == "press_azerbaijan"
+        else 0.0,
     }
 
 
@@ -219,7 +222,9 @@ def answer(obs: Observation, p: Values, rng: Random) -> Decision:
     accept: Terms = {
         **talks_value(obs, p),
         "broker_credibility": offer.credibility,
-        "partisan_broker": -p.partisan_broker_cost if offer.broker == obs.roles.patron and obs.patron_backs_defender else 0.0,
+        "partisan_broker": -p.partisan_broker_cost
+        if offer.broker == obs.roles.patron and obs.patron_backs_defender
+        else 0.0,
         "settlement": (p.settlement_weight if met else -p.settlement_weight) if offer.kind == "comprehensive" else 0.0,
         "peacekeepers": -p.peacekeeper_cost if offer.peacekeepers else 0.0,
     }

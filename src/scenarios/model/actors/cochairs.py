@@ -1,4 +1,5 @@
-"""An envoy, a mediator without a side (the Minsk Group co-chairs, France and the United States, in the baseline): call the parties to talks when attention is high."""
+"""An envoy, a mediator without a side (the Minsk Group co-chairs, France and the United States, in the baseline):
+calls the parties to talks when attention is high."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The patron of the defender (Russia in the baseline), on two tracks at once: diplomacy (mediate, press Armenia, press Azerbaijan and Turkey) and support for
-its ally (none, back Armenia, intervene militarily). It brokers ceasefires whatever its diplomatic posture, and
-can offer its own peacekeepers. Intervention is open only once something it guarantees is lost, and is final."""
+"""The patron of the defender (Russia in the baseline), on two tracks at once: diplomacy (mediate, press Armenia, press
+Azerbaijan and Turkey) and support for its ally (none, back Armenia, intervene militarily). It brokers ceasefires
+whatever its diplomatic posture, and can offer its own peacekeepers. Intervention is open only once something it
+guarantees is lost, and is final."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The supporter of the attacker (Turkey in the baseline): climbs a ladder of low-cost support while the patron holds back, and backs off when it doesn't.
+"""The supporter of the attacker (Turkey in the baseline): climbs a ladder of low-cost support while the patron
+holds back, and backs off when it doesn't.
 
 The drones are not a rung: Azerbaijan bought them (¶1), so they are its own capability (`world.capabilities`).
 """
