@@ -21,7 +21,9 @@ def _kind(annotation: Any) -> tuple[str, Any]:
         return _kind(args[0])
     if origin in (typing.Union, types.UnionType) and len(args) == 1:
         return _kind(args[0])
-    if origin in (typing.Union, types.UnionType) and all(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
+    if origin in (typing.Union, types.UnionType) and all(
+        isinstance(a, type) and issubclass(a, BaseModel) for a in args
+    ):
         return "mapping, one of: " + ", ".join(f"`{_tag(a)}`" for a in args), ("union", args)
     if isinstance(annotation, type) and issubclass(annotation, Param):
         return f"parameter: {annotation.describe_domain()}", None
