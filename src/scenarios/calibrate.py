@@ -3,23 +3,21 @@ Dask and the results store apply); the statistics are in `analysis.history_match
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import qmc
+import pandas as pd
 
+from scenarios.analysis.check import Check, check, default_n
 from scenarios.analysis.history_matching import (
-    CANDIDATES,
     CUT,
     Calibration,
-    Wave,
     finish,
-    fit_wave,
     free_parameters,
     frequencies,
-    next_design,
-    plausible,
+    history_match,
     targets,
     wave_design,
     write_wave,
@@ -27,6 +25,7 @@ from scenarios.analysis.history_matching import (
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import run_batch
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 
 
@@ -52,16 +51,8 @@ def calibrate(
     others = [p for p, s in scenario.parameter_specs().items() if s.uncertain and p not in free]
     directory = output_directory(out, [scenario], "-calibration")
     seed = resolve_seed(seed, scenario)
-    rng = np.random.default_rng(seed)
-    done: list[Wave] = []
-    pool = qmc.LatinHypercube(d=len(free), seed=rng).random(CANDIDATES)  # the original space, as candidates
-    alive = np.ones(len(pool), dtype=bool)
-    previous = 1.0
-    for k in range(1, waves + 1):
-        if k == 1:
-            design_points = qmc.LatinHypercube(d=len(free), seed=rng).random(points)
-        else:
-            design_points = next_design(pool, alive, done, goals, cut, n, points, rng)
+
+    def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         batch = run_batch(
             [scenario],
             design=wave_design(design_points, free, others, n, seed + k),
@@ -73,13 +64,53 @@ def calibrate(
             overwrite=True,
             trace_sample=0,
         )
-        freq, count = frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
-        wave = fit_wave(k, design_points, free, freq, count, goals, seed + k)
-        done.append(wave)
-        alive &= plausible(pool, wave, goals, cut, n)
-        share = float(alive.mean())
-        write_wave(directory, wave)
-        if not alive.any() or (k > 1 and previous - share < 0.05 * previous):
-            break
-        previous = share
+        return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
+
+    done, pool, alive = history_match(
+        simulate,
+        free,
+        goals,
+        waves=waves,
+        points=points,
+        n=n,
+        cut=cut,
+        seed=seed,
+        on_wave=lambda wave: write_wave(directory, wave),
+    )
     return finish(scenario, free, goals, done, pool, alive, directory, points=points, n=n, cut=cut, seed=seed)
+
+
+def verify(
+    result: Calibration,
+    config: str | Path,
+    calibrated: str | Path,
+    *,
+    overrides: Sequence[str] = (),
+    n: int | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    quiet: bool = True,
+) -> tuple[Check, Path]:
+    """Run the original and the calibrated scenario on the same seeds (the check's default n), check both (run, not
+    emulated), and write the report that shows them side by side with what calibration changed."""
+    from scenarios.report.html import write_report
+
+    original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
+    n, reason = (n, f"{n} replications per scenario") if n else default_n()
+    batch = run_batch(
+        [original, narrowed],
+        n=n,
+        seed=result.seed,
+        out=result.directory / "check",
+        overwrite=True,
+        workers=workers,
+        executor=executor,
+        quiet=quiet,
+    )
+    info = json.loads((result.directory / "calibration.json").read_text(encoding="utf-8"))
+    write_atomic(
+        batch.directory / "calibration.json", json.dumps({**info, "calibrated": narrowed.name}, indent=2).encode()
+    )
+    verified = check(load_results(batch.directory), {s.name: s for s in (original, narrowed)}, reason)
+    report = write_report([batch.directory], result.directory / "report.html")
+    return verified, report

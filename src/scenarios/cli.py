@@ -539,7 +539,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from scenarios.analysis.history_matching import calibrated_yaml, implausibility_frame
-    from scenarios.calibrate import calibrate
+    from scenarios.calibrate import calibrate, verify
     from scenarios.io.atomic import write_atomic
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
     from scenarios.whatif import check_save_target
@@ -589,25 +589,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"calibrated scenario: {target}")
     if args.no_check:
         return 0
-    from scenarios.analysis.check import check, default_n
-    from scenarios.config.loader import load_scenario
-    from scenarios.engine.batch import run_batch
-    from scenarios.io.load import load_results
-
-    scenario = load_scenario(target, args.overrides)
-    n, reason = default_n()
-    batch = run_batch(
-        [scenario],
-        n=n,
-        out=folder / "check",
-        overwrite=True,
-        workers=args.workers,
-        executor=args.executor,
-        quiet=args.quiet,
+    verified, report = verify(
+        result, config, target, overrides=args.overrides, workers=args.workers, executor=args.executor, quiet=args.quiet
     )
-    verified = check(load_results(batch.directory), {scenario.name: scenario}, reason)
-    print("\nthe calibrated scenario, run and checked (not emulated):")
+    print("\nthe original and the calibrated scenario, run on the same seeds and checked (not emulated):")
     print(verified.to_text())
+    print(f"report: {report}")
     return 1 if not verified.inconsistent.empty else 0
 
 

@@ -182,9 +182,9 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
     folder = result.batch.directory
     plots_dir = folder / "plots"
     plots_dir.mkdir(exist_ok=True)
-    fig = paired_differences(result.table, list(HEADLINE), title)
-    fig.savefig(plots_dir / "paired-differences.png", dpi=120)
-    image = base64.b64encode(figure_bytes(fig)).decode("ascii")
+    png = figure_bytes(paired_differences(result.table, list(HEADLINE), title), dpi=120)  # drawn once
+    write_atomic(plots_dir / "paired-differences.png", png)
+    image = base64.b64encode(png).decode("ascii")
     section = Section(
         "The what-if at a glance",
         f'<p>{html.escape(result.n_reason)}.</p><img alt="paired differences" src="data:image/png;base64,{image}">',

@@ -11,15 +11,19 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scenarios.analysis.history_matching import (
+    Target,
+    _logit,
     calibrated_yaml,
     free_parameters,
+    history_match,
     implausibility,
     targets,
 )
-from scenarios.calibrate import calibrate
+from scenarios.calibrate import calibrate, verify
 from scenarios.config.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +75,15 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     for name, spec in calibrated.parameter_specs().items():
         assert original[name].lo - 1e-9 <= spec.lo and spec.hi <= original[name].hi + 1e-9, name
 
+    verified, report = verify(result, config, target, n=40, executor="serial")
+    assert set(verified.table["scenario"]) == {"baseline", "baseline-calibrated"}  # before and after, checked
+    html = report.read_text(encoding="utf-8")
+    assert "What calibration changed" in html and f"{result.ruled_out:.0%}" in html
+    for name in result.ruled_out_by:
+        assert f"<td>{name}</td>" in html  # why: each expectation's share of the space ruled out
+    narrowed = result.changes().query("narrowed")["parameter"]
+    assert all(f"<code>{p}</code>" in html for p in narrowed)
+
 
 @pytest.mark.slow
 def test_an_expectation_the_model_cannot_meet_rules_everything_out_and_is_named(tmp_path: Path) -> None:
@@ -89,3 +102,36 @@ def test_an_expectation_the_model_cannot_meet_rules_everything_out_and_is_named(
     assert (
         next(iter(result.conflicts)) == "war_for_a_thousand_days" and result.conflicts["war_for_a_thousand_days"] == 1.0
     )
+
+
+def test_history_matching_recovers_the_known_region_of_a_toy_simulator() -> None:
+    """Two targets on a simulator whose frequencies are known: logistic in x0 + x1 and in x1; x2 is inert. The
+    survivors must hold what the truth says is plausible and little that it rules out; x2 keeps its spread."""
+    free = ["x0", "x1", "x2"]
+    goals = [Target("a", "a", None, (0.55, 0.80)), Target("b", "b", None, (0.15, 0.45))]
+    n = 200
+
+    def truth(x: np.ndarray) -> dict[str, np.ndarray]:
+        return {"a": 1 / (1 + np.exp(-(4 * x[:, 0] + 3 * x[:, 1] - 3.5))), "b": 1 / (1 + np.exp(-(5 * x[:, 1] - 3)))}
+
+    rng = np.random.default_rng(11)
+
+    def simulate(k: int, x: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        freq = {name: rng.binomial(n, p) / n for name, p in truth(x).items()}
+        return pd.DataFrame(freq), pd.DataFrame({name: np.full(len(x), n) for name in freq})
+
+    done, pool, alive = history_match(simulate, free, goals, waves=4, points=80, n=n, cut=3.0, seed=5)
+    p = truth(pool)
+    true_i = np.max(
+        [
+            implausibility(_logit(p[t.name]), np.zeros(len(pool)), t.logit_band(), 4.0 / n)  # no emulator: truth
+            for t in goals
+        ],
+        axis=0,
+    )
+    assert len(done) >= 2
+    assert 0.3 < 1 - alive.mean() < 0.95  # something, not everything, is ruled out
+    assert alive[true_i <= 2.0].mean() > 0.95  # what is clearly plausible survives
+    assert (true_i[alive] > 4.5).mean() < 0.05  # what is clearly ruled out does not
+    spread = pool[alive].std(axis=0) * np.sqrt(12)
+    assert spread[2] > 0.9 and spread[1] < spread[2]  # the inert parameter keeps its range, x1 does not

@@ -24,7 +24,7 @@ import fnmatch
 import json
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,8 @@ class Calibration:
     directory: Path
     conflicts: dict[str, float]  # target -> share of the space it alone rules out (when nothing survives)
     n: int  # replications per design point
+    seed: int = 0  # the calibration's seed (its check runs on it too)
+    ruled_out_by: dict[str, float] = field(default_factory=dict)  # target -> share of the space it alone rules out
 
     def ranges(self) -> dict[str, tuple[float, float]]:
         """Each free parameter's surviving range of values (from the surviving candidates' quantiles)."""
@@ -179,6 +181,25 @@ class Calibration:
         if self.survivors.empty:
             return pd.Series(dtype=float)
         return (self.survivors[self.free].std() * math.sqrt(12)).sort_values()
+
+    def changes(self) -> pd.DataFrame:
+        """One row per free parameter, most constrained first: its original range, the survivors' range, the share
+        of its spread left, and whether the calibrated scenario narrows it (it does below `KEEP_SPREAD`)."""
+        specs = self.scenario.parameter_specs()
+        if self.survivors.empty:
+            return pd.DataFrame(columns=["parameter", "original", "surviving", "spread_left", "narrowed"])
+        ranges, shrink = self.ranges(), self.shrinkage()
+        rows = [
+            {
+                "parameter": name,
+                "original": [_round(min(specs[name].lo, specs[name].hi)), _round(max(specs[name].lo, specs[name].hi))],
+                "surviving": [_round(ranges[name][0]), _round(ranges[name][1])],
+                "spread_left": round(float(shrink[name]), 3),
+                "narrowed": bool(shrink[name] <= KEEP_SPREAD and specs[name].kind == "uniform"),
+            }
+            for name in shrink.index
+        ]
+        return pd.DataFrame(rows)
 
 
 def wave_design(points: np.ndarray, free: list[str], others: list[str], n: int, seed: int) -> pd.DataFrame:
@@ -261,6 +282,49 @@ def next_design(
     return np.asarray(survivors[pick])
 
 
+Simulator = Callable[[int, np.ndarray], tuple[pd.DataFrame, pd.DataFrame]]
+"""Runs wave k at the given points (rows of quantiles): each target's frequency and denominator, one row a point."""
+
+
+def history_match(
+    simulate: Simulator,
+    free: list[str],
+    goals: list[Target],
+    *,
+    waves: int,
+    points: int,
+    n: int,
+    cut: float,
+    seed: int,
+    on_wave: Callable[[Wave], None] | None = None,
+) -> tuple[list[Wave], np.ndarray, np.ndarray]:
+    """The waves: design over what survives, simulate, emulate, cut; stop when the region stops shrinking (by
+    less than 5 % of what was left) or nothing is left. Returns the waves, the candidates and which survive."""
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(seed)
+    done: list[Wave] = []
+    pool = qmc.LatinHypercube(d=len(free), seed=rng).random(CANDIDATES)  # the original space, as candidates
+    alive = np.ones(len(pool), dtype=bool)
+    previous = 1.0
+    for k in range(1, waves + 1):
+        if k == 1:
+            design_points = qmc.LatinHypercube(d=len(free), seed=rng).random(points)
+        else:
+            design_points = next_design(pool, alive, done, goals, cut, n, points, rng)
+        freq, count = simulate(k, design_points)
+        wave = fit_wave(k, design_points, free, freq, count, goals, seed + k)
+        done.append(wave)
+        alive &= plausible(pool, wave, goals, cut, n)
+        if on_wave is not None:
+            on_wave(wave)
+        share = float(alive.mean())
+        if not alive.any() or (k > 1 and previous - share < 0.05 * previous):
+            break
+        previous = share
+    return done, pool, alive
+
+
 def finish(
     scenario: Scenario,
     free: list[str],
@@ -277,8 +341,21 @@ def finish(
 ) -> Calibration:
     """The region that survives (or, with nothing left, the targets that conflict), written beside the waves."""
     survivors = pd.DataFrame(pool[alive], columns=free)
-    conflicts = {} if alive.any() else _conflicts(pool, done, goals, cut, n)
-    result = Calibration(scenario, free, goals, done, survivors, 1 - float(alive.mean()), directory, conflicts, n)
+    why = ruled_out_by(pool, done, goals, cut, n)
+    conflicts = {} if alive.any() else why
+    result = Calibration(
+        scenario,
+        free,
+        goals,
+        done,
+        survivors,
+        1 - float(alive.mean()),
+        directory,
+        conflicts,
+        n,
+        seed=seed,
+        ruled_out_by=why,
+    )
     write_atomic(directory / "calibration-survivors.parquet", frame_to_parquet(survivors))
     write_atomic(
         directory / "calibration.json",
@@ -293,7 +370,9 @@ def finish(
                 "cut": cut,
                 "seed": seed,
                 "ruled_out": result.ruled_out,
+                "ruled_out_by": why,
                 "conflicts": conflicts,
+                "parameters": result.changes().to_dict(orient="records"),
             },
             indent=2,
         ).encode(),
@@ -337,16 +416,18 @@ def _refill(
     return np.concatenate(out)
 
 
-def _conflicts(pool: np.ndarray, done: list[Wave], goals: list[Target], cut: float, n: int) -> dict[str, float]:
-    """With nothing left, the share of the space each target alone rules out (on the last wave's emulators)."""
-    last = done[-1]
+def ruled_out_by(pool: np.ndarray, done: list[Wave], goals: list[Target], cut: float, n: int) -> dict[str, float]:
+    """The share of the original space each target alone rules out (in any wave), largest first: why the region is
+    what it is, and, when nothing survives, which expectations conflict."""
     out = {}
     for t in goals:
-        em = last.emulators.get(t.name)
-        if em is None:
-            continue
-        mean, var = em.predict(pool)
-        out[t.name] = float((implausibility(mean, var, t.logit_band(), _mc_var(n)) > cut).mean())
+        out_t = np.zeros(len(pool), dtype=bool)
+        for wave in done:
+            em = wave.emulators.get(t.name)
+            if em is not None:
+                mean, var = em.predict(pool)
+                out_t |= implausibility(mean, var, t.logit_band(), _mc_var(n)) > cut
+        out[t.name] = float(out_t.mean())
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 

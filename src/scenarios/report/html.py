@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import warnings
 from collections.abc import Sequence
@@ -135,6 +136,37 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     return out
 
 
+def _calibration(results: Results) -> dict[str, Any] | None:
+    """What `scenarios calibrate` changed and why, when the folder is a calibration's check (its calibration.json:
+    the share of the space ruled out, by which expectation, and each free parameter's range before and after)."""
+    path = results.directory / "calibration.json"
+    if not path.is_file():
+        return None
+    info = json.loads(path.read_text(encoding="utf-8"))
+    params = info.get("parameters", [])
+    return {
+        "scenario": info["scenario"],
+        "calibrated": info.get("calibrated"),
+        "ruled_out": f"{info['ruled_out']:.0%}",
+        "waves": info["waves"],
+        "points": info["points"],
+        "n": info["replications_per_point"],
+        "free": len(info["free"]),
+        "why": [{"target": k, "share": f"{v:.0%}"} for k, v in info.get("ruled_out_by", {}).items()],
+        "parameters": [
+            {
+                **row,
+                "original": f"[{row['original'][0]:g}, {row['original'][1]:g}]",
+                "surviving": f"[{row['surviving'][0]:g}, {row['surviving'][1]:g}]",
+                "spread_left": f"{row['spread_left']:.0%}",
+            }
+            for row in params
+            if row["narrowed"]
+        ],
+        "kept": sum(1 for row in params if not row["narrowed"]),
+    }
+
+
 def _judgments(results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None) -> dict[str, Any] | None:
     """The first section: each expectation of each scenario against the batch (None if there are none)."""
     from scenarios.analysis.check import check
@@ -222,6 +254,7 @@ def render_report(
         subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
         judgments=_judgments(results, scenarios, plots_dir),
+        calibration=_calibration(results),
         headline=cards,
         figures=_figures(results, plots_dir, summary.phrase),
         comparison=comparison,
