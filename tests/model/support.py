@@ -14,7 +14,7 @@ from scenarios.config.draw import Values, draw_parameters, parameters_at, values
 from scenarios.config.inherit import apply_overrides
 from scenarios.config.loader import load_located, load_scenario, validate_tree
 from scenarios.config.schema import Scenario
-from scenarios.model.observation import Observation, OfferView, OperationView
+from scenarios.model.observation import Observation, OfferView, OperationView, Roles
 from scenarios.model.random import child_seed
 from scenarios.model.simulation import ReplicationResult, run_replication
 from scenarios.model.state import ObjectiveState, SectorState, WorldState
@@ -162,9 +162,15 @@ def small_world(
         winter_end_day=winter_end_day,
         sectors=[south, centre],
         postures={**POSTURES, **(postures or {})},
-        turkish_ladder=LADDER,
-        turkish_level=turkish_level,
+        support_ladder=LADDER,
+        support_level=turkish_level,
         attention=attention,
+        attacker="azerbaijan",
+        defender="armenia",
+        patron="russia",
+        patron_track="russia.support",
+        backing=frozenset({"back_armenia", "intervene"}),
+        intervened="intervene",
         owned=frozenset({"drones"} if drones else ()),
     )
     state.day = day
@@ -211,12 +217,25 @@ def offer(
     return OfferView(broker, kind, upgrade, peacekeepers, credibility)
 
 
+ROLES = Roles("azerbaijan", "armenia", "russia", "turkey")
+OLD_FIELDS = {
+    "azerbaijani_share": "attacker_share",
+    "turkish_level": "support_level",
+    "turkish_level_max": "support_levels",
+    "turkish_start_level": "support_start_level",
+    "russia_backs_armenia": "patron_backs_defender",
+    "recent_azerbaijani_attacks": "recent_attacks",
+}
+
+
 def observation(**changes: Any) -> Observation:
     """An observation of a quiet humanitarian ceasefire on day 10; keywords change any field.
 
     `postures` is merged into the default postures; everything else replaces the field.
     """
     fields: dict[str, Any] = {
+        "actor": "azerbaijan",
+        "roles": ROLES,
         "day": 10.0,
         "winter": False,
         "days_to_winter": 40.0,
@@ -226,18 +245,18 @@ def observation(**changes: Any) -> Observation:
         "ceasefire_days": 10.0,
         "war_days": 0.0,
         "war_spell_days": 0.0,
-        "azerbaijani_share": 0.1,
+        "attacker_share": 0.1,
         "start_share": 0.1,
         "attention": 1.0,
         "postures": dict(POSTURES),
-        "turkish_level": 3,
-        "turkish_level_max": 4,
-        "turkish_start_level": 3,
+        "support_level": 3,
+        "support_levels": 4,
+        "support_start_level": 3,
         "days_since_support_changed": 100.0,
-        "f16_present": True,
-        "russia_backs_armenia": False,
+        "rungs": frozenset({"drones", *LADDER[:3]}),
+        "patron_backs_defender": False,
         "flags": {},
-        "recent_azerbaijani_attacks": 0,
+        "recent_attacks": 0,
         "days_since_front_moved": 10.0,
         "intervention_trigger": False,
         "centre_lost": False,
@@ -246,6 +265,12 @@ def observation(**changes: Any) -> Observation:
         "operations": DEFAULT_OPERATIONS,
         "offer": None,
     }
+    for old, new in OLD_FIELDS.items():  # the tests' names for role-named fields
+        if old in changes:
+            changes[new] = changes.pop(old)
+    if "f16_present" in changes:
+        f16 = changes.pop("f16_present")
+        fields["rungs"] = fields["rungs"] | {"f16_deterrent"} if f16 else fields["rungs"] - {"f16_deterrent"}
     postures = changes.pop("postures", None)
     if postures:
         fields["postures"] = {**fields["postures"], **postures}

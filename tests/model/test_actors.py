@@ -3,36 +3,40 @@ world as its module says."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from scenarios.config.draw import Values
-from scenarios.model.actors import REGISTRY, armenia, azerbaijan, cochairs, russia, turkey
+from scenarios.model.actors import armenia, azerbaijan, cochairs, russia, turkey
 from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation
 from scenarios.model.state import Operation
 
-from .support import Scripted, at_war, observation, offer, operation, small_world, values
+from .support import Scripted, at_war, load_baseline, observation, offer, operation, small_world, values
 
 ACTORS = values().actors
+NAMES = {azerbaijan: "azerbaijan", armenia: "armenia", russia: "russia", turkey: "turkey", cochairs: "cochairs"}
+CAST = load_baseline().cast()
 
 
 def params(module: Any, **changes: float) -> Values:
-    name = module.NAME
+    name = NAMES[module]
     return getattr(values(**{f"actors__{name}__{k}": v for k, v in changes.items()}).actors, name)
 
 
 def decide(module: Any, obs: Observation | None = None, u: float = 0.5, **changes: float) -> tuple[Decision, ...]:
     rng = Scripted([u] * 4)
-    decisions = module.decide(obs if obs is not None else observation(), params(module, **changes), rng)
+    obs = (obs if obs is not None else observation())._replace(actor=NAMES[module])
+    decisions = module.decide(obs, params(module, **changes), rng)
     assert len(rng.uniforms) == 4 - len(decisions), "one uniform per decision"
     return tuple(decisions)
 
 
 def one(module: Any, obs: Observation | None = None, track: str | None = None, **changes: float) -> Decision:
     """The decision on one track (the actor's own by default)."""
-    want = module.NAME if track is None else track
+    want = NAMES[module] if track is None else track
     found = [d for d in decide(module, obs, **changes) if d.track == want]
     assert len(found) == 1, [d.track for d in decide(module, obs, **changes)]
     return found[0]
@@ -40,15 +44,15 @@ def one(module: Any, obs: Observation | None = None, track: str | None = None, *
 
 def answer(module: Any, obs: Observation, u: float = 0.5, **changes: float) -> Decision:
     rng = Scripted([u])
-    decision = module.answer(obs, params(module, **changes), rng)
+    decision = module.answer(obs._replace(actor=NAMES[module]), params(module, **changes), rng)
     assert rng.exhausted() and decision.track == "" and set(decision.utilities) == {"accept", "refuse"}
     return decision
 
 
 def test_every_policy_returns_decisions_on_its_own_tracks() -> None:
-    for name, spec in REGISTRY.items():
+    for name, spec in CAST.items():
         rng = Scripted([0.5] * 4)
-        decisions = spec.decide(observation(), getattr(ACTORS, name), rng)
+        decisions = spec.decide(observation(actor=name), getattr(ACTORS, name), rng)
         assert len(rng.uniforms) == 4 - len(decisions), name
         for decision in decisions:
             assert decision.actor == name
@@ -125,7 +129,7 @@ def test_azerbaijan_breaking_a_ceasefire_costs_more_with_peacekeepers() -> None:
     )
 
 
-def test_azerbaijan_expects_more_of_a_russian_reaction_once_russia_backs_armenia() -> None:
+def test_azerbaijan_expects_more_of_a_russian_reaction_once_patron_backs() -> None:
     backed = az(observation(russia_backs_armenia=True)).utilities[FUZULI]["russian_reaction"]
     assert backed == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_intervention)
 
@@ -342,11 +346,11 @@ def test_armenia_answers_an_offer_by_its_terms() -> None:
 
 def test_armenia_acts_are_remembered_as_flags() -> None:
     state = small_world(day=4.0)
-    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation())
+    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation(actor="armenia"))
     state.day = 6.0
-    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation())
+    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation(actor="armenia"))
     assert state.flags == {"armenia.asked_russia": 4.0}  # the first day is kept
-    armenia.apply(state, Decision("armenia", "withdraw", {}, {}), observation())
+    armenia.apply(state, Decision("armenia", "withdraw", {}, {}), observation(actor="armenia"))
     assert state.flags == {"armenia.asked_russia": 4.0, "armenia.withdrew": 6.0, "armenia.conceded": 6.0}
 
 
@@ -408,17 +412,21 @@ def test_russia_presses_armenia_to_defuse_an_open_war() -> None:
     assert war.probabilities["press_armenia"] > truce.probabilities["press_armenia"]
 
 
+def guarantees(places: tuple[str, ...]) -> Any:
+    return SimpleNamespace(intervention_triggers=list(places))
+
+
 def test_russia_intervention_opens_on_its_triggers_or_losses() -> None:
     state = small_world()
     start = state.share()
     p = params(russia, intervention_loss_threshold=0.45)
-    assert not russia.intervention_open(state, p, start, ("shusha",))
+    assert not russia.signal(state, p, guarantees(("shusha",)), start)
     state.take(state.objectives["fuzuli"])  # 0.2 of the value: below the threshold, not a trigger
-    assert not russia.intervention_open(state, p, start, ("shusha",))
+    assert not russia.signal(state, p, guarantees(("shusha",)), start)
     state.take(state.objectives["shusha"])
-    assert russia.intervention_open(state, p, start, ("shusha",))
-    assert russia.intervention_open(state, p, start, ())  # 0.5 lost, past the threshold
-    assert not russia.intervention_open(state, params(russia, intervention_loss_threshold=0.6), start, ("nowhere",))
+    assert russia.signal(state, p, guarantees(("shusha",)), start)
+    assert russia.signal(state, p, guarantees(()), start)  # 0.5 lost, past the threshold
+    assert not russia.signal(state, params(russia, intervention_loss_threshold=0.6), guarantees(("nowhere",)), start)
 
 
 # --- Turkey -------------------------------------------------------------------------------------------------
@@ -441,7 +449,7 @@ def test_turkey_keeps_a_commitment_for_its_dwell_time() -> None:
     assert len(decide(turkey, observation(days_since_support_changed=TR.min_dwell_days))) == 1
 
 
-def test_turkey_escalation_costs_more_and_back_off_pays_when_russia_backs_armenia() -> None:
+def test_turkey_escalation_costs_more_and_back_off_pays_when_patron_backs() -> None:
     free = tr(observation(turkish_level=2))
     backed = tr(observation(turkish_level=2, russia_backs_armenia=True))
     assert backed.utilities["escalate"]["cost"] == pytest.approx(
@@ -494,12 +502,12 @@ def test_turkey_apply_moves_one_rung_and_never_takes_the_drones() -> None:
     state = small_world(turkish_level=1)
     assert state.rungs == {"drones", "diplomatic"}
     turkey.apply(state, Decision("turkey", "back_off", {}, {}, ""), observation())
-    assert state.turkish_level == 0 and state.rungs == {"drones"}
+    assert state.support_level == 0 and state.rungs == {"drones"}
     turkey.apply(state, Decision("turkey", "back_off", {}, {}, ""), observation())
-    assert state.turkish_level == 0 and state.has_rung("drones")
+    assert state.support_level == 0 and state.has_rung("drones")
     for _ in range(6):
         turkey.apply(state, Decision("turkey", "escalate", {}, {}, ""), observation())
-    assert state.turkish_level == 4 and state.rungs == {"drones", *state.turkish_ladder}
+    assert state.support_level == 4 and state.rungs == {"drones", *state.support_ladder}
 
 
 # --- Minsk Group co-chairs ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import pytest
 
 from scenarios.config.draw import parameters_at
 from scenarios.model import outcomes
-from scenarios.model.actors import REGISTRY
 from scenarios.model.simulation import PERIODIC, _Replication
 
 from .support import Scripted, tiny_scenario
@@ -94,7 +93,7 @@ def test_an_operation_is_launched_carried_on_reconsidered_at_its_triggers_and_st
     at(rep, 6.0)
     rep.review("azerbaijan", PERIODIC)
     at(rep, 6.5)
-    s.casualties.military_azerbaijan += 10_000.0  # losses far beyond the operation's plan
+    s.casualties.military_attacker += 10_000.0  # losses far beyond the operation's plan
     at(rep, 9.5)
     assert story(rep) == [
         (1.0, "decision", "[periodic review] azerbaijan chose operation:town (was hold)"),
@@ -241,7 +240,7 @@ def test_a_trigger_brings_to_a_review_exactly_the_actors_that_review_on_it(reaso
     rep._trigger(reason)
     at(rep, 2.5)
     reviewed = {e["actor"] for e in rep.events if e["detail"].startswith(f"[{reason}]")}
-    expected = {name for name, spec in REGISTRY.items() if reason in getattr(spec.module, "REVIEWS_ON", ())}
+    expected = {name for name, a in rep.actors.items() if reason in getattr(a.module, "REVIEWS_ON", ())}
     assert reviewed == expected - {"turkey"}  # Turkey keeps its rung (no logged decision)
     assert "azerbaijan" in expected or reason == "mass-casualty strike"
 

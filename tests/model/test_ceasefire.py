@@ -83,7 +83,7 @@ def test_city_strike_by_azerbaijan() -> None:
     v = ceasefire.violate(state, P, V.attention, rng, "azerbaijan")
     assert rng.exhausted() and rng.poisson_means == [P.civilians_per_city_strike]
     assert v == ceasefire.Violation("azerbaijan", 9, True, True, False)
-    assert state.casualties.civilian_armenia == 9 and state.casualties.civilian_azerbaijan == 0
+    assert state.casualties.civilian_defender == 9 and state.casualties.civilian_attacker == 0
     assert state.attention == pytest.approx(1.0 + 9 * V.attention.per_civilian_casualty + V.attention.per_city_strike)
     assert state.recent_attack_count(7.0) == 1
     cf = state.ceasefire
@@ -96,7 +96,7 @@ def test_harmful_violation_by_armenia() -> None:
     v = ceasefire.violate(state, P, V.attention, rng, "armenia")
     assert rng.exhausted() and rng.poisson_means == [P.civilians_per_harmful_violation]
     assert v == ceasefire.Violation("armenia", 2, False, False, False)
-    assert state.casualties.civilian_azerbaijan == 2 and state.casualties.civilian_armenia == 0
+    assert state.casualties.civilian_attacker == 2 and state.casualties.civilian_defender == 0
     assert state.attention == pytest.approx(1.0 + 2 * V.attention.per_civilian_casualty)
     assert state.recent_attack_count(7.0) == 0  # Armenian fire is not an Azerbaijani attack
 
@@ -162,7 +162,7 @@ def test_exact_trace_with_a_seeded_stream() -> None:
             civilians = 0
         assert (v.city_strike, v.civilians) == (city, civilians)
         expected_civilians += civilians
-    assert state.casualties.civilian_azerbaijan == expected_civilians
+    assert state.casualties.civilian_attacker == expected_civilians
 
 
 def test_city_strike_and_harm_frequencies() -> None:

@@ -43,7 +43,7 @@ def test_take_moves_value_and_the_front() -> None:
     shusha.progress = 3.0
     state.take(shusha)
     assert (shusha.held_by, shusha.taken_day, shusha.progress) == ("azerbaijan", 12.0, 0.0)
-    assert state.azerbaijani_value() == 4.0 and state.share() == pytest.approx(0.4)
+    assert state.attacker_value() == 4.0 and state.share() == pytest.approx(0.4)
     assert state.front_moved_day == 12.0
 
 
@@ -203,7 +203,7 @@ def test_no_operation_is_planned_that_cannot_end() -> None:
 
 
 def launch(state: WorldState, target: str, route: tuple[str, ...]) -> None:
-    state.operation = Operation(target, route, state.day, 10.0, 100.0, state.casualties.military_azerbaijan)
+    state.operation = Operation(target, route, state.day, 10.0, 100.0, state.casualties.military_attacker)
 
 
 def test_fight_day_attacks_the_next_objective_on_the_route_and_takes_it() -> None:
@@ -216,8 +216,8 @@ def test_fight_day_attacks_the_next_objective_on_the_route_and_takes_it() -> Non
     day = combat.fight_day(state, p, V.ceasefire, V.attention, rng)
     assert rng.exhausted()
     assert day.taken == [zangilan] and zangilan.held_by == "azerbaijan" and zangilan.taken_day == 10.0
-    assert (state.casualties.military_azerbaijan, state.casualties.military_armenia) == (14, 16)
-    assert state.casualties.civilian_armenia == 1 and day.civilians == 1 and day.city_strikes == 0
+    assert (state.casualties.military_attacker, state.casualties.military_defender) == (14, 16)
+    assert state.casualties.civilian_defender == 1 and day.civilians == 1 and day.city_strikes == 0
     assert rng.poisson_means == pytest.approx(
         [
             C.attacker_casualties_per_day_lowland,
@@ -260,7 +260,7 @@ def test_positional_war_without_an_operation() -> None:
     day = combat.fight_day(state, no_noise(), V.ceasefire, V.attention, rng)
     assert rng.exhausted() and day == combat.DayOfWar()
     assert rng.poisson_means == [C.positional_casualties_per_day] * 2
-    assert (state.casualties.military_azerbaijan, state.casualties.military_armenia) == (3, 4)
+    assert (state.casualties.military_attacker, state.casualties.military_defender) == (3, 4)
     assert state.recent_attack_count(7.0) == 0
     assert all(o.progress == 0.0 for o in state.objectives.values())
 
@@ -275,7 +275,7 @@ def test_city_strikes_and_retaliation(armenia: str) -> None:
     assert rng.exhausted()
     if armenia == "retaliate":
         assert (day.city_strikes, day.civilians, day.mass_casualty) == (1, 9, True)
-        assert state.casualties.civilian_azerbaijan == 9 and state.casualties.civilian_armenia == 0
+        assert state.casualties.civilian_attacker == 9 and state.casualties.civilian_defender == 0
         assert state.attention == pytest.approx(
             1.0 + 9 * V.attention.per_civilian_casualty + V.attention.per_city_strike
         )
@@ -288,4 +288,4 @@ def test_azerbaijani_city_strike_counts_as_an_attack() -> None:
     rng = Scripted(uniforms=[0.0, 0.99], poissons=[0, 0, 3])
     day = combat.fight_day(state, no_noise(), V.ceasefire, V.attention, rng)
     assert (day.city_strikes, day.civilians, day.mass_casualty) == (1, 3, False)
-    assert state.casualties.civilian_armenia == 3 and state.recent_attack_count(7.0) == 1
+    assert state.casualties.civilian_defender == 3 and state.recent_attack_count(7.0) == 1

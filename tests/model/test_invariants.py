@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from scenarios.config.draw import parameters_at
 from scenarios.config.schema import Scenario
-from scenarios.model.actors import REGISTRY, ActorSpec, russia
+from scenarios.model.actors import Actor as ActorSpec
 from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation
 from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
@@ -37,15 +37,15 @@ class Checked(_Replication):
 
     def _apply(self, spec: ActorSpec, decision: Decision, reason: str, obs: Observation) -> None:
         s = self.state
-        intervened = s.russia_intervened()
+        intervened = s.patron_intervened()
         super()._apply(spec, decision, reason, obs)
         assert s.has_rung("drones"), f"day {s.day}: the drones left ({decision.explain()})"
         if intervened:
-            assert s.russia_intervened(), f"day {s.day}: an intervention was undone ({decision.explain()})"
-        elif s.russia_intervened():
+            assert s.patron_intervened(), f"day {s.day}: an intervention was undone ({decision.explain()})"
+        elif s.patron_intervened():
             self.interventions += 1
             assert obs.intervention_trigger, f"day {s.day}: intervention before its trigger"
-            assert russia.intervention_open(s, self.actor_values["russia"], self.start_share, self._triggers)
+            assert self._signal("intervention_trigger")
 
 
 def run_checked(
@@ -106,7 +106,7 @@ def check(result: ReplicationResult, scenario: Scenario) -> None:
         assert oid not in held and 0.0 <= day <= horizon
         opened = not after or any(a in held or (out[f"taken_day.{a}"] or horizon + 1) <= day for a in after)
         assert opened, f"{oid} taken on day {day} before any route into it"
-    for actor, spec in REGISTRY.items():
+    for actor, spec in scenario.cast().items():
         for option in spec.options:
             day = out[f"first_day.{actor}.{option}"]
             assert day is None or 0.0 <= day <= horizon
@@ -115,7 +115,7 @@ def check(result: ReplicationResult, scenario: Scenario) -> None:
 def check_offers(result: ReplicationResult, scenario: Scenario) -> None:
     """No ceasefire after the first without an offer accepted by every party that day; every accepted offer
     started (or upgraded) one; an offer is accepted exactly when every party accepted it."""
-    parties = [name for name, spec in REGISTRY.items() if spec.party]
+    parties = [name for name, spec in scenario.cast().items() if spec.party]
     offers = result.offers
     assert [o["number"] for o in offers] == list(range(1, len(offers) + 1)) and len(offers) == result.outcome["offers"]
     for o in offers:

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from scenarios.config.inherit import apply_overrides, load_tree, merge_into
 from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
@@ -21,6 +21,7 @@ from scenarios.config.provenance import check_quotes, check_tree_quotes
 from scenarios.config.schema import Scenario
 from scenarios.config.yamlio import Located, Origin, Path_, dotted, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
+from scenarios.model.actors import POLICIES
 
 WORDS_FILE = "estimative_words.yaml"
 
@@ -137,12 +138,45 @@ class _ItemOf:
         self.item = item
 
 
-def schema_class_at(path: Path_) -> Any:
-    """The model class (or annotation) that validates the node at `path`, or None if unknown."""
+def _any_actor() -> type[BaseModel]:
+    """Every field of every policy's parameters (the first policy's where they share a name): what an actor's block
+    may hold when its policy is unknown (for descriptions and hints)."""
+    fields: dict[str, Any] = {}
+    for spec in POLICIES.values():
+        for name, field in spec.params.model_fields.items():
+            fields.setdefault(name, (field.annotation, field))
+    model: type[BaseModel] = create_model("AnyActor", **fields)
+    return model
+
+
+_ANY_ACTOR = _any_actor()
+
+
+def actor_class(name: Any, data: Any) -> type[BaseModel]:
+    """The parameters class of actor `name` in the scenario data (by its `policy`), or every policy's fields."""
+    actors = data.get("actors") if isinstance(data, dict) else None
+    block = actors.get(name) if isinstance(actors, dict) else None
+    policy = block.get("policy") if isinstance(block, dict) else None
+    spec = POLICIES.get(policy) if isinstance(policy, str) else None
+    return spec.params if spec is not None else _ANY_ACTOR
+
+
+def _strip_policy_tag(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic puts the policy (the union's tag) after the actor's name: actors.<name>.<policy>.<field>."""
+    if len(loc) >= 3 and loc[0] == "actors" and loc[2] in POLICIES:
+        return (*loc[:2], *loc[3:])
+    return loc
+
+
+def schema_class_at(path: Path_, data: Any = None) -> Any:
+    """The model class (or annotation) that validates the node at `path`, or None if unknown.
+
+    Under `actors:` the class is the one of the actor's `policy` in `data` (every policy's fields without it).
+    """
     model: Any = Scenario
-    for part in path:
+    for i, part in enumerate(path):
         if isinstance(model, _ItemOf):
-            model = model.item
+            model = actor_class(part, data) if i == 1 and path[0] == "actors" else model.item
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
@@ -163,9 +197,9 @@ def _is_param(model: Any) -> bool:
     return isinstance(model, type) and issubclass(model, Param | DateParam)
 
 
-def _field_doc(path: Path_) -> str:
+def _field_doc(path: Path_, data: Any = None) -> str:
     """The schema's description of the field at `path` (its meaning and unit), if any."""
-    model = schema_class_at(path[:-1]) if path else None
+    model = schema_class_at(path[:-1], data) if path else None
     if isinstance(model, type) and issubclass(model, BaseModel):
         field = model.model_fields.get(str(path[-1]))
         if field is not None and field.description:
@@ -185,8 +219,11 @@ def _problems(exc: ValidationError, tree: Located, display: str, prefix: Path_ =
     grouped: dict[Path_, list[dict[str, Any]]] = {}
     for raw in exc.errors(include_url=False):
         err: dict[str, Any] = dict(raw)
-        loc = (*prefix, *err["loc"])
-        at = _value_union_at(loc)
+        loc = _strip_policy_tag((*prefix, *err["loc"]))
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found") and len(loc) == 2 and loc[0] == "actors":
+            grouped.setdefault((*loc, "policy"), []).append({**err, "type": "policy_error"})
+            continue
+        at = _value_union_at(loc, tree.data)
         if at is not None:
             # An error inside one member of a parameter's `value` union: keep only the member that matches
             # the shape written (a mapping is a distribution), and report it at the value.
@@ -217,11 +254,11 @@ DIST_HINT = (
 )
 
 
-def _value_union_at(loc: tuple[Any, ...]) -> int | None:
+def _value_union_at(loc: tuple[Any, ...], data: Any = None) -> int | None:
     """The index of `value` if a location lies inside one member of a parameter's value union."""
     for i, part in enumerate(loc):
         if part == "value" and i + 1 < len(loc):
-            model = schema_class_at(tuple(loc[:i]))
+            model = schema_class_at(tuple(loc[:i]), data)
             if isinstance(model, type) and issubclass(model, Param):
                 return i
     return None
@@ -257,12 +294,32 @@ def _clean(msg: str) -> str:
     return msg
 
 
+def _policy_problem(tree: Located, path: Path_, display: str) -> Problem:
+    """An actor's block without a known `policy`: say which policies there are and the role each plays."""
+    policy = _node_or_none(tree.data, path)
+    known = ", ".join(f"{k} ({v.role})" for k, v in POLICIES.items())
+    if policy is None:
+        origin = _position(tree, path[:-1], display)
+        return Problem(
+            origin.file, origin.line, origin.column, dotted(path), "missing required key", f"policies: {known}"
+        )
+    origin = _position(tree, path, display)
+    close = difflib.get_close_matches(str(policy), list(POLICIES), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return Problem(
+        origin.file, origin.line, origin.column, dotted(path), f"unknown policy {policy!r}", hint + f"policies: {known}"
+    )
+
+
 def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: str) -> Problem:
     kinds = {e["type"] for e in errs}
     parent = path[:-1]
+    data = tree.data
+    if "policy_error" in kinds:
+        return _policy_problem(tree, path, display)
     if kinds == {"extra_forbidden"}:
         origin = _position(tree, path, display)
-        model = schema_class_at(parent)
+        model = schema_class_at(parent, data)
         names = list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
         close = difflib.get_close_matches(str(path[-1]), names, n=3, cutoff=0.6)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
@@ -270,15 +327,15 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
         return Problem(origin.file, origin.line, origin.column, dotted(path), "unknown key", hint + valid)
     if kinds == {"missing"}:
         origin = _position(tree, parent, display)
-        model = schema_class_at(path)
-        hint = _field_doc(path)
+        model = schema_class_at(path, data)
+        hint = _field_doc(path, data)
         if _is_param(model):
             hint = f"give {model.describe_domain()}, with `source:` or `assumption:`"
         return Problem(origin.file, origin.line, origin.column, dotted(path), "missing required key", hint)
     # A parameter's value problem is reported under the parameter's name, at the line where its value was set
     # (which may be a variant file or a --set, while the parameter's key comes from the base file).
     key = path
-    if path and path[-1] == "value" and _is_param(schema_class_at(parent)):
+    if path and path[-1] == "value" and _is_param(schema_class_at(parent, data)):
         key = parent
     origin = _position(tree, path, display)
     value = _node(tree.data, path) if path else None
@@ -287,7 +344,7 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
         message = "; ".join(dict.fromkeys(m for m, _ in custom))
         hint = "; ".join(dict.fromkeys(h for _, h in custom if h))
         return Problem(origin.file, origin.line, origin.column, dotted(key), message, hint)
-    model = schema_class_at(key)
+    model = schema_class_at(key, data)
     if _is_param(model) and issubclass(model, Param):
         shown = value if not isinstance(value, dict) else value.get("value", value)
         return Problem(
@@ -298,7 +355,9 @@ def _problem(tree: Located, path: Path_, errs: list[dict[str, Any]], display: st
             f"expected {model.describe_domain()}, got {shown!r}",
         )
     details = "; ".join(dict.fromkeys(_clean(e["msg"]) for e in errs))
-    return Problem(origin.file, origin.line, origin.column, dotted(key), f"{details}, got {value!r}", _field_doc(key))
+    return Problem(
+        origin.file, origin.line, origin.column, dotted(key), f"{details}, got {value!r}", _field_doc(key, data)
+    )
 
 
 def _custom(err: dict[str, Any]) -> tuple[str, str]:

@@ -17,8 +17,14 @@ def _kind(annotation: Any) -> tuple[str, Any]:
     """A short type name, and the model to descend into (if any)."""
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is typing.Annotated:
+        return _kind(args[0])
     if origin in (typing.Union, types.UnionType) and len(args) == 1:
         return _kind(args[0])
+    if origin in (typing.Union, types.UnionType) and all(
+        isinstance(a, type) and issubclass(a, BaseModel) for a in args
+    ):
+        return "mapping, one of: " + ", ".join(f"`{_tag(a)}`" for a in args), ("union", args)
     if isinstance(annotation, type) and issubclass(annotation, Param):
         return f"parameter: {annotation.describe_domain()}", None
     if isinstance(annotation, type) and issubclass(annotation, DateParam):
@@ -39,6 +45,12 @@ def _kind(annotation: Any) -> tuple[str, Any]:
     ), None
 
 
+def _tag(model: type[BaseModel]) -> str:
+    """The tag of one member of a tagged union (its `policy` literal)."""
+    args = typing.get_args(model.model_fields["policy"].annotation)
+    return str(args[0]) if args else model.__name__
+
+
 def _rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str, str]]:
     rows = []
     for name, field in model.model_fields.items():
@@ -53,7 +65,12 @@ def _rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str, str]
         else:
             default = f"`{field.default}`"
         rows.append((path, kind, field.description or "", default))
-        if isinstance(inner, tuple):
+        if isinstance(inner, tuple) and inner[0] == "dict" and isinstance(inner[1], tuple) and inner[1][0] == "union":
+            for member in inner[1][1]:  # a block per policy: its keys under `<id>`, with `policy: <tag>`
+                sub = f"{path}.<id> (policy: {_tag(member)})"
+                rows.append((sub, "mapping", (member.__doc__ or "").strip().splitlines()[0], "-"))
+                rows.extend(_rows(member, sub))
+        elif isinstance(inner, tuple):
             placeholder = "<id>" if inner[0] == "dict" else "[i]"
             sub = f"{path}.{placeholder}" if inner[0] == "dict" else f"{path}{placeholder}"
             if isinstance(inner[1], type) and issubclass(inner[1], BaseModel) and not issubclass(inner[1], Param):

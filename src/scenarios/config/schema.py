@@ -1,9 +1,9 @@
 """The scenario schema: a tree of frozen pydantic models, every field described with its unit.
 
 Sections that encode judgments hold parameters (`config.params`), each with its provenance; `simulation:`
-holds technical settings only. The `actors:` section is assembled from the actor registry
-(`model.actors.REGISTRY`), so an actor is added by a module and a YAML block, without editing this file or
-the simulation core.
+holds technical settings only. The `actors:` section names a scenario's actors freely; each block says which
+policy it follows (`policy:`, a key of `model.actors.POLICIES`), which fixes its role and the parameters it takes,
+so a policy is added by a module and an actor by a YAML block, without editing this file or the simulation core.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field, PrivateAttr, create_model, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from scenarios.config.draw import parameter_specs
 from scenarios.config.expectations import Expectation, Question, expectation_problems
@@ -31,9 +31,8 @@ from scenarios.config.params import (
     ValueProblem,
 )
 from scenarios.measures import MeasureSpec
-from scenarios.model.actors import REGISTRY
+from scenarios.model.actors import AT_MOST_ONE, ONE_EACH, POLICIES, Actor, ActorParams, Roles, cast, roles_of
 
-Side = Literal["azerbaijan", "armenia"]
 Terrain = Literal["lowland", "mountain"]
 
 
@@ -77,7 +76,7 @@ class Objective(Frozen):
     city: bool = Field(False, description="Shelling here counts as a strike on a city.")
     value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
-    held_by: Side = Field(description="Holder on the start date.")
+    held_by: str = Field(description="Holder on the start date: the attacker or the defender (an actor id).")
     difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
     after: list[str] | None = Field(
         None,
@@ -310,16 +309,20 @@ class Outcomes(Frozen):
     )
 
 
-def _actors_model() -> type[BaseModel]:
-    fields: dict[str, Any] = {
-        name: (spec.params, Field(description=(spec.module.__doc__ or "").strip().splitlines()[0]))
-        for name, spec in REGISTRY.items()
-    }
-    model: type[BaseModel] = create_model("Actors", __base__=Frozen, **fields)
-    return model
+class ActorBlocks(dict[str, Any]):
+    """The actors' blocks by name; also by attribute (`scenario.actors.russia`), as the keys are the actor ids."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no actor {name!r}; actors: {', '.join(self)}") from None
 
 
-Actors = _actors_model()
+if TYPE_CHECKING:
+    ActorBlock = ActorParams
+else:  # one block per actor, validated by the parameters of the policy it names
+    ActorBlock = Annotated[Union[tuple(spec.params for spec in POLICIES.values())], Field(discriminator="policy")]  # noqa: UP007
 
 MAX_NAME = 64
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -342,7 +345,12 @@ class Scenario(Frozen):
     attention: AttentionParams = Field(description="International attention.")
     mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
-    actors: Actors = Field(description="One block per actor policy.")  # type: ignore[valid-type]
+    actors: dict[str, ActorBlock] = Field(
+        description="Actor id -> its block: the `policy` it follows (which fixes its role: "
+        + ", ".join(f"`{k}` {v.role}" for k, v in POLICIES.items())
+        + ") and that policy's parameters. One attacker and one defender; at most one patron and one supporter; "
+        "any number of mediators. The order is the order of their reviews at the same instant."
+    )
     measures: dict[str, MeasureSpec] = Field(
         default_factory=dict,
         description="Named outcomes over a batch, as expressions of the measure language (docs/results.md); "
@@ -394,6 +402,11 @@ class Scenario(Frozen):
                 return None
         return node
 
+    @field_validator("actors")
+    @classmethod
+    def _actor_blocks(cls, v: dict[str, Any]) -> ActorBlocks:
+        return ActorBlocks(v)
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -405,9 +418,9 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
+        self._check_roles()
         objectives = [oid for sector in self.world.sectors.values() for oid in sector.objectives]
-        for name in REGISTRY:  # lists of places in an actor's block (e.g. intervention triggers) must name places
-            block = getattr(self.actors, name)
+        for name, block in self.actors.items():  # lists of places in a block (e.g. intervention triggers) name places
             for field in type(block).model_fields:
                 places = getattr(block, field)
                 if not (field.endswith(("_objectives", "_triggers")) and isinstance(places, list)):
@@ -422,16 +435,60 @@ class Scenario(Frozen):
                             at=("actors", name, field, i),
                         )
         broker = self.world.ceasefire.broker
-        if broker not in REGISTRY:
+        brokers = [name for name, actor in self.cast().items() if actor.spec.broker]
+        if broker not in brokers:
+            close = difflib.get_close_matches(broker, brokers, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise ValueProblem(
-                f"{broker!r} is not an actor",
-                f"actors: {', '.join(REGISTRY)}",
+                f"{broker!r} is not an actor" if broker not in self.actors else f"{broker!r} brokers no ceasefires",
+                hint + f"brokers: {', '.join(brokers) or '(none)'}",
                 at=("world", "ceasefire", "broker"),
             )
         problem = expectation_problems(self.expectations)
         if problem is not None:
             raise problem
         return self
+
+    def _check_roles(self) -> None:
+        """One attacker and one defender, at most one patron and supporter; objectives held by a party."""
+        by_role: dict[str, list[str]] = {}
+        for name, block in self.actors.items():
+            by_role.setdefault(POLICIES[block.policy].role, []).append(name)
+        for role in ONE_EACH:
+            names = by_role.get(role, [])
+            if len(names) != 1:
+                wanted = [k for k, v in POLICIES.items() if v.role == role]
+                raise ValueProblem(
+                    f"a scenario needs exactly one {role}, got {len(names)}"
+                    + (f": {', '.join(names)}" if names else ""),
+                    f"give one actor `policy: {wanted[0]}`",
+                    at=("actors", names[1]) if len(names) > 1 else ("actors",),
+                )
+        for role in AT_MOST_ONE:
+            names = by_role.get(role, [])
+            if len(names) > 1:
+                raise ValueProblem(
+                    f"a scenario has at most one {role}, got {len(names)}: {', '.join(names)}",
+                    "the core addresses it by role; give the others another policy",
+                    at=("actors", names[1], "policy"),
+                )
+        parties = (by_role["attacker"][0], by_role["defender"][0])
+        for sid, sector in self.world.sectors.items():
+            for oid, o in sector.objectives.items():
+                if o.held_by not in parties:
+                    raise ValueProblem(
+                        f"held_by {o.held_by!r} is neither the attacker nor the defender",
+                        f"one of: {', '.join(parties)}",
+                        at=("world", "sectors", sid, "objectives", oid, "held_by"),
+                    )
+
+    def cast(self) -> dict[str, Actor]:
+        """The actors by name, in the order written, each with the policy it follows."""
+        return cast(self.actors)
+
+    def roles(self) -> Roles:
+        """Who plays which role."""
+        return roles_of(self.cast().values())
 
     def active_expectations(self) -> dict[str, Expectation]:
         """The expectations in force (a variant may drop some)."""

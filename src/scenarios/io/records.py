@@ -29,16 +29,18 @@ KEYS = ("scenario", "replication")
 # Each outcome class in plain words, in the order they are checked (the first that applies); {placeholders} are the
 # scenario's `outcomes:` settings. model/outcomes.py implements these rules; the report shows these words.
 OUTCOME_DEFINITIONS: dict[str, str] = {
-    "russian_intervention": "Russia intervened militarily at some point during the run.",
-    "armenian_withdrawal": "Armenia agreed to withdraw from Armenian-populated Karabakh.",
-    "wider_escalation": "At the horizon Russia backs Armenia while Turkey is at the top rung of its support ladder.",
+    "russian_intervention": "{Patron} intervened militarily at some point during the run.",
+    "armenian_withdrawal": "{Defender} agreed to withdraw from the region it holds.",
+    "wider_escalation": "At the horizon {patron} backs {defender} while {supporter} is at the top rung of its "
+    "support ladder.",
     "protracted_war": "No ceasefire is in force at the horizon: the war is still being fought.",
-    "major_gains_settlement": "A ceasefire is in force at the horizon and Azerbaijan holds at least "
+    "major_gains_settlement": "A ceasefire is in force at the horizon and {attacker} holds at least "
     "{major_gain_share:.0%} of the contested value.",
-    "limited_gains_talks": "A ceasefire is in force at the horizon and Azerbaijan has taken at least one objective "
+    "limited_gains_talks": "A ceasefire is in force at the horizon and {attacker} has taken at least one objective "
     "since the start, but holds less than {major_gain_share:.0%} of the contested value.",
     "frozen_status_quo": "A ceasefire is in force at the horizon and no objective has changed hands since the start.",
 }
+"""Each outcome class in plain words; ``{attacker}``, ``{Defender}``... are the scenario's actors by role."""
 OUTCOME_CLASSES = tuple(OUTCOME_DEFINITIONS)
 DURABLE_DEFINITION = (
     "A ceasefire is durable if it holds for at least {durable_days:g} days from the day it was agreed (one still in "

@@ -11,11 +11,14 @@ from scenarios.model import attention
 from scenarios.model.random import Random
 from scenarios.model.state import CeasefireRecord, WorldState
 
+TALKS = "talks"  # the attacker's posture that lowers its violations (its policy's option)
+RETALIATE = "retaliate"  # the defender's posture that raises its violations and the spiral (its policy's option)
+
 
 class Violation(NamedTuple):
     """What one violation did."""
 
-    initiator: str  # azerbaijan | armenia
+    initiator: str  # the attacker or the defender (by name)
     civilians: int
     city_strike: bool
     mass_casualty: bool
@@ -23,7 +26,7 @@ class Violation(NamedTuple):
 
 
 def violation_rates(state: WorldState, p: Values) -> tuple[float, float]:
-    """(Azerbaijani, Armenian) violations per day under the ceasefire in force, given the postures."""
+    """(attacker's, defender's) violations per day under the ceasefire in force, given the postures."""
     cf = state.ceasefire
     if cf is None:
         return 0.0, 0.0
@@ -31,9 +34,9 @@ def violation_rates(state: WorldState, p: Values) -> tuple[float, float]:
     arm = p.armenian_violation_rate
     if state.has_rung("syrian_fighters"):
         az *= p.irregulars_multiplier
-    if state.postures.get("azerbaijan") == "talks":
+    if state.postures.get(state.attacker) == TALKS:
         az *= p.talks_multiplier
-    if state.postures.get("armenia") == "retaliate":
+    if state.postures.get(state.defender) == RETALIATE:
         arm *= p.retaliation_multiplier
     both = 1.0
     if cf.kind == "comprehensive":
@@ -72,15 +75,15 @@ def violate(state: WorldState, p: Values, att: Values, rng: Random, initiator: s
         civilians = rng.poisson(p.civilians_per_harmful_violation)
     else:
         civilians = 0
-    if initiator == "azerbaijan":
-        state.casualties.civilian_armenia += civilians
+    if initiator == state.attacker:
+        state.casualties.civilian_defender += civilians
         state.note_attack()
     else:
-        state.casualties.civilian_azerbaijan += civilians
+        state.casualties.civilian_attacker += civilians
     attention.add_harm(state, att, civilians, int(city))
     decay_spiral(state, p)
     state.spiral += p.spiral_increment
-    if state.postures.get("armenia") == "retaliate":
+    if state.postures.get(state.defender) == RETALIATE:
         state.spiral += p.spiral_retaliation_bonus
     collapsed = state.spiral >= p.spiral_threshold
     if collapsed:

@@ -1,9 +1,9 @@
 """Open war, one day at a time, and the operations an attacker can plan.
 
 Fighting follows the attacker's operation: each day of open war, the next objective on its route takes progress
-and both sides take casualties by terrain and season; owned capabilities (drones), Turkish support and Russian
-backing change the rates. Planning values an operation over its whole route with the calendar ahead in view
-(winter slows mountain advances and raises their cost), in closed form per season.
+and both sides take casualties by terrain and season; owned capabilities (drones), the supporter's rungs and the
+patron's backing of the defender change the rates. Planning values an operation over its whole route with the
+calendar ahead in view (winter slows mountain advances and raises their cost), in closed form per season.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from scenarios.model import attention
 from scenarios.model.observation import OperationView
 from scenarios.model.random import Random
 from scenarios.model.state import ObjectiveState, WorldState
+
+RETALIATE = "retaliate"  # the defender's posture that multiplies its strikes (its policy's option)
 
 
 class Rates(NamedTuple):
@@ -56,9 +58,9 @@ def _rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool
     if "personnel" in rungs:
         bonus += p.personnel_advance_bonus
     advance *= bonus
-    if state.russia_intervened():
+    if state.patron_intervened():
         advance *= p.russian_intervention_advance_factor
-    elif state.russia_backs_armenia():
+    elif state.patron_backs():
         advance *= p.russian_backing_advance_factor
     civilians = p.civilian_casualties_per_thousand_residents * objective.population
     return Rates(advance, attacker, defender, civilians)
@@ -67,7 +69,7 @@ def _rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool
 def season_rates(state: WorldState, p: Values) -> dict[str, tuple[Rates, Rates]]:
     """Every objective's rates (out of winter, in winter) under today's support and backing, computed once per
     such conditions in a replication."""
-    key = (state.rungs, state.postures.get("russia.support"))
+    key = (state.rungs, state.support_posture())
     table = state.rate_cache.get(key)
     if table is None:
         table = {
@@ -79,7 +81,7 @@ def season_rates(state: WorldState, p: Values) -> dict[str, tuple[Rates, Rates]]
 
 
 def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool | None = None) -> Rates:
-    """Daily rates of an Azerbaijani offensive on `objective` (today's season unless `winter` is given)."""
+    """Daily rates of the attacker's offensive on `objective` (today's season unless `winter` is given)."""
     winter = state.winter if winter is None else winter
     return season_rates(state, p)[objective.id][1 if winter else 0]
 
@@ -112,8 +114,10 @@ def _through_seasons(
 
 
 def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[str, tuple[str, ...]]:
-    """The quickest route (at today's rates) to every objective Armenia holds: ids from the line to the target."""
+    """The quickest route (at today's rates) to every objective the attacker does not hold: ids from the line to the
+    target."""
     objectives = state.objectives
+    attacker = state.attacker
     season = 1 if state.winter else 0
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
 
@@ -123,7 +127,7 @@ def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[st
         o = objectives[oid]
         best[oid] = (math.inf, ())  # guards against revisiting while in progress (the graph is acyclic)
         own = max(o.difficulty - o.progress, 0.0) / max(table[oid][season].advance, 1e-9)
-        if not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after):
+        if not o.after or any(objectives[a].held_by == attacker for a in o.after):
             result: tuple[float, tuple[str, ...]] = (own, (oid,))
         else:
             days, path = min((route(a) for a in o.after), key=lambda x: x[0])
@@ -131,14 +135,14 @@ def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[st
         best[oid] = result
         return result
 
-    return {oid: route(oid)[1] for oid, o in objectives.items() if o.held_by != "azerbaijan"}
+    return {oid: route(oid)[1] for oid, o in objectives.items() if o.held_by != attacker}
 
 
 def operation_views(state: WorldState, p: Values, max_route: int, max_days: float) -> tuple[OperationView, ...]:
     """Every operation worth considering: a target, its route, and the expected cost over the calendar ahead."""
     total = state.total_value()
     table = season_rates(state, p)
-    key = (state.captures, state.rungs, state.postures.get("russia.support"), state.winter)
+    key = (state.captures, state.rungs, state.support_posture(), state.winter)
     routes = state.route_cache.get(key)
     if routes is None:  # routes change only with the holdings, support and season (not with daily progress)
         state.route_cache.clear()
@@ -173,16 +177,16 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
     op = state.operation
     objective = None
     if op is not None:
-        objective = next((state.objectives[o] for o in op.route if state.objectives[o].held_by != "azerbaijan"), None)
+        objective = next((state.objectives[o] for o in op.route if state.objectives[o].held_by != state.attacker), None)
     if objective is not None:
         r = rates(state, objective, p)
         sd = p.daily_progress_sd
         noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
         objective.progress += r.advance * noise
-        cas.military_azerbaijan += rng.poisson(r.attacker_casualties)
-        cas.military_armenia += rng.poisson(r.defender_casualties)
+        cas.military_attacker += rng.poisson(r.attacker_casualties)
+        cas.military_defender += rng.poisson(r.defender_casualties)
         civilians = rng.poisson(r.civilian_casualties)
-        cas.civilian_armenia += civilians
+        cas.civilian_defender += civilians
         result.civilians += civilians
         state.note_attack()
         if objective.progress >= objective.difficulty:
@@ -190,19 +194,20 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
             state.note_attack()
             result.taken.append(objective)
     else:
-        cas.military_azerbaijan += rng.poisson(p.positional_casualties_per_day)
-        cas.military_armenia += rng.poisson(p.positional_casualties_per_day)
-    arm_strike = p.city_strike_probability_per_day
-    if state.postures.get("armenia") == "retaliate":
-        arm_strike = min(1.0, arm_strike * p.retaliation_city_strike_multiplier)
-    for side, chance in (("armenia", p.city_strike_probability_per_day), ("azerbaijan", arm_strike)):
+        cas.military_attacker += rng.poisson(p.positional_casualties_per_day)
+        cas.military_defender += rng.poisson(p.positional_casualties_per_day)
+    defender_strike = p.city_strike_probability_per_day
+    if state.postures.get(state.defender) == RETALIATE:
+        defender_strike = min(1.0, defender_strike * p.retaliation_city_strike_multiplier)
+    # the attacker's strikes on the defender's cities first, then the defender's on the attacker's
+    for on_defender, chance in ((True, p.city_strike_probability_per_day), (False, defender_strike)):
         if rng.uniform() < chance:
             civilians = rng.poisson(cf.civilians_per_city_strike)
-            if side == "armenia":
-                cas.civilian_armenia += civilians
+            if on_defender:
+                cas.civilian_defender += civilians
                 state.note_attack()
             else:
-                cas.civilian_azerbaijan += civilians
+                cas.civilian_attacker += civilians
             result.civilians += civilians
             result.city_strikes += 1
             result.mass_casualty = result.mass_casualty or civilians >= cf.mass_casualty_threshold

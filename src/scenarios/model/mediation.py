@@ -1,7 +1,7 @@
 """Mediation: a broker puts terms on the table; whether a ceasefire follows is decided by each party's answer.
 
-The broker chooses the terms: a halt to open war (humanitarian, or comprehensive once Azerbaijan's position is
-met or Armenia has conceded, each with a chance), or, under a humanitarian ceasefire that has held a while,
+The broker chooses the terms: a halt to open war (humanitarian, or comprehensive once the attacker's position is
+met or the defender has conceded, each with a chance), or, under a humanitarian ceasefire that has held a while,
 comprehensive terms for it; a broker that can provide peacekeepers may offer them with comprehensive terms.
 """
 

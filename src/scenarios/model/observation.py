@@ -10,6 +10,15 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 
+class Roles(NamedTuple):
+    """The actor names by role ("" where a scenario has no such actor): how policies address one another."""
+
+    attacker: str
+    defender: str
+    patron: str = ""  # the defender's patron (a second track of support for it)
+    supporter: str = ""  # the attacker's supporter (a ladder of support rungs)
+
+
 class OperationView(NamedTuple):
     """An operation the attacker could launch (or is carrying on): target, route, and expected cost over time."""
 
@@ -35,6 +44,8 @@ class OfferView(NamedTuple):
 class Observation(NamedTuple):
     """The world as every actor observes it (the model assumes a common, accurate picture)."""
 
+    actor: str  # who observes (its own name)
+    roles: Roles
     day: float
     winter: bool
     days_to_winter: float  # 0 in winter; days until the next winter otherwise (inf if none)
@@ -44,28 +55,28 @@ class Observation(NamedTuple):
     ceasefire_days: float  # days the ceasefire in force has held (0 at war)
     war_days: float  # days of open war since the start date
     war_spell_days: float  # days of the current spell of open war (0 under a ceasefire)
-    azerbaijani_share: float  # share of the contested value held by Azerbaijan
+    attacker_share: float  # share of the contested value held by the attacker
     start_share: float  # the same on the start date
     attention: float
     postures: Mapping[str, str]  # read-only; track -> posture
-    turkish_level: int
-    turkish_level_max: int
-    turkish_start_level: int
-    days_since_support_changed: float  # days since the Turkish support level last changed
-    f16_present: bool
-    russia_backs_armenia: bool
-    flags: Mapping[str, float]  # read-only; "actor.act" -> first day (e.g. "armenia.asked_russia")
-    recent_azerbaijani_attacks: int  # violations, city strikes, objectives taken, days of offensive in the
-    # last actors.armenia.grievance_window_days
+    support_level: int  # rungs of the supporter's ladder in place (0 without a supporter)
+    support_levels: int  # rungs on the ladder
+    support_start_level: int
+    days_since_support_changed: float  # days since the support level last changed
+    rungs: frozenset[str]  # support in place now: the attacker's own capabilities and the supporter's rungs
+    patron_backs_defender: bool
+    flags: Mapping[str, float]  # read-only; "actor.act" -> first day (e.g. "<defender>.conceded")
+    recent_attacks: int  # the attacker's violations, city strikes, objectives taken, days of offensive in the
+    # defender's grievance window (its `grievance_window_days`)
     days_since_front_moved: float
-    centre_lost: bool  # a place Armenia cannot hold the centre without has fallen (actors.armenia.collapse_objectives)
-    intervention_trigger: bool  # something Russia guarantees has been lost (actors.russia.intervention_triggers)
+    centre_lost: bool  # the defender's `signal`: a place it cannot hold the centre without has fallen
+    intervention_trigger: bool  # the patron's `signal`: something it guarantees has been lost
     operation: OperationView | None  # the attacker's current operation, re-planned from today
     operation_losses: float  # attacker deaths since the operation was launched, over its plan (1 = as planned)
     operations: tuple[OperationView, ...]  # operations the attacker could launch; empty for actors that do not read
     offer: OfferView | None  # the offer being answered, if any
 
     @property
-    def armenian_losses(self) -> float:
-        """Share of the contested value lost by Armenia since the start date."""
-        return max(0.0, self.azerbaijani_share - self.start_share)
+    def defender_losses(self) -> float:
+        """Share of the contested value lost by the defender since the start date."""
+        return max(0.0, self.attacker_share - self.start_share)

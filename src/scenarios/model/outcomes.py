@@ -3,6 +3,12 @@
 Outcome classes, checked in the order of ``io.records.OUTCOME_DEFINITIONS`` (the first that applies), which says
 each rule in plain words for the report; `classify` below is the same rules in code. A ceasefire is durable as
 ``io.records.DURABLE_DEFINITION`` says (`ceasefire_row`).
+
+The results schema (`io/records.py`) keeps the baseline's column names, whatever a scenario calls its actors:
+``azerbaijani_share`` is the attacker's share, ``military_azerbaijan``/``military_armenia`` (and ``civilian_*``)
+the attacker's and the defender's deaths, ``turkish_*`` the supporter's ladder, ``russia_backs_armenia`` and
+``russian_*`` the patron. Columns per actor (``final_posture.<track>``, ``first_day.<actor>.<option>``,
+``flag_day.<actor>.<act>``, ``answer.<party>``) carry the scenario's own names.
 """
 
 from __future__ import annotations
@@ -12,22 +18,31 @@ from typing import Any
 from scenarios.io.records import COLLAPSE_CAUSES, OUTCOME_CLASSES  # the results schema owns the names
 from scenarios.model.state import CeasefireRecord, OfferRecord, WorldState
 
-__all__ = ["COLLAPSE_CAUSES", "OUTCOME_CLASSES", "ceasefire_row", "classify", "offer_row", "outcome_record"]
+__all__ = [
+    "COLLAPSE_CAUSES",
+    "OUTCOME_CLASSES",
+    "ceasefire_row",
+    "classify",
+    "compact_daily_row",
+    "daily_row",
+    "offer_row",
+    "outcome_record",
+]
 
 
 def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:
     """The outcome class of the final state (rules in the module docstring)."""
-    if state.russia_intervened():
+    if state.patron_intervened():
         return "russian_intervention"
-    if state.flag("armenia.withdrew"):
+    if state.flag(f"{state.defender}.withdrew"):
         return "armenian_withdrawal"
-    if state.russia_backs_armenia() and state.turkish_level == len(state.turkish_ladder):
+    if state.patron_backs() and state.support_ladder and state.support_level == len(state.support_ladder):
         return "wider_escalation"
     if state.ceasefire is None:
         return "protracted_war"
     if state.share() >= major_gain_share:
         return "major_gains_settlement"
-    taken = sum(o.held_by == "azerbaijan" for o in state.objectives.values())
+    taken = sum(o.held_by == state.attacker for o in state.objectives.values())
     if taken > start_taken:
         return "limited_gains_talks"
     return "frozen_status_quo"
@@ -104,22 +119,22 @@ def outcome_record(
         "outcome_class": classify(state, definitions.major_gain_share, start_taken),
         "war_days": state.war_days(),
         "protracted": state.war_days() >= definitions.protracted_war_days,
-        "military_azerbaijan": c.military_azerbaijan,
-        "military_armenia": c.military_armenia,
-        "civilian_azerbaijan": c.civilian_azerbaijan,
-        "civilian_armenia": c.civilian_armenia,
+        "military_azerbaijan": c.military_attacker,
+        "military_armenia": c.military_defender,
+        "civilian_azerbaijan": c.civilian_attacker,
+        "civilian_armenia": c.civilian_defender,
         "attention": state.attention,
         "start_share": start_share,
         "azerbaijani_share": share,
         "gained_share": share - start_share,
         "position_improved": share - start_share >= definitions.improved_position_gain,
-        "turkish_level": state.turkish_level,
-        "turkish_support_deepened": state.max_turkish_level > state.start_turkish_level,
-        "turkey_kept_support": state.min_turkish_level_at_war >= state.start_turkish_level,
-        "turkish_influence": state.turkish_level_days / (horizon * max(len(state.turkish_ladder), 1)),
-        "russia_backs_armenia": state.russia_backs_armenia(),
+        "turkish_level": state.support_level,
+        "turkish_support_deepened": state.max_support_level > state.start_support_level,
+        "turkey_kept_support": state.min_support_level_at_war >= state.start_support_level,
+        "turkish_influence": state.support_level_days / (horizon * max(len(state.support_ladder), 1)),
+        "russia_backs_armenia": state.patron_backs(),
         "russian_brokered_days": sum(
-            r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == "russia"
+            r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == state.patron
         ),
     }
     record["russian_influence"] = record["russian_brokered_days"] / horizon
@@ -136,3 +151,40 @@ def outcome_record(
     for name in flags:
         record[f"flag_day.{name}"] = state.flags.get(name)
     return record
+
+
+def compact_daily_row(state: WorldState, attention_level: float) -> dict[str, Any]:
+    """The row of the daily table every replication records (``io.records.DAILY_COLUMNS``)."""
+    c = state.casualties
+    return {
+        "day": int(state.day),
+        "azerbaijani_share": state.share(),
+        "military_total": c.military_attacker + c.military_defender,
+        "civilian_total": c.civilian_attacker + c.civilian_defender,
+        "attention": attention_level,
+        "turkish_level": state.support_level,
+        "ceasefire": state.ceasefire is not None,
+    }
+
+
+def daily_row(state: WorldState) -> dict[str, Any]:
+    """The daily time-series row (the results schema's column names; see the module docstring)."""
+    c = state.casualties
+    row: dict[str, Any] = {
+        "day": state.day,
+        "ceasefire": state.ceasefire is not None,
+        "attention": state.attention,
+        "azerbaijani_share": state.share(),
+        "military_azerbaijan": c.military_attacker,
+        "military_armenia": c.military_defender,
+        "civilian_azerbaijan": c.civilian_attacker,
+        "civilian_armenia": c.civilian_defender,
+        "turkish_level": state.support_level,
+        "spiral": state.spiral,
+        "operation": state.operation.target if state.operation is not None else "",
+    }
+    for sector in state.sectors:
+        row[f"share_{sector.id}"] = state.sector_share(sector)
+    for track, posture in state.postures.items():
+        row[f"posture_{track}"] = posture
+    return row

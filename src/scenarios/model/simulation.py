@@ -3,10 +3,14 @@
 Events: periodic reviews of each actor (a chain of timeouts with a callback), brokers' offers (each party answers
 by its own policy; a ceasefire needs both), the violation process while a ceasefire is in force, one combat tick
 per day of open war, the turns of the seasons, and a daily recorder (the compact daily table of every replication;
-when tracing, the full daily series too). Triggers (ceasefire agreed or
-collapsed, objective taken, an operation's losses beyond plan, a mass-casualty strike, Russia's support changing,
-winter) bring the actors that care about them (``REVIEWS_ON`` of each module, all when absent) to an extra review.
+when tracing, the full daily series too). Triggers (ceasefire agreed or collapsed, objective taken, an operation's
+losses beyond plan, a mass-casualty strike, the patron's support changing, an act that names a trigger, winter)
+bring the actors that care about them (``REVIEWS_ON`` of each policy, all when absent) to an extra review.
 Recording never changes a run: the recorder reads the state without advancing it.
+
+The core names no actor, option or rung: the scenario's actors are cast from its `actors:` blocks, each following a
+policy whose role (attacker, defender, patron, supporter, mediator) is how the core addresses it
+(`model.actors`); what a role's policy means by backing, an offensive or talks is the policy's own constant.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ import simpy
 
 from scenarios.config.draw import Values, draw_parameters, values_tree
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
-from scenarios.model.actors import REGISTRY, ActorSpec, azerbaijan, russia
+from scenarios.model.actors import Actor, cast, roles_of
 from scenarios.model.choice import Decision
-from scenarios.model.observation import Observation, OfferView, OperationView
+from scenarios.model.observation import Observation, OfferView, OperationView, Roles
 from scenarios.model.random import child_seed, named_streams
 from scenarios.model.state import ObjectiveState, OfferRecord, SectorState, WorldState
 
@@ -74,14 +78,18 @@ class _Replication:
         self.series: list[dict[str, Any]] = []
         self.daily: list[dict[str, Any]] = []
         self.daily_every = int(scenario.simulation.daily_every)
-        self.streams = named_streams(seed, [*MECHANISM_STREAMS, *REGISTRY])
+        self.actors: dict[str, Actor] = cast(scenario.actors)
+        self.roles: Roles = roles_of(self.actors.values())
+        roles = self.roles
+        self.attacker, self.defender = self.actors[roles.attacker], self.actors[roles.defender]
+        self.streams = named_streams(seed, [*MECHANISM_STREAMS, *self.actors])
         self.horizon = float(scenario.simulation.horizon_days)
-        self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in REGISTRY}
-        self.grievance_window = self.actor_values["armenia"].grievance_window_days
+        self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in self.actors}
+        self.grievance_window = self.actor_values[roles.defender].grievance_window_days
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.share()
-        self.start_taken = sum(o.held_by == "azerbaijan" for o in self.state.objectives.values())
+        self.start_taken = sum(o.held_by == roles.attacker for o in self.state.objectives.values())
         self.env = simpy.Environment()
         self._war_wake: simpy.Event | None = None
         self._calm_wake: simpy.Event | None = None
@@ -92,11 +100,15 @@ class _Replication:
         self._violation_process: simpy.Process | None = None
         self._last_review: dict[str, float] = {}
         self._postures_seen: Mapping[str, str] | None = None
-        self._reviews_on = {
-            name: frozenset(getattr(spec.module, "REVIEWS_ON", ())) or None for name, spec in REGISTRY.items()
+        self._reviews_on = {name: actor.reviews_on for name, actor in self.actors.items()}
+        patron = self.actors.get(roles.patron)
+        self._support_changed: str | None = patron.module.SUPPORT_CHANGED if patron is not None else None
+        self._signals: dict[str, tuple[Any, Values, Any] | None] = {  # the observation's fields fed by a role
+            field: (a.signal, self.actor_values[a.name], scenario.actors[a.name])
+            if a is not None and a.signal is not None
+            else None
+            for field, a in (("centre_lost", self.defender), ("intervention_trigger", patron))
         }
-        self._triggers = tuple(scenario.actors.russia.intervention_triggers)
-        self._collapse = tuple(o for o in scenario.actors.armenia.collapse_objectives if o in self.state.objectives)
         self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
 
     # --- set-up ------------------------------------------------------------------------------------------
@@ -123,28 +135,36 @@ class _Replication:
                 for oid, o in sector.objectives.items()
             ]
             sectors.append(SectorState(sid, sector.label, objectives))
-        turkey = sc.actors.turkey
+        roles = self.roles
+        supporter = sc.actors[roles.supporter] if roles.supporter else None
+        patron = self.actors.get(roles.patron)
         postures: dict[str, str] = {}
-        for name, spec in REGISTRY.items():
-            block = getattr(sc.actors, name)
-            for track in spec.tracks:
+        for name, actor in self.actors.items():
+            block = sc.actors[name]
+            for track in actor.tracks:
                 postures[track] = (
                     block.start_posture if track == name else getattr(block, f"start_{track.split('.')[1]}")
                 )
+        level = supporter.start_level() if supporter is not None else 0
         state = WorldState(
             start_date=sc.simulation.start_date,
             winter_day=self.v.season.winter_start,
             winter_end_day=self.v.season.winter_end,
             sectors=sectors,
             postures=postures,
-            turkish_ladder=tuple(r.name for r in turkey.ladder),
-            turkish_level=turkey.start_level(),
+            support_ladder=tuple(r.name for r in supporter.ladder) if supporter is not None else (),
+            support_level=level,
             attention=self.v.world.start_attention,
+            attacker=roles.attacker,
+            defender=roles.defender,
+            patron=roles.patron,
+            patron_track=f"{roles.patron}.{patron.module.SUPPORT}" if patron is not None else "",
+            backing=frozenset(patron.module.BACKING) if patron is not None else frozenset(),
+            intervened=patron.module.INTERVENED if patron is not None else "",
             owned=frozenset(name for name, c in sc.world.capabilities.items() if c.held),
         )
-        if "turkey" in postures:
-            level = turkey.start_level()
-            postures["turkey"] = turkey.ladder[level - 1].name if level else "none"
+        if supporter is not None:  # the ladder's posture is its top rung in place
+            postures[roles.supporter] = supporter.ladder[level - 1].name if level else "none"
         for track, posture in state.postures.items():
             state.first_option_day[f"{track.split('.')[0]}.{posture}"] = 0.0
         start = sc.world.ceasefire
@@ -153,9 +173,9 @@ class _Replication:
 
     def run(self) -> ReplicationResult:
         env = self.env
-        for name, spec in REGISTRY.items():
+        for name, actor in self.actors.items():
             self._start_periodic_reviews(name)
-            if spec.broker:
+            if actor.broker:
                 env.process(self._offers(name))
         self._violation_process = env.process(self._violations())
         env.process(self._combat())
@@ -166,7 +186,7 @@ class _Replication:
             self._log("ceasefire_start", start.broker, f"{start.kind} ceasefire in force")
         env.run(until=self.horizon)
         self._now()
-        self.state.set_turkish_level(self.state.turkish_level)  # close the influence integral
+        self.state.set_support_level(self.state.support_level)  # close the influence integral
         sc = self.scenario
         record = outcomes.outcome_record(
             self.state,
@@ -174,8 +194,8 @@ class _Replication:
             sc.outcomes,
             self.start_share,
             self.start_taken,
-            {name: tuple(o for opts in spec.tracks.values() for o in opts) for name, spec in REGISTRY.items()},
-            tuple(f"{name}.{flag}" for name, spec in REGISTRY.items() for flag in getattr(spec.module, "FLAGS", ())),
+            {name: tuple(o for opts in a.tracks.values() for o in opts) for name, a in self.actors.items()},
+            tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
         )
         rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
         offers = [outcomes.offer_row(o) for o in self.state.offers]
@@ -207,7 +227,7 @@ class _Replication:
                 }
             )
 
-    def _operations(self, spec: ActorSpec) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
+    def _operations(self, spec: Actor) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
         s = self.state
         if not spec.reads_front:
             return (), None, 0.0
@@ -219,10 +239,17 @@ class _Replication:
         if op is not None and op.planned_casualties > 0:
             elapsed = max(s.day - op.launched, 0.0)
             planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
-            losses = (s.casualties.military_azerbaijan - op.casualties_at_launch) / max(planned, 1.0)
+            losses = (s.casualties.military_attacker - op.casualties_at_launch) / max(planned, 1.0)
         return views, current, losses
 
-    def observe(self, spec: ActorSpec, offer: OfferView | None = None) -> Observation:
+    def _signal(self, field: str) -> bool:
+        hook = self._signals[field]
+        if hook is None:
+            return False
+        signal, values, block = hook
+        return bool(signal(self.state, values, block, self.start_share))
+
+    def observe(self, spec: Actor, offer: OfferView | None = None) -> Observation:
         """The common picture; the operations (the costliest part) only for actors that read them."""
         s = self.state
         cf = s.ceasefire
@@ -238,6 +265,8 @@ class _Replication:
         else:
             to_winter = math.inf
         return Observation(
+            spec.name,
+            self.roles,
             day,
             s.winter,
             to_winter,
@@ -251,17 +280,17 @@ class _Replication:
             self.start_share,
             s.attention,
             postures,
-            s.turkish_level,
-            len(s.turkish_ladder),
-            s.start_turkish_level,
-            day - s.turkish_level_since,
-            "f16_deterrent" in s.rungs,
-            s.russia_backs_armenia(),
+            s.support_level,
+            len(s.support_ladder),
+            s.start_support_level,
+            day - s.support_level_since,
+            s.rungs,
+            s.patron_backs(),
             MappingProxyType(s.flags),
             s.recent_attack_count(self.grievance_window),
             day - s.front_moved_day,
-            any(s.objectives[o].held_by == "azerbaijan" for o in self._collapse),
-            russia.intervention_open(s, self.actor_values["russia"], self.start_share, self._triggers),
+            self._signal("centre_lost"),
+            self._signal("intervention_trigger"),
             current,
             losses,
             views,
@@ -281,12 +310,12 @@ class _Replication:
             return
         self._last_review[name] = now
         self._now()
-        spec = REGISTRY[name]
+        spec = self.actors[name]
         obs = self.observe(spec)
         for decision in spec.decide(obs, self.actor_values[name], self.streams[name]):
             self._apply(spec, decision, reason, obs)
 
-    def _apply(self, spec: ActorSpec, decision: Decision, reason: str, obs: Observation) -> None:
+    def _apply(self, spec: Actor, decision: Decision, reason: str, obs: Observation) -> None:
         s = self.state
         track = decision.track
         before = s.postures.get(track, "") if track else ""
@@ -295,8 +324,8 @@ class _Replication:
         if changed:
             self._set_posture(track, posture)
         had_ceasefire = s.ceasefire is not None
-        level = s.turkish_level
-        support = s.russia_backs_armenia()
+        level = s.support_level
+        support = s.patron_backs()
         operation = s.operation
         if spec.apply is not None:
             spec.apply(s, decision, obs)
@@ -306,7 +335,7 @@ class _Replication:
             s.operation.route = obs.operation.route  # carrying on, by today's quickest route
         if not track:
             s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
-        if self.trace and (track or decision.option not in ("not_yet", "hold")):
+        if self.trace and (track or decision.option not in spec.quiet_acts):
             was = f" (was {before})" if changed else ""
             if s.operation is not operation and s.operation is not None and operation is not None:
                 was = f" (was operation:{operation.target})"  # a new operation, the posture unchanged
@@ -318,14 +347,15 @@ class _Replication:
             )
         if had_ceasefire and s.ceasefire is None:
             self._on_collapse(spec.name, decision.option)
-        if changed or s.turkish_level != level or had_ceasefire != (s.ceasefire is not None):
+        if changed or s.support_level != level or had_ceasefire != (s.ceasefire is not None):
             self._rates_may_have_changed()
-        if s.turkish_level != level:  # the ladder's posture is its top rung in place
-            self._set_posture(spec.name, s.turkish_ladder[s.turkish_level - 1] if s.turkish_level else "none")
-        if s.russia_backs_armenia() != support:
-            self._trigger("Russian support changed")
-        if decision.option == "ask_russia":
-            self._trigger("Armenia asked Russia for help")
+        if s.support_level != level:  # the ladder's posture is its top rung in place
+            self._set_posture(spec.name, s.support_ladder[s.support_level - 1] if s.support_level else "none")
+        if s.patron_backs() != support and self._support_changed is not None:
+            self._trigger(self._support_changed)
+        trigger = spec.option_triggers.get(decision.option)
+        if trigger is not None:
+            self._trigger(trigger)
 
     def _set_posture(self, track: str, posture: str) -> None:
         s = self.state
@@ -340,16 +370,16 @@ class _Replication:
         self._now()
         if s.ceasefire is None and s.war_since == s.day:
             return  # no talks at the very instant the fighting resumed
-        spec = REGISTRY[broker]
-        aze = self.actor_values["azerbaijan"]
-        met = s.share() >= azerbaijan.target(aze) or s.flag("armenia.conceded")
+        spec = self.actors[broker]
+        attacker = self.attacker
+        met = attacker.module.position_met_state(s, self.actor_values[attacker.name], self.roles)
         offer = mediation.terms(s, self.v.mediation, self.streams["mediation"], broker, met, spec.peacekeepers)
         if offer is None:
             return
         view = OfferView(
             broker, offer.kind, offer.upgrade, offer.peacekeepers, self.actor_values[broker].mediation_credibility
         )
-        for name, party in REGISTRY.items():
+        for name, party in self.actors.items():
             if not party.party or party.answer is None:
                 continue
             self._last_review[name] = self.env.now
@@ -373,9 +403,10 @@ class _Replication:
             self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
-        for name, party in REGISTRY.items():  # having accepted, a party on the offensive stands down into talks
-            if party.party and s.postures.get(name) == azerbaijan.OFFENSIVE:
-                self._set_posture(name, "talks")
+        for name, party in self.actors.items():  # having accepted, a party on the offensive stands down into talks
+            offensive = getattr(party.module, "OFFENSIVE", None)
+            if party.party and offensive is not None and s.postures.get(name) == offensive:
+                self._set_posture(name, party.module.TALKS)
         self._rates_may_have_changed()
         self._trigger("ceasefire agreed")
 
@@ -393,7 +424,7 @@ class _Replication:
     def _on_collapse(self, actor: str, why: str) -> None:
         """`actor` chose `why`, or the escalation spiral (actor "") crossed its threshold."""
         s = self.state
-        s.min_turkish_level_at_war = min(s.min_turkish_level_at_war, s.turkish_level)
+        s.min_support_level_at_war = min(s.min_support_level_at_war, s.support_level)
         if self.trace:
             cf = s.ceasefires[-1]
             reason = f"{actor} chose {why}" if actor else why
@@ -422,7 +453,7 @@ class _Replication:
         yield self.env.timeout(0)
         self._trigger_pending = False
         reasons, self._pending = self._pending, set()
-        for name in REGISTRY:
+        for name in self.actors:
             cares = self._reviews_on[name]
             hit = sorted(reasons if cares is None else reasons & cares)
             if hit:
@@ -445,7 +476,7 @@ class _Replication:
 
     def _offers(self, broker: str) -> Generator[simpy.Event, Any, None]:
         """A broker's offers, every `offer_every_days` while there is open war or a humanitarian ceasefire."""
-        spec = REGISTRY[broker]
+        spec = self.actors[broker]
         interval = self.actor_values[broker].offer_every_days
         yield self.env.timeout(interval * self.streams["mediation"].uniform())
         while True:
@@ -477,7 +508,7 @@ class _Replication:
             except simpy.Interrupt:
                 continue
             self._now()
-            initiator = "azerbaijan" if rng.uniform() * total < az else "armenia"
+            initiator = self.roles.attacker if rng.uniform() * total < az else self.roles.defender
             v = ceasefire.violate(s, p, self.v.attention, rng, initiator)
             if self.trace:
                 self._log(
@@ -496,7 +527,8 @@ class _Replication:
     def _combat(self) -> Generator[simpy.Event, Any, None]:
         env, s = self.env, self.state
         rng = self.streams["combat"]
-        tolerance = self.actor_values["azerbaijan"].loss_tolerance
+        attacker = self.roles.attacker
+        tolerance = self.actor_values[attacker].loss_tolerance
         while True:
             if s.ceasefire is not None:
                 self._war_wake = env.event()
@@ -509,7 +541,7 @@ class _Replication:
             day = combat.fight_day(s, self.v.combat, self.v.ceasefire, self.v.attention, rng)
             if self.trace:
                 for objective in day.taken:
-                    self._log("objective_taken", "azerbaijan", f"{objective.label} ({objective.sector}) taken")
+                    self._log("objective_taken", attacker, f"{objective.label} ({objective.sector}) taken")
             op = s.operation
             if day.taken:
                 self._trigger("objective taken")
@@ -517,7 +549,7 @@ class _Replication:
                 self._trigger("mass-casualty strike")
             if op is not None and not self._op_alarm:
                 elapsed = s.day - op.launched
-                lost = s.casualties.military_azerbaijan - op.casualties_at_launch
+                lost = s.casualties.military_attacker - op.casualties_at_launch
                 planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
                 if lost > tolerance * max(planned, 1.0) or elapsed > tolerance * op.planned_days:
                     self._op_alarm = True
@@ -534,22 +566,11 @@ class _Replication:
                 day, s.day = s.day, now  # read at today's date, then put the date back untouched
                 level = attention.level(s, self.v.attention)
                 if self.trace:
-                    row = s.snapshot()
+                    row = outcomes.daily_row(s)
                     row["attention"] = level
                     row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
                     self.series.append(row)
                 if int(now) % every == 0:
-                    c = s.casualties
-                    self.daily.append(
-                        {
-                            "day": int(now),
-                            "azerbaijani_share": s.share(),
-                            "military_total": c.military_azerbaijan + c.military_armenia,
-                            "civilian_total": c.civilian_azerbaijan + c.civilian_armenia,
-                            "attention": level,
-                            "turkish_level": s.turkish_level,
-                            "ceasefire": s.ceasefire is not None,
-                        }
-                    )
+                    self.daily.append(outcomes.compact_daily_row(s, level))
                 s.day = day
             yield self.env.timeout(1.0)

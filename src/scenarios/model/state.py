@@ -69,7 +69,7 @@ class OfferRecord:
 
 @dataclass(slots=True)
 class Operation:
-    """An Azerbaijani operation: the objective it means to take, the route there, and its plan."""
+    """An operation of the attacker: the objective it means to take, the route there, and its plan."""
 
     target: str
     route: tuple[str, ...]
@@ -83,10 +83,10 @@ class Operation:
 class Casualties:
     """Deaths since the start date, by side (people)."""
 
-    military_azerbaijan: float = 0.0
-    military_armenia: float = 0.0
-    civilian_azerbaijan: float = 0.0
-    civilian_armenia: float = 0.0
+    military_attacker: float = 0.0
+    military_defender: float = 0.0
+    civilian_attacker: float = 0.0  # civilians on the attacker's side (killed by the defender's strikes)
+    civilian_defender: float = 0.0
 
 
 @dataclass(slots=True)
@@ -98,9 +98,15 @@ class WorldState:
     winter_end_day: float
     sectors: list[SectorState]
     postures: dict[str, str]  # track -> posture (a track is an actor, or "actor.track" for a second track)
-    turkish_ladder: tuple[str, ...]
-    turkish_level: int
+    support_ladder: tuple[str, ...]  # the supporter's rungs, lowest first (empty without a supporter)
+    support_level: int
     attention: float
+    attacker: str  # the attacker's name (objectives are held by it or by the defender)
+    defender: str
+    patron: str = ""  # the defender's patron; "" without one
+    patron_track: str = ""  # the patron's support track ("<patron>.support"); "" without a patron
+    backing: frozenset[str] = frozenset()  # support postures in which the patron backs the defender
+    intervened: str = ""  # the support posture of the patron's military intervention
     owned: frozenset[str] = frozenset()  # capabilities the attacker owns outright (never withdrawn)
     day: float = 0.0
     attention_day: float = 0.0
@@ -116,28 +122,28 @@ class WorldState:
     war_days_before: float = 0.0  # open-war days in earlier spells
     flags: dict[str, float] = field(default_factory=dict)  # "actor.act" -> first day (asked for help, conceded, ...)
     front_moved_day: float = 0.0
-    recent_attacks: deque[float] = field(default_factory=deque)  # days of Azerbaijani attacks
+    recent_attacks: deque[float] = field(default_factory=deque)  # days of the attacker's attacks
     first_option_day: dict[str, float] = field(default_factory=dict)  # "actor.option" -> day
     posture_changes: dict[str, int] = field(default_factory=dict)  # track -> changes of posture
-    turkish_level_days: float = 0.0  # integral of the level over time, for the influence index
-    turkish_level_since: float = 0.0
-    start_turkish_level: int = 0
-    max_turkish_level: int = 0
-    min_turkish_level_at_war: int = 0
-    rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and Turkish rungs
+    support_level_days: float = 0.0  # integral of the level over time, for the influence index
+    support_level_since: float = 0.0
+    start_support_level: int = 0
+    max_support_level: int = 0
+    min_support_level_at_war: int = 0
+    rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and the supporter's rungs
     objectives: dict[str, ObjectiveState] = field(default_factory=dict)
     rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions (combat.season_rates)
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
     captures: int = 0  # objectives taken so far (a version number of the holdings)
     _total_value: float = 0.0
-    _azerbaijani_value: float = 0.0
+    _attacker_value: float = 0.0
 
     def __post_init__(self) -> None:
         self.objectives = {o.id: o for s in self.sectors for o in s.objectives}
-        self.rungs = self.owned | frozenset(self.turkish_ladder[: self.turkish_level])
-        self.start_turkish_level = self.max_turkish_level = self.min_turkish_level_at_war = self.turkish_level
+        self.rungs = self.owned | frozenset(self.support_ladder[: self.support_level])
+        self.start_support_level = self.max_support_level = self.min_support_level_at_war = self.support_level
         self._total_value = sum(o.value for o in self.objectives.values())
-        self._azerbaijani_value = sum(o.value for o in self.objectives.values() if o.held_by == "azerbaijan")
+        self._attacker_value = sum(o.value for o in self.objectives.values() if o.held_by == self.attacker)
 
     @property
     def winter(self) -> bool:
@@ -151,7 +157,7 @@ class WorldState:
         return self.war_days_before + (self.day - self.war_since if self.war_since is not None else 0.0)
 
     def has_rung(self, name: str) -> bool:
-        """Whether support (an owned capability or a Turkish rung) includes this now."""
+        """Whether support (an owned capability or a rung of the supporter) includes this now."""
         return name in self.rungs
 
     def flag(self, name: str) -> bool:
@@ -160,81 +166,65 @@ class WorldState:
     def set_flag(self, name: str) -> None:
         self.flags.setdefault(name, self.day)
 
-    def russia_backs_armenia(self) -> bool:
-        return self.postures.get("russia.support") in ("back_armenia", "intervene")
+    def support_posture(self) -> str | None:
+        """The patron's posture on its support track (None without a patron)."""
+        return self.postures.get(self.patron_track)
 
-    def russia_intervened(self) -> bool:
-        return self.postures.get("russia.support") == "intervene"
+    def patron_backs(self) -> bool:
+        """Whether the patron backs the defender now."""
+        return self.postures.get(self.patron_track) in self.backing
+
+    def patron_intervened(self) -> bool:
+        return bool(self.intervened) and self.postures.get(self.patron_track) == self.intervened
 
     def total_value(self) -> float:
         return self._total_value
 
-    def azerbaijani_value(self) -> float:
-        return self._azerbaijani_value
+    def attacker_value(self) -> float:
+        return self._attacker_value
 
     def share(self) -> float:
-        return self._azerbaijani_value / self._total_value
+        """The attacker's share of the contested value."""
+        return self._attacker_value / self._total_value
 
     def attackable(self) -> list[ObjectiveState]:
-        """Objectives Armenia holds that Azerbaijan can attack now: on the line of contact or opened by a capture."""
+        """Objectives the attacker can attack now: not its own, on the line of contact or opened by a capture."""
         objectives = self.objectives
         return [
             o
             for o in objectives.values()
-            if o.held_by != "azerbaijan"
-            and (not o.after or any(objectives[a].held_by == "azerbaijan" for a in o.after))
+            if o.held_by != self.attacker
+            and (not o.after or any(objectives[a].held_by == self.attacker for a in o.after))
         ]
 
     def take(self, objective: ObjectiveState) -> None:
-        """Azerbaijan takes an objective today."""
-        objective.held_by = "azerbaijan"
+        """The attacker takes an objective today."""
+        objective.held_by = self.attacker
         objective.taken_day = self.day
         objective.progress = 0.0
         self.captures += 1
-        self._azerbaijani_value += objective.value
+        self._attacker_value += objective.value
         self.front_moved_day = self.day
 
     def sector_share(self, sector: SectorState) -> float:
         total = sum(o.value for o in sector.objectives)
-        return sum(o.value for o in sector.objectives if o.held_by == "azerbaijan") / total
+        return sum(o.value for o in sector.objectives if o.held_by == self.attacker) / total
 
     def note_attack(self) -> None:
         self.recent_attacks.append(self.day)
 
     def recent_attack_count(self, window_days: float) -> int:
-        """Azerbaijani attacks in the last `window_days` (older ones are forgotten for good)."""
+        """The attacker's attacks in the last `window_days` (older ones are forgotten for good)."""
         cutoff = self.day - window_days
         while self.recent_attacks and self.recent_attacks[0] < cutoff:
             self.recent_attacks.popleft()
         return len(self.recent_attacks)
 
-    def set_turkish_level(self, level: int) -> None:
-        self.turkish_level_days += self.turkish_level * (self.day - self.turkish_level_since)
-        self.turkish_level_since = self.day
-        self.turkish_level = level
-        self.rungs = self.owned | frozenset(self.turkish_ladder[:level])
-        self.max_turkish_level = max(self.max_turkish_level, level)
+    def set_support_level(self, level: int) -> None:
+        self.support_level_days += self.support_level * (self.day - self.support_level_since)
+        self.support_level_since = self.day
+        self.support_level = level
+        self.rungs = self.owned | frozenset(self.support_ladder[:level])
+        self.max_support_level = max(self.max_support_level, level)
         if self.at_war:
-            self.min_turkish_level_at_war = min(self.min_turkish_level_at_war, level)
-
-    def snapshot(self) -> dict[str, Any]:
-        """The daily time-series row."""
-        c = self.casualties
-        row: dict[str, Any] = {
-            "day": self.day,
-            "ceasefire": self.ceasefire is not None,
-            "attention": self.attention,
-            "azerbaijani_share": self.share(),
-            "military_azerbaijan": c.military_azerbaijan,
-            "military_armenia": c.military_armenia,
-            "civilian_azerbaijan": c.civilian_azerbaijan,
-            "civilian_armenia": c.civilian_armenia,
-            "turkish_level": self.turkish_level,
-            "spiral": self.spiral,
-            "operation": self.operation.target if self.operation is not None else "",
-        }
-        for sector in self.sectors:
-            row[f"share_{sector.id}"] = self.sector_share(sector)
-        for track, posture in self.postures.items():
-            row[f"posture_{track}"] = posture
-        return row
+            self.min_support_level_at_war = min(self.min_support_level_at_war, level)

@@ -125,8 +125,14 @@ def _share(x: float) -> str:
 
 
 def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
-    """The outcome classes and "durable" in plain words, with the first scenario's thresholds."""
-    settings = results.scenario_config(results.scenarios[0]).get("outcomes") or {}
+    """The outcome classes and "durable" in plain words, with the first scenario's thresholds and actors."""
+    config = results.scenario_config(results.scenarios[0])
+    settings: dict[str, Any] = {f"{role}": f"the {role}" for role in ("attacker", "defender", "patron", "supporter")}
+    for name, actor in (config.get("actors") or {}).items():
+        if isinstance(actor, dict) and actor.get("policy") in settings:
+            settings[actor["policy"]] = name.replace("_", " ").title()
+    settings |= {role.capitalize(): text[0].upper() + text[1:] for role, text in list(settings.items())}
+    settings |= config.get("outcomes") or {}
     return (
         [{"name": k, "text": v.format(**settings)} for k, v in OUTCOME_DEFINITIONS.items()],
         DURABLE_DEFINITION.format(**settings),

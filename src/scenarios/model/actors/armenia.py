@@ -1,36 +1,42 @@
-"""Armenia: defends the high ground, retaliates beyond the line of contact, concedes under pressure, or (in
-extremis) withdraws; asks Russia for help once, as an act; answers ceasefire offers."""
+"""The defender (Armenia in the baseline): defends the high ground, retaliates beyond the line of contact, concedes
+under pressure, or (in extremis) withdraws; asks its patron (Russia) for help once, as an act; answers ceasefire
+offers."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Positive, Real
 from scenarios.model.actors.base import ActorParams
+from scenarios.model.actors.russia import SUPPORT_CHANGED
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
-NAME = "armenia"
+POLICY = "defender"
+ROLE = "defender"
 REVIEWS_ON = frozenset(
-    {"ceasefire collapsed", "objective taken", "mass-casualty strike", "Russian support changed"}
+    {"ceasefire collapsed", "objective taken", "mass-casualty strike", SUPPORT_CHANGED}
 )  # triggers that bring a review besides the periodic one
+QUIET_ACTS = ("not_yet",)  # acts that change nothing (left out of the event log)
 OPTIONS = ("defend", "retaliate", "concede", "withdraw")
 PARTY = True
-FLAGS = ("asked_russia", "conceded", "withdrew")  # acts remembered for good (flag_day.armenia.<act>)
-ASKED = "armenia.asked_russia"
-CONCEDED = "armenia.conceded"
-WITHDREW = "armenia.withdrew"
+FLAGS = ("asked_russia", "conceded", "withdrew")  # acts remembered for good (flag_day.<actor>.<act>)
+ASKED, CONCEDED, WITHDREW = FLAGS
+OPTION_TRIGGERS = {"ask_russia": "Armenia asked Russia for help"}  # the act brings its patron to a review
+DETERRENT = "f16_deterrent"  # the supporter's rung that deters its retaliation
 
 
 class Params(ActorParams):
     """Armenia's utility weights."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    policy: Literal["defender"] = Field(description="The defender's policy: defend, retaliate, concede, withdraw.")
 
     retaliation_base: Real = Field(description="Utility of retaliating with no grievance (utility).")
     grievance_window_days: Positive = Field(description="How far back Azerbaijani attacks count as a grievance (days).")
@@ -80,19 +86,20 @@ class Params(ActorParams):
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Its posture, and (until it has) whether to ask Russia for help: an act made once, not a posture."""
-    posture = obs.postures[NAME]
+    me = obs.actor
+    posture = obs.postures[me]
     if posture == "withdraw":  # a withdrawal agreed is not taken back
         return ()
     inertia = p.inertia
-    losses = obs.armenian_losses
-    pressed = obs.postures.get("russia") == "press_armenia"
+    losses = obs.defender_losses
+    pressed = obs.postures.get(obs.roles.patron) == "press_armenia"
     utilities: dict[str, Terms] = {
         "defend": {"commitment": inertia if posture == "defend" else 0.0},
         "retaliate": {
             "commitment": inertia if posture == "retaliate" else 0.0,
             "base": p.retaliation_base,
-            "grievance": p.grievance_weight * obs.recent_azerbaijani_attacks,
-            "f16_deterrence": -p.f16_deterrence if obs.f16_present else 0.0,
+            "grievance": p.grievance_weight * obs.recent_attacks,
+            "f16_deterrence": -p.f16_deterrence if DETERRENT in obs.rungs else 0.0,
         },
         "concede": {
             "commitment": inertia if posture == "concede" else 0.0,
@@ -106,13 +113,13 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
             "centre_indefensible": p.collapse_weight if obs.centre_lost else 0.0,
         },
     }
-    decisions = [logit_choice(NAME, utilities, p.rationality, rng)]
-    if ASKED not in obs.flags and not obs.russia_backs_armenia:
+    decisions = [logit_choice(me, utilities, p.rationality, rng)]
+    if f"{me}.{ASKED}" not in obs.flags and not obs.patron_backs_defender:
         ask = {
             "ask_russia": {"base": p.ask_russia_base, "losses": p.ask_russia_loss_weight * losses},
             "not_yet": {},
         }
-        decisions.append(logit_choice(NAME, ask, p.rationality, rng, track=""))
+        decisions.append(logit_choice(me, ask, p.rationality, rng, track=""))
     return tuple(decisions)
 
 
@@ -120,27 +127,36 @@ def answer(obs: Observation, p: Values, rng: Random) -> Decision:
     """Accept or refuse the offer on the table."""
     offer = obs.offer
     assert offer is not None
-    losses = obs.armenian_losses
-    posture = obs.postures[NAME]
+    losses = obs.defender_losses
+    posture = obs.postures[obs.actor]
     accept: Terms = {
         "base": p.accept_base,
         "losses": p.accept_loss_weight * losses,
         "broker_credibility": offer.credibility,
-        "russian_pressure": p.concession_pressure_weight if obs.postures.get("russia") == "press_armenia" else 0.0,
+        "russian_pressure": p.concession_pressure_weight
+        if obs.postures.get(obs.roles.patron) == "press_armenia"
+        else 0.0,
         "control_at_stake": -p.control_cost if offer.kind == "comprehensive" else 0.0,
         "peacekeepers": p.peacekeeper_value if offer.peacekeepers else 0.0,
-        "russian_backing": -p.backing_resolve if obs.russia_backs_armenia else 0.0,
+        "russian_backing": -p.backing_resolve if obs.patron_backs_defender else 0.0,
         "conceded": p.control_cost if posture in ("concede", "withdraw") else 0.0,
     }
-    return logit_choice(NAME, {"accept": accept, "refuse": {}}, p.rationality, rng, track="")
+    return logit_choice(obs.actor, {"accept": accept, "refuse": {}}, p.rationality, rng, track="")
 
 
 def apply(state: WorldState, decision: Decision, obs: Observation) -> None:
     """Asking Russia, conceding and withdrawing are remembered: they change Russia's calculus and the talks."""
+    me = obs.actor
     if decision.option == "ask_russia":
-        state.set_flag(ASKED)
+        state.set_flag(f"{me}.{ASKED}")
     elif decision.option == "concede":
-        state.set_flag(CONCEDED)
+        state.set_flag(f"{me}.{CONCEDED}")
     elif decision.option == "withdraw":
-        state.set_flag(WITHDREW)
-        state.set_flag(CONCEDED)
+        state.set_flag(f"{me}.{WITHDREW}")
+        state.set_flag(f"{me}.{CONCEDED}")
+
+
+def signal(state: WorldState, p: Values, block: Any, start_share: float) -> bool:
+    """Whether a place it cannot hold the centre without has fallen (`collapse_objectives`)."""
+    objectives = state.objectives
+    return any(objectives[o].held_by == state.attacker for o in block.collapse_objectives if o in objectives)

@@ -1,4 +1,5 @@
-"""Azerbaijan: holds or breaks the ceasefire, launches and carries on operations, or seeks talks.
+"""The attacker (Azerbaijan in the baseline): holds or breaks the ceasefire, launches and carries on operations, or
+seeks talks.
 
 An operation is a commitment: a target objective and the route to it, valued over the whole operation with the
 seasons ahead in view. Once launched it goes on (its remaining part keeps the commitment bonus `inertia`) until a
@@ -8,7 +9,7 @@ beyond plan, an offer, Russia backing Armenia, winter).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -17,15 +18,17 @@ from scenarios.config.params import AtLeastOne, NonNegative, Positive, PositiveS
 from scenarios.model import ceasefire
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.choice import Decision, Terms, logit_choice
-from scenarios.model.observation import Observation, OperationView
+from scenarios.model.observation import Observation, OperationView, Roles
 from scenarios.model.random import Random
 from scenarios.model.state import Operation, WorldState
 
-NAME = "azerbaijan"
+POLICY = "attacker"
+ROLE = "attacker"
 OPTIONS = ("hold", "talks", "offensive")
 PARTY = True
 READS_FRONT = True
 OFFENSIVE = "offensive"
+TALKS = "talks"  # the posture a party on the offensive stands down into when it accepts a ceasefire
 OPERATION_PREFIX = "operation:"  # utilities key of an operation option: operation:<target>
 # Triggers it reviews its course on (besides its periodic review); offers it answers when they come.
 REVIEWS_ON = frozenset(
@@ -46,6 +49,8 @@ class Params(ActorParams):
     """Azerbaijan's aims, utility weights and beliefs."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    policy: Literal["attacker"] = Field(description="The attacker's policy: operations, ceasefires and talks.")
 
     target_share: PositiveShare = Field(
         description="Share of the contested value it means to hold before negotiating, when its aims are limited "
@@ -136,24 +141,32 @@ def position_value(share: float, p: Values) -> float:
 
 def position_met(obs: Observation, p: Values) -> bool:
     """Its aim for the talks: the target share held, or an Armenian concession or withdrawal to take to the table."""
-    return obs.azerbaijani_share >= target(p) or "armenia.conceded" in obs.flags or "armenia.withdrew" in obs.flags
+    defender = obs.roles.defender
+    return obs.attacker_share >= target(p) or f"{defender}.conceded" in obs.flags or f"{defender}.withdrew" in obs.flags
+
+
+def position_met_state(state: WorldState, p: Values, roles: Roles) -> bool:
+    """The same read from the world state (for the brokers' terms): the target held or a concession made."""
+    return state.share() >= target(p) or state.flag(f"{roles.defender}.conceded")
 
 
 def talks_value(obs: Observation, p: Values) -> Terms:
     """Talks are worth little while the position is short of what Baku needs (¶9) and more once it is met (¶10)."""
     met = position_met(obs, p)
-    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.azerbaijani_share / target(p))
+    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.attacker_share / target(p))
     return {
         "position_for_talks": p.talks_weight * progress,
         "attention_pressure": p.attention_talks_weight * obs.attention,
-        "russian_pressure": p.russian_pressure_weight if obs.postures.get("russia") == "press_azerbaijan" else 0.0,
+        "russian_pressure": p.russian_pressure_weight
+        if obs.postures.get(obs.roles.patron) == "press_azerbaijan"
+        else 0.0,
     }
 
 
 def operation_terms(obs: Observation, p: Values, op: OperationView) -> Terms:
     """An operation valued over its whole route: gain, casualties and diplomatic cost with the seasons ahead."""
-    share = obs.azerbaijani_share
-    russia = p.expected_russian_intervention if obs.russia_backs_armenia else p.expected_russian_backing
+    share = obs.attacker_share
+    russia = p.expected_russian_intervention if obs.patron_backs_defender else p.expected_russian_backing
     return {
         "territorial_gain": position_value(share + op.value_share, p) - position_value(share, p),
         "military_casualties": -p.military_casualty_weight * op.attacker_casualties / 100.0,
@@ -161,7 +174,7 @@ def operation_terms(obs: Observation, p: Values, op: OperationView) -> Terms:
         "diplomatic_cost": -p.diplomatic_weight * p.energy_trade_exposure * obs.attention * op.days / 30.0,
         "ceasefire_breach": -p.ceasefire_breach_cost if obs.ceasefire else 0.0,
         "peacekeepers": -p.peacekeeper_breach_cost if obs.peacekeepers else 0.0,
-        "turkish_support": p.turkish_support_weight * obs.turkish_level / max(obs.turkish_level_max, 1),
+        "turkish_support": p.turkish_support_weight * obs.support_level / max(obs.support_levels, 1),
         "russian_reaction": -p.russian_reaction_weight * russia,
         "armenia_blinks": p.blink_weight * p.armenia_blinks_belief,
     }
@@ -169,7 +182,7 @@ def operation_terms(obs: Observation, p: Values, op: OperationView) -> Terms:
 
 def options(obs: Observation, p: Values) -> dict[str, Terms]:
     """Every option open now, term by term, with the commitment bonus on the current posture or operation."""
-    posture = obs.postures[NAME]
+    posture = obs.postures[obs.actor]
     utilities: dict[str, Terms] = {}
     if obs.ceasefire:
         utilities["hold"] = {"commitment": p.inertia if posture == "hold" else 0.0}
@@ -187,7 +200,7 @@ def options(obs: Observation, p: Values) -> dict[str, Terms]:
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Choose a posture (or an operation) by the logit rule (`p`: this replication's values of `Params`)."""
-    return (logit_choice(NAME, options(obs, p), p.rationality, rng),)
+    return (logit_choice(obs.actor, options(obs, p), p.rationality, rng),)
 
 
 def answer(obs: Observation, p: Values, rng: Random) -> Decision:
@@ -209,12 +222,14 @@ def answer(obs: Observation, p: Values, rng: Random) -> Decision:
     accept: Terms = {
         **talks_value(obs, p),
         "broker_credibility": offer.credibility,
-        "partisan_broker": -p.partisan_broker_cost if offer.broker == "russia" and obs.russia_backs_armenia else 0.0,
+        "partisan_broker": -p.partisan_broker_cost
+        if offer.broker == obs.roles.patron and obs.patron_backs_defender
+        else 0.0,
         "settlement": (p.settlement_weight if met else -p.settlement_weight) if offer.kind == "comprehensive" else 0.0,
         "peacekeepers": -p.peacekeeper_cost if offer.peacekeepers else 0.0,
     }
     refuse: Terms = {f"best_alternative ({best})": sum(alternatives[best].values())}
-    return logit_choice(NAME, {"accept": accept, "refuse": refuse}, p.rationality, rng, track="")
+    return logit_choice(obs.actor, {"accept": accept, "refuse": refuse}, p.rationality, rng, track="")
 
 
 def option_posture(option: str) -> str:
@@ -233,8 +248,8 @@ def apply(state: WorldState, decision: Decision, obs: Observation) -> None:
         return  # carrying on
     view = next(v for v in (*obs.operations, *((obs.operation,) if obs.operation else ())) if v.target == target)
     state.operation = Operation(
-        target, view.route, state.day, view.days, view.attacker_casualties, state.casualties.military_azerbaijan
+        target, view.route, state.day, view.days, view.attacker_casualties, state.casualties.military_attacker
     )
     state.operations += 1
     if state.ceasefire is not None:
-        ceasefire.end(state, "offensive", NAME)
+        ceasefire.end(state, "offensive", obs.actor)

@@ -14,6 +14,10 @@ from scenarios.config.params import Frozen, NonNegative, Period, Positive
 class ActorParams(Frozen):
     """Parameters shared by every actor policy."""
 
+    policy: str = Field(
+        description="The policy this actor follows, which fixes its role (attacker, defender, patron, supporter, "
+        "mediator); see docs/model.md, roles."
+    )
     start_posture: str = Field(description="Posture on the start date (one of the actor's options).")
     review_every_days: Period = Field(description="Days between periodic reviews of its posture (days).")
     rationality: Positive = Field(

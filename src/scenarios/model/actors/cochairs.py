@@ -1,8 +1,9 @@
-"""Minsk Group co-chairs (France, United States): call the parties to talks when attention is high."""
+"""An envoy, a mediator without a side (the Minsk Group co-chairs, France and the United States, in the baseline):
+calls the parties to talks when attention is high."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,7 +14,8 @@ from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
-NAME = "cochairs"
+POLICY = "envoy"
+ROLE = "mediator"
 REVIEWS_ON = frozenset(
     {"ceasefire collapsed", "mass-casualty strike"}
 )  # triggers that bring a review besides the periodic one
@@ -26,6 +28,8 @@ class Params(ActorParams):
     """The co-chairs' utility weights."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    policy: Literal["envoy"] = Field(description="The envoy's policy: call the parties to talks, broker offers.")
 
     call_base: Real = Field(description="Utility of calling for talks with no attention (utility).")
     attention_weight: NonNegative = Field(
@@ -44,7 +48,7 @@ class Params(ActorParams):
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
-    posture = obs.postures[NAME]
+    posture = obs.postures[obs.actor]
     utilities: dict[str, Terms] = {
         "stand_by": {"inertia": inertia_term("stand_by", posture, p.inertia)},
         "call_for_talks": {
@@ -52,7 +56,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
             "base": p.call_base,
             "attention": p.attention_weight * obs.attention,
             "russian_lead": -p.russian_lead_deference,  # Russia brokers whatever its diplomatic posture
-            "russia_takes_sides": p.partisan_russia_weight if obs.russia_backs_armenia else 0.0,
+            "russia_takes_sides": p.partisan_russia_weight if obs.patron_backs_defender else 0.0,
         },
     }
-    return (logit_choice(NAME, utilities, p.rationality, rng),)
+    return (logit_choice(obs.actor, utilities, p.rationality, rng),)

@@ -1,10 +1,11 @@
-"""Russia on two tracks at once: diplomacy (mediate, press Armenia, press Azerbaijan and Turkey) and support for
-its ally (none, back Armenia, intervene militarily). It brokers ceasefires whatever its diplomatic posture, and
-can offer its own peacekeepers. Intervention is open only once something it guarantees is lost, and is final."""
+"""The patron of the defender (Russia in the baseline), on two tracks at once: diplomacy (mediate, press Armenia, press
+Azerbaijan and Turkey) and support for its ally (none, back Armenia, intervene militarily). It brokers ceasefires
+whatever its diplomatic posture, and can offer its own peacekeepers. Intervention is open only once something it
+guarantees is lost, and is final."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -16,14 +17,18 @@ from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 from scenarios.model.state import WorldState
 
-NAME = "russia"
+POLICY = "patron"
+ROLE = "patron"
 REVIEWS_ON = frozenset(
     {"ceasefire collapsed", "ceasefire agreed", "objective taken", "Armenia asked Russia for help"}
 )  # triggers that bring a review besides the periodic one
 OPTIONS = ("mediate", "press_armenia", "press_azerbaijan")
-SUPPORT = "russia.support"
+SUPPORT = "support"  # its second track, kept under <actor>.support
 SUPPORT_OPTIONS = ("none", "back_armenia", "intervene")
 TRACKS = {SUPPORT: SUPPORT_OPTIONS}
+BACKING = ("back_armenia", "intervene")  # support postures that back the defender
+INTERVENED = "intervene"  # the support posture of a military intervention (final)
+SUPPORT_CHANGED = "Russian support changed"  # the trigger when its backing of the defender changes
 BROKER = True
 PEACEKEEPERS = True  # it can put its own peacekeepers on the line as a term of a settlement
 
@@ -32,6 +37,8 @@ class Params(ActorParams):
     """Russia's dispositions and utility weights on both tracks."""
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    policy: Literal["patron"] = Field(description="The patron's policy: diplomacy and support for the defender.")
 
     start_support: Literal["none", "back_armenia"] = Field(description="Support track on the start date.")
     support_inertia: NonNegative = Field(
@@ -82,11 +89,12 @@ class Params(ActorParams):
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Both tracks, each by the logit rule with its own commitment bonus."""
-    posture = obs.postures[NAME]
-    support = obs.postures[SUPPORT]
+    me = obs.actor
+    posture = obs.postures[me]
+    support = obs.postures[f"{me}.{SUPPORT}"]
     inertia, sticky = p.inertia, p.support_inertia
-    turkey = obs.turkish_level / max(obs.turkish_level_max, 1)
-    losses = obs.armenian_losses
+    turkey = obs.support_level / max(obs.support_levels, 1)
+    losses = obs.defender_losses
     at_war = 0.0 if obs.ceasefire else 1.0
     diplomacy: dict[str, Terms] = {
         "mediate": {"commitment": inertia if posture == "mediate" else 0.0, "broker_role": p.mediation_weight},
@@ -104,7 +112,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
             "alliance": p.alliance_weight * losses,
         },
     }
-    decisions = [logit_choice(NAME, diplomacy, p.rationality, rng)]
+    decisions = [logit_choice(me, diplomacy, p.rationality, rng)]
     if support != "intervene":  # an intervention, once made, is not undone
         track: dict[str, Terms] = {
             "none": {"commitment": sticky if support == "none" else 0.0},
@@ -112,7 +120,7 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
                 "commitment": sticky if support == "back_armenia" else 0.0,
                 "disposition": log_odds(p.back_armenia_propensity),
                 "alliance": p.alliance_weight * losses,
-                "armenian_request": p.request_weight if "armenia.asked_russia" in obs.flags else 0.0,
+                "armenian_request": p.request_weight if f"{obs.roles.defender}.asked_russia" in obs.flags else 0.0,
                 "turkish_influence": p.turkish_influence_weight * turkey,
                 "outreach_to_azerbaijan": -p.outreach_weight,
                 "conflict_cost": -p.conflict_cost_weight,
@@ -125,14 +133,14 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
                 "alliance": p.intervention_loss_weight * losses,
                 "outreach_to_azerbaijan": -p.outreach_weight,
             }
-        decisions.append(logit_choice(NAME, track, p.rationality, rng, track=SUPPORT))
+        decisions.append(logit_choice(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
     return tuple(decisions)
 
 
-def intervention_open(state: WorldState, p: Values, start_share: float, triggers: tuple[str, ...]) -> bool:
-    """Whether something Russia guarantees has been lost: a trigger objective taken, or Armenian losses past the
-    threshold (read by the simulation into the observation)."""
+def signal(state: WorldState, p: Values, block: Any, start_share: float) -> bool:
+    """Whether something it guarantees has been lost: a trigger objective taken, or the defender's losses past the
+    threshold (read by the simulation into the observation as `intervention_trigger`)."""
     if state.share() - start_share >= p.intervention_loss_threshold:
         return True
     objectives = state.objectives
-    return any(objectives[o].held_by == "azerbaijan" for o in triggers if o in objectives)
+    return any(objectives[o].held_by == state.attacker for o in block.intervention_triggers if o in objectives)

@@ -1,4 +1,5 @@
-"""Turkey: climbs a ladder of low-cost support for Azerbaijan while Russia holds back, and backs off when it doesn't.
+"""The supporter of the attacker (Turkey in the baseline): climbs a ladder of low-cost support while the patron
+holds back, and backs off when it doesn't.
 
 The drones are not a rung: Azerbaijan bought them (¶1), so they are its own capability (`world.capabilities`).
 """
@@ -12,14 +13,17 @@ from pydantic import Field, model_validator
 from scenarios.config.draw import Values
 from scenarios.config.params import Frozen, NonNegative, Share, Source
 from scenarios.model.actors.base import ActorParams
+from scenarios.model.actors.russia import SUPPORT_CHANGED
 from scenarios.model.choice import Decision, Terms, logit_choice
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
-NAME = "turkey"
+POLICY = "supporter"
+ROLE = "supporter"
 REVIEWS_ON = frozenset(
-    {"ceasefire collapsed", "ceasefire agreed", "objective taken", "Russian support changed"}
+    {"ceasefire collapsed", "ceasefire agreed", "objective taken", SUPPORT_CHANGED}
 )  # triggers that bring a review besides the periodic one
+QUIET_ACTS = ("hold",)  # acts that change nothing (left out of the event log)
 OPTIONS = ("escalate", "hold", "back_off")
 RungName = Literal["diplomatic", "syrian_fighters", "f16_deterrent", "personnel"]
 
@@ -44,6 +48,7 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
+    policy: Literal["supporter"] = Field(description="The supporter's policy: a ladder of support for the attacker.")
     ladder: list[Rung] = Field(min_length=1, description="Support rungs from the lowest to the highest, in order.")
     influence_weight: NonNegative = Field(
         description="Utility of the influence won at the top of the ladder: climbing weighs the share of it still "
@@ -90,12 +95,12 @@ class Params(ActorParams):
 
 def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     """Climb, hold or descend one rung, by the logit rule; holding carries the commitment bonus."""
-    level, top = obs.turkish_level, obs.turkish_level_max
+    level, top = obs.support_level, obs.support_levels
     war = 0.0 if obs.ceasefire else 1.0
-    backed = obs.russia_backs_armenia
-    pressed = obs.postures.get("russia") == "press_azerbaijan"
-    on_offensive = obs.postures.get("azerbaijan") == "offensive"
-    back_at_table = obs.ceasefire and obs.azerbaijani_share >= obs.start_share + p.stronger_position_gain
+    backed = obs.patron_backs_defender
+    pressed = obs.postures.get(obs.roles.patron) == "press_azerbaijan"
+    on_offensive = obs.postures.get(obs.roles.attacker) == "offensive"
+    back_at_table = obs.ceasefire and obs.attacker_share >= obs.start_share + p.stronger_position_gain
     utilities: dict[str, Terms] = {"hold": {"commitment": p.inertia}}  # staying on the current rung
     if obs.days_since_support_changed < p.min_dwell_days:
         return ()  # a commitment just made is kept for a while
@@ -116,21 +121,21 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
             "azerbaijan_back_at_the_table": p.stronger_position_weight if back_at_table else 0.0,
         }
     # an act on the ladder, not a posture: its posture is the top rung in place (set by the simulation)
-    return (logit_choice(NAME, utilities, p.rationality, rng, track=""),)
+    return (logit_choice(obs.actor, utilities, p.rationality, rng, track=""),)
 
 
 def apply(state: SupportState, decision: Decision, obs: Observation) -> None:
     """Climb or descend one rung of the ladder."""
     if decision.option == "escalate":
-        state.set_turkish_level(min(state.turkish_level + 1, len(state.turkish_ladder)))
+        state.set_support_level(min(state.support_level + 1, len(state.support_ladder)))
     elif decision.option == "back_off":
-        state.set_turkish_level(max(state.turkish_level - 1, 0))
+        state.set_support_level(max(state.support_level - 1, 0))
 
 
 class SupportState(Protocol):
-    """The part of the world state Turkey's decisions change."""
+    """The part of the world state the supporter's decisions change."""
 
-    turkish_level: int
-    turkish_ladder: tuple[str, ...]
+    support_level: int
+    support_ladder: tuple[str, ...]
 
-    def set_turkish_level(self, level: int) -> None: ...
+    def set_support_level(self, level: int) -> None: ...
