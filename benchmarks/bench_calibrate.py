@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scenarios.analysis.history_matching import calibrated_yaml
-from scenarios.calibrate import calibrate, verify
+from scenarios.calibrate import calibrate, calibrated_yaml, joint_sample_csv, sample_file, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,17 +37,20 @@ def main() -> None:
         )
         matched = time.perf_counter() - began
         runs = sum(len(w.points) for w in result.waves) * result.n
+        if result.ruled_out > 0:
+            sample_file(target).write_text(joint_sample_csv(result), encoding="utf-8")
         target.write_text(calibrated_yaml(result, config, target), encoding="utf-8")
         began = time.perf_counter()
         verified, _ = verify(result, config, target, workers=args.workers)
         checked = time.perf_counter() - began
-    narrowed = int(result.changes()["narrowed"].sum()) if not result.survivors.empty else 0
+    constrained = int(result.changes()["constrained"].sum()) if not result.survivors.empty else 0
     print(
         f"history matching: {len(result.waves)} waves, {runs:,} model runs, {matched / 60:.1f} min "
         f"({runs / matched:.0f} runs/s on {args.workers} workers); {result.ruled_out:.0%} of the space ruled out, "
-        f"{narrowed} of {len(result.free)} free assumptions narrowed"
+        f"{constrained} of {len(result.free)} free assumptions lose more than 10% of their spread on their own"
     )
     print(f"check of both scenarios: {checked / 60:.1f} min; {len(verified.inconsistent)} inconsistent")
+    print(verified.to_text())
     print(f"total: {(matched + checked) / 60:.1f} min (target: under 15 min on 2 cores)")
 
 

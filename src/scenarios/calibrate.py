@@ -4,6 +4,7 @@ Dask and the results store apply); the statistics are in `analysis.history_match
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,10 +24,13 @@ from scenarios.analysis.history_matching import (
     write_wave,
 )
 from scenarios.config.loader import load_scenario
+from scenarios.config.yamlio import MAX_FILE_BYTES
 from scenarios.engine.batch import run_batch
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
+
+JOINT_ROWS = 1000  # points of the region a calibrated scenario draws from (fewer if the file would be too large)
 
 
 def calibrate(
@@ -109,8 +113,52 @@ def verify(
     )
     info = json.loads((result.directory / "calibration.json").read_text(encoding="utf-8"))
     write_atomic(
-        batch.directory / "calibration.json", json.dumps({**info, "calibrated": narrowed.name}, indent=2).encode()
+        batch.directory / "calibration.json",
+        json.dumps({**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}, indent=2).encode(),
     )
     verified = check(load_results(batch.directory), {s.name: s for s in (original, narrowed)}, reason)
     report = write_report([batch.directory], result.directory / "report.html")
     return verified, report
+
+
+def sample_file(target: Path) -> Path:
+    """Where the joint sample of a calibrated scenario at `target` is written: beside it."""
+    return target.with_name(f"{target.stem}.sample.csv")
+
+
+def joint_sample_csv(result: Calibration) -> str:
+    """The surviving region as a joint sample (`config.joint`): up to `JOINT_ROWS` of the candidates not ruled out,
+    chosen at random with the calibration's seed, as quantiles of each free parameter's original distribution."""
+    rows = min(JOINT_ROWS, len(result.survivors), MAX_FILE_BYTES * 3 // 4 // (7 * len(result.free) + 1))
+    rng = np.random.default_rng(result.seed)
+    pick = np.sort(rng.choice(len(result.survivors), size=rows, replace=False))
+    u = np.clip(result.survivors[result.free].to_numpy()[pick], 1e-4, 1 - 1e-4)
+    body = "\n".join(",".join(f"{x:.4f}" for x in row) for row in u)
+    return ",".join(result.free) + "\n" + body + "\n"
+
+
+def calibrated_yaml(result: Calibration, config: Path, target: Path) -> str:
+    """A scenario (to be written at `target`) that `extends:` the original and draws its free parameters jointly
+    from the region not ruled out (`joint_sample_csv`, written at `sample_file(target)`): the expectations
+    constrain combinations of values, which narrowing each range alone would lose. Quoted judgments and every
+    other parameter keep their distributions; with nothing ruled out the scenario equals the original."""
+    targets_used = ", ".join(t.name for t in result.targets)
+    lines = [
+        f"# Calibrated by `scenarios calibrate` (history matching, {len(result.waves)} waves): the free",
+        "# assumptions are drawn jointly from the region the report's expectations do not rule out",
+        f"# ({result.ruled_out:.0%} of the original space ruled out). Quoted judgments keep the report's ranges.",
+        f"extends: {os.path.relpath(config.resolve(), target.resolve().parent)}",
+        f"name: {target.stem}",
+        f'title: "{result.scenario.title} (calibrated to its expectations)"',
+    ]
+    if result.ruled_out <= 0:
+        lines.insert(3, "# Nothing was ruled out: this scenario equals the original.")
+        return "\n".join(lines) + "\n"
+    calibrated = (
+        f"history matching to {len(result.targets)} expectations ({targets_used}) in {len(result.waves)} waves of "
+        f"{len(result.waves[0].points)} points x {result.n} replications (seed {result.seed}): "
+        f"{result.ruled_out:.0%} of the joint space of {len(result.free)} free assumptions ruled out; the sample is "
+        "points not ruled out, as quantiles of each assumption's own distribution"
+    )
+    lines += ["joint:", f"  sample: {sample_file(target).name}", f"  calibrated: {json.dumps(calibrated)}"]
+    return "\n".join(lines) + "\n"

@@ -538,8 +538,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from scenarios.analysis.history_matching import calibrated_yaml, implausibility_frame
-    from scenarios.calibrate import calibrate, verify
+    from scenarios.analysis.history_matching import implausibility_frame
+    from scenarios.calibrate import calibrate, calibrated_yaml, joint_sample_csv, sample_file, verify
     from scenarios.io.atomic import write_atomic
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
     from scenarios.whatif import check_save_target
@@ -547,6 +547,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     config = Path(args.config)
     target = Path(args.save) if args.save else config.with_name(f"{config.stem}-calibrated.yaml")
     check_save_target(config, target, args.force)  # refuse before hours of runs, not after
+    if sample_file(target).exists() and not args.force:
+        raise ScenarioError(f"{sample_file(target)}: the calibrated scenario's sample exists; --force replaces it")
     result = calibrate(
         config,
         waves=args.waves,
@@ -585,8 +587,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     top = list(shrink.index[:3])
     surviving_pairs(result.survivors, top, result.ruled_out).savefig(folder / "calibration-region.png", dpi=120)
     print(f"plot: {folder / 'calibration-region.png'}")
+    if result.ruled_out > 0:
+        write_atomic(sample_file(target), joint_sample_csv(result).encode())  # before the scenario that names it
     write_atomic(target, calibrated_yaml(result, config, target).encode())
-    print(f"calibrated scenario: {target}")
+    print(f"calibrated scenario: {target}" + (f" (joint sample: {sample_file(target)})" if result.ruled_out else ""))
     if args.no_check:
         return 0
     verified, report = verify(

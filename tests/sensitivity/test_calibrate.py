@@ -17,13 +17,13 @@ import pytest
 from scenarios.analysis.history_matching import (
     Target,
     _logit,
-    calibrated_yaml,
     free_parameters,
     history_match,
     implausibility,
     targets,
 )
-from scenarios.calibrate import calibrate, verify
+from scenarios.calibrate import calibrate, calibrated_yaml, joint_sample_csv, sample_file, verify
+from scenarios.config.draw import draw_parameters
 from scenarios.config.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,12 +68,21 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     spread = result.shrinkage()
     assert set(spread.index) == set(result.free) and (spread > 0).all()
     target = folder / "baseline-calibrated.yaml"
+    sample_file(target).write_text(joint_sample_csv(result), encoding="utf-8")
     target.write_text(calibrated_yaml(result, config, target), encoding="utf-8")
     calibrated = load_scenario(target)  # it loads, and extends the original
     assert calibrated.name == "baseline-calibrated"
-    original = load_scenario(config).parameter_specs()
-    for name, spec in calibrated.parameter_specs().items():
-        assert original[name].lo - 1e-9 <= spec.lo and spec.hi <= original[name].hi + 1e-9, name
+    joint = calibrated.joint_sample()
+    assert joint is not None and list(joint.columns) == result.free  # every free parameter, drawn jointly
+    assert len(joint.rows) == min(1000, len(result.survivors))
+    survivors = {tuple(np.round(row, 4)) for row in result.survivors[result.free].to_numpy()}
+    assert all(tuple(row) in survivors for row in np.round(joint.rows, 4))  # only points not ruled out
+    original = load_scenario(config)
+    specs = original.parameter_specs()
+    assert calibrated.parameter_specs() == specs  # distributions unchanged: the sample holds their quantiles
+    a = draw_parameters(original, np.random.default_rng(0), specs)
+    b = draw_parameters(calibrated, np.random.default_rng(0), specs)
+    assert {k for k in a if a[k] != b[k]} <= set(result.free)  # paired: the other parameters draw the same
 
     verified, report = verify(result, config, target, n=40, executor="serial")
     assert set(verified.table["scenario"]) == {"baseline", "baseline-calibrated"}  # before and after, checked
@@ -81,8 +90,9 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     assert "What calibration changed" in html and f"{result.ruled_out:.0%}" in html
     for name in result.ruled_out_by:
         assert f"<td>{name}</td>" in html  # why: each expectation's share of the space ruled out
-    narrowed = result.changes().query("narrowed")["parameter"]
-    assert all(f"<code>{p}</code>" in html for p in narrowed)
+    assert "jointly from the points not ruled out" in html
+    constrained = result.changes().query("constrained")["parameter"]
+    assert all(f"<code>{p}</code>" in html for p in constrained)
 
 
 @pytest.mark.slow

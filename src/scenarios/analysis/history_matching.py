@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scenarios.config.params import Param
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import AnalysisError
 from scenarios.io.atomic import write_atomic
@@ -42,7 +41,7 @@ from scenarios.io.store import frame_to_parquet
 CUT = 3.0  # implausibility beyond which a point is ruled out (Pukelsheim's three-sigma rule)
 CANDIDATES = 20_000  # candidate points per wave on which the emulators judge the region
 BAND_SD_SHARE = 1 / 6  # a band of width w on the logit scale adds (w / 6)^2: its edges are soft, not knife-edges
-KEEP_SPREAD = 0.9  # a parameter keeping more of its spread than this keeps its original range
+KEEP_SPREAD = 0.9  # a parameter keeping less of its spread than this is "constrained" (listed in the report)
 EPS = 0.5  # added to counts before the logit (the empirical logit), so 0 % and 100 % stay finite
 
 
@@ -184,10 +183,11 @@ class Calibration:
 
     def changes(self) -> pd.DataFrame:
         """One row per free parameter, most constrained first: its original range, the survivors' range, the share
-        of its spread left, and whether the calibrated scenario narrows it (it does below `KEEP_SPREAD`)."""
+        of its spread left, and whether the region constrains it on its own (below `KEEP_SPREAD`; the calibrated
+        scenario draws every free parameter jointly from the region, constrained or not)."""
         specs = self.scenario.parameter_specs()
         if self.survivors.empty:
-            return pd.DataFrame(columns=["parameter", "original", "surviving", "spread_left", "narrowed"])
+            return pd.DataFrame(columns=["parameter", "original", "surviving", "spread_left", "constrained"])
         ranges, shrink = self.ranges(), self.shrinkage()
         rows = [
             {
@@ -195,7 +195,7 @@ class Calibration:
                 "original": [_round(min(specs[name].lo, specs[name].hi)), _round(max(specs[name].lo, specs[name].hi))],
                 "surviving": [_round(ranges[name][0]), _round(ranges[name][1])],
                 "spread_left": round(float(shrink[name]), 3),
-                "narrowed": bool(shrink[name] <= KEEP_SPREAD and specs[name].kind == "uniform"),
+                "constrained": bool(shrink[name] <= KEEP_SPREAD),
             }
             for name in shrink.index
         ]
@@ -436,67 +436,6 @@ def write_wave(directory: Path, wave: Wave) -> None:
         wave=wave.number
     )
     write_atomic(directory / f"wave-{wave.number}" / "calibration-points.parquet", frame_to_parquet(table))
-
-
-def calibrated_yaml(result: Calibration, config: Path, target: Path) -> str:
-    """A scenario (to be written at `target`) that `extends:` the original with each free parameter narrowed to its
-    surviving range; parameters the expectations barely constrain keep theirs."""
-    from scenarios.config.provenance import iter_parameters
-    from scenarios.config.yamlio import dotted
-    from scenarios.whatif import _relative
-
-    params = {dotted(p): x for p, x in iter_parameters(result.scenario)}
-    specs = result.scenario.parameter_specs()
-    ranges = result.ranges()
-    shrink = result.shrinkage()
-    lines = [
-        f"# Calibrated by `scenarios calibrate` (history matching, {len(result.waves)} waves): the free",
-        f"# assumptions narrowed to the region the report's expectations do not rule out ({result.ruled_out:.0%} of",
-        "# the original space ruled out). Quoted judgments keep the report's ranges.",
-        f"extends: {_relative(config.resolve(), target.resolve().parent)}",
-        f"name: {target.stem}",
-        f'title: "{result.scenario.title} (calibrated to its expectations)"',
-    ]
-    tree: dict[str, Any] = {}
-    targets_used = ", ".join(t.name for t in result.targets)
-    for name in result.free:
-        lo, hi = ranges[name]
-        spec, original = specs[name], params[name]
-        if shrink.get(name, 1.0) > KEEP_SPREAD or not isinstance(original, Param) or spec.kind != "uniform":
-            continue  # barely constrained, a date, or not a plain range: keeps its original distribution
-        u = result.survivors[name]
-        span = spec.hi - spec.lo
-        value: Any = {
-            "dist": "beta",
-            "mean": _round(spec.lo + span * float(u.mean())),
-            "sd": _round(span * float(u.std())),
-            "lo": _round(lo),
-            "hi": _round(hi),
-        }
-        node = tree
-        for part in name.split(".")[:-1]:
-            node = node.setdefault(part, {})
-        node[name.split(".")[-1]] = {
-            "value": value,
-            "assumption": original.assumption,
-            "calibrated": (
-                f"history matching to {len(result.targets)} expectations ({targets_used}) in {len(result.waves)} "
-                f"waves: a beta fitted to the points not ruled out, {shrink.get(name, 1.0):.0%} of the original "
-                f"spread; {result.ruled_out:.0%} of the joint space ruled out"
-            ),
-        }
-    import io
-
-    from ruamel.yaml import YAML
-
-    if not tree:
-        lines.insert(3, "# No free parameter lost enough of its spread to narrow: this scenario equals the original.")
-        return "\n".join(lines) + "\n"
-    yaml = YAML()
-    yaml.width = 110
-    buffer = io.StringIO()
-    yaml.dump(tree, buffer)
-    return "\n".join(lines) + "\n" + buffer.getvalue()
 
 
 def _round(x: float) -> float:

@@ -4,7 +4,7 @@ Each parameter gets its own quantile u, derived from the replication's seed and 
 path (so adding or changing one parameter never shifts the draws of the others: scenarios stay paired), and
 its value is the inverse CDF at u. The flat record ``{"actors.russia.back_armenia_propensity": 0.71, ...}`` is
 what each replication stores and what sensitivity analysis reads; dates are stored as days after the start
-date.
+date. A scenario with a joint sample (`config.joint`) takes some parameters' quantiles from one of its points.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from scenarios.config.params import DateParam, Param, Spec
 
 _MASK = (1 << 64) - 1
+JOINT_PATH = "joint"  # the "path" whose quantile picks a replication's point of a joint sample (not a parameter)
 
 
 def _splitmix64(x: int) -> int:
@@ -57,7 +58,14 @@ def draw_parameters(scenario: Any, rng: np.random.Generator, specs: dict[str, Sp
     """Draw one value of every parameter; fixed parameters keep their value."""
     specs = parameter_specs(scenario) if specs is None else specs
     key = int(rng.integers(0, 1 << 63, dtype=np.int64))
-    return {path: spec.ppf(path_quantile(key, path)) if spec.uncertain else spec.lo for path, spec in specs.items()}
+    values = {path: spec.ppf(path_quantile(key, path)) if spec.uncertain else spec.lo for path, spec in specs.items()}
+    joint = scenario.joint_sample() if hasattr(scenario, "joint_sample") else None
+    if joint is not None:  # one point of the sample for its parameters (config.joint); the others are untouched
+        for path, u in zip(joint.columns, joint.row(path_quantile(key, JOINT_PATH)), strict=True):
+            spec = specs.get(path)
+            if spec is not None and spec.uncertain:
+                values[path] = spec.ppf(float(u))
+    return values
 
 
 def parameters_at(specs: dict[str, Spec], quantiles: Mapping[str, float]) -> dict[str, float]:

@@ -103,29 +103,36 @@ def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
 
 
 def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> None:
-    """Source files are named relative to the file that registers them; make them absolute at load time.
+    """Files a scenario reads (source documents, a joint sample) are named relative to the file that names them;
+    make them absolute at load time.
 
-    A source outside the allowed folders is refused here, before anything reads it.
+    A file outside the allowed folders is refused here, before anything reads it.
     """
     sources = located.data.get("sources")
-    if not isinstance(sources, dict):
-        return
+    joint = located.data.get("joint")
+    named: list[tuple[dict[str, Any], str, tuple[str, ...]]] = []
+    if isinstance(sources, dict):
+        named += [(sources, key, ("sources", key)) for key in sources]
+    if isinstance(joint, dict) and "sample" in joint:
+        named.append((joint, "sample", ("joint", "sample")))
     problems = []
-    for key, value in sources.items():
+    for node, key, where in named:
+        value = node[key]
         if not isinstance(value, str):
             continue  # the schema reports it
         try:
             target = (folder / value).resolve()
         except (OSError, ValueError, RuntimeError):
             target = None
-        o = located.origins.get(("sources", key)) or Origin("?")
+        o = located.origins.get(where) or Origin("?")
+        dotted = ".".join(where)
         if target is None:
-            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", f"{value!r} is not a usable file name"))
+            problems.append(Problem(o.file, o.line, o.column, dotted, f"{value!r} is not a usable file name"))
         elif not is_inside(target, roots):
             message = f"{value!r} is outside {roots[0]}, the folder of the scenario loaded"
-            problems.append(Problem(o.file, o.line, o.column, f"sources.{key}", message, ALLOW_HINT))
+            problems.append(Problem(o.file, o.line, o.column, dotted, message, ALLOW_HINT))
         else:
-            sources[key] = str(target)
+            node[key] = str(target)
     if problems:
         raise ConfigError(problems)
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_valid
 
 from scenarios.config.draw import parameter_specs
 from scenarios.config.expectations import Expectation, Question, expectation_problems
+from scenarios.config.joint import JointSample, read_joint_sample
 from scenarios.config.params import (
     AtLeastOne,
     DateParam,
@@ -325,6 +326,18 @@ else:  # one block per actor, validated by the parameters of the policy it names
     ActorBlock = Annotated[Union[tuple(spec.params for spec in POLICIES.values())], Field(discriminator="policy")]  # noqa: UP007
 
 MAX_NAME = 64
+
+
+class Joint(Frozen):
+    """A joint sample of parameter quantiles (`config.joint`): the region a calibration did not rule out."""
+
+    sample: str = Field(
+        description="CSV file (path relative to the YAML, inside its folder tree): a header of parameter paths, "
+        "then one row of quantiles (0-1) per point; each replication draws one row."
+    )
+    calibrated: str = Field(description="Where the sample comes from (the calibration that wrote it, its targets).")
+
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -360,8 +373,14 @@ class Scenario(Frozen):
         default_factory=dict, description="Id -> a judgment of the report the model should agree with."
     )
     questions: dict[str, Question] = Field(default_factory=dict, description="Id -> a forecast question.")
+    joint: Joint | None = Field(
+        None,
+        description="Draw some parameters jointly from a sample of points (written by `scenarios calibrate`); "
+        "the others are drawn as usual.",
+    )
     _origins: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
     _specs: dict[str, Any] | None = PrivateAttr(default=None)
+    _joint: JointSample | None = PrivateAttr(default=None)
 
     def parameter_specs(self) -> dict[str, Any]:
         """Every parameter by dotted path with its value specification (computed once per scenario)."""
@@ -447,7 +466,16 @@ class Scenario(Frozen):
         problem = expectation_problems(self.expectations)
         if problem is not None:
             raise problem
+        if self.joint is not None:
+            try:  # any parameter: one a what-if fixes keeps its fixed value (`draw_parameters`)
+                self._joint = read_joint_sample(self.joint.sample, self.parameter_specs())
+            except ValueProblem as exc:
+                raise ValueProblem(exc.message, exc.hint, at=("joint", *exc.at)) from None
         return self
+
+    def joint_sample(self) -> JointSample | None:
+        """The points parameters are drawn from jointly, if the scenario names a sample."""
+        return self._joint
 
     def _check_roles(self) -> None:
         """One attacker and one defender, at most one patron and supporter; objectives held by a party."""

@@ -65,6 +65,9 @@ def config_hash(scenario: Scenario) -> str:
     for key in ("replications", "seed", "output_dir"):
         data["simulation"].pop(key, None)
     data.pop("sources", None)  # absolute paths differ between machines; the quotes themselves are hashed
+    joint = scenario.joint_sample()
+    if joint is not None:  # the sample's content, not where it is
+        data["joint"]["sample"] = joint.digest
     for key in ("measures", "expectations", "questions"):  # how results are read, not what they are
         data.pop(key, None)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()

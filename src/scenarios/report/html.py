@@ -228,9 +228,10 @@ def _calibration(results: Results) -> dict[str, Any] | None:
                 "spread_left": f"{row['spread_left']:.0%}",
             }
             for row in params
-            if row["narrowed"]
+            if row.get("constrained")
         ],
-        "kept": sum(1 for row in params if not row["narrowed"]),
+        "kept": sum(1 for row in params if not row.get("constrained")),
+        "joint": bool(info.get("joint")),
     }
 
 
