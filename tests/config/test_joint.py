@@ -54,7 +54,9 @@ def test_the_listed_parameters_come_from_one_point_and_the_others_are_paired(fol
         a = draw_parameters(original, np.random.default_rng(i), specs)
         b = draw_parameters(joint, np.random.default_rng(i), joint.parameter_specs())
         assert {k: v for k, v in a.items() if k not in COLUMNS} == {k: v for k, v in b.items() if k not in COLUMNS}
-        at = [k for k, row in enumerate(POINTS) if all(b[c] == specs[c].ppf(u) for c, u in zip(COLUMNS, row, strict=True))]
+        at = [
+            k for k, row in enumerate(POINTS) if all(b[c] == specs[c].ppf(u) for c, u in zip(COLUMNS, row, strict=True))
+        ]
         assert len(at) == 1, b  # both values from the same point, through each parameter's own distribution
         chosen.append(at[0])
     counts = np.bincount(chosen, minlength=len(POINTS))
