@@ -34,10 +34,10 @@ def test_shares_and_fall_days_are_those_of_the_replications(two_scenario_batch: 
     for (name, oid), row in table.iterrows():
         taken = reps.loc[reps["scenario"].astype(str) == name, f"taken_day.{oid}"]
         if row["held_at_start"] == "azerbaijan":
-            assert row["azerbaijani_share_of_runs"] == 1.0 and row["fell_in_runs"] == 0.0
+            assert row["attacker_share_of_runs"] == 1.0 and row["fell_in_runs"] == 0.0
             assert np.isnan(row["median_fall_day"])
             continue
-        assert row["azerbaijani_share_of_runs"] == pytest.approx(taken.notna().mean())
+        assert row["attacker_share_of_runs"] == pytest.approx(taken.notna().mean())
         assert row["fell_in_runs"] == pytest.approx(taken.notna().mean())
         if taken.notna().any():
             assert row["median_fall_day"] == pytest.approx(taken.median())

@@ -16,6 +16,7 @@ import pytest
 from scenarios.cli import main
 from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.provenance import check_quotes, iter_parameters
+from scenarios.io.records import OUTCOME_CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "configs" / "examples").glob("*.yaml"))
@@ -87,3 +88,10 @@ def test_the_report_builds_for_the_example(batch: Path, tmp_path: Path) -> None:
     assert main(["report", str(batch), "-o", str(html)]) == 0
     text = html.read_text(encoding="utf-8")
     assert "two-party-dispute" in text and "northland" in text
+    # the places and the outcome definitions speak of the example's own actors, by role
+    places = text[text.index("<h2>Places</h2>") : text.index("<h2>Assumptions</h2>")]
+    assert "held by Northland at the horizon" in places and "<td>Southland</td>" in places
+    assert "Northland holds at least" in places and "Southland agreed to withdraw" in places
+    for name in OUTCOME_CLASSES:  # the class ids are the results schema's, written for the first case
+        places = places.replace(f"<code>{name}</code>", "")
+    assert not KARABAKH.search(places)

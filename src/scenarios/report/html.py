@@ -98,13 +98,14 @@ def _places(results: Results) -> list[dict[str, Any]]:
             {
                 "scenario": name,
                 "n": int((results.replications["scenario"].astype(str) == name).sum()),
+                "attacker": _actor_name(str(rows["attacker"].iloc[0])) if len(rows) else "the attacker",
                 "rows": [
                     {
                         "sector": r["sector"],
                         "label": r["label"],
-                        "held_at_start": r["held_at_start"],
-                        "held": _share(r["azerbaijani_share_of_runs"]),
-                        "fell": "held on day 0" if r["held_at_start"] == "azerbaijan" else _share(r["fell_in_runs"]),
+                        "held_at_start": _actor_name(r["held_at_start"]),
+                        "held": _share(r["attacker_share_of_runs"]),
+                        "fell": "held on day 0" if r["held_at_start"] == r["attacker"] else _share(r["fell_in_runs"]),
                         "day": "" if math.isnan(r["median_fall_day"]) else f"{r['median_fall_day']:.0f}",
                     }
                     for r in rows.to_dict("records")
@@ -112,6 +113,11 @@ def _places(results: Results) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _actor_name(actor_id: str) -> str:
+    """An actor id as a name in prose ("azerbaijan" -> "Azerbaijan", "co_chairs" -> "Co Chairs")."""
+    return actor_id.replace("_", " ").title()
 
 
 def _share(x: float) -> str:
@@ -130,7 +136,7 @@ def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
     settings: dict[str, Any] = {f"{role}": f"the {role}" for role in ("attacker", "defender", "patron", "supporter")}
     for name, actor in (config.get("actors") or {}).items():
         if isinstance(actor, dict) and actor.get("policy") in settings:
-            settings[actor["policy"]] = name.replace("_", " ").title()
+            settings[actor["policy"]] = _actor_name(name)
     settings |= {role.capitalize(): text[0].upper() + text[1:] for role, text in list(settings.items())}
     settings |= config.get("outcomes") or {}
     return (
