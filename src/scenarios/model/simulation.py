@@ -312,7 +312,7 @@ class _Replication:
         self._now()
         spec = self.actors[name]
         obs = self.observe(spec)
-        for decision in spec.decide(obs, self.actor_values[name], self.streams[name]):
+        for decision in spec.decide(obs, self.actor_values[name], self.streams[name], explain=self.trace):
             self._apply(spec, decision, reason, obs)
 
     def _apply(self, spec: Actor, decision: Decision, reason: str, obs: Observation) -> None:
@@ -383,7 +383,8 @@ class _Replication:
             if not party.party or party.answer is None:
                 continue
             self._last_review[name] = self.env.now
-            decision: Decision = party.answer(self.observe(party, view), self.actor_values[name], self.streams[name])
+            observed = self.observe(party, view)
+            decision: Decision = party.answer(observed, self.actor_values[name], self.streams[name], self.trace)
             offer.answers[name] = decision.option
             if self.trace:
                 self._log(
