@@ -159,13 +159,21 @@ def operation_views(state: WorldState, p: Values, max_route: int, max_days: floa
             o = objectives[oid]
             summer, winter = table[oid]
             left = max(o.difficulty - o.progress, 0.0)
-            advance = summer.advance
-            if advance > 0.0 and not w0 <= t < w1 and (t >= w0 or advance * (w0 - t) >= left):
-                # out of winter until it is taken: `_through_seasons`' first step, without the call
-                d = left / advance
-                t, out_days, in_days = t + d, 0.0 + d, 0.0
+            # taken within the season it starts in: `_through_seasons`' first step, without the call
+            if w0 <= t < w1:
+                advance = winter.advance
+                if advance > 0.0 and advance * (w1 - t) >= left:
+                    d = left / advance
+                    t, out_days, in_days = t + d, 0.0, 0.0 + d
+                else:
+                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
             else:
-                t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
+                advance = summer.advance
+                if advance > 0.0 and (t >= w0 or advance * (w0 - t) >= left):
+                    d = left / advance
+                    t, out_days, in_days = t + d, 0.0 + d, 0.0
+                else:
+                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
             if not isfinite(t):
                 break
             value += o.value

@@ -10,9 +10,10 @@ of `ActorParams`) and ``decide(observation, params, rng, explain=True) -> tuple[
 track it reviews, and acts such as a request for help; ``observation.actor`` is its own name, ``observation.roles``
 the names of the others by role; with ``explain=False``, in untraced runs, it may choose from each option's total
 utility alone, `choice.logit_totals`, provided the totals are the terms' sums to the bit: tests/model/
-test_fast_path.py holds the two paths equal). Optionally: ``TRACKS`` ({track suffix: options}) for postures beyond its main one, kept
-under ``<actor>.<suffix>`` (their start values are ``Params.start_<suffix>``); ``PARTY = True`` for a party to the
-conflict, which answers mediation offers with ``answer(observation, params, rng, explain=True) -> Decision`` (accept | refuse);
+test_fast_path.py holds the two paths equal). Optionally: ``TRACKS`` ({track suffix: options}) for postures beyond
+its main one, kept under ``<actor>.<suffix>`` (their start values are ``Params.start_<suffix>``); ``PARTY = True``
+for a party to the conflict, which answers mediation offers with ``answer(observation, params, rng, explain=True) ->
+Decision`` (accept | refuse);
 ``BROKER = True`` for an actor that makes offers every ``Params.offer_every_days`` (only in the postures
 ``OFFERS_WHEN`` if given), with ``Params.mediation_credibility``; ``PEACEKEEPERS = True`` if it can offer its own
 peacekeepers; ``READS_FRONT = True`` if its policy reads the operations it could launch; ``apply(state, decision,

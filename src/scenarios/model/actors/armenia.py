@@ -163,7 +163,7 @@ def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> De
     losses = obs.defender_losses
     posture = obs.postures[obs.actor]
     if not explain:
-        accept = (
+        total = (
             0.0
             + p.accept_base
             + p.accept_loss_weight * losses
@@ -174,7 +174,7 @@ def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> De
             + (-p.backing_resolve if obs.patron_backs_defender else 0.0)
             + (p.control_cost if posture in ("concede", "withdraw") else 0.0)
         )
-        return logit_totals(obs.actor, {"accept": accept, "refuse": 0.0}, p.rationality, rng, track="")
+        return logit_totals(obs.actor, {"accept": total, "refuse": 0.0}, p.rationality, rng, track="")
     accept: Terms = {
         "base": p.accept_base,
         "losses": p.accept_loss_weight * losses,

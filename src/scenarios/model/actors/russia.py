@@ -174,7 +174,11 @@ def _decide_totals(
         }
         if obs.intervention_trigger:
             track["intervene"] = (
-                0.0 + -p.intervention_cost + p.guarantee_weight + p.intervention_loss_weight * losses + -p.outreach_weight
+                0.0
+                + -p.intervention_cost
+                + p.guarantee_weight
+                + p.intervention_loss_weight * losses
+                + -p.outreach_weight
             )
         decisions.append(logit_totals(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
     return tuple(decisions)
