@@ -30,9 +30,15 @@ def _splitmix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@functools.lru_cache(maxsize=8192)
+def _path_hash(path: str) -> int:
+    """The stable hash of a parameter path, worked out once per path rather than once per replication."""
+    return zlib.crc32(path.encode("utf-8"))
+
+
 def path_quantile(key: int, path: str) -> float:
     """A uniform number in (0, 1) determined by a 64-bit key and a parameter path."""
-    h = _splitmix64(key ^ zlib.crc32(path.encode("utf-8")))
+    h = _splitmix64(key ^ _path_hash(path))
     return ((h >> 11) + 0.5) * (1.0 / (1 << 53))
 
 

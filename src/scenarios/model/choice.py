@@ -11,7 +11,10 @@ Terms = dict[str, float]
 
 
 class Decision(NamedTuple):
-    """An actor's choice and why: the utility of every option term by term, and the choice probabilities."""
+    """An actor's choice and why: the utility of every option term by term, and the choice probabilities.
+
+    `utilities` is empty for a choice made from totals alone (`logit_totals`, the untraced path).
+    """
 
     actor: str
     option: str
@@ -25,7 +28,7 @@ class Decision(NamedTuple):
 
     def explain(self) -> str:
         """One line: chosen option, its probability and its largest terms."""
-        terms = sorted(self.utilities[self.option].items(), key=lambda kv: -abs(kv[1]))
+        terms = sorted(self.utilities.get(self.option, {}).items(), key=lambda kv: -abs(kv[1]))
         shown = ", ".join(f"{k} {v:+.2f}" for k, v in terms[:4] if v != 0.0) or "no terms"
         what = self.track if self.track and self.track != self.actor else self.actor
         return f"{what} chose {self.option} (p={self.probabilities[self.option]:.2f}; {shown})"
@@ -39,12 +42,33 @@ def logit_choice(
     rationality 0 is a uniform choice; large values approach always taking the best option. One uniform number
     is read from `rng` and inverted through the cumulative probabilities, in the order the options are given.
     """
-    # One dict, filled in three passes: total utility, then weight, then probability (fewer allocations).
-    probabilities: dict[str, float] = {}
+    totals = {option: sum(terms.values()) for option, terms in utilities.items()}
+    return _choose(actor, totals, utilities, rationality, rng, track)
+
+
+def logit_totals(
+    actor: str, totals: dict[str, float], rationality: float, rng: Random, track: str | None = None
+) -> Decision:
+    """The same choice from each option's total utility alone, when nobody will read the terms (untraced runs).
+
+    A total must be the sum of the option's terms in their order, as `sum` adds them (``0.0 + t1 + t2 ...``), so
+    that both paths give the same choice to the bit. `totals` is used up (it becomes the probabilities).
+    """
+    return _choose(actor, totals, {}, rationality, rng, track)
+
+
+def _choose(
+    actor: str,
+    totals: dict[str, float],
+    utilities: dict[str, Terms],
+    rationality: float,
+    rng: Random,
+    track: str | None,
+) -> Decision:
+    # One dict, turned in place from totals into weights, then probabilities (fewer allocations).
+    probabilities = totals
     top = -math.inf
-    for option, terms in utilities.items():
-        total = sum(terms.values())
-        probabilities[option] = total
+    for total in probabilities.values():
         if total > top:
             top = total
     exp = math.exp

@@ -147,24 +147,41 @@ def operation_views(state: WorldState, p: Values, max_route: int, max_days: floa
     if routes is None:  # routes change only with the holdings, support and season (not with daily progress)
         state.route_cache.clear()
         routes = state.route_cache[key] = _routes(state, table)
+    objectives, day, isfinite = state.objectives, state.day, math.isfinite
+    w0, w1 = state.winter_day, state.winter_end_day
     views = []
     for target, route in routes.items():
         if not route or len(route) > max_route:
             continue
-        t = state.day
+        t = day
         value = attackers = civilians = winter_days = 0.0
         for oid in route:
-            o = state.objectives[oid]
+            o = objectives[oid]
             summer, winter = table[oid]
-            t, out_days, in_days = _through_seasons(state, t, max(o.difficulty - o.progress, 0.0), summer, winter)
-            if not math.isfinite(t):
+            left = max(o.difficulty - o.progress, 0.0)
+            # taken within the season it starts in: `_through_seasons`' first step, without the call
+            if w0 <= t < w1:
+                advance = winter.advance
+                if advance > 0.0 and advance * (w1 - t) >= left:
+                    d = left / advance
+                    t, out_days, in_days = t + d, 0.0, 0.0 + d
+                else:
+                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
+            else:
+                advance = summer.advance
+                if advance > 0.0 and (t >= w0 or advance * (w0 - t) >= left):
+                    d = left / advance
+                    t, out_days, in_days = t + d, 0.0 + d, 0.0
+                else:
+                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
+            if not isfinite(t):
                 break
             value += o.value
             attackers += summer.attacker_casualties * out_days + winter.attacker_casualties * in_days
             civilians += summer.civilian_casualties * (out_days + in_days)
             winter_days += in_days
-        days = t - state.day
-        if not math.isfinite(t) or days > max_days:
+        days = t - day
+        if not isfinite(t) or days > max_days:
             continue
         views.append(OperationView(target, route, value / total, days, attackers, civilians, winter_days))
     return tuple(views)

@@ -109,6 +109,8 @@ class _Replication:
             else None
             for field, a in (("centre_lost", self.defender), ("intervention_trigger", patron))
         }
+        self._signal_seen: dict[str, tuple[int, bool]] = {}  # field -> (captures when read, value)
+        self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
         self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
 
     # --- set-up ------------------------------------------------------------------------------------------
@@ -243,11 +245,18 @@ class _Replication:
         return views, current, losses
 
     def _signal(self, field: str) -> bool:
+        """A policy's signal; it reads the holdings only, so it is read again only after a capture."""
         hook = self._signals[field]
         if hook is None:
             return False
+        captures = self.state.captures
+        seen = self._signal_seen.get(field)
+        if seen is not None and seen[0] == captures:
+            return seen[1]
         signal, values, block = hook
-        return bool(signal(self.state, values, block, self.start_share))
+        value = bool(signal(self.state, values, block, self.start_share))
+        self._signal_seen[field] = (captures, value)
+        return value
 
     def observe(self, spec: Actor, offer: OfferView | None = None) -> Observation:
         """The common picture; the operations (the costliest part) only for actors that read them."""
@@ -286,7 +295,7 @@ class _Replication:
             day - s.support_level_since,
             s.rungs,
             s.patron_backs(),
-            MappingProxyType(s.flags),
+            self._flags_seen,
             s.recent_attack_count(self.grievance_window),
             day - s.front_moved_day,
             self._signal("centre_lost"),
@@ -312,7 +321,7 @@ class _Replication:
         self._now()
         spec = self.actors[name]
         obs = self.observe(spec)
-        for decision in spec.decide(obs, self.actor_values[name], self.streams[name]):
+        for decision in spec.decide(obs, self.actor_values[name], self.streams[name], explain=self.trace):
             self._apply(spec, decision, reason, obs)
 
     def _apply(self, spec: Actor, decision: Decision, reason: str, obs: Observation) -> None:
@@ -383,7 +392,8 @@ class _Replication:
             if not party.party or party.answer is None:
                 continue
             self._last_review[name] = self.env.now
-            decision: Decision = party.answer(self.observe(party, view), self.actor_values[name], self.streams[name])
+            observed = self.observe(party, view)
+            decision: Decision = party.answer(observed, self.actor_values[name], self.streams[name], self.trace)
             offer.answers[name] = decision.option
             if self.trace:
                 self._log(

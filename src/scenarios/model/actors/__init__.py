@@ -6,11 +6,14 @@ the defender, the patron of the defender, the supporter of the attacker, mediato
 case with other actors runs through the same core.
 
 A policy module defines ``POLICY`` (its key in YAML), ``ROLE`` (one of `ROLES`), ``OPTIONS``, ``Params`` (a subclass
-of `ActorParams`) and ``decide(observation, params, rng) -> tuple[Decision, ...]`` (one decision per track it
-reviews, and acts such as a request for help; ``observation.actor`` is its own name, ``observation.roles`` the names
-of the others by role). Optionally: ``TRACKS`` ({track suffix: options}) for postures beyond its main one, kept
-under ``<actor>.<suffix>`` (their start values are ``Params.start_<suffix>``); ``PARTY = True`` for a party to the
-conflict, which answers mediation offers with ``answer(observation, params, rng) -> Decision`` (accept | refuse);
+of `ActorParams`) and ``decide(observation, params, rng, explain=True) -> tuple[Decision, ...]`` (one decision per
+track it reviews, and acts such as a request for help; ``observation.actor`` is its own name, ``observation.roles``
+the names of the others by role; with ``explain=False``, in untraced runs, it may choose from each option's total
+utility alone, `choice.logit_totals`, provided the totals are the terms' sums to the bit: tests/model/
+test_fast_path.py holds the two paths equal). Optionally: ``TRACKS`` ({track suffix: options}) for postures beyond
+its main one, kept under ``<actor>.<suffix>`` (their start values are ``Params.start_<suffix>``); ``PARTY = True``
+for a party to the conflict, which answers mediation offers with ``answer(observation, params, rng, explain=True) ->
+Decision`` (accept | refuse);
 ``BROKER = True`` for an actor that makes offers every ``Params.offer_every_days`` (only in the postures
 ``OFFERS_WHEN`` if given), with ``Params.mediation_credibility``; ``PEACEKEEPERS = True`` if it can offer its own
 peacekeepers; ``READS_FRONT = True`` if its policy reads the operations it could launch; ``apply(state, decision,
@@ -18,7 +21,8 @@ observation)`` for its effect on the world beyond its posture; ``option_posture(
 than postures; ``REVIEWS_ON`` (triggers that bring it to a review); ``FLAGS`` (acts remembered for good);
 ``OPTION_TRIGGERS`` ({option: trigger}) for options that bring others to a review; ``QUIET_ACTS`` (acts that
 change nothing, left out of the event log); ``signal(state, params, block,
-start_share) -> bool`` for what it contributes to the observation (see `Observation`). Role-specific hooks:
+start_share) -> bool`` for what it contributes to the observation (see `Observation`), a function of the holdings
+(read again only after a capture). Role-specific hooks:
 the attacker's ``position_met_state(state, params, roles)`` and ``OFFENSIVE``/``TALKS`` postures; the patron's
 ``BACKING``/``INTERVENED`` postures of its support track and ``SUPPORT_CHANGED`` trigger.
 To add a policy, write its module and list it in ``_MODULES``; an actor that follows it is a block in YAML.
@@ -87,8 +91,11 @@ class Actor:
             **{f"{self.name}.{suffix}": options for suffix, options in self.spec.track_options.items()},
         }
 
-    def __getattr__(self, attr: str) -> Any:  # the policy's attributes (party, broker, decide, ...)
-        return getattr(self.spec, attr)
+    def __getattr__(self, attr: str) -> Any:
+        """The policy's attributes (party, broker, decide, ...), kept on the actor after the first look-up."""
+        value = getattr(self.spec, attr)
+        object.__setattr__(self, attr, value)
+        return value
 
 
 def _spec(module: ModuleType) -> ActorSpec:

@@ -12,7 +12,7 @@ from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Positive, Real
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.actors.russia import SUPPORT_CHANGED
-from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.choice import Decision, Terms, logit_choice, logit_totals
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 from scenarios.model.state import WorldState
@@ -84,8 +84,11 @@ class Params(ActorParams):
     )
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
-    """Its posture, and (until it has) whether to ask Russia for help: an act made once, not a posture."""
+def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+    """Its posture, and (until it has) whether to ask Russia for help: an act made once, not a posture.
+
+    Term by term when `explain`; otherwise from totals, the same terms added in the same order.
+    """
     me = obs.actor
     posture = obs.postures[me]
     if posture == "withdraw":  # a withdrawal agreed is not taken back
@@ -93,6 +96,8 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     inertia = p.inertia
     losses = obs.defender_losses
     pressed = obs.postures.get(obs.roles.patron) == "press_armenia"
+    if not explain:
+        return _decide_totals(obs, p, rng, posture, inertia, losses, pressed)
     utilities: dict[str, Terms] = {
         "defend": {"commitment": inertia if posture == "defend" else 0.0},
         "retaliate": {
@@ -123,12 +128,53 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     return tuple(decisions)
 
 
-def answer(obs: Observation, p: Values, rng: Random) -> Decision:
-    """Accept or refuse the offer on the table."""
+def _decide_totals(
+    obs: Observation, p: Values, rng: Random, posture: str, inertia: float, losses: float, pressed: bool
+) -> tuple[Decision, ...]:
+    me = obs.actor
+    totals = {
+        "defend": 0.0 + (inertia if posture == "defend" else 0.0),
+        "retaliate": 0.0
+        + (inertia if posture == "retaliate" else 0.0)
+        + p.retaliation_base
+        + p.grievance_weight * obs.recent_attacks
+        + (-p.f16_deterrence if DETERRENT in obs.rungs else 0.0),
+        "concede": 0.0
+        + (inertia if posture == "concede" else 0.0)
+        + p.concession_base
+        + (p.concession_pressure_weight if pressed else 0.0)
+        + p.concession_loss_weight * losses,
+        "withdraw": 0.0
+        + p.withdrawal_base
+        + p.withdrawal_loss_weight * losses
+        + (p.collapse_weight if obs.centre_lost else 0.0),
+    }
+    decisions = [logit_totals(me, totals, p.rationality, rng)]
+    if f"{me}.{ASKED}" not in obs.flags and not obs.patron_backs_defender:
+        ask = {"ask_russia": 0.0 + p.ask_russia_base + p.ask_russia_loss_weight * losses, "not_yet": 0.0}
+        decisions.append(logit_totals(me, ask, p.rationality, rng, track=""))
+    return tuple(decisions)
+
+
+def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> Decision:
+    """Accept or refuse the offer on the table (term by term when `explain`, from totals otherwise)."""
     offer = obs.offer
     assert offer is not None
     losses = obs.defender_losses
     posture = obs.postures[obs.actor]
+    if not explain:
+        total = (
+            0.0
+            + p.accept_base
+            + p.accept_loss_weight * losses
+            + offer.credibility
+            + (p.concession_pressure_weight if obs.postures.get(obs.roles.patron) == "press_armenia" else 0.0)
+            + (-p.control_cost if offer.kind == "comprehensive" else 0.0)
+            + (p.peacekeeper_value if offer.peacekeepers else 0.0)
+            + (-p.backing_resolve if obs.patron_backs_defender else 0.0)
+            + (p.control_cost if posture in ("concede", "withdraw") else 0.0)
+        )
+        return logit_totals(obs.actor, {"accept": total, "refuse": 0.0}, p.rationality, rng, track="")
     accept: Terms = {
         "base": p.accept_base,
         "losses": p.accept_loss_weight * losses,

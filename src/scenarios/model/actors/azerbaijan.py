@@ -17,8 +17,8 @@ from scenarios.config.draw import Values
 from scenarios.config.params import AtLeastOne, NonNegative, Positive, PositiveShare, Probability, Share
 from scenarios.model import ceasefire
 from scenarios.model.actors.base import ActorParams
-from scenarios.model.choice import Decision, Terms, logit_choice
-from scenarios.model.observation import Observation, OperationView, Roles
+from scenarios.model.choice import Decision, Terms, logit_choice, logit_totals
+from scenarios.model.observation import Observation, OfferView, OperationView, Roles
 from scenarios.model.random import Random
 from scenarios.model.state import Operation, WorldState
 
@@ -198,19 +198,84 @@ def options(obs: Observation, p: Values) -> dict[str, Terms]:
     return utilities
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
-    """Choose a posture (or an operation) by the logit rule (`p`: this replication's values of `Params`)."""
-    return (logit_choice(obs.actor, options(obs, p), p.rationality, rng),)
+def operation_totals(obs: Observation, p: Values) -> dict[str, float]:
+    """The operation options of `options` as totals only: the same terms added in the same order (the untraced
+    path; a test holds the two paths equal to the bit)."""
+    posture = obs.postures[obs.actor]
+    current = obs.operation.target if obs.operation is not None and posture == OFFENSIVE else None
+    views = {v.target: v for v in obs.operations}
+    if current is not None:
+        views[current] = obs.operation  # type: ignore[assignment]  # the operation under way, re-planned
+    if not views:
+        return {}
+    share = obs.attacker_share
+    t = target(p)
+    weight, beyond = p.gain_weight, p.gain_weight_beyond_target
+    now = position_value(share, p)
+    military = -p.military_casualty_weight
+    civilian = -p.civilian_casualty_weight
+    diplomatic = -p.diplomatic_weight * p.energy_trade_exposure * obs.attention
+    breach = -p.ceasefire_breach_cost if obs.ceasefire else 0.0
+    guarded = -p.peacekeeper_breach_cost if obs.peacekeepers else 0.0
+    turkish = p.turkish_support_weight * obs.support_level / max(obs.support_levels, 1)
+    russia = p.expected_russian_intervention if obs.patron_backs_defender else p.expected_russian_backing
+    reaction = -p.russian_reaction_weight * russia
+    blinks = p.blink_weight * p.armenia_blinks_belief
+    inertia = p.inertia
+    totals: dict[str, float] = {}
+    for key, op in views.items():
+        after = share + op.value_share
+        gain = weight * (min(after, t) + beyond * max(0.0, after - t)) - now
+        totals[OPERATION_PREFIX + key] = (
+            0.0
+            + gain
+            + military * op.attacker_casualties / 100.0
+            + civilian * op.civilian_casualties / 100.0
+            + diplomatic * op.days / 30.0
+            + breach
+            + guarded
+            + turkish
+            + reaction
+            + blinks
+            + (inertia if key == current else 0.0)
+        )
+    return totals
 
 
-def answer(obs: Observation, p: Values, rng: Random) -> Decision:
+def _talks_terms(obs: Observation, p: Values, met: bool) -> tuple[float, float, float]:
+    """The values of `talks_value`'s terms, in its order, without the dict."""
+    progress = 1.0 if met else p.talks_value_below_target * min(1.0, obs.attacker_share / target(p))
+    russian = p.russian_pressure_weight if obs.postures.get(obs.roles.patron) == "press_azerbaijan" else 0.0
+    return p.talks_weight * progress, p.attention_talks_weight * obs.attention, russian
+
+
+def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+    """Choose a posture (or an operation) by the logit rule (`p`: this replication's values of `Params`);
+    term by term when `explain`, from totals otherwise (the same choice)."""
+    if explain:
+        return (logit_choice(obs.actor, options(obs, p), p.rationality, rng),)
+    posture = obs.postures[obs.actor]
+    inertia = p.inertia
+    totals: dict[str, float] = {}
+    if obs.ceasefire:
+        totals["hold"] = 0.0 + (inertia if posture == "hold" else 0.0)
+    position, pressure, russian = _talks_terms(obs, p, position_met(obs, p))
+    totals["talks"] = 0.0 + (inertia if posture == "talks" else 0.0) + position + pressure + russian
+    totals.update(operation_totals(obs, p))
+    return (logit_totals(obs.actor, totals, p.rationality, rng),)
+
+
+def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> Decision:
     """Accept or refuse the offer on the table: the talks it opens against the best way to go on without it.
 
     At war the way on is an operation (or, with none worth launching, positional war and its diplomatic cost);
-    under a ceasefire it is the ceasefire as it stands, or an operation that breaks it.
+    under a ceasefire it is the ceasefire as it stands, or an operation that breaks it. Term by term when
+    `explain`, from totals otherwise (the same choice).
     """
     offer = obs.offer
     assert offer is not None
+    if not explain:
+        return _answer_totals(obs, p, rng, offer)
     alternatives = {k: v for k, v in options(obs, p).items() if k.startswith(OPERATION_PREFIX)}
     if obs.ceasefire:  # the ceasefire as it stands: the same talks, without the new terms
         alternatives["ceasefire_as_it_stands"] = talks_value(obs, p)
@@ -230,6 +295,29 @@ def answer(obs: Observation, p: Values, rng: Random) -> Decision:
     }
     refuse: Terms = {f"best_alternative ({best})": sum(alternatives[best].values())}
     return logit_choice(obs.actor, {"accept": accept, "refuse": refuse}, p.rationality, rng, track="")
+
+
+def _answer_totals(obs: Observation, p: Values, rng: Random, offer: OfferView) -> Decision:
+    """`answer` from totals: the same sums, in the same order."""
+    met = position_met(obs, p)
+    position, pressure, russian = _talks_terms(obs, p, met)
+    alternatives = operation_totals(obs, p)
+    if obs.ceasefire:
+        alternatives["ceasefire_as_it_stands"] = 0.0 + position + pressure + russian
+    elif not alternatives:
+        alternatives["positional_war"] = 0.0 + -p.diplomatic_weight * p.energy_trade_exposure * obs.attention
+    best = max(alternatives.values())  # the first best, as `max` by key picks it; only its total is used
+    accept = (
+        0.0
+        + position
+        + pressure
+        + russian
+        + offer.credibility
+        + (-p.partisan_broker_cost if offer.broker == obs.roles.patron and obs.patron_backs_defender else 0.0)
+        + ((p.settlement_weight if met else -p.settlement_weight) if offer.kind == "comprehensive" else 0.0)
+        + (-p.peacekeeper_cost if offer.peacekeepers else 0.0)
+    )
+    return logit_totals(obs.actor, {"accept": accept, "refuse": 0.0 + best}, p.rationality, rng, track="")
 
 
 def option_posture(option: str) -> str:

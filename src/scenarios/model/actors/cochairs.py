@@ -10,7 +10,7 @@ from pydantic import Field
 from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Period, Real
 from scenarios.model.actors.base import ActorParams, inertia_term
-from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.choice import Decision, Terms, logit_choice, logit_totals
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
@@ -46,9 +46,21 @@ class Params(ActorParams):
     offer_every_days: Period = Field(description="Days between their offers while they call for talks (days).")
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
-    """Score the options term by term and choose by the logit rule (`p`: this replication's values of `Params`)."""
+def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+    """Score the options term by term (from totals unless `explain`) and choose by the logit rule (`p`: this
+    replication's values of `Params`)."""
     posture = obs.postures[obs.actor]
+    if not explain:
+        totals = {
+            "stand_by": 0.0 + inertia_term("stand_by", posture, p.inertia),
+            "call_for_talks": 0.0
+            + inertia_term("call_for_talks", posture, p.inertia)
+            + p.call_base
+            + p.attention_weight * obs.attention
+            + -p.russian_lead_deference
+            + (p.partisan_russia_weight if obs.patron_backs_defender else 0.0),
+        }
+        return (logit_totals(obs.actor, totals, p.rationality, rng),)
     utilities: dict[str, Terms] = {
         "stand_by": {"inertia": inertia_term("stand_by", posture, p.inertia)},
         "call_for_talks": {

@@ -12,7 +12,7 @@ from pydantic import Field
 from scenarios.config.draw import Values
 from scenarios.config.params import NonNegative, Period, Probability, Real, Share
 from scenarios.model.actors.base import ActorParams, log_odds
-from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.choice import Decision, Terms, logit_choice, logit_totals
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 from scenarios.model.state import WorldState
@@ -87,8 +87,9 @@ class Params(ActorParams):
     offer_every_days: Period = Field(description="Days between its ceasefire offers while it has one to make (days).")
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
-    """Both tracks, each by the logit rule with its own commitment bonus."""
+def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+    """Both tracks, each by the logit rule with its own commitment bonus; term by term when `explain`, from
+    totals otherwise (the same terms added in the same order)."""
     me = obs.actor
     posture = obs.postures[me]
     support = obs.postures[f"{me}.{SUPPORT}"]
@@ -96,6 +97,8 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
     turkey = obs.support_level / max(obs.support_levels, 1)
     losses = obs.defender_losses
     at_war = 0.0 if obs.ceasefire else 1.0
+    if not explain:
+        return _decide_totals(obs, p, rng, posture, support, turkey, losses, at_war)
     diplomacy: dict[str, Terms] = {
         "mediate": {"commitment": inertia if posture == "mediate" else 0.0, "broker_role": p.mediation_weight},
         "press_armenia": {
@@ -134,6 +137,50 @@ def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
                 "outreach_to_azerbaijan": -p.outreach_weight,
             }
         decisions.append(logit_choice(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
+    return tuple(decisions)
+
+
+def _decide_totals(
+    obs: Observation, p: Values, rng: Random, posture: str, support: str, turkey: float, losses: float, at_war: float
+) -> tuple[Decision, ...]:
+    me = obs.actor
+    inertia, sticky = p.inertia, p.support_inertia
+    diplomacy = {
+        "mediate": 0.0 + (inertia if posture == "mediate" else 0.0) + p.mediation_weight,
+        "press_armenia": 0.0
+        + (inertia if posture == "press_armenia" else 0.0)
+        + log_odds(p.pressure_armenia_propensity)
+        + p.crisis_weight * at_war
+        + p.outreach_weight / 2.0,
+        "press_azerbaijan": 0.0
+        + (inertia if posture == "press_azerbaijan" else 0.0)
+        + log_odds(p.press_azerbaijan_propensity)
+        + -p.outreach_weight
+        + p.turkish_influence_weight * turkey
+        + p.alliance_weight * losses,
+    }
+    decisions = [logit_totals(me, diplomacy, p.rationality, rng)]
+    if support != "intervene":
+        track = {
+            "none": 0.0 + (sticky if support == "none" else 0.0),
+            "back_armenia": 0.0
+            + (sticky if support == "back_armenia" else 0.0)
+            + log_odds(p.back_armenia_propensity)
+            + p.alliance_weight * losses
+            + (p.request_weight if f"{obs.roles.defender}.asked_russia" in obs.flags else 0.0)
+            + p.turkish_influence_weight * turkey
+            + -p.outreach_weight
+            + -p.conflict_cost_weight,
+        }
+        if obs.intervention_trigger:
+            track["intervene"] = (
+                0.0
+                + -p.intervention_cost
+                + p.guarantee_weight
+                + p.intervention_loss_weight * losses
+                + -p.outreach_weight
+            )
+        decisions.append(logit_totals(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
     return tuple(decisions)
 
 

@@ -14,7 +14,7 @@ from scenarios.config.draw import Values
 from scenarios.config.params import Frozen, NonNegative, Share, Source
 from scenarios.model.actors.base import ActorParams
 from scenarios.model.actors.russia import SUPPORT_CHANGED
-from scenarios.model.choice import Decision, Terms, logit_choice
+from scenarios.model.choice import Decision, Terms, logit_choice, logit_totals
 from scenarios.model.observation import Observation
 from scenarios.model.random import Random
 
@@ -93,17 +93,39 @@ class Params(ActorParams):
         return sum(r.in_place_at_start for r in self.ladder)
 
 
-def decide(obs: Observation, p: Values, rng: Random) -> tuple[Decision, ...]:
-    """Climb, hold or descend one rung, by the logit rule; holding carries the commitment bonus."""
+def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+    """Climb, hold or descend one rung, by the logit rule; holding carries the commitment bonus. Term by term when
+    `explain`; otherwise from totals, the same terms added in the same order."""
     level, top = obs.support_level, obs.support_levels
     war = 0.0 if obs.ceasefire else 1.0
     backed = obs.patron_backs_defender
     pressed = obs.postures.get(obs.roles.patron) == "press_azerbaijan"
     on_offensive = obs.postures.get(obs.roles.attacker) == "offensive"
     back_at_table = obs.ceasefire and obs.attacker_share >= obs.start_share + p.stronger_position_gain
-    utilities: dict[str, Terms] = {"hold": {"commitment": p.inertia}}  # staying on the current rung
     if obs.days_since_support_changed < p.min_dwell_days:
         return ()  # a commitment just made is kept for a while
+    if not explain:
+        totals = {"hold": 0.0 + p.inertia}
+        if level < top:
+            cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
+            totals["escalate"] = (
+                0.0
+                + p.influence_weight * (1.0 - level / top)
+                + p.domestic_benefit * war
+                + (p.operation_weight if on_offensive else 0.0)
+                + -p.escalation_cost * (level + 1) * cost_factor
+            )
+        if level > 0:
+            totals["back_off"] = (
+                0.0
+                + -p.influence_weight * level / top
+                + (p.back_off_weight if backed else 0.0)
+                + (p.pressure_weight if pressed else 0.0)
+                + -p.domestic_benefit * war
+                + (p.stronger_position_weight if back_at_table else 0.0)
+            )
+        return (logit_totals(obs.actor, totals, p.rationality, rng, track=""),)
+    utilities: dict[str, Terms] = {"hold": {"commitment": p.inertia}}  # staying on the current rung
     if level < top:
         cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
         utilities["escalate"] = {
