@@ -1,7 +1,9 @@
 """Batch throughput and memory: in-process, process pool and Dask LocalCluster on the shipped baseline.
 
-Prints replications per second for each executor, the speed-up over in-process, and the peak resident memory of
-the whole process tree (driver and workers) at two batch sizes. Usage:
+Prints replications per second for each executor, the speed-up over in-process, and the peak memory of the whole
+process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts pages shared between
+processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers, and a peak under
+500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask. Usage:
 
     .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--big 100000] [--workers 2]
 """
@@ -21,27 +23,44 @@ from scenarios.engine.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"
+MB = 2**20
 
 
-class PeakRSS:
-    """Samples the resident memory of this process and all its children every 0.1 s."""
+def rss_pss(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes, from /proc/<pid>/smaps_rollup (RSS alone, as PSS, elsewhere)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        rss = psutil.Process(pid).memory_info().rss
+        return rss, rss
+    fields = dict(line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)
+    return int(fields["Rss"].split()[0]) * 1024, int(fields["Pss"].split()[0]) * 1024
+
+
+class PeakMemory:
+    """Samples the memory of this process and all its children every 0.1 s; keeps the peaks of the tree's sum
+    (RSS and PSS) and of the driver alone."""
 
     def __init__(self) -> None:
-        self.peak = 0
+        self.rss = self.pss = self.driver = self.workers = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            rss = pss = workers = 0
+            driver = rss_pss(me.pid)[0]
             for p in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):  # a worker may exit between listing and reading
-                    total += p.memory_info().rss
-            self.peak = max(self.peak, total)
+                with contextlib.suppress(psutil.Error, OSError, KeyError):  # a worker may exit meanwhile
+                    r, q = rss_pss(p.pid)
+                    rss, pss = rss + r, pss + q
+                    workers += r if p.pid != me.pid else 0
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            self.driver, self.workers = max(self.driver, driver), max(self.workers, workers)
             time.sleep(0.1)
 
-    def __enter__(self) -> PeakRSS:
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -49,14 +68,20 @@ class PeakRSS:
         self._stop.set()
         self._thread.join()
 
+    def __str__(self) -> str:
+        return (
+            f"peak RSS {self.rss / MB:5.0f} MB, PSS {self.pss / MB:5.0f} MB "
+            f"(driver RSS {self.driver / MB:4.0f} MB, workers RSS {self.workers / MB:4.0f} MB)"
+        )
 
-def measure(n: int, executor: str, workers: int) -> tuple[float, float]:
-    """(replications per second, peak RSS in MB) of one batch."""
-    with tempfile.TemporaryDirectory() as tmp, PeakRSS() as rss:
+
+def measure(n: int, executor: str, workers: int) -> tuple[float, PeakMemory]:
+    """(replications per second, peak memory) of one batch."""
+    with tempfile.TemporaryDirectory() as tmp, PeakMemory() as memory:
         began = time.perf_counter()
         run_batch([BASELINE], n=n, seed=1, executor=executor, workers=workers, out=Path(tmp) / "b", quiet=True)
         seconds = time.perf_counter() - began
-    return n / seconds, rss.peak / 2**20
+    return n / seconds, memory
 
 
 def main() -> None:
@@ -65,22 +90,24 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000, help="replications for the memory check (0: skip)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    print(f"baseline, 180-day horizon, n = {args.n}, {args.workers} workers (machine: {psutil.cpu_count()} cores)")
+    print(f"baseline, 180-day horizon, {args.workers} workers (machine: {psutil.cpu_count()} cores)", flush=True)
     serial_rate, serial_mem = measure(args.n, "serial", 1)
-    print(f"  in-process     {serial_rate:8.1f} replications/s   peak RSS {serial_mem:7.0f} MB")
-    for executor in ("process", "dask"):
-        rate, mem = measure(args.n, executor, args.workers)
-        print(
-            f"  {executor:<14} {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB   "
-            f"speed-up {rate / serial_rate:.2f}x over in-process"
-        )
-    if args.big:
+    print(f"  n = {args.n:>6}  in-process  {serial_rate:7.1f} replications/s              {serial_mem}", flush=True)
+    peaks: dict[str, list[float]] = {}
+    for n in (args.n, args.big) if args.big else (args.n,):
         for executor in ("process", "dask"):  # both keep a bounded window of chunks in flight
-            rate, mem = measure(args.big, executor, args.workers)
+            rate, mem = measure(n, executor, args.workers)
+            peaks.setdefault(executor, []).append(mem.pss / MB)
+            speed_up = rate / serial_rate
             print(
-                f"  {executor}, n = {args.big}: {rate:8.1f} replications/s   peak RSS {mem:7.0f} MB "
-                f"(compare with n = {args.n} above: growth beyond the result tables means a leak)"
+                f"  n = {n:>6}  {executor:<10}  {rate:7.1f} replications/s  {speed_up:4.2f}x  {mem}",
+                flush=True,
             )
+    print(f"targets: >= 1.8x on {args.workers} workers; peak PSS of the tree < 500 MB, flat from n to big")
+    for executor, values in peaks.items():
+        flat = f", {values[-1] - values[0]:+.0f} MB from n = {args.n} to {args.big}" if len(values) > 1 else ""
+        met = "met" if max(values) < 500 else "not met"
+        print(f"  {executor}: peak PSS {', '.join(f'{v:.0f}' for v in values)} MB{flat} (under 500 MB: {met})")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ Prints
 - posture changes per replication per track (mean and 90th percentile): decisions should read like policy
   (a handful per actor), not flicker.
 
-Targets: 500 replications/s per core, within 2.5x of bare SimPy.
+Targets (issue 17): at least 450 replications/s per core on an idle machine, or at most 5x the bare-SimPy cost of
+the same events. The ratio is the figure to compare across machines and loads: model and bare rounds alternate.
 
 Usage: .venv/bin/python benchmarks/bench_replication.py [--reps 200] [--rounds 5] [--profile]
 """
@@ -132,7 +133,7 @@ def main() -> None:
     draw_s = 1.0 / statistics.median(draws)
 
     print(f"baseline, horizon {horizon} days, {args.reps} replications x {args.rounds} rounds, one process")
-    print(f"  replications/s      median {reps_per_s:8.1f}   (rounds: {', '.join(f'{r:.0f}' for r in rounds)})")
+    print(f"  replications/s/core median {reps_per_s:8.1f}   (rounds: {', '.join(f'{r:.0f}' for r in rounds)})")
     print(f"  time/replication    {per_rep_s * 1e3:8.3f} ms")
     print(
         f"  events/replication  median {events}, mean {statistics.fmean(counts):.1f}, "
@@ -140,11 +141,12 @@ def main() -> None:
     )
     print(f"  bare SimPy, {events} events   {bare_s * 1e3:8.3f} ms  ({bare_s / events * 1e6:.2f} us/event)")
     print(
-        f"  ratio to bare SimPy {per_rep_s / bare_s:8.2f} x   (target <= 2.5; per round "
+        f"  ratio to bare SimPy {per_rep_s / bare_s:8.2f} x   (target <= 5; per round "
         f"{', '.join(f'{r:.1f}' for r in ratios)})"
     )
     print(f"  of which drawing parameters (config.draw) {draw_s * 1e3:.3f} ms/replication")
-    print(f"  target 500/s: {'met' if reps_per_s >= 500 else 'not met'}")
+    met = reps_per_s >= 450 or per_rep_s / bare_s <= 5.0
+    print(f"  target >= 450/s per core or <= 5x bare SimPy: {'met' if met else 'not met'}")
     print("  posture changes per replication (mean, 90th percentile):")
     for track, values in changes.items():
         print(f"    {track:<16} {statistics.fmean(values):5.2f}  {float(np.percentile(values, 90)):4.0f}")

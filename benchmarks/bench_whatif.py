@@ -1,7 +1,8 @@
 """How long the tweak loop takes: a default what-if on the shipped baseline, end to end (pilot, batch, paired
-differences, plots and report), as `scenarios whatif` runs it.
+differences, plots and report), as `scenarios whatif` runs it; and how long `scenarios report` takes to render the
+report of a baseline batch (the first round pays for the plotting imports, the others do not).
 
-    .venv/bin/python benchmarks/bench_whatif.py [--workers 2] [--rounds 3]
+    .venv/bin/python benchmarks/bench_whatif.py [--workers 2] [--rounds 3] [--report-n 5000]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--report-n", type=int, default=5000, help="replications of the batch the report shows")
     args = parser.parse_args()
     times = []
     for _ in range(args.rounds):
@@ -44,6 +46,19 @@ def main() -> None:
     print(
         f"\ndefault what-if ({TWEAK}), {args.workers} workers: median {statistics.median(times):.1f} s "
         f"over {args.rounds} rounds (min {min(times):.1f} s, max {max(times):.1f} s); target < 15 s"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "b"
+        run = ["run", str(ROOT / "configs" / "baseline.yaml"), "--n", str(args.report_n), "--out", str(batch)]
+        assert cli([*run, "--workers", str(args.workers), "--quiet"]) == 0
+        renders = []
+        for i in range(args.rounds):
+            began = time.perf_counter()
+            assert cli(["report", str(batch), "-o", str(Path(tmp) / f"report{i}.html")]) == 0
+            renders.append(time.perf_counter() - began)
+    print(
+        f"report of {args.report_n} baseline replications: {renders[0]:.1f} s the first time (with the imports), "
+        f"median {statistics.median(renders[1:] or renders):.1f} s after"
     )
 
 

@@ -20,10 +20,15 @@ import pytest
 from scenarios.config.draw import draw_parameters
 from scenarios.config.loader import load_scenario
 from scenarios.config.schema import Scenario
+from scenarios.model import combat
 from scenarios.model.actors import Actor
 from scenarios.model.choice import Decision
+from scenarios.model.observation import OperationView
 from scenarios.model.random import child_seed
 from scenarios.model.simulation import _Replication, run_replication
+from scenarios.model.state import WorldState
+
+from .support import small_world, values
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted([*ROOT.glob("configs/*.yaml"), *ROOT.glob("configs/examples/*.yaml")])
@@ -92,3 +97,45 @@ def test_every_decision_is_the_same_on_both_paths(scenario: Scenario, seed: int)
     result = rep.run()
     assert rep.checked > 50
     assert records(result) == records(run_replication(scenario, seq))
+
+
+def reference_views(state: WorldState, p: Any, max_route: int, max_days: float) -> tuple[OperationView, ...]:
+    """`combat.operation_views` as first written: every objective of every route through `_through_seasons`."""
+    total = state.total_value()
+    table = combat.season_rates(state, p)
+    views = []
+    for target, route in combat._routes(state, table).items():
+        if not route or len(route) > max_route:
+            continue
+        t = state.day
+        value = attackers = civilians = winter_days = 0.0
+        for oid in route:
+            o = state.objectives[oid]
+            summer, winter = table[oid]
+            left = max(o.difficulty - o.progress, 0.0)
+            t, out_days, in_days = combat._through_seasons(state, t, left, summer, winter)
+            if not np.isfinite(t):
+                break
+            value += o.value
+            attackers += summer.attacker_casualties * out_days + winter.attacker_casualties * in_days
+            civilians += summer.civilian_casualties * (out_days + in_days)
+            winter_days += in_days
+        days = t - state.day
+        if not np.isfinite(t) or days > max_days:
+            continue
+        views.append(OperationView(target, route, value / total, days, attackers, civilians, winter_days))
+    return tuple(views)
+
+
+@pytest.mark.parametrize("winter_advance", [0.0, 0.3, 1.0])
+def test_operation_views_match_the_reference_across_the_seasons(winter_advance: float) -> None:
+    """Before, across, in and after winter, with efforts part spent: the shortcut within a season gives the same
+    views to the bit as walking every objective through the seasons."""
+    p = values(combat__winter_mountain_advance_factor=winter_advance).combat
+    rng = np.random.default_rng(3)
+    for day in [0.0, 10.0, 30.0, 45.5, 49.9, 50.0, 60.0, 100.0, 119.5, 120.0, 130.0, 400.0]:
+        state = small_world(turkish_level=2, day=day, winter_day=50.0, winter_end_day=120.0)
+        for o in state.objectives.values():
+            o.progress = float(rng.uniform(0.0, o.difficulty))
+        got = combat.operation_views(state, p, 3, 400.0)
+        assert got and pickle.dumps(got) == pickle.dumps(reference_views(state, p, 3, 400.0))

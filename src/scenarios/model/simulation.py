@@ -245,13 +245,14 @@ class _Replication:
         return views, current, losses
 
     def _signal(self, field: str) -> bool:
-        """A policy's signal; it reads the holdings only, so it is read again only after a capture."""
+        """A policy's signal; it reads the holdings only, so (untraced) it is read again only after a capture.
+        Traced runs read it every time: the reference the fast path is tested against."""
         hook = self._signals[field]
         if hook is None:
             return False
         captures = self.state.captures
         seen = self._signal_seen.get(field)
-        if seen is not None and seen[0] == captures:
+        if seen is not None and seen[0] == captures and not self.trace:
             return seen[1]
         signal, values, block = hook
         value = bool(signal(self.state, values, block, self.start_share))
