@@ -1,6 +1,8 @@
 """Batch throughput and memory: in-process, process pool and Dask LocalCluster on the shipped baseline.
 
-Prints replications per second for each executor, the speed-up over in-process, and the peak memory of the whole
+Each batch is the command an analyst runs, `scenarios run configs/baseline.yaml --n N --executor E`, in a
+subprocess whose process tree is sampled. Prints replications per second for each executor (wall time of the whole
+command, start-up and consolidation included), the speed-up over in-process, and the peak memory of the whole
 process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts pages shared between
 processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers, and a peak under
 500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask. Usage:
@@ -12,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
-
-from scenarios.engine.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"
@@ -38,19 +40,24 @@ def rss_pss(pid: int) -> tuple[int, int]:
 
 
 class PeakMemory:
-    """Samples the memory of this process and all its children every 0.1 s; keeps the peaks of the tree's sum
-    (RSS and PSS) and of the driver alone."""
+    """Samples the memory of a process (the driver) and all its children every 0.1 s; keeps the peaks of the
+    tree's sum (RSS and PSS) and of the driver alone."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
         self.rss = self.pss = self.driver = self.workers = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        me = psutil.Process()
+        with contextlib.suppress(psutil.Error):  # the command may end before the first sample
+            self._sample(psutil.Process(self.pid))
+
+    def _sample(self, me: psutil.Process) -> None:
         while not self._stop.is_set():
-            rss = pss = workers = 0
-            driver = rss_pss(me.pid)[0]
+            rss = pss = workers = driver = 0
+            with contextlib.suppress(OSError, KeyError):
+                driver = rss_pss(me.pid)[0]
             for p in [me, *me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error, OSError, KeyError):  # a worker may exit meanwhile
                     r, q = rss_pss(p.pid)
@@ -75,13 +82,34 @@ class PeakMemory:
         )
 
 
-def measure(n: int, executor: str, workers: int) -> tuple[float, PeakMemory]:
-    """(replications per second, peak memory) of one batch."""
-    with tempfile.TemporaryDirectory() as tmp, PeakMemory() as memory:
-        began = time.perf_counter()
-        run_batch([BASELINE], n=n, seed=1, executor=executor, workers=workers, out=Path(tmp) / "b", quiet=True)
-        seconds = time.perf_counter() - began
-    return n / seconds, memory
+BATCH = """
+import sys
+from pathlib import Path
+from scenarios.engine.batch import run_batch
+config, n, executor, workers, out = sys.argv[1:]
+run_batch([config], n=int(n), seed=1, executor=executor, workers=int(workers), out=Path(out), quiet=True)
+"""
+
+
+def watched(args: list[str]) -> tuple[float, PeakMemory]:
+    """(wall seconds, peak memory) of a command."""
+    began = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    with PeakMemory(process.pid) as memory:
+        if process.wait() != 0:
+            raise SystemExit(f"{' '.join(args)} failed with exit code {process.returncode}")
+    return time.perf_counter() - began, memory
+
+
+def measure(n: int, executor: str, workers: int) -> tuple[float, PeakMemory, PeakMemory]:
+    """(replications per second, peak memory) of a batch as `scenarios run` runs it, in a fresh interpreter (its
+    start-up and the consolidation of the tables included), and the peak memory of `scenarios summary` reading it
+    afterwards (what `scenarios run` prints once the workers are gone)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "b")
+        seconds, batch = watched([sys.executable, "-c", BATCH, str(BASELINE), str(n), executor, str(workers), out])
+        _, summary = watched([str(Path(sys.executable).with_name("scenarios")), "summary", out])
+    return n / seconds, batch, summary
 
 
 def main() -> None:
@@ -91,18 +119,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     print(f"baseline, 180-day horizon, {args.workers} workers (machine: {psutil.cpu_count()} cores)", flush=True)
-    serial_rate, serial_mem = measure(args.n, "serial", 1)
+    serial_rate, serial_mem, _ = measure(args.n, "serial", 1)
     print(f"  n = {args.n:>6}  in-process  {serial_rate:7.1f} replications/s              {serial_mem}", flush=True)
+    summaries = []
     peaks: dict[str, list[float]] = {}
     for n in (args.n, args.big) if args.big else (args.n,):
         for executor in ("process", "dask"):  # both keep a bounded window of chunks in flight
-            rate, mem = measure(n, executor, args.workers)
+            rate, mem, summary = measure(n, executor, args.workers)
             peaks.setdefault(executor, []).append(mem.pss / MB)
             speed_up = rate / serial_rate
             print(
                 f"  n = {n:>6}  {executor:<10}  {rate:7.1f} replications/s  {speed_up:4.2f}x  {mem}",
                 flush=True,
             )
+        summaries.append(
+            f"  n = {n:>6}  `scenarios summary` of the batch afterwards: peak RSS {summary.rss / MB:.0f} MB"
+        )
+    print("\n".join(summaries))
     print(f"targets: >= 1.8x on {args.workers} workers; peak PSS of the tree < 500 MB, flat from n to big")
     for executor, values in peaks.items():
         flat = f", {values[-1] - values[0]:+.0f} MB from n = {args.n} to {args.big}" if len(values) > 1 else ""

@@ -166,9 +166,7 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scenarios.analysis.summary import render
     from scenarios.engine.batch import run_batch
-    from scenarios.io.load import load_results
 
     result = run_batch(
         args.configs,
@@ -198,6 +196,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.failures:
         print(f"{result.failures} replication(s) failed: see the errors table ({result.directory}/errors.parquet)")
     print()
+    # imported only now: the summary's libraries (lifelines, statsmodels) would otherwise weigh on the driver's
+    # memory all through the batch
+    from scenarios.analysis.summary import render
+    from scenarios.io.load import load_results
+
     print(render(load_results(result.directory)))
     if args.report is not None:
         from scenarios.report.html import write_report

@@ -103,13 +103,16 @@ def run_dask(
     Like the pool, only `window` chunks (default: twice the cluster's threads) are in flight; each result is
     released as it is yielded, so the driver's and the scheduler's memory stay flat whatever n is.
     """
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-        )
+        # no sampling profiler on the local workers: it would take its share of every core from the replications
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            )
         client = Client(cluster)
     else:
         try:

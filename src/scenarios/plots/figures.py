@@ -43,16 +43,23 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Figu
 def _order(df: pd.DataFrame) -> list[str]:
     col = df["scenario"]
     if isinstance(col.dtype, pd.CategoricalDtype):
-        present = set(col.astype(str))
+        present = {str(c) for c in col.unique()}
         return [str(c) for c in col.cat.categories if str(c) in present]
     return list(dict.fromkeys(col.astype(str)))
+
+
+def _rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The rows of one scenario; a categorical column is compared as it is (the daily table has a million rows:
+    turning it into strings for every figure would cost more than drawing it)."""
+    col = df["scenario"]
+    return df[col == name if isinstance(col.dtype, pd.CategoricalDtype) else col.astype(str) == name]
 
 
 def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None, day0: str = "day 0") -> Figure:
     """Kaplan-Meier curves with confidence bands, one per scenario (`analysis.survival.survival_curves`)."""
     fig, ax = _axes(ax)
     for i, name in enumerate(_order(curves)):
-        c = curves[curves["scenario"].astype(str) == name]
+        c = _rows(curves, name)
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
         ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
     ax.set_xlabel(f"days since {day0}")
@@ -73,7 +80,7 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
     width = 0.8 / max(len(names), 1)
     x = np.arange(len(classes))
     for i, name in enumerate(names):
-        p = probs[probs["scenario"].astype(str) == name].set_index("outcome_class").reindex(classes)
+        p = _rows(probs, name).set_index("outcome_class").reindex(classes)
         err = np.vstack([p["p"] - p["lower"], p["upper"] - p["p"]]).clip(min=0)
         ax.bar(
             x + (i - (len(names) - 1) / 2) * width,
@@ -105,16 +112,17 @@ FAN_LABELS = {
 
 def _with_totals(series: pd.DataFrame) -> pd.DataFrame:
     """The series with death totals (the traced `timeseries` holds them by side; the daily table as totals)."""
-    ts = series.copy()
-    for kind in ("military", "civilian"):
-        if f"{kind}_total" not in ts.columns and f"{kind}_azerbaijan" in ts.columns:
-            ts[f"{kind}_total"] = ts[f"{kind}_azerbaijan"] + ts[f"{kind}_armenia"]
-    return ts
+    totals = {
+        f"{kind}_total": series[f"{kind}_azerbaijan"] + series[f"{kind}_armenia"]
+        for kind in ("military", "civilian")
+        if f"{kind}_total" not in series.columns and f"{kind}_azerbaijan" in series.columns
+    }
+    return series.assign(**totals) if totals else series  # the daily table has them: no copy of it
 
 
 def _runs(series: pd.DataFrame, names: Sequence[str], traced: bool) -> str:
     """The caption's count of replications: "n = 5000 replications per scenario" (or a range)."""
-    counts = sorted({int(series.loc[series["scenario"].astype(str) == n, "replication"].nunique()) for n in names})
+    counts = sorted({int(_rows(series, n)["replication"].nunique()) for n in names})
     of = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     if traced:
         return f"only the n = {of} traced replications per scenario:\nthis folder has no daily table"
@@ -138,7 +146,7 @@ def fan(
     ts = _with_totals(series)
     names = _order(ts)
     for i, name in enumerate(names):
-        g = ts[ts["scenario"].astype(str) == name].groupby("day")[column]
+        g = _rows(ts, name).groupby("day")[column]
         for lo, hi in bands:
             ax.fill_between(
                 g.quantile(lo).index, g.quantile(lo), g.quantile(hi), color=colour(i), alpha=0.15, linewidth=0
@@ -162,7 +170,7 @@ def ceasefire_share(series: pd.DataFrame, ax: Axes | None = None, day0: str = "d
     fig, ax = _axes(ax)
     names = _order(series)
     for i, name in enumerate(names):
-        g = series[series["scenario"].astype(str) == name].groupby("day")["ceasefire"]
+        g = _rows(series, name).groupby("day")["ceasefire"]
         n, p = g.size().to_numpy(dtype=float), g.mean().to_numpy(dtype=float)
         z = 1.96
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -194,7 +202,7 @@ def turkish_levels(
     levels = list(range(max(top, len(rungs)) + 1))
     labels = ["none", *rungs]
     for ax, name in zip(axes, names, strict=False):
-        s = series[series["scenario"].astype(str) == name]
+        s = _rows(series, name)
         shares = pd.crosstab(s["day"], s["turkish_level"], normalize="index").reindex(columns=levels, fill_value=0.0)
         ax.stackplot(
             shares.index.to_numpy(),
@@ -227,7 +235,7 @@ def ceasefire_timeline(
     ticks: list[float] = []
     labels: list[str] = []
     for i, name in enumerate(names):
-        c = ceasefires[ceasefires["scenario"].astype(str) == name]
+        c = _rows(ceasefires, name)
         for rep in sorted(c["replication"].unique())[:per_scenario]:
             rows = c[c["replication"] == rep]
             ax.broken_barh(
@@ -272,7 +280,7 @@ def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
     width = 0.8 / max(len(names), 1)
     handles = []
     for i, name in enumerate(names):
-        r = replications[replications["scenario"].astype(str) == name]
+        r = _rows(replications, name)
         data = [r[c].astype(float).to_numpy() for c in cols]
         pos = np.arange(len(cols)) + (i - (len(names) - 1) / 2) * width
         box = ax.boxplot(
