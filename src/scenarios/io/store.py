@@ -43,6 +43,7 @@ JOURNAL = "journal.jsonl"
 PARTS = "parts"
 LOCK = ".lock"
 DESIGN = "design.parquet"
+CACHE = ".cache"  # derived files kept for re-rendering (the report's figures): removed with the batch
 FORMAT_VERSION = 1
 # Tables stored in declared small dtypes and compressed harder than the default (Snappy): the daily table has a row
 # per replication and day, so it is the largest one.
@@ -239,6 +240,7 @@ class ResultsWriter:
             for name in [MANIFEST, JOURNAL, *(f"{t}.parquet" for t in TABLES)]:
                 (self.directory / name).unlink(missing_ok=True)
             shutil.rmtree(self.parts, ignore_errors=True)
+            shutil.rmtree(self.directory / CACHE, ignore_errors=True)  # the report's figures of that batch
         for table in TABLES:
             (self.parts / table).mkdir(parents=True, exist_ok=True)
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -11,9 +17,12 @@ from scenarios import plots
 from scenarios.analysis.outcomes import outcome_probabilities
 from scenarios.analysis.survival import survival_curves
 from scenarios.exceptions import ScenarioError
+from scenarios.io import store
+from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+CACHE = Path(store.CACHE) / "figures"  # inside a results folder
 
 
 def day0(results: Results) -> str:
@@ -83,3 +92,54 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 110) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi)
     return buf.getvalue()
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of this package's source and the versions of the libraries that draw: a cached figure is reused
+    only by the code that drew it (an edited plot function, even uncommitted, draws afresh)."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for file in sorted(root.rglob("*.py")):
+        h.update(file.relative_to(root).as_posix().encode())
+        h.update(file.read_bytes())
+    for package in ("matplotlib", "pandas", "numpy", "lifelines"):
+        h.update(f"{package} {metadata.version(package)}".encode())
+    return h.hexdigest()
+
+
+class FigureCache:
+    """The PNGs of one complete results folder's figures, kept in <folder>/.cache/figures.
+
+    A complete batch's tables never change, so drawing its report again (other --days, a new measure, a second
+    look) reuses every figure instead of drawing it: compute once, render many times. The key is the manifest, the
+    figure's name and `code_digest()`. A partial batch (it may still grow) or a merge of several folders is not
+    cached, and a folder that cannot be written is simply drawn every time.
+    """
+
+    def __init__(self, results: Results | None, dpi: int = 110):
+        self.dpi = dpi
+        self.folder = results.directory / CACHE if results is not None and results.complete else None
+        manifest = json.dumps(results.manifest, sort_keys=True, default=str) if results is not None else ""
+        self._stamp = hashlib.sha256(f"{manifest}|{dpi}|{code_digest()}".encode()).hexdigest()[:20]
+
+    def png(self, name: str, draw: Callable[[], Figure]) -> tuple[bytes, int, int]:
+        """The figure `name` as PNG bytes with its width and height in pixels, drawn by `draw` only if needed."""
+        key = f"{name}-{self._stamp}"
+        if self.folder is not None:
+            for hit in self.folder.glob(f"{key}-*x*.png"):
+                width, height = (int(v) for v in hit.stem.rsplit("-", 1)[1].split("x"))
+                return hit.read_bytes(), width, height
+        fig = draw()
+        width, height = (int(v * self.dpi) for v in fig.get_size_inches())
+        data = figure_bytes(fig, dpi=self.dpi)
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                for stale in self.folder.glob("*.png"):  # this figure drawn by other code, or for another batch
+                    if stale.stem.rsplit("-", 2)[0] == name:
+                        stale.unlink(missing_ok=True)
+                write_atomic(self.folder / f"{key}-{width}x{height}.png", data)
+            except OSError:
+                pass  # a read-only results folder: draw it again next time
+        return data, width, height

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -30,7 +31,7 @@ from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.io.records import DURABLE_DEFINITION, OUTCOME_DEFINITIONS
-from scenarios.report.figures import available_kinds, figure_bytes, make_figure, time_series
+from scenarios.report.figures import FigureCache, available_kinds, figure_bytes, make_figure, time_series
 
 CAPTIONS = {
     "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
@@ -57,7 +58,7 @@ class Section:
     html: str
 
 
-def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict[str, Any]]:
+def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: FigureCache) -> list[dict[str, Any]]:
     """Every figure, embedded; with `plots_dir`, each is also written there as <kind>.png (drawn once)."""
     series, traced = time_series(results)
     runs = series.groupby("scenario", observed=True)["replication"].nunique() if not series.empty else pd.Series()
@@ -69,9 +70,7 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str) -> list[dict
     )
     out = []
     for kind in available_kinds(results):
-        fig = make_figure(results, kind)
-        width, height = (int(v * 110) for v in fig.get_size_inches())
-        png = figure_bytes(fig)
+        png, width, height = cache.png(kind, functools.partial(make_figure, results, kind))
         if plots_dir is not None:
             write_atomic(plots_dir / f"{kind}.png", png)
         out.append(
@@ -241,7 +240,9 @@ def _calibration(results: Results) -> dict[str, Any] | None:
     }
 
 
-def _judgments(results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None) -> dict[str, Any] | None:
+def _judgments(
+    results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None, cache: FigureCache
+) -> dict[str, Any] | None:
     """The first section: each expectation of each scenario against the batch (None if there are none)."""
     from scenarios.analysis.check import check
 
@@ -250,9 +251,7 @@ def _judgments(results: Results, scenarios: dict[str, Scenario], plots_dir: Path
         return None
     figures = []
     for name in result.scenarios:
-        fig = result.plot(name)
-        width, height = (int(v * 110) for v in fig.get_size_inches())
-        png = figure_bytes(fig)
+        png, width, height = cache.png(f"check-{name}", functools.partial(result.plot, name))
         if plots_dir is not None:
             write_atomic(plots_dir / f"check-{name}.png", png)
         figures.append(
@@ -290,12 +289,17 @@ def render_report(
     extra_sections: Sequence[Section] = (),
     plots_dir: Path | None = None,
     days: Sequence[float] = (7, 30, 90),
+    cache: bool = False,
 ) -> str:
-    """The report as an HTML string: it renders the study objects (Summary, Comparison) and computes nothing else."""
+    """The report as an HTML string: it renders the study objects (Summary, Comparison) and computes nothing else.
+
+    With `cache`, the figures of a complete folder are kept in it and reused (`report.figures.FigureCache`).
+    """
     env = Environment(
         loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
     template = env.get_template("report.html.j2")
+    figure_cache = FigureCache(results if cache else None)
     scenarios = {s["name"]: scenario_from_dump(s["config"], "manifest") for s in results.manifest["scenarios"]}
     summary = summarize(results, days)
     source = _source_title(next(iter(scenarios.values())))
@@ -331,10 +335,10 @@ def render_report(
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
         subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
-        judgments=_judgments(results, scenarios, plots_dir),
+        judgments=_judgments(results, scenarios, plots_dir, figure_cache),
         calibration=_calibration(results),
         headline=cards,
-        figures=_figures(results, plots_dir, summary.phrase),
+        figures=_figures(results, plots_dir, summary.phrase, figure_cache),
         comparison=comparison,
         phrase=summary.phrase,
         extra_sections=list(extra_sections),
@@ -362,7 +366,7 @@ def write_report(
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
-    html = render_report(results, extra_sections, plots_dir, days)
+    html = render_report(results, extra_sections, plots_dir, days, cache=len(dirs) == 1)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, html.encode("utf-8"))
