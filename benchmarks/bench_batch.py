@@ -1,11 +1,13 @@
 """Batch throughput and memory: in-process, process pool and Dask LocalCluster on the shipped baseline.
 
-Each batch is the command an analyst runs, `scenarios run configs/baseline.yaml --n N --executor E`, in a
-subprocess whose process tree is sampled. Prints replications per second for each executor (wall time of the whole
-command, start-up and consolidation included), the speed-up over in-process, and the peak memory of the whole
+Each batch runs as `scenarios run configs/baseline.yaml --n N --executor E` runs it (`run_batch` in a fresh
+interpreter whose main module imports nothing else, so the workers import only what the model needs), in a
+subprocess whose process tree is sampled. Prints replications per second for each executor (wall time of the
+whole batch, start-up and consolidation included), the speed-up over in-process, and the peak memory of the whole
 process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts pages shared between
 processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers, and a peak under
-500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask. Usage:
+500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask; then the peak memory of `scenarios summary`
+reading each batch afterwards (what `scenarios run` prints once its workers are gone). Usage:
 
     .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--big 100000] [--workers 2]
 """
