@@ -49,6 +49,8 @@ FORMAT_VERSION = 1
 # per replication and day, so it is the largest one.
 DTYPES: dict[str, dict[str, str]] = {"daily": DAILY_COLUMNS}
 COMPRESSION: dict[str, Literal["snappy", "zstd"]] = {"daily": "zstd"}
+ROW_GROUP_BYTES = 32 * 2**20  # in memory, before compression: a consolidated table's row groups
+ROW_GROUP_ROWS = 2**20  # and at most this many rows each (the Parquet writer's default)
 
 
 def sha256(data: bytes) -> str:
@@ -280,13 +282,23 @@ class ResultsWriter:
                 write_atomic(target, frame_to_parquet(pd.DataFrame()))
                 counts[table] = 0
                 continue
-            schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+            schema = _unified_schema(files)
             rows = 0
             with pq.ParquetWriter(tmp, schema, compression=COMPRESSION.get(table, "snappy")) as writer:
+                # parts gathered into row groups of about ROW_GROUP_BYTES: the writer keeps every row group's
+                # metadata until it closes, so one row group per chunk would make memory grow with the batch
+                pending: list[pa.Table] = []
+                size = 0
                 for f in files:
                     part = pq.read_table(f)
-                    writer.write_table(part.select(schema.names).cast(schema) if part.schema != schema else part)
+                    pending.append(part.select(schema.names).cast(schema) if part.schema != schema else part)
+                    size += pending[-1].nbytes
                     rows += part.num_rows
+                    if size >= ROW_GROUP_BYTES:
+                        writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
+                        pending, size = [], 0
+                if pending:
+                    writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
@@ -297,6 +309,17 @@ class ResultsWriter:
     def remove_parts(self) -> None:
         shutil.rmtree(self.parts, ignore_errors=True)
         (self.directory / JOURNAL).unlink(missing_ok=True)
+
+
+def _unified_schema(files: list[Path]) -> pa.Schema:
+    """One schema for every part of a table (a column all-null in one chunk is promoted to its type elsewhere); the
+    parts' schemas are read one at a time and merged as they come, so memory does not grow with their number."""
+    schema = pq.read_schema(files[0])
+    for f in files[1:]:
+        other = pq.read_schema(f)
+        if other != schema:
+            schema = pa.unify_schemas([schema, other], promote_options="permissive")
+    return schema
 
 
 def _uniform_dtypes(df: pd.DataFrame) -> pd.DataFrame:
