@@ -283,13 +283,15 @@ class Check:
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """One row per judgment: the band shaded, the estimate and its interval as a dot; misses in red."""
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         name = scenario or (self.scenarios[0] if self.scenarios else "")
         rows = self.table[self.table["scenario"] == name].reset_index(drop=True)
         fig: Any
         if ax is None:
-            fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
+            # a Figure, not pyplot: pyplot keeps every figure open for the life of the process
+            fig = Figure(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
+            ax = fig.add_subplot()
         else:
             fig = ax.get_figure(root=True)
         for i, r in rows.iterrows():

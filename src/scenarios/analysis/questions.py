@@ -166,14 +166,15 @@ class Score:
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """The reliability diagram: observed frequency per forecast bin against the diagonal."""
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         b = self.binary
         name = scenario or str(b["scenario"].iloc[0])
         b = b[b["scenario"] == name]
         fig: Any
         if ax is None:
-            fig, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+            fig = Figure(figsize=(5, 5), layout="constrained")  # not pyplot, which keeps it open
+            ax = fig.add_subplot()
         else:
             fig = ax.get_figure(root=True)
         table = reliability_table(b["forecast"].to_numpy(), b["outcome"].to_numpy())

@@ -13,9 +13,8 @@ from scenarios.plots.figures import colour
 
 def implausibility_by_wave(frame: pd.DataFrame, cut: float) -> Figure:
     """Each design point's largest implausibility, wave by wave, against the cut."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig = Figure(figsize=(6.4, 4.2))  # not pyplot, which keeps every figure open for the life of the process
+    ax = fig.add_subplot()
     rng = np.random.default_rng(0)
     for k, (_, group) in enumerate(frame.groupby("wave")):
         y = group["implausibility"].to_numpy()
@@ -35,10 +34,9 @@ def implausibility_by_wave(frame: pd.DataFrame, cut: float) -> Figure:
 
 def surviving_pairs(survivors: pd.DataFrame, names: list[str], ruled_out: float) -> Figure:
     """The surviving candidates (quantiles of each parameter's own range) for pairs of the most constrained ones."""
-    import matplotlib.pyplot as plt
-
     pairs = list(itertools.combinations(names, 2)) or [(names[0], names[0])]
-    fig, axes = plt.subplots(1, len(pairs), figsize=(4.2 * len(pairs), 4.2), squeeze=False)
+    fig = Figure(figsize=(4.2 * len(pairs), 4.2))
+    axes = fig.subplots(1, len(pairs), squeeze=False)
     sample = survivors.sample(min(len(survivors), 3000), random_state=0) if len(survivors) else survivors
     for ax, (a, b) in zip(axes[0], pairs, strict=True):
         ax.scatter(sample[a], sample[b], s=4, alpha=0.35, color=colour(0))
