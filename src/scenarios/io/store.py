@@ -265,8 +265,8 @@ class ResultsWriter:
         """Concatenate the parts of every chunk, in chunk order, into one Parquet file per table.
 
         Chunks are planned in (scenario, replication) order and each part is in replication order, so the
-        concatenation is already canonical whatever the executor or chunk size. Parts are streamed one at a time:
-        memory does not grow with the size of the batch.
+        concatenation is already canonical whatever the executor or chunk size. Parts are read one at a time and
+        written in row groups of about ROW_GROUP_BYTES: memory does not grow with the size of the batch.
         """
         good = done_chunks(self.directory)
         keys = [c.key for c in chunks]
