@@ -162,3 +162,32 @@ def test_check_renders_every_row() -> None:
     assert "too high 1" in repr(result)
     fig = result.plot()
     assert len(fig.axes[0].get_yticklabels()) == 2
+
+
+def test_an_expectation_the_batch_cannot_answer_is_na_with_its_reason() -> None:
+    """`holds_30_days` asked of a 20-day horizon: no estimate, verdict n/a and why; a relation to it is n/a too."""
+    why = "holds_30_days is undefined in every replication: it asks beyond the 20-day horizon"
+    empty = np.zeros(0, dtype=bool)
+    table = evaluate_rows(
+        [
+            _row(empty, (0.05, 0.20), "fails", na=why),
+            _row(_bools(30, 100), None, "rel", relation=("more_likely_than", "fails")),
+            _row(_bools(70, 100), (0.55, 0.80), "fine"),
+        ]
+    )
+    t = table.set_index("expectation")
+    assert t.loc["fails", "verdict"] == "n/a" and t.loc["fails", "n"] == 0
+    assert math.isnan(t.loc["fails", "estimate"]) and math.isnan(t.loc["fails", "lower"])
+    assert t.loc["rel", "verdict"] == "n/a" and t.loc["rel", "na_reason"] == why
+    assert t.loc["fine", "verdict"] == "consistent" and t.loc["fine", "na_reason"] == ""
+    result = Check(table)
+    text = result.to_text()
+    assert f"N/A ({why})" in text and "1 consistent, 0 too high, 0 too low, 0 undetermined, 2 n/a" in text
+    assert f"({why})" in result.to_html() and result.inconsistent.empty
+    fig = result.plot()
+    assert any(why in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_without_na_rows_the_summary_does_not_mention_them() -> None:
+    text = Check(evaluate_rows([_row(_bools(70, 100), (0.55, 0.80))])).to_text()
+    assert text.endswith("1 consistent, 0 too high, 0 too low, 0 undetermined")

@@ -2,8 +2,10 @@
 
 A frequency is estimated with a 95 % Wilson interval; the verdict is *consistent* when the interval lies inside
 the band, *too high* / *too low* when it lies wholly beyond an edge, and *undetermined* when it straddles an edge
-(then the number of replications that would settle it is given). A relation ("more likely than") compares two
-frequencies paired by replication: the interval is that of the paired difference, with McNemar's test beside it.
+(then the number of replications that would settle it is given), and *n/a* when the measure is undefined by
+definition in the batch (a ceasefire holding 30 days, asked of a 20-day horizon). A relation ("more likely than")
+compares two frequencies paired by replication: the interval is that of the paired difference, with McNemar's test
+beside it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 ALPHA = 0.05
 INCONSISTENT = ("too high", "too low")
+VERDICTS = ("consistent", *INCONSISTENT, "undetermined", "n/a")
 _Z = float(norm.ppf(1 - ALPHA / 2))
 
 
@@ -105,6 +108,7 @@ class Row:
     relation: tuple[str, str] | None  # (op, other expectation) for a relation
     values: np.ndarray  # bool per replication (NaN-free)
     condition: np.ndarray | None  # bool per replication, or None
+    na: str = ""  # why the expectation cannot be asked of this batch (then values and condition are ignored)
 
 
 def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
@@ -113,7 +117,14 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
     out = []
     for r in rows:
         rel = r.relation
-        stats = _band_stats(r) if rel is None else _relation_stats(r, by_id[(r.scenario, rel[1])])
+        other = by_id[(r.scenario, rel[1])] if rel is not None else None
+        na = r.na or (other.na if other is not None else "")
+        if na:
+            stats = _na_stats(r, other)
+        elif other is None:
+            stats = _band_stats(r)
+        else:
+            stats = _relation_stats(r, other)
         out.append(
             {
                 "scenario": r.scenario,
@@ -124,6 +135,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "measure": r.measure,
                 "given": r.given,
                 **stats,
+                "na_reason": na,
                 "note": r.note,
             }
         )
@@ -142,6 +154,13 @@ def _band_stats(r: Row) -> dict[str, Any]:
     if settle is not None and r.condition is not None:  # only replications where `given` holds count
         settle = math.ceil(settle * len(r.values) / n)
     return _stats(r.band, n, k, p, lower, upper, v, settle, math.nan)
+
+
+def _na_stats(r: Row, other: Row | None) -> dict[str, Any]:
+    """An expectation the batch cannot answer: no estimate, no interval, verdict n/a."""
+    band = r.band if other is None or r.band is not None else (0.0, 1.0)
+    assert band is not None
+    return _stats(band, 0, 0, math.nan, math.nan, math.nan, "n/a", None, math.nan)
 
 
 def _relation_stats(r: Row, other: Row) -> dict[str, Any]:
@@ -236,6 +255,8 @@ class Check:
                         settle = " (no replication meets the condition)"
                     else:
                         settle = " (the estimate sits on the band's edge)"
+                elif r["verdict"] == "n/a":
+                    settle = f" ({r['na_reason']})"
                 given = f"  given: {r['given']}" if r["given"] else ""
                 if pd.notna(r["p_value"]):
                     given += f"  (paired; McNemar p = {r['p_value']:.2g})"
@@ -245,7 +266,7 @@ class Check:
                 )
                 lines.append(f"      \u00b6{r['para']} \u201c{r['quote']}\u201d  measure: {r['measure']}{given}")
             counts = rows["verdict"].value_counts()
-            summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", *INCONSISTENT, "undetermined"))
+            summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS if v != "n/a" or v in counts)
             lines.append(f"  {len(rows)} judgments: {summary}")
         for name in self.without_expectations:
             lines.append(f"\n{name}: no expectations")
@@ -262,10 +283,13 @@ class Check:
                 "<th>model</th><th>95% interval</th><th>verdict</th></tr>"
             )
             for _, r in rows.iterrows():
-                cls = "inconsistent" if r["verdict"] in INCONSISTENT else r["verdict"].replace(" ", "-")
+                verdict_class = r["verdict"].replace(" ", "-").replace("/", "")
+                cls = "inconsistent" if r["verdict"] in INCONSISTENT else verdict_class
                 settle = ""
                 if r["verdict"] == "undetermined" and pd.notna(r["settle_n"]):
                     settle = f" (about {int(r['settle_n']):,} replications would settle it)"
+                elif r["verdict"] == "n/a":
+                    settle = f" ({r['na_reason']})"
                 given = f" given {r['given']}" if r["given"] else ""
                 parts.append(
                     f'<tr class="{cls}"><td><code>{html.escape(r["expectation"])}</code><br>'
@@ -297,6 +321,10 @@ class Check:
         for i, r in rows.iterrows():
             y = len(rows) - 1 - int(str(i))
             ax.barh(y, r["band_hi"] - r["band_lo"], left=r["band_lo"], height=0.7, color="#d9e6f2", zorder=1)
+            if r["n"] == 0:  # nothing to draw: say why
+                why = f"n/a: {r['na_reason']}" if r["verdict"] == "n/a" else f"no replication meets: {r['given']}"
+                ax.text(0.5, y, why, ha="center", va="center", fontsize=7, color="#7f7f7f")
+                continue
             bad = r["verdict"] in INCONSISTENT
             color = "#c0392b" if bad else ("#7f7f7f" if r["verdict"] == "undetermined" else "#1f5f99")
             ax.errorbar(
@@ -329,17 +357,30 @@ def _p(x: float) -> str:
     return f"{x:.1%}" if x < 0.995 or x == 1 else f"{x:.2%}"
 
 
-def _bool_values(series: pd.Series, what: str) -> np.ndarray:
+def _bool_values(series: pd.Series, what: str) -> np.ndarray | None:
+    """0/1 per replication; None where the measure is n/a in every replication (n/a by definition, as
+    ``holds_<d>_days`` beyond the horizon); a null in only some replications is an error in the measure."""
     values = series.to_numpy()
     if values.dtype != bool:
-        if pd.isna(series).any():
-            raise CheckError(f"{what}: the measure is undefined (null) in some replications")
+        null = pd.isna(series).to_numpy()
+        if len(null) and null.all():
+            return None
+        if null.any():
+            raise CheckError(
+                f"{what}: the measure is undefined (null) in {int(null.sum())} of {len(null)} replications; "
+                "a band needs a yes-no value in each (a comparison with a null is false, e.g. `day_x < 30`)"
+            )
         values = values.astype(bool)
     return values
 
 
-def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: str) -> np.ndarray:
-    """A yes-no measure's values in one scenario of a batch; a CheckError names the expectation otherwise."""
+def _na_reason(text: str, horizon: float) -> str:
+    return f"{text} is undefined in every replication: it asks beyond the {horizon:g}-day horizon"
+
+
+def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: str) -> np.ndarray | None:
+    """A yes-no measure's values in one scenario of a batch (None: n/a in all of them); a CheckError names the
+    expectation otherwise."""
     from scenarios.exceptions import MeasureError
 
     try:
@@ -363,9 +404,15 @@ def expectation_values(results: Results, scenario: str) -> dict[str, pd.Series]:
     for eid, exp in spec.active_expectations().items():
         assert exp.measure is not None
         where = f"{scenario}: expectations.{eid}"
-        values = _yes_no(measures, results, scenario, exp.measure, f"{where}.measure").astype(float)
-        if exp.given:
-            values[~_yes_no(measures, results, scenario, exp.given, f"{where}.given")] = np.nan
+        measured = _yes_no(measures, results, scenario, exp.measure, f"{where}.measure")
+        condition = _yes_no(measures, results, scenario, exp.given, f"{where}.given") if exp.given else None
+        n = int((results.replications["scenario"] == scenario).sum())
+        if measured is None or (exp.given and condition is None):
+            values = np.full(n, np.nan)
+        else:
+            values = measured.astype(float)
+            if condition is not None:
+                values[~condition] = np.nan
         out[f"expectation:{eid}"] = pd.Series(values)
     return out
 
@@ -390,6 +437,9 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
             where = f"{name}: expectations.{eid}"
             values = _yes_no(measures, results, name, exp.measure, f"{where}.measure")
             condition = _yes_no(measures, results, name, exp.given, f"{where}.given") if exp.given else None
+            na = ""
+            if values is None or (exp.given and condition is None):
+                na = _na_reason(exp.measure if values is None else str(exp.given), scenario.simulation.horizon_days)
             rel = exp.relation
             rows.append(
                 Row(
@@ -403,8 +453,9 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
                     note=exp.note,
                     band=exp.range,
                     relation=(rel.op, rel.other) if rel is not None else None,
-                    values=values,
+                    values=values if values is not None else np.zeros(0, dtype=bool),
                     condition=condition,
+                    na=na,
                 )
             )
     return Check(evaluate_rows(rows), n_reason, without)

@@ -244,7 +244,7 @@ def _judgments(
     results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None, cache: FigureCache
 ) -> dict[str, Any] | None:
     """The first section: each expectation of each scenario against the batch (None if there are none)."""
-    from scenarios.analysis.check import check
+    from scenarios.analysis.check import VERDICTS, check
 
     result = check(results, scenarios)
     if result.table.empty:
@@ -266,7 +266,7 @@ def _judgments(
     return {
         "figures": figures,
         "table": result.to_html(),
-        "summary": ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", "too high", "too low", "undetermined")),
+        "summary": ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS if v != "n/a" or v in counts),
         "n": len(result.table),
     }
 
