@@ -20,7 +20,7 @@ from scenarios.engine.chunks import Chunk, run_chunk
 from scenarios.engine.seeding import normalise_seed, replication_seed
 from scenarios.exceptions import ResultsError, ScenarioError
 from scenarios.io.load import PartialResultsWarning, load_results
-from scenarios.io.store import JOURNAL, DirectoryLock, done_chunks, read_manifest
+from scenarios.io.store import JOURNAL, DirectoryLock, ResultsWriter, done_chunks, read_manifest, write_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "configs" / "baseline.yaml"
@@ -337,3 +337,70 @@ def test_consolidation_gathers_many_small_chunks_into_few_row_groups(tmp_path: P
         file = pq.ParquetFile(tmp_path / "r" / f"{table}.parquet")
         assert file.num_row_groups == 1, table
     assert len(load_results(tmp_path / "r").replications) == 30
+
+
+def test_only_the_replications_are_read_with_the_folder(tmp_path: Path) -> None:
+    """A summary reads the replications only; the other tables stay on disk until used (at 10^5 replications the
+    offers alone would take ~0.5 GB): a damaged offers file does not stop it, and using the offers says so."""
+    from scenarios.analysis.summary import summarize
+
+    out = tmp_path / "r"
+    run_batch([BASELINE], n=6, seed=4, overrides=SHORT, executor="serial", out=out, quiet=True)
+    whole = {t: getattr(load_results(out), t) for t in ("ceasefires", "offers", "daily")}
+    assert all(len(df) > 0 for df in whole.values())
+    results = load_results(out)
+    (out / "offers.parquet").write_bytes(b"not parquet")
+    assert "median survival" in summarize(results).to_text()
+    pd.testing.assert_frame_equal(results.ceasefires, whole["ceasefires"])
+    with pytest.raises(ResultsError, match=r"offers\.parquet: damaged"):
+        _ = results.offers
+    for column in ("config_hash", "broker", "kind", "answer.azerbaijan", "answer.armenia"):  # text as category
+        assert isinstance(whole["offers"][column].dtype, pd.CategoricalDtype), column
+
+
+def test_a_partial_batch_reads_its_other_tables_from_the_chunks_finished_at_load(tmp_path: Path) -> None:
+    """Tables read later cover the same replications as `replications`, though more chunks finish meanwhile."""
+    from scenarios.config.loader import load_scenario
+
+    out = tmp_path / "b"
+    scenario = load_scenario(BASELINE, SHORT)
+    run_batch([BASELINE], n=8, seed=2, chunk_size=4, out=out, overrides=SHORT, executor="serial", quiet=True)
+    manifest = read_manifest(out)
+    manifest["status"] = "running"
+    writer = ResultsWriter(out)
+    writer.prepare(fresh=False)
+
+    def finish(start: int) -> None:
+        chunk = Chunk(0, start, start + 4)
+        writer.write_chunk(run_chunk(scenario, config_hash(scenario), chunk, 2, manifest["trace_sample"], False))
+
+    finish(0)
+    write_manifest(out, manifest)
+    with pytest.warns(PartialResultsWarning):
+        partial = load_results(out)
+    finish(4)  # a chunk finishes after the folder was read
+    assert sorted(partial.replications["replication"]) == [0, 1, 2, 3]
+    assert set(partial.ceasefires["replication"]) == set(partial.offers["replication"]) == {0, 1, 2, 3}
+    assert set(partial.daily["replication"]) == {0, 1, 2, 3}
+    with pytest.warns(PartialResultsWarning):
+        assert set(load_results(out).offers["replication"]) == set(range(8))
+
+
+def test_a_partial_batch_finished_after_it_was_read_says_to_load_it_again(tmp_path: Path) -> None:
+    """Finishing the batch consolidates and removes its chunks; a table not yet read says so, not "damaged"."""
+    from scenarios.config.loader import load_scenario
+
+    out = tmp_path / "b"
+    scenario = load_scenario(BASELINE, SHORT)
+    run_batch([BASELINE], n=4, seed=2, chunk_size=4, out=out, overrides=SHORT, executor="serial", quiet=True)
+    manifest = read_manifest(out)
+    manifest["status"] = "running"
+    writer = ResultsWriter(out)
+    writer.prepare(fresh=False)
+    writer.write_chunk(run_chunk(scenario, config_hash(scenario), Chunk(0, 0, 4), 2, manifest["trace_sample"], False))
+    write_manifest(out, manifest)
+    with pytest.warns(PartialResultsWarning):
+        partial = load_results(out)
+    writer.remove_parts()  # what finishing the batch does after consolidating
+    with pytest.raises(ResultsError, match="load it again for its offers"):
+        _ = partial.offers

@@ -11,6 +11,7 @@ d days) beyond the shorter horizon) are n/a in the comparison. Survival curves a
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import warnings
@@ -483,17 +484,8 @@ def merge_batches(batches: Sequence[Results]) -> Results:
 
     reps = cat("replications")
     reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
-    return Results(
-        batches[0].directory,
-        manifest,
-        reps,
-        cat("ceasefires"),
-        cat("events"),
-        cat("timeseries"),
-        cat("errors"),
-        offers=cat("offers"),
-        daily_loader=lambda: cat("daily"),  # read when a figure first needs it
-    )
+    lazy = {t: functools.partial(cat, t) for t in ("ceasefires", "events", "timeseries", "errors", "offers", "daily")}
+    return Results(batches[0].directory, manifest, reps, **lazy)  # each table merged when first used
 
 
 def replications_needed(

@@ -7,22 +7,27 @@ Tables (one row per ...):
   counts and days (NaN where an event never happened, e.g. ``first_day.russia.intervene``).
 - ``ceasefires``: ceasefire of a replication (``number`` from 1), with kind, broker, start/end day, cause, censoring.
 - ``events`` and ``timeseries``: the traced replications only (``simulation.trace_sample``).
-- ``daily`` (loaded on first use): every replication, every ``simulation.daily_every`` days: territory share,
+- ``offers``: mediation offer of a replication, with its terms and each party's answer (text columns as category).
+- ``daily``: every replication, every ``simulation.daily_every`` days: territory share,
   deaths, attention, Turkey's level and whether a ceasefire is in force, in small dtypes (float32, int16, bool).
   Empty for folders written before the table existed.
 - ``errors``: replications that raised, with their traceback.
+
+Only ``replications`` is read with the folder; every other table is read when first used.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from scenarios.exceptions import ResultsError
 from scenarios.io.records import CEASEFIRE_CAUSES, CEASEFIRE_KINDS, OUTCOME_CLASSES, TABLES, Manifest
@@ -51,30 +56,58 @@ CATEGORIES: dict[str, dict[str, list[str] | None]] = {
     "errors": {"scenario": None},
     "daily": {"scenario": None, "config_hash": None},
 }
-LAZY = ("daily",)  # read on first use; absent from folders written before it existed
+EAGER = ("replications",)  # read with the folder; every other table is read on first use
+OPTIONAL = ("daily",)  # may be absent from folders written before it existed (then empty)
 
 
-@dataclass
+class _Table:
+    """A table of `Results` read on first use.
+
+    A dataclass field whose default is this descriptor (dataclasses' descriptor-typed fields): it holds a DataFrame,
+    or a zero-argument callable that reads one; the first access calls it and keeps the frame. A summary reads
+    the replications only, so the other tables (at 10^5 replications the offers alone are ~0.5 GB) stay on disk.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}"
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> type[pd.DataFrame]: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> pd.DataFrame: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> pd.DataFrame | type[pd.DataFrame]:
+        if obj is None:
+            return pd.DataFrame  # the default: a callable giving an empty table
+        value = obj.__dict__[self._slot]
+        if not isinstance(value, pd.DataFrame):
+            value = obj.__dict__[self._slot] = value()
+        frame: pd.DataFrame = value
+        return frame
+
+    def __set__(self, obj: object, value: pd.DataFrame | Callable[[], pd.DataFrame]) -> None:
+        obj.__dict__[self._slot] = value
+
+
+@dataclass(repr=False)
 class Results:
-    """A batch's tables, its manifest, and whether it completed."""
+    """A batch's tables, its manifest, and whether it completed.
+
+    `replications` is read with the folder; the other tables (each given as a DataFrame, or as a callable that
+    reads it) are read when first used.
+    """
 
     directory: Path
     manifest: dict[str, Any]
     replications: pd.DataFrame
-    ceasefires: pd.DataFrame
-    events: pd.DataFrame
-    timeseries: pd.DataFrame
-    errors: pd.DataFrame
-    offers: pd.DataFrame = field(default_factory=pd.DataFrame)  # mediation offers and the parties' answers
-    daily_loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
-    _daily: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    ceasefires: _Table = _Table()
+    events: _Table = _Table()
+    timeseries: _Table = _Table()
+    errors: _Table = _Table()
+    offers: _Table = _Table()  # mediation offers and the parties' answers
+    daily: _Table = _Table()  # every replication, every `daily_every` days
 
-    @property
-    def daily(self) -> pd.DataFrame:
-        """The daily table of every replication, read on first use (empty if the folder has none)."""
-        if self._daily is None:
-            self._daily = self.daily_loader() if self.daily_loader is not None else pd.DataFrame()
-        return self._daily
+    def __repr__(self) -> str:
+        return f"Results({str(self.directory)!r}, {len(self.replications)} replications of {self.scenarios})"
 
     @property
     def complete(self) -> bool:
@@ -124,10 +157,27 @@ def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
     return df
 
 
-def _read_table(file: Path) -> pd.DataFrame:
-    """One Parquet table; a damaged file (truncated, edited) is a ResultsError that says how to recover."""
+def _dictionary_columns(schema: pa.Schema, table: str) -> list[str]:
+    """The text columns read as categories straight from Parquet (never as one Python string per row)."""
+    names = CATEGORIES[table]
+    return [
+        f.name
+        for f in schema
+        if pa.types.is_string(f.type)
+        and (f.name in names or table == "offers" or (table == "replications" and f.name.startswith("final_posture.")))
+    ]
+
+
+def _read_table(file: Path, table: str) -> pd.DataFrame:
+    """One Parquet table; a damaged file (truncated, edited) is a ResultsError that says how to recover.
+
+    Category columns are read as dictionaries and Arrow's buffers are released column by column as the frame is
+    built, so reading a table costs little more than the frame itself."""
     try:
-        return pd.read_parquet(file)
+        schema = pq.read_schema(file)
+        arrow = pq.read_table(file, read_dictionary=_dictionary_columns(schema, table), use_pandas_metadata=True)
+        frame: pd.DataFrame = arrow.to_pandas(split_blocks=True, self_destruct=True)
+        return frame
     except (pa.ArrowException, OSError) as exc:
         raise ResultsError(
             f"{file}: damaged, cannot be read ({type(exc).__name__}: {exc}); run the batch again, e.g. "
@@ -135,49 +185,54 @@ def _read_table(file: Path) -> pd.DataFrame:
         ) from None
 
 
-def _load_tables(path: Path, manifest: dict[str, Any], names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """The consolidated tables of a complete batch, or the finished parts of a partial one, with their dtypes.
-
-    A complete batch must have every table but the lazy ones, which are empty when absent (older folders).
-    """
+def _load_table(path: Path, manifest: dict[str, Any], table: str, parts: dict[str, Any] | None) -> pd.DataFrame:
+    """One table with its dtypes: the consolidated file of a complete batch (`parts` None), or the given finished
+    chunks of a partial one."""
     scenarios = [s["name"] for s in manifest["scenarios"]]
-    tables: dict[str, pd.DataFrame] = {}
-    if manifest.get("status") == "complete":
-        for table in names:
-            file = path / f"{table}.parquet"
-            if not file.exists() and table in LAZY:
-                tables[table] = pd.DataFrame()
-                continue
-            if not file.exists():
-                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
-            tables[table] = _read_table(file)
+    if parts is None:
+        file = path / f"{table}.parquet"
+        df = _read_table(file, table) if file.exists() else pd.DataFrame()  # optional tables: checked at load
     else:
-        good = done_chunks(path)
-        for table in names:
-            frames = [_read_table(path / e["files"][table]["file"]) for e in good.values() if table in e["files"]]
-            tables[table] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return {t: _dtypes(df, t, scenarios) for t, df in tables.items()}
+        files = [path / e["files"][table]["file"] for e in parts.values() if table in e["files"]]
+        if not all(f.exists() for f in files):  # consolidated (the batch finished) or re-run since it was read
+            raise ResultsError(
+                f"{path}: the chunks read with the folder are gone (the batch finished or was re-run since); "
+                f"load it again for its {table}"
+            )
+        frames = [_read_table(f, table) for f in files]
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return _dtypes(df, table, scenarios)
 
 
 def load_results(directory: str | Path) -> Results:
-    """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning)."""
+    """Read a results directory; a partial batch loads what finished and warns (PartialResultsWarning).
+
+    The replications are read now, every other table when first used (from the chunks finished now, for a
+    partial batch)."""
     path = Path(directory)
     if not path.is_dir():
         raise ResultsError(f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/")
     manifest = read_manifest(path)
     if manifest.get("status") == "failed":  # finished, but every replication raised: nothing to analyse
         raise ResultsError(f"{path}: {manifest.get('reason') or 'every replication failed'}")
+    parts = None
     if manifest.get("status") != "complete":
-        good = done_chunks(path)
+        parts = done_chunks(path)
         expected = len(manifest["scenarios"]) * -(-manifest["replications"] // manifest["chunk_size"])
         warnings.warn(
             f"{path}: PARTIAL batch ({manifest.get('status')}, {manifest.get('reason') or 'not finished'}): "
-            f"{len(good)} of {expected} chunks finished; figures cover only those. "
+            f"{len(parts)} of {expected} chunks finished; figures cover only those. "
             f"Finish it with `scenarios run ... --resume --out {path}`.",
             PartialResultsWarning,
             stacklevel=2,
         )
-    tables = _load_tables(path, manifest, tuple(t for t in TABLES if t not in LAZY))
-    if tables["replications"].empty:
+    else:
+        for table in TABLES:
+            file = path / f"{table}.parquet"
+            if table not in OPTIONAL and not file.exists():
+                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
+    replications = _load_table(path, manifest, "replications", parts)
+    if replications.empty:
         raise ResultsError(f"{path}: the batch holds no finished replication; run it (again) before analysing")
-    return Results(path, manifest, **tables, daily_loader=lambda: _load_tables(path, manifest, ("daily",))["daily"])
+    lazy = {t: functools.partial(_load_table, path, manifest, t, parts) for t in TABLES if t not in EAGER}
+    return Results(path, manifest, replications, **lazy)
