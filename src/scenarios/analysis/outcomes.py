@@ -17,7 +17,7 @@ CASUALTY_COLUMNS = CASUALTIES
 def outcome_probabilities(results: Results, alpha: float = 0.05) -> pd.DataFrame:
     """P(outcome class) per scenario with Goodman simultaneous intervals (all classes at once)."""
     rows = []
-    r = results.replications
+    r = results.replications[["scenario", "outcome_class"]]  # a group copies its columns: only these
     classes = list(r["outcome_class"].cat.categories)
     for name, group in r.groupby("scenario", observed=True, sort=False):
         counts = group["outcome_class"].value_counts().reindex(classes, fill_value=0).to_numpy()
@@ -46,7 +46,7 @@ def quantiles(
 ) -> pd.DataFrame:
     """Quantiles of outcome columns per scenario (long table: scenario, column, mean, q05 ... q95)."""
     rows = []
-    r = results.replications
+    r = results.replications[["scenario", *columns]]  # a group copies its columns: only these
     for name, group in r.groupby("scenario", observed=True, sort=False):
         for column in columns:
             values = group[column].astype(float)
