@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_hex, to_rgba
@@ -178,6 +180,49 @@ def test_fan_median_and_bands_are_the_quantiles_across_replications() -> None:
     assert inner[:, 1].min() == pytest.approx(1.0) and inner[:, 1].max() == pytest.approx(6.0)
     assert legend_texts(ax) == ["s (median)"]
     assert "(n = 5 replications per scenario)" in ax.get_title()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    reps=st.integers(1, 12),
+    days=st.integers(1, 9),
+    seed=st.integers(0, 2**32 - 1),
+    layout=st.sampled_from(["daily", "shuffled", "a row missing", "a gap"]),
+)
+def test_fan_and_level_shares_by_day_match_a_groupby_whatever_the_layout(
+    reps: int, days: int, seed: int, layout: str
+) -> None:
+    """The matrix shortcut (every replication on the same days, in order: the daily table) gives the groupby's
+    quantiles and the crosstab's shares to the bit; any other layout takes the groupby and gives them too."""
+    from scenarios.plots.figures import _level_shares, _quantiles_by_day
+
+    rng = np.random.default_rng(seed)
+    rows = pd.DataFrame(
+        {
+            "replication": np.repeat(np.arange(reps, dtype=np.int32), days),
+            "day": np.tile(np.arange(days, dtype=np.int16) * 2, reps),
+            "attention": rng.random(reps * days).astype(np.float32),
+            "turkish_level": rng.integers(0, 4, reps * days).astype(np.int16),
+        }
+    )
+    if layout == "shuffled":
+        rows = rows.sample(frac=1.0, random_state=seed % 2**31)
+    elif layout == "a row missing":
+        rows = rows.drop(index=rows.index[len(rows) // 2])
+    elif layout == "a gap":
+        rows = rows[rows["day"] != 2]
+    if rows.empty:
+        return
+    probs = [0.05, 0.25, 0.5, 0.75, 0.95]
+    expected = rows.groupby("day")["attention"].quantile(np.asarray(probs)).unstack()
+    got = _quantiles_by_day(rows, "attention", probs)
+    np.testing.assert_array_equal(got.index.to_numpy(), expected.index.to_numpy())
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12, atol=0)
+    shares = pd.crosstab(rows["day"], rows["turkish_level"], normalize="index")
+    got_shares = _level_shares(rows)
+    np.testing.assert_array_equal(got_shares.index.to_numpy(), shares.index.to_numpy())
+    np.testing.assert_array_equal(got_shares.reindex(columns=shares.columns).to_numpy(), shares.to_numpy())
+    assert (got_shares.drop(columns=shares.columns).to_numpy() == 0).all()  # levels nobody took: share 0
 
 
 # --- timeline --------------------------------------------------------------------------------------------

@@ -30,8 +30,10 @@ def places(results: Results) -> pd.DataFrame:
     day it changed hands among those runs (NaN if it never did).
     """
     rows = []
+    r = results.replications
+    taken_days = [c for c in r.columns if c.startswith("taken_day.")]  # a scenario's rows copy these only
     for name in results.scenarios:
-        reps = results.replications[results.replications["scenario"].astype(str) == name]
+        reps = r.loc[r["scenario"].astype(str) == name, taken_days]
         config = results.scenario_config(name)
         sectors = (config.get("world") or {}).get("sectors") or {}
         attacker = next(
