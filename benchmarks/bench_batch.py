@@ -7,7 +7,8 @@ whole batch, start-up and consolidation included), the speed-up over in-process,
 process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts pages shared between
 processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers, and a peak under
 500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask; then the peak memory of `scenarios summary`
-reading each batch afterwards (what `scenarios run` prints once its workers are gone). Usage:
+reading each pool batch afterwards (what `scenarios run` prints once its workers are gone), and the time and peak
+memory of `scenarios report` drawing it. Usage:
 
     .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--big 100000] [--workers 2]
 """
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -103,15 +105,29 @@ def watched(args: list[str]) -> tuple[float, PeakMemory]:
     return time.perf_counter() - began, memory
 
 
-def measure(n: int, executor: str, workers: int) -> tuple[float, PeakMemory, PeakMemory]:
+@dataclass
+class Afterwards:
+    """What reading a batch costs: peak memory of `scenarios summary`, and seconds and peak memory of
+    `scenarios report` (every figure drawn: the folder's figure cache is not used)."""
+
+    summary: PeakMemory
+    report_seconds: float
+    report: PeakMemory
+
+
+def measure(n: int, executor: str, workers: int, read: bool) -> tuple[float, PeakMemory, Afterwards | None]:
     """(replications per second, peak memory) of a batch as `scenarios run` runs it, in a fresh interpreter (its
-    start-up and the consolidation of the tables included), and the peak memory of `scenarios summary` reading it
-    afterwards (what `scenarios run` prints once the workers are gone)."""
+    start-up and the consolidation of the tables included), and, with `read`, what `scenarios summary` and
+    `scenarios report` cost on it afterwards (what `scenarios run` prints once the workers are gone)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "b")
         seconds, batch = watched([sys.executable, "-c", BATCH, str(BASELINE), str(n), executor, str(workers), out])
-        _, summary = watched([str(Path(sys.executable).with_name("scenarios")), "summary", out])
-    return n / seconds, batch, summary
+        if not read:
+            return n / seconds, batch, None
+        command = str(Path(sys.executable).with_name("scenarios"))
+        _, summary = watched([command, "summary", out])
+        report_seconds, report = watched([command, "report", out, "--out", str(Path(tmp) / "report.html")])
+    return n / seconds, batch, Afterwards(summary, report_seconds, report)
 
 
 def main() -> None:
@@ -121,22 +137,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     print(f"baseline, 180-day horizon, {args.workers} workers (machine: {psutil.cpu_count()} cores)", flush=True)
-    serial_rate, serial_mem, _ = measure(args.n, "serial", 1)
+    serial_rate, serial_mem, _ = measure(args.n, "serial", 1, read=False)
     print(f"  n = {args.n:>6}  in-process  {serial_rate:7.1f} replications/s              {serial_mem}", flush=True)
     summaries = []
     peaks: dict[str, list[float]] = {}
     for n in (args.n, args.big) if args.big else (args.n,):
         for executor in ("process", "dask"):  # both keep a bounded window of chunks in flight
-            rate, mem, summary = measure(n, executor, args.workers)
+            rate, mem, after = measure(n, executor, args.workers, read=executor == "process")
+            if after is not None:
+                summaries.append(
+                    f"  n = {n:>6}  afterwards: `scenarios summary` peak RSS {after.summary.rss / MB:.0f} MB; "
+                    f"`scenarios report` {after.report_seconds:.1f} s, peak RSS {after.report.rss / MB:.0f} MB"
+                )
             peaks.setdefault(executor, []).append(mem.pss / MB)
             speed_up = rate / serial_rate
             print(
                 f"  n = {n:>6}  {executor:<10}  {rate:7.1f} replications/s  {speed_up:4.2f}x  {mem}",
                 flush=True,
             )
-        summaries.append(
-            f"  n = {n:>6}  `scenarios summary` of the batch afterwards: peak RSS {summary.rss / MB:.0f} MB"
-        )
     print("\n".join(summaries))
     print(f"targets: >= 1.8x on {args.workers} workers; peak PSS of the tree < 500 MB, flat from n to big")
     for executor, values in peaks.items():
