@@ -122,6 +122,7 @@ def test_dask_with_a_window_of_one_chunk_in_flight_yields_every_chunk_as_serial_
     assert [r.chunk for r in dask] == [r.chunk for r in serial]
     for a, b in zip(serial, dask, strict=True):
         assert a.tables == b.tables
+        assert a.daily == b.daily and len(a.daily) > 0
 
 
 def test_common_random_numbers_across_scenarios(tmp_path: Path) -> None:
@@ -404,3 +405,30 @@ def test_a_partial_batch_finished_after_it_was_read_says_to_load_it_again(tmp_pa
     writer.remove_parts()  # what finishing the batch does after consolidating
     with pytest.raises(ResultsError, match="load it again for its offers"):
         _ = partial.offers
+
+
+def test_a_chunks_daily_columns_are_the_model_rows_in_the_stored_dtypes() -> None:
+    """The daily table travels as columns: the same frame, to the bit, as the model's rows turned into dicts with
+    `DAILY_FIELDS` and cast to `DAILY_COLUMNS` (the path it replaced), and an empty chunk keeps every column."""
+    from scenarios.config.loader import load_scenario
+    from scenarios.engine.batch import plan_chunks
+    from scenarios.io.records import DAILY_COLUMNS, DAILY_FIELDS
+    from scenarios.model.simulation import run_replication
+
+    scenario = load_scenario(BASELINE, SHORT)
+    chunk = plan_chunks(1, 3, 3)[0]
+    result = run_chunk(scenario, "h", chunk, 5, 0, False)
+    rows = []
+    for i in range(3):
+        rep = run_replication(scenario, replication_seed(5, i))
+        assert rep.daily
+        rows += [
+            {"scenario": scenario.name, "config_hash": "h", "replication": i, **dict(zip(DAILY_FIELDS, d, strict=True))}
+            for d in rep.daily
+        ]
+    expected = pd.DataFrame.from_records(rows).astype(DAILY_COLUMNS)
+    pd.testing.assert_frame_equal(pd.DataFrame(result.daily.data).astype(DAILY_COLUMNS), expected, check_exact=True)
+    assert list(result.daily.data) == list(DAILY_COLUMNS) and len(result.daily) == len(rows)
+
+    empty = run_chunk(scenario, "h", Chunk(0, 3, 3), 5, 0, False).daily
+    assert len(empty) == 0 and list(empty.data) == list(DAILY_COLUMNS)

@@ -1,8 +1,8 @@
 """The unit of work sent to a worker: a contiguous range of replications of one scenario.
 
 `run_chunk` is a pure function of its arguments (it runs in a worker process or on a Dask worker), and returns
-plain tables as lists of row dicts; a replication that raises is recorded in the errors table, or re-raised
-with `fail_fast`.
+plain tables as lists of row dicts (the daily table, most of the rows, as numpy columns); a replication that
+raises is recorded in the errors table, or re-raised with `fail_fast`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ import numpy as np
 
 from scenarios.config.draw import draw_parameters, parameters_at
 from scenarios.engine.seeding import replication_seed
-from scenarios.io.records import PARAM_PREFIX, SEED_COLUMN, TABLES, Chunk, ChunkResult
+from scenarios.io.records import (
+    DAILY_COLUMNS,
+    DAILY_FIELDS,
+    PARAM_PREFIX,
+    SEED_COLUMN,
+    TABLES,
+    Chunk,
+    ChunkResult,
+    Columns,
+)
 from scenarios.model.random import child_seed
 from scenarios.model.simulation import run_replication
 
@@ -38,6 +47,21 @@ def _drawn_parameters(scenario: Any, seed: np.random.SeedSequence) -> dict[str, 
         return {}
 
 
+def _daily_columns(scenario: str, config_hash: str, replications: list[int], rows: list[tuple[Any, ...]]) -> Columns:
+    """The model's daily rows (tuples in `DAILY_FIELDS` order) and each row's replication, as columns in the stored
+    dtypes of `DAILY_COLUMNS`."""
+    n = len(rows)
+    data = {
+        "scenario": np.full(n, scenario, dtype=object),
+        "config_hash": np.full(n, config_hash, dtype=object),
+        "replication": np.array(replications, dtype=DAILY_COLUMNS["replication"]),
+    }
+    values = zip(*rows, strict=True) if rows else ((),) * len(DAILY_FIELDS)
+    for name, column in zip(DAILY_FIELDS, values, strict=True):
+        data[name] = np.array(column, dtype=DAILY_COLUMNS[name])
+    return Columns(data)
+
+
 def run_chunk(
     scenario: Any, config_hash: str, chunk: Chunk, batch_seed: int, trace_sample: int, fail_fast: bool
 ) -> ChunkResult:
@@ -47,6 +71,8 @@ def run_chunk(
     began = time.perf_counter()
     result = ChunkResult(chunk)
     name = scenario.name
+    daily: list[tuple[Any, ...]] = []
+    daily_replications: list[int] = []
     for i in range(chunk.start, chunk.stop):
         ident = {"scenario": name, "config_hash": config_hash, "replication": i}
         try:
@@ -86,6 +112,8 @@ def run_chunk(
         if rep.timeseries is not None:
             result.tables["timeseries"].extend({**ident, **t} for t in rep.timeseries)
         if rep.daily is not None:
-            result.tables["daily"].extend({**ident, **d} for d in rep.daily)
+            daily.extend(rep.daily)
+            daily_replications.extend([i] * len(rep.daily))
+    result.daily = _daily_columns(name, config_hash, daily_replications, daily)
     result.seconds = time.perf_counter() - began
     return result

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 ColumnType = Literal["bool", "number", "category"]
@@ -151,6 +152,8 @@ DAILY_COLUMNS: dict[str, str] = {
     "turkish_level": "int16",  # Turkey's rung on its support ladder (0: none)
     "ceasefire": "bool",  # a ceasefire in force
 }
+DAILY_KEYS = ("scenario", "config_hash", "replication")  # the columns a chunk adds to the model's daily rows
+DAILY_FIELDS = tuple(c for c in DAILY_COLUMNS if c not in DAILY_KEYS)  # a daily row of the model, in this order
 # The values a category column can take, where the schema knows them ((table, column) -> values): the measure
 # language refuses a comparison with any other string (a typo would otherwise silently give 0%).
 CATEGORY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -197,12 +200,37 @@ class Chunk:
         return f"s{self.scenario_index:02d}-r{self.start:07d}-{self.stop:07d}"
 
 
+@dataclass(eq=False)
+class Columns:
+    """A table held column by column, in its stored dtypes (`DAILY_COLUMNS`).
+
+    The daily table is most of a chunk's rows, all alike: as a few arrays it pickles (from worker to driver) and
+    becomes a frame in a fraction of the time thousands of row dicts take.
+    """
+
+    data: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()), ()))
+
+    def __eq__(self, other: object) -> bool:
+        """The same columns, in the same order and dtypes, holding the same values."""
+        if not isinstance(other, Columns):
+            return NotImplemented
+        return list(self.data) == list(other.data) and all(
+            a.dtype == b.dtype and np.array_equal(a, b)
+            for a, b in zip(self.data.values(), other.data.values(), strict=True)
+        )
+
+
 @dataclass
 class ChunkResult:
-    """The rows a chunk produced, per table, and how long it took (seconds of worker time)."""
+    """The rows a chunk produced, per table (the daily table as columns), and how long it took (seconds of worker
+    time)."""
 
     chunk: Chunk
-    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES if t != "daily"})
+    daily: Columns = field(default_factory=lambda: Columns({}))
     seconds: float = 0.0
 
     @property

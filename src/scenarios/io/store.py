@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from scenarios.exceptions import ResultsError
 from scenarios.io.atomic import append_durable, fsync_dir, write_atomic
-from scenarios.io.records import DAILY_COLUMNS, TABLES, Chunk, ChunkResult, Manifest
+from scenarios.io.records import DAILY_COLUMNS, TABLES, Chunk, ChunkResult, Columns, Manifest
 
 MANIFEST = "manifest.json"
 CHECKSUM = "checksum"  # of the rest of the manifest: an edit by hand is reported when it is read
@@ -249,10 +249,11 @@ class ResultsWriter:
     def write_chunk(self, result: ChunkResult) -> None:
         """Write a chunk's tables, then its journal line: the chunk is done only once both are on disk."""
         files: dict[str, dict[str, Any]] = {}
-        for table, rows in result.tables.items():
-            if not rows:
+        for table in TABLES:
+            rows = result.daily if table == "daily" else result.tables[table]
+            if not len(rows):
                 continue
-            df = pd.DataFrame.from_records(rows)
+            df = pd.DataFrame(rows.data) if isinstance(rows, Columns) else pd.DataFrame.from_records(rows)
             df = df.astype(DTYPES[table]) if table in DTYPES else _uniform_dtypes(df)
             data = frame_to_parquet(df, COMPRESSION.get(table, "snappy"))
             rel = f"{PARTS}/{table}/{result.chunk.key}.parquet"

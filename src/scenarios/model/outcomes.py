@@ -153,18 +153,19 @@ def outcome_record(
     return record
 
 
-def compact_daily_row(state: WorldState, attention_level: float) -> dict[str, Any]:
-    """The row of the daily table every replication records (``io.records.DAILY_COLUMNS``)."""
+def compact_daily_row(state: WorldState, attention_level: float) -> tuple[Any, ...]:
+    """The row of the daily table every replication records, as a tuple in ``io.records.DAILY_FIELDS`` order (a
+    chunk turns its rows into columns)."""
     c = state.casualties
-    return {
-        "day": int(state.day),
-        "azerbaijani_share": state.share(),
-        "military_total": c.military_attacker + c.military_defender,
-        "civilian_total": c.civilian_attacker + c.civilian_defender,
-        "attention": attention_level,
-        "turkish_level": state.support_level,
-        "ceasefire": state.ceasefire is not None,
-    }
+    return (
+        int(state.day),
+        state.share(),
+        c.military_attacker + c.military_defender,
+        c.civilian_attacker + c.civilian_defender,
+        attention_level,
+        state.support_level,
+        state.ceasefire is not None,
+    )
 
 
 def daily_row(state: WorldState) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class ReplicationResult:
     offers: list[dict[str, Any]]
     events: list[dict[str, Any]] | None = None
     timeseries: list[dict[str, Any]] | None = None
-    daily: list[dict[str, Any]] | None = None  # every `simulation.daily_every` days (io.records.DAILY_COLUMNS)
+    daily: list[tuple[Any, ...]] | None = None  # every `simulation.daily_every` days (io.records.DAILY_FIELDS)
 
 
 def run_replication(
@@ -76,7 +76,7 @@ class _Replication:
         self.trace = trace
         self.events: list[dict[str, Any]] = []
         self.series: list[dict[str, Any]] = []
-        self.daily: list[dict[str, Any]] = []
+        self.daily: list[tuple[Any, ...]] = []
         self.daily_every = int(scenario.simulation.daily_every)
         self.actors: dict[str, Actor] = cast(scenario.actors)
         self.roles: Roles = roles_of(self.actors.values())
