@@ -108,6 +108,22 @@ def test_dask_local_cluster_equals_serial(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_local_clusters_workers_run_without_the_profiler_and_with_a_slow_loop_check() -> None:
+    """The settings that keep a local worker's event loop off the replications' core reach the worker processes
+    (the nanny hands its configuration to the process it starts), and leave the caller's configuration as it was."""
+    import dask
+    from dask.distributed import Client
+
+    from scenarios.engine.executors import LOCAL_CLUSTER_CONFIG, local_cluster
+
+    before = {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG}
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        seen = client.run(lambda: {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG})
+    assert list(seen.values()) == [LOCAL_CLUSTER_CONFIG]
+    assert {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG} == before != LOCAL_CLUSTER_CONFIG
+
+
+@pytest.mark.slow
 def test_dask_with_a_window_of_one_chunk_in_flight_yields_every_chunk_as_serial_does() -> None:
     """The bounded window: with one chunk in flight at a time, every chunk still comes back, row for row."""
     from scenarios.config.loader import load_scenario
