@@ -3,12 +3,13 @@
 Each batch runs as `scenarios run configs/baseline.yaml --n N --executor E` runs it (`run_batch` in a fresh
 interpreter whose main module imports nothing else, so the workers import only what the model needs), in a
 subprocess whose process tree is sampled. Prints replications per second for each executor (wall time of the
-whole batch, start-up and consolidation included), the speed-up over in-process, and the peak memory of the whole
-process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts pages shared between
-processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers, and a peak under
-500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask; then the peak memory of `scenarios summary`
-reading each pool batch afterwards (what `scenarios run` prints once its workers are gone), and the time and peak
-memory of `scenarios report` drawing it. Usage:
+whole batch, start-up and consolidation included), the speed-up over in-process (measured again, at --n, next to
+the big batches: a machine's speed drifts over a long run), Dask's speed as a share of the pool's, and the peak
+memory of the whole process tree (driver and workers: resident set, RSS, and proportional set, PSS, which counts
+pages shared between processes once) at two batch sizes, against the targets of issue 17: >= 1.8x on 2 workers,
+and a peak under 500 MB, flat from 10^4 to 10^5 replications, on the pool and on Dask; then the peak memory of
+`scenarios summary` reading each pool batch afterwards (what `scenarios run` prints once its workers are gone), and
+the time and peak memory of `scenarios report` drawing it. Usage:
 
     .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--big 100000] [--workers 2]
 """
@@ -142,6 +143,10 @@ def main() -> None:
     summaries = []
     peaks: dict[str, list[float]] = {}
     for n in (args.n, args.big) if args.big else (args.n,):
+        if n != args.n:  # the machine's speed drifts over a long run: an in-process reference next to the big batches
+            serial_rate, again, _ = measure(args.n, "serial", 1, read=False)
+            print(f"  n = {args.n:>6}  in-process  {serial_rate:7.1f} replications/s (again)      {again}", flush=True)
+        pool_rate = None
         for executor in ("process", "dask"):  # both keep a bounded window of chunks in flight
             rate, mem, after = measure(n, executor, args.workers, read=executor == "process")
             if after is not None:
@@ -151,8 +156,10 @@ def main() -> None:
                 )
             peaks.setdefault(executor, []).append(mem.pss / MB)
             speed_up = rate / serial_rate
+            of_pool = f"  ({rate / pool_rate:.0%} of the pool)" if pool_rate else ""
+            pool_rate = pool_rate or rate
             print(
-                f"  n = {n:>6}  {executor:<10}  {rate:7.1f} replications/s  {speed_up:4.2f}x  {mem}",
+                f"  n = {n:>6}  {executor:<10}  {rate:7.1f} replications/s  {speed_up:4.2f}x  {mem}{of_pool}",
                 flush=True,
             )
     print("\n".join(summaries))
