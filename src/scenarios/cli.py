@@ -153,6 +153,14 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
     start = scenario.simulation.start_date
     import datetime as dt
 
+    known = scenario.world.ceasefire.known_in_force
+    if known is not None and result.outcome["history_redraws"]:
+        n = result.outcome["history_redraws"]
+        print(
+            f"(draw {n + 1}: the {'first' if n == 1 else f'first {n}'} ended the start ceasefire before "
+            f"{known.until:%d %b %Y}, which the report knew had not happened; world.ceasefire.known_in_force)"
+        )
+
     for e in result.events:
         if not args.all and (e["kind"] == "answer" or (e["kind"] == "decision" and " (was " not in e["detail"])):
             continue  # unchanged postures and the answers behind each offer line are noise in a story; --all shows them

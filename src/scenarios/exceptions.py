@@ -38,6 +38,10 @@ class ConfigError(ScenarioError):
         super().__init__("\n".join(p.render() for p in self.problems))
 
 
+class ModelError(ScenarioError):
+    """A scenario whose runs cannot do what it asks of them (e.g. agree with a known fact): names the key and a fix."""
+
+
 class ResultsError(ScenarioError):
     """A results directory that cannot be read or written as asked."""
 

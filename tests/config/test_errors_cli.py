@@ -599,3 +599,11 @@ def test_a_bad_override_is_reported_once_for_several_files(cli) -> None:
     run = cli("validate", str(BASELINE), str(BASELINE.parent / "early-winter.yaml"), "--set", "simulation.sed=1")
     assert_clean_failure(run)
     assert [p.text for p in run.problems] == ["simulation.sed: unknown key"]
+
+
+def test_a_known_date_outside_the_run_is_reported_at_its_line(cli, workdir: Path) -> None:
+    variant(workdir, "world:\n  ceasefire:\n    known_in_force:\n      until: 2020-10-10\n")
+    p = cli("validate", "bad.yaml").only
+    assert (p.file, p.line) == ("bad.yaml", 6)
+    assert p.text == "world.ceasefire.known_in_force.until: 2020-10-10 is not after the start date"
+    assert "give a date after simulation.start_date (2020-10-10)" in p.hint

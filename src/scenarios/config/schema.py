@@ -102,6 +102,27 @@ class Sector(Frozen):
     objectives: dict[str, Objective] = Field(min_length=1, description="Objective id -> objective, in order.")
 
 
+class KnownInForce(Frozen):
+    """What the report knows of the start ceasefire: still in force, formally, on its date.
+
+    A replication whose start ceasefire ends before `until` contradicts the report; it is drawn again (new
+    parameters and a new path, from the replication's own seed), so every replication agrees with what the report
+    knew on its date: the batch is conditioned on it.
+    """
+
+    until: dt.date = Field(
+        description="The date the ceasefire was still formally in force on (date, after day 0; a shorter run is held "
+        "to it over its whole horizon)."
+    )
+    max_redraws: int = Field(
+        1000,
+        ge=1,
+        le=100_000,
+        description="Draws a replication may take to agree before the batch stops with an error (count).",
+    )
+    source: Source = Field(description="The report passage that states it.")
+
+
 class StartCeasefire(Frozen):
     """The ceasefire in force on the start date."""
 
@@ -109,6 +130,9 @@ class StartCeasefire(Frozen):
     broker: str = Field(description="The actor that brokered it (an actor id).")
     peacekeepers: bool = Field(False, description="Whether peacekeepers are deployed.")
     source: Source = Field(description="The report passage that describes it.")
+    known_in_force: KnownInForce | None = Field(
+        None, description="The report's knowledge that it still held on a later date; replications are held to it."
+    )
 
 
 class Capability(Frozen):
@@ -453,6 +477,13 @@ class Scenario(Frozen):
                             hint + f"objectives: {', '.join(objectives)}",
                             at=("actors", name, field, i),
                         )
+        known = self.world.ceasefire.known_in_force
+        if known is not None and known.until <= self.simulation.start_date:
+            raise ValueProblem(
+                f"{known.until} is not after the start date",
+                f"give a date after simulation.start_date ({self.simulation.start_date})",
+                at=("world", "ceasefire", "known_in_force", "until"),
+            )
         broker = self.world.ceasefire.broker
         brokers = [name for name, actor in self.cast().items() if actor.spec.broker]
         if broker not in brokers:

@@ -89,6 +89,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "russia_backs_armenia": "bool",
     "russian_brokered_days": "number",
     "russian_influence": "number",
+    "history_redraws": "number",  # draws dropped before this one for contradicting what the report knew (0: none)
 }
 # Families of replication columns: prefix -> type. Their ids come from the scenario where it names them.
 REPLICATION_FAMILIES: dict[str, ColumnType] = {

@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 
 from scenarios.config.draw import Values, draw_parameters, values_tree
+from scenarios.exceptions import ModelError
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
 from scenarios.model.actors import Actor, cast, roles_of
 from scenarios.model.choice import Decision
@@ -59,13 +60,33 @@ def run_replication(
     """Run one replication; a pure function of its inputs (the same inputs give the same result to the bit).
 
     `parameters` replaces the draw of parameter values (designed experiments such as Sobol samples).
+
+    Where the scenario says what the report knew of its date (`world.ceasefire.known_in_force`), a draw that
+    contradicts it is dropped as soon as it does (at the latest on that date) and drawn again from a child of the
+    seed: parameters and path when they are drawn, the path alone when `parameters` are given. The first draw is
+    the seed's own, so a replication that agrees at once is the one the scenario without the condition runs.
     """
-    if parameters is None:
-        rng = np.random.default_rng(child_seed(seed_sequence, "parameters"))
-        flat = draw_parameters(scenario, rng, scenario.parameter_specs())
-    else:
-        flat = dict(parameters)
-    return _Replication(scenario, flat, seed_sequence, record_trace).run()
+    known = scenario.world.ceasefire.known_in_force
+    known_day = 0.0
+    if known is not None:  # a run shorter than that is held to it to its horizon
+        known_day = min(float((known.until - scenario.simulation.start_date).days), scenario.simulation.horizon_days)
+    for redraws in range(known.max_redraws if known is not None else 1):
+        seed = seed_sequence if redraws == 0 else child_seed(seed_sequence, f"history redraw {redraws}")
+        if parameters is None:
+            rng = np.random.default_rng(child_seed(seed, "parameters"))
+            flat = draw_parameters(scenario, rng, scenario.parameter_specs())
+        else:
+            flat = dict(parameters)
+        replication = _Replication(scenario, flat, seed, record_trace)
+        if known is None or replication.start_ceasefire_holds_until(known_day):
+            return replication.run(redraws)
+    assert known is not None
+    raise ModelError(
+        f"world.ceasefire.known_in_force: a replication contradicted it in all of its {known.max_redraws} draws "
+        f"(the start ceasefire ended before {known.until} every time). The scenario makes what the report knew "
+        "nearly impossible: look at the violation rates, the spiral's threshold and who may break the ceasefire "
+        "early, or raise known_in_force.max_redraws"
+    )
 
 
 class _Replication:
@@ -112,6 +133,7 @@ class _Replication:
         self._signal_seen: dict[str, tuple[int, bool]] = {}  # field -> (captures when read, value)
         self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
         self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
+        self._started = False  # the processes are in the environment
 
     # --- set-up ------------------------------------------------------------------------------------------
 
@@ -173,7 +195,21 @@ class _Replication:
         ceasefire.start(state, start.kind, start.broker, start.peacekeepers)
         return state
 
-    def run(self) -> ReplicationResult:
+    def start_ceasefire_holds_until(self, day: float) -> bool:
+        """Run up to (not including) `day`, stopping early if the start ceasefire ends first; whether it held."""
+        self._start_processes()
+        first = self.state.ceasefires[0]
+        env = self.env
+        while env.peek() < day:
+            env.step()
+            if first.end is not None:
+                return False
+        return True
+
+    def _start_processes(self) -> None:
+        if self._started:
+            return
+        self._started = True
         env = self.env
         for name, actor in self.actors.items():
             self._start_periodic_reviews(name)
@@ -186,7 +222,12 @@ class _Replication:
         if self.trace:
             start = self.scenario.world.ceasefire
             self._log("ceasefire_start", start.broker, f"{start.kind} ceasefire in force")
-        env.run(until=self.horizon)
+
+    def run(self, redraws: int = 0) -> ReplicationResult:
+        """The replication to its horizon (on from where `start_ceasefire_holds_until` stopped, if it ran);
+        `redraws`: the draws dropped before this one for contradicting what the report knew."""
+        self._start_processes()
+        self.env.run(until=self.horizon)
         self._now()
         self.state.set_support_level(self.state.support_level)  # close the influence integral
         sc = self.scenario
@@ -199,6 +240,7 @@ class _Replication:
             {name: tuple(o for opts in a.tracks.values() for o in opts) for name, a in self.actors.items()},
             tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
         )
+        record["history_redraws"] = redraws
         rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
         offers = [outcomes.offer_row(o) for o in self.state.offers]
         return ReplicationResult(
