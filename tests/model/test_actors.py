@@ -22,7 +22,10 @@ CAST = load_baseline().cast()
 
 
 def params(module: Any, **changes: float) -> Values:
+    """The actor's baseline medians, on the plain logit unless a test sets `min_choice_probability`: these tests
+    read a mechanism's direction in its probabilities, and below the floor both sides of a comparison are 0."""
     name = NAMES[module]
+    changes = {"min_choice_probability": 0.0, **changes}
     return getattr(values(**{f"actors__{name}__{k}": v for k, v in changes.items()}).actors, name)
 
 
@@ -523,3 +526,21 @@ def test_cochairs_call_for_talks_when_attention_is_high_and_russia_takes_sides()
     partisan = one(cochairs, observation(attention=0.2, russia_backs_armenia=True))
     assert partisan.utilities["call_for_talks"]["russia_takes_sides"] == CO.partisan_russia_weight
     assert partisan.probabilities["call_for_talks"] > calm.probabilities["call_for_talks"]
+
+
+def test_every_policy_keeps_to_its_floor_in_every_choice() -> None:
+    """Each choice of every policy, decisions and answers, goes through the floor: no option is rated in (0, floor)
+    (with 20 options or fewer the floor is always below the best option's share), where the plain logit has some."""
+    situations = [observation(), at_war(), at_war(attention=3.0), observation(offer=offer("russia"))]
+    tails = {0.0: 0, 0.05: 0}
+    for floor in tails:
+        for module in NAMES:
+            for obs in situations:
+                made = list(decide(module, obs, min_choice_probability=floor))
+                if getattr(module, "answer", None) is not None and obs.offer is not None:
+                    made.append(answer(module, obs, min_choice_probability=floor))
+                for d in made:
+                    assert len(d.probabilities) <= 20
+                    tails[floor] += sum(0.0 < p < 0.05 for p in d.probabilities.values())
+    assert tails[0.05] == 0
+    assert tails[0.0] > 0, "no choice of the plain logit has an option below 0.05 here: the test would be idle"

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scenarios.model.choice import logit_choice
 from scenarios.model.random import Stream
@@ -78,3 +80,53 @@ def test_explain_names_the_choice_and_its_largest_terms() -> None:
     assert decision.explain().startswith(f"azerbaijan chose {decision.option} (p=")
     attack = logit_choice("azerbaijan", UTILITIES, 1e3, Scripted([0.1]))
     assert attack.explain() == "azerbaijan chose attack (p=1.00; gain +3.00, cost -1.50)"
+
+
+# --- the floor: an option an actor rates below `floor` is noise of the logit, not policy -----------------------
+
+FLOORED = {"hold": 0.368 / 1.368, "attack": 1.0 / 1.368}  # UTILITIES at rationality 2 without talks (p 0.057)
+
+
+@pytest.mark.parametrize("u", [0.0, 0.2, 0.26, 0.27, 0.5, 0.9, 0.999999])
+def test_an_option_rated_below_the_floor_is_never_taken(u: float) -> None:
+    decision = logit_choice("x", UTILITIES, 2.0, Scripted([u]), floor=0.1)
+    assert decision.option != "talks"
+    assert decision.probabilities["talks"] == 0.0
+    assert decision.probabilities["hold"] == pytest.approx(FLOORED["hold"], rel=1e-3)
+    assert math.fsum(decision.probabilities.values()) == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("u", [0.0, 0.25, 0.5, 0.95, 0.999999])
+def test_a_floor_below_every_option_changes_nothing(u: float) -> None:
+    plain = logit_choice("x", UTILITIES, 2.0, Scripted([u]))
+    floored = logit_choice("x", UTILITIES, 2.0, Scripted([u]), floor=0.05)  # talks is at 0.057
+    assert (floored.option, floored.probabilities) == (plain.option, plain.probabilities)
+
+
+def test_the_best_options_are_kept_whatever_the_floor() -> None:
+    equal = {f"o{i}": {"t": 1.0} for i in range(12)}  # each at 1/12, below a floor of 0.2
+    decision = logit_choice("x", equal, 5.0, Scripted([0.5]), floor=0.2)
+    assert list(decision.probabilities.values()) == pytest.approx([1 / 12] * 12)
+    lopsided = {"a": {"t": 0.0}, **{f"o{i}": {"t": -0.01} for i in range(11)}}
+    assert logit_choice("x", lopsided, 5.0, Scripted([0.99]), floor=0.2).option == "a"
+
+
+def test_a_dropped_last_option_is_not_the_fallback_of_rounding() -> None:
+    utilities = {"a": {"t": 1.0}, "b": {"t": 1.0}, "c": {"t": -5.0}}
+    assert logit_choice("x", utilities, 1.0, Scripted([math.nextafter(1.0, 0.0)]), floor=0.05).option == "b"
+
+
+@given(
+    totals=st.lists(st.floats(-5.0, 5.0), min_size=1, max_size=12),
+    rationality=st.floats(0.0, 20.0),
+    floor=st.floats(0.0, 0.2),
+    u=st.floats(0.0, 1.0, exclude_max=True),
+)
+def test_the_chosen_option_is_never_rated_below_the_floor(
+    totals: list[float], rationality: float, floor: float, u: float
+) -> None:
+    utilities = {f"o{i}": {"t": t} for i, t in enumerate(totals)}
+    plain = logit_choice("x", utilities, rationality, Scripted([u])).probabilities
+    decision = logit_choice("x", utilities, rationality, Scripted([u]), floor=floor)
+    assert plain[decision.option] >= min(floor, max(plain.values())) * (1 - 1e-9)
+    assert math.fsum(decision.probabilities.values()) == pytest.approx(1.0, rel=1e-9)

@@ -384,6 +384,15 @@ class Share(Param):
     domain: ClassVar[str] = "a share between 0 and 1"
 
 
+class ChoiceFloor(Param):
+    """The least probability of an option an actor still takes: up to 0.2, so it never rules out every option
+    but the best of a handful."""
+
+    lo: ClassVar[float] = 0.0
+    hi: ClassVar[float] = 0.2
+    domain: ClassVar[str] = "a probability between 0 and 0.2"
+
+
 class PositiveShare(Param):
     """A share the model divides by (a target to reach): 0 is not allowed."""
 

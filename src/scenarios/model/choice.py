@@ -35,26 +35,40 @@ class Decision(NamedTuple):
 
 
 def logit_choice(
-    actor: str, utilities: dict[str, Terms], rationality: float, rng: Random, track: str | None = None
+    actor: str,
+    utilities: dict[str, Terms],
+    rationality: float,
+    rng: Random,
+    track: str | None = None,
+    floor: float = 0.0,
 ) -> Decision:
-    """Choose with probability proportional to exp(rationality x total utility).
+    """Choose with probability proportional to exp(rationality x total utility), among the options rated at least
+    `floor`.
 
-    rationality 0 is a uniform choice; large values approach always taking the best option. One uniform number
-    is read from `rng` and inverted through the cumulative probabilities, in the order the options are given.
+    rationality 0 is a uniform choice; large values approach always taking the best option. An option whose logit
+    probability is below `floor` is not taken (the others share its chance in proportion): the logit's far tail is
+    noise, not policy, and drawn again at every review it would add up to choices the actor rates as absurd. The
+    best option is always kept. One uniform number is read from `rng` and inverted through the cumulative
+    probabilities, in the order the options are given.
     """
     totals = {option: sum(terms.values()) for option, terms in utilities.items()}
-    return _choose(actor, totals, utilities, rationality, rng, track)
+    return _choose(actor, totals, utilities, rationality, rng, track, floor)
 
 
 def logit_totals(
-    actor: str, totals: dict[str, float], rationality: float, rng: Random, track: str | None = None
+    actor: str,
+    totals: dict[str, float],
+    rationality: float,
+    rng: Random,
+    track: str | None = None,
+    floor: float = 0.0,
 ) -> Decision:
     """The same choice from each option's total utility alone, when nobody will read the terms (untraced runs).
 
     A total must be the sum of the option's terms in their order, as `sum` adds them (``0.0 + t1 + t2 ...``), so
     that both paths give the same choice to the bit. `totals` is used up (it becomes the probabilities).
     """
-    return _choose(actor, totals, {}, rationality, rng, track)
+    return _choose(actor, totals, {}, rationality, rng, track, floor)
 
 
 def _choose(
@@ -64,6 +78,7 @@ def _choose(
     rationality: float,
     rng: Random,
     track: str | None,
+    floor: float,
 ) -> Decision:
     # One dict, turned in place from totals into weights, then probabilities (fewer allocations).
     probabilities = totals
@@ -77,16 +92,28 @@ def _choose(
         weight = exp(rationality * (total - top))  # shifted by the best total: no overflow
         probabilities[option] = weight
         norm += weight
+    if floor > 0.0:
+        cut = min(floor * norm, 1.0)  # in weights; the best option has weight 1 and is always kept
+        if any(weight < cut for weight in probabilities.values()):
+            norm = 0.0
+            for option, weight in probabilities.items():
+                if weight < cut:
+                    probabilities[option] = 0.0
+                else:
+                    norm += weight
     u = rng.uniform()
     chosen: str | None = None
+    last = ""
     cumulative = 0.0
     for option, weight in probabilities.items():
         p = weight / norm
         probabilities[option] = p
+        if p > 0.0:
+            last = option
         if chosen is None:
             cumulative += p
             if u < cumulative:
                 chosen = option
-    if chosen is None:  # u beyond the rounded cumulative sum: the last option
-        chosen = option
+    if chosen is None:  # u beyond the rounded cumulative sum: the last option that may be taken
+        chosen = last
     return Decision(actor, chosen, utilities, probabilities, actor if track is None else track)

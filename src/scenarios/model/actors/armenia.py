@@ -118,13 +118,13 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             "centre_indefensible": p.collapse_weight if obs.centre_lost else 0.0,
         },
     }
-    decisions = [logit_choice(me, utilities, p.rationality, rng)]
+    decisions = [logit_choice(me, utilities, p.rationality, rng, floor=p.min_choice_probability)]
     if f"{me}.{ASKED}" not in obs.flags and not obs.patron_backs_defender:
         ask = {
             "ask_russia": {"base": p.ask_russia_base, "losses": p.ask_russia_loss_weight * losses},
             "not_yet": {},
         }
-        decisions.append(logit_choice(me, ask, p.rationality, rng, track=""))
+        decisions.append(logit_choice(me, ask, p.rationality, rng, floor=p.min_choice_probability, track=""))
     return tuple(decisions)
 
 
@@ -149,10 +149,10 @@ def _decide_totals(
         + p.withdrawal_loss_weight * losses
         + (p.collapse_weight if obs.centre_lost else 0.0),
     }
-    decisions = [logit_totals(me, totals, p.rationality, rng)]
+    decisions = [logit_totals(me, totals, p.rationality, rng, floor=p.min_choice_probability)]
     if f"{me}.{ASKED}" not in obs.flags and not obs.patron_backs_defender:
         ask = {"ask_russia": 0.0 + p.ask_russia_base + p.ask_russia_loss_weight * losses, "not_yet": 0.0}
-        decisions.append(logit_totals(me, ask, p.rationality, rng, track=""))
+        decisions.append(logit_totals(me, ask, p.rationality, rng, floor=p.min_choice_probability, track=""))
     return tuple(decisions)
 
 
@@ -174,7 +174,9 @@ def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> De
             + (-p.backing_resolve if obs.patron_backs_defender else 0.0)
             + (p.control_cost if posture in ("concede", "withdraw") else 0.0)
         )
-        return logit_totals(obs.actor, {"accept": total, "refuse": 0.0}, p.rationality, rng, track="")
+        return logit_totals(
+            obs.actor, {"accept": total, "refuse": 0.0}, p.rationality, rng, floor=p.min_choice_probability, track=""
+        )
     accept: Terms = {
         "base": p.accept_base,
         "losses": p.accept_loss_weight * losses,
@@ -187,7 +189,9 @@ def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> De
         "russian_backing": -p.backing_resolve if obs.patron_backs_defender else 0.0,
         "conceded": p.control_cost if posture in ("concede", "withdraw") else 0.0,
     }
-    return logit_choice(obs.actor, {"accept": accept, "refuse": {}}, p.rationality, rng, track="")
+    return logit_choice(
+        obs.actor, {"accept": accept, "refuse": {}}, p.rationality, rng, floor=p.min_choice_probability, track=""
+    )
 
 
 def apply(state: WorldState, decision: Decision, obs: Observation) -> None:

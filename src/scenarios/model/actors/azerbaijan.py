@@ -253,7 +253,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
     """Choose a posture (or an operation) by the logit rule (`p`: this replication's values of `Params`);
     term by term when `explain`, from totals otherwise (the same choice)."""
     if explain:
-        return (logit_choice(obs.actor, options(obs, p), p.rationality, rng),)
+        return (logit_choice(obs.actor, options(obs, p), p.rationality, rng, floor=p.min_choice_probability),)
     posture = obs.postures[obs.actor]
     inertia = p.inertia
     totals: dict[str, float] = {}
@@ -262,7 +262,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
     position, pressure, russian = _talks_terms(obs, p, position_met(obs, p))
     totals["talks"] = 0.0 + (inertia if posture == "talks" else 0.0) + position + pressure + russian
     totals.update(operation_totals(obs, p))
-    return (logit_totals(obs.actor, totals, p.rationality, rng),)
+    return (logit_totals(obs.actor, totals, p.rationality, rng, floor=p.min_choice_probability),)
 
 
 def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> Decision:
@@ -294,7 +294,9 @@ def answer(obs: Observation, p: Values, rng: Random, explain: bool = True) -> De
         "peacekeepers": -p.peacekeeper_cost if offer.peacekeepers else 0.0,
     }
     refuse: Terms = {f"best_alternative ({best})": sum(alternatives[best].values())}
-    return logit_choice(obs.actor, {"accept": accept, "refuse": refuse}, p.rationality, rng, track="")
+    return logit_choice(
+        obs.actor, {"accept": accept, "refuse": refuse}, p.rationality, rng, floor=p.min_choice_probability, track=""
+    )
 
 
 def _answer_totals(obs: Observation, p: Values, rng: Random, offer: OfferView) -> Decision:
@@ -317,7 +319,14 @@ def _answer_totals(obs: Observation, p: Values, rng: Random, offer: OfferView) -
         + ((p.settlement_weight if met else -p.settlement_weight) if offer.kind == "comprehensive" else 0.0)
         + (-p.peacekeeper_cost if offer.peacekeepers else 0.0)
     )
-    return logit_totals(obs.actor, {"accept": accept, "refuse": 0.0 + best}, p.rationality, rng, track="")
+    return logit_totals(
+        obs.actor,
+        {"accept": accept, "refuse": 0.0 + best},
+        p.rationality,
+        rng,
+        floor=p.min_choice_probability,
+        track="",
+    )
 
 
 def option_posture(option: str) -> str:

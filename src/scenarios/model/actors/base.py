@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from scenarios.config.params import Frozen, NonNegative, Period, Positive
+from scenarios.config.params import ChoiceFloor, Frozen, NonNegative, Period, Positive
 
 
 class ActorParams(Frozen):
@@ -22,6 +22,10 @@ class ActorParams(Frozen):
     review_every_days: Period = Field(description="Days between periodic reviews of its posture (days).")
     rationality: Positive = Field(
         description="Logit rationality: 0 chooses at random, large values always take the best option (1/utility)."
+    )
+    min_choice_probability: ChoiceFloor = Field(
+        description="An option it rates less likely than this is not taken; the others share its chance "
+        "(probability; 0 is the plain logit, at most 0.2)."
     )
     inertia: NonNegative = Field(
         description="Commitment: utility of keeping the current posture; a switch must beat it (utility)."

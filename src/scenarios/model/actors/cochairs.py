@@ -60,7 +60,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             + -p.russian_lead_deference
             + (p.partisan_russia_weight if obs.patron_backs_defender else 0.0),
         }
-        return (logit_totals(obs.actor, totals, p.rationality, rng),)
+        return (logit_totals(obs.actor, totals, p.rationality, rng, floor=p.min_choice_probability),)
     utilities: dict[str, Terms] = {
         "stand_by": {"inertia": inertia_term("stand_by", posture, p.inertia)},
         "call_for_talks": {
@@ -71,4 +71,4 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             "russia_takes_sides": p.partisan_russia_weight if obs.patron_backs_defender else 0.0,
         },
     }
-    return (logit_choice(obs.actor, utilities, p.rationality, rng),)
+    return (logit_choice(obs.actor, utilities, p.rationality, rng, floor=p.min_choice_probability),)

@@ -115,7 +115,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             "alliance": p.alliance_weight * losses,
         },
     }
-    decisions = [logit_choice(me, diplomacy, p.rationality, rng)]
+    decisions = [logit_choice(me, diplomacy, p.rationality, rng, floor=p.min_choice_probability)]
     if support != "intervene":  # an intervention, once made, is not undone
         track: dict[str, Terms] = {
             "none": {"commitment": sticky if support == "none" else 0.0},
@@ -136,7 +136,9 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
                 "alliance": p.intervention_loss_weight * losses,
                 "outreach_to_azerbaijan": -p.outreach_weight,
             }
-        decisions.append(logit_choice(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
+        decisions.append(
+            logit_choice(me, track, p.rationality, rng, floor=p.min_choice_probability, track=f"{me}.{SUPPORT}")
+        )
     return tuple(decisions)
 
 
@@ -159,7 +161,7 @@ def _decide_totals(
         + p.turkish_influence_weight * turkey
         + p.alliance_weight * losses,
     }
-    decisions = [logit_totals(me, diplomacy, p.rationality, rng)]
+    decisions = [logit_totals(me, diplomacy, p.rationality, rng, floor=p.min_choice_probability)]
     if support != "intervene":
         track = {
             "none": 0.0 + (sticky if support == "none" else 0.0),
@@ -180,7 +182,9 @@ def _decide_totals(
                 + p.intervention_loss_weight * losses
                 + -p.outreach_weight
             )
-        decisions.append(logit_totals(me, track, p.rationality, rng, track=f"{me}.{SUPPORT}"))
+        decisions.append(
+            logit_totals(me, track, p.rationality, rng, floor=p.min_choice_probability, track=f"{me}.{SUPPORT}")
+        )
     return tuple(decisions)
 
 

@@ -124,7 +124,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
                 + -p.domestic_benefit * war
                 + (p.stronger_position_weight if back_at_table else 0.0)
             )
-        return (logit_totals(obs.actor, totals, p.rationality, rng, track=""),)
+        return (logit_totals(obs.actor, totals, p.rationality, rng, floor=p.min_choice_probability, track=""),)
     utilities: dict[str, Terms] = {"hold": {"commitment": p.inertia}}  # staying on the current rung
     if level < top:
         cost_factor = p.russia_backing_cost_multiplier if backed else 1.0
@@ -143,7 +143,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             "azerbaijan_back_at_the_table": p.stronger_position_weight if back_at_table else 0.0,
         }
     # an act on the ladder, not a posture: its posture is the top rung in place (set by the simulation)
-    return (logit_choice(obs.actor, utilities, p.rationality, rng, track=""),)
+    return (logit_choice(obs.actor, utilities, p.rationality, rng, floor=p.min_choice_probability, track=""),)
 
 
 def apply(state: SupportState, decision: Decision, obs: Observation) -> None:
