@@ -157,8 +157,9 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
     if known is not None and result.outcome["history_redraws"]:
         n = result.outcome["history_redraws"]
         print(
-            f"(draw {n + 1}: the {'first' if n == 1 else f'first {n}'} ended the start ceasefire before "
-            f"{known.until:%d %b %Y}, which the report knew had not happened; world.ceasefire.known_in_force)"
+            f"(path {n + 1} of these parameter values: the {'first' if n == 1 else f'first {n}'} ended the start "
+            f"ceasefire by the end of {known.until:%d %b %Y}, which the report knew had not happened; "
+            "world.ceasefire.known_in_force)"
         )
 
     for e in result.events:

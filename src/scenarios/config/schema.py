@@ -105,14 +105,14 @@ class Sector(Frozen):
 class KnownInForce(Frozen):
     """What the report knows of the start ceasefire: still in force, formally, on its date.
 
-    A replication whose start ceasefire ends before `until` contradicts the report; it is drawn again (new
+    A replication whose start ceasefire ends before the end of `until` contradicts the report; it is drawn again (new
     parameters and a new path, from the replication's own seed), so every replication agrees with what the report
     knew on its date: the batch is conditioned on it.
     """
 
     until: dt.date = Field(
-        description="The date the ceasefire was still formally in force on (date, after day 0; a shorter run is held "
-        "to it over its whole horizon)."
+        description="The last date the ceasefire was known to be formally in force: every run keeps it through the "
+        "end of that day (date, after day 0; a shorter run keeps it over its whole horizon)."
     )
     max_redraws: int = Field(
         1000,

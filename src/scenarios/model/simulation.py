@@ -61,31 +61,33 @@ def run_replication(
 
     `parameters` replaces the draw of parameter values (designed experiments such as Sobol samples).
 
-    Where the scenario says what the report knew of its date (`world.ceasefire.known_in_force`), a draw that
-    contradicts it is dropped as soon as it does (at the latest on that date) and drawn again from a child of the
-    seed: parameters and path when they are drawn, the path alone when `parameters` are given. The first draw is
-    the seed's own, so a replication that agrees at once is the one the scenario without the condition runs.
+    Where the scenario says what the report knew of its date (`world.ceasefire.known_in_force`), a path that
+    contradicts it is dropped as soon as it does (at the latest at the end of that date) and drawn again from a
+    child of the seed, with the same parameter values: the ranges in the YAML are already the report's view, which
+    includes that fact, so only the chance events are held to it (the batch keeps the parameter distribution the
+    scenario gives). The first path is the seed's own, so a replication that agrees at once is the one the
+    scenario without the condition runs.
     """
+    if parameters is None:
+        rng = np.random.default_rng(child_seed(seed_sequence, "parameters"))
+        flat = draw_parameters(scenario, rng, scenario.parameter_specs())
+    else:
+        flat = dict(parameters)
     known = scenario.world.ceasefire.known_in_force
-    known_day = 0.0
-    if known is not None:  # a run shorter than that is held to it to its horizon
-        known_day = min(float((known.until - scenario.simulation.start_date).days), scenario.simulation.horizon_days)
-    for redraws in range(known.max_redraws if known is not None else 1):
+    if known is None:
+        return _Replication(scenario, flat, seed_sequence, record_trace).run()
+    through = (known.until - scenario.simulation.start_date).days + 1  # to the end of that date
+    known_day = float(min(through, scenario.simulation.horizon_days))  # a shorter run keeps it to its horizon
+    for redraws in range(known.max_redraws):
         seed = seed_sequence if redraws == 0 else child_seed(seed_sequence, f"history redraw {redraws}")
-        if parameters is None:
-            rng = np.random.default_rng(child_seed(seed, "parameters"))
-            flat = draw_parameters(scenario, rng, scenario.parameter_specs())
-        else:
-            flat = dict(parameters)
         replication = _Replication(scenario, flat, seed, record_trace)
-        if known is None or replication.start_ceasefire_holds_until(known_day):
+        if replication.start_ceasefire_holds_until(known_day):
             return replication.run(redraws)
-    assert known is not None
     raise ModelError(
-        f"world.ceasefire.known_in_force: a replication contradicted it in all of its {known.max_redraws} draws "
-        f"(the start ceasefire ended before {known.until} every time). The scenario makes what the report knew "
-        "nearly impossible: look at the violation rates, the spiral's threshold and who may break the ceasefire "
-        "early, or raise known_in_force.max_redraws"
+        f"world.ceasefire.known_in_force: a replication's parameter values contradicted it on all of its "
+        f"{known.max_redraws} paths (the start ceasefire ended by {known.until} every time). They make what the "
+        "report knew nearly impossible: look at the violation rates, the spiral's threshold and who may break the "
+        "ceasefire early, or raise known_in_force.max_redraws"
     )
 
 
