@@ -252,6 +252,7 @@ def observation(**changes: Any) -> Observation:
         "support_level": 3,
         "support_levels": 4,
         "support_start_level": 3,
+        "support_floor": 0,
         "days_since_support_changed": 100.0,
         "rungs": frozenset({"drones", *LADDER[:3]}),
         "patron_backs_defender": False,

@@ -544,3 +544,22 @@ def test_every_policy_keeps_to_its_floor_in_every_choice() -> None:
                     tails[floor] += sum(0.0 < p < 0.05 for p in d.probabilities.values())
     assert tails[0.05] == 0
     assert tails[0.0] > 0, "no choice of the plain logit has an option below 0.05 here: the test would be idle"
+
+
+def test_turkey_backs_off_its_fighters_and_jets_but_not_its_word_for_baku() -> None:
+    """Report, para 8: "close ethnic and historical ties ... long-term diplomatic relations": the diplomatic rung
+    (`withdrawable: false`) is the floor Ankara backs off to, not past."""
+    pressed = {"postures": {"russia": "press_azerbaijan"}, "patron_backs_defender": True}
+    at_floor = decide(turkey, observation(support_level=1, support_floor=1, **pressed))[0]
+    assert "back_off" not in at_floor.probabilities and at_floor.option in {"hold", "escalate"}
+    above = decide(turkey, observation(support_level=2, support_floor=1, **pressed))[0]
+    assert above.probabilities["back_off"] > 0.5
+    assert "back_off" in decide(turkey, observation(support_level=1, support_floor=0, **pressed))[0].probabilities
+
+
+def test_only_the_lowest_rungs_in_place_can_be_kept_for_good() -> None:
+    base = load_baseline()
+    ladder = [r.model_dump() for r in base.actors["turkey"].ladder]
+    ladder[0]["withdrawable"], ladder[1]["withdrawable"] = True, False
+    with pytest.raises(ValueError, match="withdrawable: false"):
+        turkey.Params.model_validate({**base.actors["turkey"].model_dump(), "ladder": ladder})

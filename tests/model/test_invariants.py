@@ -40,6 +40,7 @@ class Checked(_Replication):
         intervened = s.patron_intervened()
         super()._apply(spec, decision, reason, obs)
         assert s.has_rung("drones"), f"day {s.day}: the drones left ({decision.explain()})"
+        assert s.support_level >= s.support_floor, f"day {s.day}: Turkey backed off its word ({decision.explain()})"
         if intervened:
             assert s.patron_intervened(), f"day {s.day}: an intervention was undone ({decision.explain()})"
         elif s.patron_intervened():
@@ -271,3 +272,24 @@ def test_the_checks_can_fail(baseline: Scenario) -> None:
     rep = Broken(baseline, drawn(baseline, seed), seed, False)
     with pytest.raises(AssertionError, match="the drones left"):
         rep.run()
+
+
+def test_turkey_never_backs_off_below_the_rungs_it_keeps() -> None:
+    """Report, para 8 ("long-term diplomatic relations"): with its diplomatic rung kept (`withdrawable: false`) no
+    run sees Ankara at level 0; with it withdrawable, some do (the floor is what holds it)."""
+    from scenarios.engine.seeding import replication_seed
+    from scenarios.io.records import DAILY_FIELDS
+    from scenarios.model.simulation import run_replication
+
+    from .support import load_baseline
+
+    level = DAILY_FIELDS.index("turkish_level")
+
+    def lowest(scenario: Scenario) -> int:
+        return min(
+            min(row[level] for row in run_replication(scenario, replication_seed(20201010, i)).daily or [])
+            for i in range(60)
+        )
+
+    assert lowest(load_baseline()) >= 1
+    assert lowest(load_baseline("actors.turkey.ladder.0.withdrawable=true")) == 0, "the test would be idle"

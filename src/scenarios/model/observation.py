@@ -62,6 +62,7 @@ class Observation(NamedTuple):
     support_level: int  # rungs of the supporter's ladder in place (0 without a supporter)
     support_levels: int  # rungs on the ladder
     support_start_level: int
+    support_floor: int  # the lowest rungs the supporter never withdraws (it backs off no lower)
     days_since_support_changed: float  # days since the support level last changed
     rungs: frozenset[str]  # support in place now: the attacker's own capabilities and the supporter's rungs
     patron_backs_defender: bool

@@ -188,6 +188,7 @@ class _Replication:
             backing=frozenset(patron.module.BACKING) if patron is not None else frozenset(),
             intervened=patron.module.INTERVENED if patron is not None else "",
             owned=frozenset(name for name, c in sc.world.capabilities.items() if c.held),
+            support_floor=supporter.floor_level() if supporter is not None else 0,
         )
         if supporter is not None:  # the ladder's posture is its top rung in place
             postures[roles.supporter] = supporter.ladder[level - 1].name if level else "none"
@@ -337,6 +338,7 @@ class _Replication:
             s.support_level,
             len(s.support_ladder),
             s.start_support_level,
+            s.support_floor,
             day - s.support_level_since,
             s.rungs,
             s.patron_backs(),

@@ -108,6 +108,7 @@ class WorldState:
     backing: frozenset[str] = frozenset()  # support postures in which the patron backs the defender
     intervened: str = ""  # the support posture of the patron's military intervention
     owned: frozenset[str] = frozenset()  # capabilities the attacker owns outright (never withdrawn)
+    support_floor: int = 0  # the supporter's lowest rungs it never withdraws
     day: float = 0.0
     attention_day: float = 0.0
     casualties: Casualties = field(default_factory=Casualties)

@@ -33,6 +33,11 @@ class Rung(Frozen):
 
     name: RungName = Field(description="What this rung adds; the combat and ceasefire mechanisms key on it.")
     in_place_at_start: bool = Field(description="Whether this support is in place on the start date.")
+    withdrawable: bool = Field(
+        True,
+        description="Whether the supporter may take this support back; false for support that is the relationship "
+        "itself (only the lowest rungs, in place at the start).",
+    )
     source: Source | None = Field(None, description="The report passage this encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
 
@@ -86,15 +91,26 @@ class Params(ActorParams):
         flags = [r.in_place_at_start for r in self.ladder]
         if flags != sorted(flags, reverse=True):
             raise ValueError("rungs in place at the start must be the lowest ones (no gaps in the ladder)")
+        kept = [not r.withdrawable for r in self.ladder]
+        if kept != sorted(kept, reverse=True) or any(not (r.withdrawable or r.in_place_at_start) for r in self.ladder):
+            raise ValueError(
+                "rungs with `withdrawable: false` must be the lowest ones and in place at the start (the supporter "
+                "backs off no lower than them)"
+            )
         return self
 
     def start_level(self) -> int:
         """Number of rungs in place on the start date."""
         return sum(r.in_place_at_start for r in self.ladder)
 
+    def floor_level(self) -> int:
+        """Number of the lowest rungs it never withdraws."""
+        return sum(not r.withdrawable for r in self.ladder)
+
 
 def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
-    """Climb, hold or descend one rung, by the logit rule; holding carries the commitment bonus. Term by term when
+    """Climb, hold or descend one rung (never below the rungs it does not withdraw), by the logit rule; holding
+    carries the commitment bonus. Term by term when
     `explain`; otherwise from totals, the same terms added in the same order."""
     level, top = obs.support_level, obs.support_levels
     war = 0.0 if obs.ceasefire else 1.0
@@ -115,7 +131,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
                 + (p.operation_weight if on_offensive else 0.0)
                 + -p.escalation_cost * (level + 1) * cost_factor
             )
-        if level > 0:
+        if level > obs.support_floor:
             totals["back_off"] = (
                 0.0
                 + -p.influence_weight * level / top
@@ -134,7 +150,7 @@ def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tu
             "azerbaijani_offensive": p.operation_weight if on_offensive else 0.0,
             "cost": -p.escalation_cost * (level + 1) * cost_factor,
         }
-    if level > 0:
+    if level > obs.support_floor:
         utilities["back_off"] = {
             "influence_at_stake": -p.influence_weight * level / top,
             "russian_backing": p.back_off_weight if backed else 0.0,
