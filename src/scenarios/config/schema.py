@@ -105,9 +105,9 @@ class Sector(Frozen):
 class KnownInForce(Frozen):
     """What the report knows of the start ceasefire: still in force, formally, on its date.
 
-    A replication whose start ceasefire ends before the end of `until` contradicts the report; it is drawn again (new
-    parameters and a new path, from the replication's own seed), so every replication agrees with what the report
-    knew on its date: the batch is conditioned on it.
+    A replication whose start ceasefire ends before the end of `until` contradicts the report; its chance events are
+    drawn again (a new path from the replication's own seed, the same parameter values), so every replication agrees
+    with what the report knew on its date: the batch's paths are conditioned on it.
     """
 
     until: dt.date = Field(
@@ -118,7 +118,7 @@ class KnownInForce(Frozen):
         1000,
         ge=1,
         le=100_000,
-        description="Draws a replication may take to agree before the batch stops with an error (count).",
+        description="Paths a replication may draw to agree before it stops with an error (count).",
     )
     source: Source = Field(description="The report passage that states it.")
 

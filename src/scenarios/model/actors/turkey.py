@@ -110,8 +110,8 @@ class Params(ActorParams):
 
 def decide(obs: Observation, p: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
     """Climb, hold or descend one rung (never below the rungs it does not withdraw), by the logit rule; holding
-    carries the commitment bonus. Term by term when
-    `explain`; otherwise from totals, the same terms added in the same order."""
+    carries the commitment bonus. Term by term when `explain`; otherwise from totals, the same terms added in the
+    same order."""
     level, top = obs.support_level, obs.support_levels
     war = 0.0 if obs.ceasefire else 1.0
     backed = obs.patron_backs_defender
