@@ -27,10 +27,10 @@ from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
-from scenarios.io.store import frame_to_parquet
+from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet
 from scenarios.measures import measure_set
 
-PREFIX = "sensitivity-"
+PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored analyses (removed with the batch)
 
 
 @dataclass(repr=False)

@@ -224,6 +224,22 @@ def test_existing_results_need_resume_or_overwrite(tmp_path: Path) -> None:
     assert len(load_results(out).replications) == 3
 
 
+def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path) -> None:
+    """An importance ranking stored beside the old batch would otherwise appear in the new batch's report."""
+    from scenarios.cli import main
+    from scenarios.sensitivity import stored
+
+    out = tmp_path / "b"
+    run_batch([BASELINE], n=40, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "2"]) == 0
+    assert [m for m, _, _ in stored(out)] == ["importance"]
+    notes = out / "my-notes.txt"  # a user's own file in the folder is not the batch's to remove
+    notes.write_text("keep me", encoding="utf-8")
+    run_batch([BASELINE], n=3, seed=1, overrides=SHORT, executor="serial", out=out, overwrite=True, quiet=True)
+    assert stored(out) == [] and not list(out.glob("sensitivity-*"))
+    assert notes.read_text(encoding="utf-8") == "keep me"
+
+
 def test_resume_refuses_changed_config_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "b"
     run_batch([BASELINE], n=4, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)

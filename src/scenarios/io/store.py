@@ -44,6 +44,7 @@ PARTS = "parts"
 LOCK = ".lock"
 DESIGN = "design.parquet"
 CACHE = ".cache"  # derived files kept for re-rendering (the report's figures): removed with the batch
+ANALYSIS_PREFIX = "sensitivity-"  # analyses stored beside a batch (indices, their metadata and plots): removed with it
 FORMAT_VERSION = 1
 # Tables stored in declared small dtypes and compressed harder than the default (Snappy): the daily table has a row
 # per replication and day, so it is the largest one.
@@ -239,8 +240,10 @@ class ResultsWriter:
     def prepare(self, fresh: bool) -> None:
         """Make the folders; with `fresh`, remove everything a previous batch left."""
         if fresh:
-            for name in [MANIFEST, JOURNAL, *(f"{t}.parquet" for t in TABLES)]:
+            for name in [MANIFEST, JOURNAL, DESIGN, *(f"{t}.parquet" for t in TABLES)]:
                 (self.directory / name).unlink(missing_ok=True)
+            for analysis in self.directory.glob(f"{ANALYSIS_PREFIX}*"):  # computed from that batch's runs: the
+                analysis.unlink()  # report would show them as this batch's
             shutil.rmtree(self.parts, ignore_errors=True)
             shutil.rmtree(self.directory / CACHE, ignore_errors=True)  # the report's figures of that batch
         for table in TABLES:
