@@ -19,7 +19,7 @@ from scenarios.cli import main as cli
 from scenarios.report.figures import CACHE
 
 ROOT = Path(__file__).resolve().parents[1]
-TWEAK = "actors.russia.back_armenia_propensity=very likely"
+TWEAK = "actors.russia.back_defender_propensity=very likely"
 
 
 def main() -> None:

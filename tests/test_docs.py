@@ -49,7 +49,7 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     code = block.replace("n=500", "n=12")
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "early-winter" in result.stdout and "median azerbaijani_share" in result.stdout
+    assert "early-winter" in result.stdout and "median attacker_share" in result.stdout
     assert (tmp_path / "results" / "baseline+early-winter" / "replications.parquet").exists()
 
 

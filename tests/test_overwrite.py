@@ -13,7 +13,7 @@ from scenarios.config.loader import load_scenario
 from scenarios.whatif import save_whatif
 
 ROOT = Path(__file__).resolve().parents[1]
-TWEAK = "actors.russia.back_armenia_propensity=very likely"
+TWEAK = "actors.russia.back_defender_propensity=very likely"
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_save_over_an_existing_file_needs_force(cli, configs: Path) -> None:
     assert err == f"error: --save {other}: the file exists; choose another name, or add --force to replace it\n"
     assert other.read_bytes() == before
     saved = save_whatif(configs / "baseline.yaml", [TWEAK], other, "replaced on purpose", force=True)
-    assert load_scenario(saved).actors.russia.back_armenia_propensity.value == "very likely"
+    assert load_scenario(saved).actors.russia.back_defender_propensity.value == "very likely"
     assert sorted(p.name for p in configs.iterdir() if p.name.startswith(".")) == []  # no draft left behind
 
 

@@ -15,7 +15,7 @@ from scenarios.whatif import save_whatif
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"
-KEY = "actors.russia.back_armenia_propensity"
+KEY = "actors.russia.back_defender_propensity"
 WAS = "was: likely (\u00b66 \u201cPutin will likely support his ally Armenia in the end\u201d)"
 
 
@@ -41,7 +41,7 @@ def test_diff_of_results_folders_shows_the_file_and_line_of_each_value(
 
 @pytest.mark.parametrize("override", [f"{KEY}=very likely", f"{KEY}.value=very likely"])
 def test_a_value_set_on_the_command_line_loses_the_quote(override: str) -> None:
-    param = load_scenario(BASELINE, [override]).actors.russia.back_armenia_propensity
+    param = load_scenario(BASELINE, [override]).actors.russia.back_defender_propensity
     assert (param.value, param.source) == ("very likely", None)
     assert param.assumption == f"set on the command line (--set {override})"
     assert param.note == WAS
@@ -49,7 +49,7 @@ def test_a_value_set_on_the_command_line_loses_the_quote(override: str) -> None:
 
 def test_a_full_mapping_on_the_command_line_keeps_the_provenance_it_gives() -> None:
     override = f'{KEY}={{value: 0.9, assumption: "my reading"}}'
-    param = load_scenario(BASELINE, [override]).actors.russia.back_armenia_propensity
+    param = load_scenario(BASELINE, [override]).actors.russia.back_defender_propensity
     assert (param.value, param.assumption, param.note) == (0.9, "my reading", None)
 
 
@@ -57,5 +57,5 @@ def test_a_saved_whatif_carries_its_note_not_the_quote(tmp_path: Path) -> None:
     configs = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", configs)
     saved = save_whatif(configs / "baseline.yaml", [f"{KEY}=very likely"], configs / "rvl.yaml", "Kremlin signals")
-    param = load_scenario(saved).actors.russia.back_armenia_propensity
+    param = load_scenario(saved).actors.russia.back_defender_propensity
     assert (param.value, param.source, param.assumption, param.note) == ("very likely", None, "Kremlin signals", WAS)

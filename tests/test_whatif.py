@@ -32,7 +32,7 @@ def test_diff_of_a_file_with_itself_is_empty() -> None:
             "russia-backs-early",
             {
                 "actors.russia.start_support",
-                "actors.russia.back_armenia_propensity",
+                "actors.russia.back_defender_propensity",
                 "actors.russia.alliance_weight",
                 "actors.russia.review_every_days",
             },
@@ -86,7 +86,7 @@ def test_diff_command_between_file_and_results_folder(tmp_path: Path, capsys: py
 def test_a_whatif_compares_the_measures_asked_too(tmp_path: Path) -> None:
     result = run_whatif(
         BASELINE,
-        ["actors.russia.back_armenia_propensity='very likely'"],
+        ["actors.russia.back_defender_propensity='very likely'"],
         overrides=SHORT,
         n=20,
         out=tmp_path / "w",
@@ -97,14 +97,14 @@ def test_a_whatif_compares_the_measures_asked_too(tmp_path: Path) -> None:
     assert row["kind"] == "probability" and row["n_pairs"] == 20
     assert "count(ceasefires) >= 2" in result.to_text()
     with pytest.raises(ScenarioError, match="unknown column 'war_dayz'"):
-        run_whatif(BASELINE, ["actors.russia.back_armenia_propensity=likely"], n=5, measures=["war_dayz > 1"])
+        run_whatif(BASELINE, ["actors.russia.back_defender_propensity=likely"], n=5, measures=["war_dayz > 1"])
 
 
 def test_a_tweak_that_changes_nothing_shows_no_difference(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="changes no assumption"):
         result = run_whatif(
             BASELINE,
-            ["actors.russia.back_armenia_propensity=likely"],
+            ["actors.russia.back_defender_propensity=likely"],
             overrides=SHORT,
             n=30,
             out=tmp_path / "w",
@@ -122,16 +122,16 @@ def test_a_tweak_with_a_known_direction_is_found_in_that_direction(tmp_path: Pat
     """More effective Turkish drones (¶1: "deploying them to great effect") raise Azerbaijani gains."""
     result = run_whatif(
         BASELINE,
-        ["combat.drone_advance_bonus=[1.5, 2.0]"],
+        ["world.capabilities.drones.effects.advance_bonus=[1.5, 2.0]"],
         overrides=SHORT,
         n=150,
         out=tmp_path / "w",
         executor="process",
         workers=2,
     )
-    row = result.table.set_index("measure").loc["azerbaijani_share"]
+    row = result.table.set_index("measure").loc["attacker_share"]
     assert row["difference"] > 0 and row["lower"] > 0 and row["significant"]
-    assert [d.path for d in result.differences] == ["combat.drone_advance_bonus"]
+    assert [d.path for d in result.differences] == ["world.capabilities.drones.effects.advance_bonus"]
 
 
 def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,14 +158,14 @@ def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytes
 
 
 def test_saved_whatif_reloads_and_reproduces_the_batch(tmp_path: Path) -> None:
-    tweak = ["actors.russia.back_armenia_propensity=very likely", "season.winter_start.value=2020-11-01"]
+    tweak = ["actors.russia.back_defender_propensity=very likely", "season.winter_start.value=2020-11-01"]
     result = run_whatif(BASELINE, tweak, overrides=SHORT, n=8, out=tmp_path / "w", executor="serial")
     saved = save_whatif(BASELINE, tweak, tmp_path / "saved.yaml", "testing the loop")
     text = saved.read_text(encoding="utf-8")
     assert text.splitlines()[1].startswith("extends:") and "note: testing the loop" in text
     reloaded = load_scenario(saved, SHORT)
     assert {d.path for d in diff_scenarios(load_scenario(BASELINE, SHORT), reloaded)} == {
-        "actors.russia.back_armenia_propensity",
+        "actors.russia.back_defender_propensity",
         "season.winter_start",
     }
     from scenarios.engine.batch import run_batch
@@ -192,7 +192,7 @@ def test_sweep_values_are_validated_before_anything_runs(tmp_path: Path) -> None
     with pytest.raises(ConfigError) as err:
         run_sweep(
             BASELINE,
-            ["actors.russia.back_armenia_propensity=[0.3, 1.7, likley]"],
+            ["actors.russia.back_defender_propensity=[0.3, 1.7, likley]"],
             overrides=SHORT,
             n=4,
             out=tmp_path / "s",
@@ -200,7 +200,7 @@ def test_sweep_values_are_validated_before_anything_runs(tmp_path: Path) -> None
         )
     text = str(err.value)
     assert "1.7" in text and "likley" in text and "did you mean 'likely'" in text
-    assert "--set actors.russia.back_armenia_propensity=1.7" in text
+    assert "--set actors.russia.back_defender_propensity=1.7" in text
     assert not (tmp_path / "s").exists()
 
 
@@ -210,7 +210,7 @@ def test_sweep_runs_one_scenario_per_value(tmp_path: Path, capsys: pytest.Captur
             "whatif",
             str(BASELINE),
             "--sweep",
-            "actors.russia.back_armenia_propensity=[0.2, 0.9]",
+            "actors.russia.back_defender_propensity=[0.2, 0.9]",
             "--base",
             SHORT[0],
             "--n",
@@ -227,7 +227,7 @@ def test_sweep_runs_one_scenario_per_value(tmp_path: Path, capsys: pytest.Captur
     assert (tmp_path / "s" / "plots" / "sweep.png").exists()
     r = load_results(tmp_path / "s")
     assert r.scenarios == ["baseline-sweep00", "baseline-sweep01"]
-    p = r.replications.groupby("scenario", observed=True)["param.actors.russia.back_armenia_propensity"].unique()
+    p = r.replications.groupby("scenario", observed=True)["param.actors.russia.back_defender_propensity"].unique()
     assert [list(v) for v in p] == [[0.2], [0.9]]
 
 
@@ -237,9 +237,9 @@ def test_two_key_sweep_draws_a_heat_map(tmp_path: Path) -> None:
             "whatif",
             str(BASELINE),
             "--sweep",
-            "actors.russia.back_armenia_propensity=[0.2, 0.9]",
+            "actors.russia.back_defender_propensity=[0.2, 0.9]",
             "--sweep",
-            "combat.drone_advance_bonus=[0.1, 1.0]",
+            "world.capabilities.drones.effects.advance_bonus=[0.1, 1.0]",
             "--base",
             SHORT[0],
             "--n",

@@ -24,11 +24,11 @@ from scenarios.analysis.history_matching import (
     write_wave,
 )
 from scenarios.config.loader import load_scenario
-from scenarios.config.yamlio import MAX_FILE_BYTES
 from scenarios.engine.batch import run_batch
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
+from scenarios.yamlio import MAX_FILE_BYTES
 
 JOINT_ROWS = 1000  # points of the region a calibrated scenario draws from (fewer if the file would be too large)
 

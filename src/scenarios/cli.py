@@ -32,7 +32,7 @@ def _add_set(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a value, e.g. --set actors.russia.back_armenia_propensity='very likely' (repeatable)",
+        help="override a value, e.g. --set actors.<id>.rationality=3 (repeatable)",
     )
 
 
@@ -885,7 +885,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATTERN",
-        help="glob of parameter paths to study, e.g. 'actors.russia.*' (repeatable; default: all)",
+        help="glob of parameter paths to study, e.g. 'actors.<id>.*' (repeatable; default: all)",
     )
     p.add_argument(
         "--by",

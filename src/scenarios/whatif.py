@@ -309,7 +309,7 @@ def parse_sweep(text: str) -> tuple[str, list[Any]]:
                     None,
                     key,
                     "expected a list of at least two values",
-                    "e.g. --sweep actors.russia.back_armenia_propensity='[0.3, 0.5, 0.7]'",
+                    "e.g. --sweep actors.<id>.rationality='[2, 5, 8]'",
                 )
             ]
         )
@@ -382,10 +382,10 @@ def sweep_table(results: Results, grid: pd.DataFrame, days: Sequence[float] = (7
         wide[f"holds_{d:g}"] = wide["scenario"].map(h["p"])
         wide[f"holds_{d:g}_lower"] = wide["scenario"].map(h["lower"])
         wide[f"holds_{d:g}_upper"] = wide["scenario"].map(h["upper"])
-    share = results.replications.groupby("scenario", observed=True)["azerbaijani_share"].agg(["mean", "sem"])
-    wide["azerbaijani_share"] = wide["scenario"].map(share["mean"])
-    wide["azerbaijani_share_lower"] = wide["azerbaijani_share"] - 1.96 * wide["scenario"].map(share["sem"])
-    wide["azerbaijani_share_upper"] = wide["azerbaijani_share"] + 1.96 * wide["scenario"].map(share["sem"])
+    share = results.replications.groupby("scenario", observed=True)["attacker_share"].agg(["mean", "sem"])
+    wide["attacker_share"] = wide["scenario"].map(share["mean"])
+    wide["attacker_share_lower"] = wide["attacker_share"] - 1.96 * wide["scenario"].map(share["sem"])
+    wide["attacker_share_upper"] = wide["attacker_share"] + 1.96 * wide["scenario"].map(share["sem"])
     return wide
 
 

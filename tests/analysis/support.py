@@ -12,7 +12,7 @@ import pandas as pd
 from scenarios.io.load import Results
 from scenarios.model.outcomes import OUTCOME_CLASSES
 
-CASUALTIES = ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+CASUALTIES = ("military_attacker", "military_defender", "civilian_attacker", "civilian_defender")
 
 
 def scenario_rows(
@@ -32,7 +32,7 @@ def scenario_rows(
         "first_ceasefire_end_day": end,
         "first_ceasefire_censored": cens,
         "outcome_class": [outcome] * n if isinstance(outcome, str) else list(outcome),
-        "azerbaijani_share": np.full(n, 0.1),
+        "attacker_share": np.full(n, 0.1),
         "war_days": np.full(n, 10.0),
         "attention": np.full(n, 1.0),
         "durable_ceasefire": np.zeros(n, dtype=bool),

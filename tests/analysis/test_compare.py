@@ -35,13 +35,13 @@ def base_rows(rng: np.random.Generator, n: int = N) -> pd.DataFrame:
         end,
         HORIZON,
         outcome=rng.choice(["frozen_status_quo", "limited_gains_talks", "protracted_war"], n).tolist(),
-        military_azerbaijan=np.round(rng.lognormal(6, 1, n)),
-        military_armenia=np.round(rng.lognormal(6, 1, n)),
-        civilian_azerbaijan=np.round(rng.lognormal(3, 1, n)),
-        civilian_armenia=np.round(rng.lognormal(3, 1, n)),
+        military_attacker=np.round(rng.lognormal(6, 1, n)),
+        military_defender=np.round(rng.lognormal(6, 1, n)),
+        civilian_attacker=np.round(rng.lognormal(3, 1, n)),
+        civilian_defender=np.round(rng.lognormal(3, 1, n)),
         war_days=rng.uniform(0, HORIZON, n),
         attention=rng.uniform(0, 5, n),
-        azerbaijani_share=rng.uniform(0, 0.6, n),
+        attacker_share=rng.uniform(0, 0.6, n),
         durable_ceasefire=rng.random(n) < 0.3,
     )
 
@@ -68,7 +68,7 @@ def shifted():
     flipped = rng.choice(N, size=int(0.3 * N), replace=False)
     b.loc[flipped, "durable_ceasefire"] = True
     # casualties strongly correlated within a pair: b = 1.1 a + small noise
-    b["military_armenia"] = 1.1 * a["military_armenia"] + rng.normal(0, 20, N)
+    b["military_defender"] = 1.1 * a["military_defender"] + rng.normal(0, 20, N)
     return make_results({"a": a, "b": b}, HORIZON)
 
 
@@ -111,7 +111,7 @@ def test_a_known_shift_is_found_significant_and_covered(shifted) -> None:
         assert table.loc[f"holds_{d}_days", "difference"] > 0
     assert table.loc["holds_30_days", "significant"]
     # measures that did not change stay insignificant
-    for unchanged in ("attention", "azerbaijani_share", "outcome:frozen_status_quo"):
+    for unchanged in ("attention", "attacker_share", "outcome:frozen_status_quo"):
         assert table.loc[unchanged, "difference"] == 0
         assert not table.loc[unchanged, "significant"]
 
@@ -126,10 +126,10 @@ def test_the_direction_of_the_difference_is_b_minus_a(shifted) -> None:
 def test_paired_interval_matches_a_t_interval_and_beats_an_unpaired_one(shifted) -> None:
     table = paired_differences(shifted, "a", "b").set_index("measure")
     r = shifted.replications
-    x = r.loc[r["scenario"] == "a", "military_armenia"].to_numpy()
-    y = r.loc[r["scenario"] == "b", "military_armenia"].to_numpy()
+    x = r.loc[r["scenario"] == "a", "military_defender"].to_numpy()
+    y = r.loc[r["scenario"] == "b", "military_defender"].to_numpy()
     ci = stats.ttest_rel(y, x).confidence_interval(0.95)
-    row = table.loc["military_armenia"]
+    row = table.loc["military_defender"]
     assert (row["lower"], row["upper"]) == pytest.approx((ci.low, ci.high))
     assert row["p_value"] == pytest.approx(stats.ttest_rel(y, x).pvalue)
     unpaired = stats.ttest_ind(y, x, equal_var=False).confidence_interval(0.95)

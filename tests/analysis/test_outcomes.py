@@ -14,7 +14,7 @@ from .support import make_results, scenario_rows
 # 40 replications of "a": 10 limited gains, 25 frozen, 5 protracted war; the other classes never happen.
 A_COUNTS = {"limited_gains_talks": 10, "frozen_status_quo": 25, "protracted_war": 5}
 # 20 replications of "b": every one a Russian intervention.
-B_COUNTS = {"russian_intervention": 20}
+B_COUNTS = {"patron_intervention": 20}
 
 
 def classes(counts: dict[str, int]) -> list[str]:
@@ -53,7 +53,7 @@ def test_intervals_contain_the_estimate_and_stay_in_0_1(results) -> None:
     assert (probs["p"] <= probs["upper"] + 1e-12).all()
     zeros = probs[probs["count"] == 0]
     assert (zeros["lower"] == 0).all() and (zeros["upper"] > 0).all()  # a zero count is not certainty
-    everything = probs[(probs["scenario"] == "b") & (probs["outcome_class"] == "russian_intervention")].iloc[0]
+    everything = probs[(probs["scenario"] == "b") & (probs["outcome_class"] == "patron_intervention")].iloc[0]
     assert everything["upper"] == pytest.approx(1.0) and everything["lower"] < 1
 
 
@@ -82,18 +82,18 @@ def test_quantiles_of_a_known_sample() -> None:
             "q": scenario_rows(
                 [30.0] * n,
                 30.0,
-                military_armenia=np.arange(n, dtype=float)[::-1],
-                azerbaijani_share=np.linspace(0, 1, n),
+                military_defender=np.arange(n, dtype=float)[::-1],
+                attacker_share=np.linspace(0, 1, n),
             )
         },
         30.0,
     )
     q = quantiles(results).set_index("column")
     assert list(q.columns) == ["scenario", "mean", "q05", "q25", "q50", "q75", "q95"]
-    assert q.loc["military_armenia", ["mean", "q05", "q25", "q50", "q75", "q95"]].tolist() == pytest.approx(
+    assert q.loc["military_defender", ["mean", "q05", "q25", "q50", "q75", "q95"]].tolist() == pytest.approx(
         [50, 5, 25, 50, 75, 95]
     )
-    assert q.loc["azerbaijani_share", "q95"] == pytest.approx(0.95)
-    assert q.loc["civilian_armenia", "q95"] == 0.0
+    assert q.loc["attacker_share", "q95"] == pytest.approx(0.95)
+    assert q.loc["civilian_defender", "q95"] == 0.0
     custom = quantiles(results, ["war_days"], probs=[0.1, 0.9])
     assert custom.columns.tolist() == ["scenario", "column", "mean", "q10", "q90"]

@@ -107,8 +107,8 @@ def _forecast(rows: list[dict[str, object]], questions: dict[str, Question], sam
 def _q(value: object = None, word: str | None = None) -> Question:
     resolution = None if value is None else {"value": value, "date": "2020-11-01", "source": "s"}
     data = {"text": "t", "measure": "m", "report_word": word, "resolution": resolution}
-    from scenarios.config.loader import packaged_words
     from scenarios.config.params import EstimativeWords
+    from scenarios.config.words import packaged_words
 
     words = EstimativeWords.model_validate(packaged_words().data["estimative_words"])
     return Question.model_validate(data, context={"words": words})

@@ -50,7 +50,7 @@ def test_headline_agrees_with_the_tables(batch: Results) -> None:
         shares = mine["outcome_class"].value_counts(normalize=True)
         for cls in OUTCOME_CLASSES:
             assert head.loc[name, f"outcome: {cls}"] == pytest.approx(shares[cls])
-        assert head.loc[name, "median military_armenia"] == pytest.approx(mine["military_armenia"].median())
+        assert head.loc[name, "median military_defender"] == pytest.approx(mine["military_defender"].median())
         assert head.loc[name, "P(holds 30d) lower"] <= head.loc[name, "P(holds 30d)"]
         assert head.loc[name, "P(holds 30d)"] <= head.loc[name, "P(holds 30d) upper"]
 

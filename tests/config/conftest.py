@@ -17,8 +17,8 @@ from scenarios.cli import main
 from scenarios.config.inherit import apply_overrides
 from scenarios.config.loader import load_located, load_scenario, validate_tree
 from scenarios.config.schema import Scenario
-from scenarios.config.yamlio import Located
 from scenarios.exceptions import ConfigError, Problem
+from scenarios.yamlio import Located
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs"

@@ -90,7 +90,7 @@ def variety() -> Scenario:
         "combat.lowland_advance_per_day={dist: triangular, lo: 0.6, mode: 1.0, hi: 1.4}",
         "ceasefire.talks_multiplier={dist: uniform, lo: 0.4, hi: 0.8}",
         "attention.half_life_days={dist: normal, mean: 5, sd: 10}",
-        "actors.russia.pressure_armenia_propensity=extremely unlikely",
+        "actors.russia.press_defender_propensity=extremely unlikely",
     )
 
 
@@ -98,7 +98,7 @@ def test_every_parameter_is_drawn(variety: Scenario) -> None:
     drawn = draw_parameters(variety, np.random.default_rng(0))
     paths = {".".join(map(str, p)) for p, _ in iter_parameters(variety)}
     assert set(drawn) == paths
-    assert "season.winter_start" in drawn and "actors.russia.back_armenia_propensity" in drawn
+    assert "season.winter_start" in drawn and "actors.russia.back_defender_propensity" in drawn
 
 
 @settings(max_examples=60, deadline=None)
@@ -116,7 +116,7 @@ def test_draws_lie_inside_their_declared_range_for_any_seed(variety: Scenario, s
                 assert x == spec.lo
         else:  # a date: whole days after the start date, both ends of the range included
             assert x == int(x)
-    assert 0.05 <= drawn["actors.russia.pressure_armenia_propensity"] <= 0.20
+    assert 0.05 <= drawn["actors.russia.press_defender_propensity"] <= 0.20
 
 
 def test_winter_start_days(variety: Scenario) -> None:
@@ -195,7 +195,7 @@ def _overridden_in_variety() -> set[str]:
         "combat.lowland_advance_per_day",
         "ceasefire.talks_multiplier",
         "attention.half_life_days",
-        "actors.russia.pressure_armenia_propensity",
+        "actors.russia.press_defender_propensity",
     }
 
 

@@ -11,8 +11,8 @@ from scenarios.config.loader import load_located, load_scenario
 from scenarios.config.params import Beta, Normal, Triangular, Uniform
 from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
-from scenarios.config.yamlio import Located, Origin, parse_yaml
 from scenarios.exceptions import ConfigError
+from scenarios.yamlio import Located, Origin, parse_yaml
 
 from .conftest import BASELINE, CONFIGS, variant, write
 
@@ -85,15 +85,15 @@ def test_variant_keeps_the_source_of_the_parameters_it_overrides(tmp_path: Path,
         """
         actors:
           russia:
-            back_armenia_propensity: very likely
+            back_defender_propensity: very likely
             alliance_weight: {dist: triangular, lo: 4, mode: 6, hi: 10}
             mediation_weight: [1.5, 2.5]
         """,
     )
     scenario = load_scenario(path)
     russia, base = scenario.actors.russia, baseline.actors.russia
-    assert russia.back_armenia_propensity.value == "very likely"
-    assert russia.back_armenia_propensity.source == base.back_armenia_propensity.source
+    assert russia.back_defender_propensity.value == "very likely"
+    assert russia.back_defender_propensity.source == base.back_defender_propensity.source
     assert isinstance(russia.alliance_weight.value, Triangular)
     assert russia.alliance_weight.source == base.alliance_weight.source
     assert russia.mediation_weight.value == (1.5, 2.5)
@@ -104,19 +104,18 @@ def test_variant_keeps_the_source_of_the_parameters_it_overrides(tmp_path: Path,
 
 
 def test_variant_replaces_a_list_whole(tmp_path: Path) -> None:
-    path = variant(
-        tmp_path,
-        """
-        actors:
-          turkey:
-            ladder:
-              - {name: diplomatic, in_place_at_start: true, assumption: "words only"}
-              - {name: syrian_fighters, in_place_at_start: false, assumption: "then fighters"}
-        """,
-    )
+    path = variant(tmp_path, "actors:\n  russia:\n    intervention_triggers: [lachin]\n")
     scenario = load_scenario(path)
-    assert [r.name for r in scenario.actors.turkey.ladder] == ["diplomatic", "syrian_fighters"]
-    assert scenario.actors.turkey.ladder[1].source is None
+    assert scenario.actors.russia.intervention_triggers == ["lachin"]
+
+
+def test_variant_merges_a_ladder_rung_by_rung(tmp_path: Path, baseline: Scenario) -> None:
+    path = variant(tmp_path, "actors:\n  turkey:\n    ladder:\n      personnel:\n        in_place_at_start: true\n")
+    scenario = load_scenario(path)
+    ladder = scenario.actors.turkey.ladder
+    assert list(ladder) == list(baseline.actors.turkey.ladder)
+    assert ladder["personnel"].in_place_at_start
+    assert ladder["personnel"].effects == baseline.actors.turkey.ladder["personnel"].effects
 
 
 def test_mapping_sections_merge_key_by_key(tmp_path: Path, baseline: Scenario) -> None:
@@ -203,30 +202,30 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
     scenario = load_scenario(
         BASELINE,
         [
-            "actors.russia.back_armenia_propensity=highly likely",
+            "actors.russia.back_defender_propensity=highly likely",
             "actors.russia.alliance_weight=[5, 9]",
             "actors.russia.mediation_weight=1.25",
             "actors.armenia.retaliation_base={dist: normal, mean: -2, sd: 0.5}",
             "ceasefire.civilian_harm_probability={dist: beta, mean: 0.3, sd: 0.05}",
             "ceasefire.talks_multiplier={dist: uniform, lo: 0.5, hi: 0.7}",
             "simulation.seed=11",
-            "actors.turkey.ladder.3.in_place_at_start=true",
+            "actors.turkey.ladder.personnel.in_place_at_start=true",
         ],
     )
     russia = scenario.actors.russia
-    assert russia.back_armenia_propensity.value == "highly likely"
-    assert russia.back_armenia_propensity.spec.lo == 0.8 and russia.back_armenia_propensity.spec.hi == 0.95
+    assert russia.back_defender_propensity.value == "highly likely"
+    assert russia.back_defender_propensity.spec.lo == 0.8 and russia.back_defender_propensity.spec.hi == 0.95
     assert russia.alliance_weight.value == (5.0, 9.0)
     assert russia.mediation_weight.value == 1.25
     assert isinstance(scenario.actors.armenia.retaliation_base.value, Normal)
     assert isinstance(scenario.ceasefire.civilian_harm_probability.value, Beta)
     assert isinstance(scenario.ceasefire.talks_multiplier.value, Uniform)
     assert scenario.simulation.seed == 11
-    assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder)
+    assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder.values())
     # --set replaces only the value, which is then the analyst's: the quote it replaced is kept as "was:"
-    assert russia.back_armenia_propensity.source is None
+    assert russia.back_defender_propensity.source is None
     assert (
-        russia.back_armenia_propensity.note is not None and "Putin will likely" in russia.back_armenia_propensity.note
+        russia.back_defender_propensity.note is not None and "Putin will likely" in russia.back_defender_propensity.note
     )
     assert scenario.actors.armenia.retaliation_base.note is not None
     assert baseline.actors.armenia.retaliation_base.assumption in scenario.actors.armenia.retaliation_base.note
@@ -289,13 +288,15 @@ def test_origins_of_a_shipped_variant() -> None:
     variant_file = str((CONFIGS / "russia-backs-early.yaml").relative_to(Path.cwd()))
     base_file = str(BASELINE.relative_to(Path.cwd()))
     value_line = line_of(lines, "value: very likely")
-    assert scenario.origin_of("actors.russia.back_armenia_propensity") == f"{variant_file}:{value_line}:7"
+    assert scenario.origin_of("actors.russia.back_defender_propensity") == f"{variant_file}:{value_line}:7"
     quote_line = line_of(base_lines, "Putin will likely support his ally Armenia in the end")
-    assert scenario.origin_of("actors.russia.back_armenia_propensity.source").startswith(f"{base_file}:{quote_line}:")
+    assert scenario.origin_of("actors.russia.back_defender_propensity.source").startswith(f"{base_file}:{quote_line}:")
     assert scenario.origin_of("name") == f"{variant_file}:{line_of(lines, 'name:')}:1"
     assert scenario.origin_of("actors.russia.outreach_weight").startswith(f"{base_file}:")
-    assert scenario.origin_of("actors.turkey.ladder.1.name").startswith(f"{base_file}:")
-    assert scenario.origin_of("actors.turkey.ladder.1") != scenario.origin_of("actors.turkey.ladder.2")
+    assert scenario.origin_of("actors.turkey.ladder.syrian_fighters.in_place_at_start").startswith(f"{base_file}:")
+    assert scenario.origin_of("actors.turkey.ladder.syrian_fighters") != scenario.origin_of(
+        "actors.turkey.ladder.f16_deterrent"
+    )
     assert scenario.origin_of("no.such.key") == "(default)"
 
 

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 from scipy import stats
 
-from scenarios.config.loader import load_scenario, packaged_words
+from scenarios.config.loader import load_scenario
 from scenarios.config.params import (
     AtLeastOne,
     DateParam,
@@ -25,8 +25,9 @@ from scenarios.config.params import (
     Share,
     Spec,
 )
-from scenarios.config.yamlio import parse_yaml
+from scenarios.config.words import packaged_words
 from scenarios.exceptions import ConfigError
+from scenarios.yamlio import parse_yaml
 
 from .conftest import BASELINE, problems_with, variant
 
@@ -112,23 +113,23 @@ def test_config_can_extend_and_override_the_words_table(tmp_path: Path) -> None:
             odds-on: a safe bet
         actors:
           russia:
-            pressure_armenia_propensity: odds-on
+            press_defender_propensity: odds-on
           azerbaijan:
-            armenia_blinks_belief: A Safe Bet
+            defender_blinks_belief: A Safe Bet
         """,
     )
     scenario = load_scenario(path)
     # the override applies to every use of the word, including the baseline's own
-    spec = scenario.actors.russia.back_armenia_propensity.spec
+    spec = scenario.actors.russia.back_defender_propensity.spec
     assert (spec.lo, spec.hi) == (0.6, 0.7)
     # a synonym of a changed word follows it
     assert scenario.estimative_words.range_of("probable") == (0.6, 0.7)
     # new words and synonyms
     assert (
-        scenario.actors.russia.pressure_armenia_propensity.spec.lo,
-        scenario.actors.russia.pressure_armenia_propensity.spec.hi,
+        scenario.actors.russia.press_defender_propensity.spec.lo,
+        scenario.actors.russia.press_defender_propensity.spec.hi,
     ) == (0.85, 0.9)
-    assert scenario.actors.azerbaijan.armenia_blinks_belief.spec.hi == 0.9
+    assert scenario.actors.azerbaijan.defender_blinks_belief.spec.hi == 0.9
     # the packaged table is still there
     assert scenario.estimative_words.range_of("remote") == (0.01, 0.05)
 
@@ -206,7 +207,8 @@ def test_domains(cls: type[Param], good: list[Any], bad: list[Any]) -> None:
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "[0, .inf]", "[.nan, 1]", "true", "[false, 1]"])
 @pytest.mark.parametrize(
-    "path", ["actors.armenia.retaliation_base", "combat.drone_advance_bonus", "actors.russia.inertia"]
+    "path",
+    ["actors.armenia.retaliation_base", "world.capabilities.drones.effects.advance_bonus", "actors.russia.inertia"],
 )
 def test_non_finite_and_boolean_values_are_refused(path: str, value: str) -> None:
     (p,) = problems_with(f"{path}={value}")
@@ -328,8 +330,8 @@ def test_spec_clamps_rounding_into_its_support() -> None:
 
 def test_baseline_uses_words_as_written(baseline) -> None:
     russia = baseline.actors.russia
-    assert russia.back_armenia_propensity.value == "likely"
-    assert (russia.pressure_armenia_propensity.spec.lo, russia.pressure_armenia_propensity.spec.hi) == (
+    assert russia.back_defender_propensity.value == "likely"
+    assert (russia.press_defender_propensity.spec.lo, russia.press_defender_propensity.spec.hi) == (
         0.45,
         0.55,
     )

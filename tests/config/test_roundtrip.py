@@ -32,6 +32,7 @@ def dump_yaml(scenario: Scenario, folder: Path, as_json: bool = False) -> Path:
         return path
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
+    yaml.representer.sort_base_mapping_type_on_output = False  # a ladder's rungs are in order
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -78,7 +79,7 @@ def overrides(draw: st.DrawFn) -> list[str]:
     if draw(st.booleans()):
         lo = draw(st.floats(0, 0.5))
         out.append(f"estimative_words.words.a fair bet={json.dumps([lo, lo + draw(st.floats(0, 0.5))])}")
-        out.append("actors.russia.back_armenia_propensity=A Fair Bet")
+        out.append("actors.russia.back_defender_propensity=A Fair Bet")
     if draw(st.booleans()):
         first = draw(st.dates(min_value=BASE.simulation.start_date).map(str))
         out.append(f"season.winter_start=[{first}, {first}]")

@@ -157,7 +157,7 @@ def test_trace_prints_coverage(cli, scenarios: dict[str, Scenario]) -> None:
 
 def test_trace_shows_a_variants_values(cli) -> None:
     out = cli("trace", str(CONFIGS / "russia-backs-early.yaml")).out
-    assert re.search(r"actors\.russia\.back_armenia_propensity\s+very likely -> uniform \[0\.8, 0\.95\]", out)
+    assert re.search(r"actors\.russia\.back_defender_propensity\s+very likely -> uniform \[0\.8, 0\.95\]", out)
     assert re.search(r"actors\.russia\.alliance_weight\s+uniform \[8, 14\]", out)
 
 
@@ -195,7 +195,7 @@ def test_show_resolved_prints_the_validated_scenario(cli) -> None:
     body, _, params = run.out.partition("\n# parameters as drawn per replication")
     data = json.loads(body)
     assert data == load_scenario(BASELINE, ["simulation.seed=3"]).model_dump(mode="json")
-    assert "actors.russia.back_armenia_propensity: uniform [0.55, 0.8]  # configs/baseline.yaml:" in params
+    assert "actors.russia.back_defender_propensity: uniform [0.55, 0.8]  # configs/baseline.yaml:" in params
     spec_lines = [t for t in params.splitlines()[1:] if t]
     assert len(spec_lines) == len(load_scenario(BASELINE).parameter_specs())
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.config import yamlio
-from scenarios.config.yamlio import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
+from scenarios import yamlio
 from scenarios.exceptions import ConfigError
+from scenarios.yamlio import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 
 from .conftest import BASELINE, write
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.config.yamlio import MAX_NODES, Origin, load_yaml, parse_yaml
 from scenarios.exceptions import ConfigError
+from scenarios.yamlio import MAX_NODES, Origin, load_yaml, parse_yaml
 
 
 def problems(text: str) -> list[tuple[int | None, int | None, str, str]]:

@@ -71,16 +71,16 @@ def test_the_daily_table_holds_every_replication_and_equals_the_traced_series(tm
     daily = r.daily
     assert sorted(daily["replication"].unique()) == list(range(12))
     assert all(days == list(range(60)) for days in daily.groupby("replication")["day"].apply(list))
-    assert str(daily["azerbaijani_share"].dtype) == "float32" and str(daily["day"].dtype) == "int16"
+    assert str(daily["attacker_share"].dtype) == "float32" and str(daily["day"].dtype) == "int16"
     ts = r.timeseries.assign(
-        military_total=r.timeseries["military_azerbaijan"] + r.timeseries["military_armenia"],
-        civilian_total=r.timeseries["civilian_azerbaijan"] + r.timeseries["civilian_armenia"],
+        military_total=r.timeseries["military_attacker"] + r.timeseries["military_defender"],
+        civilian_total=r.timeseries["civilian_attacker"] + r.timeseries["civilian_defender"],
     )
     traced = daily[daily["replication"] < 3].reset_index(drop=True)
     assert len(traced) == len(ts)
-    for column in ("azerbaijani_share", "military_total", "civilian_total", "attention"):
+    for column in ("attacker_share", "military_total", "civilian_total", "attention"):
         np.testing.assert_allclose(traced[column], ts[column], rtol=1e-6, err_msg=column)
-    assert (traced["turkish_level"].to_numpy() == ts["turkish_level"].to_numpy()).all()
+    assert (traced["supporter_level"].to_numpy() == ts["supporter_level"].to_numpy()).all()
     assert (traced["ceasefire"].to_numpy() == ts["ceasefire"].to_numpy()).all()
 
 

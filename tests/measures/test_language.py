@@ -22,12 +22,12 @@ def tiny() -> Results:
             "scenario": pd.Categorical(["a", "a", "a"]),
             "replication": [0, 1, 2],
             "war_days": [0.0, 10.0, 40.0],
-            "military_armenia": [5.0, 20.0, 80.0],
+            "military_defender": [5.0, 20.0, 80.0],
             "ceasefire_at_horizon": [True, True, False],
             "durable_ceasefire": [True, False, False],
             "first_ceasefire_end_day": [60.0, 31.0, 3.0],
             "outcome_class": pd.Categorical(["frozen_status_quo", "limited_gains_talks", "protracted_war"]),
-            "final_posture.russia": pd.Categorical(["mediate", "back_armenia", "intervene"]),
+            "final_posture.russia": pd.Categorical(["mediate", "back_defender", "intervene"]),
             "taken_day.martakert": [np.nan, 12.0, 30.0],
         }
     )
@@ -66,14 +66,14 @@ def values(expression: str) -> list[object]:
         ("war_days > 5 and ceasefire_at_horizon", [False, True, False]),
         ("war_days > 5 or durable_ceasefire", [True, True, True]),
         ("not ceasefire_at_horizon", [False, False, True]),
-        ("military_armenia + war_days", [5.0, 30.0, 120.0]),
-        ("military_armenia - war_days * 2", [5.0, 0.0, 0.0]),
+        ("military_defender + war_days", [5.0, 30.0, 120.0]),
+        ("military_defender - war_days * 2", [5.0, 0.0, 0.0]),
         ("-war_days", [-0.0, -10.0, -40.0]),
-        ("military_armenia / 5", [1.0, 4.0, 16.0]),
+        ("military_defender / 5", [1.0, 4.0, 16.0]),
         ('outcome_class == "protracted_war"', [False, False, True]),
         ('outcome_class != "protracted_war"', [True, True, False]),
-        ('final_posture.russia in ["back_armenia", "intervene"]', [False, True, True]),
-        ('final_posture.russia not in ["back_armenia", "intervene"]', [True, False, False]),
+        ('final_posture.russia in ["back_defender", "intervene"]', [False, True, True]),
+        ('final_posture.russia not in ["back_defender", "intervene"]', [True, False, False]),
         ("war_days in [0, 40]", [True, False, True]),
         ("taken_day.martakert is null", [True, False, False]),
         ("taken_day.martakert is not null", [False, True, True]),
@@ -144,7 +144,7 @@ def test_holds_beyond_the_horizon_is_na_not_false() -> None:
         ("war_days is 3", "`is` only tests for null", 13),
         ("true", "write True", 1),
         ('outcome_class == "protracted_wr"', "'protracted_wr' is not a value of outcome_class", 18),
-        ('"frozen" == outcome_class', "its values: russian_intervention", 1),
+        ('"frozen" == outcome_class', "its values: patron_intervention", 1),
         ('outcome_class in ["protracted_war", "frozen"]', "'frozen' is not a value of outcome_class", 37),
         ('any(ceasefires, kind == "comprehensiv")', "did you mean 'comprehensive'", 25),
         ("", "empty expression", None),
@@ -172,7 +172,7 @@ def test_did_you_mean_for_objectives_of_the_scenario() -> None:
 
 def test_division_by_zero_at_evaluation_is_an_error_not_nan() -> None:
     with pytest.raises(MeasureError, match=r"division by zero in 1 row\(s\)"):
-        builtin_measures().get("military_armenia / war_days").evaluate(tiny())
+        builtin_measures().get("military_defender / war_days").evaluate(tiny())
 
 
 def test_a_column_missing_from_older_results_is_an_error_naming_it() -> None:
@@ -231,11 +231,11 @@ def test_names_list_the_builtins_once() -> None:
         "outcome:protracted_war",
         "outcome_class",
         "ceasefire_at_horizon",
-        "azerbaijani_share",
+        "attacker_share",
         "war_days",
         "attention",
         "ceasefires",
-        "military_armenia",
+        "military_defender",
         "casualties_total",
     ):
         assert name in names

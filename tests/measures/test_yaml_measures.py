@@ -18,7 +18,7 @@ BASELINE = ROOT / "configs" / "baseline.yaml"
 MEASURES = """
 measures:
   russia_sides:
-    expression: final_posture.russia in ["back_armenia", "intervene"]
+    expression: final_posture.russia in ["back_defender", "intervene"]
     label: Russia backs or defends Armenia at the horizon
   short_war_then_truce:
     expression: war_days <= 20 and ceasefire_at_horizon
@@ -33,7 +33,7 @@ measures:
     expression: min(ceasefires, duration_days)
     kind: days
   deaths_per_truce:
-    expression: (military_armenia + military_azerbaijan) / truces
+    expression: (military_defender + military_attacker) / truces
     unit: people
   martakert_early:
     expression: taken_day.martakert <= 30
@@ -59,7 +59,7 @@ def test_yaml_measures_equal_pandas_by_hand(tmp_path: Path, two_scenario_batch: 
         return out if fill is None else out.fillna(fill)
 
     expected = {
-        "russia_sides": r["final_posture.russia"].astype(str).isin(["back_armenia", "intervene"]),
+        "russia_sides": r["final_posture.russia"].astype(str).isin(["back_defender", "intervene"]),
         "short_war_then_truce": (r["war_days"] <= 20) & r["ceasefire_at_horizon"],
         "long_comprehensive": by_rep(
             groups[["kind", "duration_days"]].apply(
@@ -72,7 +72,7 @@ def test_yaml_measures_equal_pandas_by_hand(tmp_path: Path, two_scenario_batch: 
         "worst_truce_days": by_rep(groups["duration_days"].min()),
         "martakert_early": r["taken_day.martakert"] <= 30,
     }
-    expected["deaths_per_truce"] = (r["military_armenia"] + r["military_azerbaijan"]) / expected["truces"]
+    expected["deaths_per_truce"] = (r["military_defender"] + r["military_attacker"]) / expected["truces"]
     for name, want in expected.items():
         got = ms.get(name).evaluate(two_scenario_batch)
         pd.testing.assert_series_equal(got, want.rename(name), check_names=False, check_dtype=False, obj=name)
@@ -99,7 +99,7 @@ def test_a_bad_expression_is_reported_at_load_time_with_its_position(tmp_path: P
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("measures:\n  turkish_level:\n    expression: war_days > 3\n", "is a column of the results"),
+        ("measures:\n  supporter_level:\n    expression: war_days > 3\n", "is a column of the results"),
         ("measures:\n  holds_30_days:\n    expression: war_days > 3\n", "already a measure"),
         ("measures:\n  x:\n    expression: war_days\n    kind: probability\n", "kind probability needs a true/false"),
         ("measures:\n  x:\n    expression: war_days\n    colour: red\n", "colour"),

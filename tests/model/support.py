@@ -6,18 +6,22 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from scenarios.config.draw import Values, draw_parameters, parameters_at, values_tree
+from scenarios.config.draw import draw_parameters, parameters_at
 from scenarios.config.inherit import apply_overrides
 from scenarios.config.loader import load_located, load_scenario, validate_tree
+from scenarios.config.mechanisms import EffectValues
 from scenarios.config.schema import Scenario
 from scenarios.model.observation import Observation, OfferView, OperationView, Roles
+from scenarios.model.policy import Policy
 from scenarios.model.random import child_seed
-from scenarios.model.simulation import ReplicationResult, run_replication
+from scenarios.model.simulation import Prepared, ReplicationResult, prepared, run_replication
 from scenarios.model.state import ObjectiveState, SectorState, WorldState
+from scenarios.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "configs" / "baseline.yaml"
@@ -47,14 +51,39 @@ def medians() -> dict[str, float]:
     return dict(_MEDIANS)
 
 
-def values(**overrides: float) -> Values:
-    """The baseline medians as a values tree; keyword `a__b__c=x` sets the parameter `a.b.c`."""
+_PREPARED: Prepared | None = None
+
+
+def baseline_prepared() -> Prepared:
+    """The baseline's actors, roles and blocks of typed values, as the simulation prepares them."""
+    global _PREPARED
+    if _PREPARED is None:
+        _PREPARED = prepared(load_baseline())
+    return _PREPARED
+
+
+def policy(name: str) -> Policy[Any]:
+    """The baseline actor `name`'s policy."""
+    return baseline_prepared().actors[name]
+
+
+def values(**overrides: float) -> SimpleNamespace:
+    """The baseline medians as typed blocks (`.actors.<name>`, `.ceasefire`, `.combat`, `.attention`, `.mediation`,
+    `.effects[<capability or rung>]`); keyword `a__b__c=x` sets the parameter `a.b.c`."""
     flat = medians()
     for key, value in overrides.items():
         path = key.replace("__", ".")
         assert path in flat, f"not a parameter: {path}"
         flat[path] = value
-    return values_tree(flat)
+    prep = baseline_prepared()
+    return SimpleNamespace(
+        actors=SimpleNamespace(**{name: build(flat) for name, build in prep.actor_values.items()}),
+        ceasefire=prep.ceasefire(flat),
+        combat=prep.combat(flat),
+        attention=prep.attention(flat),
+        mediation=prep.mediation(flat),
+        effects={name: build(flat) for name, build in prep.effects.items()},
+    )
 
 
 class Scripted:
@@ -107,13 +136,14 @@ def objective(
 
 def small_world(
     *,
-    turkish_level: int = 3,
+    supporter_level: int = 3,
     day: float = 0.0,
     winter_day: float = 50.0,
     winter_end_day: float = 120.0,
     postures: Mapping[str, str] | None = None,
     attention: float = 1.0,
     drones: bool = True,
+    effects: Mapping[str, EffectValues] | None = None,
 ) -> WorldState:
     """Two sectors and a route graph, at open war (no ceasefire):
 
@@ -163,15 +193,19 @@ def small_world(
         sectors=[south, centre],
         postures={**POSTURES, **(postures or {})},
         support_ladder=LADDER,
-        support_level=turkish_level,
+        support_level=supporter_level,
         attention=attention,
         attacker="azerbaijan",
         defender="armenia",
         patron="russia",
         patron_track="russia.support",
-        backing=frozenset({"back_armenia", "intervene"}),
+        backing=frozenset({"back_defender", "intervene"}),
         intervened="intervene",
         owned=frozenset({"drones"} if drones else ()),
+        effects=dict(values().effects if effects is None else effects),
+        conceded_flags=("armenia.conceded", "armenia.withdrew"),
+        attacker_talks="talks",
+        defender_retaliation="retaliate",
     )
     state.day = day
     state.attention_day = day
@@ -218,12 +252,21 @@ def offer(
 
 
 ROLES = Roles("azerbaijan", "armenia", "russia", "turkey")
+
+
+def f16_deterrence() -> float:
+    """The deterrence of the F-16 rung at its baseline median (the default observation has the rung in place)."""
+    value = values().effects["f16_deterrent"].deters_retaliation
+    assert value is not None
+    return value
+
+
 OLD_FIELDS = {
-    "azerbaijani_share": "attacker_share",
-    "turkish_level": "support_level",
+    "attacker_share": "attacker_share",
+    "supporter_level": "support_level",
     "turkish_level_max": "support_levels",
     "turkish_start_level": "support_start_level",
-    "russia_backs_armenia": "patron_backs_defender",
+    "patron_backs_defender": "patron_backs_defender",
     "recent_azerbaijani_attacks": "recent_attacks",
 }
 
@@ -254,8 +297,14 @@ def observation(**changes: Any) -> Observation:
         "support_start_level": 3,
         "support_floor": 0,
         "days_since_support_changed": 100.0,
-        "rungs": frozenset({"drones", *LADDER[:3]}),
+        "support_in_place": 3.0,
+        "support_total": 4.0,
+        "deterrence": f16_deterrence(),
         "patron_backs_defender": False,
+        "patron_presses": None,
+        "attacker_on_offensive": False,
+        "defender_conceded": False,
+        "help_requested": False,
         "flags": {},
         "recent_attacks": 0,
         "days_since_front_moved": 10.0,
@@ -270,11 +319,23 @@ def observation(**changes: Any) -> Observation:
         if old in changes:
             changes[new] = changes.pop(old)
     if "f16_present" in changes:
-        f16 = changes.pop("f16_present")
-        fields["rungs"] = fields["rungs"] | {"f16_deterrent"} if f16 else fields["rungs"] - {"f16_deterrent"}
+        fields["deterrence"] = f16_deterrence() if changes.pop("f16_present") else 0.0
     postures = changes.pop("postures", None)
     if postures:
         fields["postures"] = {**fields["postures"], **postures}
+    # what the core works out from the postures and flags (the contract's facts), unless a test sets them
+    merged = fields["postures"]
+    pressing = {"press_defender": Role.DEFENDER, "press_attacker": Role.ATTACKER}
+    fields.setdefault("patron_presses", None)
+    if "patron_presses" not in changes:
+        fields["patron_presses"] = pressing.get(merged.get("russia", ""))
+    if "attacker_on_offensive" not in changes:
+        fields["attacker_on_offensive"] = merged.get("azerbaijan") == "offensive"
+    flags = changes.get("flags", fields["flags"])
+    if "defender_conceded" not in changes:
+        fields["defender_conceded"] = "armenia.conceded" in flags or "armenia.withdrew" in flags
+    if "help_requested" not in changes:
+        fields["help_requested"] = "armenia.asked_patron" in flags
     fields.update(changes)
     return Observation(**fields)
 

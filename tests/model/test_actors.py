@@ -3,35 +3,53 @@ world as its module says."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import dataclasses
 from typing import Any
 
 import pytest
 
-from scenarios.config.draw import Values
-from scenarios.model.actors import armenia, azerbaijan, cochairs, russia, turkey
+from scenarios.model.actors import attacker, defender, supporter
 from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation
+from scenarios.model.policy import Policy
 from scenarios.model.state import Operation
 
-from .support import Scripted, at_war, load_baseline, observation, offer, operation, small_world, values
+from .support import (
+    Scripted,
+    at_war,
+    baseline_prepared,
+    load_baseline,
+    observation,
+    offer,
+    operation,
+    policy,
+    small_world,
+    values,
+)
 
 ACTORS = values().actors
-NAMES = {azerbaijan: "azerbaijan", armenia: "armenia", russia: "russia", turkey: "turkey", cochairs: "cochairs"}
-CAST = load_baseline().cast()
+CAST = baseline_prepared().actors
+azerbaijan, armenia, russia, turkey, cochairs = (
+    policy(name) for name in ("azerbaijan", "armenia", "russia", "turkey", "cochairs")
+)
 
 
-def params(module: Any, **changes: float) -> Values:
+def params(module: Policy[Any], **changes: Any) -> Any:
     """The actor's baseline medians, on the plain logit unless a test sets `min_choice_probability`: these tests
     read a mechanism's direction in its probabilities, and below the floor both sides of a comparison are 0."""
-    name = NAMES[module]
+    name = module.name
     changes = {"min_choice_probability": 0.0, **changes}
     return getattr(values(**{f"actors__{name}__{k}": v for k, v in changes.items()}).actors, name)
 
 
+def term_dict(utility: Any) -> dict[str, float]:
+    """An option's utility term by term."""
+    return utility._asdict() if hasattr(utility, "_asdict") else dict(utility)
+
+
 def decide(module: Any, obs: Observation | None = None, u: float = 0.5, **changes: float) -> tuple[Decision, ...]:
     rng = Scripted([u] * 4)
-    obs = (obs if obs is not None else observation())._replace(actor=NAMES[module])
+    obs = (obs if obs is not None else observation())._replace(actor=module.name)
     decisions = module.decide(obs, params(module, **changes), rng)
     assert len(rng.uniforms) == 4 - len(decisions), "one uniform per decision"
     return tuple(decisions)
@@ -39,7 +57,7 @@ def decide(module: Any, obs: Observation | None = None, u: float = 0.5, **change
 
 def one(module: Any, obs: Observation | None = None, track: str | None = None, **changes: float) -> Decision:
     """The decision on one track (the actor's own by default)."""
-    want = NAMES[module] if track is None else track
+    want = module.name if track is None else track
     found = [d for d in decide(module, obs, **changes) if d.track == want]
     assert len(found) == 1, [d.track for d in decide(module, obs, **changes)]
     return found[0]
@@ -47,7 +65,7 @@ def one(module: Any, obs: Observation | None = None, track: str | None = None, *
 
 def answer(module: Any, obs: Observation, u: float = 0.5, **changes: float) -> Decision:
     rng = Scripted([u])
-    decision = module.answer(obs._replace(actor=NAMES[module]), params(module, **changes), rng)
+    decision = module.answer(obs._replace(actor=module.name), params(module, **changes), rng)
     assert rng.exhausted() and decision.track == "" and set(decision.utilities) == {"accept", "refuse"}
     return decision
 
@@ -57,11 +75,12 @@ def test_every_policy_returns_decisions_on_its_own_tracks() -> None:
         rng = Scripted([0.5] * 4)
         decisions = spec.decide(observation(actor=name), getattr(ACTORS, name), rng)
         assert len(rng.uniforms) == 4 - len(decisions), name
+        tracks = spec.all_tracks()
         for decision in decisions:
             assert decision.actor == name
-            assert decision.track == "" or decision.track in spec.tracks
+            assert decision.track == "" or decision.track in tracks
             if decision.track:
-                assert spec.posture_of(decision.option) in spec.tracks[decision.track]
+                assert spec.posture_of(decision.option) in tracks[decision.track]
             assert sum(decision.probabilities.values()) == pytest.approx(1.0)
 
 
@@ -85,10 +104,10 @@ def test_azerbaijan_options_under_a_ceasefire_and_at_war() -> None:
 def test_azerbaijan_aims_limited_or_maximalist() -> None:
     limited = params(azerbaijan, aims_draw=0.1, limited_aims_probability=0.5)
     maximalist = params(azerbaijan, aims_draw=0.6, limited_aims_probability=0.5)
-    assert azerbaijan.target(limited) == AZ.target_share
-    assert azerbaijan.target(maximalist) == AZ.maximalist_target_share
-    assert azerbaijan.target(params(azerbaijan, aims_draw=0.999, limited_aims_probability=1.0)) == AZ.target_share
-    assert azerbaijan.target(params(azerbaijan, aims_draw=0.0, limited_aims_probability=0.0)) == (
+    assert attacker.target(limited) == AZ.target_share
+    assert attacker.target(maximalist) == AZ.maximalist_target_share
+    assert attacker.target(params(azerbaijan, aims_draw=0.999, limited_aims_probability=1.0)) == AZ.target_share
+    assert attacker.target(params(azerbaijan, aims_draw=0.0, limited_aims_probability=0.0)) == (
         AZ.maximalist_target_share
     )
 
@@ -97,7 +116,7 @@ def test_azerbaijan_operation_terms() -> None:
     obs = observation()
     p = params(azerbaijan, aims_draw=0.0)  # limited aims
     view = obs.operations[0]
-    terms = azerbaijan.operation_terms(obs, p, view)
+    terms = term_dict(attacker.operation_terms(obs, p, view, 0.0))
     assert terms["territorial_gain"] == pytest.approx(AZ.gain_weight * view.value_share)  # 0.1 + 0.2 < target
     assert terms["military_casualties"] == pytest.approx(-AZ.military_casualty_weight * view.attacker_casualties / 100)
     assert terms["civilian_casualties"] == pytest.approx(-AZ.civilian_casualty_weight * view.civilian_casualties / 100)
@@ -105,18 +124,20 @@ def test_azerbaijan_operation_terms() -> None:
         -AZ.diplomatic_weight * AZ.energy_trade_exposure * obs.attention * view.days / 30
     )
     assert terms["ceasefire_breach"] == -AZ.ceasefire_breach_cost and terms["peacekeepers"] == 0.0
-    assert terms["turkish_support"] == pytest.approx(AZ.turkish_support_weight * 3 / 4)
-    assert terms["russian_reaction"] == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_backing)
-    assert terms["armenia_blinks"] == pytest.approx(AZ.blink_weight * AZ.armenia_blinks_belief)
+    assert terms["supporter_support"] == pytest.approx(AZ.supporter_weight * 3 / 4)
+    assert terms["patron_reaction"] == pytest.approx(-AZ.patron_reaction_weight * AZ.expected_patron_backing)
+    assert terms["defender_blinks"] == pytest.approx(AZ.blink_weight * AZ.defender_blinks_belief)
 
 
 def test_azerbaijan_values_gains_less_beyond_its_target() -> None:
     p = params(azerbaijan, aims_draw=0.0)
-    t = azerbaijan.target(p)
+    t = attacker.target(p)
     view = operation(value_share=0.2)
-    below = azerbaijan.operation_terms(observation(azerbaijani_share=t - 0.2), p, view)["territorial_gain"]
-    beyond = azerbaijan.operation_terms(observation(azerbaijani_share=t), p, view)["territorial_gain"]
-    straddle = azerbaijan.operation_terms(observation(azerbaijani_share=t - 0.1), p, view)["territorial_gain"]
+    below = term_dict(attacker.operation_terms(observation(attacker_share=t - 0.2), p, view, 0.0))["territorial_gain"]
+    beyond = term_dict(attacker.operation_terms(observation(attacker_share=t), p, view, 0.0))["territorial_gain"]
+    straddle = term_dict(attacker.operation_terms(observation(attacker_share=t - 0.1), p, view, 0.0))[
+        "territorial_gain"
+    ]
     assert below == pytest.approx(AZ.gain_weight * 0.2)
     assert beyond == pytest.approx(AZ.gain_weight * AZ.gain_weight_beyond_target * 0.2)
     assert straddle == pytest.approx(AZ.gain_weight * (0.1 + AZ.gain_weight_beyond_target * 0.1))
@@ -133,8 +154,8 @@ def test_azerbaijan_breaking_a_ceasefire_costs_more_with_peacekeepers() -> None:
 
 
 def test_azerbaijan_expects_more_of_a_russian_reaction_once_patron_backs() -> None:
-    backed = az(observation(russia_backs_armenia=True)).utilities[FUZULI]["russian_reaction"]
-    assert backed == pytest.approx(-AZ.russian_reaction_weight * AZ.expected_russian_intervention)
+    backed = az(observation(patron_backs_defender=True)).utilities[FUZULI]["patron_reaction"]
+    assert backed == pytest.approx(-AZ.patron_reaction_weight * AZ.expected_patron_intervention)
 
 
 def test_azerbaijan_the_operation_under_way_carries_the_commitment_bonus() -> None:
@@ -154,15 +175,15 @@ def test_azerbaijan_the_operation_under_way_carries_the_commitment_bonus() -> No
 
 def test_azerbaijan_talks_are_worth_little_short_of_the_target_and_more_once_met() -> None:
     p = params(azerbaijan, aims_draw=0.0)
-    t = azerbaijan.target(p)
-    short = azerbaijan.talks_value(observation(azerbaijani_share=t / 2), p)
-    met = azerbaijan.talks_value(observation(azerbaijani_share=t), p)
-    conceded = azerbaijan.talks_value(observation(azerbaijani_share=t / 2, flags={"armenia.conceded": 3.0}), p)
+    t = attacker.target(p)
+    short = term_dict(attacker.talks_value(observation(attacker_share=t / 2), p))
+    met = term_dict(attacker.talks_value(observation(attacker_share=t), p))
+    conceded = term_dict(attacker.talks_value(observation(attacker_share=t / 2, flags={"armenia.conceded": 3.0}), p))
     assert short["position_for_talks"] == pytest.approx(AZ.talks_weight * AZ.talks_value_below_target * 0.5)
     assert met["position_for_talks"] == conceded["position_for_talks"] == AZ.talks_weight
     assert short["attention_pressure"] == pytest.approx(AZ.attention_talks_weight * 1.0)
-    pressed = azerbaijan.talks_value(observation(postures={"russia": "press_azerbaijan"}), p)
-    assert pressed["russian_pressure"] == AZ.russian_pressure_weight and short["russian_pressure"] == 0.0
+    pressed = term_dict(attacker.talks_value(observation(postures={"russia": "press_attacker"}), p))
+    assert pressed["patron_pressure"] == AZ.patron_pressure_weight and short["patron_pressure"] == 0.0
 
 
 def test_azerbaijan_winter_ahead_deters_the_mountain_operation() -> None:
@@ -195,7 +216,7 @@ def az_answer(obs: Observation, **changes: float) -> Decision:
 def test_azerbaijan_answers_against_its_best_alternative() -> None:
     at_war_offer = at_war(offer=offer())
     d = az_answer(at_war_offer)
-    alternatives = azerbaijan.options(at_war_offer, AZ)
+    alternatives = {k: term_dict(u) for k, u in azerbaijan._options(at_war_offer, AZ).items()}
     alternatives.pop("talks")  # at war the talks are what the offer opens, not an alternative
     best = max(alternatives, key=lambda k: sum(alternatives[k].values()))
     assert d.utilities["refuse"] == {f"best_alternative ({best})": pytest.approx(sum(alternatives[best].values()))}
@@ -204,7 +225,7 @@ def test_azerbaijan_answers_against_its_best_alternative() -> None:
     assert accept["settlement"] == 0.0 and accept["peacekeepers"] == 0.0
     # under a ceasefire, holding (the ceasefire as it stands) is an alternative
     truce_obs = observation(offer=offer(upgrade=True, kind="comprehensive"))
-    options = azerbaijan.options(truce_obs, AZ)
+    options = {k: term_dict(u) for k, u in azerbaijan._options(truce_obs, AZ).items()}
     assert "hold" in options and "talks" in options
     best = max(options, key=lambda k: sum(options[k].values()))
     assert set(az_answer(truce_obs).utilities["refuse"]) == {f"best_alternative ({best})"}
@@ -225,8 +246,8 @@ def test_azerbaijan_refuses_a_halt_while_a_cheap_operation_pays() -> None:
 
 def test_azerbaijan_terms_of_an_offer() -> None:
     p = params(azerbaijan, aims_draw=0.0)
-    t = azerbaijan.target(p)
-    short, met = at_war(azerbaijani_share=t / 2), at_war(azerbaijani_share=t)
+    t = attacker.target(p)
+    short, met = at_war(attacker_share=t / 2), at_war(attacker_share=t)
     comp = offer(kind="comprehensive", peacekeepers=True)
     assert (
         az_answer(short._replace(offer=comp), aims_draw=0.0).utilities["accept"]["settlement"] == -AZ.settlement_weight
@@ -235,9 +256,9 @@ def test_azerbaijan_terms_of_an_offer() -> None:
     assert (
         az_answer(met._replace(offer=comp), aims_draw=0.0).utilities["accept"]["peacekeepers"] == -AZ.peacekeeper_cost
     )
-    partisan = at_war(offer=offer("russia"), russia_backs_armenia=True)
+    partisan = at_war(offer=offer("russia"), patron_backs_defender=True)
     assert az_answer(partisan).utilities["accept"]["partisan_broker"] == -AZ.partisan_broker_cost
-    other = at_war(offer=offer("cochairs"), russia_backs_armenia=True)
+    other = at_war(offer=offer("cochairs"), patron_backs_defender=True)
     assert az_answer(other).utilities["accept"]["partisan_broker"] == 0.0
 
 
@@ -272,8 +293,8 @@ def test_azerbaijan_an_operation_launched_under_a_ceasefire_breaks_it() -> None:
 
 
 def test_azerbaijan_every_operation_is_the_offensive_posture() -> None:
-    assert azerbaijan.option_posture(SHUSHA) == azerbaijan.option_posture(FUZULI) == "offensive"
-    assert azerbaijan.option_posture("talks") == "talks" and azerbaijan.option_posture("hold") == "hold"
+    assert azerbaijan.posture_of(SHUSHA) == azerbaijan.posture_of(FUZULI) == "offensive"
+    assert azerbaijan.posture_of("talks") == "talks" and azerbaijan.posture_of("hold") == "hold"
 
 
 # --- Armenia ------------------------------------------------------------------------------------------------
@@ -284,10 +305,10 @@ ARM = ACTORS.armenia
 def test_armenia_decides_its_posture_and_asks_russia_once() -> None:
     first = decide(armenia)
     assert [d.track for d in first] == ["armenia", ""]
-    assert set(first[0].utilities) == set(armenia.OPTIONS) and set(first[1].utilities) == {"ask_russia", "not_yet"}
-    asked = decide(armenia, observation(flags={"armenia.asked_russia": 2.0}))
+    assert set(first[0].utilities) == set(defender.OPTIONS) and set(first[1].utilities) == {"ask_patron", "not_yet"}
+    asked = decide(armenia, observation(flags={"armenia.asked_patron": 2.0}))
     assert [d.track for d in asked] == ["armenia"]
-    backed = decide(armenia, observation(russia_backs_armenia=True))
+    backed = decide(armenia, observation(patron_backs_defender=True))
     assert [d.track for d in backed] == ["armenia"]
     assert decide(armenia, observation(postures={"armenia": "withdraw"})) == ()  # a withdrawal is final
 
@@ -299,24 +320,25 @@ def test_armenia_grievance_grows_with_azerbaijani_attacks() -> None:
 
 
 def test_armenia_f16s_deter_retaliation() -> None:
+    """The supporter's F-16 rung declares `deters_retaliation`: the defender weighs it while the rung is in place."""
     present, absent = one(armenia, observation()), one(armenia, observation(f16_present=False))
-    assert present.utilities["retaliate"]["f16_deterrence"] == -ARM.f16_deterrence
-    assert absent.utilities["retaliate"]["f16_deterrence"] == 0.0
+    assert present.utilities["retaliate"]["deterrence"] == -values().effects["f16_deterrent"].deters_retaliation
+    assert absent.utilities["retaliate"]["deterrence"] == 0.0
     assert present.probabilities["retaliate"] < absent.probabilities["retaliate"]
 
 
 def test_armenia_asks_russia_as_it_loses_ground() -> None:
     none = one(armenia, observation(), track="")
-    lost = one(armenia, observation(azerbaijani_share=0.3), track="")
-    assert lost.utilities["ask_russia"]["losses"] == pytest.approx(ARM.ask_russia_loss_weight * 0.2)
-    assert lost.probabilities["ask_russia"] > none.probabilities["ask_russia"]
+    lost = one(armenia, observation(attacker_share=0.3), track="")
+    assert lost.utilities["ask_patron"]["losses"] == pytest.approx(ARM.ask_patron_loss_weight * 0.2)
+    assert lost.probabilities["ask_patron"] > none.probabilities["ask_patron"]
 
 
 def test_armenia_concedes_under_russian_pressure_or_military_defeat() -> None:
     base = one(armenia, observation())
-    pressed = one(armenia, observation(postures={"russia": "press_armenia"}))
-    beaten = one(armenia, observation(azerbaijani_share=0.6))
-    assert pressed.utilities["concede"]["russian_pressure"] == ARM.concession_pressure_weight
+    pressed = one(armenia, observation(postures={"russia": "press_defender"}))
+    beaten = one(armenia, observation(attacker_share=0.6))
+    assert pressed.utilities["concede"]["patron_pressure"] == ARM.concession_pressure_weight
     assert beaten.utilities["concede"]["military_pressure"] == pytest.approx(ARM.concession_loss_weight * 0.5)
     assert base.probabilities["concede"] < min(pressed.probabilities["concede"], beaten.probabilities["concede"])
     # "an Armenian withdrawal ... is extremely unlikely": without pressure or losses, conceding is rare
@@ -338,10 +360,10 @@ def test_armenia_answers_an_offer_by_its_terms() -> None:
     comp = answer(armenia, observation(offer=offer(kind="comprehensive", peacekeepers=True)))
     assert comp.utilities["accept"]["control_at_stake"] == -ARM.control_cost
     assert comp.utilities["accept"]["peacekeepers"] == ARM.peacekeeper_value
-    backed = answer(armenia, observation(offer=offer(), russia_backs_armenia=True))
-    assert backed.utilities["accept"]["russian_backing"] == -ARM.backing_resolve
+    backed = answer(armenia, observation(offer=offer(), patron_backs_defender=True))
+    assert backed.utilities["accept"]["patron_backing"] == -ARM.backing_resolve
     assert backed.probabilities["accept"] < plain.probabilities["accept"]
-    losing = answer(armenia, observation(offer=offer(), azerbaijani_share=0.4))
+    losing = answer(armenia, observation(offer=offer(), attacker_share=0.4))
     assert losing.probabilities["accept"] > plain.probabilities["accept"]
     conceded = answer(armenia, observation(offer=offer(kind="comprehensive"), postures={"armenia": "concede"}))
     assert conceded.utilities["accept"]["conceded"] == ARM.control_cost
@@ -349,12 +371,12 @@ def test_armenia_answers_an_offer_by_its_terms() -> None:
 
 def test_armenia_acts_are_remembered_as_flags() -> None:
     state = small_world(day=4.0)
-    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation(actor="armenia"))
+    armenia.apply(state, Decision("armenia", "ask_patron", {}, {}, ""), observation(actor="armenia"))
     state.day = 6.0
-    armenia.apply(state, Decision("armenia", "ask_russia", {}, {}, ""), observation(actor="armenia"))
-    assert state.flags == {"armenia.asked_russia": 4.0}  # the first day is kept
+    armenia.apply(state, Decision("armenia", "ask_patron", {}, {}, ""), observation(actor="armenia"))
+    assert state.flags == {"armenia.asked_patron": 4.0}  # the first day is kept
     armenia.apply(state, Decision("armenia", "withdraw", {}, {}), observation(actor="armenia"))
-    assert state.flags == {"armenia.asked_russia": 4.0, "armenia.withdrew": 6.0, "armenia.conceded": 6.0}
+    assert state.flags == {"armenia.asked_patron": 4.0, "armenia.withdrew": 6.0, "armenia.conceded": 6.0}
 
 
 # --- Russia -------------------------------------------------------------------------------------------------
@@ -365,71 +387,71 @@ RU = ACTORS.russia
 def test_russia_decides_on_two_tracks() -> None:
     diplomacy, support = decide(russia)
     assert (diplomacy.track, support.track) == ("russia", "russia.support")
-    assert set(diplomacy.utilities) == {"mediate", "press_armenia", "press_azerbaijan"}
-    assert set(support.utilities) == {"none", "back_armenia"}  # intervention is not open yet
+    assert set(diplomacy.utilities) == {"mediate", "press_defender", "press_attacker"}
+    assert set(support.utilities) == {"none", "back_defender"}  # intervention is not open yet
 
 
 def test_russia_may_intervene_only_once_its_trigger_is_reached_and_never_undoes_it() -> None:
     opened = one(russia, observation(intervention_trigger=True), track="russia.support")
-    assert set(opened.utilities) == {"none", "back_armenia", "intervene"}
+    assert set(opened.utilities) == {"none", "back_defender", "intervene"}
     assert opened.utilities["intervene"]["intervention_cost"] == -RU.intervention_cost
     # "currently unwilling to intervene militarily": even when open, at no losses it is a remote option
     assert opened.probabilities["intervene"] < 0.05
-    beaten = one(russia, observation(intervention_trigger=True, azerbaijani_share=0.7), track="russia.support")
+    beaten = one(russia, observation(intervention_trigger=True, attacker_share=0.7), track="russia.support")
     assert beaten.probabilities["intervene"] > opened.probabilities["intervene"]
-    done = decide(russia, observation(postures={"russia.support": "intervene"}, russia_backs_armenia=True))
+    done = decide(russia, observation(postures={"russia.support": "intervene"}, patron_backs_defender=True))
     assert [d.track for d in done] == ["russia"]
 
 
 def test_russia_backs_armenia_more_as_armenia_loses_and_asks() -> None:
     base = one(russia, observation(), track="russia.support")
-    lost = one(russia, observation(azerbaijani_share=0.3), track="russia.support")
-    asked = one(russia, observation(flags={"armenia.asked_russia": 1.0}), track="russia.support")
-    assert lost.utilities["back_armenia"]["alliance"] == pytest.approx(RU.alliance_weight * 0.2)
-    assert asked.utilities["back_armenia"]["armenian_request"] == RU.request_weight
-    assert lost.probabilities["back_armenia"] > base.probabilities["back_armenia"]
-    assert asked.probabilities["back_armenia"] > base.probabilities["back_armenia"]
+    lost = one(russia, observation(attacker_share=0.3), track="russia.support")
+    asked = one(russia, observation(flags={"armenia.asked_patron": 1.0}), track="russia.support")
+    assert lost.utilities["back_defender"]["alliance"] == pytest.approx(RU.alliance_weight * 0.2)
+    assert asked.utilities["back_defender"]["defender_request"] == RU.request_weight
+    assert lost.probabilities["back_defender"] > base.probabilities["back_defender"]
+    assert asked.probabilities["back_defender"] > base.probabilities["back_defender"]
 
 
 def test_russia_support_is_sticky() -> None:
     none = one(russia, observation(), track="russia.support")
-    backing = one(russia, observation(postures={"russia.support": "back_armenia"}), track="russia.support")
+    backing = one(russia, observation(postures={"russia.support": "back_defender"}), track="russia.support")
     assert none.utilities["none"]["commitment"] == RU.support_inertia
-    assert backing.utilities["back_armenia"]["commitment"] == RU.support_inertia
-    assert backing.probabilities["back_armenia"] > none.probabilities["back_armenia"]
+    assert backing.utilities["back_defender"]["commitment"] == RU.support_inertia
+    assert backing.probabilities["back_defender"] > none.probabilities["back_defender"]
 
 
 def test_russia_turkish_influence_pushes_it_to_press_baku_and_back_armenia() -> None:
-    low = decide(russia, observation(turkish_level=0))
-    high = decide(russia, observation(turkish_level=4))
-    assert high[0].utilities["press_azerbaijan"]["turkish_influence"] == pytest.approx(RU.turkish_influence_weight)
-    assert high[1].utilities["back_armenia"]["turkish_influence"] == pytest.approx(RU.turkish_influence_weight)
-    assert high[0].probabilities["press_azerbaijan"] > low[0].probabilities["press_azerbaijan"]
-    assert high[1].probabilities["back_armenia"] > low[1].probabilities["back_armenia"]
+    low = decide(russia, observation(supporter_level=0))
+    high = decide(russia, observation(supporter_level=4))
+    assert high[0].utilities["press_attacker"]["supporter_influence"] == pytest.approx(RU.supporter_influence_weight)
+    assert high[1].utilities["back_defender"]["supporter_influence"] == pytest.approx(RU.supporter_influence_weight)
+    assert high[0].probabilities["press_attacker"] > low[0].probabilities["press_attacker"]
+    assert high[1].probabilities["back_defender"] > low[1].probabilities["back_defender"]
 
 
 def test_russia_presses_armenia_to_defuse_an_open_war() -> None:
     truce, war = one(russia, observation()), one(russia, at_war())
-    assert war.utilities["press_armenia"]["defuse_the_crisis"] == RU.crisis_weight
-    assert truce.utilities["press_armenia"]["defuse_the_crisis"] == 0.0
-    assert war.probabilities["press_armenia"] > truce.probabilities["press_armenia"]
+    assert war.utilities["press_defender"]["defuse_the_crisis"] == RU.crisis_weight
+    assert truce.utilities["press_defender"]["defuse_the_crisis"] == 0.0
+    assert war.probabilities["press_defender"] > truce.probabilities["press_defender"]
 
 
-def guarantees(places: tuple[str, ...]) -> Any:
-    return SimpleNamespace(intervention_triggers=list(places))
+def guarantees(p: Any, places: tuple[str, ...]) -> Any:
+    return dataclasses.replace(p, intervention_triggers=places)
 
 
 def test_russia_intervention_opens_on_its_triggers_or_losses() -> None:
     state = small_world()
     start = state.share()
     p = params(russia, intervention_loss_threshold=0.45)
-    assert not russia.signal(state, p, guarantees(("shusha",)), start)
+    assert not russia.signal(state, guarantees(p, ("shusha",)), start)
     state.take(state.objectives["fuzuli"])  # 0.2 of the value: below the threshold, not a trigger
-    assert not russia.signal(state, p, guarantees(("shusha",)), start)
+    assert not russia.signal(state, guarantees(p, ("shusha",)), start)
     state.take(state.objectives["shusha"])
-    assert russia.signal(state, p, guarantees(("shusha",)), start)
-    assert russia.signal(state, p, guarantees(()), start)  # 0.5 lost, past the threshold
-    assert not russia.signal(state, params(russia, intervention_loss_threshold=0.6), guarantees(("nowhere",)), start)
+    assert russia.signal(state, guarantees(p, ("shusha",)), start)
+    assert russia.signal(state, guarantees(p, ()), start)  # 0.5 lost, past the threshold
+    assert not russia.signal(state, guarantees(params(russia, intervention_loss_threshold=0.6), ("nowhere",)), start)
 
 
 # --- Turkey -------------------------------------------------------------------------------------------------
@@ -442,9 +464,9 @@ def tr(obs: Observation, **changes: float) -> Decision:
 
 
 def test_turkey_options_follow_the_ladder() -> None:
-    assert set(tr(observation(turkish_level=0)).utilities) == {"hold", "escalate"}
-    assert set(tr(observation(turkish_level=4)).utilities) == {"hold", "back_off"}
-    assert set(tr(observation(turkish_level=2)).utilities) == {"hold", "escalate", "back_off"}
+    assert set(tr(observation(supporter_level=0)).utilities) == {"hold", "escalate"}
+    assert set(tr(observation(supporter_level=4)).utilities) == {"hold", "back_off"}
+    assert set(tr(observation(supporter_level=2)).utilities) == {"hold", "escalate", "back_off"}
 
 
 def test_turkey_keeps_a_commitment_for_its_dwell_time() -> None:
@@ -453,41 +475,41 @@ def test_turkey_keeps_a_commitment_for_its_dwell_time() -> None:
 
 
 def test_turkey_escalation_costs_more_and_back_off_pays_when_patron_backs() -> None:
-    free = tr(observation(turkish_level=2))
-    backed = tr(observation(turkish_level=2, russia_backs_armenia=True))
+    free = tr(observation(supporter_level=2))
+    backed = tr(observation(supporter_level=2, patron_backs_defender=True))
     assert backed.utilities["escalate"]["cost"] == pytest.approx(
-        free.utilities["escalate"]["cost"] * TR.russia_backing_cost_multiplier
+        free.utilities["escalate"]["cost"] * TR.patron_backing_cost_multiplier
     )
-    assert backed.utilities["back_off"]["russian_backing"] == TR.back_off_weight
+    assert backed.utilities["back_off"]["patron_backing"] == TR.back_off_weight
     assert backed.probabilities["escalate"] < free.probabilities["escalate"]
     assert backed.probabilities["back_off"] > free.probabilities["back_off"]
 
 
 def test_turkey_open_war_and_azerbaijani_operations_bring_support() -> None:
-    truce = tr(observation(turkish_level=2))
-    war = tr(at_war(turkish_level=2))
-    offensive = tr(at_war(turkish_level=2, postures={"azerbaijan": "offensive"}))
+    truce = tr(observation(supporter_level=2))
+    war = tr(at_war(supporter_level=2))
+    offensive = tr(at_war(supporter_level=2, postures={"azerbaijan": "offensive"}))
     assert war.utilities["escalate"]["domestic_support"] == TR.domestic_benefit
     assert war.utilities["back_off"]["domestic_support"] == -TR.domestic_benefit
-    assert offensive.utilities["escalate"]["azerbaijani_offensive"] == TR.operation_weight
+    assert offensive.utilities["escalate"]["attacker_offensive"] == TR.operation_weight
     assert truce.probabilities["escalate"] < war.probabilities["escalate"] < offensive.probabilities["escalate"]
 
 
 def test_turkey_backs_off_under_russian_pressure_or_once_baku_is_back_at_the_table() -> None:
-    base = tr(observation(turkish_level=3))
-    pressed = tr(observation(turkish_level=3, postures={"russia": "press_azerbaijan"}))
-    stronger = tr(observation(turkish_level=3, azerbaijani_share=0.1 + TR.stronger_position_gain))
-    assert pressed.utilities["back_off"]["russian_pressure"] == TR.pressure_weight
-    assert stronger.utilities["back_off"]["azerbaijan_back_at_the_table"] == TR.stronger_position_weight
+    base = tr(observation(supporter_level=3))
+    pressed = tr(observation(supporter_level=3, postures={"russia": "press_attacker"}))
+    stronger = tr(observation(supporter_level=3, attacker_share=0.1 + TR.stronger_position_gain))
+    assert pressed.utilities["back_off"]["patron_pressure"] == TR.pressure_weight
+    assert stronger.utilities["back_off"]["attacker_back_at_the_table"] == TR.stronger_position_weight
     assert base.probabilities["back_off"] < min(pressed.probabilities["back_off"], stronger.probabilities["back_off"])
 
 
 def test_turkey_escalation_cost_grows_with_the_rung() -> None:
-    low, high = tr(observation(turkish_level=1)), tr(observation(turkish_level=3))
+    low, high = tr(observation(supporter_level=1)), tr(observation(supporter_level=3))
     assert low.utilities["escalate"]["cost"] == pytest.approx(-TR.escalation_cost * 2)
     assert high.utilities["escalate"]["cost"] == pytest.approx(-TR.escalation_cost * 4)
-    cheap = tr(observation(turkish_level=1), escalation_cost=0.1)
-    dear = tr(observation(turkish_level=1), escalation_cost=1.5)
+    cheap = tr(observation(supporter_level=1), escalation_cost=0.1)
+    dear = tr(observation(supporter_level=1), escalation_cost=1.5)
     assert dear.probabilities["escalate"] < cheap.probabilities["escalate"]
 
 
@@ -496,13 +518,13 @@ def test_turkey_keeps_its_support_while_russia_holds_back() -> None:
     support and encouragement to Azerbaijan as long as Russian President Vladimir Putin remains unwilling
     fully to back Armenia"."""
     for level in (1, 2, 3, 4):
-        free = tr(observation(turkish_level=level))
+        free = tr(observation(supporter_level=level))
         assert free.utilities["back_off"]["influence_at_stake"] == pytest.approx(-TR.influence_weight * level / 4)
         assert free.probabilities["back_off"] < free.probabilities["hold"]
 
 
 def test_turkey_apply_moves_one_rung_and_never_takes_the_drones() -> None:
-    state = small_world(turkish_level=1)
+    state = small_world(supporter_level=1)
     assert state.rungs == {"drones", "diplomatic"}
     turkey.apply(state, Decision("turkey", "back_off", {}, {}, ""), observation())
     assert state.support_level == 0 and state.rungs == {"drones"}
@@ -522,9 +544,9 @@ def test_cochairs_call_for_talks_when_attention_is_high_and_russia_takes_sides()
     calm, loud = one(cochairs, observation(attention=0.2)), one(cochairs, observation(attention=4.0))
     assert loud.utilities["call_for_talks"]["attention"] == pytest.approx(CO.attention_weight * 4.0)
     assert loud.probabilities["call_for_talks"] > calm.probabilities["call_for_talks"]
-    assert calm.utilities["call_for_talks"]["russian_lead"] == -CO.russian_lead_deference
-    partisan = one(cochairs, observation(attention=0.2, russia_backs_armenia=True))
-    assert partisan.utilities["call_for_talks"]["russia_takes_sides"] == CO.partisan_russia_weight
+    assert calm.utilities["call_for_talks"]["patron_lead"] == -CO.patron_lead_deference
+    partisan = one(cochairs, observation(attention=0.2, patron_backs_defender=True))
+    assert partisan.utilities["call_for_talks"]["patron_takes_sides"] == CO.partisan_patron_weight
     assert partisan.probabilities["call_for_talks"] > calm.probabilities["call_for_talks"]
 
 
@@ -534,10 +556,10 @@ def test_every_policy_keeps_to_its_floor_in_every_choice() -> None:
     situations = [observation(), at_war(), at_war(attention=3.0), observation(offer=offer("russia"))]
     tails = {0.0: 0, 0.05: 0}
     for floor in tails:
-        for module in NAMES:
+        for module in CAST.values():
             for obs in situations:
                 made = list(decide(module, obs, min_choice_probability=floor))
-                if getattr(module, "answer", None) is not None and obs.offer is not None:
+                if module.party and obs.offer is not None:
                     made.append(answer(module, obs, min_choice_probability=floor))
                 for d in made:
                     assert len(d.probabilities) <= 20
@@ -549,7 +571,7 @@ def test_every_policy_keeps_to_its_floor_in_every_choice() -> None:
 def test_turkey_backs_off_its_fighters_and_jets_but_not_its_word_for_baku() -> None:
     """Report, para 8: "close ethnic and historical ties ... long-term diplomatic relations": the diplomatic rung
     (`withdrawable: false`) is the floor Ankara backs off to, not past."""
-    pressed = {"postures": {"russia": "press_azerbaijan"}, "patron_backs_defender": True}
+    pressed = {"postures": {"russia": "press_attacker"}, "patron_backs_defender": True}
     at_floor = decide(turkey, observation(support_level=1, support_floor=1, **pressed))[0]
     assert "back_off" not in at_floor.probabilities and at_floor.option in {"hold", "escalate"}
     above = decide(turkey, observation(support_level=2, support_floor=1, **pressed))[0]
@@ -559,7 +581,7 @@ def test_turkey_backs_off_its_fighters_and_jets_but_not_its_word_for_baku() -> N
 
 def test_only_the_lowest_rungs_in_place_can_be_kept_for_good() -> None:
     base = load_baseline()
-    ladder = [r.model_dump() for r in base.actors["turkey"].ladder]
-    ladder[0]["withdrawable"], ladder[1]["withdrawable"] = True, False
+    ladder = {name: r.model_dump() for name, r in base.actors["turkey"].ladder.items()}
+    ladder["diplomatic"]["withdrawable"], ladder["syrian_fighters"]["withdrawable"] = True, False
     with pytest.raises(ValueError, match="withdrawable: false"):
-        turkey.Params.model_validate({**base.actors["turkey"].model_dump(), "ladder": ladder})
+        supporter.Params.model_validate({**base.actors["turkey"].model_dump(), "ladder": ladder})

@@ -15,6 +15,7 @@ import pytest
 
 from scenarios.config.draw import parameters_at
 from scenarios.model import outcomes
+from scenarios.model.policy import Trigger
 from scenarios.model.simulation import PERIODIC, _Replication
 
 from .support import Scripted, tiny_scenario
@@ -47,9 +48,9 @@ def replication(changes: dict[str, float] | None = None) -> _Replication:
             "combat.daily_progress_sd": 0.0,
             "combat.lowland_advance_per_day": 1.0,  # with no bonuses: one unit of effort a day in the lowlands
             "combat.mountain_advance_per_day": 0.5,
-            "combat.drone_advance_bonus": 0.0,
-            "combat.syrian_fighters_advance_bonus": 0.0,
-            "combat.personnel_advance_bonus": 0.0,
+            "world.capabilities.drones.effects.advance_bonus": 0.0,
+            "actors.turkey.ladder.syrian_fighters.effects.advance_bonus": 0.0,
+            "actors.turkey.ladder.personnel.effects.advance_bonus": 0.0,
             "world.sectors.front.objectives.town.difficulty": 2.5,  # taken on the third day of attack
             "world.sectors.front.objectives.hill.difficulty": 5.0,  # ten days
             "combat.city_strike_probability_per_day": 0.0,
@@ -211,7 +212,7 @@ def test_an_offer_one_party_refuses_starts_nothing(azerbaijan: float, armenia: b
 
 def test_comprehensive_terms_upgrade_a_humanitarian_ceasefire_both_accept() -> None:
     rep = replication(armenia_accepts())
-    days = rep.v.mediation.upgrade_after_days
+    days = rep.mediation_values.upgrade_after_days
     rep.streams["mediation"] = Scripted([0.999])  # russia: no peacekeepers this time
     rep.streams["azerbaijan"] = Scripted([0.2])
     at(rep, days)
@@ -232,17 +233,25 @@ def test_comprehensive_terms_upgrade_a_humanitarian_ceasefire_both_accept() -> N
 
 
 @pytest.mark.parametrize(
-    "reason", ["winter begins", "winter ends", "Russian support changed", "objective taken", "mass-casualty strike"]
+    "trigger",
+    [
+        Trigger.WINTER_BEGINS,
+        Trigger.WINTER_ENDS,
+        Trigger.PATRON_SUPPORT_CHANGED,
+        Trigger.OBJECTIVE_TAKEN,
+        Trigger.MASS_CASUALTY,
+    ],
 )
-def test_a_trigger_brings_to_a_review_exactly_the_actors_that_review_on_it(reason: str) -> None:
+def test_a_trigger_brings_to_a_review_exactly_the_actors_that_review_on_it(trigger: Trigger) -> None:
     rep = replication()
     at(rep, 2.0)
-    rep._trigger(reason)
+    rep._trigger(trigger)
     at(rep, 2.5)
+    reason = trigger.text(rep.labels)  # the story names the actors: "Russia's support changed"
     reviewed = {e["actor"] for e in rep.events if e["detail"].startswith(f"[{reason}]")}
-    expected = {name for name, a in rep.actors.items() if reason in getattr(a.module, "REVIEWS_ON", ())}
+    expected = {name for name, a in rep.actors.items() if a.reviews_on is None or trigger in a.reviews_on}
     assert reviewed == expected - {"turkey"}  # Turkey keeps its rung (no logged decision)
-    assert "azerbaijan" in expected or reason == "mass-casualty strike"
+    assert "azerbaijan" in expected or trigger is Trigger.MASS_CASUALTY
 
 
 def test_one_decision_per_actor_per_instant() -> None:
@@ -251,7 +260,7 @@ def test_one_decision_per_actor_per_instant() -> None:
     rep.streams["azerbaijan"] = Scripted([0.1])  # talks
     at(rep, 2.0)
     rep.review("azerbaijan", PERIODIC)
-    rep._trigger("winter begins")
+    rep._trigger(Trigger.WINTER_BEGINS)
     at(rep, 2.5)
     assert [e["detail"] for e in rep.events if e["actor"] == "azerbaijan"] == [
         e["detail"] for e in rep.events if e["actor"] == "azerbaijan" and e["detail"].startswith("[periodic review]")

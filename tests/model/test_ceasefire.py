@@ -14,11 +14,12 @@ from .support import Scripted, small_world, values
 
 V = values()
 P = V.ceasefire
-BASE_AZ, BASE_ARM = P.azerbaijani_violation_rate, P.armenian_violation_rate
+IRREGULARS = V.effects["syrian_fighters"].violation_multiplier  # the rung's declared effect under a ceasefire
+BASE_AZ, BASE_ARM = P.attacker_violation_rate, P.defender_violation_rate
 
 
 def world(level: int = 1, kind: str = "humanitarian", peacekeepers: bool = False, **postures: str):
-    state = small_world(turkish_level=level, day=5.0, postures=None)
+    state = small_world(supporter_level=level, day=5.0, postures=None)
     state.postures.update(postures)
     ceasefire.start(state, kind, "russia", peacekeepers)
     return state
@@ -40,14 +41,14 @@ def test_no_violations_without_a_ceasefire() -> None:
 @pytest.mark.parametrize(
     ("level", "postures", "az_factor", "arm_factor"),
     [
-        (2, {}, P.irregulars_multiplier, 1.0),  # Syrian fighters present from the second rung
+        (2, {}, IRREGULARS, 1.0),  # Syrian fighters present from the second rung
         (1, {"azerbaijan": "talks"}, P.talks_multiplier, 1.0),
         (1, {"armenia": "retaliate"}, 1.0, P.retaliation_multiplier),
         (1, {"azerbaijan": "offensive"}, 1.0, 1.0),
         (
             4,
             {"azerbaijan": "talks", "armenia": "retaliate"},
-            P.irregulars_multiplier * P.talks_multiplier,
+            IRREGULARS * P.talks_multiplier,
             P.retaliation_multiplier,
         ),
     ],
@@ -214,7 +215,7 @@ def test_a_ceasefire_agreed_ends_the_operation_and_records_the_share() -> None:
     assert record.share_at_start == pytest.approx(0.3)
     assert ceasefire.violation_rates(state, P) == pytest.approx(
         (
-            BASE_AZ * P.irregulars_multiplier * P.comprehensive_multiplier * P.peacekeeper_multiplier,
+            BASE_AZ * IRREGULARS * P.comprehensive_multiplier * P.peacekeeper_multiplier,
             BASE_ARM * P.comprehensive_multiplier * P.peacekeeper_multiplier,
         )
     )

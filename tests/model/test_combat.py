@@ -14,11 +14,13 @@ from .support import Scripted, small_world, values
 
 V = values()
 C = V.combat
-SUPPORT = 1.0 + C.drone_advance_bonus + C.syrian_fighters_advance_bonus  # drones owned, level 3 of the ladder
+E = V.effects  # what each capability and rung declares it does
+DRONES, FIGHTERS, PERSONNEL = (E[k].advance_bonus for k in ("drones", "syrian_fighters", "personnel"))
+SUPPORT = 1.0 + DRONES + FIGHTERS  # drones owned, level 3 of the ladder
 
 
 def world(level: int = 3, day: float = 10.0, winter_day: float = 50.0, winter_end_day: float = 120.0, **kw):
-    return small_world(turkish_level=level, day=day, winter_day=winter_day, winter_end_day=winter_end_day, **kw)
+    return small_world(supporter_level=level, day=day, winter_day=winter_day, winter_end_day=winter_end_day, **kw)
 
 
 def no_noise(**changes: float):
@@ -97,17 +99,17 @@ def test_winter_hits_mountains_only_and_ends() -> None:
     ("level", "drones", "bonus"),
     [
         (0, False, 0.0),
-        (0, True, C.drone_advance_bonus),  # drones are Azerbaijan's own: no Turkish rung needed
-        (1, True, C.drone_advance_bonus),
-        (2, True, C.drone_advance_bonus + C.syrian_fighters_advance_bonus),
-        (4, True, C.drone_advance_bonus + C.syrian_fighters_advance_bonus + C.personnel_advance_bonus),
+        (0, True, DRONES),  # drones are Azerbaijan's own: no Turkish rung needed
+        (1, True, DRONES),
+        (2, True, DRONES + FIGHTERS),
+        (4, True, DRONES + FIGHTERS + PERSONNEL),
     ],
 )
 def test_support_speeds_the_advance(level: int, drones: bool, bonus: float) -> None:
     state = world(level=level, drones=drones)
     r = combat.rates(state, state.objectives["fuzuli"], C)
     assert r.advance == pytest.approx(C.lowland_advance_per_day * (1.0 + bonus))
-    factor = C.drone_defender_casualty_multiplier if drones else 1.0
+    factor = E["drones"].enemy_casualty_multiplier if drones else 1.0
     assert r.defender_casualties == pytest.approx(C.defender_casualties_per_day * factor)
 
 
@@ -115,12 +117,12 @@ def test_support_speeds_the_advance(level: int, drones: bool, bonus: float) -> N
     ("support", "factor"),
     [
         ("none", 1.0),
-        ("back_armenia", C.russian_backing_advance_factor),
-        ("intervene", C.russian_intervention_advance_factor),
+        ("back_defender", C.patron_backing_advance_factor),
+        ("intervene", C.patron_intervention_advance_factor),
     ],
 )
 def test_russian_support_slows_the_advance(support: str, factor: float) -> None:
-    state = world(level=0, drones=False, postures={"russia.support": support, "russia": "press_azerbaijan"})
+    state = world(level=0, drones=False, postures={"russia.support": support, "russia": "press_attacker"})
     r = combat.rates(state, state.objectives["fuzuli"], C)
     assert r.advance == pytest.approx(C.lowland_advance_per_day * factor)
 
@@ -195,7 +197,7 @@ def test_an_operation_through_winter_resumes_at_the_summer_rate_when_it_ends() -
 
 def test_no_operation_is_planned_that_cannot_end() -> None:
     state = world(postures={"russia.support": "intervene"})
-    p = values(combat__russian_intervention_advance_factor=0.0).combat
+    p = values(combat__patron_intervention_advance_factor=0.0).combat
     assert combat.operation_views(state, p, 3, 60.0) == ()
 
 

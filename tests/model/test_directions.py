@@ -109,8 +109,8 @@ def test_more_drone_effect_raises_gains(baseline: Scenario) -> None:
     Report, para 1: "Azerbaijan reportedly purchased Turkish-made drones in June 2020 and is deploying them to
     great effect."
     """
-    without, drones = arms("combat.drone_advance_bonus", 0.0, 1.0)
-    before, after = paired(baseline, N, 103, without, drones, outcome("azerbaijani_share"))
+    without, drones = arms("world.capabilities.drones.effects.advance_bonus", 0.0, 1.0)
+    before, after = paired(baseline, N, 103, without, drones, outcome("attacker_share"))
     assert_rises(before, after, "Azerbaijani share")
 
 
@@ -125,7 +125,7 @@ def test_a_populated_town_attacked_raises_civilian_deaths_and_attention(baseline
     """
     populated = load_baseline("world.sectors.south.objectives.fuzuli.population=60")
     blind = {"actors.azerbaijan.civilian_casualty_weight": 0.0}
-    metrics = {"civilians": outcome("civilian_armenia"), "attention": mean_attention}
+    metrics = {"civilians": outcome("civilian_defender"), "attention": mean_attention}
     got = paired_many(baseline, N, 104, blind, blind, metrics, record_trace=True, scenario_b=populated)
     assert_rises(*got["civilians"], "Armenian civilian deaths")
     assert_rises(*got["attention"], "mean attention")
@@ -138,8 +138,8 @@ def test_stronger_russian_backing_lowers_gains_and_does_not_lengthen_wars(baseli
     stronger economy and overt Turkish military support ... in the absence of similar Russian support to
     Armenia."; para 6: "Putin will likely support his ally Armenia in the end".
     """
-    weak, strong = arms("combat.russian_backing_advance_factor", 0.9, 0.2)
-    metrics = {"share": outcome("azerbaijani_share"), "war": outcome("war_days")}
+    weak, strong = arms("combat.patron_backing_advance_factor", 0.9, 0.2)
+    metrics = {"share": outcome("attacker_share"), "war": outcome("war_days")}
     got = paired_many(baseline, N, 105, weak, strong, metrics)
     assert_falls(*got["share"], "Azerbaijani share")
     assert_not_raised(*got["war"], "days of open war")
@@ -151,7 +151,7 @@ def test_russian_pressure_on_baku_shortens_wars(baseline: Scenario) -> None:
     Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down and retain the
     status quo ante".
     """
-    deaf, heeding = arms("actors.azerbaijan.russian_pressure_weight", 0.0, 5.0)
+    deaf, heeding = arms("actors.azerbaijan.patron_pressure_weight", 0.0, 5.0)
     before, after = paired(baseline, N, 106, deaf, heeding, outcome("war_days"))
     assert_falls(before, after, "days of open war")
 
@@ -163,7 +163,7 @@ def test_turkish_escalation_raises_gains_or_war_length(baseline: Scenario) -> No
     low-cost and would likely support a protracted conflict"; para 14: "to deepen Turkish support".
     """
     dear, cheap = arms("actors.turkey.escalation_cost", 2.0, 0.0)
-    metrics = {"share": outcome("azerbaijani_share"), "war": outcome("war_days")}
+    metrics = {"share": outcome("attacker_share"), "war": outcome("war_days")}
     got = paired_many(baseline, N_FEW_DIFFER, 107, dear, cheap, metrics)
     failures = []
     for name, what in (("share", "Azerbaijani share"), ("war", "days of open war")):

@@ -21,9 +21,9 @@ from scenarios.config.draw import draw_parameters
 from scenarios.config.loader import load_scenario
 from scenarios.config.schema import Scenario
 from scenarios.model import combat
-from scenarios.model.actors import Actor
 from scenarios.model.choice import Decision
 from scenarios.model.observation import OperationView
+from scenarios.model.policy import Policy
 from scenarios.model.random import child_seed
 from scenarios.model.simulation import _Replication, run_replication
 from scenarios.model.state import WorldState
@@ -66,12 +66,7 @@ class TwoPaths(_Replication):
 
     def __init__(self, *args: Any):
         super().__init__(*args)
-        for name, actor in self.actors.items():
-            spec = actor.spec
-            answer = self._both(spec.answer, single=True) if spec.answer is not None else None
-            twin = dataclasses.replace(spec, decide=self._both(spec.decide, single=False), answer=answer)
-            self.actors[name] = Actor(name, twin)
-        self.attacker, self.defender = self.actors[self.roles.attacker], self.actors[self.roles.defender]
+        self.actors = {name: _Twin(actor, self) for name, actor in self.actors.items()}  # type: ignore[misc]
 
     def _both(self, policy: Callable[..., Any], single: bool) -> Callable[..., Any]:
         def checked(obs: Any, p: Any, rng: Any, explain: bool = True) -> Any:
@@ -87,6 +82,18 @@ class TwoPaths(_Replication):
             return fast
 
         return checked
+
+
+class _Twin:
+    """A policy whose decisions and answers go through `TwoPaths._both`; everything else is the policy's own."""
+
+    def __init__(self, policy: Policy[Any], replication: TwoPaths):
+        self._policy = policy
+        self.decide = replication._both(policy.decide, single=False)
+        self.answer = replication._both(policy.answer, single=True)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._policy, name)
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])
@@ -137,7 +144,7 @@ def test_operation_views_match_the_reference_across_the_seasons(winter_advance: 
     p = values(combat__winter_mountain_advance_factor=winter_advance).combat
     rng = np.random.default_rng(3)
     for day in [0.0, 10.0, 30.0, 45.5, 49.9, 50.0, 60.0, 100.0, 119.5, 120.0, 130.0, 400.0]:
-        state = small_world(turkish_level=2, day=day, winter_day=50.0, winter_end_day=120.0)
+        state = small_world(supporter_level=2, day=day, winter_day=50.0, winter_end_day=120.0)
         for o in state.objectives.values():
             o.progress = float(rng.uniform(0.0, o.difficulty))
         got = combat.operation_views(state, p, 3, 400.0)

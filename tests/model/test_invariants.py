@@ -9,6 +9,7 @@ never leave its support. The last three are checked at every decision, by a repl
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,15 +18,15 @@ from hypothesis import strategies as st
 
 from scenarios.config.draw import parameters_at
 from scenarios.config.schema import Scenario
-from scenarios.model.actors import Actor as ActorSpec
 from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation
 from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
-from scenarios.model.simulation import ReplicationResult, _Replication
+from scenarios.model.policy import Policy as ActorSpec
+from scenarios.model.simulation import ReplicationResult, _Replication, prepared
 
 from .support import drawn
 
-CASUALTIES = ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+CASUALTIES = ("military_attacker", "military_defender", "civilian_attacker", "civilian_defender")
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 seeds = st.integers(min_value=0, max_value=2**63 - 1)
 
@@ -35,7 +36,7 @@ class Checked(_Replication):
 
     interventions: int = 0
 
-    def _apply(self, spec: ActorSpec, decision: Decision, reason: str, obs: Observation) -> None:
+    def _apply(self, spec: ActorSpec[Any], decision: Decision, reason: str, obs: Observation) -> None:
         s = self.state
         intervened = s.patron_intervened()
         super()._apply(spec, decision, reason, obs)
@@ -61,11 +62,11 @@ def check(result: ReplicationResult, scenario: Scenario) -> None:
     horizon = float(scenario.simulation.horizon_days)
     out = result.outcome
     # shares in [0, 1]
-    shares = [v for k, v in out.items() if k == "azerbaijani_share" or k.startswith("share_")]
+    shares = [v for k, v in out.items() if k == "attacker_share" or k.startswith("share_")]
     assert len(shares) == 1 + len(scenario.world.sectors)
     assert all(0.0 <= s <= 1.0 for s in shares), shares
-    assert 0.0 <= out["turkish_influence"] <= 1.0 and 0.0 <= out["russian_influence"] <= 1.0
-    assert 0 <= out["turkish_level"] <= len(scenario.actors.turkey.ladder)
+    assert 0.0 <= out["supporter_influence"] <= 1.0 and 0.0 <= out["patron_influence"] <= 1.0
+    assert 0 <= out["supporter_level"] <= len(scenario.actors.turkey.ladder)
     assert out["attention"] >= 0.0 and 0.0 <= out["war_days"] <= horizon
     assert out["outcome_class"] in OUTCOME_CLASSES
     assert all(out[c] >= 0 for c in CASUALTIES)
@@ -107,7 +108,7 @@ def check(result: ReplicationResult, scenario: Scenario) -> None:
         assert oid not in held and 0.0 <= day <= horizon
         opened = not after or any(a in held or (out[f"taken_day.{a}"] or horizon + 1) <= day for a in after)
         assert opened, f"{oid} taken on day {day} before any route into it"
-    for actor, spec in scenario.cast().items():
+    for actor, spec in prepared(scenario).actors.items():
         for option in spec.options:
             day = out[f"first_day.{actor}.{option}"]
             assert day is None or 0.0 <= day <= horizon
@@ -116,7 +117,7 @@ def check(result: ReplicationResult, scenario: Scenario) -> None:
 def check_offers(result: ReplicationResult, scenario: Scenario) -> None:
     """No ceasefire after the first without an offer accepted by every party that day; every accepted offer
     started (or upgraded) one; an offer is accepted exactly when every party accepted it."""
-    parties = [name for name, spec in scenario.cast().items() if spec.party]
+    parties = [name for name, spec in prepared(scenario).actors.items() if spec.party]
     offers = result.offers
     assert [o["number"] for o in offers] == list(range(1, len(offers) + 1)) and len(offers) == result.outcome["offers"]
     for o in offers:
@@ -150,7 +151,7 @@ def check_trace(result: ReplicationResult, scenario: Scenario) -> None:
     for before, after in itertools.pairwise(series):
         for c in CASUALTIES:
             assert after[c] >= before[c], (c, before["day"])
-        assert after["azerbaijani_share"] >= before["azerbaijani_share"]
+        assert after["attacker_share"] >= before["attacker_share"]
     for row in series:
         assert all(0.0 <= v <= 1.0 for k, v in row.items() if "share" in k)
         assert row["attention"] >= 0.0
@@ -204,13 +205,13 @@ def test_baseline_over_seeds(baseline: Scenario, seed: int) -> None:
 INFLUENTIAL = (
     "season.winter_start",
     "season.winter_end",
-    "ceasefire.azerbaijani_violation_rate",
+    "ceasefire.attacker_violation_rate",
     "ceasefire.spiral_threshold",
     "ceasefire.peacekeeper_multiplier",
     "combat.lowland_advance_per_day",
     "combat.mountain_advance_per_day",
-    "combat.drone_advance_bonus",
-    "combat.russian_backing_advance_factor",
+    "world.capabilities.drones.effects.advance_bonus",
+    "combat.patron_backing_advance_factor",
     "attention.per_war_day",
     "mediation.peacekeepers_offered",
     "actors.azerbaijan.gain_weight",
@@ -219,7 +220,7 @@ INFLUENTIAL = (
     "actors.azerbaijan.ceasefire_breach_cost",
     "actors.armenia.accept_base",
     "actors.armenia.concession_pressure_weight",
-    "actors.russia.back_armenia_propensity",
+    "actors.russia.back_defender_propensity",
     "actors.russia.intervention_cost",
     "actors.russia.intervention_loss_threshold",
     "actors.turkey.escalation_cost",
@@ -264,7 +265,7 @@ def test_the_checks_can_fail(baseline: Scenario) -> None:
     """The self-checking replication catches a decision that breaks a rule (here: the drones withdrawn)."""
 
     class Broken(Checked):
-        def _apply(self, spec: ActorSpec, decision: Decision, reason: str, obs: Observation) -> None:
+        def _apply(self, spec: ActorSpec[Any], decision: Decision, reason: str, obs: Observation) -> None:
             self.state.rungs = self.state.rungs - {"drones"}
             super()._apply(spec, decision, reason, obs)
 
@@ -283,7 +284,7 @@ def test_turkey_never_backs_off_below_the_rungs_it_keeps() -> None:
 
     from .support import load_baseline
 
-    level = DAILY_FIELDS.index("turkish_level")
+    level = DAILY_FIELDS.index("supporter_level")
 
     def lowest(scenario: Scenario) -> int:
         return min(
@@ -292,4 +293,4 @@ def test_turkey_never_backs_off_below_the_rungs_it_keeps() -> None:
         )
 
     assert lowest(load_baseline()) >= 1
-    assert lowest(load_baseline("actors.turkey.ladder.0.withdrawable=true")) == 0, "the test would be idle"
+    assert lowest(load_baseline("actors.turkey.ladder.diplomatic.withdrawable=true")) == 0, "the test would be idle"

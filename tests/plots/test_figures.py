@@ -49,7 +49,7 @@ FIGURES: dict[str, Callable[[Results, Axes | None], Figure]] = {
     "survival": lambda r, ax: plots.survival(survival_curves(r), ax=ax),
     "survival-all": lambda r, ax: plots.survival(survival_curves(r, "all"), ax=ax, title="all"),
     "outcomes": lambda r, ax: plots.outcomes(outcome_probabilities(r), ax=ax),
-    "fan": lambda r, ax: plots.fan(r.timeseries, "azerbaijani_share", ax=ax),
+    "fan": lambda r, ax: plots.fan(r.timeseries, "attacker_share", ax=ax),
     "timeline": lambda r, ax: plots.ceasefire_timeline(r.ceasefires, r.horizon, ax=ax),
     "casualties": lambda r, ax: plots.casualties(r.replications, ax=ax),
 }
@@ -102,7 +102,7 @@ def test_survival_title_can_be_given() -> None:
 
 def test_outcomes_draws_one_bar_per_scenario_and_class_with_its_interval(real: Results) -> None:
     probs = outcome_probabilities(real)
-    ax = only_axes(plots.outcomes(probs))
+    ax = only_axes(plots.outcomes(probs, labels=real.labels()))
     assert len(ax.patches) == len(NAMES) * len(OUTCOME_CLASSES)
     bars = [c for c in ax.containers if c.__class__.__name__ == "BarContainer"]
     assert len(bars) == 2
@@ -118,7 +118,14 @@ def test_outcomes_draws_one_bar_per_scenario_and_class_with_its_interval(real: R
     assert ax.get_ylim() == (0, 1)
     assert "probability" in ax.get_ylabel()
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels == [c.replace("_", " ") for c in OUTCOME_CLASSES]
+    assert labels[:2] == ["military intervention by Russia", "withdrawal by Armenia"]  # the scenario's labels
+    assert labels[2:] == [
+        "wider escalation",
+        "protracted war",
+        "major gains for Azerbaijan, settlement",
+        "limited gains for Azerbaijan, talks",
+        "frozen status quo",
+    ]
 
 
 def test_outcomes_bars_of_scenarios_sit_side_by_side() -> None:
@@ -144,7 +151,7 @@ def test_outcomes_bars_of_scenarios_sit_side_by_side() -> None:
 @pytest.mark.parametrize(
     ("column", "unit"),
     [
-        ("azerbaijani_share", "(fraction)"),
+        ("attacker_share", "(fraction)"),
         ("military_total", "(people)"),
         ("civilian_total", "(people)"),
         ("attention", "(index)"),
@@ -202,7 +209,7 @@ def test_fan_and_level_shares_by_day_match_a_groupby_whatever_the_layout(
             "replication": np.repeat(np.arange(reps, dtype=np.int32), days),
             "day": np.tile(np.arange(days, dtype=np.int16) * 2, reps),
             "attention": rng.random(reps * days).astype(np.float32),
-            "turkish_level": rng.integers(0, 4, reps * days).astype(np.int16),
+            "supporter_level": rng.integers(0, 4, reps * days).astype(np.int16),
         }
     )
     if layout == "shuffled":
@@ -218,7 +225,7 @@ def test_fan_and_level_shares_by_day_match_a_groupby_whatever_the_layout(
     got = _quantiles_by_day(rows, "attention", probs)
     np.testing.assert_array_equal(got.index.to_numpy(), expected.index.to_numpy())
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12, atol=0)
-    shares = pd.crosstab(rows["day"], rows["turkish_level"], normalize="index")
+    shares = pd.crosstab(rows["day"], rows["supporter_level"], normalize="index")
     got_shares = _level_shares(rows)
     np.testing.assert_array_equal(got_shares.index.to_numpy(), shares.index.to_numpy())
     np.testing.assert_array_equal(got_shares.reindex(columns=shares.columns).to_numpy(), shares.to_numpy())
@@ -285,7 +292,7 @@ def test_timeline_draws_bars_lines_and_markers_where_the_data_say() -> None:
 
 
 def test_casualties_draws_a_box_per_scenario_and_category(real: Results) -> None:
-    ax = only_axes(plots.casualties(real.replications))
+    ax = only_axes(plots.casualties(real.replications, labels=real.labels()))
     assert len(ax.patches) == 2 * 4
     assert legend_texts(ax) == NAMES
     assert hexes(np.array([p.get_facecolor() for p in ax.patches[:4]])) == {OKABE_ITO[0]}
@@ -293,10 +300,10 @@ def test_casualties_draws_a_box_per_scenario_and_category(real: Results) -> None
     assert "(people)" in ax.get_ylabel()
     assert ax.get_yscale() == "symlog"
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "military AZ",
-        "military AM",
-        "civilian AZ",
-        "civilian AM",
+        "military, Azerbaijan",
+        "military, Armenia",
+        "civilian, Azerbaijan",
+        "civilian, Armenia",
     ]
 
 
@@ -305,10 +312,10 @@ def test_casualty_boxes_are_quartiles_with_5_95_whiskers() -> None:
     reps = pd.DataFrame(
         {
             "scenario": "s",
-            "military_azerbaijan": values,
-            "military_armenia": values,
-            "civilian_azerbaijan": values,
-            "civilian_armenia": values,
+            "military_attacker": values,
+            "military_defender": values,
+            "civilian_attacker": values,
+            "civilian_defender": values,
         }
     )
     ax = only_axes(plots.casualties(reps))

@@ -29,13 +29,13 @@ def test_whatif_differences_get_one_panel_per_unit(real: Results) -> None:
     rows = table.set_index("measure")
     share = fig.axes[1]
     lo, hi = share.get_xlim()
-    interval = rows.loc["azerbaijani_share", ["lower", "upper"]].to_numpy(dtype=float) * 100
+    interval = rows.loc["attacker_share", ["lower", "upper"]].to_numpy(dtype=float) * 100
     assert lo <= interval.min() and interval.max() <= hi
-    deaths = rows.loc[["military_azerbaijan", "military_armenia"], ["lower", "upper"]].abs().to_numpy().max()
+    deaths = rows.loc[["military_attacker", "military_defender"], ["lower", "upper"]].abs().to_numpy().max()
     if deaths > 0:  # a share change is drawn on its own scale, never squeezed to 0 beside hundreds of deaths
         assert hi - lo < deaths
     labels = [t.get_text() for t in share.texts]
-    assert labels == [f"{rows.loc['azerbaijani_share', 'difference'] * 100:+.3g}"]
+    assert labels == [f"{rows.loc['attacker_share', 'difference'] * 100:+.3g}"]
 
 
 def test_an_unknown_difference_is_marked_not_drawn_as_zero() -> None:
@@ -72,15 +72,15 @@ def test_fan_charts_of_a_batch_use_every_replication(real: Results) -> None:
 
     n = real.manifest["replications"]
     assert real.timeseries["replication"].nunique() < n  # only a few are traced
-    for kind in ("fan-territory", "fan-casualties", "fan-attention", "fan-ceasefire", "fan-turkey"):
+    for kind in ("fan-territory", "fan-casualties", "fan-attention", "fan-ceasefire", "fan-supporter"):
         fig = make_figure(real, kind)
-        title = fig.get_suptitle() if kind == "fan-turkey" else fig.axes[0].get_title()
+        title = fig.get_suptitle() if kind == "fan-supporter" else fig.axes[0].get_title()
         assert f"(n = {n} replications per scenario)" in title, (kind, title)
         assert "traced" not in title
 
 
 def test_fan_of_the_traced_replications_says_so(real: Results) -> None:
-    (ax,) = plots.fan(real.timeseries, "azerbaijani_share", traced=True).axes
+    (ax,) = plots.fan(real.timeseries, "attacker_share", traced=True).axes
     n = real.timeseries.groupby("scenario", observed=True)["replication"].nunique().iloc[0]
     title = ax.get_title().replace("\n", " ")
     assert f"only the n = {n} traced replications per scenario: this folder has no daily table" in title

@@ -45,7 +45,7 @@ def test_implausibility_is_zero_inside_the_band_and_grows_outside() -> None:
 def test_free_parameters_are_uncertain_assumptions_but_not_draws_of_chance() -> None:
     scenario = load_scenario(BASELINE)
     free = free_parameters(scenario)
-    assert "actors.cochairs.russian_lead_deference" not in free  # quoted: the report's range is never narrowed
+    assert "actors.cochairs.patron_lead_deference" not in free  # quoted: the report's range is never narrowed
     assert "actors.azerbaijan.aims_draw" not in free  # aleatory: which world a replication is in
     assert "ceasefire.spiral_half_life_days" in free
     assert "actors.azerbaijan.rationality" not in free  # fixed, not uncertain

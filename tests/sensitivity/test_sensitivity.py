@@ -85,7 +85,7 @@ def test_baseline_ranks_a_decisive_judgment_above_a_marginal_one(tmp_path: Path)
     result = run_sensitivity(
         BASELINE,
         method="sobol",
-        outcome="azerbaijani_share",
+        outcome="attacker_share",
         n=64,
         params=[decisive, marginal],
         overrides=SHORT,

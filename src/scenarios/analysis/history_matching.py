@@ -48,7 +48,7 @@ EPS = 0.5  # added to counts before the logit (the empirical logit), so 0 % and 
 def free_parameters(scenario: Scenario, patterns: Sequence[str] = ()) -> list[str]:
     """The parameters calibration may narrow: uncertain, not aleatory, and `assumption:` (or matching `patterns`)."""
     from scenarios.config.provenance import iter_parameters
-    from scenarios.config.yamlio import dotted
+    from scenarios.yamlio import dotted
 
     specs = scenario.parameter_specs()
     out = []

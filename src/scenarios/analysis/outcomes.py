@@ -41,7 +41,7 @@ def outcome_probabilities(results: Results, alpha: float = 0.05) -> pd.DataFrame
 
 def quantiles(
     results: Results,
-    columns: Sequence[str] = (*CASUALTY_COLUMNS, "azerbaijani_share"),
+    columns: Sequence[str] = (*CASUALTY_COLUMNS, "attacker_share"),
     probs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
 ) -> pd.DataFrame:
     """Quantiles of outcome columns per scenario (long table: scenario, column, mean, q05 ... q95)."""

@@ -1,5 +1,5 @@
 """The places of the map at the horizon: for each objective, who held it at the start, in what share of runs the
-attacker (Azerbaijan on the baseline) holds it at the horizon, and when it fell (from ``taken_day.<objective>`` of
+attacker holds it at the horizon, and when it fell (from ``taken_day.<objective>`` of
 the replications)."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-MEDIANS = (*CASUALTY_COLUMNS, "azerbaijani_share")
+MEDIANS = (*CASUALTY_COLUMNS, "attacker_share")
 
 
 def ceasefire_phrase(config: dict[str, Any]) -> str:
@@ -261,13 +261,14 @@ def summarize(
                 n,
             )
         )
+    registry = builtin_measures(results.labels())  # labels name the scenario's actors
     for _, r in outcome_probabilities(results, alpha).iterrows():
         cls = r["outcome_class"]
         rows.append(
             _row(
                 r["scenario"],
                 f"outcome:{cls}",
-                f"P(outcome: {cls})",
+                registry.get(f"outcome:{cls}").label,
                 "share",
                 None,
                 r["p"],
@@ -276,7 +277,6 @@ def summarize(
                 r["n"],
             )
         )
-    registry = builtin_measures()
     for _, r in quantiles(results, MEDIANS).iterrows():
         m = registry.get(r["column"])
         rows.append(_row(r["scenario"], m.name, m.label, "median", None, r["q50"], r["q05"], r["q95"], None, m.unit))

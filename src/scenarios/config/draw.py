@@ -2,7 +2,7 @@
 
 Each parameter gets its own quantile u, derived from the replication's seed and a stable hash of its dotted
 path (so adding or changing one parameter never shifts the draws of the others: scenarios stay paired), and
-its value is the inverse CDF at u. The flat record ``{"actors.russia.back_armenia_propensity": 0.71, ...}`` is
+its value is the inverse CDF at u. The flat record ``{"actors.<id>.rationality": 5.0, ...}`` is
 what each replication stores and what sensitivity analysis reads; dates are stored as days after the start
 date. A scenario with a joint sample (`config.joint`) takes some parameters' quantiles from one of its points.
 """
@@ -120,7 +120,7 @@ def _build(layout: Layout, flat: Mapping[str, float]) -> Values:
 
 
 def values_tree(flat: Mapping[str, float]) -> Values:
-    """Nest a flat record into blocks: values_tree(flat).actors.russia.rationality.
+    """Nest a flat record into blocks: values_tree(flat).actors.<id>.rationality.
 
     The nesting of a parameter set is worked out once and cached: this runs once per replication.
     """

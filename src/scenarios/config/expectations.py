@@ -27,8 +27,9 @@ from pydantic import (
 )
 
 from scenarios.config.params import EstimativeWords, Frozen, Source, ValueProblem, normalise_word
-from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml
+from scenarios.config.words import packaged_words
 from scenarios.exceptions import ConfigError, Problem
+from scenarios.yamlio import Located, Origin, Path_, dotted, load_yaml
 
 BAND_HINT = (
     "a band is an estimative word (e.g. likely), a range [lo, hi] of probabilities, "
@@ -224,7 +225,7 @@ def question_problem(q: Question, kind: str) -> tuple[str, str, str] | None:
         return (
             "measure",
             f"{q.measure!r} is a {kind} measure: a question needs a yes-no measure or a number",
-            "compare it, e.g. 'final_posture.russia == \"intervene\"'",
+            "compare it, e.g. 'outcome_class == \"frozen_status_quo\"'",
         )
     if kind != "probability" and q.report_word is not None:
         return ("report_word", f"{q.measure!r} is a {kind} measure; report_word is for yes-no questions", "remove it")
@@ -302,8 +303,6 @@ def load_questions(path: str | Path, words: EstimativeWords | None = None) -> di
     """Read a question file; every problem names file:line:col and key. Words default to the packaged table."""
     located = load_yaml(Path(path))
     if words is None:
-        from scenarios.config.loader import packaged_words
-
         words = EstimativeWords.model_validate(packaged_words().data["estimative_words"])
     try:
         return dict(QuestionFile.model_validate(located.data, context={"words": words}).questions)

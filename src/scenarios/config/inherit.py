@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scenarios.config.legacy import rename_file, rename_path, warn
 from scenarios.config.paths import ALLOW_HINT, is_inside, roots_for
-from scenarios.config.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
 from scenarios.exceptions import ConfigError, Problem
+from scenarios.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
 
 EXTENDS = "extends"
 
@@ -70,6 +71,8 @@ def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
             ]
         )
     _absolutise_sources(located, path.parent, roots)
+    located.legacy = rename_file(located)
+    warn(_display(path), located.legacy)
     if EXTENDS not in located.data:
         return located
     parent_ref = located.data.pop(EXTENDS)
@@ -99,6 +102,7 @@ def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
         raise fail(f"`extends:` makes a cycle: {cycle}", "remove one link of the chain")
     base = _load(parent_path, (*chain, resolved), roots)
     merge_into(base, located)
+    base.legacy += located.legacy
     return base
 
 
@@ -190,12 +194,12 @@ def parse_override(text: str) -> tuple[Path_, Any]:
     """``a.b.c=value`` -> (("a", "b", "c"), value): the value is read as YAML (number, word, range, dist).
 
     The value is read exactly like a value in a file: plain data only, no tags. A list index is a number:
-    ``actors.turkey.ladder.0.in_place_at_start=false``.
+    ``actors.<id>.ladder.<rung>.in_place_at_start=false``.
     """
     where = f"--set {text}"
     if "=" not in text:
         raise ConfigError(
-            [Problem(where, None, None, "", "expected KEY=VALUE", "e.g. --set actors.russia.rationality=2")]
+            [Problem(where, None, None, "", "expected KEY=VALUE", "e.g. --set actors.<id>.rationality=2")]
         )
     key, raw = text.split("=", 1)
     key = key.strip()
@@ -245,6 +249,7 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
     """
     for text in overrides:
         path, value = parse_override(text)
+        path = rename_path(path, located.data)
         origin = Origin(f"--set {text}")
         node = located.data
         for i, part in enumerate(path[:-1]):

@@ -9,7 +9,7 @@ from typing import Any
 from scenarios.config.params import DateParam, Param, Spec
 from scenarios.config.provenance import iter_parameters, iter_sources, load_source
 from scenarios.config.schema import Scenario
-from scenarios.config.yamlio import Located, Path_, dotted
+from scenarios.yamlio import Located, Path_, dotted
 
 
 def describe_spec(spec: Spec, raw: Any = None) -> str:
@@ -184,7 +184,7 @@ def judgment_groups(scenario: Scenario, by: str = "judgment") -> dict[str, str]:
 
     `judgment`: parameters citing the same quote form one group; `paragraph`: the same paragraph. A `group:` key
     overrides either; an assumption without one belongs to its section ("assumption: combat", "assumption:
-    actors.russia"), so the modeller's guesses are weighed beside the report's judgments.
+    actors.<id>"), so the modeller's guesses are weighed beside the report's judgments.
     """
     if by not in GROUPINGS[1:]:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from scenarios.config.params import ValueProblem
-from scenarios.config.yamlio import read_file_bytes
 from scenarios.exceptions import ConfigError
+from scenarios.yamlio import read_file_bytes
 
 __all__ = ["JointSample", "read_joint_sample"]
 

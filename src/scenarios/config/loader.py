@@ -6,31 +6,24 @@ Every problem becomes a `ConfigError` that names the file, line and key, and say
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
 from scenarios.config.inherit import apply_overrides, load_tree, merge_into
+from scenarios.config.legacy import move_effects, rename_file, warn
 from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
 from scenarios.config.provenance import check_quotes, check_tree_quotes
 from scenarios.config.schema import Scenario
-from scenarios.config.yamlio import Located, Origin, Path_, dotted, parse_yaml
+from scenarios.config.words import packaged_words
 from scenarios.exceptions import ConfigError, Problem
-from scenarios.model.actors import POLICIES
-
-WORDS_FILE = "estimative_words.yaml"
-
-
-def packaged_words() -> Located:
-    """The shipped ICD 203 table, located, under the key `estimative_words`."""
-    text = resources.files("scenarios.data").joinpath(WORDS_FILE).read_text(encoding="utf-8")
-    words = parse_yaml(text, f"<scenarios>/data/{WORDS_FILE}")
-    return Located({"estimative_words": words.data}, {("estimative_words", *k): o for k, o in words.origins.items()})
+from scenarios.roles import policy_schemas
+from scenarios.yamlio import Located, Origin, Path_, dotted
 
 
 def load_located(path: str | Path, overrides: Sequence[str] = ()) -> Located:
@@ -41,6 +34,9 @@ def load_located(path: str | Path, overrides: Sequence[str] = ()) -> Located:
     if () in top.origins:  # the top level is the file asked for (a missing top-level key is its problem)
         tree.origins[()] = top.origins[()]
     apply_overrides(tree, list(overrides))
+    moved = move_effects(tree, renamed=bool(top.legacy))
+    warn(str(path), moved)
+    tree.legacy = top.legacy + moved
     return tree
 
 
@@ -142,14 +138,16 @@ def _any_actor() -> type[BaseModel]:
     """Every field of every policy's parameters (the first policy's where they share a name): what an actor's block
     may hold when its policy is unknown (for descriptions and hints)."""
     fields: dict[str, Any] = {}
-    for spec in POLICIES.values():
+    for spec in policy_schemas().values():
         for name, field in spec.params.model_fields.items():
             fields.setdefault(name, (field.annotation, field))
     model: type[BaseModel] = create_model("AnyActor", **fields)
     return model
 
 
-_ANY_ACTOR = _any_actor()
+@functools.cache
+def _any_actor_cached() -> type[BaseModel]:
+    return _any_actor()
 
 
 def actor_class(name: Any, data: Any) -> type[BaseModel]:
@@ -157,13 +155,13 @@ def actor_class(name: Any, data: Any) -> type[BaseModel]:
     actors = data.get("actors") if isinstance(data, dict) else None
     block = actors.get(name) if isinstance(actors, dict) else None
     policy = block.get("policy") if isinstance(block, dict) else None
-    spec = POLICIES.get(policy) if isinstance(policy, str) else None
-    return spec.params if spec is not None else _ANY_ACTOR
+    spec = policy_schemas().get(policy) if isinstance(policy, str) else None
+    return spec.params if spec is not None else _any_actor_cached()
 
 
 def _strip_policy_tag(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """pydantic puts the policy (the union's tag) after the actor's name: actors.<name>.<policy>.<field>."""
-    if len(loc) >= 3 and loc[0] == "actors" and loc[2] in POLICIES:
+    if len(loc) >= 3 and loc[0] == "actors" and loc[2] in policy_schemas():
         return (*loc[:2], *loc[3:])
     return loc
 
@@ -297,14 +295,14 @@ def _clean(msg: str) -> str:
 def _policy_problem(tree: Located, path: Path_, display: str) -> Problem:
     """An actor's block without a known `policy`: say which policies there are and the role each plays."""
     policy = _node_or_none(tree.data, path)
-    known = ", ".join(f"{k} ({v.role})" for k, v in POLICIES.items())
+    known = ", ".join(f"{k} ({v.role})" for k, v in policy_schemas().items())
     if policy is None:
         origin = _position(tree, path[:-1], display)
         return Problem(
             origin.file, origin.line, origin.column, dotted(path), "missing required key", f"policies: {known}"
         )
     origin = _position(tree, path, display)
-    close = difflib.get_close_matches(str(policy), list(POLICIES), n=1)
+    close = difflib.get_close_matches(str(policy), list(policy_schemas()), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return Problem(
         origin.file, origin.line, origin.column, dotted(path), f"unknown policy {policy!r}", hint + f"policies: {known}"
@@ -375,7 +373,10 @@ def scenario_from_dump(data: dict[str, Any], display: str, origins: dict[str, st
 
     `origins` (the manifest's, by dotted path) keep the file and line each value came from.
     """
-    scenario = validate_tree(Located(data, {}), display)
+    tree = Located(data, {})
+    tree.legacy = rename_file(tree)
+    move_effects(tree, renamed=bool(tree.legacy))
+    scenario = validate_tree(tree, display)
     scenario._origins = {_key(path): origin for path, origin in (origins or {}).items()}
     return scenario
 

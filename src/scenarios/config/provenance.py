@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from scenarios.config.params import DateParam, Frozen, Param, Source
-from scenarios.config.yamlio import Origin, Path_, load_yaml
 from scenarios.exceptions import ConfigError, Problem
+from scenarios.yamlio import Origin, Path_, load_yaml
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 

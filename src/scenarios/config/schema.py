@@ -2,8 +2,9 @@
 
 Sections that encode judgments hold parameters (`config.params`), each with its provenance; `simulation:`
 holds technical settings only. The `actors:` section names a scenario's actors freely; each block says which
-policy it follows (`policy:`, a key of `model.actors.POLICIES`), which fixes its role and the parameters it takes,
-so a policy is added by a module and an actor by a YAML block, without editing this file or the simulation core.
+policy it follows (`policy:`, a registered policy: `config.policies`), which fixes its role and the parameters it
+takes, so a policy is added by a module and an actor by a YAML block, without editing this file or the simulation
+core. The policies are found at run time (entry points), so this package imports nothing from the model.
 """
 
 from __future__ import annotations
@@ -18,21 +19,20 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_valid
 from scenarios.config.draw import parameter_specs
 from scenarios.config.expectations import Expectation, Question, expectation_problems
 from scenarios.config.joint import JointSample, read_joint_sample
+from scenarios.config.mechanisms import AttentionParams, CeasefireParams, CombatParams, Effects, MediationParams
 from scenarios.config.params import (
-    AtLeastOne,
     DateParam,
     EstimativeWords,
     Frozen,
     NonNegative,
     Param,
     Positive,
-    Probability,
-    Share,
     Source,
     ValueProblem,
 )
+from scenarios.config.policies import ActorParams
 from scenarios.measures import MeasureSpec
-from scenarios.model.actors import AT_MOST_ONE, ONE_EACH, POLICIES, Actor, ActorParams, Roles, cast, roles_of
+from scenarios.roles import AT_MOST_ONE, ONE_EACH, Role, policy_schemas
 
 Terrain = Literal["lowland", "mountain"]
 
@@ -40,7 +40,7 @@ Terrain = Literal["lowland", "mountain"]
 class Simulation(Frozen):
     """Technical settings: no judgment of the report lives here."""
 
-    start_date: dt.date = Field(dt.date(2020, 10, 10), description="Day 0 of the simulation (date).")
+    start_date: dt.date = Field(description="Day 0 of the simulation (date): the case's own, never a default.")
     horizon_days: int = Field(180, ge=1, le=3650, description="Length of each replication (days).")
     replications: int = Field(1000, ge=1, description="Replications in a batch (count).")
     seed: int | None = Field(None, ge=0, description="Batch seed; chosen at random and recorded when absent.")
@@ -136,9 +136,11 @@ class StartCeasefire(Frozen):
 
 
 class Capability(Frozen):
-    """Something a party owns outright (not a third party's to withdraw), e.g. drones it bought."""
+    """Something the attacker owns outright (not a third party's to withdraw), e.g. weapons it bought, and what it
+    does."""
 
     held: bool = Field(description="Whether it is held on the start date.")
+    effects: Effects = Field(description="What it does while held (at least one effect).")
     source: Source | None = Field(None, description="The report passage this encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
 
@@ -149,7 +151,7 @@ class World(Frozen):
     sectors: dict[str, Sector] = Field(min_length=1, description="Sector id -> sector.")
     capabilities: dict[str, Capability] = Field(
         default_factory=dict,
-        description="Capabilities the attacker owns (e.g. drones); the combat mechanism keys on their names.",
+        description="Capabilities the attacker owns, each with its declared effects.",
     )
     ceasefire: StartCeasefire = Field(description="The ceasefire in force on day 0.")
     start_attention: NonNegative = Field(
@@ -213,105 +215,6 @@ class World(Frozen):
         return self
 
 
-class CeasefireParams(Frozen):
-    """Violations while a ceasefire is in force, and how it collapses."""
-
-    azerbaijani_violation_rate: Positive = Field(description="Violations initiated by Azerbaijani forces (per day).")
-    armenian_violation_rate: Positive = Field(description="Violations initiated by Armenian forces (per day).")
-    retaliation_multiplier: AtLeastOne = Field(description="Armenian rate x this while Armenia retaliates (factor).")
-    irregulars_multiplier: AtLeastOne = Field(
-        description="Azerbaijani rate x this while Syrian fighters are present (factor)."
-    )
-    talks_multiplier: Share = Field(description="Azerbaijani rate x this while Azerbaijan is in talks (factor).")
-    comprehensive_multiplier: Share = Field(description="Both rates x this under a comprehensive ceasefire (factor).")
-    peacekeeper_multiplier: Share = Field(description="Both rates x this while peacekeepers are deployed (factor).")
-    civilian_harm_probability: Probability = Field(description="Chance a violation kills civilians (probability).")
-    civilians_per_harmful_violation: Positive = Field(description="Mean civilians killed when it does (people).")
-    city_strike_probability: Probability = Field(description="Chance a violation is a strike on a city (probability).")
-    civilians_per_city_strike: Positive = Field(description="Mean civilians killed by a strike on a city (people).")
-    mass_casualty_threshold: Positive = Field(
-        description="Civilians killed in one strike that make it a mass-casualty event (people)."
-    )
-    spiral_increment: Positive = Field(description="Escalation added by each violation (spiral units).")
-    spiral_retaliation_bonus: NonNegative = Field(
-        description="Extra escalation per violation while Armenia retaliates (spiral units)."
-    )
-    spiral_half_life_days: Positive = Field(description="Half-life of escalation between violations (days).")
-    spiral_threshold: Positive = Field(description="Escalation at which the ceasefire collapses (spiral units).")
-
-
-class CombatParams(Frozen):
-    """Fighting by sector while no ceasefire is in force."""
-
-    lowland_advance_per_day: Positive = Field(
-        description="Attacker progress per day in lowland (difficulty units/day)."
-    )
-    mountain_advance_per_day: Positive = Field(
-        description="Attacker progress per day in mountains (difficulty units/day)."
-    )
-    winter_mountain_advance_factor: Share = Field(description="Mountain progress x this in winter (factor).")
-    winter_mountain_casualty_multiplier: AtLeastOne = Field(
-        description="Attacker casualties in mountains x this in winter (factor)."
-    )
-    drone_advance_bonus: NonNegative = Field(description="Extra progress with Turkish drones (fraction).")
-    drone_defender_casualty_multiplier: AtLeastOne = Field(
-        description="Defender casualties x this with Turkish drones (factor)."
-    )
-    syrian_fighters_advance_bonus: NonNegative = Field(description="Extra progress with Syrian fighters (fraction).")
-    personnel_advance_bonus: NonNegative = Field(description="Extra progress with Turkish personnel (fraction).")
-    russian_backing_advance_factor: Share = Field(description="Progress x this while Russia backs Armenia (factor).")
-    russian_intervention_advance_factor: Share = Field(
-        description="Progress x this once Russia intervenes militarily (factor)."
-    )
-    daily_progress_sd: NonNegative = Field(description="Day-to-day spread of progress (sd of its logarithm).")
-    attacker_casualties_per_day_lowland: NonNegative = Field(
-        description="Attacker military deaths per sector-day of offensive in lowland (people/day)."
-    )
-    attacker_casualties_per_day_mountain: NonNegative = Field(
-        description="Attacker military deaths per sector-day of offensive in mountains (people/day)."
-    )
-    defender_casualties_per_day: NonNegative = Field(
-        description="Defender military deaths per sector-day of offensive (people/day)."
-    )
-    positional_casualties_per_day: NonNegative = Field(
-        description="Military deaths per side per day of war without an offensive (people/day)."
-    )
-    civilian_casualties_per_thousand_residents: NonNegative = Field(
-        description="Civilian deaths per sector-day of offensive per thousand residents of the objective (people/day)."
-    )
-    city_strike_probability_per_day: Probability = Field(
-        description="Chance of a strike on a city on a day of war, per side (probability)."
-    )
-    retaliation_city_strike_multiplier: AtLeastOne = Field(
-        description="Armenian city-strike chance x this while Armenia retaliates (factor)."
-    )
-
-
-class AttentionParams(Frozen):
-    """International attention: rises with civilian deaths, strikes on cities and war; decays otherwise."""
-
-    half_life_days: Positive = Field(description="Half-life of attention without new inputs (days).")
-    per_civilian_casualty: NonNegative = Field(description="Attention added per civilian killed (index/person).")
-    per_city_strike: NonNegative = Field(description="Attention added per strike on a city (index/strike).")
-    per_war_day: NonNegative = Field(description="Attention added per day of open war (index/day).")
-
-
-class MediationParams(Frozen):
-    """The terms brokers put on the table; whether a ceasefire follows is each party's own answer."""
-
-    upgrade_after_days: NonNegative = Field(
-        description="Days a humanitarian ceasefire holds before a broker proposes comprehensive terms (days)."
-    )
-    comprehensive_when_position_met: Probability = Field(
-        description="Chance a broker's offer to stop open war carries comprehensive terms once Azerbaijan holds its "
-        "target position or Armenia has conceded (probability)."
-    )
-    comprehensive_otherwise: Probability = Field(description="The same chance otherwise (probability).")
-    peacekeepers_offered: Probability = Field(
-        description="Chance a broker that can provide peacekeepers offers them with comprehensive terms (probability)."
-    )
-
-
 class Outcomes(Frozen):
     """Definitions used to classify a replication's end state (see docs/model.md, outcome classes)."""
 
@@ -320,7 +223,7 @@ class Outcomes(Frozen):
         0.5,
         gt=0,
         le=1,
-        description="Share of the contested value Azerbaijan must hold for 'major gains' (share).",
+        description="Share of the contested value the attacker must hold for 'major gains' (share).",
     )
     protracted_war_days: float = Field(
         60, gt=0, description="Days of open war in all that make a conflict protracted (days)."
@@ -335,7 +238,7 @@ class Outcomes(Frozen):
 
 
 class ActorBlocks(dict[str, Any]):
-    """The actors' blocks by name; also by attribute (`scenario.actors.russia`), as the keys are the actor ids."""
+    """The actors' blocks by name; also by attribute (`scenario.actors.<id>`), as the keys are the actor ids."""
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -346,8 +249,7 @@ class ActorBlocks(dict[str, Any]):
 
 if TYPE_CHECKING:
     ActorBlock = ActorParams
-else:  # one block per actor, validated by the parameters of the policy it names
-    ActorBlock = Annotated[Union[tuple(spec.params for spec in POLICIES.values())], Field(discriminator="policy")]  # noqa: UP007
+# else: the union of the registered policies' blocks, discriminated by `policy` (set by `_rebuild` below)
 
 MAX_NAME = 64
 
@@ -374,7 +276,7 @@ class Scenario(Frozen):
     note: str | None = Field(None, description="Free remark, e.g. why a what-if was saved.")
     sources: dict[str, str] = Field(description="Source id -> source document file (path, relative to the YAML).")
     estimative_words: EstimativeWords = Field(description="Estimative words (ICD 203) and synonyms; extendable.")
-    simulation: Simulation = Field(default_factory=Simulation, description="Technical settings.")
+    simulation: Simulation = Field(description="Technical settings (the start date among them).")
     season: Season = Field(description="The calendar: when winter sets in.")
     world: World = Field(description="The state on the start date: sectors, objectives, ceasefire, attention.")
     ceasefire: CeasefireParams = Field(description="Violations under a ceasefire and how it collapses.")
@@ -383,10 +285,10 @@ class Scenario(Frozen):
     mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
     actors: dict[str, ActorBlock] = Field(
-        description="Actor id -> its block: the `policy` it follows (which fixes its role: "
-        + ", ".join(f"`{k}` {v.role}" for k, v in POLICIES.items())
-        + ") and that policy's parameters. One attacker and one defender; at most one patron and one supporter; "
-        "any number of mediators. The order is the order of their reviews at the same instant."
+        description="Actor id -> its block: the `policy` it follows (which fixes its role: attacker, defender, "
+        "patron, supporter or mediator; `scenarios schema --markdown` lists the registered policies) and that "
+        "policy's parameters. One attacker and one defender; at most one patron and one supporter; any number of "
+        "mediators. The order is the order of their reviews at the same instant."
     )
     measures: dict[str, MeasureSpec] = Field(
         default_factory=dict,
@@ -485,7 +387,8 @@ class Scenario(Frozen):
                 at=("world", "ceasefire", "known_in_force", "until"),
             )
         broker = self.world.ceasefire.broker
-        brokers = [name for name, actor in self.cast().items() if actor.spec.broker]
+        schemas = policy_schemas()
+        brokers = [name for name, block in self.actors.items() if schemas[block.policy].broker]
         if broker not in brokers:
             close = difflib.get_close_matches(broker, brokers, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
@@ -510,13 +413,14 @@ class Scenario(Frozen):
 
     def _check_roles(self) -> None:
         """One attacker and one defender, at most one patron and supporter; objectives held by a party."""
-        by_role: dict[str, list[str]] = {}
+        schemas = policy_schemas()
+        by_role: dict[Role, list[str]] = {}
         for name, block in self.actors.items():
-            by_role.setdefault(POLICIES[block.policy].role, []).append(name)
+            by_role.setdefault(schemas[block.policy].role, []).append(name)
         for role in ONE_EACH:
             names = by_role.get(role, [])
             if len(names) != 1:
-                wanted = [k for k, v in POLICIES.items() if v.role == role]
+                wanted = [k for k, v in schemas.items() if v.role == role]
                 raise ValueProblem(
                     f"a scenario needs exactly one {role}, got {len(names)}"
                     + (f": {', '.join(names)}" if names else ""),
@@ -531,7 +435,7 @@ class Scenario(Frozen):
                     "the core addresses it by role; give the others another policy",
                     at=("actors", names[1], "policy"),
                 )
-        parties = (by_role["attacker"][0], by_role["defender"][0])
+        parties = (by_role[Role.ATTACKER][0], by_role[Role.DEFENDER][0])
         for sid, sector in self.world.sectors.items():
             for oid, o in sector.objectives.items():
                 if o.held_by not in parties:
@@ -541,14 +445,29 @@ class Scenario(Frozen):
                         at=("world", "sectors", sid, "objectives", oid, "held_by"),
                     )
 
-    def cast(self) -> dict[str, Actor]:
-        """The actors by name, in the order written, each with the policy it follows."""
-        return cast(self.actors)
+    def role_of(self, actor: str) -> Role:
+        """The role an actor plays (by the policy it follows)."""
+        return policy_schemas()[self.actors[actor].policy].role
 
-    def roles(self) -> Roles:
-        """Who plays which role."""
-        return roles_of(self.cast().values())
+    def by_role(self, role: Role) -> list[str]:
+        """The actors that play `role`, in the order written."""
+        return [name for name in self.actors if self.role_of(name) is role]
+
+    def label(self, actor: str) -> str:
+        """An actor's name for readers: its `label`, or its id capitalised."""
+        block = self.actors[actor]
+        return str(block.label) if block.label else actor.replace("_", " ").title()
 
     def active_expectations(self) -> dict[str, Expectation]:
         """The expectations in force (a variant may drop some)."""
         return {k: e for k, e in self.expectations.items() if not e.drop}
+
+
+def _rebuild() -> None:
+    """Validate `actors:` blocks against the union of the registered policies' blocks (by their `policy` tag)."""
+    blocks = tuple(schema.params for schema in policy_schemas().values())
+    union = blocks[0] if len(blocks) == 1 else Union[blocks]  # noqa: UP007
+    Scenario.model_rebuild(force=True, _types_namespace={"ActorBlock": Annotated[union, Field(discriminator="policy")]})
+
+
+_rebuild()

@@ -70,7 +70,8 @@ def config_hash(scenario: Scenario) -> str:
         data["joint"]["sample"] = joint.digest
     for key in ("measures", "expectations", "questions"):  # how results are read, not what they are
         data.pop(key, None)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    # in the scenario's own order: the order of actors (reviews at one instant) and of a ladder's rungs matters
+    blob = json.dumps(data, sort_keys=False, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
@@ -166,6 +167,11 @@ def _manifest(
 
 
 def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, force: bool) -> None:
+    if old.get("format_version") != new.get("format_version"):  # never mixed, even with force
+        raise ResultsError(
+            f"{directory}: cannot resume a batch written in results format {old.get('format_version')} with format "
+            f"{new.get('format_version')}; start again with --overwrite (or in another folder)"
+        )
     problems = []
     for key in ("seed", "replications", "chunk_size", "trace_sample", "design_hash"):
         if old.get(key) != new.get(key):

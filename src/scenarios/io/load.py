@@ -4,12 +4,12 @@ Tables (one row per ...):
 - ``replications``: scenario and replication: ``scenario`` (category), ``config_hash``, ``replication`` (int64),
   ``param.<path>`` (float64, the drawn parameter values), and the outcomes (see docs/results.md):
   ``outcome_class`` and ``first_ceasefire_cause`` (category with every possible class), booleans, float64
-  counts and days (NaN where an event never happened, e.g. ``first_day.russia.intervene``).
+  counts and days (NaN where an event never happened, e.g. ``first_day.<patron>.intervene``).
 - ``ceasefires``: ceasefire of a replication (``number`` from 1), with kind, broker, start/end day, cause, censoring.
 - ``events`` and ``timeseries``: the traced replications only (``simulation.trace_sample``).
 - ``offers``: mediation offer of a replication, with its terms and each party's answer (text columns as category).
 - ``daily``: every replication, every ``simulation.daily_every`` days: territory share,
-  deaths, attention, Turkey's level and whether a ceasefire is in force, in small dtypes (float32, int16, bool).
+  deaths, attention, the supporter's level and whether a ceasefire is in force, in small dtypes (float32, int16, bool).
   Empty for folders written before the table existed.
 - ``errors``: replications that raised, with their traceback.
 
@@ -18,6 +18,7 @@ Only ``replications`` is read with the folder; every other table is read when fi
 
 from __future__ import annotations
 
+import copy
 import functools
 import warnings
 from collections.abc import Callable
@@ -30,8 +31,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scenarios.exceptions import ResultsError
+from scenarios.io import legacy
 from scenarios.io.records import CEASEFIRE_CAUSES, CEASEFIRE_KINDS, OUTCOME_CLASSES, TABLES, Manifest
 from scenarios.io.store import done_chunks, read_manifest
+from scenarios.roles import actors_by_role, role_labels
 
 
 class PartialResultsWarning(UserWarning):
@@ -134,6 +137,14 @@ class Results:
         except (KeyError, TypeError):
             return self.horizon
 
+    def labels(self, name: str | None = None) -> dict[str, str]:
+        """Role -> the name readers see, from a scenario's config (the first scenario's by default)."""
+        return role_labels(self.scenario_config(name or self.scenarios[0]))
+
+    def actor_of(self, role: str, name: str | None = None) -> str | None:
+        """The id of the first actor playing `role` in a scenario (the first scenario's by default), if any."""
+        return actors_by_role(self.scenario_config(name or self.scenarios[0])).get(role)
+
     def scenario_config(self, name: str) -> dict[str, Any]:
         for s in self.manifest["scenarios"]:
             if s["name"] == name:
@@ -206,7 +217,40 @@ def _load_table(path: Path, manifest: dict[str, Any], table: str, parts: dict[st
             )
         frames = [_read_table(f, table) for f in files]
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if manifest.get("migrated_from") == legacy.FORMAT_1:
+        df = _renamed(df, manifest)
     return _dtypes(df, table, scenarios)
+
+
+def _migrated(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A format-1 manifest with its scenarios' configs in today's names (`migrated_from: 1` says so)."""
+    scenarios = []
+    for s in manifest.get("scenarios", []):
+        config = copy.deepcopy(s.get("config") or {})
+        legacy.migrate_config(config)
+        scenarios.append({**s, "config": config})
+    return {**manifest, "scenarios": scenarios, "migrated_from": legacy.FORMAT_1}
+
+
+def _renamed(df: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+    """A format-1 table with today's column names and values (outcome classes, options, acts)."""
+    if df.empty:
+        return df
+    roles: dict[str, str] = {}
+    for s in manifest.get("scenarios", []):
+        for role, actor in actors_by_role(s.get("config")).items():
+            roles.setdefault(role, actor)
+
+    def column(name: str) -> str:
+        if name.startswith("param."):
+            return "param." + legacy.parameter_path(name[6:], roles.get("supporter"), roles.get("defender"))
+        return legacy.column(name)
+
+    df = df.rename(columns={c: column(str(c)) for c in df.columns})
+    for c in df.columns:
+        if c in ("outcome_class",) or str(c).startswith(("final_posture.", "posture_")):
+            df[c] = df[c].map(lambda v: legacy.value(v) if isinstance(v, str) else v)
+    return df
 
 
 def load_results(directory: str | Path) -> Results:
@@ -218,6 +262,8 @@ def load_results(directory: str | Path) -> Results:
     if not path.is_dir():
         raise ResultsError(f"{path}: no such results directory; `scenarios run CONFIG` writes results/<name>/")
     manifest = read_manifest(path)
+    if manifest.get("format_version") == legacy.FORMAT_1:
+        manifest = _migrated(manifest)
     if manifest.get("status") == "failed":  # finished, but every replication raised: nothing to analyse
         raise ResultsError(f"{path}: {manifest.get('reason') or 'every replication failed'}")
     parts = None

@@ -5,7 +5,7 @@ declarations below are what the measure language checks names against *before* a
 model's outcome record to them: a new outcome column is declared here, with its type, or that test fails).
 
 Column types: ``bool``, ``number`` (float; NaN where the event never happened, e.g. a town never taken) and
-``category`` (text). Columns named ``<family><id>`` (``taken_day.martakert``, ``share_north``) take their ids from
+``category`` (text). Columns named ``<family><id>`` (``taken_day.<objective>``, ``share_north``) take their ids from
 the scenario (its sectors, objectives and actors) where the scenario names them.
 """
 
@@ -30,8 +30,8 @@ KEYS = ("scenario", "replication")
 # Each outcome class in plain words, in the order they are checked (the first that applies); {placeholders} are the
 # scenario's `outcomes:` settings. model/outcomes.py implements these rules; the report shows these words.
 OUTCOME_DEFINITIONS: dict[str, str] = {
-    "russian_intervention": "{Patron} intervened militarily at some point during the run.",
-    "armenian_withdrawal": "{Defender} agreed to withdraw from the region it holds.",
+    "patron_intervention": "{Patron} intervened militarily at some point during the run.",
+    "defender_withdrawal": "{Defender} agreed to withdraw from the region it holds.",
     "wider_escalation": "At the horizon {patron} backs {defender} while {supporter} is at the top rung of its "
     "support ladder.",
     "protracted_war": "No ceasefire is in force at the horizon: the war is still being fought.",
@@ -43,6 +43,16 @@ OUTCOME_DEFINITIONS: dict[str, str] = {
 }
 """Each outcome class in plain words; ``{attacker}``, ``{Defender}``... are the scenario's actors by role."""
 OUTCOME_CLASSES = tuple(OUTCOME_DEFINITIONS)
+OUTCOME_LABELS: dict[str, str] = {
+    "patron_intervention": "military intervention by {patron}",
+    "defender_withdrawal": "withdrawal by {defender}",
+    "wider_escalation": "wider escalation",
+    "protracted_war": "protracted war",
+    "major_gains_settlement": "major gains for {attacker}, settlement",
+    "limited_gains_talks": "limited gains for {attacker}, talks",
+    "frozen_status_quo": "frozen status quo",
+}
+"""Each outcome class as readers see it; ``{patron}``... are filled with the scenario's labels (`config.policies`)."""
 DURABLE_DEFINITION = (
     "A ceasefire is durable if it holds for at least {durable_days:g} days from the day it was agreed (one still in "
     "force at the horizon counts only if it has already lasted that long); a run has a durable ceasefire if any of "
@@ -73,27 +83,27 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "outcome_class": "category",
     "war_days": "number",
     "protracted": "bool",
-    "military_azerbaijan": "number",
-    "military_armenia": "number",
-    "civilian_azerbaijan": "number",
-    "civilian_armenia": "number",
+    "military_attacker": "number",
+    "military_defender": "number",
+    "civilian_attacker": "number",
+    "civilian_defender": "number",
     "attention": "number",
     "start_share": "number",
-    "azerbaijani_share": "number",
+    "attacker_share": "number",
     "gained_share": "number",
     "position_improved": "bool",
-    "turkish_level": "number",
-    "turkish_support_deepened": "bool",
-    "turkey_kept_support": "bool",
-    "turkish_influence": "number",
-    "russia_backs_armenia": "bool",
-    "russian_brokered_days": "number",
-    "russian_influence": "number",
+    "supporter_level": "number",
+    "supporter_deepened": "bool",
+    "supporter_kept_support": "bool",
+    "supporter_influence": "number",
+    "patron_backs_defender": "bool",
+    "patron_brokered_days": "number",
+    "patron_influence": "number",
     "history_redraws": "number",  # draws dropped before this one for contradicting what the report knew (0: none)
 }
 # Families of replication columns: prefix -> type. Their ids come from the scenario where it names them.
 REPLICATION_FAMILIES: dict[str, ColumnType] = {
-    "share_": "number",  # share_<sector>: Azerbaijan's share of the sector's value at the horizon
+    "share_": "number",  # share_<sector>: the attacker's share of the sector's value at the horizon
     "taken_day.": "number",  # taken_day.<objective>: day it changed hands (NaN: never)
     "final_posture.": "category",  # final_posture.<actor>[.<track>]: posture at the horizon
     "first_day.": "number",  # first_day.<actor>.<option>: first day the actor took the option (NaN: never)
@@ -133,11 +143,13 @@ OFFER_COLUMNS: dict[str, ColumnType] = {
     "kind": "category",
     "upgrade": "bool",
     "peacekeepers": "bool",
-    "answer.azerbaijan": "category",  # answer.<party>: accept | refuse (the parties of the shipped model)
-    "answer.armenia": "category",
     "accepted": "bool",
 }
 ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS, "offers": OFFER_COLUMNS}
+# Families of row-table columns: table -> {prefix: type}; answer.<party>: accept | refuse, one per party of the
+# scenario (its actor ids).
+ROW_FAMILIES: dict[str, dict[str, ColumnType]] = {"offers": {"answer.": "category"}}
+FAMILY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {("offers", "answer."): ("accept", "refuse")}
 # The daily table: every replication, one row every `simulation.daily_every` days from day 0 (the state at the end
 # of that day), for fan charts over the whole batch. Stored in small dtypes (column -> dtype), Zstandard-compressed;
 # the traced replications keep their full daily series in ``timeseries``.
@@ -146,11 +158,11 @@ DAILY_COLUMNS: dict[str, str] = {
     "config_hash": "str",
     "replication": "int32",
     "day": "int16",
-    "azerbaijani_share": "float32",  # Azerbaijan's share of the contested value (fraction)
+    "attacker_share": "float32",  # the attacker's share of the contested value (fraction)
     "military_total": "float32",  # military deaths so far, both sides (people)
     "civilian_total": "float32",  # civilian deaths so far, both sides (people)
     "attention": "float32",  # international attention (index)
-    "turkish_level": "int16",  # Turkey's rung on its support ladder (0: none)
+    "supporter_level": "int16",  # the supporter's rung on its support ladder (0: none)
     "ceasefire": "bool",  # a ceasefire in force
 }
 DAILY_KEYS = ("scenario", "config_hash", "replication")  # the columns a chunk adds to the model's daily rows
@@ -163,14 +175,31 @@ CATEGORY_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ceasefires", "kind"): CEASEFIRE_KINDS,
     ("ceasefires", "cause"): CEASEFIRE_CAUSES,
     ("offers", "kind"): CEASEFIRE_KINDS,
-    ("offers", "answer.azerbaijan"): ("accept", "refuse"),
-    ("offers", "answer.armenia"): ("accept", "refuse"),
 }
 
 
 def family_of(column: str) -> str | None:
     """The family prefix a replication column belongs to, if any."""
     return next((p for p in REPLICATION_FAMILIES if column.startswith(p) and column != p), None)
+
+
+def row_column_type(table: str, column: str) -> ColumnType | None:
+    """The type of a column of a per-replication table (declared, or of one of its families), or None."""
+    declared = ROW_TABLES.get(table, {}).get(column)
+    if declared is not None:
+        return declared
+    return next(
+        (t for p, t in ROW_FAMILIES.get(table, {}).items() if column.startswith(p) and column != p),
+        None,
+    )
+
+
+def category_values(table: str, column: str) -> tuple[str, ...] | None:
+    """The values a category column can take, where the schema knows them."""
+    values = CATEGORY_VALUES.get((table, column))
+    if values is not None:
+        return values
+    return next((v for (t, p), v in FAMILY_VALUES.items() if t == table and column.startswith(p)), None)
 
 
 def scenario_columns(config: Mapping[str, Any] | None) -> dict[str, set[str]]:

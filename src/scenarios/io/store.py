@@ -45,7 +45,8 @@ LOCK = ".lock"
 DESIGN = "design.parquet"
 CACHE = ".cache"  # derived files kept for re-rendering (the report's figures): removed with the batch
 ANALYSIS_PREFIX = "sensitivity-"  # analyses stored beside a batch (indices, their metadata and plots): removed with it
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: columns, options and keys by role (format 1, named after the first case, still loads)
+READABLE_VERSIONS = (1, 2)
 # Tables stored in declared small dtypes and compressed harder than the default (Snappy): the daily table has a row
 # per replication and day, so it is the largest one.
 DTYPES: dict[str, dict[str, str]] = {"daily": DAILY_COLUMNS}
@@ -78,8 +79,12 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         ) from None
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}: the manifest is not valid JSON ({exc}); re-run the batch") from None
-    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
-        raise ResultsError(f"{path}: unknown manifest format; re-run the batch with this version of scenarios")
+    if not isinstance(data, dict) or data.get("format_version") not in READABLE_VERSIONS:
+        found = data.get("format_version") if isinstance(data, dict) else None
+        raise ResultsError(
+            f"{path}: manifest format {found!r}, which this version of scenarios cannot read (it reads formats "
+            f"{', '.join(map(str, READABLE_VERSIONS))}); re-run the batch with this version"
+        )
     recorded = data.pop(CHECKSUM, None)
     if recorded is not None and recorded != _checksum(data):
         warnings.warn(

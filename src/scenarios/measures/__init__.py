@@ -7,7 +7,7 @@ is loaded, before anything runs.
 
 >>> ms = measure_set()                                                   # doctest: +SKIP
 >>> ms.get("holds_30_days").evaluate(results)                             # doctest: +SKIP
->>> ms.get('final_posture.russia in ["back_armenia", "intervene"]')      # doctest: +SKIP
+>>> ms.get('final_posture.<patron id>.support in ["back_defender", "intervene"]')  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from scenarios.exceptions import MeasureDefinitionError, MeasureError, Problem
 from scenarios.io.records import scenario_columns
 from scenarios.measures import builtin
 from scenarios.measures.expr import Compiled, Env, Schema, Type, parse
+from scenarios.roles import fill, role_labels
+from scenarios.yamlio import load_yaml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -210,8 +212,10 @@ class MeasureSet:
         return measure
 
 
-def builtin_measures() -> MeasureSet:
-    """The built-in measures (`measures.builtin.BUILTINS` and holds_7/30/90_days; holds_<d>_days for any d)."""
+def builtin_measures(labels: Mapping[str, str] | None = None) -> MeasureSet:
+    """The built-in measures (`measures.builtin.BUILTINS` and holds_7/30/90_days; holds_<d>_days for any d); their
+    labels name the actors by `labels` (role -> name; generic names without)."""
+    names = role_labels(None) if labels is None else labels
     out = MeasureSet()
     for days in builtin.HOLDS_DAYS:
         name = builtin.holds_name(days)
@@ -221,7 +225,7 @@ def builtin_measures() -> MeasureSet:
     for name, expression, label, unit, kind in builtin.BUILTINS:
         compiled = parse(expression, out.schema())
         k: Kind = kind  # type: ignore[assignment]
-        out._measures[name] = Measure(name, label, unit, k, expression, _from_compiled(compiled, k))
+        out._measures[name] = Measure(name, fill(label, names), unit, k, expression, _from_compiled(compiled, k))
     return out
 
 
@@ -234,11 +238,11 @@ def _config_of(scenario: Any) -> dict[str, Any]:
     return dumped
 
 
-def _sector_measures(config: Mapping[str, Any], into: MeasureSet) -> None:
+def _sector_measures(config: Mapping[str, Any], into: MeasureSet, labels: Mapping[str, str]) -> None:
     sectors = (config.get("world") or {}).get("sectors") or {}
     for sector, spec in sectors.items():
         name = f"share_{sector}"
-        label = f"Azerbaijani share of {(spec or {}).get('label') or sector} at the horizon"
+        label = f"share of {(spec or {}).get('label') or sector} held by {labels['attacker']} at the horizon"
         if name not in into:
             compiled = parse(name, into.schema())
             into._measures[name] = Measure(name, label, "share", "amount", name, _from_compiled(compiled, "amount"))
@@ -252,8 +256,9 @@ def measure_set(scenario_or_config_dict: Any = None, extra_files: Sequence[str |
     ConfigError and a MeasureError) listing every problem.
     """
     config = _config_of(scenario_or_config_dict)
-    out = builtin_measures().copy(scenario_columns(config))
-    _sector_measures(config, out)
+    labels = role_labels(config)
+    out = builtin_measures(labels).copy(scenario_columns(config))
+    _sector_measures(config, out, labels)
     origins: Mapping[tuple[str | int, ...], Any] = getattr(scenario_or_config_dict, "_origins", {}) or {}
     display = "<scenario>" if not config else f"<scenario {config.get('name', '')}>"
     problems = _define_all(out, config.get("measures") or {}, origins, display)
@@ -297,8 +302,6 @@ def _define_all(
 
 
 def _define_file(into: MeasureSet, path: Path) -> list[Problem]:
-    from scenarios.config.yamlio import load_yaml
-
     located = load_yaml(path)
     data = located.data
     if not isinstance(data, dict) or not isinstance(data.get("measures"), dict) or set(data) != {"measures"}:

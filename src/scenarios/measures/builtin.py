@@ -1,8 +1,8 @@
 """The built-in measures, registered here and nowhere else: as expressions wherever the language can say them.
 
 Add a built-in by adding a line to `BUILTINS` (or, for one the language cannot say, a function beside `holds`).
-Labels say what a measure is in general terms; nothing here names the case (the scenario's own words are used
-by the presentation).
+Labels speak of roles (``{attacker}``): `measure_set` fills them with the scenario's labels, so nothing here names
+the case.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from scenarios.io.records import OUTCOME_CLASSES
+from scenarios.io.records import OUTCOME_CLASSES, OUTCOME_LABELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +35,7 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     ("outcome_class", "outcome_class", "outcome class at the horizon", "", "category"),
     *(
-        (f"outcome:{c}", f'outcome_class == "{c}"', f"P(outcome: {c.replace('_', ' ')})", "probability", "probability")
+        (f"outcome:{c}", f'outcome_class == "{c}"', f"P(outcome: {OUTCOME_LABELS[c]})", "probability", "probability")
         for c in OUTCOME_CLASSES
     ),
     (
@@ -48,18 +48,18 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ("war_days", "war_days", "days of open war", "days", "days"),
     ("ceasefires", "ceasefires", "ceasefires agreed, counting the first", "count", "amount"),
     (
-        "azerbaijani_share",
-        "azerbaijani_share",
-        "Azerbaijani share of the contested value at the horizon",
+        "attacker_share",
+        "attacker_share",
+        "share of the contested value held by {attacker} at the horizon",
         "share",
         "amount",
     ),
-    ("military_azerbaijan", "military_azerbaijan", "military deaths, Azerbaijan", "people", "amount"),
-    ("military_armenia", "military_armenia", "military deaths, Armenia", "people", "amount"),
-    ("civilian_azerbaijan", "civilian_azerbaijan", "civilian deaths, Azerbaijan", "people", "amount"),
-    ("civilian_armenia", "civilian_armenia", "civilian deaths, Armenia", "people", "amount"),
-    ("military_total", "military_azerbaijan + military_armenia", "military deaths, both sides", "people", "amount"),
-    ("civilian_total", "civilian_azerbaijan + civilian_armenia", "civilian deaths, both sides", "people", "amount"),
+    ("military_attacker", "military_attacker", "military deaths, {attacker}", "people", "amount"),
+    ("military_defender", "military_defender", "military deaths, {defender}", "people", "amount"),
+    ("civilian_attacker", "civilian_attacker", "civilian deaths, {attacker}", "people", "amount"),
+    ("civilian_defender", "civilian_defender", "civilian deaths, {defender}", "people", "amount"),
+    ("military_total", "military_attacker + military_defender", "military deaths, both sides", "people", "amount"),
+    ("civilian_total", "civilian_attacker + civilian_defender", "civilian deaths, both sides", "people", "amount"),
     (
         "casualties_total",
         "military_total + civilian_total",
@@ -69,14 +69,14 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     ("attention", "attention", "international attention at the horizon", "index", "amount"),
 )
-CASUALTIES = ("military_azerbaijan", "military_armenia", "civilian_azerbaijan", "civilian_armenia")
+CASUALTIES = ("military_attacker", "military_defender", "civilian_attacker", "civilian_defender")
 # the what-if's headline (its table and forest plot), after the outcome classes
-WHATIF = ("holds_7_days", "holds_30_days", "holds_90_days", "durable_ceasefire", "azerbaijani_share", *CASUALTIES)
+WHATIF = ("holds_7_days", "holds_30_days", "holds_90_days", "durable_ceasefire", "attacker_share", *CASUALTIES)
 # compared between scenarios by default (after P(holds d days) for the days asked), in this order
 COMPARED = (
     "durable_ceasefire",
     *(f"outcome:{c}" for c in OUTCOME_CLASSES),
-    "azerbaijani_share",
+    "attacker_share",
     *CASUALTIES,
     "war_days",
     "attention",

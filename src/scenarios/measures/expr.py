@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from scenarios.exceptions import MeasureError
 from scenarios.io.records import (
-    CATEGORY_VALUES,
     KEYS,
     REPLICATION_COLUMNS,
     REPLICATION_FAMILIES,
     ROW_TABLES,
     ColumnType,
+    category_values,
     family_of,
+    row_column_type,
 )
 
 if TYPE_CHECKING:
@@ -234,8 +235,9 @@ class _Compiler:
             return "null", lambda env: None
         if name in ("true", "false"):
             raise self.fail(node, f"unknown name {name!r}", f"write {name.capitalize()}")
-        if table is not None and name in self.schema.tables[table]:
-            col_type: Type = self.schema.tables[table][name]
+        row_type = (self.schema.tables[table].get(name) or row_column_type(table, name)) if table is not None else None
+        if row_type is not None and table is not None:
+            col_type: Type = row_type
             return col_type, lambda env: _frame_column(env.frame, name, f"the {table} table of {env.results.directory}")
         col = self.schema.column_type(name)
         if col is not None:
@@ -321,8 +323,8 @@ class _Compiler:
         name = dotted_name(column)
         if name is None:
             return
-        where = table if table is not None and name in self.schema.tables.get(table, {}) else "replications"
-        values = CATEGORY_VALUES.get((where, name))
+        where = table if table is not None and row_column_type(table, name) is not None else "replications"
+        values = category_values(where, name)
         if values is None:
             return
         for other in others:
@@ -348,7 +350,7 @@ class _Compiler:
         self, left_type: Type, left: Evaluator, left_node: ast.AST, op: ast.cmpop, right: ast.AST, table: str | None
     ) -> Evaluator:
         if not isinstance(right, ast.List | ast.Tuple) or not all(isinstance(e, ast.Constant) for e in right.elts):
-            raise self.fail(right, "`in` needs a list of constants", 'e.g. x in ["back_armenia", "intervene"]')
+            raise self.fail(right, "`in` needs a list of constants", 'e.g. x in ["back_defender", "intervene"]')
         values = [e.value for e in right.elts if isinstance(e, ast.Constant)]
         if not values:
             raise self.fail(right, "`in` needs a non-empty list")

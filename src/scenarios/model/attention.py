@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 
-from scenarios.config.draw import Values
+from scenarios.config.mechanisms import AttentionValues
 from scenarios.model.state import WorldState
 
 
-def level(state: WorldState, p: Values) -> float:
+def level(state: WorldState, p: AttentionValues) -> float:
     """Attention on the current day, from its value on `state.attention_day` (the state is not changed)."""
     dt = state.day - state.attention_day
     if dt <= 0.0:
@@ -24,13 +24,13 @@ def level(state: WorldState, p: Values) -> float:
     return state.attention * decay + inflow
 
 
-def advance(state: WorldState, p: Values) -> None:
+def advance(state: WorldState, p: AttentionValues) -> None:
     """Bring attention up to the current day."""
     if state.day > state.attention_day:
         state.attention = level(state, p)
         state.attention_day = state.day
 
 
-def add_harm(state: WorldState, p: Values, civilians: float, city_strikes: int) -> None:
+def add_harm(state: WorldState, p: AttentionValues, civilians: float, city_strikes: int) -> None:
     """Raise attention for civilian deaths and strikes on cities (call after `advance`)."""
     state.attention += p.per_civilian_casualty * civilians + p.per_city_strike * city_strikes

@@ -6,13 +6,10 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from scenarios.config.draw import Values
+from scenarios.config.mechanisms import AttentionValues, CeasefireValues
 from scenarios.model import attention
 from scenarios.model.random import Random
 from scenarios.model.state import CeasefireRecord, WorldState
-
-TALKS = "talks"  # the attacker's posture that lowers its violations (its policy's option)
-RETALIATE = "retaliate"  # the defender's posture that raises its violations and the spiral (its policy's option)
 
 
 class Violation(NamedTuple):
@@ -25,28 +22,29 @@ class Violation(NamedTuple):
     collapsed: bool
 
 
-def violation_rates(state: WorldState, p: Values) -> tuple[float, float]:
+def violation_rates(state: WorldState, p: CeasefireValues) -> tuple[float, float]:
     """(attacker's, defender's) violations per day under the ceasefire in force, given the postures."""
     cf = state.ceasefire
     if cf is None:
         return 0.0, 0.0
-    az = p.azerbaijani_violation_rate
-    arm = p.armenian_violation_rate
-    if state.has_rung("syrian_fighters"):
-        az *= p.irregulars_multiplier
-    if state.postures.get(state.attacker) == TALKS:
-        az *= p.talks_multiplier
-    if state.postures.get(state.defender) == RETALIATE:
-        arm *= p.retaliation_multiplier
+    attacker = p.attacker_violation_rate
+    defender = p.defender_violation_rate
+    for effect in state.in_place:
+        if effect.violation_multiplier is not None:
+            attacker *= effect.violation_multiplier
+    if state.attacker_in_talks():
+        attacker *= p.talks_multiplier
+    if state.defender_retaliates():
+        defender *= p.retaliation_multiplier
     both = 1.0
     if cf.kind == "comprehensive":
         both *= p.comprehensive_multiplier
     if cf.peacekeepers:
         both *= p.peacekeeper_multiplier
-    return az * both, arm * both
+    return attacker * both, defender * both
 
 
-def spiral_level(state: WorldState, p: Values) -> float:
+def spiral_level(state: WorldState, p: CeasefireValues) -> float:
     """The escalation spiral on the current day, decayed since the last violation (the state is not changed)."""
     dt = state.day - state.spiral_day
     if dt <= 0.0:
@@ -54,14 +52,14 @@ def spiral_level(state: WorldState, p: Values) -> float:
     return state.spiral * math.exp(-math.log(2.0) * dt / p.spiral_half_life_days)
 
 
-def decay_spiral(state: WorldState, p: Values) -> None:
+def decay_spiral(state: WorldState, p: CeasefireValues) -> None:
     """Bring the escalation spiral up to the current day."""
     if state.day > state.spiral_day:
         state.spiral = spiral_level(state, p)
         state.spiral_day = state.day
 
 
-def violate(state: WorldState, p: Values, att: Values, rng: Random, initiator: str) -> Violation:
+def violate(state: WorldState, p: CeasefireValues, att: AttentionValues, rng: Random, initiator: str) -> Violation:
     """One violation by `initiator`: civilian harm, attention, escalation, and collapse past the threshold."""
     cf = state.ceasefire
     assert cf is not None, "a violation needs a ceasefire in force"
@@ -83,7 +81,7 @@ def violate(state: WorldState, p: Values, att: Values, rng: Random, initiator: s
     attention.add_harm(state, att, civilians, int(city))
     decay_spiral(state, p)
     state.spiral += p.spiral_increment
-    if state.postures.get(state.defender) == RETALIATE:
+    if state.defender_retaliates():
         state.spiral += p.spiral_retaliation_bonus
     collapsed = state.spiral >= p.spiral_threshold
     if collapsed:

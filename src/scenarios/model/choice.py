@@ -10,6 +10,12 @@ from scenarios.model.random import Random
 Terms = dict[str, float]
 
 
+def log_odds(p: float) -> float:
+    """A propensity word's probability as a log-odds utility term."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
 class Decision(NamedTuple):
     """An actor's choice and why: the utility of every option term by term, and the choice probabilities.
 

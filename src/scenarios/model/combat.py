@@ -1,8 +1,9 @@
 """Open war, one day at a time, and the operations an attacker can plan.
 
 Fighting follows the attacker's operation: each day of open war, the next objective on its route takes progress
-and both sides take casualties by terrain and season; owned capabilities (drones), the supporter's rungs and the
-patron's backing of the defender change the rates. Planning values an operation over its whole route with the
+and both sides take casualties by terrain and season; what is in place for the attacker (its own capabilities
+and its supporter's rungs, by their declared effects) and the patron's backing of the defender change the
+rates. Planning values an operation over its whole route with the
 calendar ahead in view (winter slows mountain advances and raises their cost), in closed form per season.
 """
 
@@ -12,13 +13,11 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from scenarios.config.draw import Values
+from scenarios.config.mechanisms import AttentionValues, CeasefireValues, CombatValues
 from scenarios.model import attention
 from scenarios.model.observation import OperationView
 from scenarios.model.random import Random
 from scenarios.model.state import ObjectiveState, WorldState
-
-RETALIATE = "retaliate"  # the defender's posture that multiplies its strikes (its policy's option)
 
 
 class Rates(NamedTuple):
@@ -40,7 +39,7 @@ class DayOfWar:
     mass_casualty: bool = False
 
 
-def _rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool) -> Rates:
+def _rates(state: WorldState, objective: ObjectiveState, p: CombatValues, winter: bool) -> Rates:
     mountain = objective.terrain == "mountain"
     advance = p.mountain_advance_per_day if mountain else p.lowland_advance_per_day
     attacker = p.attacker_casualties_per_day_mountain if mountain else p.attacker_casualties_per_day_lowland
@@ -49,24 +48,21 @@ def _rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool
         attacker *= p.winter_mountain_casualty_multiplier
     bonus = 1.0
     defender = p.defender_casualties_per_day
-    rungs = state.rungs
-    if "drones" in rungs:
-        bonus += p.drone_advance_bonus
-        defender *= p.drone_defender_casualty_multiplier
-    if "syrian_fighters" in rungs:
-        bonus += p.syrian_fighters_advance_bonus
-    if "personnel" in rungs:
-        bonus += p.personnel_advance_bonus
+    for effect in state.in_place:
+        if effect.advance_bonus is not None:
+            bonus += effect.advance_bonus
+        if effect.enemy_casualty_multiplier is not None:
+            defender *= effect.enemy_casualty_multiplier
     advance *= bonus
     if state.patron_intervened():
-        advance *= p.russian_intervention_advance_factor
+        advance *= p.patron_intervention_advance_factor
     elif state.patron_backs():
-        advance *= p.russian_backing_advance_factor
+        advance *= p.patron_backing_advance_factor
     civilians = p.civilian_casualties_per_thousand_residents * objective.population
     return Rates(advance, attacker, defender, civilians)
 
 
-def season_rates(state: WorldState, p: Values) -> dict[str, tuple[Rates, Rates]]:
+def season_rates(state: WorldState, p: CombatValues) -> dict[str, tuple[Rates, Rates]]:
     """Every objective's rates (out of winter, in winter) under today's support and backing, computed once per
     such conditions in a replication."""
     key = (state.rungs, state.support_posture())
@@ -80,7 +76,7 @@ def season_rates(state: WorldState, p: Values) -> dict[str, tuple[Rates, Rates]]
     return table
 
 
-def rates(state: WorldState, objective: ObjectiveState, p: Values, winter: bool | None = None) -> Rates:
+def rates(state: WorldState, objective: ObjectiveState, p: CombatValues, winter: bool | None = None) -> Rates:
     """Daily rates of the attacker's offensive on `objective` (today's season unless `winter` is given)."""
     winter = state.winter if winter is None else winter
     return season_rates(state, p)[objective.id][1 if winter else 0]
@@ -138,7 +134,7 @@ def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[st
     return {oid: route(oid)[1] for oid, o in objectives.items() if o.held_by != attacker}
 
 
-def operation_views(state: WorldState, p: Values, max_route: int, max_days: float) -> tuple[OperationView, ...]:
+def operation_views(state: WorldState, p: CombatValues, max_route: int, max_days: float) -> tuple[OperationView, ...]:
     """Every operation worth considering: a target, its route, and the expected cost over the calendar ahead."""
     total = state.total_value()
     table = season_rates(state, p)
@@ -187,7 +183,7 @@ def operation_views(state: WorldState, p: Values, max_route: int, max_days: floa
     return tuple(views)
 
 
-def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random) -> DayOfWar:
+def fight_day(state: WorldState, p: CombatValues, cf: CeasefireValues, att: AttentionValues, rng: Random) -> DayOfWar:
     """Resolve one day of open war (the day that has just passed): the operation's next objective, city strikes."""
     result = DayOfWar()
     cas = state.casualties
@@ -214,7 +210,7 @@ def fight_day(state: WorldState, p: Values, cf: Values, att: Values, rng: Random
         cas.military_attacker += rng.poisson(p.positional_casualties_per_day)
         cas.military_defender += rng.poisson(p.positional_casualties_per_day)
     defender_strike = p.city_strike_probability_per_day
-    if state.postures.get(state.defender) == RETALIATE:
+    if state.defender_retaliates():
         defender_strike = min(1.0, defender_strike * p.retaliation_city_strike_multiplier)
     # the attacker's strikes on the defender's cities first, then the defender's on the attacker's
     for on_defender, chance in ((True, p.city_strike_probability_per_day), (False, defender_strike)):

@@ -7,13 +7,13 @@ comprehensive terms for it; a broker that can provide peacekeepers may offer the
 
 from __future__ import annotations
 
-from scenarios.config.draw import Values
+from scenarios.config.mechanisms import MediationValues
 from scenarios.model.random import Random
 from scenarios.model.state import OfferRecord, WorldState
 
 
 def terms(
-    state: WorldState, p: Values, rng: Random, broker: str, position_met: bool, can_keep_peace: bool
+    state: WorldState, p: MediationValues, rng: Random, broker: str, position_met: bool, can_keep_peace: bool
 ) -> OfferRecord | None:
     """The offer a broker makes today, or None when it has nothing to offer (a comprehensive ceasefire in force, or
     a humanitarian one too young to build on)."""

@@ -1,13 +1,17 @@
-"""What an actor sees at a decision epoch: an immutable snapshot of the world, built by the simulation.
+"""What an actor sees at a decision epoch: an immutable snapshot of the world, built by the simulation by keyword.
 
-Observations are named tuples: immutable like a frozen dataclass, and several times cheaper to build, which
-matters at hundreds of decision epochs per replication.
+What one policy needs to know of another is here as a fact in role terms (the patron presses the defender, the
+attacker is on the offensive, the defender has conceded), worked out by the core through the policy contract, so
+that no policy reads another's option strings. Observations are named tuples: immutable like a frozen dataclass,
+and several times cheaper to build, which matters at hundreds of decision epochs per replication.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import NamedTuple
+
+from scenarios.roles import Role
 
 
 class Roles(NamedTuple):
@@ -64,9 +68,15 @@ class Observation(NamedTuple):
     support_start_level: int
     support_floor: int  # the lowest rungs the supporter never withdraws (it backs off no lower)
     days_since_support_changed: float  # days since the support level last changed
-    rungs: frozenset[str]  # support in place now: the attacker's own capabilities and the supporter's rungs
+    support_in_place: float  # the support weights of the supporter's rungs in place (`support_weight` effects)
+    support_total: float  # the same over the whole ladder
+    deterrence: float  # the attacker's support in place that deters the defender's retaliation (utility)
     patron_backs_defender: bool
-    flags: Mapping[str, float]  # read-only; "actor.act" -> first day (e.g. "<defender>.conceded")
+    patron_presses: Role | None  # the party the patron presses to back down or concede, if any
+    attacker_on_offensive: bool
+    defender_conceded: bool  # the defender has conceded (or agreed to withdraw)
+    help_requested: bool  # the defender has asked its patron for help
+    flags: Mapping[str, float]  # read-only; "actor.act" -> first day
     recent_attacks: int  # the attacker's violations, city strikes, objectives taken, days of offensive in the
     # defender's grievance window (its `grievance_window_days`)
     days_since_front_moved: float

@@ -4,11 +4,11 @@ Outcome classes, checked in the order of ``io.records.OUTCOME_DEFINITIONS`` (the
 each rule in plain words for the report; `classify` below is the same rules in code. A ceasefire is durable as
 ``io.records.DURABLE_DEFINITION`` says (`ceasefire_row`).
 
-The results schema (`io/records.py`) keeps the baseline's column names, whatever a scenario calls its actors:
-``azerbaijani_share`` is the attacker's share, ``military_azerbaijan``/``military_armenia`` (and ``civilian_*``)
-the attacker's and the defender's deaths, ``turkish_*`` the supporter's ladder, ``russia_backs_armenia`` and
-``russian_*`` the patron. Columns per actor (``final_posture.<track>``, ``first_day.<actor>.<option>``,
-``flag_day.<actor>.<act>``, ``answer.<party>``) carry the scenario's own names.
+The results schema (`io/records.py`) names columns by role, whatever a scenario calls its actors:
+``attacker_share`` is the attacker's share, ``military_attacker``/``military_defender`` (and ``civilian_*``)
+the attacker's and the defender's deaths, ``supporter_*`` the supporter's ladder, ``patron_*`` the patron. Columns
+per actor (``final_posture.<track>``, ``first_day.<actor>.<option>``, ``flag_day.<actor>.<act>``,
+``answer.<party>``) carry the scenario's own ids.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ __all__ = [
 def classify(state: WorldState, major_gain_share: float, start_taken: int) -> str:
     """The outcome class of the final state (rules in the module docstring)."""
     if state.patron_intervened():
-        return "russian_intervention"
+        return "patron_intervention"
     if state.flag(f"{state.defender}.withdrew"):
-        return "armenian_withdrawal"
+        return "defender_withdrawal"
     if state.patron_backs() and state.support_ladder and state.support_level == len(state.support_ladder):
         return "wider_escalation"
     if state.ceasefire is None:
@@ -119,25 +119,25 @@ def outcome_record(
         "outcome_class": classify(state, definitions.major_gain_share, start_taken),
         "war_days": state.war_days(),
         "protracted": state.war_days() >= definitions.protracted_war_days,
-        "military_azerbaijan": c.military_attacker,
-        "military_armenia": c.military_defender,
-        "civilian_azerbaijan": c.civilian_attacker,
-        "civilian_armenia": c.civilian_defender,
+        "military_attacker": c.military_attacker,
+        "military_defender": c.military_defender,
+        "civilian_attacker": c.civilian_attacker,
+        "civilian_defender": c.civilian_defender,
         "attention": state.attention,
         "start_share": start_share,
-        "azerbaijani_share": share,
+        "attacker_share": share,
         "gained_share": share - start_share,
         "position_improved": share - start_share >= definitions.improved_position_gain,
-        "turkish_level": state.support_level,
-        "turkish_support_deepened": state.max_support_level > state.start_support_level,
-        "turkey_kept_support": state.min_support_level_at_war >= state.start_support_level,
-        "turkish_influence": state.support_level_days / (horizon * max(len(state.support_ladder), 1)),
-        "russia_backs_armenia": state.patron_backs(),
-        "russian_brokered_days": sum(
+        "supporter_level": state.support_level,
+        "supporter_deepened": state.max_support_level > state.start_support_level,
+        "supporter_kept_support": state.min_support_level_at_war >= state.start_support_level,
+        "supporter_influence": state.support_level_days / (horizon * max(len(state.support_ladder), 1)),
+        "patron_backs_defender": state.patron_backs(),
+        "patron_brokered_days": sum(
             r["duration_days"] for r, cf in zip(rows, state.ceasefires, strict=True) if cf.broker == state.patron
         ),
     }
-    record["russian_influence"] = record["russian_brokered_days"] / horizon
+    record["patron_influence"] = record["patron_brokered_days"] / horizon
     for sector in state.sectors:
         record[f"share_{sector.id}"] = state.sector_share(sector)
         for objective in sector.objectives:
@@ -175,12 +175,12 @@ def daily_row(state: WorldState) -> dict[str, Any]:
         "day": state.day,
         "ceasefire": state.ceasefire is not None,
         "attention": state.attention,
-        "azerbaijani_share": state.share(),
-        "military_azerbaijan": c.military_attacker,
-        "military_armenia": c.military_defender,
-        "civilian_azerbaijan": c.civilian_attacker,
-        "civilian_armenia": c.civilian_defender,
-        "turkish_level": state.support_level,
+        "attacker_share": state.share(),
+        "military_attacker": c.military_attacker,
+        "military_defender": c.military_defender,
+        "civilian_attacker": c.civilian_attacker,
+        "civilian_defender": c.civilian_defender,
+        "supporter_level": state.support_level,
         "spiral": state.spiral,
         "operation": state.operation.target if state.operation is not None else "",
     }

@@ -3,14 +3,15 @@
 Events: periodic reviews of each actor (a chain of timeouts with a callback), brokers' offers (each party answers
 by its own policy; a ceasefire needs both), the violation process while a ceasefire is in force, one combat tick
 per day of open war, the turns of the seasons, and a daily recorder (the compact daily table of every replication;
-when tracing, the full daily series too). Triggers (ceasefire agreed or collapsed, objective taken, an operation's
-losses beyond plan, a mass-casualty strike, the patron's support changing, an act that names a trigger, winter)
-bring the actors that care about them (``REVIEWS_ON`` of each policy, all when absent) to an extra review.
+when tracing, the full daily series too). Triggers (`policy.Trigger`: ceasefire agreed or collapsed,
+objective taken, an operation's losses beyond plan, a mass-casualty strike, the patron's support changing, an act
+that names a trigger, winter) bring the actors that care about them (each policy's `reviews_on`) to an extra review.
 Recording never changes a run: the recorder reads the state without advancing it.
 
 The core names no actor, option or rung: the scenario's actors are cast from its `actors:` blocks, each following a
-policy whose role (attacker, defender, patron, supporter, mediator) is how the core addresses it
-(`model.actors`); what a role's policy means by backing, an offensive or talks is the policy's own constant.
+policy whose role (attacker, defender, patron, supporter, mediator) is how the core addresses it, and it talks to
+them only through the contract of `model.policy` (what a role's policy means by backing, an offensive or talks is
+the policy's own). What a capability or rung does is its declared `effects`.
 """
 
 from __future__ import annotations
@@ -25,12 +26,30 @@ from typing import Any
 import numpy as np
 import simpy
 
-from scenarios.config.draw import Values, draw_parameters, values_tree
+from scenarios.config.blocks import BlockFactory
+from scenarios.config.draw import draw_parameters
+from scenarios.config.mechanisms import (
+    AttentionValues,
+    CeasefireValues,
+    CombatValues,
+    EffectValues,
+    MediationValues,
+)
+from scenarios.config.policies import ActorValues
+from scenarios.config.schema import Scenario
 from scenarios.exceptions import ModelError
 from scenarios.model import attention, ceasefire, combat, mediation, outcomes
-from scenarios.model.actors import Actor, cast, roles_of
+from scenarios.model.actors import cast, roles_of
 from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation, OfferView, OperationView, Roles
+from scenarios.model.policy import (
+    AttackerPolicy,
+    DefenderPolicy,
+    PatronPolicy,
+    Policy,
+    SupporterPolicy,
+    Trigger,
+)
 from scenarios.model.random import child_seed, named_streams
 from scenarios.model.state import ObjectiveState, OfferRecord, SectorState, WorldState
 
@@ -51,8 +70,59 @@ class ReplicationResult:
     daily: list[tuple[Any, ...]] | None = None  # every `simulation.daily_every` days (io.records.DAILY_FIELDS)
 
 
+class Prepared:
+    """What a scenario needs before its first replication, worked out once per scenario: its actors cast by policy,
+    who plays which role, and how each block of typed values is built from a replication's draw."""
+
+    def __init__(self, scenario: Scenario):
+        self.actors: dict[str, Policy[Any]] = cast(scenario.actors)
+        self.roles: Roles = roles_of(self.actors.values())
+        by_name = self.actors
+        attacker, defender = by_name[self.roles.attacker], by_name[self.roles.defender]
+        patron = by_name.get(self.roles.patron)
+        supporter = by_name.get(self.roles.supporter)
+        assert isinstance(attacker, AttackerPolicy) and isinstance(defender, DefenderPolicy)
+        assert patron is None or isinstance(patron, PatronPolicy)
+        assert supporter is None or isinstance(supporter, SupporterPolicy)
+        self.attacker, self.defender, self.patron, self.supporter = attacker, defender, patron, supporter
+        self.labels = {name: scenario.label(name) for name in self.actors}
+        self.role_labels = {role: self.labels[name] for role, name in self.roles._asdict().items() if name}
+        self.actor_values = {
+            name: BlockFactory(actor.values, scenario.actors[name], f"actors.{name}")
+            for name, actor in self.actors.items()
+        }
+        self.ceasefire = BlockFactory(CeasefireValues, scenario.ceasefire, "ceasefire")
+        self.combat = BlockFactory(CombatValues, scenario.combat, "combat")
+        self.attention = BlockFactory(AttentionValues, scenario.attention, "attention")
+        self.mediation = BlockFactory(MediationValues, scenario.mediation, "mediation")
+        effects = {  # capabilities first, then the supporter's rungs, in order
+            name: BlockFactory(EffectValues, c.effects, f"world.capabilities.{name}.effects")
+            for name, c in scenario.world.capabilities.items()
+        }
+        if self.roles.supporter:
+            ladder = getattr(scenario.actors[self.roles.supporter], "ladder")  # noqa: B009
+            for rung, r in ladder.items():
+                effects[rung] = BlockFactory(
+                    EffectValues, r.effects, f"actors.{self.roles.supporter}.ladder.{rung}.effects"
+                )
+        self.effects = effects
+
+
+_PREPARED: dict[int, tuple[Scenario, Prepared]] = {}
+
+
+def prepared(scenario: Scenario) -> Prepared:
+    """The scenario's `Prepared` form (kept for the last few scenarios a process has run)."""
+    hit = _PREPARED.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_PREPARED) >= 16:
+            _PREPARED.clear()
+        hit = _PREPARED[id(scenario)] = (scenario, Prepared(scenario))
+    return hit[1]
+
+
 def run_replication(
-    scenario: Any,
+    scenario: Scenario,
     seed_sequence: np.random.SeedSequence,
     record_trace: bool = False,
     parameters: Mapping[str, float] | None = None,
@@ -92,23 +162,32 @@ def run_replication(
 
 
 class _Replication:
-    def __init__(self, scenario: Any, flat: dict[str, float], seed: np.random.SeedSequence, trace: bool):
+    def __init__(self, scenario: Scenario, flat: dict[str, float], seed: np.random.SeedSequence, trace: bool):
         self.scenario = scenario
         self.flat = flat
-        self.v = values_tree(flat)
         self.trace = trace
         self.events: list[dict[str, Any]] = []
         self.series: list[dict[str, Any]] = []
         self.daily: list[tuple[Any, ...]] = []
         self.daily_every = int(scenario.simulation.daily_every)
-        self.actors: dict[str, Actor] = cast(scenario.actors)
-        self.roles: Roles = roles_of(self.actors.values())
+        prep = prepared(scenario)
+        self.labels = prep.role_labels
+        self.actors = prep.actors
+        self.roles: Roles = prep.roles
         roles = self.roles
-        self.attacker, self.defender = self.actors[roles.attacker], self.actors[roles.defender]
+        self.attacker: AttackerPolicy[Any] = prep.attacker
+        self.defender: DefenderPolicy[Any] = prep.defender
+        self.patron: PatronPolicy[Any] | None = prep.patron
+        self.supporter: SupporterPolicy[Any] | None = prep.supporter
         self.streams = named_streams(seed, [*MECHANISM_STREAMS, *self.actors])
         self.horizon = float(scenario.simulation.horizon_days)
-        self.actor_values: dict[str, Values] = {name: getattr(self.v.actors, name) for name in self.actors}
-        self.grievance_window = self.actor_values[roles.defender].grievance_window_days
+        self.actor_values: dict[str, ActorValues] = {name: build(flat) for name, build in prep.actor_values.items()}
+        self.cf_values = prep.ceasefire(flat)
+        self.combat_values = prep.combat(flat)
+        self.attention_values = prep.attention(flat)
+        self.mediation_values = prep.mediation(flat)
+        self.effects = {name: build(flat) for name, build in prep.effects.items()}
+        self.grievance_window = self.defender.grievance_window(self.actor_values[roles.defender])
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.share()
@@ -116,21 +195,17 @@ class _Replication:
         self.env = simpy.Environment()
         self._war_wake: simpy.Event | None = None
         self._calm_wake: simpy.Event | None = None
-        self._rates = ceasefire.violation_rates(self.state, self.v.ceasefire)
-        self._pending: set[str] = set()
+        self._rates = ceasefire.violation_rates(self.state, self.cf_values)
+        self._pending: set[Trigger] = set()
         self._trigger_pending = False
         self._in_offer = False
         self._violation_process: simpy.Process | None = None
         self._last_review: dict[str, float] = {}
         self._postures_seen: Mapping[str, str] | None = None
         self._reviews_on = {name: actor.reviews_on for name, actor in self.actors.items()}
-        patron = self.actors.get(roles.patron)
-        self._support_changed: str | None = patron.module.SUPPORT_CHANGED if patron is not None else None
-        self._signals: dict[str, tuple[Any, Values, Any] | None] = {  # the observation's fields fed by a role
-            field: (a.signal, self.actor_values[a.name], scenario.actors[a.name])
-            if a is not None and a.signal is not None
-            else None
-            for field, a in (("centre_lost", self.defender), ("intervention_trigger", patron))
+        self._signals: dict[str, tuple[Policy[Any], ActorValues] | None] = {  # the observation's fields fed by a role
+            "centre_lost": (self.defender, self.actor_values[roles.defender]),
+            "intervention_trigger": (self.patron, self.actor_values[roles.patron]) if self.patron else None,
         }
         self._signal_seen: dict[str, tuple[int, bool]] = {}  # field -> (captures when read, value)
         self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
@@ -141,10 +216,10 @@ class _Replication:
 
     def _initial_state(self) -> WorldState:
         sc = self.scenario
+        flat = self.flat
         routes = sc.world.routes()
         sectors = []
         for sid, sector in sc.world.sectors.items():
-            objective_values = getattr(self.v.world.sectors, sid).objectives
             objectives = [
                 ObjectiveState(
                     oid,
@@ -154,7 +229,7 @@ class _Replication:
                     o.city,
                     o.value,
                     o.population,
-                    getattr(objective_values, oid).difficulty,
+                    flat[f"world.sectors.{sid}.objectives.{oid}.difficulty"],
                     o.held_by,
                     tuple(routes[oid]),
                 )
@@ -162,36 +237,37 @@ class _Replication:
             ]
             sectors.append(SectorState(sid, sector.label, objectives))
         roles = self.roles
-        supporter = sc.actors[roles.supporter] if roles.supporter else None
-        patron = self.actors.get(roles.patron)
+        supporter = self.supporter
+        patron = self.patron
+        ladder = supporter.ladder() if supporter is not None else ()
         postures: dict[str, str] = {}
-        for name, actor in self.actors.items():
-            block = sc.actors[name]
-            for track in actor.tracks:
-                postures[track] = (
-                    block.start_posture if track == name else getattr(block, f"start_{track.split('.')[1]}")
-                )
-        level = supporter.start_level() if supporter is not None else 0
+        for actor in self.actors.values():
+            postures.update(actor.start_postures())
+        level = sum(r.in_place_at_start for r in ladder)
         state = WorldState(
             start_date=sc.simulation.start_date,
-            winter_day=self.v.season.winter_start,
-            winter_end_day=self.v.season.winter_end,
+            winter_day=flat["season.winter_start"],
+            winter_end_day=flat["season.winter_end"],
             sectors=sectors,
             postures=postures,
-            support_ladder=tuple(r.name for r in supporter.ladder) if supporter is not None else (),
+            support_ladder=tuple(r.name for r in ladder),
             support_level=level,
-            attention=self.v.world.start_attention,
+            attention=flat["world.start_attention"],
             attacker=roles.attacker,
             defender=roles.defender,
             patron=roles.patron,
-            patron_track=f"{roles.patron}.{patron.module.SUPPORT}" if patron is not None else "",
-            backing=frozenset(patron.module.BACKING) if patron is not None else frozenset(),
-            intervened=patron.module.INTERVENED if patron is not None else "",
+            patron_track=f"{roles.patron}.{patron.support_track}" if patron is not None else "",
+            backing=patron.backing if patron is not None else frozenset(),
+            intervened=patron.intervened if patron is not None else "",
             owned=frozenset(name for name, c in sc.world.capabilities.items() if c.held),
-            support_floor=supporter.floor_level() if supporter is not None else 0,
+            support_floor=sum(not r.withdrawable for r in ladder),
+            effects=self.effects,
+            conceded_flags=tuple(f"{roles.defender}.{f}" for f in self.defender.conceded_flags),
+            attacker_talks=self.attacker.talks,
+            defender_retaliation=self.defender.retaliation,
         )
         if supporter is not None:  # the ladder's posture is its top rung in place
-            postures[roles.supporter] = supporter.ladder[level - 1].name if level else "none"
+            postures[roles.supporter] = ladder[level - 1].name if level else "none"
         for track, posture in state.postures.items():
             state.first_option_day[f"{track.split('.')[0]}.{posture}"] = 0.0
         start = sc.world.ceasefire
@@ -240,7 +316,7 @@ class _Replication:
             sc.outcomes,
             self.start_share,
             self.start_taken,
-            {name: tuple(o for opts in a.tracks.values() for o in opts) for name, a in self.actors.items()},
+            {name: tuple(o for opts in a.all_tracks().values() for o in opts) for name, a in self.actors.items()},
             tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
         )
         record["history_redraws"] = redraws
@@ -260,7 +336,7 @@ class _Replication:
 
     def _now(self) -> None:
         self.state.day = float(self.env.now)
-        attention.advance(self.state, self.v.attention)
+        attention.advance(self.state, self.attention_values)
 
     def _log(self, kind: str, actor: str, detail: str, data: Mapping[str, Any] | None = None) -> None:
         if self.trace:
@@ -274,12 +350,12 @@ class _Replication:
                 }
             )
 
-    def _operations(self, spec: Actor) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
+    def _operations(self, spec: Policy[Any]) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
         s = self.state
         if not spec.reads_front:
             return (), None, 0.0
-        p = self.actor_values[spec.name]
-        views = combat.operation_views(s, self.v.combat, int(p.max_route_objectives), p.max_operation_days)
+        max_route, max_days = self.attacker.operation_limits(self.actor_values[self.roles.attacker])
+        views = combat.operation_views(s, self.combat_values, max_route, max_days)
         op = s.operation
         current = next((v for v in views if v.target == op.target), None) if op is not None else None
         losses = 0.0
@@ -299,12 +375,12 @@ class _Replication:
         seen = self._signal_seen.get(field)
         if seen is not None and seen[0] == captures and not self.trace:
             return seen[1]
-        signal, values, block = hook
-        value = bool(signal(self.state, values, block, self.start_share))
+        policy, values = hook
+        value = bool(policy.signal(self.state, values, self.start_share))
         self._signal_seen[field] = (captures, value)
         return value
 
-    def observe(self, spec: Actor, offer: OfferView | None = None) -> Observation:
+    def observe(self, spec: Policy[Any], offer: OfferView | None = None) -> Observation:
         """The common picture; the operations (the costliest part) only for actors that read them."""
         s = self.state
         cf = s.ceasefire
@@ -319,38 +395,45 @@ class _Replication:
             to_winter = s.winter_day - day
         else:
             to_winter = math.inf
+        patron = self.patron
         return Observation(
-            spec.name,
-            self.roles,
-            day,
-            s.winter,
-            to_winter,
-            cf is not None,
-            cf.kind if cf is not None else None,
-            cf is not None and cf.peacekeepers,
-            day - cf.start if cf is not None else 0.0,
-            s.war_days(),
-            day - s.war_since if s.war_since is not None else 0.0,
-            s.share(),
-            self.start_share,
-            s.attention,
-            postures,
-            s.support_level,
-            len(s.support_ladder),
-            s.start_support_level,
-            s.support_floor,
-            day - s.support_level_since,
-            s.rungs,
-            s.patron_backs(),
-            self._flags_seen,
-            s.recent_attack_count(self.grievance_window),
-            day - s.front_moved_day,
-            self._signal("centre_lost"),
-            self._signal("intervention_trigger"),
-            current,
-            losses,
-            views,
-            offer,
+            actor=spec.name,
+            roles=self.roles,
+            day=day,
+            winter=s.winter,
+            days_to_winter=to_winter,
+            ceasefire=cf is not None,
+            ceasefire_kind=cf.kind if cf is not None else None,
+            peacekeepers=cf is not None and cf.peacekeepers,
+            ceasefire_days=day - cf.start if cf is not None else 0.0,
+            war_days=s.war_days(),
+            war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
+            attacker_share=s.share(),
+            start_share=self.start_share,
+            attention=s.attention,
+            postures=postures,
+            support_level=s.support_level,
+            support_levels=len(s.support_ladder),
+            support_start_level=s.start_support_level,
+            support_floor=s.support_floor,
+            days_since_support_changed=day - s.support_level_since,
+            support_in_place=s.support_in_place,
+            support_total=s.support_total,
+            deterrence=s.deterrence,
+            patron_backs_defender=s.patron_backs(),
+            patron_presses=patron.presses(postures.get(patron.name)) if patron is not None else None,
+            attacker_on_offensive=postures.get(self.attacker.name) == self.attacker.offensive,
+            defender_conceded=s.defender_conceded(),
+            help_requested=f"{self.defender.name}.{self.defender.help_flag}" in s.flags,
+            flags=self._flags_seen,
+            recent_attacks=s.recent_attack_count(self.grievance_window),
+            days_since_front_moved=day - s.front_moved_day,
+            centre_lost=self._signal("centre_lost"),
+            intervention_trigger=self._signal("intervention_trigger"),
+            operation=current,
+            operation_losses=losses,
+            operations=views,
+            offer=offer,
         )
 
     # --- decisions ---------------------------------------------------------------------------------------
@@ -368,10 +451,10 @@ class _Replication:
         self._now()
         spec = self.actors[name]
         obs = self.observe(spec)
-        for decision in spec.decide(obs, self.actor_values[name], self.streams[name], explain=self.trace):
+        for decision in spec.decide(obs, self.actor_values[name], self.streams[name], self.trace):
             self._apply(spec, decision, reason, obs)
 
-    def _apply(self, spec: Actor, decision: Decision, reason: str, obs: Observation) -> None:
+    def _apply(self, spec: Policy[Any], decision: Decision, reason: str, obs: Observation) -> None:
         s = self.state
         track = decision.track
         before = s.postures.get(track, "") if track else ""
@@ -383,8 +466,7 @@ class _Replication:
         level = s.support_level
         support = s.patron_backs()
         operation = s.operation
-        if spec.apply is not None:
-            spec.apply(s, decision, obs)
+        spec.apply(s, decision, obs)
         if s.operation is not operation:
             self._op_alarm = False
         elif s.operation is not None and obs.operation is not None:
@@ -407,8 +489,8 @@ class _Replication:
             self._rates_may_have_changed()
         if s.support_level != level:  # the ladder's posture is its top rung in place
             self._set_posture(spec.name, s.support_ladder[s.support_level - 1] if s.support_level else "none")
-        if s.patron_backs() != support and self._support_changed is not None:
-            self._trigger(self._support_changed)
+        if s.patron_backs() != support and self.patron is not None:
+            self._trigger(Trigger.PATRON_SUPPORT_CHANGED)
         trigger = spec.option_triggers.get(decision.option)
         if trigger is not None:
             self._trigger(trigger)
@@ -428,15 +510,15 @@ class _Replication:
             return  # no talks at the very instant the fighting resumed
         spec = self.actors[broker]
         attacker = self.attacker
-        met = attacker.module.position_met_state(s, self.actor_values[attacker.name], self.roles)
-        offer = mediation.terms(s, self.v.mediation, self.streams["mediation"], broker, met, spec.peacekeepers)
+        met = attacker.position_met(s, self.actor_values[attacker.name])
+        offer = mediation.terms(s, self.mediation_values, self.streams["mediation"], broker, met, spec.peacekeepers)
         if offer is None:
             return
         view = OfferView(
-            broker, offer.kind, offer.upgrade, offer.peacekeepers, self.actor_values[broker].mediation_credibility
+            broker, offer.kind, offer.upgrade, offer.peacekeepers, spec.credibility(self.actor_values[broker])
         )
         for name, party in self.actors.items():
-            if not party.party or party.answer is None:
+            if not party.party:
                 continue
             self._last_review[name] = self.env.now
             observed = self.observe(party, view)
@@ -460,12 +542,11 @@ class _Replication:
             self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
-        for name, party in self.actors.items():  # having accepted, a party on the offensive stands down into talks
-            offensive = getattr(party.module, "OFFENSIVE", None)
-            if party.party and offensive is not None and s.postures.get(name) == offensive:
-                self._set_posture(name, party.module.TALKS)
+        attacker = self.attacker  # having accepted, an attacker on the offensive stands down into talks
+        if s.postures.get(attacker.name) == attacker.offensive:
+            self._set_posture(attacker.name, attacker.talks)
         self._rates_may_have_changed()
-        self._trigger("ceasefire agreed")
+        self._trigger(Trigger.CEASEFIRE_AGREED)
 
     def _log_offer(self, offer: OfferRecord) -> None:
         if self.trace:
@@ -488,17 +569,17 @@ class _Replication:
             self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {reason}")
         if self._war_wake is not None and not self._war_wake.triggered:
             self._war_wake.succeed()
-        self._trigger("ceasefire collapsed")
+        self._trigger(Trigger.CEASEFIRE_COLLAPSED)
 
     def _rates_may_have_changed(self) -> None:
-        rates = ceasefire.violation_rates(self.state, self.v.ceasefire)
+        rates = ceasefire.violation_rates(self.state, self.cf_values)
         if rates != self._rates:
             self._rates = rates
             proc = self._violation_process
             if proc is not None and proc.is_alive and self.env.active_process is not proc:
                 proc.interrupt("rates changed")
 
-    def _trigger(self, reason: str) -> None:
+    def _trigger(self, reason: Trigger) -> None:
         self._pending.add(reason)
         if not self._trigger_pending:
             self._trigger_pending = True
@@ -512,9 +593,9 @@ class _Replication:
         reasons, self._pending = self._pending, set()
         for name in self.actors:
             cares = self._reviews_on[name]
-            hit = sorted(reasons if cares is None else reasons & cares)
+            hit = reasons if cares is None else reasons & cares
             if hit:
-                self.review(name, "; ".join(hit))
+                self.review(name, "; ".join(sorted(r.text(self.labels) for r in hit)))
 
     def _start_periodic_reviews(self, name: str) -> None:
         """Reviews every `review_every_days`, the first at a random offset within one interval.
@@ -534,7 +615,7 @@ class _Replication:
     def _offers(self, broker: str) -> Generator[simpy.Event, Any, None]:
         """A broker's offers, every `offer_every_days` while there is open war or a humanitarian ceasefire."""
         spec = self.actors[broker]
-        interval = self.actor_values[broker].offer_every_days
+        interval = spec.offer_interval(self.actor_values[broker])
         yield self.env.timeout(interval * self.streams["mediation"].uniform())
         while True:
             s = self.state
@@ -544,14 +625,14 @@ class _Replication:
 
     def _seasons(self) -> Generator[simpy.Event, Any, None]:
         s = self.state
-        for day, what in ((s.winter_day, "winter begins"), (s.winter_end_day, "winter ends")):
+        for day, what in ((s.winter_day, Trigger.WINTER_BEGINS), (s.winter_end_day, Trigger.WINTER_ENDS)):
             if day > self.env.now:
                 yield self.env.timeout(day - self.env.now)
-                self._log("season", "", what)
+                self._log("season", "", what.text(self.labels))
                 self._trigger(what)
 
     def _violations(self) -> Generator[simpy.Event, Any, None]:
-        env, s, p = self.env, self.state, self.v.ceasefire
+        env, s, p = self.env, self.state, self.cf_values
         rng = self.streams["violations"]
         while True:
             az, arm = self._rates
@@ -566,7 +647,7 @@ class _Replication:
                 continue
             self._now()
             initiator = self.roles.attacker if rng.uniform() * total < az else self.roles.defender
-            v = ceasefire.violate(s, p, self.v.attention, rng, initiator)
+            v = ceasefire.violate(s, p, self.attention_values, rng, initiator)
             if self.trace:
                 self._log(
                     "violation",
@@ -579,13 +660,13 @@ class _Replication:
                 self._rates = ceasefire.violation_rates(s, p)
                 self._on_collapse("", "escalation spiral crossed its threshold")
             elif v.mass_casualty:
-                self._trigger("mass-casualty strike")
+                self._trigger(Trigger.MASS_CASUALTY)
 
     def _combat(self) -> Generator[simpy.Event, Any, None]:
         env, s = self.env, self.state
         rng = self.streams["combat"]
         attacker = self.roles.attacker
-        tolerance = self.actor_values[attacker].loss_tolerance
+        tolerance = self.attacker.loss_tolerance(self.actor_values[attacker])
         while True:
             if s.ceasefire is not None:
                 self._war_wake = env.event()
@@ -595,22 +676,22 @@ class _Replication:
             if s.ceasefire is not None:
                 continue
             self._now()
-            day = combat.fight_day(s, self.v.combat, self.v.ceasefire, self.v.attention, rng)
+            day = combat.fight_day(s, self.combat_values, self.cf_values, self.attention_values, rng)
             if self.trace:
                 for objective in day.taken:
                     self._log("objective_taken", attacker, f"{objective.label} ({objective.sector}) taken")
             op = s.operation
             if day.taken:
-                self._trigger("objective taken")
+                self._trigger(Trigger.OBJECTIVE_TAKEN)
             elif day.mass_casualty:
-                self._trigger("mass-casualty strike")
+                self._trigger(Trigger.MASS_CASUALTY)
             if op is not None and not self._op_alarm:
                 elapsed = s.day - op.launched
                 lost = s.casualties.military_attacker - op.casualties_at_launch
                 planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
                 if lost > tolerance * max(planned, 1.0) or elapsed > tolerance * op.planned_days:
                     self._op_alarm = True
-                    self._trigger("operation behind plan")
+                    self._trigger(Trigger.OPERATION_BEHIND_PLAN)
 
     def _recorder(self) -> Generator[simpy.Event, Any, None]:
         """The daily rows; they read attention and the spiral without advancing them, so recording never changes a
@@ -621,11 +702,11 @@ class _Replication:
             now = float(self.env.now)
             if self.trace or int(now) % every == 0:
                 day, s.day = s.day, now  # read at today's date, then put the date back untouched
-                level = attention.level(s, self.v.attention)
+                level = attention.level(s, self.attention_values)
                 if self.trace:
                     row = outcomes.daily_row(s)
                     row["attention"] = level
-                    row["spiral"] = ceasefire.spiral_level(s, self.v.ceasefire)
+                    row["spiral"] = ceasefire.spiral_level(s, self.cf_values)
                     self.series.append(row)
                 if int(now) % every == 0:
                     self.daily.append(outcomes.compact_daily_row(s, level))

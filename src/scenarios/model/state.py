@@ -7,6 +7,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from scenarios.config.mechanisms import EffectValues
+
 
 @dataclass(slots=True)
 class ObjectiveState:
@@ -109,6 +111,11 @@ class WorldState:
     intervened: str = ""  # the support posture of the patron's military intervention
     owned: frozenset[str] = frozenset()  # capabilities the attacker owns outright (never withdrawn)
     support_floor: int = 0  # the supporter's lowest rungs it never withdraws
+    # what each capability and rung does (this replication's values), by name; capabilities first, then the ladder
+    effects: dict[str, EffectValues] = field(default_factory=dict)
+    conceded_flags: tuple[str, ...] = ()  # the defender's flags ("actor.act") that put a concession on the table
+    attacker_talks: str = ""  # the attacker's posture of talks (its violations fall)
+    defender_retaliation: str = ""  # the defender's posture of retaliation (its strikes and violations rise)
     day: float = 0.0
     attention_day: float = 0.0
     casualties: Casualties = field(default_factory=Casualties)
@@ -132,6 +139,10 @@ class WorldState:
     max_support_level: int = 0
     min_support_level_at_war: int = 0
     rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and the supporter's rungs
+    in_place: tuple[EffectValues, ...] = ()  # their effects, capabilities first, then the ladder's rungs in order
+    support_in_place: float = 0.0  # the `support_weight`s of the supporter's rungs in place
+    support_total: float = 0.0  # ... and of its whole ladder
+    deterrence: float = 0.0  # the `deters_retaliation` of what is in place
     objectives: dict[str, ObjectiveState] = field(default_factory=dict)
     rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions (combat.season_rates)
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
@@ -141,7 +152,12 @@ class WorldState:
 
     def __post_init__(self) -> None:
         self.objectives = {o.id: o for s in self.sectors for o in s.objectives}
-        self.rungs = self.owned | frozenset(self.support_ladder[: self.support_level])
+        self.support_total = 0.0
+        for name in self.support_ladder:
+            weight = self.effects[name].support_weight
+            if weight is not None:
+                self.support_total += weight
+        self._put_in_place(self.support_level)
         self.start_support_level = self.max_support_level = self.min_support_level_at_war = self.support_level
         self._total_value = sum(o.value for o in self.objectives.values())
         self._attacker_value = sum(o.value for o in self.objectives.values() if o.held_by == self.attacker)
@@ -163,6 +179,10 @@ class WorldState:
 
     def flag(self, name: str) -> bool:
         return name in self.flags
+
+    def defender_conceded(self) -> bool:
+        """Whether the defender has made a concession (or agreed to withdraw)."""
+        return any(f in self.flags for f in self.conceded_flags)
 
     def set_flag(self, name: str) -> None:
         self.flags.setdefault(name, self.day)
@@ -207,6 +227,27 @@ class WorldState:
         self._attacker_value += objective.value
         self.front_moved_day = self.day
 
+    def _put_in_place(self, level: int) -> None:
+        """What is in place with `level` rungs of the ladder: its names, effects, support weight and deterrence."""
+        names = [name for name in self.effects if name in self.owned] + list(self.support_ladder[:level])
+        self.rungs = frozenset(names)
+        self.in_place = tuple(self.effects[name] for name in names)
+        self.support_in_place = 0.0
+        for name in self.support_ladder[:level]:
+            weight = self.effects[name].support_weight
+            if weight is not None:
+                self.support_in_place += weight
+        self.deterrence = 0.0
+        for effect in self.in_place:
+            if effect.deters_retaliation is not None:
+                self.deterrence += effect.deters_retaliation
+
+    def defender_retaliates(self) -> bool:
+        return self.postures.get(self.defender) == self.defender_retaliation
+
+    def attacker_in_talks(self) -> bool:
+        return self.postures.get(self.attacker) == self.attacker_talks
+
     def sector_share(self, sector: SectorState) -> float:
         total = sum(o.value for o in sector.objectives)
         return sum(o.value for o in sector.objectives if o.held_by == self.attacker) / total
@@ -225,7 +266,7 @@ class WorldState:
         self.support_level_days += self.support_level * (self.day - self.support_level_since)
         self.support_level_since = self.day
         self.support_level = level
-        self.rungs = self.owned | frozenset(self.support_ladder[:level])
+        self._put_in_place(level)
         self.max_support_level = max(self.max_support_level, level)
         if self.at_war:
             self.min_support_level_at_war = min(self.min_support_level_at_war, level)

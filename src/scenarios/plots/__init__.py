@@ -20,8 +20,8 @@ if TYPE_CHECKING:
         ceasefire_timeline,
         fan,
         outcomes,
+        supporter_levels,
         survival,
-        turkish_levels,
     )
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
     "ceasefire_timeline",
     "fan",
     "outcomes",
+    "supporter_levels",
     "survival",
-    "turkish_levels",
 ]
 
 

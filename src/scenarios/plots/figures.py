@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from scenarios.io.records import OUTCOME_LABELS
 from scenarios.plots.kinds import KINDS
+from scenarios.roles import fill, role_labels
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -22,8 +24,8 @@ __all__ = [
     "colour",
     "fan",
     "outcomes",
+    "supporter_levels",
     "survival",
-    "turkish_levels",
 ]
 
 
@@ -74,8 +76,9 @@ def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = N
     return fig
 
 
-def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
-    """Outcome classes side by side with simultaneous intervals (`analysis.outcomes`)."""
+def outcomes(probs: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, str] | None = None) -> Figure:
+    """Outcome classes side by side with simultaneous intervals (`analysis.outcomes`); `labels` (role -> name)
+    names the actors in the class names."""
     fig, ax = _axes(ax, (8.0, 4.5))
     names = _order(probs)
     classes = list(dict.fromkeys(probs["outcome_class"].astype(str)))
@@ -94,7 +97,9 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
             label=name,
             error_kw={"linewidth": 0.8},
         )
-    ax.set_xticks(x, [c.replace("_", " ") for c in classes], rotation=20, ha="right")
+    names_ = role_labels(None) if labels is None else labels
+    shown = [fill(OUTCOME_LABELS.get(c, c.replace("_", " ")), names_) for c in classes]
+    ax.set_xticks(x, shown, rotation=20, ha="right")
     ax.set_ylabel("probability at the horizon")
     ax.set_ylim(0, 1)
     ax.grid(axis="y", alpha=0.3)
@@ -103,21 +108,21 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None) -> Figure:
     return fig
 
 
-FAN_LABELS = {
-    "azerbaijani_share": "Azerbaijani share of contested value (fraction)",
+FAN_LABELS = {  # texts that speak of roles: filled with the scenario's labels (`config.policies.fill`)
+    "attacker_share": "share of the contested value held by {attacker} (fraction)",
     "military_total": "military deaths, both sides (people)",
     "civilian_total": "civilian deaths, both sides (people)",
     "attention": "international attention (index)",
-    "turkish_level": "Turkey's level on its support ladder (rung)",
+    "supporter_level": "{supporter}'s level on its support ladder (rung)",
 }
 
 
 def _with_totals(series: pd.DataFrame) -> pd.DataFrame:
     """The series with death totals (the traced `timeseries` holds them by side; the daily table as totals)."""
     totals = {
-        f"{kind}_total": series[f"{kind}_azerbaijan"] + series[f"{kind}_armenia"]
+        f"{kind}_total": series[f"{kind}_attacker"] + series[f"{kind}_defender"]
         for kind in ("military", "civilian")
-        if f"{kind}_total" not in series.columns and f"{kind}_azerbaijan" in series.columns
+        if f"{kind}_total" not in series.columns and f"{kind}_attacker" in series.columns
     }
     return series.assign(**totals) if totals else series  # the daily table has them: no copy of it
 
@@ -151,15 +156,15 @@ def _quantiles_by_day(rows: pd.DataFrame, column: str, probs: Sequence[float]) -
 
 
 def _level_shares(rows: pd.DataFrame) -> pd.DataFrame:
-    """The share of replications at each of Turkey's levels on each day: index day, one column per level.
+    """The share of replications at each of the supporter's levels on each day: index day, one column per level.
 
     Whole days and levels are counted with one bincount (a crosstab of the daily table at 10^5 replications took
     2 s and 1 GB); other days (the traced series) go through the crosstab.
     """
-    day, level = rows["day"].to_numpy(), rows["turkish_level"].to_numpy()
+    day, level = rows["day"].to_numpy(), rows["supporter_level"].to_numpy()
     whole = np.issubdtype(day.dtype, np.integer) and np.issubdtype(level.dtype, np.integer)
     if not whole or len(day) == 0 or day.min() < 0 or level.min() < 0:
-        return pd.crosstab(rows["day"], rows["turkish_level"], normalize="index")
+        return pd.crosstab(rows["day"], rows["supporter_level"], normalize="index")
     width = int(level.max()) + 1
     cells = day.astype(np.int64) * width + level
     counts = np.bincount(cells, minlength=(int(day.max()) + 1) * width).reshape(-1, width)
@@ -175,12 +180,15 @@ def fan(
     bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75)),
     day0: str = "day 0",
     traced: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Fan chart over time of one daily series: median and 50% / 90% bands across the replications it holds.
 
     `series` is the daily table of a batch (every replication); `traced=True` says it is the traced
-    replications' `timeseries` instead (folders without a daily table), and the title says so.
+    replications' `timeseries` instead (folders without a daily table), and the title says so. `labels` (role ->
+    name) names the actors in the axis label.
     """
+    label = fill(FAN_LABELS.get(column, column), role_labels(None) if labels is None else labels)
     fig, ax = _axes(ax)
     ts = _with_totals(series)
     names = _order(ts)
@@ -191,11 +199,11 @@ def fan(
             ax.fill_between(q.index, q[lo], q[hi], color=colour(i), alpha=0.15, linewidth=0)
         ax.plot(q.index, q[0.5].to_numpy(), color=colour(i), label=f"{name} (median)")
     ax.set_xlabel(f"days since {day0}")
-    ax.set_ylabel(FAN_LABELS.get(column, column))
+    ax.set_ylabel(label)
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    what = FAN_LABELS.get(column, column).split(" (")[0]
+    what = label.split(" (")[0]
     title = f"{what[0].upper() + what[1:]} over time: median, 50% and 90% bands\n({_runs(ts, names, traced)})"
     ax.set_title(title, fontsize=10)  # the longest label and the fallback note fit the figure's width
     ax.legend(title="scenario")
@@ -225,17 +233,22 @@ def ceasefire_share(series: pd.DataFrame, ax: Axes | None = None, day0: str = "d
     return fig
 
 
-def turkish_levels(
-    series: pd.DataFrame, rungs: Sequence[str] = (), day0: str = "day 0", traced: bool = False
+def supporter_levels(
+    series: pd.DataFrame,
+    rungs: Sequence[str] = (),
+    day0: str = "day 0",
+    traced: bool = False,
+    supporter: str = "the supporter",
 ) -> Figure:
-    """Turkey's level over time: the share of replications at each rung of its ladder, one panel per scenario.
+    """The supporter's level over time: the share of replications at each rung of its ladder, one panel per
+    scenario.
 
-    `rungs` names the rungs from level 1 up (level 0 is "none").
+    `rungs` names the rungs from level 1 up (level 0 is "none"); `supporter` is its name for readers.
     """
     names = _order(series)
     fig = Figure(figsize=(7.0, 1.0 + 2.6 * max(len(names), 1)), layout="constrained")
     axes = fig.subplots(max(len(names), 1), 1, sharex=True, squeeze=False)[:, 0]
-    top = int(series["turkish_level"].max()) if len(series) else 0
+    top = int(series["supporter_level"].max()) if len(series) else 0
     levels = list(range(max(top, len(rungs)) + 1))
     labels = ["none", *rungs]
     for ax, name in zip(axes, names, strict=False):
@@ -255,10 +268,15 @@ def turkish_levels(
         ax.grid(alpha=0.3)
     handles, labels_ = axes[0].get_legend_handles_labels()  # top rung first, as the areas are stacked
     axes[0].legend(
-        handles[::-1], labels_[::-1], title="Turkey's rung", fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        handles[::-1],
+        labels_[::-1],
+        title=f"{supporter}'s rung",
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
     )
     axes[-1].set_xlabel(f"days since {day0}")
-    fig.suptitle(f"Turkey's level of support over time\n({_runs(series, names, traced)})")
+    fig.suptitle(f"{supporter}'s level of support over time\n({_runs(series, names, traced)})")
     return fig
 
 
@@ -301,16 +319,18 @@ def ceasefire_timeline(
     return fig
 
 
-CASUALTY_LABELS = {
-    "military_azerbaijan": "military AZ",
-    "military_armenia": "military AM",
-    "civilian_azerbaijan": "civilian AZ",
-    "civilian_armenia": "civilian AM",
+CASUALTY_LABELS = {  # filled with the scenario's labels (`config.policies.fill`)
+    "military_attacker": "military, {attacker}",
+    "military_defender": "military, {defender}",
+    "civilian_attacker": "civilian, {attacker}",
+    "civilian_defender": "civilian, {defender}",
 }
 
 
-def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
-    """Distribution of deaths by category and scenario (box: quartiles; whiskers: 5th-95th percentiles)."""
+def casualties(replications: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, str] | None = None) -> Figure:
+    """Distribution of deaths by category and scenario (box: quartiles; whiskers: 5th-95th percentiles); `labels`
+    (role -> name) names the sides."""
+    names_ = role_labels(None) if labels is None else labels
     fig, ax = _axes(ax, (8.0, 4.5))
     names = _order(replications)
     cols = list(CASUALTY_LABELS)
@@ -333,7 +353,7 @@ def casualties(replications: pd.DataFrame, ax: Axes | None = None) -> Figure:
             patch.set_facecolor(colour(i))
             patch.set_alpha(0.7)
         handles.append((box["boxes"][0], name))
-    ax.set_xticks(np.arange(len(cols)), [CASUALTY_LABELS[c] for c in cols])
+    ax.set_xticks(np.arange(len(cols)), [fill(CASUALTY_LABELS[c], names_) for c in cols])
     ax.set_ylabel("deaths by the horizon (people)")
     ax.set_yscale("symlog", linthresh=10)
     ax.set_ylim(bottom=0)  # deaths are never negative: the symlog axis must not spend height below zero

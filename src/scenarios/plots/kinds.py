@@ -9,6 +9,6 @@ KINDS = (
     "fan-territory",
     "fan-casualties",
     "fan-attention",
-    "fan-turkey",
+    "fan-supporter",
     "fan-ceasefire",
 )

@@ -12,7 +12,7 @@ from scenarios.plots.figures import _axes, colour
 
 UNITS = (  # (panel label, scale to the unit shown, which measures)
     ("probabilities (percentage points)", 100.0, ("holds_", "outcome:", "durable")),
-    ("territory held (percentage points of the contested value)", 100.0, ("azerbaijani_share", "share_")),
+    ("territory held (percentage points of the contested value)", 100.0, ("attacker_share", "share_")),
     ("deaths (people)", 1.0, ("military_", "civilian_")),
 )
 

@@ -47,11 +47,11 @@ def make_figure(results: Results, kind: str) -> Figure:
             survival_curves(results, "all"), title="Survival of all ceasefires (Kaplan-Meier)", day0=start
         )
     if kind == "outcomes":
-        return plots.outcomes(outcome_probabilities(results))
+        return plots.outcomes(outcome_probabilities(results), labels=results.labels())
     if kind == "timeline":
         return plots.ceasefire_timeline(results.ceasefires, results.horizon, day0=start)
     if kind == "casualties":
-        return plots.casualties(results.replications)
+        return plots.casualties(results.replications, labels=results.labels())
     if kind.startswith("fan-"):
         series, traced = time_series(results)
         if series.empty:
@@ -61,16 +61,20 @@ def make_figure(results: Results, kind: str) -> Figure:
             )
         if kind == "fan-ceasefire":
             return plots.ceasefire_share(series, day0=start, traced=traced)
-        if kind == "fan-turkey":
-            ladder = (results.scenario_config(results.scenarios[0]).get("actors") or {}).get("turkey", {}).get("ladder")
-            rungs = [str(r.get("name", "")) for r in ladder or []]
-            return plots.turkish_levels(series, rungs, day0=start, traced=traced)
+        if kind == "fan-supporter":
+            supporter = results.actor_of("supporter")
+            actors = results.scenario_config(results.scenarios[0]).get("actors") or {}
+            ladder = (actors.get(supporter) or {}).get("ladder") if supporter else None
+            rungs = [str(r) for r in ladder or {}]
+            return plots.supporter_levels(
+                series, rungs, day0=start, traced=traced, supporter=results.labels()["supporter"]
+            )
         column = {
-            "fan-territory": "azerbaijani_share",
+            "fan-territory": "attacker_share",
             "fan-casualties": "military_total",
             "fan-attention": "attention",
         }[kind]
-        return plots.fan(series, column, day0=start, traced=traced)
+        return plots.fan(series, column, day0=start, traced=traced, labels=results.labels())
     raise ScenarioError(f"unknown plot kind {kind!r}; choose one of {', '.join(plots.KINDS)}")
 
 

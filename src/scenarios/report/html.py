@@ -32,6 +32,7 @@ from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.io.records import DURABLE_DEFINITION, OUTCOME_DEFINITIONS
 from scenarios.report.figures import FigureCache, available_kinds, figure_bytes, make_figure, time_series
+from scenarios.roles import actor_label, fill
 
 CAPTIONS = {
     "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
@@ -42,10 +43,11 @@ CAPTIONS = {
     "mean).",
     "timeline": "Ceasefires in the first replications of each scenario; gaps between bars are open war.",
     "casualties": "Deaths by the horizon by category: boxes span the quartiles, whiskers the 5th to 95th percentiles.",
-    "fan-territory": "Share of the contested value held by Azerbaijan over time: median and 50% / 90% bands {across}.",
+    "fan-territory": "Share of the contested value held by {attacker} over time: median and 50% / 90% bands {across}.",
     "fan-casualties": "Military deaths over time, both sides: median and 50% / 90% bands {across}.",
     "fan-attention": "International attention over time: median and 50% / 90% bands {across}.",
-    "fan-turkey": "Turkey's rung on its support ladder over time: the share of replications at each rung, {across}.",
+    "fan-supporter": "{Supporter}'s rung on its support ladder over time: the share of replications at each rung, "
+    "{across}.",
     "fan-ceasefire": "The share of replications with a ceasefire in force on each day (95% band), {across}.",
 }
 
@@ -77,7 +79,7 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: Figur
             {
                 "data": base64.b64encode(png).decode("ascii"),
                 "alt": f"{kind} plot of {', '.join(results.scenarios)}",
-                "caption": CAPTIONS.get(kind, kind).format(phrase=phrase, across=across),
+                "caption": fill(CAPTIONS.get(kind, kind), results.labels()).format(phrase=phrase, across=across),
                 "width": width,
                 "height": height,
             }
@@ -97,12 +99,12 @@ def _places(results: Results) -> list[dict[str, Any]]:
             {
                 "scenario": name,
                 "n": int((results.replications["scenario"].astype(str) == name).sum()),
-                "attacker": _actor_name(str(rows["attacker"].iloc[0])) if len(rows) else "the attacker",
+                "attacker": _actor_name(str(rows["attacker"].iloc[0]), results) if len(rows) else "the attacker",
                 "rows": [
                     {
                         "sector": r["sector"],
                         "label": r["label"],
-                        "held_at_start": _actor_name(r["held_at_start"]),
+                        "held_at_start": _actor_name(r["held_at_start"], results),
                         "held": _share(r["attacker_share_of_runs"]),
                         "fell": "held on day 0" if r["held_at_start"] == r["attacker"] else _share(r["fell_in_runs"]),
                         "day": "" if math.isnan(r["median_fall_day"]) else f"{r['median_fall_day']:.0f}",
@@ -114,9 +116,10 @@ def _places(results: Results) -> list[dict[str, Any]]:
     return out
 
 
-def _actor_name(actor_id: str) -> str:
-    """An actor id as a name in prose ("azerbaijan" -> "Azerbaijan", "co_chairs" -> "Co Chairs")."""
-    return actor_id.replace("_", " ").title()
+def _actor_name(actor_id: str, results: Results | None = None) -> str:
+    """An actor as readers name it: its `label` in the first scenario, or its id capitalised."""
+    actors = results.scenario_config(results.scenarios[0]).get("actors") or {} if results is not None else {}
+    return actor_label(actor_id, actors.get(actor_id))
 
 
 def _share(x: float) -> str:
@@ -132,10 +135,7 @@ def _share(x: float) -> str:
 def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
     """The outcome classes and "durable" in plain words, with the first scenario's thresholds and actors."""
     config = results.scenario_config(results.scenarios[0])
-    settings: dict[str, Any] = {f"{role}": f"the {role}" for role in ("attacker", "defender", "patron", "supporter")}
-    for name, actor in (config.get("actors") or {}).items():
-        if isinstance(actor, dict) and actor.get("policy") in settings:
-            settings[actor["policy"]] = _actor_name(name)
+    settings: dict[str, Any] = dict(results.labels())
     settings |= {role.capitalize(): text[0].upper() + text[1:] for role, text in list(settings.items())}
     settings |= config.get("outcomes") or {}
     return (

@@ -48,10 +48,11 @@ class Located:
 
     data: Any
     origins: dict[Path_, Origin] = field(default_factory=dict)
+    legacy: list[str] = field(default_factory=list)  # what was renamed from format 1 (config.legacy)
 
 
 def dotted(path: Path_) -> str:
-    """The path as users write it in ``--set``: ``actors.russia.back_armenia_propensity``."""
+    """The path as users write it in ``--set``: ``actors.<id>.rationality``."""
     return ".".join(str(p) for p in path)
 
 

@@ -1,0 +1,356 @@
+"""The attacker: holds or breaks the ceasefire, launches and carries on operations, or seeks talks.
+
+An operation is a commitment: a target objective and the route to it, valued over the whole operation with the
+seasons ahead in view. Once launched it goes on (its remaining part keeps the commitment bonus `inertia`) until a
+review finds something better; the simulation brings reviews at the triggers that matter (objective taken, losses
+beyond plan, an offer, the patron's backing of the defender, winter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+
+from pydantic import Field
+
+from scenarios.config.blocks import Drawn, block_of
+from scenarios.config.params import AtLeastOne, NonNegative, Positive, PositiveShare, Probability, Share
+from scenarios.config.policies import ActorParams, ActorValues
+from scenarios.model import ceasefire
+from scenarios.model.choice import Decision
+from scenarios.model.observation import Observation, OfferView, OperationView
+from scenarios.model.policy import AttackerPolicy, Trigger, Utility, choose
+from scenarios.model.random import Random
+from scenarios.model.state import Operation, WorldState
+from scenarios.roles import PolicySchema, Role
+
+OPTIONS = ("hold", "talks", "offensive")
+OPERATION_PREFIX = "operation:"  # an operation option: operation:<target>
+
+
+@dataclass(frozen=True, slots=True)
+class Values(ActorValues):
+    """The attacker's aims, utility weights and beliefs."""
+
+    target_share: Annotated[
+        float,
+        Drawn(
+            PositiveShare,
+            "Share of the contested value it means to hold before negotiating, when its aims are limited (share).",
+        ),
+    ]
+    limited_aims_probability: Annotated[
+        float,
+        Drawn(
+            Probability,
+            "Chance that its real aim is the limited one (improve its position) rather than the "
+            "maximalist claim (probability).",
+        ),
+    ]
+    maximalist_target_share: Annotated[
+        float, Drawn(PositiveShare, "The share it means to hold when its aims are maximalist (share).")
+    ]
+    aims_draw: Annotated[
+        float,
+        Drawn(
+            Share,
+            "Which aims this replication has: limited when below `limited_aims_probability` (a uniform draw "
+            "in [0, 1]).",
+        ),
+    ]
+    gain_weight: Annotated[float, Drawn(NonNegative, "Utility of gaining the whole contested value (utility/share).")]
+    gain_weight_beyond_target: Annotated[
+        float, Drawn(Share, "Fraction of the value of gains kept beyond the target share (fraction).")
+    ]
+    max_operation_days: Annotated[float, Drawn(Positive, "Longest operation it would plan (days).")]
+    max_route_objectives: Annotated[float, Drawn(AtLeastOne, "Most objectives an operation's route may cross (count).")]
+    military_casualty_weight: Annotated[
+        float, Drawn(NonNegative, "Disutility of its military deaths (utility/100 people).")
+    ]
+    civilian_casualty_weight: Annotated[
+        float, Drawn(NonNegative, "Disutility of civilian deaths in the region it claims (utility/100 people).")
+    ]
+    diplomatic_weight: Annotated[
+        float,
+        Drawn(
+            NonNegative, "Disutility of a month of offensive at attention 1 and full energy-trade exposure (utility)."
+        ),
+    ]
+    energy_trade_exposure: Annotated[float, Drawn(Share, "How much its energy trade suffers from attention (share).")]
+    ceasefire_breach_cost: Annotated[float, Drawn(NonNegative, "Disutility of breaking a ceasefire openly (utility).")]
+    peacekeeper_breach_cost: Annotated[
+        float, Drawn(NonNegative, "Extra disutility of breaking a ceasefire guarded by peacekeepers (utility).")
+    ]
+    supporter_weight: Annotated[
+        float,
+        Drawn(
+            NonNegative, "Utility of an offensive with its supporter's whole ladder in place (utility at full support)."
+        ),
+    ]
+    patron_reaction_weight: Annotated[
+        float,
+        Drawn(
+            NonNegative,
+            "Disutility of the patron turning against an offensive: backing the defender while it "
+            "does not yet, intervening once it does (utility).",
+        ),
+    ]
+    expected_patron_intervention: Annotated[
+        float,
+        Drawn(
+            Probability,
+            "Its belief that a patron already backing the defender would intervene against an offensive (probability).",
+        ),
+    ]
+    expected_patron_backing: Annotated[
+        float,
+        Drawn(Probability, "Its belief that the patron would back the defender against an offensive (probability)."),
+    ]
+    defender_blinks_belief: Annotated[
+        float, Drawn(Probability, "Its belief that the defender blinks first (probability).")
+    ]
+    blink_weight: Annotated[
+        float,
+        Drawn(NonNegative, "Utility of pressing on while it expects the defender to blink (utility at belief 1)."),
+    ]
+    talks_weight: Annotated[float, Drawn(NonNegative, "Utility of talks once its target position is held (utility).")]
+    talks_value_below_target: Annotated[
+        float, Drawn(Share, "Fraction of the value of talks while short of the target, at no gain (fraction).")
+    ]
+    attention_talks_weight: Annotated[
+        float, Drawn(NonNegative, "Pull toward talks per unit of international attention (utility/index).")
+    ]
+    patron_pressure_weight: Annotated[
+        float,
+        Drawn(NonNegative, "Pull toward talks while the patron presses it (and its supporter) to back down (utility)."),
+    ]
+    settlement_weight: Annotated[
+        float,
+        Drawn(
+            NonNegative,
+            "Utility of comprehensive terms that lock in a met position; the same is lost by locking "
+            "in a position short of it (utility).",
+        ),
+    ]
+    partisan_broker_cost: Annotated[
+        float, Drawn(NonNegative, "Disutility of an offer brokered by a power that backs the defender (utility).")
+    ]
+    peacekeeper_cost: Annotated[
+        float, Drawn(NonNegative, "Disutility of accepting a third party's peacekeepers on the line (utility).")
+    ]
+    loss_tolerance: Annotated[
+        float, Drawn(AtLeastOne, "Losses beyond this multiple of an operation's plan bring a review (factor).")
+    ]
+
+
+@block_of(Values)
+class Params(ActorParams):
+    """The attacker's aims, utility weights and beliefs."""
+
+    OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
+
+    policy: Literal["attacker"] = Field(description="The attacker's policy: operations, ceasefires and talks.")
+
+
+SCHEMA = PolicySchema("attacker", Role.ATTACKER, Params)
+
+
+class Hold(NamedTuple):
+    commitment: float
+
+
+class Talks(NamedTuple):
+    commitment: float
+    position_for_talks: float
+    attention_pressure: float
+    patron_pressure: float
+
+
+class TalksValue(NamedTuple):
+    """Talks without the commitment bonus: the ceasefire as it stands, when answering an offer."""
+
+    position_for_talks: float
+    attention_pressure: float
+    patron_pressure: float
+
+
+class OperationTerms(NamedTuple):
+    territorial_gain: float
+    military_casualties: float
+    civilian_casualties: float
+    diplomatic_cost: float
+    ceasefire_breach: float
+    peacekeepers: float
+    supporter_support: float
+    patron_reaction: float
+    defender_blinks: float
+    commitment: float
+
+
+class PositionalWar(NamedTuple):
+    diplomatic_cost: float
+
+
+class Accept(NamedTuple):
+    position_for_talks: float
+    attention_pressure: float
+    patron_pressure: float
+    broker_credibility: float
+    partisan_broker: float
+    settlement: float
+    peacekeepers: float
+
+
+def target(v: Values) -> float:
+    """The share it means to hold before negotiating: the limited aim, or (in the other runs) the maximalist one."""
+    return v.target_share if v.aims_draw < v.limited_aims_probability else v.maximalist_target_share
+
+
+def position_value(share: float, v: Values) -> float:
+    """What holding `share` is worth: full weight up to the target, `gain_weight_beyond_target` beyond it."""
+    t = target(v)
+    return v.gain_weight * (min(share, t) + v.gain_weight_beyond_target * max(0.0, share - t))
+
+
+def position_met(obs: Observation, v: Values) -> bool:
+    """Its aim for the talks: the target share held, or a concession (or withdrawal) of the defender's to take to the
+    table."""
+    return obs.attacker_share >= target(v) or obs.defender_conceded
+
+
+def talks_value(obs: Observation, v: Values) -> TalksValue:
+    """Talks are worth little while the position is short of what it needs (¶9) and more once it is met (¶10)."""
+    progress = 1.0 if position_met(obs, v) else v.talks_value_below_target * min(1.0, obs.attacker_share / target(v))
+    return TalksValue(
+        v.talks_weight * progress,
+        v.attention_talks_weight * obs.attention,
+        v.patron_pressure_weight if obs.patron_presses is Role.ATTACKER else 0.0,
+    )
+
+
+def operation_terms(obs: Observation, v: Values, op: OperationView, commitment: float) -> OperationTerms:
+    """An operation valued over its whole route: gain, casualties and diplomatic cost with the seasons ahead."""
+    share = obs.attacker_share
+    patron = v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
+    return OperationTerms(
+        territorial_gain=position_value(share + op.value_share, v) - position_value(share, v),
+        military_casualties=-v.military_casualty_weight * op.attacker_casualties / 100.0,
+        civilian_casualties=-v.civilian_casualty_weight * op.civilian_casualties / 100.0,
+        diplomatic_cost=-v.diplomatic_weight * v.energy_trade_exposure * obs.attention * op.days / 30.0,
+        ceasefire_breach=-v.ceasefire_breach_cost if obs.ceasefire else 0.0,
+        peacekeepers=-v.peacekeeper_breach_cost if obs.peacekeepers else 0.0,
+        supporter_support=v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0),
+        patron_reaction=-v.patron_reaction_weight * patron,
+        defender_blinks=v.blink_weight * v.defender_blinks_belief,
+        commitment=commitment,
+    )
+
+
+class Attacker(AttackerPolicy[Values]):
+    """The attacker's policy (module docstring)."""
+
+    schema = SCHEMA
+    values = Values
+    options = OPTIONS
+    offensive = "offensive"
+    talks = "talks"
+    # Triggers it reviews its course on (besides its periodic review); offers it answers when they come.
+    reviews_on = frozenset(
+        {
+            Trigger.CEASEFIRE_AGREED,
+            Trigger.CEASEFIRE_COLLAPSED,
+            Trigger.OBJECTIVE_TAKEN,
+            Trigger.OPERATION_BEHIND_PLAN,
+            Trigger.PATRON_SUPPORT_CHANGED,
+            Trigger.WINTER_BEGINS,
+            Trigger.WINTER_ENDS,
+            Trigger.MASS_CASUALTY,
+        }
+    )
+
+    def position_met(self, state: WorldState, v: Values) -> bool:
+        """The target share held or a concession made (read from the world state, for the brokers' terms)."""
+        return state.share() >= target(v) or state.defender_conceded()
+
+    def operation_limits(self, v: Values) -> tuple[int, float]:
+        return int(v.max_route_objectives), v.max_operation_days
+
+    def loss_tolerance(self, v: Values) -> float:
+        return v.loss_tolerance
+
+    def _options(self, obs: Observation, v: Values) -> dict[str, Utility]:
+        """Every option open now, with the commitment bonus on the current posture or operation."""
+        posture = obs.postures[obs.actor]
+        inertia = v.inertia
+        utilities: dict[str, Utility] = {}
+        if obs.ceasefire:
+            utilities["hold"] = Hold(inertia if posture == "hold" else 0.0)
+        utilities["talks"] = Talks(inertia if posture == "talks" else 0.0, *talks_value(obs, v))
+        current = obs.operation.target if obs.operation is not None and posture == self.offensive else None
+        views: dict[str, OperationView] = {view.target: view for view in obs.operations}
+        if current is not None:
+            assert obs.operation is not None
+            views[current] = obs.operation  # the operation under way, re-planned
+        for key, view in views.items():
+            utilities[OPERATION_PREFIX + key] = operation_terms(obs, v, view, inertia if key == current else 0.0)
+        return utilities
+
+    def decide(self, obs: Observation, v: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+        """Choose a posture (or an operation) by the logit rule."""
+        return (choose(obs.actor, self._options(obs, v), v.rationality, rng, explain, v.min_choice_probability),)
+
+    def answer(self, obs: Observation, v: Values, rng: Random, explain: bool = True) -> Decision:
+        """Accept or refuse the offer on the table: the talks it opens against the best way to go on without it.
+
+        At war the way on is an operation (or, with none worth launching, positional war and its diplomatic cost);
+        under a ceasefire it is the ceasefire as it stands, or an operation that breaks it.
+        """
+        offer: OfferView | None = obs.offer
+        assert offer is not None
+        alternatives: dict[str, Any] = {
+            k: u for k, u in self._options(obs, v).items() if k.startswith(OPERATION_PREFIX)
+        }
+        talks = talks_value(obs, v)
+        if obs.ceasefire:  # the ceasefire as it stands: the same talks, without the new terms
+            alternatives["ceasefire_as_it_stands"] = talks
+        elif not alternatives:
+            alternatives["positional_war"] = PositionalWar(
+                -v.diplomatic_weight * v.energy_trade_exposure * obs.attention
+            )
+        totals = {k: sum(u) for k, u in alternatives.items()}
+        best = max(totals, key=totals.__getitem__)  # the first best
+        met = position_met(obs, v)
+        accept = Accept(
+            *talks,
+            broker_credibility=offer.credibility,
+            partisan_broker=-v.partisan_broker_cost
+            if offer.broker == obs.roles.patron and obs.patron_backs_defender
+            else 0.0,
+            settlement=(v.settlement_weight if met else -v.settlement_weight) if offer.kind == "comprehensive" else 0.0,
+            peacekeepers=-v.peacekeeper_cost if offer.peacekeepers else 0.0,
+        )
+        refuse = {f"best_alternative ({best})": 0.0 + totals[best]}
+        return choose(
+            obs.actor, {"accept": accept, "refuse": refuse}, v.rationality, rng, explain, v.min_choice_probability, ""
+        )
+
+    def posture_of(self, option: str) -> str:
+        """The posture an option puts it in (every operation is the offensive posture)."""
+        return self.offensive if option.startswith(OPERATION_PREFIX) else option
+
+    def apply(self, state: WorldState, decision: Decision, obs: Observation) -> None:
+        """Launch, carry on or end an operation; an operation launched under a ceasefire breaks it."""
+        option = decision.option
+        if not option.startswith(OPERATION_PREFIX):
+            state.operation = None
+            return
+        key = option.removeprefix(OPERATION_PREFIX)
+        if state.operation is not None and state.operation.target == key:
+            return  # carrying on
+        view = next(w for w in (*obs.operations, *((obs.operation,) if obs.operation else ())) if w.target == key)
+        state.operation = Operation(
+            key, view.route, state.day, view.days, view.attacker_casualties, state.casualties.military_attacker
+        )
+        state.operations += 1
+        if state.ceasefire is not None:
+            ceasefire.end(state, "offensive", obs.actor)

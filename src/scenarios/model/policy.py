@@ -1,0 +1,210 @@
+"""The contract between the simulation core and the policies: roles, triggers, and one base class per role.
+
+The core addresses actors only through this contract: it never reads a policy's option strings or module
+attributes, and policies never test each other's options (what one needs of another is a field of the
+`Observation`, worked out by the core through the contract: the patron presses the defender, the attacker is on the
+offensive, ...). A policy is a subclass of its role's base with typed values (`config.policies.ActorValues`
+extended), built once per replication from the draw; its `PolicySchema` is registered as an entry point so that the
+scenario schema can validate actors without importing the model.
+
+Each utility is written once, as a named tuple of terms per option (`Utility`): the untraced path sums it, the traced
+path keeps it term by term, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
+
+from scenarios.config.policies import ActorParams, ActorValues
+from scenarios.model.choice import Decision, logit_choice, logit_totals
+from scenarios.model.random import Random
+from scenarios.roles import PolicySchema, Role
+
+if TYPE_CHECKING:
+    from scenarios.model.observation import Observation
+    from scenarios.model.state import WorldState
+
+V = TypeVar("V", bound=ActorValues)
+
+
+class Trigger(StrEnum):
+    """Events that bring actors to a review besides their periodic one (`Policy.reviews_on`)."""
+
+    CEASEFIRE_AGREED = "ceasefire agreed"
+    CEASEFIRE_COLLAPSED = "ceasefire collapsed"
+    OBJECTIVE_TAKEN = "objective taken"
+    OPERATION_BEHIND_PLAN = "operation behind plan"
+    PATRON_SUPPORT_CHANGED = "patron's support changed"
+    HELP_REQUESTED = "help requested"
+    MASS_CASUALTY = "mass-casualty strike"
+    WINTER_BEGINS = "winter begins"
+    WINTER_ENDS = "winter ends"
+
+    def text(self, labels: Mapping[str, str]) -> str:
+        """The trigger in the words of a story: the actors by their labels (`labels`: role -> label)."""
+        if self is Trigger.PATRON_SUPPORT_CHANGED:
+            return f"{labels.get('patron', 'the patron')}'s support changed"
+        if self is Trigger.HELP_REQUESTED:
+            return f"{labels.get('defender', 'the defender')} asked {labels.get('patron', 'its patron')} for help"
+        return str(self.value)
+
+
+Utility = tuple[float, ...] | Mapping[str, float]
+"""An option's utility, term by term: a named tuple of terms (summed in field order; its field names name the
+terms), or a mapping for the rare option whose terms are named at run time."""
+
+
+def choose(
+    actor: str,
+    options: Mapping[str, Any],
+    rationality: float,
+    rng: Random,
+    explain: bool,
+    floor: float,
+    track: str | None = None,
+) -> Decision:
+    """The logit choice among `options` (option -> `Utility`): term by term when `explain`, from each option's total
+    otherwise (the same sums, so the same choice to the bit)."""
+    if explain:
+        terms = {k: (u._asdict() if hasattr(u, "_asdict") else dict(u)) for k, u in options.items()}
+        return logit_choice(actor, terms, rationality, rng, track=track, floor=floor)
+    totals = {k: (sum(u) if isinstance(u, tuple) else sum(u.values())) for k, u in options.items()}
+    return logit_totals(actor, totals, rationality, rng, track=track, floor=floor)
+
+
+class Policy(ABC, Generic[V]):
+    """A policy as the core sees it; one instance per actor of a scenario (it holds the actor's validated block)."""
+
+    schema: ClassVar[PolicySchema]
+    values: ClassVar[type[ActorValues]]
+    options: ClassVar[tuple[str, ...]]  # the options of its main track (its posture)
+    tracks: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # second tracks: suffix -> options
+    reviews_on: ClassVar[frozenset[Trigger] | None] = None  # triggers that bring a review (None: all)
+    flags: ClassVar[tuple[str, ...]] = ()  # acts remembered for good (flag_day.<actor>.<act>)
+    option_triggers: ClassVar[Mapping[str, Trigger]] = {}  # options that bring others to a review
+    quiet_acts: ClassVar[tuple[str, ...]] = ()  # acts that change nothing, left out of the event log
+    party: ClassVar[bool] = False  # a party to the conflict: it answers offers
+    broker: ClassVar[bool] = False  # it makes ceasefire offers
+    offers_when: ClassVar[tuple[str, ...] | None] = None  # postures in which a broker offers (None: always)
+    peacekeepers: ClassVar[bool] = False  # a broker that can offer its own peacekeepers
+    reads_front: ClassVar[bool] = False  # it reads the operations the attacker could launch
+
+    def __init__(self, name: str, block: ActorParams):
+        self.name = name
+        self.block = block
+
+    @property
+    def role(self) -> Role:
+        return self.schema.role
+
+    def all_tracks(self) -> dict[str, tuple[str, ...]]:
+        """Every posture key it decides -> its options (its own name -> `options` first)."""
+        return {self.name: self.options, **{f"{self.name}.{k}": v for k, v in self.tracks.items()}}
+
+    def start_postures(self) -> dict[str, str]:
+        """Each track's posture on the start date (its main track's is `start_posture`)."""
+        return {self.name: str(getattr(self.block, "start_posture"))}  # noqa: B009  (declared by every block)
+
+    @abstractmethod
+    def decide(self, obs: Observation, v: V, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
+        """Its decisions at a review: one per track it reviews, and acts (an answer on no track)."""
+
+    def answer(self, obs: Observation, v: V, rng: Random, explain: bool = True) -> Decision:
+        """A party's answer to the offer in `obs.offer` (accept | refuse)."""
+        raise NotImplementedError(f"{type(self).__name__} is not a party: it answers no offers")
+
+    def apply(self, state: WorldState, decision: Decision, obs: Observation) -> None:
+        """Its decision's effect on the world beyond its posture (none by default)."""
+
+    def signal(self, state: WorldState, v: V, start_share: float) -> bool:
+        """What it contributes to the observation (see `Observation`), read from the holdings; False by default."""
+        return False
+
+    def posture_of(self, option: str) -> str:
+        """The posture an option puts it in (the option itself, unless options are finer than postures)."""
+        return option
+
+    def offer_interval(self, v: V) -> float:
+        """A broker's days between offers."""
+        raise NotImplementedError(f"{type(self).__name__} is not a broker")
+
+    def credibility(self, v: V) -> float:
+        """A broker's standing with the parties (utility)."""
+        raise NotImplementedError(f"{type(self).__name__} is not a broker")
+
+
+class AttackerPolicy(Policy[V]):
+    """The party that means to change the map: it launches operations and breaks or keeps ceasefires."""
+
+    offensive: ClassVar[str]  # its posture while an operation is under way
+    talks: ClassVar[str]  # the posture a party on the offensive stands down into when it accepts a ceasefire
+    party: ClassVar[bool] = True
+    reads_front: ClassVar[bool] = True
+
+    @abstractmethod
+    def position_met(self, state: WorldState, v: V) -> bool:
+        """Whether its aim for the talks is met (for the brokers' terms)."""
+
+    @abstractmethod
+    def operation_limits(self, v: V) -> tuple[int, float]:
+        """The most objectives an operation's route may cross, and the longest operation it would plan (days)."""
+
+    @abstractmethod
+    def loss_tolerance(self, v: V) -> float:
+        """Losses (or days) beyond this multiple of an operation's plan bring a review."""
+
+    def in_talks(self, posture: str) -> bool:
+        return posture == self.talks
+
+
+class DefenderPolicy(Policy[V]):
+    """The party that holds the contested region."""
+
+    party: ClassVar[bool] = True
+    retaliation: ClassVar[str]  # its posture of strikes beyond the line of contact
+    conceded_flags: ClassVar[tuple[str, ...]] = ()  # its acts that put a concession on the table
+    help_flag: ClassVar[str] = ""  # its act of asking its patron for help
+
+    @abstractmethod
+    def grievance_window(self, v: V) -> float:
+        """How far back the attacker's attacks count as a grievance (days)."""
+
+    def retaliating(self, posture: str | None) -> bool:
+        return posture == self.retaliation
+
+
+class PatronPolicy(Policy[V]):
+    """A power that backs the defender on a track of support, and may press either party."""
+
+    support_track: ClassVar[str]  # the suffix of its support track (<actor>.<suffix>)
+    backing: ClassVar[frozenset[str]]  # support postures that back the defender
+    intervened: ClassVar[str]  # the support posture of a military intervention (final)
+    pressing: ClassVar[Mapping[str, Role]]  # diplomatic postures that press a party -> that party's role
+
+    def presses(self, posture: str | None) -> Role | None:
+        return self.pressing.get(posture or "")
+
+
+class SupporterPolicy(Policy[V]):
+    """A power that backs the attacker on a ladder of support rungs."""
+
+    @abstractmethod
+    def ladder(self) -> tuple[Rung, ...]:
+        """Its rungs, lowest first."""
+
+
+class Rung(NamedTuple):
+    """One rung of a supporter's ladder as the core sees it."""
+
+    name: str
+    in_place_at_start: bool
+    withdrawable: bool
+
+
+class MediatorPolicy(Policy[V]):
+    """A broker with no side."""
+
+    broker: ClassVar[bool] = True
