@@ -116,7 +116,7 @@ def test_azerbaijan_operation_terms() -> None:
     obs = observation()
     p = params(azerbaijan, aims_draw=0.0)  # limited aims
     view = obs.operations[0]
-    terms = term_dict(attacker.operation_terms(obs, p, view, 0.0))
+    terms = term_dict(attacker.operation_options(obs, p, {view.target: view}, None)[f"operation:{view.target}"])
     assert terms["territorial_gain"] == pytest.approx(AZ.gain_weight * view.value_share)  # 0.1 + 0.2 < target
     assert terms["military_casualties"] == pytest.approx(-AZ.military_casualty_weight * view.attacker_casualties / 100)
     assert terms["civilian_casualties"] == pytest.approx(-AZ.civilian_casualty_weight * view.civilian_casualties / 100)
@@ -133,11 +133,21 @@ def test_azerbaijan_values_gains_less_beyond_its_target() -> None:
     p = params(azerbaijan, aims_draw=0.0)
     t = attacker.target(p)
     view = operation(value_share=0.2)
-    below = term_dict(attacker.operation_terms(observation(attacker_share=t - 0.2), p, view, 0.0))["territorial_gain"]
-    beyond = term_dict(attacker.operation_terms(observation(attacker_share=t), p, view, 0.0))["territorial_gain"]
-    straddle = term_dict(attacker.operation_terms(observation(attacker_share=t - 0.1), p, view, 0.0))[
-        "territorial_gain"
-    ]
+    below = term_dict(
+        attacker.operation_options(observation(attacker_share=t - 0.2), p, {view.target: view}, None)[
+            f"operation:{view.target}"
+        ]
+    )["territorial_gain"]
+    beyond = term_dict(
+        attacker.operation_options(observation(attacker_share=t), p, {view.target: view}, None)[
+            f"operation:{view.target}"
+        ]
+    )["territorial_gain"]
+    straddle = term_dict(
+        attacker.operation_options(observation(attacker_share=t - 0.1), p, {view.target: view}, None)[
+            f"operation:{view.target}"
+        ]
+    )["territorial_gain"]
     assert below == pytest.approx(AZ.gain_weight * 0.2)
     assert beyond == pytest.approx(AZ.gain_weight * AZ.gain_weight_beyond_target * 0.2)
     assert straddle == pytest.approx(AZ.gain_weight * (0.1 + AZ.gain_weight_beyond_target * 0.1))

@@ -71,7 +71,7 @@ def choose(
     if explain:
         terms = {k: (u._asdict() if hasattr(u, "_asdict") else dict(u)) for k, u in options.items()}
         return logit_choice(actor, terms, rationality, rng, track=track, floor=floor)
-    totals = {k: (sum(u) if isinstance(u, tuple) else sum(u.values())) for k, u in options.items()}
+    totals = {k: sum(u) if type(u) is not dict else sum(u.values()) for k, u in options.items()}
     return logit_totals(actor, totals, rationality, rng, track=track, floor=floor)
 
 

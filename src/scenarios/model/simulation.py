@@ -52,6 +52,7 @@ from scenarios.model.policy import (
 )
 from scenarios.model.random import child_seed, named_streams
 from scenarios.model.state import ObjectiveState, OfferRecord, SectorState, WorldState
+from scenarios.roles import Role
 
 MECHANISM_STREAMS = ("violations", "combat", "mediation")
 PERIODIC = "periodic review"
@@ -209,6 +210,12 @@ class _Replication:
         }
         self._signal_seen: dict[str, tuple[int, bool]] = {}  # field -> (captures when read, value)
         self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
+        self._presses: Role | None = None  # what the observation reads of the postures (set with `_postures_seen`)
+        self._on_offensive = False
+        self._help_key = f"{roles.defender}.{self.defender.help_flag}"
+        self._conceded_keys = self.state.conceded_flags
+        self._flags_count = -1  # the number of flags when `_conceded` and `_helped` were read
+        self._conceded = self._helped = False
         self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
         self._started = False  # the processes are in the environment
 
@@ -385,9 +392,17 @@ class _Replication:
         s = self.state
         cf = s.ceasefire
         postures = self._postures_seen
-        if postures is None:  # a read-only copy, rebuilt only after a posture changed
+        if postures is None:  # a read-only copy, rebuilt only after a posture changed, with what others read of it
             postures = self._postures_seen = MappingProxyType(dict(s.postures))
+            patron = self.patron
+            self._presses = patron.presses(postures.get(patron.name)) if patron is not None else None
+            self._on_offensive = postures.get(self.attacker.name) == self.attacker.offensive
         views, current, losses = self._operations(spec)
+        flags = s.flags
+        if len(flags) != self._flags_count:  # acts are remembered for good: read again only when one is added
+            self._flags_count = len(flags)
+            self._conceded = any(key in flags for key in self._conceded_keys)
+            self._helped = self._help_key in flags
         day = s.day
         if s.winter:
             to_winter = 0.0
@@ -395,7 +410,6 @@ class _Replication:
             to_winter = s.winter_day - day
         else:
             to_winter = math.inf
-        patron = self.patron
         return Observation(
             actor=spec.name,
             roles=self.roles,
@@ -421,10 +435,10 @@ class _Replication:
             support_total=s.support_total,
             deterrence=s.deterrence,
             patron_backs_defender=s.patron_backs(),
-            patron_presses=patron.presses(postures.get(patron.name)) if patron is not None else None,
-            attacker_on_offensive=postures.get(self.attacker.name) == self.attacker.offensive,
-            defender_conceded=s.defender_conceded(),
-            help_requested=f"{self.defender.name}.{self.defender.help_flag}" in s.flags,
+            patron_presses=self._presses,
+            attacker_on_offensive=self._on_offensive,
+            defender_conceded=self._conceded,
+            help_requested=self._helped,
             flags=self._flags_seen,
             recent_attacks=s.recent_attack_count(self.grievance_window),
             days_since_front_moved=day - s.front_moved_day,

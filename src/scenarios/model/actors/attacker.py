@@ -206,12 +206,6 @@ def target(v: Values) -> float:
     return v.target_share if v.aims_draw < v.limited_aims_probability else v.maximalist_target_share
 
 
-def position_value(share: float, v: Values) -> float:
-    """What holding `share` is worth: full weight up to the target, `gain_weight_beyond_target` beyond it."""
-    t = target(v)
-    return v.gain_weight * (min(share, t) + v.gain_weight_beyond_target * max(0.0, share - t))
-
-
 def position_met(obs: Observation, v: Values) -> bool:
     """Its aim for the talks: the target share held, or a concession (or withdrawal) of the defender's to take to the
     table."""
@@ -228,22 +222,42 @@ def talks_value(obs: Observation, v: Values) -> TalksValue:
     )
 
 
-def operation_terms(obs: Observation, v: Values, op: OperationView, commitment: float) -> OperationTerms:
-    """An operation valued over its whole route: gain, casualties and diplomatic cost with the seasons ahead."""
+def operation_options(
+    obs: Observation, v: Values, views: dict[str, OperationView], current: str | None
+) -> dict[str, OperationTerms]:
+    """Each operation valued over its whole route: the gain (full weight up to the target share, a fraction beyond
+    it), casualties and diplomatic cost with the seasons ahead; what does not depend on the operation is worked out
+    once per review."""
     share = obs.attacker_share
-    patron = v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
-    return OperationTerms(
-        territorial_gain=position_value(share + op.value_share, v) - position_value(share, v),
-        military_casualties=-v.military_casualty_weight * op.attacker_casualties / 100.0,
-        civilian_casualties=-v.civilian_casualty_weight * op.civilian_casualties / 100.0,
-        diplomatic_cost=-v.diplomatic_weight * v.energy_trade_exposure * obs.attention * op.days / 30.0,
-        ceasefire_breach=-v.ceasefire_breach_cost if obs.ceasefire else 0.0,
-        peacekeepers=-v.peacekeeper_breach_cost if obs.peacekeepers else 0.0,
-        supporter_support=v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0),
-        patron_reaction=-v.patron_reaction_weight * patron,
-        defender_blinks=v.blink_weight * v.defender_blinks_belief,
-        commitment=commitment,
+    t = target(v)
+    weight, beyond = v.gain_weight, v.gain_weight_beyond_target
+    now = weight * (min(share, t) + beyond * max(0.0, share - t))
+    military, civilian = -v.military_casualty_weight, -v.civilian_casualty_weight
+    diplomatic = -v.diplomatic_weight * v.energy_trade_exposure * obs.attention
+    breach = -v.ceasefire_breach_cost if obs.ceasefire else 0.0
+    guarded = -v.peacekeeper_breach_cost if obs.peacekeepers else 0.0
+    support = v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0)
+    patron = -v.patron_reaction_weight * (
+        v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
     )
+    blinks = v.blink_weight * v.defender_blinks_belief
+    inertia = v.inertia
+    out: dict[str, OperationTerms] = {}
+    for key, op in views.items():
+        after = share + op.value_share
+        out[OPERATION_PREFIX + key] = OperationTerms(
+            weight * (min(after, t) + beyond * max(0.0, after - t)) - now,
+            military * op.attacker_casualties / 100.0,
+            civilian * op.civilian_casualties / 100.0,
+            diplomatic * op.days / 30.0,
+            breach,
+            guarded,
+            support,
+            patron,
+            blinks,
+            inertia if key == current else 0.0,
+        )
+    return out
 
 
 class Attacker(AttackerPolicy[Values]):
@@ -291,8 +305,8 @@ class Attacker(AttackerPolicy[Values]):
         if current is not None:
             assert obs.operation is not None
             views[current] = obs.operation  # the operation under way, re-planned
-        for key, view in views.items():
-            utilities[OPERATION_PREFIX + key] = operation_terms(obs, v, view, inertia if key == current else 0.0)
+        if views:
+            utilities.update(operation_options(obs, v, views, current))
         return utilities
 
     def decide(self, obs: Observation, v: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
