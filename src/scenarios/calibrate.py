@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
 from scenarios.analysis.check import Check, check, default_n
 from scenarios.analysis.history_matching import (
@@ -26,6 +28,8 @@ from scenarios.analysis.history_matching import (
 from scenarios.config.loader import load_scenario
 from scenarios.config.yamlio import MAX_FILE_BYTES
 from scenarios.engine.batch import run_batch
+from scenarios.engine.executors import Executor, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
@@ -35,6 +39,7 @@ JOINT_ROWS = 1000  # points of the region a calibrated scenario draws from (fewe
 
 def calibrate(
     config: str | Path,
+    options: RunOptions | None = None,
     *,
     waves: int = 3,
     points: int = 60,
@@ -42,45 +47,46 @@ def calibrate(
     cut: float = CUT,
     params: Sequence[str] = (),
     overrides: Sequence[str] = (),
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> Calibration:
-    """History-match the free parameters of `config` to its expectations; write every wave and the region."""
+    """History-match the free parameters of `config` to its expectations; write every wave and the region.
+
+    `options` (`RunOptions`, or its fields as keywords) say how the waves run (every wave on one executor) and where
+    they are written (``<out>/wave-<k>``, each replaced if it exists).
+    """
+    options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
     free = free_parameters(scenario, params)
     goals = targets(scenario)
     others = [p for p, s in scenario.parameter_specs().items() if s.uncertain and p not in free]
-    directory = output_directory(out, [scenario], "-calibration")
-    seed = resolve_seed(seed, scenario)
+    directory = output_directory(options.out, [scenario], "-calibration")
+    seed = resolve_seed(options.seed, scenario)
 
-    def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        batch = run_batch(
-            [scenario],
-            design=wave_design(design_points, free, others, n, seed + k),
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(options))
+
+        def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+            batch = run_batch(
+                [scenario],
+                options.replace(seed=seed, out=directory / f"wave-{k}", overwrite=True),
+                design=wave_design(design_points, free, others, n, seed + k),
+                trace_sample=0,
+                using=runner,
+            )
+            return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
+
+        done, pool, alive = history_match(
+            simulate,
+            free,
+            goals,
+            waves=waves,
+            points=points,
+            n=n,
+            cut=cut,
             seed=seed,
-            out=directory / f"wave-{k}",
-            workers=workers,
-            executor=executor,
-            quiet=quiet,
-            overwrite=True,
-            trace_sample=0,
+            on_wave=lambda wave: write_wave(directory, wave),
         )
-        return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
-
-    done, pool, alive = history_match(
-        simulate,
-        free,
-        goals,
-        waves=waves,
-        points=points,
-        n=n,
-        cut=cut,
-        seed=seed,
-        on_wave=lambda wave: write_wave(directory, wave),
-    )
     return finish(scenario, free, goals, done, pool, alive, directory, points=points, n=n, cut=cut, seed=seed)
 
 
@@ -88,28 +94,25 @@ def verify(
     result: Calibration,
     config: str | Path,
     calibrated: str | Path,
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> tuple[Check, Path]:
     """Run the original and the calibrated scenario on the same seeds (the check's default n), check both (run, not
     emulated), and write the report that shows them side by side with what calibration changed."""
     from scenarios.report.html import write_report
 
+    options = study_options(options, fields)
     original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
     n, reason = (n, f"{n} replications per scenario") if n else default_n()
     batch = run_batch(
         [original, narrowed],
+        options.replace(seed=result.seed, out=result.directory / "check", overwrite=True),
         n=n,
-        seed=result.seed,
-        out=result.directory / "check",
-        overwrite=True,
-        workers=workers,
-        executor=executor,
-        quiet=quiet,
+        using=using,
     )
     info = json.loads((result.directory / "calibration.json").read_text(encoding="utf-8"))
     write_atomic(

@@ -7,6 +7,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import textwrap
@@ -21,6 +22,7 @@ from scenarios.exceptions import ConfigError, ScenarioError
 if TYPE_CHECKING:
     from scenarios.config.expectations import Question
     from scenarios.config.schema import Scenario
+    from scenarios.engine.options import RunOptions
 
 EXIT_USAGE = 2
 
@@ -174,25 +176,18 @@ def cmd_trace_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """The run options a command's arguments give (each field its flag has, the defaults for the rest)."""
+    from scenarios.engine.options import RunOptions
+
+    names = {f.name for f in dataclasses.fields(RunOptions)}
+    return RunOptions(**{k: v for k, v in vars(args).items() if k in names})
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from scenarios.engine.batch import run_batch
 
-    result = run_batch(
-        args.configs,
-        n=args.n,
-        seed=args.seed,
-        overrides=args.overrides,
-        workers=args.workers,
-        executor=args.executor,
-        scheduler=args.scheduler,
-        out=args.out,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        force=args.force,
-        chunk_size=args.chunk_size,
-        fail_fast=args.fail_fast,
-        quiet=args.quiet,
-    )
+    result = run_batch(args.configs, run_options(args), n=args.n, overrides=args.overrides)
     if result.status == "failed":
         print(f"failed: {result.directory}: {result.reason}", file=sys.stderr)
         return 1
@@ -222,9 +217,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_rerun(args: argparse.Namespace) -> int:
     from scenarios.engine.batch import rerun_manifest
 
-    result = rerun_manifest(
-        args.dir, args.out, workers=args.workers, executor=args.executor, overwrite=args.overwrite, quiet=args.quiet
-    )
+    result = rerun_manifest(args.dir, run_options(args))
     print(f"{result.status}: re-ran {args.dir} into {result.directory}")
     return 0
 
@@ -357,17 +350,13 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return _sweep(args)
     if args.save:  # before the batch runs: a refused name must not cost a run
-        whatif.check_save_target(args.config, args.save, args.force)
+        whatif.check_save_target(args.config, args.save, args.replace_saved)
     result = whatif.run_whatif(
         args.config,
         args.tweaks,
+        run_options(args),
         overrides=args.overrides,
         n=args.n,
-        seed=args.seed,
-        out=args.out,
-        workers=args.workers,
-        executor=args.executor,
-        quiet=args.quiet,
         measures=args.measure,
         measure_files=args.measure_files,
     )
@@ -378,7 +367,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     plots_dir, report = whatif.write_outputs(result, f"What if {' and '.join(args.tweaks)}")
     print(f"\nresults: {result.batch.directory}\nplots: {plots_dir}\nreport: {report}")
     if args.save:
-        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note, args.force)
+        saved = whatif.save_whatif(args.config, args.tweaks, args.save, args.note, args.replace_saved)
         outside = not is_inside(Path(args.config), roots_for(saved))
         allow = f" --allow-path {Path(args.config).resolve().parent}" if outside else ""
         print(f"saved as a scenario: {saved} (run it with: scenarios run {saved}{allow})")
@@ -389,17 +378,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from scenarios import whatif
     from scenarios.io.load import load_results
 
-    sweep = whatif.run_sweep(
-        args.config,
-        args.sweep,
-        overrides=args.overrides,
-        n=args.n or 400,
-        seed=args.seed,
-        out=args.out,
-        workers=args.workers,
-        executor=args.executor,
-        quiet=args.quiet,
-    )
+    sweep = whatif.run_sweep(args.config, args.sweep, run_options(args), overrides=args.overrides, n=args.n or 400)
     table = whatif.sweep_table(load_results(sweep.batch.directory), sweep.grid)
     _print_ranked(table, f"Headline figures per swept value ({args.n or 400} replications each, 95% intervals)")
     folder = whatif.write_sweep_outputs(sweep, table)
@@ -419,43 +398,21 @@ def _print_ranked(table: object, title: str) -> None:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import estimate, run_sensitivity
 
+    options = run_options(args)
+    study = dict(method=args.method, n=args.n, params=args.params, overrides=args.overrides, by=args.by)
     if not args.resume:
-        runs, seconds = estimate(
-            args.config,
-            method=args.method,
-            n=args.n,
-            params=args.params,
-            overrides=args.overrides,
-            workers=args.workers,
-            executor=args.executor,
-            by=args.by,
-        )
-        if args.stability:
-            runs, seconds = 2 * runs, 2 * seconds
+        runs, seconds = estimate(args.config, options, stability=args.stability, **study)
         print(f"{args.method}: {runs:,} model runs, about {_duration(seconds)} (timed on 3 replications)", flush=True)
-    common = dict(
-        method=args.method,
+    result = run_sensitivity(
+        args.config,
+        options,
         outcome=args.outcome,
-        n=args.n,
-        params=args.params,
-        overrides=args.overrides,
-        workers=args.workers,
-        executor=args.executor,
-        quiet=args.quiet,
-        resume=args.resume,
         measure_files=args.measure_files,
-        by=args.by,
+        stability=args.stability,
+        **study,
     )
-    result = run_sensitivity(args.config, seed=args.seed, out=args.out, **common)
-    if args.stability:
-        from scenarios.io.store import read_manifest
-        from scenarios.sensitivity import ranking_stability
-
-        first = result.batch.directory
-        seed = int(read_manifest(first)["seed"]) + 1
-        second = run_sensitivity(args.config, seed=seed, out=f"{first}-seed{seed}", **common)
-        result.spearman = ranking_stability(result.indices, second.indices)
-        print(f"second design (seed {seed}): {second.batch.directory}")
+    if result.second is not None:
+        print(f"second design (seed {result.second.batch.seed}): {result.second.batch.directory}")
     print(result.to_text())
     if result.warning:
         print(f"warning: {result.warning}", file=sys.stderr)
@@ -558,22 +515,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     config = Path(args.config)
     target = Path(args.save) if args.save else config.with_name(f"{config.stem}-calibrated.yaml")
-    check_save_target(config, target, args.force)  # refuse before hours of runs, not after
-    if sample_file(target).exists() and not args.force:
+    check_save_target(config, target, args.replace_saved)  # refuse before hours of runs, not after
+    if sample_file(target).exists() and not args.replace_saved:
         raise ScenarioError(f"{sample_file(target)}: the calibrated scenario's sample exists; --force replaces it")
+    options = run_options(args)
     result = calibrate(
         config,
+        options,
         waves=args.waves,
         points=args.points,
         n=args.n,
         cut=args.cut,
         params=args.params,
         overrides=args.overrides,
-        seed=args.seed,
-        out=args.out,
-        workers=args.workers,
-        executor=args.executor,
-        quiet=args.quiet,
     )
     print(f"free parameters: {len(result.free)}; targets: {len(result.targets)} expectations with a band")
     for wave in result.waves:
@@ -605,9 +559,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"calibrated scenario: {target}" + (f" (joint sample: {sample_file(target)})" if result.ruled_out else ""))
     if args.no_check:
         return 0
-    verified, report = verify(
-        result, config, target, overrides=args.overrides, workers=args.workers, executor=args.executor, quiet=args.quiet
-    )
+    verified, report = verify(result, config, target, options, overrides=args.overrides)
     print("\nthe original and the calibrated scenario, run on the same seeds and checked (not emulated):")
     print(verified.to_text())
     print(f"report: {report}")
@@ -615,37 +567,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from scenarios.analysis.check import check, default_n
-    from scenarios.config.loader import load_scenario
-    from scenarios.io.load import load_results
+    from scenarios.checking import run_check
 
-    if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
-        if args.overrides or args.n is not None:
-            raise ScenarioError("--n and --set run a new batch: give CONFIG files, not a results folder")
-        folder = Path(args.targets[0])
-        results = load_results(folder)
-        result = check(results, n_reason=f"read from {folder}, {len(results.replications)} replications")
-    else:
-        from scenarios.engine.batch import run_batch
-
-        scenarios = [load_scenario(c, args.overrides) for c in args.targets]  # measures checked here
-        n, reason = (args.n, f"{args.n} replications per scenario (--n)") if args.n else default_n()
-        out = args.out or Path(scenarios[0].simulation.output_dir) / f"{'+'.join(s.name for s in scenarios)}-check"
-        batch = run_batch(
-            scenarios,
-            n=n,
-            seed=args.seed,
-            workers=args.workers,
-            executor=args.executor,
-            scheduler=args.scheduler,
-            out=out,
-            overwrite=args.overwrite or args.out is None,  # the default folder is the check's own
-            quiet=args.quiet,
-        )
-        result = check(
-            load_results(batch.directory), dict(zip([s.name for s in scenarios], scenarios, strict=True)), reason
-        )
-        folder = batch.directory
+    run = run_check(args.targets, run_options(args), n=args.n, overrides=args.overrides)
+    result, folder = run.check, run.directory
+    if run.ran:
         print(f"results: {folder}")
     print(result.to_text())
     for name in result.scenarios:
@@ -859,7 +785,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
     p.add_argument("--note", default=None, help="why (written into the saved scenario)")
     _add_measures(p)
-    p.add_argument("--force", action="store_true", help="with --save: replace an existing file")
+    p.add_argument("--force", dest="replace_saved", action="store_true", help="with --save: replace an existing file")
     p.add_argument("--workers", type=_count(1), default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
@@ -952,7 +878,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--save", default=None, help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)"
     )
-    p.add_argument("--force", action="store_true", help="replace an existing --save file")
+    p.add_argument("--force", dest="replace_saved", action="store_true", help="replace an existing --save file")
     p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")
     _add_executor(p)
     _add_set(p)
@@ -997,14 +923,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def render_error(exc: ScenarioError) -> str:
-    """One block: each problem of a ConfigError on its own `error:` line (with its hint), then a count."""
+def render_error(exc: ScenarioError, flag: Callable[[str], str] | None = None) -> str:
+    """One block: each problem of a ConfigError on its own `error:` line (with its hint), then a count; an error
+    about an option names it by its flag (`flag`: field -> flag)."""
     if isinstance(exc, ConfigError) and exc.problems:
         lines = [f"error: {p.render()}" for p in exc.problems]
         if len(lines) > 1:
             lines.append(f"{len(lines)} problems found")
         return "\n".join(lines)
-    return f"error: {exc}"
+    return f"error: {exc.render(flag) if flag is not None else exc}"
+
+
+def flag_names(parser: argparse.ArgumentParser, command: str) -> Callable[[str], str]:
+    """field -> the flag of `command` that sets it (by argparse `dest`: --chunk-size for chunk_size, --set for
+    overrides, --base for a what-if's overrides); a field the command has no flag for is named as a flag would be."""
+    flags: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            for option in action.choices[command]._actions:
+                long = [o for o in option.option_strings if o.startswith("--")]
+                if long:
+                    flags.setdefault(option.dest, long[0])
+    return lambda field: flags.get(field, "--" + field.replace("_", "-"))
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
@@ -1024,7 +964,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         if args.debug:
             raise
-        print(render_error(exc), file=sys.stderr)
+        print(render_error(exc, flag_names(parser, args.command)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -14,12 +14,14 @@ import math
 import os
 import warnings
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from ruamel.yaml import YAML
+from typing_extensions import Unpack
 
 from scenarios.analysis.compare import default_measures, paired_differences, replications_needed
 from scenarios.analysis.survival import hold_probability
@@ -30,6 +32,8 @@ from scenarios.config.params import DateParam, Param
 from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.executors import Executor, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.atomic import write_atomic
@@ -115,24 +119,26 @@ def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Seque
 def run_whatif(
     config: str | Path,
     tweaks: Sequence[str],
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int | None = None,
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
     max_n: int = 5000,
-    quiet: bool = True,
     measures: Sequence[str] = (),
     measure_files: Sequence[str | Path] = (),
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> WhatIf:
     """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair.
 
-    `measures` (names or expressions, checked before anything runs) are compared too, after the default ones.
+    `options` (`RunOptions`, or its fields as keywords) say how the batch runs; its folder (default
+    ``<output_dir>/<name>-whatif``) is the what-if's own and is replaced. Without `n`, a pilot of 200 pairs chooses
+    it (the pilot and the batch run on one executor). `measures` (names or expressions, checked before anything
+    runs) are compared too, after the default ones.
     """
+    options = study_options(options, fields)
     if not tweaks:
-        raise ScenarioError("a what-if needs at least one --set KEY=VALUE")
+        raise ScenarioError.naming("tweaks", "a what-if needs at least one {tweaks} KEY=VALUE")
     base = load_scenario(config, overrides)
     known = measure_set(base, measure_files)
     extra = [known.get(m) for m in measures]
@@ -141,24 +147,26 @@ def run_whatif(
     differences = [d for d in differences if d.path != "name"]
     if not differences:
         warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
-    directory = output_directory(out, [base], "-whatif")
-    seed = resolve_seed(seed, base)  # once: the pilot and the full batch share it
-    common: dict[str, Any] = dict(
-        seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True, chunk_size=CHUNK
+    directory = output_directory(options.out, [base], "-whatif")
+    # the seed once: the pilot and the full batch share it
+    run = options.replace(
+        seed=resolve_seed(options.seed, base), out=directory, overwrite=True, chunk_size=options.chunk_size or CHUNK
     )
-    if n is None:
-        pilot = run_batch([base, tweaked], n=PILOT, out=directory, **common)
-        needed, sd = replications_needed(load_results(pilot.directory), base.name, tweaked.name)
-        chosen = min(max(needed, PILOT), max_n)
-        reason = (
-            f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
-            f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
-            + (f" (capped at {max_n})" if needed > max_n else "")
-        )
-        batch = pilot if chosen <= PILOT else run_batch([base, tweaked], n=chosen, out=directory, **common)
-    else:
-        reason = f"n = {n} as asked"
-        batch = run_batch([base, tweaked], n=n, out=directory, **common)
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(run))
+        if n is None:
+            pilot = run_batch([base, tweaked], run, n=PILOT, using=runner)
+            needed, sd = replications_needed(load_results(pilot.directory), base.name, tweaked.name)
+            chosen = min(max(needed, PILOT), max_n)
+            reason = (
+                f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
+                f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
+                + (f" (capped at {max_n})" if needed > max_n else "")
+            )
+            batch = pilot if chosen <= PILOT else run_batch([base, tweaked], run, n=chosen, using=runner)
+        else:
+            reason = f"n = {n} as asked"
+            batch = run_batch([base, tweaked], run, n=n, using=runner)
     results = load_results(batch.directory)
     compared: list[str | Measure] | None = [*default_measures(), *extra] if extra else None
     table = paired_differences(results, base.name, tweaked.name, measures=compared)
@@ -207,21 +215,33 @@ def write_sweep_outputs(sweep: Sweep, table: pd.DataFrame) -> Path:
 
 
 def check_save_target(config: str | Path, target: str | Path, force: bool = False) -> Path:
-    """Where `--save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
+    """Where `save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
     built from (that would replace the scenario with a file that extends itself)."""
     target = Path(target)
     if target.suffix not in (".yaml", ".yml"):
-        raise ScenarioError(f"--save {target}: needs a .yaml file name")
+        raise ScenarioError.naming("save", "{save} {target}: needs a .yaml file name", target=target)
     if target.is_dir():
-        raise ScenarioError(f"--save {target}: is a folder; give a file name such as {target / 'whatif.yaml'}")
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: is a folder; give a file name such as {example}",
+            target=target,
+            example=target / "whatif.yaml",
+        )
     resolved = target.resolve()
     if resolved in extends_chain(Path(config)):
-        raise ScenarioError(
-            f"--save {target}: {config} is built from this file; saving there would replace it with a file that "
-            "extends itself. Choose another name (--force does not change this)."
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: {config} is built from this file; saving there would replace it with a file that "
+            "extends itself. Choose another name ({force} does not change this).",
+            target=target,
+            config=config,
         )
     if target.exists() and not force:
-        raise ScenarioError(f"--save {target}: the file exists; choose another name, or add --force to replace it")
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: the file exists; choose another name, or add {force} to replace it",
+            target=target,
+        )
     return target
 
 
@@ -323,18 +343,18 @@ def _label(value: Any) -> str:
 def run_sweep(
     config: str | Path,
     sweeps: Sequence[str],
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int = 400,
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> Sweep:
-    """Validate every value first (a bad one is reported before anything runs), then run one batch."""
+    """Validate every value first (a bad one is reported before anything runs), then run one batch (into
+    ``<output_dir>/<name>-sweep`` unless ``options.out``, replaced if it exists)."""
+    options = study_options(options, fields)
     if not 1 <= len(sweeps) <= 2:
-        raise ScenarioError("give one or two --sweep KEY=[v1, v2, ...]")
+        raise ScenarioError.naming("sweeps", "give one or two {sweeps} KEY=[v1, v2, ...]")
     parsed = [parse_sweep(s) for s in sweeps]
     base = load_scenario(config, overrides)
     scenarios: list[Scenario] = []
@@ -351,16 +371,10 @@ def run_sweep(
         rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
     if problems:
         raise ConfigError(problems)
-    batch = run_batch(
-        scenarios,
-        n=n,
-        seed=resolve_seed(seed, base),
-        out=output_directory(out, [base], "-sweep"),
-        workers=workers,
-        executor=executor,
-        quiet=quiet,
-        overwrite=True,
+    run = options.replace(
+        seed=resolve_seed(options.seed, base), out=output_directory(options.out, [base], "-sweep"), overwrite=True
     )
+    batch = run_batch(scenarios, run, n=n, using=using)
     return Sweep(batch, [k for k, _ in parsed], pd.DataFrame(rows))
 
 
