@@ -31,6 +31,7 @@ from scenarios.engine.batch import run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 
@@ -122,6 +123,37 @@ def verify(
     verified = check(load_results(batch.directory), {s.name: s for s in (original, narrowed)}, reason)
     report = write_report([batch.directory], result.directory / "report.html")
     return verified, report
+
+
+def calibrated_target(config: str | Path, save: str | Path | None = None, force: bool = False) -> Path:
+    """Where the calibrated scenario of `config` is saved: `save`, else ``<name>-calibrated.yaml`` beside `config`.
+
+    Checked before anything runs (a refusal must not come after hours of runs): never a file `config` is built from,
+    and neither an existing file nor an existing sample beside it unless `force`.
+    """
+    from scenarios.whatif import check_save_target
+
+    config = Path(config)
+    target = Path(save) if save else config.with_name(f"{config.stem}-calibrated.yaml")
+    check_save_target(config, target, force)
+    if sample_file(target).exists() and not force:
+        raise ScenarioError.naming(
+            "force",
+            "{sample}: the calibrated scenario's sample exists; {force} replaces it",
+            sample=sample_file(target),
+        )
+    return target
+
+
+def save_calibrated(result: Calibration, config: str | Path, target: Path) -> Path | None:
+    """Write the calibrated scenario at `target` and, when anything was ruled out, its joint sample beside it (first:
+    the scenario names it). Returns the sample's path, or None."""
+    sample = None
+    if result.ruled_out > 0:
+        sample = sample_file(target)
+        write_atomic(sample, joint_sample_csv(result).encode())
+    write_atomic(target, calibrated_yaml(result, Path(config), target).encode())
+    return sample
 
 
 def sample_file(target: Path) -> Path:
