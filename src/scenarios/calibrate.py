@@ -104,7 +104,8 @@ def verify(
 ) -> tuple[Check, Path]:
     """Run the original and the calibrated scenario on the same seeds (the check's default n), check both (run, not
     emulated), and write the report that shows them side by side with what calibration changed."""
-    from scenarios.report.html import write_report
+    from scenarios.report.findings import Findings
+    from scenarios.report.html import save_report
 
     options = study_options(options, fields)
     original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
@@ -120,8 +121,11 @@ def verify(
         batch.directory / "calibration.json",
         json.dumps({**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}, indent=2).encode(),
     )
-    verified = check(load_results(batch.directory), {s.name: s for s in (original, narrowed)}, reason)
-    report = write_report([batch.directory], result.directory / "report.html")
+    results = load_results(batch.directory)
+    scenarios = {s.name: s for s in (original, narrowed)}
+    verified = check(results, scenarios, reason)
+    findings = Findings.of(results, scenarios=scenarios, check_=verified)  # the check printed is the one shown
+    report = save_report(findings, result.directory / "report.html", cache=True)
     return verified, report
 
 

@@ -45,13 +45,16 @@ def run(args: argparse.Namespace) -> int:
     print()
     # imported only now: the summary's libraries (lifelines, statsmodels) would otherwise weigh on the driver's
     # memory all through the batch
-    from scenarios.analysis.summary import render
+    from scenarios.analysis.summary import summarize
     from scenarios.io.load import load_results
 
-    print(render(load_results(result.directory)))
+    results = load_results(result.directory)
+    summary = summarize(results)
+    print(summary.to_text())
     if args.report is not None:
-        from scenarios.report.html import write_report
+        from scenarios.report.findings import Findings
+        from scenarios.report.html import save_report
 
-        path = write_report([result.directory], args.report)
+        path = save_report(Findings.of(results, summary=summary), args.report, cache=True)  # the summary printed
         print(f"\nreport: {path}")
     return 1 if result.failures else 0

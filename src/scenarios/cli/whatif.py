@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import add_allow, add_measures, count, print_table, run_options
+from scenarios.cli.args import add_allow, add_measures, count, run_options
 from scenarios.exceptions import ScenarioError
 
 HELP = "run a scenario and a tweaked copy paired; print what changed, plot, report"
@@ -80,11 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
 def sweep(args: argparse.Namespace) -> int:
     from scenarios import whatif
-    from scenarios.io.load import load_results
 
     result = whatif.run_sweep(args.config, args.sweep, run_options(args), overrides=args.overrides, n=args.n or 400)
-    table = whatif.sweep_table(load_results(result.batch.directory), result.grid)
-    print_table(table, f"Headline figures per swept value ({args.n or 400} replications each, 95% intervals)")
-    folder = whatif.write_sweep_outputs(result, table)
+    print(result.to_text())
+    folder = whatif.write_sweep_outputs(result)
     print(f"\nresults: {result.batch.directory}\nplots: {folder}")
     return 0
