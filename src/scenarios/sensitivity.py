@@ -23,6 +23,7 @@ from typing_extensions import Unpack
 
 from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
+from scenarios.analysis.render import Rendered, View, frame_columns
 from scenarios.config.loader import load_scenario
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
@@ -39,7 +40,7 @@ PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored a
 
 
 @dataclass(repr=False)
-class Sensitivity:
+class Sensitivity(Rendered):
     """Indices (one row per parameter, ranked), where they are stored, and the batch that produced the model runs."""
 
     indices: pd.DataFrame
@@ -61,11 +62,14 @@ class Sensitivity:
             text += f"\nranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)"
         return text
 
-    def to_html(self) -> str:
-        import html
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table: one row per parameter (or judgment), ranked (`indices`)."""
+        return self.indices
 
-        caption = html.escape(f"{self.method} indices for {self.outcome} ({self.runs} model runs)")
-        return f"<p>{caption}</p>" + self.indices.to_html(index=False, float_format="{:.3f}".format, border=0)
+    def views(self) -> list[View]:
+        before = f"{self.method} indices for {self.outcome} ({self.runs} model runs)"
+        return [View(self.indices, frame_columns(self.indices), before=before)]
 
     def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
         """The ranked chart of the indices."""
@@ -78,9 +82,6 @@ class Sensitivity:
     def __repr__(self) -> str:
         top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
 
 def run_sensitivity(

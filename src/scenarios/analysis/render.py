@@ -79,16 +79,32 @@ class Column:
         return self.format(value)
 
 
+def frame_columns(frame: pd.DataFrame, float_format: str = "{:.3f}") -> list[Column]:
+    """Every column of a plain table as it is: numbers formatted with `float_format` and right-aligned."""
+
+    def reads(column: str) -> Column:
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        if not numeric:
+            return Column(column, column, lambda v: "" if v is None or _nan(v) else str(v))
+        if pd.api.types.is_integer_dtype(frame[column]):
+            return Column(column, column, str, "num")
+        return Column(column, column, lambda v: "" if _nan(v) else float_format.format(v), "num")
+
+    return [reads(str(c)) for c in frame.columns]
+
+
 @dataclass(frozen=True)
 class View:
     """A table of a result: some rows of its tidy table shown as `columns`, with a heading, a caption and notes.
 
-    `before` and `after` are paragraphs (plain text); `row_class` gives each row a class (HTML) that the report's
+    `lead` is a paragraph before the heading (what a group of views shares), `before` and `after` paragraphs around
+    the table (plain text); `row_class` gives each row a class (HTML) that the report's
     style sheet colours (``sig``, ``inconsistent``, ...).
     """
 
     rows: pd.DataFrame
     columns: Sequence[Column]
+    lead: str = ""
     heading: str = ""
     caption: str = ""
     before: str = ""
@@ -102,6 +118,8 @@ def to_html(views: Sequence[View]) -> str:
     """Escaped HTML: per view, its heading (h3), paragraphs and one table."""
     out: list[str] = []
     for v in views:
+        if v.lead:
+            out.append(f"<p>{html.escape(v.lead)}</p>")
         if v.heading:
             out.append(f"<h3>{html.escape(v.heading)}</h3>")
         if v.before:
@@ -142,7 +160,7 @@ def to_text(views: Sequence[View], indent: int = 2) -> str:
     out: list[str] = []
     pad = " " * indent
     for v in views:
-        for line in (v.heading, v.caption, v.before):
+        for line in (v.lead, v.heading, v.caption, v.before):
             if line:
                 out.append(line)
         cells = [
