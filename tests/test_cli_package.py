@@ -11,6 +11,7 @@ import pytest
 
 import scenarios.cli
 from scenarios.cli import COMMANDS, build_parser, command_modules, main
+from scenarios.io.load import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "configs" / "baseline.yaml")
@@ -55,3 +56,13 @@ def test_the_same_error_through_the_library_names_the_field(tmp_path: Path) -> N
     (tmp_path / "folder").mkdir()
     with pytest.raises(ScenarioError, match=r"^`n` and `overrides` run a new batch"):
         run_check([tmp_path / "folder"], n=5)
+
+
+def test_a_note_naming_an_option_says_the_field_in_python_and_the_flag_on_the_command_line(
+    two_scenario_batch: Results, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scenarios.analysis.compare import compare
+
+    assert "measures within noise not shown; `all=True` shows them" in compare(two_scenario_batch).to_text()
+    assert main(["compare", str(two_scenario_batch.directory)]) == 0
+    assert "measures within noise not shown; --all shows them" in capsys.readouterr().out

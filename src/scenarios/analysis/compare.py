@@ -26,7 +26,7 @@ from scipy import stats
 
 from scenarios.analysis.render import Column, Rendered, View, to_html
 from scenarios.analysis.survival import durations
-from scenarios.exceptions import AnalysisError
+from scenarios.exceptions import AnalysisError, python_name
 from scenarios.io.load import Results
 from scenarios.io.records import OUTCOME_CLASSES
 from scenarios.measures import Measure, MeasureSet, results_measures
@@ -265,9 +265,9 @@ class Comparison(Rendered):
         level = f"{1 - self.alpha:.0%}"
         return f"Differences of means (scenario minus the baseline, {self.baseline}), {level} intervals"
 
-    def to_text(self, all: bool = False) -> str:
+    def to_text(self, all: bool = False, name: Callable[[str], str] = python_name) -> str:
         """Per scenario: the test used, one line per measure (all, or the significant ones and P(holds)),
-        and the log-rank test."""
+        and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
         lines = [self.heading() + "; REAL = distinguishable from noise"]
         shown = self.shown(all)
         for other in self.pairs():
@@ -290,7 +290,7 @@ class Comparison(Rendered):
                     f"{interval:<30}{_fmt_p(r['p_value']):>8}  {verdict}"
                 )
             if len(rows) < len(full):
-                lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; --all shows them)")
+                lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; {name('all')} shows them)")
             lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
             lines.append(
                 f"  log-rank test of first-ceasefire survival (to day {lr['horizon']:g}): "

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         comparison = compare(results, baseline=args.baseline, measures=measures, days=args.days)
     except ScenarioError as exc:
         raise ScenarioError(f"--baseline {args.baseline}: {exc}" if args.baseline else str(exc)) from None
-    print(comparison.to_text(all=args.all))
+    print(comparison.to_text(all=args.all, name=lambda field: f"--{field}"))
     if args.plots:
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
