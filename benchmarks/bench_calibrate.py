@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scenarios.calibrate import calibrate, calibrated_yaml, joint_sample_csv, sample_file, verify
+from scenarios.calibrate import calibrate, save_calibrated, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,9 +37,7 @@ def main() -> None:
         )
         matched = time.perf_counter() - began
         runs = sum(len(w.points) for w in result.waves) * result.n
-        if result.ruled_out > 0:
-            sample_file(target).write_text(joint_sample_csv(result), encoding="utf-8")
-        target.write_text(calibrated_yaml(result, config, target), encoding="utf-8")
+        save_calibrated(result, config, target)
         began = time.perf_counter()
         verified, _ = verify(result, config, target, workers=args.workers)
         checked = time.perf_counter() - began

@@ -104,8 +104,9 @@ def test_bad_numbers_on_the_command_line(
 
 
 def test_bad_numbers_through_the_api_are_scenario_errors(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match="--chunk-size must be at least 1, got 0"):
+    with pytest.raises(ScenarioError, match=r"^`chunk_size` must be at least 1, got 0$") as info:
         run_batch([BASELINE], n=2, chunk_size=0, executor="serial", out=tmp_path / "a", quiet=True)
+    assert info.value.field == "chunk_size"
     with pytest.raises(ScenarioError, match="the seed must be a non-negative integer, got -1"):
         run_batch([BASELINE], n=2, seed=-1, executor="serial", out=tmp_path / "b", quiet=True)
 

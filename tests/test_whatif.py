@@ -96,6 +96,13 @@ def test_a_whatif_compares_the_measures_asked_too(tmp_path: Path) -> None:
     row = result.table.set_index("measure").loc["count(ceasefires) >= 2"]
     assert row["kind"] == "probability" and row["n_pairs"] == 20
     assert "count(ceasefires) >= 2" in result.to_text()
+    # the report embeds the what-if's own comparison (a fresh one would not have the measure asked)
+    from scenarios.whatif import write_outputs
+
+    _, report = write_outputs(result, "What if")
+    page = report.read_text(encoding="utf-8")
+    compared = page[page.index("<h2>What changed between scenarios</h2>") :]
+    assert "count(ceasefires) &gt;= 2" in compared and result.comparison.to_html() in page
     with pytest.raises(ScenarioError, match="unknown column 'war_dayz'"):
         run_whatif(BASELINE, ["actors.russia.back_defender_propensity=likely"], n=5, measures=["war_dayz > 1"])
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from scenarios.config.loader import load_scenario
     from scenarios.config.schema import Scenario
     from scenarios.engine.batch import BatchResult, run_batch
+    from scenarios.engine.options import RunOptions
     from scenarios.exceptions import ConfigError, MeasureError, ResultsError, ScenarioError
     from scenarios.io.load import Results, load_results
     from scenarios.measures import Measure, MeasureSet, measure_set
@@ -55,6 +56,7 @@ _WHERE = {
     "Scenario": "scenarios.config.schema",
     "BatchResult": "scenarios.engine.batch",
     "run_batch": "scenarios.engine.batch",
+    "RunOptions": "scenarios.engine.options",
     "ConfigError": "scenarios.exceptions",
     "ResultsError": "scenarios.exceptions",
     "ScenarioError": "scenarios.exceptions",
@@ -76,6 +78,7 @@ __all__ = [
     "ReplicationResult",
     "Results",
     "ResultsError",
+    "RunOptions",
     "Scenario",
     "ScenarioError",
     "Score",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
 from scenarios.analysis.check import Check, check, default_n
 from scenarios.analysis.history_matching import (
@@ -25,7 +27,10 @@ from scenarios.analysis.history_matching import (
 )
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import run_batch
+from scenarios.engine.executors import Executor, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 from scenarios.yamlio import MAX_FILE_BYTES
@@ -35,6 +40,7 @@ JOINT_ROWS = 1000  # points of the region a calibrated scenario draws from (fewe
 
 def calibrate(
     config: str | Path,
+    options: RunOptions | None = None,
     *,
     waves: int = 3,
     points: int = 60,
@@ -42,45 +48,46 @@ def calibrate(
     cut: float = CUT,
     params: Sequence[str] = (),
     overrides: Sequence[str] = (),
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> Calibration:
-    """History-match the free parameters of `config` to its expectations; write every wave and the region."""
+    """History-match the free parameters of `config` to its expectations; write every wave and the region.
+
+    `options` (`RunOptions`, or its fields as keywords) say how the waves run (every wave on one executor) and where
+    they are written (``<out>/wave-<k>``, each replaced if it exists).
+    """
+    options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
     free = free_parameters(scenario, params)
     goals = targets(scenario)
     others = [p for p, s in scenario.parameter_specs().items() if s.uncertain and p not in free]
-    directory = output_directory(out, [scenario], "-calibration")
-    seed = resolve_seed(seed, scenario)
+    directory = output_directory(options.out, [scenario], "-calibration")
+    seed = resolve_seed(options.seed, scenario)
 
-    def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        batch = run_batch(
-            [scenario],
-            design=wave_design(design_points, free, others, n, seed + k),
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(options))
+
+        def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+            batch = run_batch(
+                [scenario],
+                options.replace(seed=seed, out=directory / f"wave-{k}", overwrite=True),
+                design=wave_design(design_points, free, others, n, seed + k),
+                trace_sample=0,
+                using=runner,
+            )
+            return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
+
+        done, pool, alive = history_match(
+            simulate,
+            free,
+            goals,
+            waves=waves,
+            points=points,
+            n=n,
+            cut=cut,
             seed=seed,
-            out=directory / f"wave-{k}",
-            workers=workers,
-            executor=executor,
-            quiet=quiet,
-            overwrite=True,
-            trace_sample=0,
+            on_wave=lambda wave: write_wave(directory, wave),
         )
-        return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
-
-    done, pool, alive = history_match(
-        simulate,
-        free,
-        goals,
-        waves=waves,
-        points=points,
-        n=n,
-        cut=cut,
-        seed=seed,
-        on_wave=lambda wave: write_wave(directory, wave),
-    )
     return finish(scenario, free, goals, done, pool, alive, directory, points=points, n=n, cut=cut, seed=seed)
 
 
@@ -88,37 +95,69 @@ def verify(
     result: Calibration,
     config: str | Path,
     calibrated: str | Path,
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> tuple[Check, Path]:
     """Run the original and the calibrated scenario on the same seeds (the check's default n), check both (run, not
     emulated), and write the report that shows them side by side with what calibration changed."""
-    from scenarios.report.html import write_report
+    from scenarios.report.findings import Findings
+    from scenarios.report.html import save_report
 
+    options = study_options(options, fields)
     original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
     n, reason = (n, f"{n} replications per scenario") if n else default_n()
     batch = run_batch(
         [original, narrowed],
+        options.replace(seed=result.seed, out=result.directory / "check", overwrite=True),
         n=n,
-        seed=result.seed,
-        out=result.directory / "check",
-        overwrite=True,
-        workers=workers,
-        executor=executor,
-        quiet=quiet,
+        using=using,
     )
     info = json.loads((result.directory / "calibration.json").read_text(encoding="utf-8"))
     write_atomic(
         batch.directory / "calibration.json",
         json.dumps({**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}, indent=2).encode(),
     )
-    verified = check(load_results(batch.directory), {s.name: s for s in (original, narrowed)}, reason)
-    report = write_report([batch.directory], result.directory / "report.html")
+    results = load_results(batch.directory)
+    scenarios = {s.name: s for s in (original, narrowed)}
+    verified = check(results, scenarios, reason)
+    findings = Findings.of(results, scenarios=scenarios, check_=verified)  # the check printed is the one shown
+    report = save_report(findings, result.directory / "report.html", cache=True)
     return verified, report
+
+
+def calibrated_target(config: str | Path, save: str | Path | None = None, force: bool = False) -> Path:
+    """Where the calibrated scenario of `config` is saved: `save`, else ``<name>-calibrated.yaml`` beside `config`.
+
+    Checked before anything runs (a refusal must not come after hours of runs): never a file `config` is built from,
+    and neither an existing file nor an existing sample beside it unless `force`.
+    """
+    from scenarios.whatif import check_save_target
+
+    config = Path(config)
+    target = Path(save) if save else config.with_name(f"{config.stem}-calibrated.yaml")
+    check_save_target(config, target, force)
+    if sample_file(target).exists() and not force:
+        raise ScenarioError.naming(
+            "force",
+            "{sample}: the calibrated scenario's sample exists; {force} replaces it",
+            sample=sample_file(target),
+        )
+    return target
+
+
+def save_calibrated(result: Calibration, config: str | Path, target: Path) -> Path | None:
+    """Write the calibrated scenario at `target` and, when anything was ruled out, its joint sample beside it (first:
+    the scenario names it). Returns the sample's path, or None."""
+    sample = None
+    if result.ruled_out > 0:
+        sample = sample_file(target)
+        write_atomic(sample, joint_sample_csv(result).encode())
+    write_atomic(target, calibrated_yaml(result, Path(config), target).encode())
+    return sample
 
 
 def sample_file(target: Path) -> Path:

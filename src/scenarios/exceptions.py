@@ -2,11 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Self
+
+# Options that are switched on, not given a value: Python says `force=True` where the command line says --force.
+SWITCHES = frozenset({"resume", "overwrite", "force", "fail_fast", "quiet", "all", "strict", "no_check", "stability"})
+
+
+def python_name(field: str) -> str:
+    """How an error names an option to a Python caller: `chunk_size`, or `force=True` for a switch."""
+    return f"`{field}=True`" if field in SWITCHES else f"`{field}`"
+
+
+class _Names(dict[str, Any]):
+    """The values of a message template; any other name in it is an option, named by `namer`."""
+
+    def __init__(self, values: dict[str, Any], namer: Callable[[str], str]):
+        super().__init__(values)
+        self.namer = namer
+
+    def __missing__(self, key: str) -> str:
+        return self.namer(key)
 
 
 class ScenarioError(Exception):
-    """Base of every error `scenarios` raises on purpose; the CLI prints it without a traceback."""
+    """Base of every error `scenarios` raises on purpose; the CLI prints it without a traceback.
+
+    An error about an option or argument (`naming`) carries its `field` (the Python name, ``chunk_size``), and its
+    message names options by field: ``str()`` says `chunk_size` (or `force=True`), the CLI says --chunk-size.
+    """
+
+    field: str | None = None
+    template: str | None = None
+    values: dict[str, Any] | None = None
+
+    @classmethod
+    def naming(cls, field: str, template: str, **values: Any) -> Self:
+        """An error about option `field`. `template` is a `str.format` template: the names in `values` are filled
+        in as they are, every other name is an option (``"{chunk_size} must be at least 1, got {value}"``)."""
+        exc = cls(template.format_map(_Names(values, python_name)))
+        exc.field, exc.template, exc.values = field, template, values
+        return exc
+
+    def render(self, namer: Callable[[str], str] = python_name) -> str:
+        """The message with every option named by `namer` (the CLI passes one that gives its flags)."""
+        if self.template is None:
+            return str(self)
+        return self.template.format_map(_Names(self.values or {}, namer))
 
 
 @dataclass(frozen=True)

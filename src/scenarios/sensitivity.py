@@ -12,29 +12,35 @@ import math
 import re
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
 from scenarios.analysis import sobol
 from scenarios.analysis.importance import outcome_vector
+from scenarios.analysis.render import Rendered, View, frame_columns
 from scenarios.config.loader import load_scenario
+from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.executors import Executor, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
-from scenarios.exceptions import ScenarioError
+from scenarios.exceptions import AnalysisError, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
 from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet
-from scenarios.measures import measure_set
+from scenarios.measures import Measure, measure_set
 
 PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored analyses (removed with the batch)
 
 
 @dataclass(repr=False)
-class Sensitivity:
+class Sensitivity(Rendered):
     """Indices (one row per parameter, ranked), where they are stored, and the batch that produced the model runs."""
 
     indices: pd.DataFrame
@@ -45,7 +51,8 @@ class Sensitivity:
     runs: int
     warning: str = ""  # why the indices cannot be trusted, with the n that would do
     by: str = "parameter"  # parameter, judgment or paragraph (config.inspect.GROUPINGS)
-    spearman: float | None = None  # rank correlation of the indices with a second design's (--stability)
+    spearman: float | None = None  # rank correlation of the indices with a second design's (`stability`)
+    second: Sensitivity | None = None  # the second design, with the next seed (`stability`)
 
     def to_text(self) -> str:
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
@@ -55,11 +62,14 @@ class Sensitivity:
             text += f"\nranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)"
         return text
 
-    def to_html(self) -> str:
-        import html
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table: one row per parameter (or judgment), ranked (`indices`)."""
+        return self.indices
 
-        caption = html.escape(f"{self.method} indices for {self.outcome} ({self.runs} model runs)")
-        return f"<p>{caption}</p>" + self.indices.to_html(index=False, float_format="{:.3f}".format, border=0)
+    def views(self) -> list[View]:
+        before = f"{self.method} indices for {self.outcome} ({self.runs} model runs)"
+        return [View(self.indices, frame_columns(self.indices), before=before)]
 
     def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
         """The ranked chart of the indices."""
@@ -73,57 +83,100 @@ class Sensitivity:
         top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
 
 def run_sensitivity(
     config: str | Path,
+    options: RunOptions | None = None,
     *,
     method: str = "sobol",
     outcome: str = "holds_30_days",
     n: int = 256,
     params: Sequence[str] = (),
     overrides: Sequence[str] = (),
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
-    resume: bool = False,
     measure_files: Sequence[str | Path] = (),
     by: str = "parameter",
+    stability: bool = False,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> Sensitivity:
     """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib.
 
-    `outcome` is a measure name or expression, checked before anything runs. `by` groups the parameters by the
-    judgment they encode (SALib's groups): the indices are then of judgments, named by the report's words.
+    `options` (`RunOptions`, or its fields as keywords) say how the runs are made and where they are written;
+    the analysis overwrites the folder unless it resumes it. `outcome` is a measure name or expression, checked
+    before anything runs. `by` groups the parameters by the judgment they encode (SALib's groups): the indices are
+    then of judgments, named by the report's words. With `stability`, a second design with the next seed is run
+    (into ``<out>-seed<seed>``, on the same executor) and the Spearman correlation of the two rankings is kept.
     """
+    options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
     measure = measure_set(scenario, measure_files).get(outcome)
     if measure.kind == "category":
-        raise ScenarioError(f"--outcome {outcome}: a category; use one of its classes, e.g. outcome:protracted_war")
+        raise AnalysisError.naming(
+            "outcome",
+            "{outcome} {value}: a category; use one of its classes, e.g. outcome:protracted_war",
+            value=outcome,
+        )
     problem = _problem(scenario, params, by)
-    directory = output_directory(out, [scenario], f"-{method}")
-    seed = resolve_seed(seed, scenario, directory if resume else None)  # the design depends on it
-    design = sobol.sample(problem, method, n, seed)
+    directory = output_directory(options.out, [scenario], f"-{method}")
+    seed = resolve_seed(options.seed, scenario, directory if options.resume else None)  # the design depends on it
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(options))
+        first = _design(
+            scenario,
+            problem,
+            measure,
+            options.replace(seed=seed, out=directory),
+            runner,
+            method=method,
+            outcome=outcome,
+            n=n,
+            params=params,
+            by=by,
+        )
+        if stability:
+            again = seed + 1
+            out = f"{directory}-seed{again}"
+            second = _design(
+                scenario,
+                problem,
+                measure,
+                options.replace(seed=again, out=out),
+                runner,
+                method=method,
+                outcome=outcome,
+                n=n,
+                params=params,
+                by=by,
+            )
+            first.second = second
+            first.spearman = ranking_stability(first.indices, second.indices)
+    return first
+
+
+def _design(
+    scenario: Scenario,
+    problem: sobol.Problem,
+    measure: Measure,
+    options: RunOptions,
+    runner: Executor,
+    *,
+    method: str,
+    outcome: str,
+    n: int,
+    params: Sequence[str],
+    by: str,
+) -> Sensitivity:
+    """One design: sampled with ``options.seed``, run into ``options.out``, analysed and stored beside the batch."""
+    assert isinstance(options.seed, int)
+    design = sobol.sample(problem, method, n, options.seed)
     batch = run_batch(
-        [scenario],
-        design=design,
-        seed=seed,
-        out=directory,
-        workers=workers,
-        executor=executor,
-        quiet=quiet,
-        overwrite=not resume,
-        resume=resume,
-        trace_sample=0,
+        [scenario], options.replace(overwrite=not options.resume), design=design, trace_sample=0, using=runner
     )
     results = load_results(batch.directory)
     y = outcome_vector(results, measure).to_numpy()
     if len(y) != len(design):
         raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
-    indices = sobol.analyse(problem, method, design, np.asarray(y), seed)
+    indices = sobol.analyse(problem, method, design, np.asarray(y), options.seed)
     meta = {"runs": len(design), "n": n, "params": list(params), "by": by}
     path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
     return Sensitivity(indices, path, batch, method, outcome, len(design), stability(indices, method, n, y), by)
@@ -134,7 +187,8 @@ def _problem(scenario: Any, params: Sequence[str], by: str) -> sobol.Problem:
     from scenarios.config.inspect import GROUPINGS, judgment_groups
 
     if by not in GROUPINGS:
-        raise ScenarioError(f"--by {by}: choose one of {', '.join(GROUPINGS)}")
+        choices = ", ".join(GROUPINGS)
+        raise AnalysisError.naming("by", "{by} {value}: choose one of {choices}", value=by, choices=choices)
     problem = sobol.build_problem(scenario.parameter_specs(), params)
     return problem if by == "parameter" else problem.grouped(judgment_groups(scenario, by))
 
@@ -158,7 +212,7 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
     if values.size and np.all(values == values[0]):
         return (
             f"the outcome is {values[0]:g} in every one of the {values.size} runs: the indices are all zero and say "
-            "nothing; choose an outcome that varies (or a longer horizon), or a larger --n"
+            "nothing; choose an outcome that varies (or a longer horizon), or a larger n"
         )
     if method != "sobol":
         return ""
@@ -169,26 +223,28 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
     suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
     return (
         f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the ranking "
-        f"is not reliable; about --n {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
+        f"is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
     )
 
 
 def estimate(
     config: str | Path,
+    options: RunOptions | None = None,
     *,
     method: str = "sobol",
     n: int = 256,
     params: Sequence[str] = (),
     overrides: Sequence[str] = (),
-    workers: int | None = None,
-    executor: str = "process",
     by: str = "parameter",
+    stability: bool = False,
+    **fields: Unpack[RunOptionFields],
 ) -> tuple[int, float]:
     """How many model runs a sensitivity analysis takes and about how long (seconds), timed on 3 replications."""
     from scenarios.engine.executors import default_workers
     from scenarios.engine.seeding import replication_seed
     from scenarios.model.simulation import run_replication
 
+    options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
     d = len(_problem(scenario, params, by).factors)
     runs = n * (d + 2) if method == "sobol" else n * (d + 1)
@@ -196,8 +252,9 @@ def estimate(
     for i in range(3):
         run_replication(scenario, replication_seed(0, i))
     each = (time.perf_counter() - began) / 3
-    parallel = 1 if executor == "serial" else (workers or default_workers())
-    return runs, runs * each / parallel
+    parallel = 1 if options.executor == "serial" else (options.workers or default_workers())
+    designs = 2 if stability else 1
+    return designs * runs, designs * runs * each / parallel
 
 
 def slug(outcome: str) -> str:

@@ -8,20 +8,24 @@ change is detected with 80% power. A sweep runs one scenario per value (or per p
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import math
 import os
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from ruamel.yaml import YAML
+from typing_extensions import Unpack
 
-from scenarios.analysis.compare import default_measures, paired_differences, replications_needed
+from scenarios.analysis.compare import Comparison, compare, default_measures, replications_needed
+from scenarios.analysis.render import Column, Rendered, View, num, pct
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
@@ -30,6 +34,8 @@ from scenarios.config.params import DateParam, Param
 from scenarios.config.paths import allowing
 from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.executors import Executor, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.atomic import write_atomic
@@ -43,19 +49,33 @@ CHUNK = 50
 
 
 @dataclass(repr=False)
-class WhatIf:
-    """The outcome of a what-if: the batch, the assumption diff, the paired differences, how n was chosen.
+class WhatIf(Rendered):
+    """The outcome of a what-if, computed once: the batch and its results, the assumption diff, the comparison of
+    the two arms (paired by replication), how n was chosen.
 
-    `table` is `analysis.compare.paired_differences` of the two arms (one row per measure, with its kind).
+    `table` is the paired differences (`analysis.compare.paired_differences` of the two arms: one row per measure,
+    with its kind), read off `comparison`, which the report embeds as it is.
     """
 
     batch: BatchResult
     base: str
     tweaked: str
     differences: list[Difference]
-    table: pd.DataFrame
+    comparison: Comparison
     n_reason: str
-    outputs: dict[str, Path] = field(default_factory=dict)
+    results: Results
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        t = self.comparison.table_.drop(columns=["scenario", "baseline", "paired", "logrank_p"])
+        return t.rename(
+            columns={
+                "baseline_value": self.base,
+                "scenario_value": self.tweaked,
+                "n_baseline": "n_a",
+                "n_scenario": "n_b",
+            }
+        )
 
     def measures(self) -> list[str]:
         """The measures shown: the headline, then the outcome classes."""
@@ -67,28 +87,26 @@ class WhatIf:
         """The paired differences that matter, one line per measure, each marked REAL or noise."""
         table = self.table.set_index("measure")
         lines = [f"{'measure':<32}{self.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict"]
-        for measure in self.measures():
-            r = table.loc[measure]
-            pct = bool(r["kind"] == "probability")
-
-            def fmt(v: Any, pct: bool = pct) -> str:
-                v = float(v)
-                return "n/a" if math.isnan(v) else (f"{v:.1%}" if pct else f"{v:,.3g}")
-
+        for measure, r in table.loc[self.measures()].iterrows():
+            fmt = _formatter(r)
             interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
-            verdict = "REAL" if r["significant"] else "noise"
-            lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>36}  {verdict}")
+            lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>36}  {_verdict(r)}")
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        """A fragment: how n was chosen and the table of paired differences."""
-        import html
-
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("  ") if c.strip()) + "</tr>"
-            for line in self.to_text().splitlines()[1:]
-        )
-        return f"<p>{html.escape(self.n_reason)}.</p><table><tbody>{rows}</tbody></table>"
+    def views(self) -> list[View]:
+        """How n was chosen, and the paired differences shown (`measures`)."""
+        rows = self.table.set_index("measure").loc[self.measures()].reset_index()
+        columns = [
+            Column("measure", "measure", style="code", hint=lambda r: r["label"]),
+            Column(self.base, lambda r: _formatter(r)(r[self.base]), style="num"),
+            Column("what-if", lambda r: _formatter(r)(r[self.tweaked]), style="num"),
+            Column("difference", lambda r: _formatter(r)(r["difference"]), style="num"),
+            Column(
+                "95% interval", lambda r: f"[{_formatter(r)(r['lower'])}, {_formatter(r)(r['upper'])}]", style="num"
+            ),
+            Column("verdict", _verdict),
+        ]
+        return [View(rows, columns, before=f"{self.n_reason}.", row_class=lambda r: "sig" if r["significant"] else "")]
 
     def plot(self, kind: str = "differences", ax: Any = None) -> Any:
         """The forest plot of the paired differences."""
@@ -104,8 +122,14 @@ class WhatIf:
         real = int(self.table["significant"].sum())
         return f"<WhatIf {self.tweaked} vs {self.base}: {len(self.differences)} assumption(s) changed, {real} REAL>"
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+
+def _formatter(row: pd.Series) -> Callable[[Any], str]:
+    """How a measure's figures read: probabilities in percent, amounts to three digits."""
+    return pct if row["kind"] == "probability" else num
+
+
+def _verdict(row: pd.Series) -> str:
+    return "REAL" if row["significant"] else "noise"
 
 
 def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Sequence[str], name: str) -> Scenario:
@@ -115,24 +139,26 @@ def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Seque
 def run_whatif(
     config: str | Path,
     tweaks: Sequence[str],
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int | None = None,
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
     max_n: int = 5000,
-    quiet: bool = True,
     measures: Sequence[str] = (),
     measure_files: Sequence[str | Path] = (),
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> WhatIf:
     """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair.
 
-    `measures` (names or expressions, checked before anything runs) are compared too, after the default ones.
+    `options` (`RunOptions`, or its fields as keywords) say how the batch runs; its folder (default
+    ``<output_dir>/<name>-whatif``) is the what-if's own and is replaced. Without `n`, a pilot of 200 pairs chooses
+    it (the pilot and the batch run on one executor). `measures` (names or expressions, checked before anything
+    runs) are compared too, after the default ones.
     """
+    options = study_options(options, fields)
     if not tweaks:
-        raise ScenarioError("a what-if needs at least one --set KEY=VALUE")
+        raise ScenarioError.naming("tweaks", "a what-if needs at least one {tweaks} KEY=VALUE")
     base = load_scenario(config, overrides)
     known = measure_set(base, measure_files)
     extra = [known.get(m) for m in measures]
@@ -141,28 +167,33 @@ def run_whatif(
     differences = [d for d in differences if d.path != "name"]
     if not differences:
         warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
-    directory = output_directory(out, [base], "-whatif")
-    seed = resolve_seed(seed, base)  # once: the pilot and the full batch share it
-    common: dict[str, Any] = dict(
-        seed=seed, workers=workers, executor=executor, quiet=quiet, overwrite=True, chunk_size=CHUNK
+    directory = output_directory(options.out, [base], "-whatif")
+    # the seed once: the pilot and the full batch share it
+    run = options.replace(
+        seed=resolve_seed(options.seed, base), out=directory, overwrite=True, chunk_size=options.chunk_size or CHUNK
     )
-    if n is None:
-        pilot = run_batch([base, tweaked], n=PILOT, out=directory, **common)
-        needed, sd = replications_needed(load_results(pilot.directory), base.name, tweaked.name)
-        chosen = min(max(needed, PILOT), max_n)
-        reason = (
-            f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
-            f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
-            + (f" (capped at {max_n})" if needed > max_n else "")
-        )
-        batch = pilot if chosen <= PILOT else run_batch([base, tweaked], n=chosen, out=directory, **common)
-    else:
-        reason = f"n = {n} as asked"
-        batch = run_batch([base, tweaked], n=n, out=directory, **common)
-    results = load_results(batch.directory)
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(run))
+        pilot: BatchResult | None = None
+        pilot_results: Results | None = None
+        if n is None:
+            pilot = run_batch([base, tweaked], run, n=PILOT, using=runner)
+            pilot_results = load_results(pilot.directory)
+            needed, sd = replications_needed(pilot_results, base.name, tweaked.name)
+            chosen = min(max(needed, PILOT), max_n)
+            reason = (
+                f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
+                f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
+                + (f" (capped at {max_n})" if needed > max_n else "")
+            )
+            batch = pilot if chosen <= PILOT else run_batch([base, tweaked], run, n=chosen, using=runner)
+        else:
+            reason = f"n = {n} as asked"
+            batch = run_batch([base, tweaked], run, n=n, using=runner)
+    results = pilot_results if pilot_results is not None and batch is pilot else load_results(batch.directory)
     compared: list[str | Measure] | None = [*default_measures(), *extra] if extra else None
-    table = paired_differences(results, base.name, tweaked.name, measures=compared)
-    return WhatIf(batch, base.name, tweaked.name, differences, table, reason)
+    comparison = compare(results, baseline=base.name, measures=compared)  # the two arms, paired by replication
+    return WhatIf(batch, base.name, tweaked.name, differences, comparison, reason, results)
 
 
 def render_table(result: WhatIf) -> str:
@@ -171,57 +202,59 @@ def render_table(result: WhatIf) -> str:
 
 
 def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
-    """Every plot (the paired differences first) into <results>/plots, and the report with the what-if section."""
-    import base64
-    import html
-
+    """Every plot (the paired differences first) into <results>/plots, and the report with the what-if section:
+    the what-if's own comparison and results, not computed again."""
     from scenarios.plots.whatif import paired_differences
     from scenarios.report.figures import figure_bytes
-    from scenarios.report.html import Section, write_report
+    from scenarios.report.findings import Findings
+    from scenarios.report.html import Section, save_report
 
     folder = result.batch.directory
     plots_dir = folder / "plots"
     plots_dir.mkdir(exist_ok=True)
     png = figure_bytes(paired_differences(result.table, list(HEADLINE), title), dpi=120)  # drawn once
     write_atomic(plots_dir / "paired-differences.png", png)
-    image = base64.b64encode(png).decode("ascii")
-    section = Section(
-        "The what-if at a glance",
-        f'<p>{html.escape(result.n_reason)}.</p><img alt="paired differences" src="data:image/png;base64,{image}">',
-    )
-    return plots_dir, write_report([folder], folder / "report.html", [section], plots_dir)
+    section = Section.figure("The what-if at a glance", f"{result.n_reason}.", png, "paired differences")
+    findings = Findings.of(result.results, comparison=result.comparison)
+    return plots_dir, save_report(findings, folder / "report.html", [section], plots_dir, cache=True)
 
 
-def write_sweep_outputs(sweep: Sweep, table: pd.DataFrame) -> Path:
-    """The sweep's plot: headline figures against the value (one key) or a heat map (two keys)."""
-    from scenarios.plots.whatif import sweep_heatmap, sweep_lines
-
+def write_sweep_outputs(sweep: Sweep) -> Path:
+    """The sweep's plot (`Sweep.plot`) into <results>/plots: ``sweep.png`` (one key) or ``sweep-heatmap.png``."""
     folder = sweep.batch.directory / "plots"
     folder.mkdir(exist_ok=True)
-    if len(sweep.keys) == 1:
-        key = sweep.keys[0]
-        sweep_lines(table, key, numeric(table[key])).savefig(folder / "sweep.png", dpi=120)
-    else:
-        sweep_heatmap(table, sweep.keys[0], sweep.keys[1]).savefig(folder / "sweep-heatmap.png", dpi=120)
+    sweep.plot().savefig(folder / ("sweep.png" if len(sweep.keys) == 1 else "sweep-heatmap.png"), dpi=120)
     return folder
 
 
 def check_save_target(config: str | Path, target: str | Path, force: bool = False) -> Path:
-    """Where `--save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
+    """Where `save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
     built from (that would replace the scenario with a file that extends itself)."""
     target = Path(target)
     if target.suffix not in (".yaml", ".yml"):
-        raise ScenarioError(f"--save {target}: needs a .yaml file name")
+        raise ScenarioError.naming("save", "{save} {target}: needs a .yaml file name", target=target)
     if target.is_dir():
-        raise ScenarioError(f"--save {target}: is a folder; give a file name such as {target / 'whatif.yaml'}")
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: is a folder; give a file name such as {example}",
+            target=target,
+            example=target / "whatif.yaml",
+        )
     resolved = target.resolve()
     if resolved in extends_chain(Path(config)):
-        raise ScenarioError(
-            f"--save {target}: {config} is built from this file; saving there would replace it with a file that "
-            "extends itself. Choose another name (--force does not change this)."
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: {config} is built from this file; saving there would replace it with a file that "
+            "extends itself. Choose another name ({force} does not change this).",
+            target=target,
+            config=config,
         )
     if target.exists() and not force:
-        raise ScenarioError(f"--save {target}: the file exists; choose another name, or add --force to replace it")
+        raise ScenarioError.naming(
+            "save",
+            "{save} {target}: the file exists; choose another name, or add {force} to replace it",
+            target=target,
+        )
     return target
 
 
@@ -287,13 +320,47 @@ def _relative(path: Path, start: Path) -> str:
 # --- sweeps ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Sweep:
-    """One scenario per swept value (or pair of values), run as one batch."""
+@dataclass(repr=False)
+class Sweep(Rendered):
+    """One scenario per swept value (or pair of values), run as one batch; `table` (`sweep_table`) has each swept
+    scenario's headline figures with intervals beside its value(s), computed once."""
 
     batch: BatchResult
     keys: list[str]
     grid: pd.DataFrame  # scenario, then one column per key with the value as written
+    table: pd.DataFrame
+
+    def heading(self) -> str:
+        return f"Headline figures per swept value ({self.batch.replications} replications each, 95% intervals)"
+
+    def to_text(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+            return f"{self.heading()}\n{self.table.to_string(index=False)}"
+
+    def views(self) -> list[View]:
+        def interval(column: str) -> Callable[[pd.Series], str]:
+            return lambda r: f"{pct(r[column], 0)} [{pct(r[f'{column}_lower'], 0)}, {pct(r[f'{column}_upper'], 0)}]"
+
+        holds = [c for c in self.table.columns if c.startswith("holds_") and not c.endswith(("_lower", "_upper"))]
+        columns = [
+            Column("scenario", "scenario", style="code"),
+            *(Column(key, key) for key in self.keys),
+            *(Column(f"P(holds {c.removeprefix('holds_')} days)", interval(c), style="num") for c in holds),
+            Column("attacker's share at the horizon", interval("attacker_share"), style="num"),
+        ]
+        return [View(self.table, columns, before=self.heading())]
+
+    def plot(self, ax: Any = None) -> Any:
+        """Headline figures against the value (one key), or a heat map of P(holds 30 days) (two keys)."""
+        from scenarios.plots.whatif import sweep_heatmap, sweep_lines
+
+        if len(self.keys) == 1:
+            key = self.keys[0]
+            return sweep_lines(self.table, key, numeric(self.table[key]), ax=ax)
+        return sweep_heatmap(self.table, self.keys[0], self.keys[1], ax=ax)
+
+    def __repr__(self) -> str:
+        return f"<Sweep of {', '.join(self.keys)}: {len(self.grid)} scenarios x {self.batch.replications} replications>"
 
 
 def parse_sweep(text: str) -> tuple[str, list[Any]]:
@@ -323,18 +390,18 @@ def _label(value: Any) -> str:
 def run_sweep(
     config: str | Path,
     sweeps: Sequence[str],
+    options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
     n: int = 400,
-    seed: int | None = None,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    quiet: bool = True,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> Sweep:
-    """Validate every value first (a bad one is reported before anything runs), then run one batch."""
+    """Validate every value first (a bad one is reported before anything runs), then run one batch (into
+    ``<output_dir>/<name>-sweep`` unless ``options.out``, replaced if it exists)."""
+    options = study_options(options, fields)
     if not 1 <= len(sweeps) <= 2:
-        raise ScenarioError("give one or two --sweep KEY=[v1, v2, ...]")
+        raise ScenarioError.naming("sweeps", "give one or two {sweeps} KEY=[v1, v2, ...]")
     parsed = [parse_sweep(s) for s in sweeps]
     base = load_scenario(config, overrides)
     scenarios: list[Scenario] = []
@@ -351,17 +418,12 @@ def run_sweep(
         rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
     if problems:
         raise ConfigError(problems)
-    batch = run_batch(
-        scenarios,
-        n=n,
-        seed=resolve_seed(seed, base),
-        out=output_directory(out, [base], "-sweep"),
-        workers=workers,
-        executor=executor,
-        quiet=quiet,
-        overwrite=True,
+    run = options.replace(
+        seed=resolve_seed(options.seed, base), out=output_directory(options.out, [base], "-sweep"), overwrite=True
     )
-    return Sweep(batch, [k for k, _ in parsed], pd.DataFrame(rows))
+    batch = run_batch(scenarios, run, n=n, using=using)
+    grid = pd.DataFrame(rows)
+    return Sweep(batch, [k for k, _ in parsed], grid, sweep_table(load_results(batch.directory), grid))
 
 
 def _yaml(value: Any) -> str:

@@ -21,14 +21,14 @@ def test_every_objective_of_the_map_has_a_row_with_its_sector_and_label(two_scen
         for sid, s in world["sectors"].items()
         for o in s["objectives"].values()
     ]
-    table = places(two_scenario_batch)
+    table = places(two_scenario_batch).table
     baseline = table[table["scenario"] == "baseline"]
     assert list(zip(baseline["sector"], baseline["label"], baseline["held_at_start"], strict=True)) == expected
     assert set(table["scenario"]) == set(two_scenario_batch.scenarios)
 
 
 def test_shares_and_fall_days_are_those_of_the_replications(two_scenario_batch: Results) -> None:
-    table = places(two_scenario_batch).set_index(["scenario", "objective"])
+    table = places(two_scenario_batch).table.set_index(["scenario", "objective"])
     reps = two_scenario_batch.replications
     checked = 0
     for (name, oid), row in table.iterrows():

@@ -61,7 +61,7 @@ def test_strict_check_exits_0_when_every_judgment_holds(tmp_path: Path, capsys: 
     out, err = capsys.readouterr()
     assert code == 0, err + out
     assert "2 judgments: 2 consistent, 0 too high, 0 too low, 0 undetermined" in out
-    assert "60 replications per scenario (--n)" in out
+    assert "60 replications per scenario, as asked" in out
 
 
 def test_check_default_n_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

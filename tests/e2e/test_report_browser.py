@@ -122,9 +122,16 @@ def test_report_names_the_places_and_defines_the_outcomes(report: Path) -> None:
 
 
 def test_a_share_of_runs_is_never_rounded_to_none_or_all() -> None:
-    from scenarios.report.html import _share
+    from scenarios.analysis.render import share_of_runs
 
-    assert [_share(x) for x in (0.0, 1 / 200, 0.004, 0.26, 0.996, 1.0)] == ["0%", "<1%", "<1%", "26%", ">99%", "100%"]
+    assert [share_of_runs(x) for x in (0.0, 1 / 200, 0.004, 0.26, 0.996, 1.0)] == [
+        "0%",
+        "<1%",
+        "<1%",
+        "26%",
+        ">99%",
+        "100%",
+    ]
 
 
 OVERFLOWING = """

@@ -114,7 +114,7 @@ def test_a_local_clusters_workers_run_without_the_profiler_and_with_a_slow_loop_
     import dask
     from dask.distributed import Client
 
-    from scenarios.engine.executors import LOCAL_CLUSTER_CONFIG, local_cluster
+    from scenarios.engine.executors.dask import LOCAL_CLUSTER_CONFIG, local_cluster
 
     before = {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG}
     with local_cluster(1) as cluster, Client(cluster) as client:
@@ -128,13 +128,15 @@ def test_dask_with_a_window_of_one_chunk_in_flight_yields_every_chunk_as_serial_
     """The bounded window: with one chunk in flight at a time, every chunk still comes back, row for row."""
     from scenarios.config.loader import load_scenario
     from scenarios.engine.batch import config_hash, plan_chunks
-    from scenarios.engine.executors import run_dask, run_serial
+    from scenarios.engine.executors import Work
+    from scenarios.engine.executors.dask import DaskExecutor
+    from scenarios.engine.executors.serial import SerialExecutor
 
     scenario = load_scenario(BASELINE, SHORT)
-    hashes = [config_hash(scenario)]
+    work = Work([scenario], [config_hash(scenario)], 5, 1, False)
     chunks = plan_chunks(1, 9, 2)
-    serial = list(run_serial([scenario], hashes, chunks, 5, 1, False))
-    dask = sorted(run_dask([scenario], hashes, chunks, 5, 1, False, 2, None, window=1), key=lambda r: r.chunk.start)
+    serial = list(SerialExecutor().run(work, chunks))
+    dask = sorted(DaskExecutor(2, window=1).run(work, chunks), key=lambda r: r.chunk.start)
     assert [r.chunk for r in dask] == [r.chunk for r in serial]
     for a, b in zip(serial, dask, strict=True):
         assert a.tables == b.tables
@@ -218,8 +220,9 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
 def test_existing_results_need_resume_or_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "b"
     run_batch([BASELINE], n=2, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
-    with pytest.raises(ResultsError, match="--overwrite"):
+    with pytest.raises(ResultsError, match="use `overwrite=True` to replace it") as info:
         run_batch([BASELINE], n=2, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    assert info.value.field == "overwrite"
     run_batch([BASELINE], n=3, seed=1, overrides=SHORT, executor="serial", out=out, overwrite=True, quiet=True)
     assert len(load_results(out).replications) == 3
 
@@ -291,7 +294,7 @@ def test_failed_replications_go_to_the_errors_table(tmp_path: Path, monkeypatch:
 
 def test_manifest_round_trip_reproduces_the_batch(tmp_path: Path) -> None:
     run_batch([BASELINE, WINTER], n=6, seed=8, overrides=SHORT, executor="serial", out=tmp_path / "a", quiet=True)
-    rerun_manifest(tmp_path / "a", tmp_path / "b", executor="serial", quiet=True)
+    rerun_manifest(tmp_path / "a", out=tmp_path / "b", executor="serial", quiet=True)
     assert_same(tmp_path / "a", tmp_path / "b")
     m = read_manifest(tmp_path / "a")
     assert m["seed"] == 8 and m["status"] == "complete" and m["versions"]["numpy"]

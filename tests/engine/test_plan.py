@@ -11,9 +11,9 @@ import pytest
 from scenarios.cli import main
 from scenarios.config.loader import load_scenario
 from scenarios.engine import progress
-from scenarios.engine.plan import executor_settings, output_directory, resolve_seed
+from scenarios.engine.options import RunOptions, RunOptionsError
+from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.engine.seeding import replication_seed
-from scenarios.exceptions import ScenarioError
 from scenarios.io.store import FORMAT_VERSION, write_manifest
 from scenarios.model.simulation import run_replication
 
@@ -33,16 +33,44 @@ def test_seed_given_then_resumed_then_scenario_then_random(tmp_path: Path) -> No
     assert a != b and a >= 0
 
 
-def test_output_directory_and_executor_settings() -> None:
+def test_output_directory() -> None:
     scenarios = [load_scenario(BASELINE), load_scenario(ROOT / "configs" / "early-winter.yaml")]
     assert output_directory(None, scenarios) == Path("results/baseline+early-winter")
     assert output_directory(None, scenarios[:1], "-whatif") == Path("results/baseline-whatif")
     assert output_directory("x", scenarios) == Path("x")
-    assert executor_settings("serial", 3, None) == ("serial", 3, None)
-    with pytest.raises(ScenarioError, match="--executor"):
-        executor_settings("threads", None, None)
-    with pytest.raises(ScenarioError, match="--workers"):
-        executor_settings("process", 0, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"executor": "threads"},
+            "executor",
+            "`executor`: unknown executor 'threads'; choose one of serial, process, dask",
+        ),
+        ({"workers": 0}, "workers", "`workers` must be at least 1, got 0"),
+        ({"chunk_size": 0}, "chunk_size", "`chunk_size` must be at least 1, got 0"),
+        ({"scheduler": "tcp://127.0.0.1:8786"}, "scheduler", "`scheduler` needs `executor` dask"),
+    ],
+)
+def test_run_options_are_checked_once_and_errors_name_the_field(
+    fields: dict[str, object], field: str, message: str
+) -> None:
+    with pytest.raises(RunOptionsError) as info:
+        RunOptions(**fields)  # type: ignore[arg-type]
+    assert (info.value.field, str(info.value)) == (field, message)
+    flags = {"executor": "--executor", "workers": "--workers", "chunk_size": "--chunk-size", "scheduler": "--scheduler"}
+    assert info.value.render(flags.__getitem__) == message.replace(f"`{field}`", flags[field]).replace(
+        "needs `executor`", "needs --executor"
+    )
+
+
+def test_run_options_given_as_keywords_replace_those_of_the_object() -> None:
+    base = RunOptions(executor="serial", seed=3, quiet=True)
+    assert RunOptions.of(base, seed=4) == RunOptions(executor="serial", seed=4, quiet=True)
+    assert RunOptions.of(None) == RunOptions()
+    with pytest.raises(TypeError, match="unknown run option"):
+        RunOptions.of(base, chunks=3)  # type: ignore[arg-type]
 
 
 def test_trace_run_is_replication_i_of_the_batch(capsys: pytest.CaptureFixture[str]) -> None:

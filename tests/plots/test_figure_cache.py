@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from scenarios.engine.batch import run_batch
 from scenarios.io.load import Results, load_results
 from scenarios.report.figures import CACHE, FigureCache
+from scenarios.report.findings import Findings
 from scenarios.report.html import render_report, write_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +70,7 @@ def test_a_partial_batch_is_never_cached(two_scenario_batch: Results, tmp_path: 
     partial = dataclasses.replace(results, manifest={**results.manifest, "status": "partial"})  # it may still grow
     assert not partial.complete
     assert FigureCache(partial).folder is None
-    assert "<img" in render_report(partial, cache=True)
+    assert "<img" in render_report(Findings.of(partial), cache=True)
     assert not (folder / CACHE).exists()
 
 

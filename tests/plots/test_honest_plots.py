@@ -120,7 +120,7 @@ def test_a_sensitivity_run_too_small_says_so_with_the_n_that_would_do() -> None:
     message = stability(indices, "sobol", 8, np.array([0.0, 1.0, 1.0]))
     assert message == (
         "n=8 is too small for stable indices: the 95% intervals of ST are up to +-0.70 wide, so the ranking is not "
-        "reliable; about --n 2048 would narrow them to +-0.05"
+        "reliable; about n = 2048 would narrow them to +-0.05"
     )
     assert stability(pd.DataFrame({"ST_lower": [0.1], "ST_upper": [0.15]}), "sobol", 512, np.array([0.0, 1.0])) == ""
     flat = stability(indices, "sobol", 8, np.ones(40))

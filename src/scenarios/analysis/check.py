@@ -10,7 +10,6 @@ beside it.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from scipy.stats import norm
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
+from scenarios.analysis.render import Column, Rendered, View
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -217,8 +217,8 @@ def _stats(
     }
 
 
-@dataclass(frozen=True)
-class Check:
+@dataclass(frozen=True, repr=False)
+class Check(Rendered):
     """The report's judgments against a batch: a tidy table (one row per scenario and expectation), rendered."""
 
     table: pd.DataFrame
@@ -272,38 +272,21 @@ class Check:
             lines.append(f"\n{name}: no expectations")
         return "\n".join(lines).lstrip("\n")
 
-    def to_html(self) -> str:
-        """An escaped HTML table (one per scenario); inconsistent rows carry class="inconsistent"."""
-        parts = []
-        for name in self.scenarios:
-            rows = self.table[self.table["scenario"] == name]
-            parts.append(f"<h3>{html.escape(name)}</h3>")
-            parts.append(
-                '<table class="check"><tr><th>judgment</th><th>the report\u2019s words</th><th>band</th>'
-                "<th>model</th><th>95% interval</th><th>verdict</th></tr>"
-            )
-            for _, r in rows.iterrows():
-                verdict_class = r["verdict"].replace(" ", "-").replace("/", "")
-                cls = "inconsistent" if r["verdict"] in INCONSISTENT else verdict_class
-                settle = ""
-                if r["verdict"] == "undetermined" and pd.notna(r["settle_n"]):
-                    settle = f" (about {int(r['settle_n']):,} replications would settle it)"
-                elif r["verdict"] == "n/a":
-                    settle = f" ({r['na_reason']})"
-                given = f" given {r['given']}" if r["given"] else ""
-                parts.append(
-                    f'<tr class="{cls}"><td><code>{html.escape(r["expectation"])}</code><br>'
-                    f'<span class="ci">{html.escape(r["measure"] + given)}</span></td>'
-                    f'<td class="quote">\u00b6{r["para"]} \u201c{html.escape(r["quote"])}\u201d</td>'
-                    f'<td>{html.escape(r["words"])}</td><td class="num">{_p(r["estimate"])}</td>'
-                    f'<td class="num">[{_p(r["lower"])}, {_p(r["upper"])}]</td>'
-                    f"<td><strong>{html.escape(r['verdict'])}</strong>{html.escape(settle)}</td></tr>"
-                )
-            parts.append("</table>")
-        return "\n".join(parts)
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def views(self) -> list[View]:
+        """One table per scenario: each judgment, the report's words, the band, the model with its interval, the
+        verdict (and what would settle an undetermined one); inconsistent rows are marked."""
+        columns = [
+            Column("judgment", "expectation", style="code", detail=lambda r: r["measure"] + _given(r)),
+            Column("the report\u2019s words", lambda r: f"\u00b6{r['para']} \u201c{r['quote']}\u201d", style="quote"),
+            Column("band", "words"),
+            Column("model", "estimate", _p, "num"),
+            Column("95% interval", lambda r: f"[{_p(r['lower'])}, {_p(r['upper'])}]", style="num"),
+            Column("verdict", "verdict", style="strong", detail=_settle),
+        ]
+        return [
+            View(self.table[self.table["scenario"] == name], columns, heading=name, css="check", row_class=_row_class)
+            for name in self.scenarios
+        ]
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """One row per judgment: the band shaded, the estimate and its interval as a dot; misses in red."""
@@ -349,6 +332,23 @@ class Check:
         ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         return fig
+
+
+def _given(row: pd.Series) -> str:
+    return f" given {row['given']}" if row["given"] else ""
+
+
+def _settle(row: pd.Series) -> str:
+    """What would settle an undetermined judgment, or why one is n/a ("" otherwise)."""
+    if row["verdict"] == "undetermined" and pd.notna(row["settle_n"]):
+        return f"(about {int(row['settle_n']):,} replications would settle it)"
+    if row["verdict"] == "n/a":
+        return f"({row['na_reason']})"
+    return ""
+
+
+def _row_class(row: pd.Series) -> str:
+    return "inconsistent" if row["verdict"] in INCONSISTENT else str(row["verdict"]).replace(" ", "-").replace("/", "")
 
 
 def _p(x: float) -> str:

@@ -12,10 +12,9 @@ d days) beyond the shorter horizon) are n/a in the comparison. Survival curves a
 from __future__ import annotations
 
 import functools
-import html
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +24,9 @@ import pandas as pd
 from lifelines.statistics import logrank_test
 from scipy import stats
 
+from scenarios.analysis.render import Column, Rendered, View, to_html
 from scenarios.analysis.survival import durations
-from scenarios.exceptions import AnalysisError
+from scenarios.exceptions import AnalysisError, python_name
 from scenarios.io.load import Results
 from scenarios.io.records import OUTCOME_CLASSES
 from scenarios.measures import Measure, MeasureSet, results_measures
@@ -237,7 +237,7 @@ def logrank(results: Results, a: str, b: str, which: str = "first") -> dict[str,
 
 
 @dataclass(repr=False)
-class Comparison:
+class Comparison(Rendered):
     """Every scenario against a baseline: `table_` (tidy: one row per scenario and measure) and `logrank_`.
 
     ``table_`` columns: scenario, baseline, measure, label, kind, unit, statistic ("mean"), baseline_value,
@@ -265,9 +265,9 @@ class Comparison:
         level = f"{1 - self.alpha:.0%}"
         return f"Differences of means (scenario minus the baseline, {self.baseline}), {level} intervals"
 
-    def to_text(self, all: bool = False) -> str:
+    def to_text(self, all: bool = False, name: Callable[[str], str] = python_name) -> str:
         """Per scenario: the test used, one line per measure (all, or the significant ones and P(holds)),
-        and the log-rank test."""
+        and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
         lines = [self.heading() + "; REAL = distinguishable from noise"]
         shown = self.shown(all)
         for other in self.pairs():
@@ -290,7 +290,7 @@ class Comparison:
                     f"{interval:<30}{_fmt_p(r['p_value']):>8}  {verdict}"
                 )
             if len(rows) < len(full):
-                lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; --all shows them)")
+                lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; {name('all')} shows them)")
             lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
             lines.append(
                 f"  log-rank test of first-ceasefire survival (to day {lr['horizon']:g}): "
@@ -298,40 +298,48 @@ class Comparison:
             )
         return "\n".join(lines)
 
-    def to_html(self, all: bool = True) -> str:
-        """A fragment: one table per scenario pair, the test it used, and the log-rank result."""
-        out = [f"<p>{html.escape(self.heading())}.</p>"]
-        shown = self.shown(all)
-        for other in self.pairs():
-            full = self.table_[self.table_["scenario"] == other]
-            rows = shown[shown["scenario"] == other]
-            test = "paired t on the replication pairs" if bool(full["paired"].iloc[0]) else "unpaired tests"
-            out.append(f"<h3>{html.escape(str(other))} vs {html.escape(self.baseline)} ({test})</h3>")
-            out.append(
-                "<table><thead><tr><th>measure</th><th>baseline (mean)</th><th>scenario (mean)</th>"
-                "<th>difference</th><th>interval</th><th>p</th><th>test</th></tr></thead><tbody>"
+    def views(self, all: bool = True) -> list[View]:
+        """Per scenario: the test it used, one row per measure (all, or the significant ones and P(holds)), and the
+        log-rank test."""
+
+        def figure(column: str) -> Column:
+            return Column(
+                {"baseline_value": "baseline (mean)", "scenario_value": "scenario (mean)"}.get(column, column),
+                lambda r: _fmt(r)(r[column]),
+                style="num",
             )
-            for _, r in rows.iterrows():
-                fmt = _fmt_pct if r["kind"] == "probability" else _fmt_num
-                cls = ' class="sig"' if r["significant"] else ""
-                cells = [
-                    f'<span title="{html.escape(str(r["label"]))}">{html.escape(str(r["measure"]))}</span>',
-                    fmt(r["baseline_value"]),
-                    fmt(r["scenario_value"]),
-                    fmt(r["difference"]),
-                    f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
-                    _fmt_p(r["p_value"]),
-                    html.escape(str(r["test"])),
-                ]
-                out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-            out.append("</tbody></table>")
+
+        columns = [
+            Column("measure", "measure", hint=lambda r: r["label"]),
+            figure("baseline_value"),
+            figure("scenario_value"),
+            figure("difference"),
+            Column("interval", lambda r: f"[{_fmt(r)(r['lower'])}, {_fmt(r)(r['upper'])}]", style="num"),
+            Column("p", "p_value", _fmt_p, "num"),
+            Column("test", "test"),
+        ]
+        shown = self.shown(all)
+        out = []
+        for i, other in enumerate(self.pairs()):
+            full = self.table_[self.table_["scenario"] == other]
+            test = "paired t on the replication pairs" if bool(full["paired"].iloc[0]) else "unpaired tests"
             lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
             out.append(
-                f"<p>Log-rank test of first-ceasefire survival, {html.escape(self.baseline)} vs "
-                f"{html.escape(str(other))} (to day {lr['horizon']:g}): chi2 = {lr['statistic']:.2f}, "
-                f"p = {_fmt_p(lr['p_value'])}.</p>"
+                View(
+                    shown[shown["scenario"] == other],
+                    columns,
+                    heading=f"{other} vs {self.baseline} ({test})",
+                    lead=f"{self.heading()}." if i == 0 else "",
+                    after=f"Log-rank test of first-ceasefire survival, {self.baseline} vs {other} (to day "
+                    f"{lr['horizon']:g}): chi2 = {lr['statistic']:.2f}, p = {_fmt_p(lr['p_value'])}.",
+                    row_class=lambda r: "sig" if r["significant"] else "",
+                )
             )
-        return "\n".join(out)
+        return out
+
+    def to_html(self, all: bool = True) -> str:
+        """A fragment: one table per scenario pair, the test it used, and the log-rank result."""
+        return to_html(self.views(all))
 
     def plot(self, kind: str = "differences", ax: Axes | None = None, scenario: str | None = None) -> Figure:
         """A forest plot of the differences of one scenario (default: the first) against the baseline."""
@@ -355,6 +363,11 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         return self.to_html(all=False)
+
+
+def _fmt(row: pd.Series) -> Callable[[float], str]:
+    """How a measure's figures read: probabilities in percent, amounts to three digits."""
+    return _fmt_pct if row["kind"] == "probability" else _fmt_num
 
 
 def _fmt_pct(v: float) -> str:

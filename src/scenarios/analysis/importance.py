@@ -41,7 +41,7 @@ def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.Da
 
 def parameter_importance(
     results: Results,
-    outcome: str,
+    outcome: str | Measure,
     scenario: str | None = None,
     bootstrap: int = 10,
     repeats: int = 5,

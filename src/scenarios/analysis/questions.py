@@ -8,7 +8,6 @@ exactly when forecasts within a bin are equal.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios.analysis.check import CheckError, _p, wilson
+from scenarios.analysis.render import Column, Rendered, View, frame_columns
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,8 +33,8 @@ class QuestionError(CheckError):
     """A question that cannot be answered from this batch, or a resolution of the wrong type."""
 
 
-@dataclass(frozen=True)
-class Forecast:
+@dataclass(frozen=True, repr=False)
+class Forecast(Rendered):
     """Each question's forecast per scenario (probability with a Wilson interval, or quantiles), and its sample."""
 
     table: pd.DataFrame
@@ -58,23 +58,40 @@ class Forecast:
                 lines.append(f"  {r['scenario']:<24} {body}  (n={r['n']})")
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        parts = ['<table class="forecast"><tr><th>question</th><th>scenario</th><th>forecast</th><th>n</th></tr>']
-        for _, r in self.table.iterrows():
-            if r["kind"] == "probability":
-                body = f"{_p(r['p'])} [{_p(r['lower'])}, {_p(r['upper'])}]"
-            else:
-                body = f"median {r['q50']:.4g} (90%: {r['q05']:.4g} to {r['q95']:.4g})"
-            text = self.questions[r["question"]].text
-            parts.append(
-                f"<tr><td>{html.escape(text)}</td><td>{html.escape(r['scenario'])}</td>"
-                f'<td class="num">{body}</td><td class="num">{r["n"]}</td></tr>'
-            )
-        parts.append("</table>")
-        return "\n".join(parts)
+    def views(self) -> list[View]:
+        """One row per question and scenario: the forecast (a probability with its interval, or the median and the
+        90% range) and n."""
+        columns = [
+            Column("question", lambda r: self.questions[r["question"]].text),
+            Column("scenario", "scenario"),
+            Column("forecast", _forecast, style="num"),
+            Column("n", "n", style="num"),
+        ]
+        return [View(self.table, columns, css="forecast")]
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
+        """Each yes-no question's probability with its 95% interval (one scenario, default the first)."""
+        from scenarios.plots.figures import _axes
+
+        name = scenario or str(self.table["scenario"].iloc[0])
+        rows = self.table[(self.table["scenario"] == name) & (self.table["kind"] == "probability")]
+        fig, ax = _axes(ax)
+        y = np.arange(len(rows))
+        p = rows["p"].to_numpy(dtype=float)
+        err = np.vstack([p - rows["lower"].to_numpy(dtype=float), rows["upper"].to_numpy(dtype=float) - p]).clip(min=0)
+        ax.errorbar(p, y, xerr=err, fmt="o", capsize=3)
+        ax.set_yticks(y, rows["question"])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("probability (95% interval)")
+        ax.set_title(f"Forecasts of {name}", fontsize=10)
+        return fig
+
+
+def _forecast(row: pd.Series) -> str:
+    if row["kind"] == "probability":
+        return f"{_p(row['p'])} [{_p(row['lower'])}, {_p(row['upper'])}]"
+    return f"median {row['q50']:.4g} (90%: {row['q05']:.4g} to {row['q95']:.4g})"
 
 
 def forecast(results: Results, questions: Mapping[str, Question] | None = None) -> Forecast:
@@ -129,8 +146,8 @@ def _check_resolution(qid: str, q: Question, kind: str) -> None:
         raise QuestionError(f"question {qid!r}: {key}: {message}" + (f" ({hint})" if hint else ""))
 
 
-@dataclass(frozen=True)
-class Score:
+@dataclass(frozen=True, repr=False)
+class Score(Rendered):
     """Scores of the resolved questions per scenario; totals; the Murphy decomposition; a reliability diagram."""
 
     per_question: pd.DataFrame
@@ -158,11 +175,17 @@ class Score:
                 ]
         return "\n".join(parts)
 
-    def to_html(self) -> str:
-        return self.per_question.to_html(index=False, escape=True) + self.totals.to_html(index=False, escape=True)
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table: one row per scenario and resolved question (`per_question`)."""
+        return self.per_question
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def views(self) -> list[View]:
+        """The scores per question, then the totals."""
+        return [
+            View(self.per_question, frame_columns(self.per_question, "{:.4f}"), heading="Scores per question"),
+            View(self.totals, frame_columns(self.totals, "{:.4f}"), heading="Totals"),
+        ]
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """The reliability diagram: observed frequency per forecast bin against the diagonal."""

@@ -73,10 +73,14 @@ def build_problem(specs: dict[str, Spec], patterns: Sequence[str] = ()) -> Probl
     if not names:
         fixed = [p for p in specs if p not in uncertain and any(fnmatch.fnmatchcase(p, pat) for pat in patterns)]
         why = f" ({', '.join(fixed[:5])} {'is' if len(fixed) == 1 else 'are'} fixed in this scenario)" if fixed else ""
-        raise AnalysisError(
-            f"no uncertain parameter matches {', '.join(patterns)}{why}; the scenario has {len(uncertain)} "
-            "uncertain parameters (`scenarios show CONFIG` lists every value; give a range to study a fixed one, "
-            "e.g. --set KEY=[lo,hi])"
+        raise AnalysisError.naming(
+            "params",
+            "no uncertain parameter matches {patterns}{why}; the scenario has {count} uncertain parameters "
+            "(`scenarios show CONFIG` lists every value; give a range to study a fixed one, e.g. {overrides} "
+            "KEY=[lo,hi])",
+            patterns=", ".join(patterns),
+            why=why,
+            count=len(uncertain),
         )
     return Problem(names, {n: specs[n] for n in names})
 

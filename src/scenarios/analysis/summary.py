@@ -7,7 +7,6 @@ days asked; the wording (the ceasefire's date and broker) comes from the scenari
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pandas as pd
 from lifelines.utils import median_survival_times
 
 from scenarios.analysis.outcomes import CASUALTY_COLUMNS, outcome_probabilities, quantiles
+from scenarios.analysis.render import Column, Rendered, View
 from scenarios.analysis.survival import durations, fit_km
 from scenarios.io.load import Results
 from scenarios.measures import Measure, builtin_measures
@@ -45,7 +45,7 @@ def ceasefire_phrase(config: dict[str, Any]) -> str:
 
 
 @dataclass(repr=False)
-class Summary:
+class Summary(Rendered):
     """Headline figures: `table_` has one row per scenario, measure and days.
 
     Columns: scenario, measure, label, statistic (``Kaplan-Meier``, ``median``, ``share``, ``mean``), days (for
@@ -137,25 +137,36 @@ class Summary:
             )
         return out
 
-    def to_html(self) -> str:
-        """A fragment: a table of P(holds d days) with intervals and median survival, one row per scenario."""
-        head = "".join(f"<th>P(holds {d:g} days)</th>" for d in self.days)
-        rows = []
-        for c in self.cards():
-            cells = "".join(
-                f'<td>{h["p"]} <span class="ci">[{h["lower"]}, {h["upper"]}]</span></td>' for h in c["holds"]
+    def views(self) -> list[View]:
+        """One row per scenario: n, P(holds d days) with its interval, median survival, the most likely outcome."""
+
+        def holds(d: float) -> Column:
+            def read(name: str) -> pd.Series:
+                return self.value(name, holds_name(d), d)
+
+            return Column(
+                f"P(holds {d:g} days)",
+                lambda r: _pct(read(r["scenario"])["value"]),
+                style="num",
+                detail=lambda r: f"[{_pct(read(r['scenario'])['lower'])}, {_pct(read(r['scenario'])['upper'])}]",
             )
-            rows.append(
-                f"<tr><td>{html.escape(c['scenario'])}</td><td>{c['n']}</td>{cells}<td>{html.escape(c['median'])}</td>"
-                f"<td>{html.escape(c['top_outcome'])}</td></tr>"
-            )
-        return (
-            f"<p>P({html.escape(self.phrase)} holds at least d days), Kaplan-Meier, "
-            f"{1 - self.alpha:.0%} intervals.</p><table><thead><tr><th>scenario</th><th>n</th>{head}"
-            "<th>median survival</th><th>most likely outcome</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
+
+        rows = pd.DataFrame({"scenario": self.scenarios})
+        cards = {c["scenario"]: c for c in self.cards()}
+        columns = [
+            Column("scenario", "scenario"),
+            Column("n", lambda r: cards[r["scenario"]]["n"], style="num"),
+            *(holds(d) for d in self.days),
+            Column("median survival", lambda r: cards[r["scenario"]]["median"]),
+            Column("most likely outcome", lambda r: cards[r["scenario"]]["top_outcome"]),
+        ]
+        before = f"P({self.phrase} holds at least d days), Kaplan-Meier, {1 - self.alpha:.0%} intervals."
+        return [View(rows, columns, before=before)]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table (`table_`)."""
+        return self.table_
 
     def wide(self) -> pd.DataFrame:
         """One row per scenario (the former headline table): n, P(holds d), intervals, median, outcomes, medians."""
@@ -196,9 +207,6 @@ class Summary:
     def __repr__(self) -> str:
         d = ", ".join(f"{x:g}" for x in self.days)
         return f"<Summary of {', '.join(self.scenarios)}: P(holds {d} days), outcomes, casualties; .to_text()>"
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
 
 def _pct(x: float) -> str:

@@ -11,22 +11,23 @@ import platform
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from typing_extensions import Unpack
 
 from scenarios.config.loader import dump_origins, load_scenario, scenario_from_dump
 from scenarios.config.params import Param
 from scenarios.config.schema import Scenario
 from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
-from scenarios.engine.executors import run_dask, run_pool, run_serial
-from scenarios.engine.plan import executor_settings, output_directory, resolve_seed
+from scenarios.engine.executors import Executor, Work, default_workers, executor_for
+from scenarios.engine.options import RunOptionFields, RunOptions, RunOptionsError
+from scenarios.engine.plan import output_directory, resolve_seed
 from scenarios.engine.progress import Progress
-from scenarios.engine.seeding import SeedLike
 from scenarios.exceptions import ResultsError, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.store import (
@@ -183,43 +184,56 @@ def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, for
     if old.get("code") != new.get("code"):
         problems.append(f"code version was {old.get('code')}, now {new.get('code')}")
     if problems and not force:
-        raise ResultsError(
-            f"{directory}: cannot resume: "
-            + "; ".join(problems)
-            + ". Resuming would mix results; use --force to resume anyway, or --overwrite to start again."
+        raise ResultsError.naming(
+            "force",
+            "{directory}: cannot resume: {problems}. Resuming would mix results; use {force} to resume anyway, or "
+            "{overwrite} to start again.",
+            directory=directory,
+            problems="; ".join(problems),
         )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one batch runs, resolved once by `run_batch`: where, which scenarios, which chunks, under which seed."""
+
+    directory: Path
+    old: dict[str, Any] | None  # the manifest of the batch being resumed
+    manifest: dict[str, Any]
+    scenarios: list[Scenario]
+    hashes: list[str]
+    chunks: list[Chunk]
+    seed: int
+    n: int
+    trace_sample: int
+    design: pd.DataFrame | None
 
 
 def run_batch(
     configs: Sequence[str | Path | Scenario],
+    options: RunOptions | None = None,
     *,
     n: int | None = None,
-    seed: SeedLike = None,
     overrides: Sequence[str] = (),
-    workers: int | None = None,
-    executor: str = "process",
-    scheduler: str | None = None,
-    out: str | Path | None = None,
-    resume: bool = False,
-    overwrite: bool = False,
-    force: bool = False,
-    chunk_size: int | None = None,
-    fail_fast: bool = False,
     trace_sample: int | None = None,
-    quiet: bool = False,
     design: pd.DataFrame | None = None,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
 ) -> BatchResult:
     """Run every scenario for replications 0..n-1 under one seed and write `results/<name>/`.
 
-    The same seed gives the same tables to the bit whatever the executor, worker count or chunk size; several
-    scenarios share replication seeds (common random numbers). An interrupted batch keeps every finished chunk
-    and is finished by calling again with ``resume=True``.
+    `options` says how (`RunOptions`: executor, workers, seed, out, resume, ...); its fields may also be given as
+    keywords, which replace those of `options` (``run_batch(configs, executor="serial", seed=1)``). The same seed
+    gives the same tables to the bit whatever the executor, worker count or chunk size; several scenarios share
+    replication seeds (common random numbers). An interrupted batch keeps every finished chunk and is finished by
+    calling again with ``resume=True``. `using`: an `Executor` already entered (a study that runs several batches on
+    one cluster); by default one is made from `options` for this batch.
 
     `design` (a designed experiment, e.g. Sobol samples) gives, per replication, the quantile in (0, 1) of
     each named parameter (columns: dotted parameter paths); n is its number of rows; unnamed parameters take
     their median. It is stored as ``design.parquet`` beside the results.
     """
-    executor, workers, scheduler = executor_settings(executor, workers, scheduler)
+    options = RunOptions.of(options, **fields)
     if not configs:
         raise ScenarioError("give at least one scenario file")
     scenarios = [c if isinstance(c, Scenario) else load_scenario(c, overrides) for c in configs]
@@ -228,11 +242,17 @@ def run_batch(
     if len(set(names)) != len(names):
         raise ScenarioError(f"scenario names must differ within a batch, got {names}")
     first = scenarios[0]
-    directory = output_directory(out, scenarios)
+    directory = output_directory(options.out, scenarios)
 
-    old = read_manifest(directory) if resume and (directory / MANIFEST).exists() else None
-    if resume and old is None:
-        raise ResultsError(f"{directory}: nothing to resume (no {MANIFEST}); run without --resume")
+    old = read_manifest(directory) if options.resume and (directory / MANIFEST).exists() else None
+    if options.resume and old is None:
+        raise ResultsError.naming(
+            "resume",
+            "{directory}: nothing to resume (no {manifest}); run without {resume}",
+            directory=directory,
+            manifest=MANIFEST,
+        )
+    chunk_size = options.chunk_size
     if old is not None:
         n = old["replications"] if n is None else n
         chunk_size = old["chunk_size"] if chunk_size is None else chunk_size
@@ -246,37 +266,19 @@ def run_batch(
             raise ScenarioError(f"design columns that are not parameters: {sorted(unknown)}")
     n = first.simulation.replications if n is None else n
     if n < 1:
-        raise ScenarioError(f"--n must be at least 1, got {n}")
-    batch_seed = resolve_seed(seed, first, directory if old is not None else None)
-    chunk_size = default_chunk_size(n, workers) if chunk_size is None else chunk_size
-    if chunk_size < 1:
-        raise ScenarioError(f"--chunk-size must be at least 1, got {chunk_size}")
+        raise RunOptionsError.naming("n", "{n} must be at least 1, got {value}", value=n)
+    batch_seed = resolve_seed(options.seed, first, directory if old is not None else None)
+    if chunk_size is None:
+        chunk_size = default_chunk_size(n, options.workers if options.workers is not None else default_workers())
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]
     manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
     manifest["design_hash"] = design_hash(design)
     chunks = plan_chunks(len(scenarios), n, chunk_size, design)
+    plan = _Plan(directory, old, manifest, scenarios, hashes, chunks, batch_seed, n, trace_sample, design)
 
     with DirectoryLock(directory):
-        return _start(
-            directory,
-            old,
-            manifest,
-            overwrite,
-            force,
-            design,
-            scenarios,
-            hashes,
-            chunks,
-            batch_seed,
-            trace_sample,
-            fail_fast,
-            executor,
-            workers,
-            scheduler,
-            quiet,
-            n,
-        )
+        return _start(plan, options, using)
 
 
 @contextmanager
@@ -285,105 +287,76 @@ def writes_reported(directory: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise ResultsError(write_failure(directory, exc)) from None
+        raise write_failure(directory, exc) from None
 
 
-def write_failure(directory: Path, exc: OSError) -> str:
+def write_failure(directory: Path, exc: OSError) -> ResultsError:
     """What a failed write means for the batch, and what to do."""
     what = exc.strerror or str(exc)
     name = f" ({exc.filename})" if exc.filename else ""
     if exc.errno == errno.ENOSPC:
-        return (
-            f"{directory}: no space left on the device{name}; finished chunks are kept: free some space, then run "
-            "again with --resume"
+        return ResultsError.naming(
+            "resume",
+            "{directory}: no space left on the device{name}; finished chunks are kept: free some space, then run "
+            "again with {resume}",
+            directory=directory,
+            name=name,
         )
-    return f"{directory}: cannot write the results: {what}{name}; choose another --out"
+    return ResultsError.naming(
+        "out",
+        "{directory}: cannot write the results: {what}{name}; choose another {out}",
+        directory=directory,
+        what=what,
+        name=name,
+    )
 
 
-def _start(
-    directory: Path,
-    old: dict[str, Any] | None,
-    manifest: dict[str, Any],
-    overwrite: bool,
-    force: bool,
-    design: pd.DataFrame | None,
-    scenarios: list[Scenario],
-    hashes: list[str],
-    chunks: list[Chunk],
-    batch_seed: int,
-    trace_sample: int,
-    fail_fast: bool,
-    executor: str,
-    workers: int,
-    scheduler: str | None,
-    quiet: bool,
-    n: int,
-) -> BatchResult:
+def _start(plan: _Plan, options: RunOptions, executor: Executor | None) -> BatchResult:
     """With the directory locked: check what it holds, prepare it, and run what is left to do."""
+    directory, old, manifest = plan.directory, plan.old, plan.manifest
     if old is not None:
-        _check_resume(old, manifest, directory, force)
+        _check_resume(old, manifest, directory, options.force)
         manifest["created"] = old["created"]
         manifest["resumed"] = [
             *old.get("resumed", []),
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         ]
-    elif (directory / MANIFEST).exists() and not overwrite:
+    elif (directory / MANIFEST).exists() and not options.overwrite:
         status = read_manifest(directory).get("status")
         held = f"a {status} batch"
         if status == "running":  # we hold the lock, so the batch that wrote this stopped without finishing
             held = "a batch that was interrupted (its writer stopped without finishing)"
         if status == "complete":
-            raise ResultsError(
-                f"{directory}: already holds a complete batch; use --overwrite to replace it, or --out for "
-                "another folder"
+            raise ResultsError.naming(
+                "overwrite",
+                "{directory}: already holds a complete batch; use {overwrite} to replace it, or {out} for another "
+                "folder",
+                directory=directory,
             )
-        raise ResultsError(
-            f"{directory}: already holds {held}; use --resume to finish it, --overwrite to replace "
-            "it, or --out for another folder"
+        raise ResultsError.naming(
+            "overwrite",
+            "{directory}: already holds {held}; use {resume} to finish it, {overwrite} to replace it, or {out} for "
+            "another folder",
+            directory=directory,
+            held=held,
         )
     writer = ResultsWriter(directory)
     with writes_reported(directory):
         writer.prepare(fresh=old is None)
-        if design is not None:
-            write_atomic(directory / DESIGN, frame_to_parquet(design))
+        if plan.design is not None:
+            write_atomic(directory / DESIGN, frame_to_parquet(plan.design))
         done = done_chunks(directory)
-        todo = [c for c in chunks if c.key not in done]
+        todo = [c for c in plan.chunks if c.key not in done]
         write_manifest(directory, manifest)
-    return _execute(
-        writer,
-        manifest,
-        scenarios,
-        hashes,
-        chunks,
-        todo,
-        batch_seed,
-        trace_sample,
-        fail_fast,
-        executor,
-        workers,
-        scheduler,
-        quiet,
-        n,
-    )
+    return _execute(writer, plan, todo, options, executor)
 
 
 def _execute(
-    writer: ResultsWriter,
-    manifest: dict[str, Any],
-    scenarios: list[Scenario],
-    hashes: list[str],
-    chunks: list[Chunk],
-    todo: list[Chunk],
-    seed: int,
-    trace_sample: int,
-    fail_fast: bool,
-    executor: str,
-    workers: int,
-    scheduler: str | None,
-    quiet: bool,
-    n: int,
+    writer: ResultsWriter, plan: _Plan, todo: list[Chunk], options: RunOptions, executor: Executor | None
 ) -> BatchResult:
-    directory = writer.directory
+    """Run the chunks left to do on the executor (entered here unless the caller did), write each as it finishes,
+    consolidate, and record how the batch ended in its manifest whatever happens."""
+    directory, manifest, scenarios, n = writer.directory, plan.manifest, plan.scenarios, plan.n
     began = time.perf_counter()
     total = n * len(scenarios)
     already = total - sum(c.stop - c.start for c in todo)
@@ -391,23 +364,23 @@ def _execute(
     failures = 0
     status = "partial"
     reason = "interrupted"
+    runner = executor if executor is not None else executor_for(options)
+    work = Work(scenarios, plan.hashes, plan.seed, plan.trace_sample, options.fail_fast)
     try:
-        if executor == "serial":
-            results = run_serial(scenarios, hashes, todo, seed, trace_sample, fail_fast)
-        elif executor == "process":
-            results = run_pool(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers)
-        else:
-            results = run_dask(scenarios, hashes, todo, seed, trace_sample, fail_fast, workers, scheduler)
-        with closing(results), Progress(total, already, quiet) as progress:
-            for result in results:
-                with writes_reported(directory):
-                    writer.write_chunk(result)
-                size = result.chunk.stop - result.chunk.start
-                computed += size
-                failures += result.failures
-                progress.advance(size)
+        with ExitStack() as stack:
+            if executor is None:
+                stack.enter_context(runner)  # a Dask cluster or connection for this batch only
+            results = stack.enter_context(closing(runner.run(work, todo)))
+            with Progress(total, already, options.quiet) as progress:
+                for result in results:
+                    with writes_reported(directory):
+                        writer.write_chunk(result)
+                    size = result.chunk.stop - result.chunk.start
+                    computed += size
+                    failures += result.failures
+                    progress.advance(size)
         with writes_reported(directory):
-            counts = writer.consolidate(chunks)
+            counts = writer.consolidate(plan.chunks)
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
         if counts.get("replications", 0) == 0 and counts.get("errors", 0) > 0:
             status, reason = "failed", "every replication failed. " + describe_failure(directory, scenarios)
@@ -415,7 +388,12 @@ def _execute(
             status, reason = "complete", ""
     except ReplicationFailed as exc:
         reason = f"fail-fast: {exc}"
-        raise ScenarioError(f"{exc}\n(batch stopped; finished chunks are kept in {directory}; see --resume)") from exc
+        raise ScenarioError.naming(
+            "resume",
+            "{error}\n(batch stopped; finished chunks are kept in {directory}; see {resume})",
+            error=exc,
+            directory=directory,
+        ) from exc
     except ScenarioError as exc:
         reason = str(exc)
         raise
@@ -428,8 +406,8 @@ def _execute(
             "seconds": round(seconds, 3),
             "replications_computed": computed,
             "replications_per_second": round(computed / seconds, 2) if seconds > 0 else None,
-            "executor": executor,
-            "workers": workers if executor != "serial" else 1,
+            "executor": runner.name,
+            "workers": runner.workers,
         }
         try:
             write_manifest(directory, manifest)
@@ -445,7 +423,7 @@ def _execute(
         status,
         [s.name for s in scenarios],
         n,
-        seed,
+        plan.seed,
         computed,
         int(manifest["counts"].get("failed_replications", failures)),
         seconds,
@@ -476,21 +454,30 @@ def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
     return text + f". Every drawn value is in {directory / 'errors.parquet'} (column `parameters`)."
 
 
-def rerun_manifest(directory: str | Path, out: str | Path, **kwargs: Any) -> BatchResult:
-    """Run again, into `out`, the batch a manifest describes: same configs, seed, n, chunking and trace sample."""
+def rerun_manifest(
+    directory: str | Path,
+    options: RunOptions | None = None,
+    *,
+    using: Executor | None = None,
+    **fields: Unpack[RunOptionFields],
+) -> BatchResult:
+    """Run again the batch a manifest describes: same configs, seed, n, chunking and trace sample, into
+    ``options.out`` (required: a re-run never writes over the batch it reads)."""
+    options = RunOptions.of(options, **fields)
+    if options.out is None:
+        raise RunOptionsError.naming(
+            "out", "{out}: give the folder for the re-run (it never writes over {source})", source=directory
+        )
     manifest = read_manifest(Path(directory))
     scenarios = [
         scenario_from_dump(s["config"], f"{directory}/{MANIFEST}", s.get("origins")) for s in manifest["scenarios"]
     ]
-    design_file = Path(directory) / DESIGN
-    if manifest.get("design_hash") is not None:
-        kwargs["design"] = pd.read_parquet(design_file)
+    designed = manifest.get("design_hash") is not None
     return run_batch(
         scenarios,
-        seed=manifest["seed"],
-        chunk_size=manifest["chunk_size"],
-        n=None if manifest.get("design_hash") is not None else manifest["replications"],
+        options.replace(seed=manifest["seed"], chunk_size=manifest["chunk_size"]),
+        n=None if designed else manifest["replications"],
         trace_sample=manifest["trace_sample"],
-        out=out,
-        **kwargs,
+        design=pd.read_parquet(Path(directory) / DESIGN) if designed else None,
+        using=using,
     )

@@ -1,4 +1,4 @@
-"""The run plan: the batch seed, the output folder and the executor, resolved in one place.
+"""The run plan: the batch seed and the output folder, resolved in one place (the executor: `RunOptions`).
 
 `run_batch`, what-ifs, sweeps, sensitivity analyses and `trace-run` all resolve them here, so they agree: the seed
 is the one given, else (when finishing a batch) the one it was started with, else the scenario's
@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenarios.engine.executors import EXECUTORS, default_workers
 from scenarios.engine.seeding import SeedLike, normalise_seed
-from scenarios.exceptions import ScenarioError
 from scenarios.io.store import MANIFEST, read_manifest
 
 if TYPE_CHECKING:
@@ -35,15 +33,3 @@ def output_directory(out: str | Path | None, scenarios: Sequence[Scenario], suff
         return Path(out)
     names = "+".join(s.name for s in scenarios)
     return Path(scenarios[0].simulation.output_dir) / f"{names}{suffix}"
-
-
-def executor_settings(executor: str, workers: int | None, scheduler: str | None) -> tuple[str, int, str | None]:
-    """Checked executor settings: (executor, workers, scheduler); workers default to one per core."""
-    if executor not in EXECUTORS:
-        raise ScenarioError(f"--executor: unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
-    if scheduler is not None and executor != "dask":
-        raise ScenarioError("--scheduler needs --executor dask")
-    workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ScenarioError(f"--workers must be at least 1, got {workers}")
-    return executor, workers, scheduler

@@ -191,17 +191,24 @@ class DirectoryLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
-            raise ResultsError(f"{self.path.parent}: is a file, not a folder; give --out a folder name") from None
+            raise ResultsError.naming(
+                "out", "{folder}: is a file, not a folder; give {out} a folder name", folder=self.path.parent
+            ) from None
         except NotADirectoryError:
-            raise ResultsError(f"{self.path.parent}: a part of this path is a file; give --out a folder") from None
+            raise ResultsError.naming(
+                "out", "{folder}: a part of this path is a file; give {out} a folder", folder=self.path.parent
+            ) from None
         except OSError as exc:
             raise ResultsError(f"{self.path.parent}: cannot create the results folder ({exc.strerror})") from None
         while True:
             try:
                 fh = open(self.path, "a+", encoding="utf-8")
             except OSError as exc:
-                raise ResultsError(
-                    f"{self.path.parent}: cannot write in this folder ({exc.strerror}); choose another --out"
+                raise ResultsError.naming(
+                    "out",
+                    "{folder}: cannot write in this folder ({reason}); choose another {out}",
+                    folder=self.path.parent,
+                    reason=exc.strerror,
                 ) from None
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -209,9 +216,12 @@ class DirectoryLock:
                 fh.seek(0)
                 holder = fh.read().strip() or "another process"
                 fh.close()
-                raise ResultsError(
-                    f"{self.path.parent}: another batch is writing this directory ({holder}); wait for it to "
-                    "finish, or choose another --out"
+                raise ResultsError.naming(
+                    "out",
+                    "{folder}: another batch is writing this directory ({holder}); wait for it to finish, or choose "
+                    "another {out}",
+                    folder=self.path.parent,
+                    holder=holder,
                 ) from None
             try:
                 same = os.stat(self.path).st_ino == os.fstat(fh.fileno()).st_ino
@@ -281,7 +291,12 @@ class ResultsWriter:
         keys = [c.key for c in chunks]
         missing = [k for k in keys if k not in good]
         if missing:
-            raise ResultsError(f"{self.directory}: {len(missing)} chunks are missing or damaged; run with --resume")
+            raise ResultsError.naming(
+                "resume",
+                "{directory}: {missing} chunks are missing or damaged; run with {resume}",
+                directory=self.directory,
+                missing=len(missing),
+            )
         counts: dict[str, int] = {}
         for table in TABLES:
             files = [self.directory / good[k]["files"][table]["file"] for k in keys if table in good[k]["files"]]

@@ -8,11 +8,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import json
-import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,18 +19,18 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from scenarios.analysis.compare import compare, merge_batches
-from scenarios.analysis.summary import summarize
+from scenarios.analysis.check import Check
+from scenarios.analysis.compare import merge_batches
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inspect import field_description, trace_rows
-from scenarios.config.loader import scenario_from_dump
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.io.records import DURABLE_DEFINITION, OUTCOME_DEFINITIONS
 from scenarios.report.figures import FigureCache, available_kinds, figure_bytes, make_figure, time_series
-from scenarios.roles import actor_label, fill
+from scenarios.report.findings import Findings, StoredAnalysis
+from scenarios.roles import fill
 
 CAPTIONS = {
     "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
@@ -58,6 +56,16 @@ class Section:
 
     title: str
     html: str
+
+    @classmethod
+    def figure(cls, title: str, text: str, png: bytes, alt: str) -> Section:
+        """A section of a paragraph (escaped) and an embedded PNG."""
+        import html
+
+        image = base64.b64encode(png).decode("ascii")
+        return cls(
+            title, f'<p>{html.escape(text)}</p><img alt="{html.escape(alt)}" src="data:image/png;base64,{image}">'
+        )
 
 
 def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: FigureCache) -> list[dict[str, Any]]:
@@ -85,51 +93,6 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: Figur
             }
         )
     return out
-
-
-def _places(results: Results) -> list[dict[str, Any]]:
-    """The places table of each scenario (`analysis.places`), formatted."""
-    from scenarios.analysis.places import places
-
-    table = places(results)
-    out = []
-    for name in results.scenarios:
-        rows = table[table["scenario"] == name]
-        out.append(
-            {
-                "scenario": name,
-                "n": int((results.replications["scenario"].astype(str) == name).sum()),
-                "attacker": _actor_name(str(rows["attacker"].iloc[0]), results) if len(rows) else "the attacker",
-                "rows": [
-                    {
-                        "sector": r["sector"],
-                        "label": r["label"],
-                        "held_at_start": _actor_name(r["held_at_start"], results),
-                        "held": _share(r["attacker_share_of_runs"]),
-                        "fell": "held on day 0" if r["held_at_start"] == r["attacker"] else _share(r["fell_in_runs"]),
-                        "day": "" if math.isnan(r["median_fall_day"]) else f"{r['median_fall_day']:.0f}",
-                    }
-                    for r in rows.to_dict("records")
-                ],
-            }
-        )
-    return out
-
-
-def _actor_name(actor_id: str, results: Results | None = None) -> str:
-    """An actor as readers name it: its `label` in the first scenario, or its id capitalised."""
-    actors = results.scenario_config(results.scenarios[0]).get("actors") or {} if results is not None else {}
-    return actor_label(actor_id, actors.get(actor_id))
-
-
-def _share(x: float) -> str:
-    """A share of runs in whole percent, but never 0% or 100% when some runs differ (1 of 200 is "<1%")."""
-    text = f"{x:.0%}"
-    if x > 0 and text == "0%":
-        return "<1%"
-    if x < 1 and text == "100%":
-        return ">99%"
-    return text
 
 
 def _definitions(results: Results) -> tuple[list[dict[str, str]], str]:
@@ -185,20 +148,19 @@ def _assumption_diffs(results: Results, scenarios: dict[str, Scenario]) -> list[
     return out
 
 
-def _sensitivity(results: Results) -> list[dict[str, Any]]:
-    """The stored sensitivity analyses of the results folder, as tornado plots."""
+def _sensitivity(analyses: Sequence[StoredAnalysis]) -> list[dict[str, Any]]:
+    """The analyses stored beside the batch (sensitivity, importance), as tornado plots."""
     from scenarios.plots.sensitivity import tornado
-    from scenarios.sensitivity import stored
 
     out = []
-    for method, outcome, table in stored(results.directory):
-        fig = tornado(table, outcome)
+    for a in analyses:
+        fig = tornado(a.table, a.outcome)
         width, height = (int(v * 110) for v in fig.get_size_inches())
-        top = ", ".join(map(str, table[table.columns[0]].head(3)))  # parameters, or judgments by their words
+        top = ", ".join(map(str, a.table[a.table.columns[0]].head(3)))  # parameters, or judgments by their words
         out.append(
             {
-                "method": method,
-                "outcome": outcome,
+                "method": a.method,
+                "outcome": a.outcome,
                 "width": width,
                 "height": height,
                 "image": base64.b64encode(figure_bytes(fig)).decode("ascii"),
@@ -208,13 +170,11 @@ def _sensitivity(results: Results) -> list[dict[str, Any]]:
     return out
 
 
-def _calibration(results: Results) -> dict[str, Any] | None:
+def _calibration(info: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """What `scenarios calibrate` changed and why, when the folder is a calibration's check (its calibration.json:
     the share of the space ruled out, by which expectation, and each free parameter's range before and after)."""
-    path = results.directory / "calibration.json"
-    if not path.is_file():
+    if info is None:
         return None
-    info = json.loads(path.read_text(encoding="utf-8"))
     params = info.get("parameters", [])
     return {
         "scenario": info["scenario"],
@@ -240,13 +200,10 @@ def _calibration(results: Results) -> dict[str, Any] | None:
     }
 
 
-def _judgments(
-    results: Results, scenarios: dict[str, Scenario], plots_dir: Path | None, cache: FigureCache
-) -> dict[str, Any] | None:
+def _judgments(result: Check, plots_dir: Path | None, cache: FigureCache) -> dict[str, Any] | None:
     """The first section: each expectation of each scenario against the batch (None if there are none)."""
-    from scenarios.analysis.check import VERDICTS, check
+    from scenarios.analysis.check import VERDICTS
 
-    result = check(results, scenarios)
     if result.table.empty:
         return None
     figures = []
@@ -285,13 +242,13 @@ def _source_title(scenario: Scenario) -> str:
 
 
 def render_report(
-    results: Results,
+    findings: Findings,
     extra_sections: Sequence[Section] = (),
     plots_dir: Path | None = None,
-    days: Sequence[float] = (7, 30, 90),
     cache: bool = False,
 ) -> str:
-    """The report as an HTML string: it renders the study objects (Summary, Comparison) and computes nothing else.
+    """The report as an HTML string: it renders the study objects of `findings` (computed once, by
+    `Findings.of`) and computes nothing else.
 
     With `cache`, the figures of a complete folder are kept in it and reused (`report.figures.FigureCache`).
     """
@@ -299,18 +256,18 @@ def render_report(
         loader=PackageLoader("scenarios.report", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
     template = env.get_template("report.html.j2")
+    results, summary = findings.results, findings.summary
     figure_cache = FigureCache(results if cache else None)
-    scenarios = {s["name"]: scenario_from_dump(s["config"], "manifest") for s in results.manifest["scenarios"]}
-    summary = summarize(results, days)
+    scenarios = dict(findings.scenarios)
     source = _source_title(next(iter(scenarios.values())))
     titles = {s["name"]: s.get("title", "") for s in results.manifest["scenarios"]}
     cards = [{**c, "title": titles.get(c["scenario"], "")} for c in summary.cards()]
-    comparison = Markup(compare(results, days=days).to_html()) if len(results.scenarios) > 1 else None
+    comparison = Markup(findings.comparison.to_html()) if findings.comparison is not None else None
     warns = []
     if not results.complete:
         warns.append(
             f"PARTIAL BATCH: {results.manifest.get('reason') or 'not finished'}. The figures cover only "
-            "the replications that finished; finish the batch with --resume before drawing conclusions."
+            "the replications that finished; finish the batch (resume it) before drawing conclusions."
         )
     if not results.errors.empty:
         warns.append(f"{len(results.errors)} replication(s) failed and are excluded (see errors.parquet).")
@@ -329,27 +286,44 @@ def render_report(
     ]
     definitions, durable = _definitions(results)
     return template.render(
-        places=_places(results),
+        places=Markup(findings.places.to_html()),
+        attacker=findings.places.attacker(),
         definitions=definitions,
         durable=durable,
         title=f"Ceasefire durability: {', '.join(results.scenarios)}",
         subtitle=f"Monte Carlo forecast from {source} (scenarios)",
         warnings=warns,
-        judgments=_judgments(results, scenarios, plots_dir, figure_cache),
-        calibration=_calibration(results),
+        judgments=_judgments(findings.check, plots_dir, figure_cache),
+        calibration=_calibration(findings.calibration),
         headline=cards,
         figures=_figures(results, plots_dir, summary.phrase, figure_cache),
         comparison=comparison,
         phrase=summary.phrase,
         extra_sections=list(extra_sections),
         assumption_diffs=_assumption_diffs(results, scenarios),
-        sensitivity=_sensitivity(results),
+        sensitivity=_sensitivity(findings.analyses),
         assumptions=_assumptions(results, scenarios),
         metadata=metadata,
         version=(m.get("code") or {}).get("version"),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         source_title=source,
     )
+
+
+def save_report(
+    findings: Findings,
+    out: str | Path,
+    extra_sections: Sequence[Section] = (),
+    plots_dir: Path | None = None,
+    cache: bool = False,
+) -> Path:
+    """Render the report of `findings` and write it atomically; returns its path. With `plots_dir`, every figure
+    of the report is also written there as a PNG; with `cache`, figures are kept in (and reused from) the folder."""
+    html = render_report(findings, extra_sections, plots_dir, cache)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, html.encode("utf-8"))
+    return Path(os.path.abspath(path))
 
 
 def write_report(
@@ -359,15 +333,11 @@ def write_report(
     plots_dir: Path | None = None,
     days: Sequence[float] = (7, 30, 90),
 ) -> Path:
-    """Load results, render the report and write it atomically; returns its path.
+    """Load results, compute their findings once, render the report and write it; returns its path.
 
     With `plots_dir`, every figure of the report is also written there as a PNG.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
-    html = render_report(results, extra_sections, plots_dir, days, cache=len(dirs) == 1)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, html.encode("utf-8"))
-    return Path(os.path.abspath(path))
+    return save_report(Findings.of(results, days), out, extra_sections, plots_dir, cache=len(dirs) == 1)

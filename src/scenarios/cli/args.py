@@ -1,0 +1,175 @@
+"""What several commands share: argument groups (--set, --allow-path, the executor flags, --measure), argument
+types, and the few steps between parsing and the library (run options, folders read as one batch, a measure named
+by a flag). Nothing here imports the analysis stack at import time: building the parser stays fast."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from scenarios.exceptions import ScenarioError
+
+if TYPE_CHECKING:
+    from scenarios.config.schema import Scenario
+    from scenarios.engine.options import RunOptions
+    from scenarios.io.load import Results
+    from scenarios.measures import Measure
+
+
+def count(least: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `least` (argparse names the flag in its error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    return parse
+
+
+def add_set(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a value, e.g. --set actors.<id>.rationality=3 (repeatable)",
+    )
+
+
+def add_allow(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-path",
+        dest="allow_path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let `extends:` and `sources:` name files in DIR too (repeatable; default: only the scenario's folder)",
+    )
+
+
+def add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=count(1), default=None, help="worker processes (default: one per core)")
+    p.add_argument(
+        "--executor",
+        choices=("serial", "process", "dask"),
+        default="process",
+        help="serial: in this process; process: a process pool (default); dask: a Dask cluster",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --executor dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace the results already in the output folder")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
+    if choose:
+        p.add_argument(
+            "--measure",
+            action="append",
+            default=[],
+            metavar="NAME|EXPR",
+            help="also show this measure: a name (`scenarios measures`) or an expression (repeatable)",
+        )
+    p.add_argument(
+        "--measures",
+        dest="measure_files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML file of more measures (measures: {name: {expression: ...}}) (repeatable)",
+    )
+
+
+def add_days(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
+
+
+def run_options(args: argparse.Namespace, **fixed: Any) -> RunOptions:
+    """The `RunOptions` a command's arguments give: each field its flags set (by `dest`), `fixed`, the defaults for
+    the rest."""
+    import dataclasses
+
+    from scenarios.engine.options import RunOptions
+
+    names = {f.name for f in dataclasses.fields(RunOptions)}
+    return RunOptions(**{**{k: v for k, v in vars(args).items() if k in names}, **fixed})
+
+
+def load_many(dirs: Sequence[str]) -> Results:
+    """Results folders read as one batch (`analysis.compare.merge_batches` says where that misleads)."""
+    from scenarios.analysis.compare import merge_batches
+    from scenarios.io.load import load_results
+
+    return merge_batches([load_results(d) for d in dirs])
+
+
+def measures_of(results: Results, args: argparse.Namespace) -> list[Measure]:
+    """The measures named by --measure (names or expressions), with the batch's and --measures files' definitions."""
+    from scenarios.measures import results_measures
+
+    ms = results_measures(results, args.measure_files)
+    out = []
+    for text in args.measure:
+        try:
+            out.append(ms.get(text))
+        except ScenarioError as exc:
+            raise ScenarioError(f"--measure {text}: {exc}") from None
+    return out
+
+
+def outcome_of(results: Results, args: argparse.Namespace) -> Measure:
+    """The measure --outcome names (a name or an expression), or a ScenarioError naming the flag."""
+    from scenarios.measures import results_measures
+
+    try:
+        return results_measures(results, args.measure_files).get(args.outcome)
+    except ScenarioError as exc:
+        raise ScenarioError(f"--outcome {args.outcome}: {exc}") from None
+
+
+def scenario_arg(text: str) -> Scenario:
+    """A scenario named on the command line: a YAML file, or a results folder (its first scenario, or DIR:NAME)."""
+    from pathlib import Path
+
+    from scenarios.config.loader import load_scenario, scenario_from_dump
+    from scenarios.io.store import read_manifest
+
+    folder, _, name = text.partition(":") if ":" in text and not Path(text).exists() else (text, "", "")
+    if Path(folder).is_dir():
+        manifest = read_manifest(Path(folder))
+        entries = manifest["scenarios"]
+        entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
+        if entry is None:
+            raise ScenarioError(f"{folder}: no scenario {name!r}; it holds {', '.join(e['name'] for e in entries)}")
+        return scenario_from_dump(entry["config"], f"{folder}/manifest.json", entry.get("origins"))
+    return load_scenario(text)
+
+
+def print_table(table: Any, title: str) -> None:
+    """A title, then a DataFrame as plain text (three decimals, no index)."""
+    import pandas as pd
+
+    assert isinstance(table, pd.DataFrame)
+    print(title)
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
+        print(table.to_string(index=False))
+
+
+def duration(seconds: float) -> str:
+    """A duration as a person says it: 40 s, 12 min, 1.5 h."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -1,0 +1,86 @@
+"""`scenarios calibrate CONFIG`: history matching of the free assumptions to the scenario's own expectations."""
+
+from __future__ import annotations
+
+import argparse
+
+from scenarios.cli.args import add_allow, add_executor, add_set, count, run_options
+
+HELP = "history matching: the values of the assumptions that agree with the report's expectations"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("--waves", type=count(1), default=3, help="at most this many waves (default 3)")
+    p.add_argument("--points", type=count(5), default=60, help="design points per wave (default 60)")
+    p.add_argument("--n", type=count(10), default=150, help="replications per design point (default 150)")
+    p.add_argument("--cut", type=float, default=3.0, help="implausibility beyond which a point is ruled out (3)")
+    p.add_argument(
+        "--params",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="glob of parameters to calibrate (default: every uncertain `assumption:` that is not aleatory)",
+    )
+    p.add_argument("--seed", type=count(0), default=None)
+    p.add_argument("--out", default=None, help="results folder (default: <output_dir>/<name>-calibration)")
+    p.add_argument(
+        "--save", default=None, help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)"
+    )
+    p.add_argument("--force", dest="replace_saved", action="store_true", help="replace an existing --save file")
+    p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")
+    add_executor(p)
+    add_set(p)
+    add_allow(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scenarios.analysis.history_matching import implausibility_frame
+    from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
+    from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
+
+    target = calibrated_target(args.config, args.save, args.replace_saved)  # refused before any run, not after
+    options = run_options(args)
+    result = calibrate(
+        args.config,
+        options,
+        waves=args.waves,
+        points=args.points,
+        n=args.n,
+        cut=args.cut,
+        params=args.params,
+        overrides=args.overrides,
+    )
+    print(f"free parameters: {len(result.free)}; targets: {len(result.targets)} expectations with a band")
+    for wave in result.waves:
+        print(f"wave {wave.number}: {len(wave.points)} points x {result.n} replications")
+    print(
+        f"ruled out: {result.ruled_out:.1%} of the space of the free parameters ({len(result.survivors):,} of the "
+        "candidates survive)"
+    )
+    folder = result.directory
+    implausibility_by_wave(implausibility_frame(result), args.cut).savefig(folder / "calibration-waves.png", dpi=120)
+    print(f"plot: {folder / 'calibration-waves.png'}")
+    if result.survivors.empty:
+        print("nothing survives: the expectations conflict, or the model cannot express them; each alone rules out:")
+        for name, share in result.conflicts.items():
+            print(f"  {name:40s} {share:.0%} of the space")
+        return 1
+    shrink = result.shrinkage()
+    ranges = result.ranges()
+    print("most constrained (spread left: survivors' sd over the original's; range of the survivors):")
+    for name in shrink.index[:10]:
+        lo, hi = ranges[name]
+        print(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
+    top = list(shrink.index[:3])
+    surviving_pairs(result.survivors, top, result.ruled_out).savefig(folder / "calibration-region.png", dpi=120)
+    print(f"plot: {folder / 'calibration-region.png'}")
+    sample = save_calibrated(result, args.config, target)
+    print(f"calibrated scenario: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
+    if args.no_check:
+        return 0
+    verified, report = verify(result, args.config, target, options, overrides=args.overrides)
+    print("\nthe original and the calibrated scenario, run on the same seeds and checked (not emulated):")
+    print(verified.to_text())
+    print(f"report: {report}")
+    return 1 if not verified.inconsistent.empty else 0

@@ -1,0 +1,56 @@
+"""`scenarios discover DIR`: the boxes of assumptions in which a 0/1 outcome is most likely (CART or PRIM)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scenarios.cli.args import add_measures, count, outcome_of, print_table
+
+HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--outcome", default="holds_90_days", help="a true/false measure or expression")
+    p.add_argument("--scenario", default=None)
+    add_measures(p, choose=False)
+    p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
+    p.add_argument("--depth", type=count(1), default=3, help="at most this many parameters restricted per box")
+    p.add_argument("--boxes", type=count(1), default=3)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scenarios.analysis.discovery import boxes_table, discover, discover_prim
+    from scenarios.config.inspect import judgment_groups
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.io.load import load_results
+
+    results = load_results(args.dir)
+    measure = outcome_of(results, args)
+    if args.method == "prim":
+        found, base = discover_prim(results, measure, args.scenario, max_dims=args.depth, boxes=args.boxes)
+    else:
+        found, base = discover(results, measure, args.scenario, max_depth=args.depth, boxes=args.boxes)
+    print(f"{args.outcome}: {base:.1%} of all replications")
+    if not found:
+        print("no box of assumptions makes it more likely than that")
+        return 0
+    name = args.scenario or results.scenarios[0]
+    spec = scenario_from_dump(results.scenario_config(name), f"{results.directory}/manifest.json")
+    print_table(
+        boxes_table(found, judgment_groups(spec)),
+        f"{args.method.upper()} boxes where it is most likely (coverage: share of all such cases inside; "
+        "density: share inside that are such cases; judgments: what the report says about the parameters restricted)",
+    )
+    if args.method == "prim":
+        from scenarios.plots.sensitivity import peeling_trajectory
+        from scenarios.sensitivity import slug
+
+        for i, box in enumerate(found, 1):
+            assert box.trajectory is not None
+            plot = Path(args.dir) / f"discover-prim-{slug(args.outcome)}-box{i}.png"
+            reported = (box.coverage, box.density)
+            peeling_trajectory(box.trajectory, args.outcome, i, reported).savefig(plot, dpi=120)
+            print(f"peeling trajectory: {plot}")
+    return 0

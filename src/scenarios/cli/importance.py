@@ -1,0 +1,54 @@
+"""`scenarios importance DIR`: rank the drawn parameters by permutation importance for an outcome, or screen them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scenarios.cli.args import add_measures, count, outcome_of, print_table
+
+HELP = "rank parameters by their influence on an outcome, from any batch"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--outcome", default="holds_30_days", help="a measure name or an expression")
+    p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
+    add_measures(p, choose=False)
+    p.add_argument("--bootstrap", type=count(1), default=10, help="refits for the intervals")
+    p.add_argument("--seed", type=count(0), default=0)
+    p.add_argument(
+        "--screen",
+        action="store_true",
+        help="instead: test every parameter against every measure and expectation; list those with no effect",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scenarios.analysis.importance import parameter_importance
+    from scenarios.io.load import load_results
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import store
+
+    results = load_results(args.dir)
+    if args.screen:
+        from scenarios.analysis.importance import screen
+
+        table = screen(results, args.scenario)
+        quiet = table[~table["detectable"]]
+        print_table(
+            table,
+            f"screen of {len(table)} uncertain parameters against every measure and expectation "
+            f"({len(results.replications)} replications; p: Kruskal-Wallis across quintiles of the parameter, "
+            "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",
+        )
+        print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
+        return 0
+    measure = outcome_of(results, args)
+    table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
+    print_table(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
+    path = store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
+    plot = path.with_suffix(".png")
+    tornado(table, args.outcome).savefig(plot, dpi=120)
+    print(f"\nplot: {plot}")
+    return 0

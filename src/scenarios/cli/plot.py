@@ -1,0 +1,33 @@
+"""`scenarios plot DIR... --kind KIND -o FILE`: one plot as PNG, SVG or PDF (by suffix)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scenarios.cli.args import count, load_many
+from scenarios.exceptions import ScenarioError
+from scenarios.plots.kinds import KINDS
+
+HELP = "one plot of one or more results folders (PNG, SVG or PDF by suffix)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--dpi", type=count(1), default=150)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scenarios.report.figures import FORMATS, make_figure
+
+    out = Path(args.output)
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise ScenarioError(f"{out}: unknown image format {out.suffix!r}; use .png, .svg or .pdf")
+    fig = make_figure(load_many(args.dirs), args.kind)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format=fmt, dpi=args.dpi)
+    print(out)
+    return 0

@@ -1,0 +1,22 @@
+"""`scenarios report DIR...`: the self-contained HTML report of one or more results folders."""
+
+from __future__ import annotations
+
+import argparse
+
+from scenarios.cli.args import add_days
+
+HELP = "the self-contained HTML report of one or more results folders"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("-o", "--output", default="report.html", metavar="FILE")
+    add_days(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scenarios.report.html import write_report
+
+    print(write_report(args.dirs, args.output, days=args.days))
+    return 0
