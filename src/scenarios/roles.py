@@ -30,7 +30,6 @@ class Role(StrEnum):
 
 
 ONE_EACH = (Role.ATTACKER, Role.DEFENDER)  # roles a scenario must fill exactly once
-AT_MOST_ONE = (Role.PATRON, Role.SUPPORTER)  # roles a scenario may fill once or leave empty
 
 
 @dataclass(frozen=True)

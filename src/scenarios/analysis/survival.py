@@ -27,7 +27,7 @@ def durations(results: Results, which: Which = "first") -> pd.DataFrame:
             {
                 "scenario": r["scenario"],
                 "replication": r["replication"],
-                "duration": r["first_ceasefire_end_day"].astype(float),
+                "duration": r["first_ceasefire_days"].astype(float),
                 "observed": ~r["first_ceasefire_censored"].astype(bool),
             }
         )

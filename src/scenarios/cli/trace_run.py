@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.config.loader import load_scenario
     from scenarios.engine.plan import resolve_seed
     from scenarios.engine.seeding import replication_seed
-    from scenarios.model.simulation import run_replication
+    from scenarios.model.simulation import prepared, run_replication
 
     scenario = load_scenario(args.config, args.overrides)
     seed = resolve_seed(args.seed, scenario)  # as a batch would: replication i of `scenarios run --seed S`
@@ -33,22 +33,23 @@ def run(args: argparse.Namespace) -> int:
     assert result.events is not None
     start = scenario.simulation.start_date
 
-    known = scenario.world.ceasefire.known_in_force
-    if known is not None and result.outcome["history_redraws"]:
+    fact = prepared(scenario).known
+    if fact is not None and result.outcome["history_redraws"]:
         n = result.outcome["history_redraws"]
         print(
-            f"(path {n + 1} of these parameter values: the {'first' if n == 1 else f'first {n}'} ended the start "
-            f"ceasefire by the end of {known.until:%d %b %Y}, which the report knew had not happened; "
-            "world.ceasefire.known_in_force)"
+            f"(path {n + 1} of these parameter values: the {'first' if n == 1 else f'first {n}'} formally ended the "
+            f"truce by the end of {fact[0].until:%d %b %Y}, which the report knew had not happened; known_in_force)"
         )
 
     for e in result.events:
-        if not args.all and (e["kind"] == "answer" or (e["kind"] == "decision" and " (was " not in e["detail"])):
+        changed = " (was " in e["detail"] or " (now " in e["detail"]
+        if not args.all and (e["kind"] == "answer" or (e["kind"] == "decision" and not changed)):
             continue  # unchanged postures and the answers behind each offer line are noise in a story; --all shows them
         day = start + dt.timedelta(days=e["day"])
         print(f"day {e['day']:6.2f} {day:%d %b}  {e['kind']:<16} {e['detail']}")
     print("\nOutcome:")
     for key, value in result.outcome.items():
-        if not key.startswith(("first_day.", "taken_day.")) or value is not None:
+        families = ("first_day.", "taken_day.", "retaken_day.", "decided_day.", "arrived_day.", "flag_day.")
+        if not key.startswith(families) or value is not None:
             print(f"  {key}: {value}")
     return 0

@@ -19,7 +19,16 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_valid
 from scenarios.config.draw import parameter_specs
 from scenarios.config.expectations import Expectation, Question, expectation_problems
 from scenarios.config.joint import JointSample, read_joint_sample
-from scenarios.config.mechanisms import AttentionParams, CeasefireParams, CombatParams, Effects, MediationParams
+from scenarios.config.mechanisms import (
+    AttentionParams,
+    CeasefireParams,
+    CombatParams,
+    Effects,
+    EnduranceParams,
+    Ground,
+    MediationParams,
+    Settlement,
+)
 from scenarios.config.params import (
     DateParam,
     EstimativeWords,
@@ -32,9 +41,7 @@ from scenarios.config.params import (
 )
 from scenarios.config.policies import ActorParams
 from scenarios.measures import MeasureSpec
-from scenarios.roles import AT_MOST_ONE, ONE_EACH, Role, policy_schemas
-
-Terrain = Literal["lowland", "mountain"]
+from scenarios.roles import ONE_EACH, Role, policy_schemas
 
 
 class Simulation(Frozen):
@@ -58,27 +65,45 @@ class Simulation(Frozen):
 
 
 class Season(Frozen):
-    """The calendar: when winter makes mountain offensives costly, and when it ends."""
+    """The calendar: when winter slows and bloods assaults (by kind of ground, `ground.terrain`) and grounds air
+    power, and when it ends."""
 
-    winter_start: DateParam = Field(description="First day of winter conditions in the mountains (date).")
-    winter_end: DateParam = Field(description="First day after winter conditions in the mountains (date).")
+    winter_start: DateParam = Field(description="First day of winter conditions (date).")
+    winter_end: DateParam = Field(description="First day after winter conditions (date).")
 
 
 class Objective(Frozen):
-    """A named objective (town, height, junction) and the routes into it.
+    """A named place (town, height, junction, district) and the roads that join it to others.
 
-    `after` lists the objectives whose capture opens this one (any of them suffices); an empty list puts it on the
-    line of contact. Without `after`, an objective follows the one written before it in its sector (the first of a
-    sector is on the line of contact).
+    `after` lists the places whose capture opens this one to the attacker (any of them suffices); an empty list
+    puts it on the line of contact. Without `after`, a place follows the one written before it in its sector (the
+    first of a sector is on the line of contact). The same roads run both ways: the defender counter-attacks a place
+    the attacker holds from a neighbouring place it holds.
     """
 
     label: str = Field(description="Name shown in tables and plots.")
-    terrain: Terrain = Field(description="lowland or mountain: sets advance rates and casualties.")
+    terrain: str = Field(description="Its kind of ground: a key of `ground.terrain` (sets progress and casualties).")
+    fortification: int = Field(
+        0, ge=0, description="Levels of prepared defences on it: 0 = open; a key of `ground.fortification` (level)."
+    )
+    core: bool = Field(
+        False,
+        description="Part of the contested region's core (where the defender's population lives), as against the "
+        "land around it; the attacker's aims weigh it apart.",
+    )
+    territory_of: str | None = Field(
+        None,
+        description="An actor whose own territory this is, outside the contested region (not in the contested "
+        "value): strikes on it are spillover, an attack on it may trigger a treaty (an actor id).",
+    )
     city: bool = Field(False, description="Shelling here counts as a strike on a city.")
     value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
     held_by: str = Field(description="Holder on the start date: the attacker or the defender (an actor id).")
-    difficulty: Positive = Field(description="Offensive effort needed to take it (unit: days at base advance).")
+    difficulty: Positive = Field(
+        description="Effort needed to take it on open ground, before its terrain and fortification (unit: days at "
+        "the attacker's base rate)."
+    )
     after: list[str] | None = Field(
         None,
         description="Objective ids whose capture opens this one (any of them); [] = on the line of contact; "
@@ -124,15 +149,29 @@ class KnownInForce(Frozen):
 
 
 class StartCeasefire(Frozen):
-    """The ceasefire in force on the start date."""
+    """The truce in force on the start date."""
 
-    kind: Literal["humanitarian", "comprehensive"] = Field(description="Kind of the ceasefire in force on day 0.")
+    kind: Literal["humanitarian", "comprehensive"] = Field(description="Kind of the truce in force on day 0.")
     broker: str = Field(description="The actor that brokered it (an actor id).")
     peacekeepers: bool = Field(False, description="Whether peacekeepers are deployed.")
     source: Source = Field(description="The report passage that describes it.")
     known_in_force: KnownInForce | None = Field(
         None, description="The report's knowledge that it still held on a later date; replications are held to it."
     )
+
+
+class HistoryTruce(Frozen):
+    """A truce that is known to have been agreed on a date (a scenario that starts before it runs up to it as
+    history: the truce takes effect that day whatever the policies would have done)."""
+
+    date: dt.date = Field(description="The day it took effect (date, after the start date).")
+    kind: Literal["humanitarian", "comprehensive"] = Field(description="Its kind.")
+    broker: str = Field(description="The actor that brokered it (an actor id).")
+    peacekeepers: bool = Field(False, description="Whether peacekeepers were deployed.")
+    known_in_force: KnownInForce | None = Field(
+        None, description="That it was still formally in force on a later date; replications are held to it."
+    )
+    source: Source = Field(description="The passage that reports it.")
 
 
 class Capability(Frozen):
@@ -153,7 +192,13 @@ class World(Frozen):
         default_factory=dict,
         description="Capabilities the attacker owns, each with its declared effects.",
     )
-    ceasefire: StartCeasefire = Field(description="The ceasefire in force on day 0.")
+    ceasefire: StartCeasefire | None = Field(
+        None, description="The truce in force on day 0; absent: the scenario starts at open war."
+    )
+    history: list[HistoryTruce] = Field(
+        default_factory=list,
+        description="Truces known to have been agreed after day 0 (a scenario that starts before them replays them).",
+    )
     start_attention: NonNegative = Field(
         description="International attention on day 0 (index, 1 = sustained coverage)."
     )
@@ -226,7 +271,13 @@ class Outcomes(Frozen):
         description="Share of the contested value the attacker must hold for 'major gains' (share).",
     )
     protracted_war_days: float = Field(
-        60, gt=0, description="Days of open war in all that make a conflict protracted (days)."
+        60, gt=0, description="Days of fighting in all (under a truce or not) that make a conflict protracted (days)."
+    )
+    quiet_violations_per_day: float = Field(
+        3.0,
+        ge=0,
+        description="A day of a truce is quiet if no operation is fought and fewer violations than this happen "
+        "(per day): how 'holding in fact' is measured (violations/day).",
     )
     improved_position_gain: float = Field(
         0.15,
@@ -279,16 +330,25 @@ class Scenario(Frozen):
     simulation: Simulation = Field(description="Technical settings (the start date among them).")
     season: Season = Field(description="The calendar: when winter sets in.")
     world: World = Field(description="The state on the start date: sectors, objectives, ceasefire, attention.")
-    ceasefire: CeasefireParams = Field(description="Violations under a ceasefire and how it collapses.")
-    combat: CombatParams = Field(description="Fighting by sector while no ceasefire is in force.")
+    ground: Ground = Field(description="The kinds of ground and levels of prepared defences places are made of.")
+    ceasefire: CeasefireParams = Field(description="Violations under a truce and the strain they leave.")
+    combat: CombatParams = Field(description="Fighting on the days a party runs an operation.")
     attention: AttentionParams = Field(description="International attention.")
-    mediation: MediationParams = Field(description="Mediation offers and the ceasefires they bring.")
+    mediation: MediationParams = Field(description="Mediation offers and the agreements they bring.")
+    endurance: dict[str, EnduranceParams] = Field(
+        description="Each party's stocks, by its role: `attacker` and `defender` (manpower, materiel, money)."
+    )
+    settlements: dict[str, Settlement] = Field(
+        default_factory=dict,
+        description="Id -> terms a broker may put on the table: places handed over, and who guarantees them.",
+    )
     outcomes: Outcomes = Field(default_factory=Outcomes, description="Definitions for classifying outcomes.")
     actors: dict[str, ActorBlock] = Field(
         description="Actor id -> its block: the `policy` it follows (which fixes its role: attacker, defender, "
         "patron, supporter or mediator; `scenarios schema --markdown` lists the registered policies) and that "
-        "policy's parameters. One attacker and one defender; at most one patron and one supporter; any number of "
-        "mediators. The order is the order of their reviews at the same instant."
+        "policy's parameters. One attacker and one defender; any number of patrons (backers of the defender), "
+        "supporters (backers of the attacker) and mediators. The order is the order of their reviews at the same "
+        "instant."
     )
     measures: dict[str, MeasureSpec] = Field(
         default_factory=dict,
@@ -379,24 +439,57 @@ class Scenario(Frozen):
                             hint + f"objectives: {', '.join(objectives)}",
                             at=("actors", name, field, i),
                         )
-        known = self.world.ceasefire.known_in_force
-        if known is not None and known.until <= self.simulation.start_date:
-            raise ValueProblem(
-                f"{known.until} is not after the start date",
-                f"give a date after simulation.start_date ({self.simulation.start_date})",
-                at=("world", "ceasefire", "known_in_force", "until"),
-            )
-        broker = self.world.ceasefire.broker
+        self._check_ground(objectives)
+        truces: list[tuple[Any, tuple[str | int, ...]]] = []
+        if self.world.ceasefire is not None:
+            truces.append((self.world.ceasefire, ("world", "ceasefire")))
+        start = self.simulation.start_date
+        for i, truce in enumerate(self.world.history):
+            truces.append((truce, ("world", "history", i)))
+            if truce.date <= start:
+                raise ValueProblem(
+                    f"{truce.date} is not after the start date",
+                    f"give a date after simulation.start_date ({start}), or put the truce in `world.ceasefire`",
+                    at=("world", "history", i, "date"),
+                )
         schemas = policy_schemas()
         brokers = [name for name, block in self.actors.items() if schemas[block.policy].broker]
-        if broker not in brokers:
-            close = difflib.get_close_matches(broker, brokers, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueProblem(
-                f"{broker!r} is not an actor" if broker not in self.actors else f"{broker!r} brokers no ceasefires",
-                hint + f"brokers: {', '.join(brokers) or '(none)'}",
-                at=("world", "ceasefire", "broker"),
-            )
+        for truce, at in truces:
+            known = truce.known_in_force
+            if known is not None and known.until <= getattr(truce, "date", start):
+                raise ValueProblem(
+                    f"{known.until} is not after the day the truce took effect",
+                    "give a later date",
+                    at=(*at, "known_in_force", "until"),
+                )
+            if truce.broker not in brokers:
+                close = difflib.get_close_matches(truce.broker, brokers, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                broker = truce.broker
+                raise ValueProblem(
+                    f"{broker!r} is not an actor" if broker not in self.actors else f"{broker!r} brokers no truces",
+                    hint + f"brokers: {', '.join(brokers) or '(none)'}",
+                    at=(*at, "broker"),
+                )
+        for key in self.endurance:
+            if key not in (Role.ATTACKER, Role.DEFENDER):
+                raise ValueProblem(
+                    f"{key!r} is not a party's role", "give `attacker` and `defender`", at=("endurance", key)
+                )
+        for role in (Role.ATTACKER, Role.DEFENDER):
+            if role.value not in self.endurance:
+                raise ValueProblem(
+                    f"missing the {role.value}'s stocks", f"add `endurance.{role.value}`", at=("endurance",)
+                )
+        for sid, settlement in self.settlements.items():
+            for i, oid in enumerate(settlement.handover):
+                if oid not in objectives:
+                    close = difflib.get_close_matches(oid, objectives, n=1)
+                    raise ValueProblem(
+                        f"{oid!r} is not an objective",
+                        (f"did you mean {close[0]!r}? " if close else "") + f"objectives: {', '.join(objectives)}",
+                        at=("settlements", sid, "handover", i),
+                    )
         problem = expectation_problems(self.expectations)
         if problem is not None:
             raise problem
@@ -411,8 +504,51 @@ class Scenario(Frozen):
         """The points parameters are drawn from jointly, if the scenario names a sample."""
         return self._joint
 
+    def _check_ground(self, objectives: list[str]) -> None:
+        """Every place's terrain and fortification are declared under `ground:`; capabilities and rungs have distinct
+        names; a place of someone's own territory names an actor."""
+        for sid, sector in self.world.sectors.items():
+            for oid, o in sector.objectives.items():
+                at = ("world", "sectors", sid, "objectives", oid)
+                if o.terrain not in self.ground.terrain:
+                    close = difflib.get_close_matches(o.terrain, list(self.ground.terrain), n=1)
+                    raise ValueProblem(
+                        f"unknown terrain {o.terrain!r}",
+                        (f"did you mean {close[0]!r}? " if close else "")
+                        + f"kinds declared under ground.terrain: {', '.join(self.ground.terrain)}",
+                        at=(*at, "terrain"),
+                    )
+                if o.fortification and o.fortification not in self.ground.fortification:
+                    raise ValueProblem(
+                        f"fortification level {o.fortification} is not declared",
+                        "levels under ground.fortification: "
+                        + (", ".join(map(str, self.ground.fortification)) or "(none)"),
+                        at=(*at, "fortification"),
+                    )
+                if o.territory_of is not None and o.territory_of not in self.actors:
+                    raise ValueProblem(
+                        f"{o.territory_of!r} is not an actor",
+                        f"actors: {', '.join(self.actors)}",
+                        at=(*at, "territory_of"),
+                    )
+        if not any(
+            o.territory_of is None for sector in self.world.sectors.values() for o in sector.objectives.values()
+        ):
+            raise ValueProblem("no place of the contested region", "leave `territory_of` out of the contested places")
+        names = set(self.world.capabilities)
+        for actor, block in self.actors.items():
+            for rung in getattr(block, "ladder", {}) or {}:
+                if rung in names:
+                    raise ValueProblem(
+                        f"rung {rung!r} has the name of a capability or of another backer's rung",
+                        "give every capability and rung a name of its own",
+                        at=("actors", actor, "ladder", rung),
+                    )
+                names.add(rung)
+        del objectives
+
     def _check_roles(self) -> None:
-        """One attacker and one defender, at most one patron and supporter; objectives held by a party."""
+        """One attacker and one defender; objectives held by a party; every treaty covers an actor."""
         schemas = policy_schemas()
         by_role: dict[Role, list[str]] = {}
         for name, block in self.actors.items():
@@ -427,14 +563,15 @@ class Scenario(Frozen):
                     f"give one actor `policy: {wanted[0]}`",
                     at=("actors", names[1]) if len(names) > 1 else ("actors",),
                 )
-        for role in AT_MOST_ONE:
-            names = by_role.get(role, [])
-            if len(names) > 1:
-                raise ValueProblem(
-                    f"a scenario has at most one {role}, got {len(names)}: {', '.join(names)}",
-                    "the core addresses it by role; give the others another policy",
-                    at=("actors", names[1], "policy"),
-                )
+        for name, block in self.actors.items():
+            treaty = getattr(block, "treaty", None)
+            for i, covered in enumerate(treaty.covers if treaty is not None else ()):
+                if covered not in self.actors:
+                    raise ValueProblem(
+                        f"{covered!r} is not an actor",
+                        f"actors: {', '.join(self.actors)}",
+                        at=("actors", name, "treaty", "covers", i),
+                    )
         parties = (by_role[Role.ATTACKER][0], by_role[Role.DEFENDER][0])
         for sid, sector in self.world.sectors.items():
             for oid, o in sector.objectives.items():

@@ -28,38 +28,44 @@ PARAM_PREFIX = "param."
 KEYS = ("scenario", "replication")
 
 # Each outcome class in plain words, in the order they are checked (the first that applies); {placeholders} are the
-# scenario's `outcomes:` settings. model/outcomes.py implements these rules; the report shows these words.
+# scenario's `outcomes:` settings and its actors by role. model/outcomes.py implements these rules; the report shows
+# these words.
 OUTCOME_DEFINITIONS: dict[str, str] = {
-    "patron_intervention": "{Patron} intervened militarily at some point during the run.",
-    "defender_withdrawal": "{Defender} agreed to withdraw from the region it holds.",
-    "wider_escalation": "At the horizon {patron} backs {defender} while {supporter} is at the top rung of its "
-    "support ladder.",
-    "protracted_war": "No ceasefire is in force at the horizon: the war is still being fought.",
-    "major_gains_settlement": "A ceasefire is in force at the horizon and {attacker} holds at least "
-    "{major_gain_share:.0%} of the contested value.",
-    "limited_gains_talks": "A ceasefire is in force at the horizon and {attacker} has taken at least one objective "
-    "since the start, but holds less than {major_gain_share:.0%} of the contested value.",
-    "frozen_status_quo": "A ceasefire is in force at the horizon and no objective has changed hands since the start.",
+    "patron_intervention": "The forces of {patron} (a patron of {defender}) fought at some point during the run.",
+    "defender_withdrawal": "{Defender} agreed to terms handing over places of the region's core: a withdrawal.",
+    "settlement_with_handover": "{Defender} agreed to terms handing over land around the region's core, none of the "
+    "core itself.",
+    "wider_escalation": "At the horizon the parties fight while forces of a backer of {attacker} ({supporter}) fight "
+    "with them.",
+    "fighting_at_horizon": "At the horizon the parties fight: open war, or an operation under a truce in name only.",
+    "major_gains_truce": "At the horizon a truce holds in fact (nobody fights an operation) and {attacker} holds at "
+    "least {major_gain_share:.0%} of the contested value.",
+    "limited_gains_truce": "At the horizon a truce holds in fact and {attacker} holds more of the contested value than "
+    "at the start, but less than {major_gain_share:.0%}.",
+    "frozen_status_quo": "At the horizon a truce holds in fact and {attacker} holds no more than at the start.",
 }
 """Each outcome class in plain words; ``{attacker}``, ``{Defender}``... are the scenario's actors by role."""
 OUTCOME_CLASSES = tuple(OUTCOME_DEFINITIONS)
 OUTCOME_LABELS: dict[str, str] = {
     "patron_intervention": "military intervention by {patron}",
     "defender_withdrawal": "withdrawal by {defender}",
+    "settlement_with_handover": "settlement handing over land",
     "wider_escalation": "wider escalation",
-    "protracted_war": "protracted war",
-    "major_gains_settlement": "major gains for {attacker}, settlement",
-    "limited_gains_talks": "limited gains for {attacker}, talks",
+    "fighting_at_horizon": "fighting at the horizon",
+    "major_gains_truce": "major gains for {attacker}, truce",
+    "limited_gains_truce": "limited gains for {attacker}, truce",
     "frozen_status_quo": "frozen status quo",
 }
-"""Each outcome class as readers see it; ``{patron}``... are filled with the scenario's labels (`config.policies`)."""
+"""Each outcome class as readers see it; ``{patron}``... are filled with the scenario's labels (`scenarios.roles`)."""
 DURABLE_DEFINITION = (
-    "A ceasefire is durable if it holds for at least {durable_days:g} days from the day it was agreed (one still in "
-    "force at the horizon counts only if it has already lasted that long); a run has a durable ceasefire if any of "
-    "its ceasefires is durable."
+    "A truce is durable if it stays formally in force for at least {durable_days:g} days from the day it was agreed "
+    "(one still in force at the horizon counts only if it has already lasted that long); a run has a durable truce "
+    "if any of its truces is durable. A truce holds in fact while nobody fights an operation under it and fewer "
+    "than {quiet_violations_per_day:g} violations a day happen; its quiet days are counted until the first day "
+    "that is not."
 )
-COLLAPSE_CAUSES = ("offensive", "escalation_spiral")
-CEASEFIRE_CAUSES = (*COLLAPSE_CAUSES, "in_force_at_horizon")
+COLLAPSE_CAUSES = ("offensive", "denounced")
+CEASEFIRE_CAUSES = (*COLLAPSE_CAUSES, "in_force_at_horizon", "none")
 CEASEFIRE_KINDS = ("humanitarian", "comprehensive")
 
 # The replication record: one row per (scenario, replication).
@@ -67,21 +73,33 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "scenario": "category",
     "config_hash": "category",
     "replication": "number",
-    "first_ceasefire_end_day": "number",
+    "first_ceasefire_end_day": "number",  # the day the first truce formally ended (censored at the horizon)
+    "first_ceasefire_days": "number",  # days it stayed formally in force (censored at the horizon)
     "first_ceasefire_censored": "bool",
     "first_ceasefire_cause": "category",
-    "first_ceasefire_broken_by": "category",  # the actor whose offensive broke it; "" otherwise
+    "first_ceasefire_broken_by": "category",  # the party whose decision ended it; "" otherwise
     "first_ceasefire_violations": "number",
+    "first_ceasefire_start_day": "number",
+    "first_ceasefire_quiet_days": "number",  # days it held in fact (no operation, few violations), censored
+    "first_ceasefire_fighting_days": "number",  # days an operation was fought under it
     "ceasefires": "number",
     "offers": "number",
-    "operations": "number",
+    "operations": "number",  # the attacker's operations launched
+    "counter_operations": "number",  # the defender's
     "durable_ceasefire": "bool",
+    "quiet_ceasefire": "bool",  # some truce held in fact for outcomes.durable_days
     "ceasefire_at_horizon": "bool",
     "ceasefire_at_horizon_broker": "category",  # "" at war
     "ceasefire_at_horizon_kind": "category",  # "" at war
+    "fighting_at_horizon": "bool",  # open war, or an operation under a truce, at the horizon
     "comprehensive_ceasefire": "bool",
+    "settlement": "bool",  # a settlement handed over places
+    "handed_over_share": "number",  # the contested value handed over by settlements
+    "core_handed_over": "bool",
     "outcome_class": "category",
-    "war_days": "number",
+    "war_days": "number",  # days of open war (no truce in force)
+    "fighting_days": "number",  # days an operation was fought (under a truce or not)
+    "conflict_days": "number",  # days of open war and days fought under truces
     "protracted": "bool",
     "military_attacker": "number",
     "military_defender": "number",
@@ -91,24 +109,35 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "start_share": "number",
     "attacker_share": "number",
     "gained_share": "number",
+    "retaken_share": "number",  # of the contested value, what the defender took back at some point
     "position_improved": "bool",
     "supporter_level": "number",
     "supporter_deepened": "bool",
     "supporter_kept_support": "bool",
     "supporter_influence": "number",
+    "supporter_fought": "bool",
     "patron_backs_defender": "bool",
+    "patron_fought": "bool",
     "patron_brokered_days": "number",
     "patron_influence": "number",
+    "endurance_attacker": "number",  # the attacker's scarcest stock at the horizon (1 full, 0 exhausted)
+    "endurance_defender": "number",
+    "spillover_strikes": "number",
+    "treaty_triggered": "bool",
     "history_redraws": "number",  # draws dropped before this one for contradicting what the report knew (0: none)
 }
 # Families of replication columns: prefix -> type. Their ids come from the scenario where it names them.
 REPLICATION_FAMILIES: dict[str, ColumnType] = {
     "share_": "number",  # share_<sector>: the attacker's share of the sector's value at the horizon
-    "taken_day.": "number",  # taken_day.<objective>: day it changed hands (NaN: never)
+    "taken_day.": "number",  # taken_day.<place>: first day the attacker took it (NaN: never)
+    "retaken_day.": "number",  # retaken_day.<place>: first day the defender took it back (NaN: never)
     "final_posture.": "category",  # final_posture.<actor>[.<track>]: posture at the horizon
     "first_day.": "number",  # first_day.<actor>.<option>: first day the actor took the option (NaN: never)
     "flag_day.": "number",  # flag_day.<actor>.<act>: first day of an act made once (NaN: never)
     "posture_changes.": "number",  # posture_changes.<actor>[.<track>]: changes of posture during the run
+    "support_level.": "number",  # support_level.<backer>: rungs decided at the horizon
+    "decided_day.": "number",  # decided_day.<backer>.<rung>: first day the rung was decided (NaN: never)
+    "arrived_day.": "number",  # arrived_day.<backer>.<rung>: first day it arrived on the battlefield (NaN: never)
     PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
 }
 
@@ -120,6 +149,7 @@ CEASEFIRE_COLUMNS: dict[str, ColumnType] = {
     "number": "number",
     "kind": "category",
     "broker": "category",
+    "brokers": "category",  # every broker, joined by "+"
     "peacekeepers": "bool",
     "start_day": "number",
     "end_day": "number",
@@ -131,6 +161,11 @@ CEASEFIRE_COLUMNS: dict[str, ColumnType] = {
     "upgraded_day": "number",
     "first_violation_day": "number",
     "violations": "number",
+    "first_fighting_day": "number",
+    "fighting_days": "number",
+    "quiet_days": "number",
+    "settlement": "category",
+    "handed_over": "category",
     "durable": "bool",
 }
 OFFER_COLUMNS: dict[str, ColumnType] = {
@@ -140,9 +175,12 @@ OFFER_COLUMNS: dict[str, ColumnType] = {
     "number": "number",
     "day": "number",
     "broker": "category",
+    "brokers": "category",
     "kind": "category",
     "upgrade": "bool",
     "peacekeepers": "bool",
+    "settlement": "category",
+    "handover": "category",
     "accepted": "bool",
 }
 ROW_TABLES: dict[str, dict[str, ColumnType]] = {"ceasefires": CEASEFIRE_COLUMNS, "offers": OFFER_COLUMNS}
@@ -162,8 +200,9 @@ DAILY_COLUMNS: dict[str, str] = {
     "military_total": "float32",  # military deaths so far, both sides (people)
     "civilian_total": "float32",  # civilian deaths so far, both sides (people)
     "attention": "float32",  # international attention (index)
-    "supporter_level": "int16",  # the supporter's rung on its support ladder (0: none)
-    "ceasefire": "bool",  # a ceasefire in force
+    "supporter_level": "int16",  # rungs the attacker's supporters have decided (0: none)
+    "ceasefire": "bool",  # a truce formally in force
+    "fighting": "bool",  # an operation fought that day (at war or under a truce)
 }
 DAILY_KEYS = ("scenario", "config_hash", "replication")  # the columns a chunk adds to the model's daily rows
 DAILY_FIELDS = tuple(c for c in DAILY_COLUMNS if c not in DAILY_KEYS)  # a daily row of the model, in this order
@@ -208,9 +247,16 @@ def scenario_columns(config: Mapping[str, Any] | None) -> dict[str, set[str]]:
     if not config:
         return {}
     sectors = (config.get("world") or {}).get("sectors") or {}
+    places = [o for s in sectors.values() for o in (s.get("objectives") or {})]
+    contested = [
+        sid
+        for sid, s in sectors.items()
+        if any(not (o or {}).get("territory_of") for o in (s.get("objectives") or {}).values())
+    ]
     out: dict[str, set[str]] = {
-        "share_": {f"share_{s}" for s in sectors},
-        "taken_day.": {f"taken_day.{o}" for s in sectors.values() for o in (s.get("objectives") or {})},
+        "share_": {f"share_{s}" for s in contested},
+        "taken_day.": {f"taken_day.{o}" for o in places},
+        "retaken_day.": {f"retaken_day.{o}" for o in places},
     }
     return out
 

@@ -45,8 +45,8 @@ LOCK = ".lock"
 DESIGN = "design.parquet"
 CACHE = ".cache"  # derived files kept for re-rendering (the report's figures): removed with the batch
 ANALYSIS_PREFIX = "sensitivity-"  # analyses stored beside a batch (indices, their metadata and plots): removed with it
-FORMAT_VERSION = 2  # 2: columns, options and keys by role (format 1, named after the first case, still loads)
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3  # 3: truces in name and in fact, places retaken, settlements, ladders (format 1 still loads)
+READABLE_VERSIONS = (1, 3)  # format 2 lived for a day, before the mechanisms of format 3: re-run such a batch
 # Tables stored in declared small dtypes and compressed harder than the default (Snappy): the daily table has a row
 # per replication and day, so it is the largest one.
 DTYPES: dict[str, dict[str, str]] = {"daily": DAILY_COLUMNS}

@@ -164,8 +164,9 @@ class MeasureSet:
             return self._measures[text]
         match = builtin.HOLDS.match(text)
         if match:
-            days = float(match.group(1))
-            return Measure(text, builtin.holds_label(days), "probability", "probability", None, builtin.holds(days))
+            kind, days = match.group(1), float(match.group(2))
+            label = builtin.holds_label(days, kind)
+            return Measure(text, label, "probability", "probability", None, builtin.holds(days, kind))
         if re.fullmatch(r"[A-Za-z_][\w.:]*", text) and ":" in text:
             import difflib
 
@@ -217,11 +218,12 @@ def builtin_measures(labels: Mapping[str, str] | None = None) -> MeasureSet:
     labels name the actors by `labels` (role -> name; generic names without)."""
     names = role_labels(None) if labels is None else labels
     out = MeasureSet()
-    for days in builtin.HOLDS_DAYS:
-        name = builtin.holds_name(days)
-        out._measures[name] = Measure(
-            name, builtin.holds_label(days), "probability", "probability", None, builtin.holds(days)
-        )
+    for kind in ("holds", "quiet"):
+        for days in builtin.HOLDS_DAYS:
+            name = builtin.holds_name(days, kind)
+            out._measures[name] = Measure(
+                name, builtin.holds_label(days, kind), "probability", "probability", None, builtin.holds(days, kind)
+            )
     for name, expression, label, unit, kind in builtin.BUILTINS:
         compiled = parse(expression, out.schema())
         k: Kind = kind  # type: ignore[assignment]

@@ -22,14 +22,28 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "durable_ceasefire",
         "durable_ceasefire",
-        "P(some ceasefire holds outcomes.durable_days)",
+        "P(some truce stays formally in force outcomes.durable_days)",
+        "probability",
+        "probability",
+    ),
+    (
+        "quiet_ceasefire",
+        "quiet_ceasefire",
+        "P(some truce holds in fact outcomes.durable_days)",
         "probability",
         "probability",
     ),
     (
         "ceasefire_at_horizon",
         "ceasefire_at_horizon",
-        "P(a ceasefire in force at the horizon)",
+        "P(a truce formally in force at the horizon)",
+        "probability",
+        "probability",
+    ),
+    (
+        "fighting_at_horizon",
+        "fighting_at_horizon",
+        "P(fighting at the horizon: open war, or a truce in name only)",
         "probability",
         "probability",
     ),
@@ -40,13 +54,21 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         "first_ceasefire_days",
-        "first_ceasefire_end_day",
-        "days the first ceasefire held (censored at the horizon)",
+        "first_ceasefire_days",
+        "days the first truce stayed formally in force (censored at the horizon)",
+        "days",
+        "days",
+    ),
+    (
+        "first_ceasefire_quiet_days",
+        "first_ceasefire_quiet_days",
+        "days the first truce held in fact (censored)",
         "days",
         "days",
     ),
     ("war_days", "war_days", "days of open war", "days", "days"),
-    ("ceasefires", "ceasefires", "ceasefires agreed, counting the first", "count", "amount"),
+    ("conflict_days", "conflict_days", "days of fighting: open war and operations under truces", "days", "days"),
+    ("ceasefires", "ceasefires", "truces agreed, counting the first", "count", "amount"),
     (
         "attacker_share",
         "attacker_share",
@@ -81,35 +103,48 @@ COMPARED = (
     "war_days",
     "attention",
 )
-HOLDS_DAYS = (7, 30, 90)  # registered by name; holds_<d>_days works for any d
-HOLDS = re.compile(r"^holds_(\d+(?:\.\d+)?)_days$")
+HOLDS_DAYS = (7, 30, 90)  # registered by name; holds_<d>_days and quiet_<d>_days work for any d
+HOLDS = re.compile(r"^(holds|quiet)_(\d+(?:\.\d+)?)_days$")
 
 
-def holds_name(days: float) -> str:
-    return f"holds_{days:g}_days"
+def holds_name(days: float, kind: str = "holds") -> str:
+    return f"{kind}_{days:g}_days"
 
 
-def holds_label(days: float) -> str:
-    return f"P(the first ceasefire holds {days:g} days)"
+def holds_label(days: float, kind: str = "holds") -> str:
+    if kind == "quiet":
+        return f"P(the first truce holds in fact {days:g} days)"
+    return f"P(the first truce stays formally in force {days:g} days)"
 
 
-def holds(days: float) -> Callable_:
-    """P(the first ceasefire holds at least `days` days), per replication: True/False, or NaN (n/a) where `days` is
-    beyond the scenario's horizon (whether it would hold that long is unknown)."""
+def holds(days: float, kind: str = "holds") -> Callable_:
+    """P(the first truce stays formally in force at least `days` days; with `kind` "quiet": holds in fact, with no
+    operation fought under it and few violations), per replication: True/False, or NaN (n/a) where `days` is beyond
+    what the scenario's horizon leaves after the truce began (whether it would hold that long is unknown), or where
+    a run had no truce."""
+    column = "first_ceasefire_days" if kind == "holds" else "first_ceasefire_quiet_days"
 
     def compute(results: Results) -> pd.Series:
-        r = results.replications
-        end = r["first_ceasefire_end_day"].astype(float).to_numpy()
-        horizons = {name: _horizon(results, name) for name in results.scenarios}
-        beyond = r["scenario"].astype(str).map(horizons).astype(float).to_numpy() < days
-        index = _index(results)
+        import numpy as np
         import pandas as pd
 
-        if beyond.any():
-            values = (end >= days).astype(float)
-            values[beyond] = float("nan")
-            return pd.Series(values, index=index, name=holds_name(days))
-        return pd.Series(end >= days, index=index, name=holds_name(days), dtype=bool)
+        r = results.replications
+        held = r[column].astype(float).to_numpy()
+        start = (
+            r["first_ceasefire_start_day"].astype(float).to_numpy()
+            if "first_ceasefire_start_day" in r.columns
+            else np.zeros(len(r))
+        )
+        horizons = {name: _horizon(results, name) for name in results.scenarios}
+        left = r["scenario"].astype(str).map(horizons).astype(float).to_numpy() - start
+        unknown = (left < days) | np.isnan(held)
+        index = _index(results)
+        name = holds_name(days, kind)
+        if unknown.any():
+            values = (held >= days).astype(float)
+            values[unknown] = float("nan")
+            return pd.Series(values, index=index, name=name)
+        return pd.Series(held >= days, index=index, name=name, dtype=bool)
 
     return compute
 

@@ -1,7 +1,7 @@
-"""International attention: an index that jumps with civilian deaths and strikes on cities, grows while war is
-open, and decays exponentially otherwise.
+"""International attention: an index that jumps with civilian deaths and strikes on cities, grows while the parties
+fight (at open war, or in operations under a truce), and decays exponentially otherwise.
 
-Between events it evolves in closed form, dA/dt = -k A + w (w = per_war_day during open war, 0 otherwise,
+Between events it evolves in closed form, dA/dt = -k A + w (w = per_war_day while fighting, 0 otherwise,
 k = ln 2 / half-life), so it needs no events of its own.
 """
 
@@ -20,7 +20,7 @@ def level(state: WorldState, p: AttentionValues) -> float:
         return state.attention
     k = math.log(2.0) / p.half_life_days
     decay = math.exp(-k * dt)
-    inflow = p.per_war_day / k * (1.0 - decay) if state.at_war else 0.0
+    inflow = p.per_war_day / k * (1.0 - decay) if state.at_war or state.fighting() else 0.0
     return state.attention * decay + inflow
 
 

@@ -1,12 +1,18 @@
-"""Ceasefires: violations as a Poisson process whose rate follows the postures, an escalation spiral that
-collapses a ceasefire past a threshold, and the start and end of each ceasefire."""
+"""Truces, in name and in fact: violations as a Poisson process whose rate follows the postures and the fighting, the
+strain they leave, and each truce's formal life (agreed, in force, formally ended) and effective one (the days fought
+and the days of quiet under it).
+
+No counter ends a truce: a truce is formally ended only by a party's decision (an open offensive, or a
+denunciation), whose pull the strain raises. A party may fight local operations under a truce that stays formally
+in force, at a cost: a truce in name only.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import NamedTuple
 
-from scenarios.config.mechanisms import AttentionValues, CeasefireValues
+from scenarios.config.mechanisms import AttentionValues, TruceValues
 from scenarios.model import attention
 from scenarios.model.random import Random
 from scenarios.model.state import CeasefireRecord, WorldState
@@ -19,24 +25,28 @@ class Violation(NamedTuple):
     civilians: int
     city_strike: bool
     mass_casualty: bool
-    collapsed: bool
 
 
-def violation_rates(state: WorldState, p: CeasefireValues) -> tuple[float, float]:
-    """(attacker's, defender's) violations per day under the ceasefire in force, given the postures."""
+def violation_rates(state: WorldState, p: TruceValues) -> tuple[float, float]:
+    """(attacker's, defender's) violations per day under the truce in force, given the postures and the fighting."""
     cf = state.ceasefire
     if cf is None:
         return 0.0, 0.0
     attacker = p.attacker_violation_rate
     defender = p.defender_violation_rate
-    for effect in state.in_place:
+    for effect in state.in_place[state.attacker]:
         if effect.violation_multiplier is not None:
             attacker *= effect.violation_multiplier
+    for effect in state.in_place[state.defender]:
+        if effect.violation_multiplier is not None:
+            defender *= effect.violation_multiplier
     if state.attacker_in_talks():
         attacker *= p.talks_multiplier
     if state.defender_retaliates():
         defender *= p.retaliation_multiplier
     both = 1.0
+    if state.fighting():
+        both *= p.local_operation_multiplier
     if cf.kind == "comprehensive":
         both *= p.comprehensive_multiplier
     if cf.peacekeepers:
@@ -44,28 +54,30 @@ def violation_rates(state: WorldState, p: CeasefireValues) -> tuple[float, float
     return attacker * both, defender * both
 
 
-def spiral_level(state: WorldState, p: CeasefireValues) -> float:
-    """The escalation spiral on the current day, decayed since the last violation (the state is not changed)."""
-    dt = state.day - state.spiral_day
+def strain_level(state: WorldState, p: TruceValues) -> float:
+    """The truce's strain on the current day, decayed since the last violation (the state is not changed)."""
+    dt = state.day - state.strain_day
     if dt <= 0.0:
-        return state.spiral
-    return state.spiral * math.exp(-math.log(2.0) * dt / p.spiral_half_life_days)
+        return state.strain
+    return state.strain * math.exp(-math.log(2.0) * dt / p.strain_half_life_days)
 
 
-def decay_spiral(state: WorldState, p: CeasefireValues) -> None:
-    """Bring the escalation spiral up to the current day."""
-    if state.day > state.spiral_day:
-        state.spiral = spiral_level(state, p)
-        state.spiral_day = state.day
+def decay_strain(state: WorldState, p: TruceValues) -> None:
+    """Bring the strain up to the current day."""
+    if state.day > state.strain_day:
+        state.strain = strain_level(state, p)
+        state.strain_day = state.day
 
 
-def violate(state: WorldState, p: CeasefireValues, att: AttentionValues, rng: Random, initiator: str) -> Violation:
-    """One violation by `initiator`: civilian harm, attention, escalation, and collapse past the threshold."""
+def violate(state: WorldState, p: TruceValues, att: AttentionValues, rng: Random, initiator: str) -> Violation:
+    """One violation by `initiator`: civilian harm, attention and strain (never, by itself, the truce's end)."""
     cf = state.ceasefire
-    assert cf is not None, "a violation needs a ceasefire in force"
+    assert cf is not None, "a violation needs a truce in force"
     cf.violations += 1
     if cf.first_violation is None:
         cf.first_violation = state.day
+    today = int(state.day)
+    cf._day_violations[today] = cf._day_violations.get(today, 0) + 1
     city = rng.uniform() < p.city_strike_probability
     if city:
         civilians = rng.poisson(p.civilians_per_city_strike)
@@ -79,45 +91,90 @@ def violate(state: WorldState, p: CeasefireValues, att: AttentionValues, rng: Ra
     else:
         state.casualties.civilian_attacker += civilians
     attention.add_harm(state, att, civilians, int(city))
-    decay_spiral(state, p)
-    state.spiral += p.spiral_increment
+    decay_strain(state, p)
+    state.strain += p.strain_increment
     if state.defender_retaliates():
-        state.spiral += p.spiral_retaliation_bonus
-    collapsed = state.spiral >= p.spiral_threshold
-    if collapsed:
-        end(state, "escalation_spiral")
-    return Violation(initiator, civilians, city, civilians >= p.mass_casualty_threshold, collapsed)
+        state.strain += p.strain_retaliation_bonus
+    return Violation(initiator, civilians, city, civilians >= p.mass_casualty_threshold)
 
 
-def start(state: WorldState, kind: str, broker: str, peacekeepers: bool) -> CeasefireRecord:
-    """A new ceasefire takes effect today; open war (if any) ends, and so does any operation."""
+def close_day(state: WorldState, day: int, quiet_violations: float) -> None:
+    """Account the day that has just passed to the truce in force: fought, noisy (many violations) or quiet."""
+    cf = state.ceasefire
+    if cf is None or day < cf.start:
+        return
+    fought = state.fighting()
+    noisy = cf._day_violations.pop(day, 0) >= quiet_violations
+    if fought:
+        cf.fighting_days += 1
+        if cf.first_fighting is None:
+            cf.first_fighting = float(day)
+    elif noisy:
+        cf.noisy_days += 1
+    if (fought or noisy) and cf.quiet_until is None:
+        cf.quiet_until = float(day)
+
+
+def start(
+    state: WorldState,
+    kind: str,
+    brokers: tuple[str, ...],
+    peacekeepers: bool,
+    settlement: str = "",
+    handover: tuple[str, ...] = (),
+) -> CeasefireRecord:
+    """A new truce takes effect today; open war (if any) ends, and so does every operation; a settlement's places
+    change hands."""
     if state.war_since is not None:
         state.war_days_before += state.day - state.war_since
         state.war_since = None
-    state.operation = None
-    record = CeasefireRecord(len(state.ceasefires) + 1, kind, broker, peacekeepers, state.day, state.share())
+    for party in state.operations:
+        state.operations[party] = None
+    handed = tuple(pid for pid in handover if state.places[pid].held_by == state.defender)
+    for pid in handed:
+        state.change_hands(state.places[pid], state.attacker)
+        state.handed_over.append(pid)
+    record = CeasefireRecord(
+        len(state.ceasefires) + 1, kind, brokers, peacekeepers, state.day, state.share(), settlement=settlement
+    )
+    record.handed_over = handed
     state.ceasefires.append(record)
     state.ceasefire = record
-    state.spiral = 0.0
-    state.spiral_day = state.day
+    state.strain = 0.0
+    state.strain_day = state.day
     return record
 
 
 def end(state: WorldState, cause: str, broken_by: str | None = None) -> None:
-    """The ceasefire in force collapses today; open war resumes."""
+    """A party formally ends the truce in force today; open war resumes."""
     cf = state.ceasefire
-    assert cf is not None, "no ceasefire to end"
+    assert cf is not None, "no truce to end"
     cf.end = state.day
     cf.cause = cause
     cf.broken_by = broken_by
+    if cf.quiet_until is None:
+        cf.quiet_until = state.day
     state.ceasefire = None
     state.war_since = state.day
+    state.broken_day = state.day
+    for op in state.operations.values():  # what was fought under the truce is open war now
+        if op is not None:
+            op.local = False
 
 
-def upgrade(state: WorldState, peacekeepers: bool) -> None:
-    """A humanitarian ceasefire becomes comprehensive (the same ceasefire goes on)."""
+def upgrade(state: WorldState, peacekeepers: bool, settlement: str = "", handover: tuple[str, ...] = ()) -> None:
+    """A truce becomes comprehensive (the same truce goes on), with a settlement's places handed over if any."""
     cf = state.ceasefire
-    assert cf is not None and cf.kind == "humanitarian"
+    assert cf is not None
     cf.kind = "comprehensive"
     cf.upgraded_day = state.day
     cf.peacekeepers = cf.peacekeepers or peacekeepers
+    handed = tuple(pid for pid in handover if state.places[pid].held_by == state.defender)
+    for pid in handed:
+        state.change_hands(state.places[pid], state.attacker)
+        state.handed_over.append(pid)
+    if settlement:
+        cf.settlement = settlement
+        cf.handed_over = cf.handed_over + handed
+    for party in state.operations:
+        state.operations[party] = None

@@ -1,106 +1,156 @@
-"""Open war, one day at a time, and the operations an attacker can plan.
+"""Fighting, one day at a time, and the operations a party can plan.
 
-Fighting follows the attacker's operation: each day of open war, the next objective on its route takes progress
-and both sides take casualties by terrain and season; what is in place for the attacker (its own capabilities
-and its supporter's rungs, by their declared effects) and the patron's backing of the defender change the
-rates. Planning values an operation over its whole route with the
-calendar ahead in view (winter slows mountain advances and raises their cost), in closed form per season.
+Either party may assault a place the other holds, along the roads from places it holds: the attacker's offensives
+and the defender's counter-attacks are the same mechanism with each side's own base rates. An assault's progress
+and its cost come from the place's ground (`ground.terrain`), its prepared defences (`ground.fortification`), the
+season, what each side has in place on the battlefield (capabilities and arrived rungs, by their declared effects)
+and the assaulting side's materiel. Planning values an operation over its whole route with the calendar ahead in
+view, in closed form per season.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from scenarios.config.mechanisms import AttentionValues, CeasefireValues, CombatValues
+from scenarios.config.mechanisms import (
+    AttentionValues,
+    CombatValues,
+    EffectValues,
+    EnduranceValues,
+    FortificationValues,
+    TerrainValues,
+    TruceValues,
+)
 from scenarios.model import attention
 from scenarios.model.observation import OperationView
 from scenarios.model.random import Random
-from scenarios.model.state import ObjectiveState, WorldState
+from scenarios.model.state import Place, WorldState
+
+
+@dataclass(frozen=True)
+class Ground:
+    """This replication's kinds of ground and levels of fortification, by key."""
+
+    terrain: Mapping[str, TerrainValues]
+    fortification: Mapping[int, FortificationValues]
+
+    def effort(self, place: Place) -> float:
+        """The effort to take a place: its difficulty on open ground, times its fortification."""
+        level = self.fortification.get(place.fortification)
+        return place.difficulty * (level.difficulty if level is not None else 1.0)
 
 
 class Rates(NamedTuple):
-    """Expected daily rates of an offensive against one objective, in one season."""
+    """Expected daily rates of an assault on one place, in one season (before the assaulting side's materiel)."""
 
     advance: float
-    attacker_casualties: float
-    defender_casualties: float
+    assault_casualties: float  # of the assaulting side
+    holding_casualties: float  # of the side holding the place
     civilian_casualties: float
 
 
 @dataclass(slots=True)
 class DayOfWar:
-    """What one day of open war did."""
+    """What one day of fighting did."""
 
-    taken: list[ObjectiveState] = field(default_factory=list)
+    taken: list[tuple[str, Place]] = field(default_factory=list)  # (party, place) that changed hands
     civilians: int = 0
     city_strikes: int = 0
+    spillover: list[Place] = field(default_factory=list)  # places of the defender's own territory struck
+    assaulted: set[str] = field(default_factory=set)  # the parties that fought an assault
     mass_casualty: bool = False
 
 
-def _rates(state: WorldState, objective: ObjectiveState, p: CombatValues, winter: bool) -> Rates:
-    mountain = objective.terrain == "mountain"
-    advance = p.mountain_advance_per_day if mountain else p.lowland_advance_per_day
-    attacker = p.attacker_casualties_per_day_mountain if mountain else p.attacker_casualties_per_day_lowland
-    if mountain and winter:
-        advance *= p.winter_mountain_advance_factor
-        attacker *= p.winter_mountain_casualty_multiplier
+def _weather(effect: EffectValues, value: float | None, winter: bool, p: CombatValues) -> float | None:
+    """An effect's value in the season: weather-bound support keeps part of it in winter."""
+    if value is None or not (winter and effect.air):
+        return value
+    return value * p.air_power_winter_factor
+
+
+def _rates(state: WorldState, party: str, place: Place, p: CombatValues, ground: Ground, winter: bool) -> Rates:
+    terrain = ground.terrain[place.terrain]
+    level = ground.fortification.get(place.fortification)
+    base = p.attacker_advance_per_day if party == state.attacker else p.defender_advance_per_day
+    advance = base * terrain.advance
+    assault = p.assault_casualties_per_day * terrain.casualties
+    if winter:
+        advance *= terrain.winter_advance
+        assault *= terrain.winter_casualties
+    if level is not None:
+        assault *= level.casualties
+    holding = p.holding_casualties_per_day
     bonus = 1.0
-    defender = p.defender_casualties_per_day
-    for effect in state.in_place:
-        if effect.advance_bonus is not None:
-            bonus += effect.advance_bonus
-        if effect.enemy_casualty_multiplier is not None:
-            defender *= effect.enemy_casualty_multiplier
+    for effect in state.in_place[party]:
+        value = _weather(effect, effect.advance_bonus, winter, p)
+        if value is not None:
+            bonus += value
+        value = _weather(effect, effect.enemy_casualty_multiplier, winter, p)
+        if value is not None:
+            holding *= value
     advance *= bonus
-    if state.patron_intervened():
-        advance *= p.patron_intervention_advance_factor
-    elif state.patron_backs():
-        advance *= p.patron_backing_advance_factor
-    civilians = p.civilian_casualties_per_thousand_residents * objective.population
-    return Rates(advance, attacker, defender, civilians)
+    for effect in state.in_place[state.other(party)]:
+        value = _weather(effect, effect.enemy_advance_factor, winter, p)
+        if value is not None:
+            advance *= value
+        value = _weather(effect, effect.enemy_casualty_multiplier, winter, p)
+        if value is not None:
+            assault *= value
+    civilians = p.civilian_casualties_per_thousand_residents * place.population
+    return Rates(advance, assault, holding, civilians)
 
 
-def season_rates(state: WorldState, p: CombatValues) -> dict[str, tuple[Rates, Rates]]:
-    """Every objective's rates (out of winter, in winter) under today's support and backing, computed once per
-    such conditions in a replication."""
-    key = (state.rungs, state.support_posture())
+def season_rates(state: WorldState, party: str, p: CombatValues, ground: Ground) -> dict[str, tuple[Rates, Rates]]:
+    """Every place's rates for an assault by `party` (out of winter, in winter) under what is in place now, worked out
+    once per such conditions in a replication."""
+    key = (party, state.support_version)
     table = state.rate_cache.get(key)
     if table is None:
         table = {
-            oid: (_rates(state, o, p, winter=False), _rates(state, o, p, winter=True))
-            for oid, o in state.objectives.items()
+            pid: (_rates(state, party, o, p, ground, winter=False), _rates(state, party, o, p, ground, winter=True))
+            for pid, o in state.places.items()
         }
         state.rate_cache[key] = table
     return table
 
 
-def rates(state: WorldState, objective: ObjectiveState, p: CombatValues, winter: bool | None = None) -> Rates:
-    """Daily rates of the attacker's offensive on `objective` (today's season unless `winter` is given)."""
+def materiel_factor(state: WorldState, party: str, e: EnduranceValues) -> float:
+    """What a party's progress keeps with the materiel it has left."""
+    return e.advance_at_empty + (1.0 - e.advance_at_empty) * state.stocks[party].materiel
+
+
+def rates(
+    state: WorldState, party: str, place: Place, p: CombatValues, ground: Ground, winter: bool | None = None
+) -> Rates:
+    """Daily rates of `party`'s assault on `place` (today's season unless `winter` is given)."""
     winter = state.winter if winter is None else winter
-    return season_rates(state, p)[objective.id][1 if winter else 0]
+    return season_rates(state, party, p, ground)[place.id][1 if winter else 0]
 
 
 def _through_seasons(
-    state: WorldState, start: float, effort: float, summer: Rates, winter: Rates
+    state: WorldState, start: float, effort: float, summer: float, winter: float
 ) -> tuple[float, float, float]:
-    """Days from `start` until `effort` is spent, split into (days out of winter, days in winter); inf if never."""
+    """Days from `start` until `effort` is spent at these daily advances, split into (days out of winter, days in
+    winter); inf if never."""
     w0, w1 = state.winter_day, state.winter_end_day
     t, left, out_days, in_days = start, effort, 0.0, 0.0
     for _ in range(3):  # at most: before winter, in winter, after winter
         in_winter = w0 <= t < w1
-        r = winter if in_winter else summer
+        advance = winter if in_winter else summer
         boundary = w1 if in_winter else (w0 if t < w0 else math.inf)
         span = boundary - t
-        if r.advance * span >= left:
-            d = left / r.advance if r.advance > 0 else math.inf
+        if advance * span >= left:
+            d = left / advance if advance > 0 else math.inf
             if in_winter:
                 in_days += d
             else:
                 out_days += d
             return t + d, out_days, in_days
-        left -= r.advance * span
+        left -= advance * span
         if in_winter:
             in_days += span
         else:
@@ -109,121 +159,176 @@ def _through_seasons(
     return math.inf, out_days, in_days
 
 
-def _routes(state: WorldState, table: dict[str, tuple[Rates, Rates]]) -> dict[str, tuple[str, ...]]:
-    """The quickest route (at today's rates) to every objective the attacker does not hold: ids from the line to the
-    target."""
-    objectives = state.objectives
-    attacker = state.attacker
+def _routes(
+    state: WorldState, party: str, table: dict[str, tuple[Rates, Rates]], ground: Ground, factor: float
+) -> dict[str, tuple[str, ...]]:
+    """The quickest route (at today's rates) to every contested place `party` does not hold: ids from its lines to
+    the target, through places it does not hold (Dijkstra over the roads)."""
+    places = state.places
     season = 1 if state.winter else 0
+
+    def days(pid: str) -> float:
+        o = places[pid]
+        left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        return left / max(table[pid][season].advance * factor, 1e-9)
+
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
-
-    def route(oid: str) -> tuple[float, tuple[str, ...]]:
-        if oid in best:
-            return best[oid]
-        o = objectives[oid]
-        best[oid] = (math.inf, ())  # guards against revisiting while in progress (the graph is acyclic)
-        own = max(o.difficulty - o.progress, 0.0) / max(table[oid][season].advance, 1e-9)
-        if not o.after or any(objectives[a].held_by == attacker for a in o.after):
-            result: tuple[float, tuple[str, ...]] = (own, (oid,))
-        else:
-            days, path = min((route(a) for a in o.after), key=lambda x: x[0])
-            result = (days + own, (*path, oid))
-        best[oid] = result
-        return result
-
-    return {oid: route(oid)[1] for oid, o in objectives.items() if o.held_by != attacker}
+    frontier: list[tuple[float, str, tuple[str, ...]]] = []
+    for o in state.open_to(party):
+        heapq.heappush(frontier, (days(o.id), o.id, (o.id,)))
+    while frontier:
+        cost, pid, path = heapq.heappop(frontier)
+        if pid in best:
+            continue
+        best[pid] = (cost, path)
+        for n in places[pid].neighbours:
+            nxt = places[n]
+            if n not in best and nxt.contested and nxt.held_by != party:
+                heapq.heappush(frontier, (cost + days(n), n, (*path, n)))
+    return {pid: path for pid, (_, path) in best.items()}
 
 
-def operation_views(state: WorldState, p: CombatValues, max_route: int, max_days: float) -> tuple[OperationView, ...]:
-    """Every operation worth considering: a target, its route, and the expected cost over the calendar ahead."""
+def operation_views(
+    state: WorldState,
+    party: str,
+    p: CombatValues,
+    ground: Ground,
+    e: EnduranceValues,
+    max_route: int,
+    max_days: float,
+) -> tuple[OperationView, ...]:
+    """Every operation worth considering for `party`: a target, its route, and the expected cost over the calendar
+    ahead (at the materiel it has now)."""
     total = state.total_value()
-    table = season_rates(state, p)
-    key = (state.captures, state.rungs, state.support_posture(), state.winter)
+    table = season_rates(state, party, p, ground)
+    factor = materiel_factor(state, party, e)
+    key = (party, state.captures, state.support_version, state.winter, round(factor, 3))
     routes = state.route_cache.get(key)
-    if routes is None:  # routes change only with the holdings, support and season (not with daily progress)
-        state.route_cache.clear()
-        routes = state.route_cache[key] = _routes(state, table)
-    objectives, day, isfinite = state.objectives, state.day, math.isfinite
-    w0, w1 = state.winter_day, state.winter_end_day
+    if routes is None:  # routes change only with the holdings, support, season and materiel
+        if len(state.route_cache) > 64:
+            state.route_cache.clear()
+        routes = state.route_cache[key] = _routes(state, party, table, ground, factor)
+    places, day = state.places, state.day
+    local_max = int(p.local_route_objectives)
     views = []
     for target, route in routes.items():
         if not route or len(route) > max_route:
             continue
         t = day
-        value = attackers = civilians = winter_days = 0.0
-        for oid in route:
-            o = objectives[oid]
-            summer, winter = table[oid]
-            left = max(o.difficulty - o.progress, 0.0)
-            # taken within the season it starts in: `_through_seasons`' first step, without the call
-            if w0 <= t < w1:
-                advance = winter.advance
-                if advance > 0.0 and advance * (w1 - t) >= left:
-                    d = left / advance
-                    t, out_days, in_days = t + d, 0.0, 0.0 + d
-                else:
-                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
-            else:
-                advance = summer.advance
-                if advance > 0.0 and (t >= w0 or advance * (w0 - t) >= left):
-                    d = left / advance
-                    t, out_days, in_days = t + d, 0.0 + d, 0.0
-                else:
-                    t, out_days, in_days = _through_seasons(state, t, left, summer, winter)
-            if not isfinite(t):
+        value = core = casualties = civilians = winter_days = 0.0
+        for pid in route:
+            o = places[pid]
+            summer, winter = table[pid]
+            left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+            t, out_days, in_days = _through_seasons(state, t, left, summer.advance * factor, winter.advance * factor)
+            if not math.isfinite(t):
                 break
             value += o.value
-            attackers += summer.attacker_casualties * out_days + winter.attacker_casualties * in_days
+            if o.core:
+                core += o.value
+            casualties += summer.assault_casualties * out_days + winter.assault_casualties * in_days
             civilians += summer.civilian_casualties * (out_days + in_days)
             winter_days += in_days
         days = t - day
-        if not isfinite(t) or days > max_days:
+        if not math.isfinite(t) or days > max_days:
             continue
-        views.append(OperationView(target, route, value / total, days, attackers, civilians, winter_days))
+        views.append(
+            OperationView(
+                target,
+                route,
+                value / total,
+                days,
+                casualties,
+                civilians,
+                winter_days,
+                core / total,
+                len(route) <= local_max,
+            )
+        )
     return tuple(views)
 
 
-def fight_day(state: WorldState, p: CombatValues, cf: CeasefireValues, att: AttentionValues, rng: Random) -> DayOfWar:
-    """Resolve one day of open war (the day that has just passed): the operation's next objective, city strikes."""
+def next_objective(state: WorldState, party: str) -> Place | None:
+    """The place `party`'s operation assaults today: the first of its route it does not hold."""
+    op = state.operations.get(party)
+    if op is None:
+        return None
+    return next((state.places[o] for o in op.route if state.places[o].held_by != party), None)
+
+
+def fight_day(
+    state: WorldState,
+    p: CombatValues,
+    ground: Ground,
+    endurance: Mapping[str, EnduranceValues],
+    cf: TruceValues,
+    att: AttentionValues,
+    rng: Random,
+) -> DayOfWar:
+    """Resolve one day (the day that has just passed): each party's operation on its next place, city strikes and
+    spillover on days of open war, and positional losses when nobody assaults."""
     result = DayOfWar()
     cas = state.casualties
-    op = state.operation
-    objective = None
-    if op is not None:
-        objective = next((state.objectives[o] for o in op.route if state.objectives[o].held_by != state.attacker), None)
-    if objective is not None:
-        r = rates(state, objective, p)
+    assaulted = False
+    for party in (state.attacker, state.defender):  # the attacker's assault first, then the defender's
+        place = next_objective(state, party)
+        if place is None:
+            continue
+        assaulted = True
+        result.assaulted.add(party)
+        r = rates(state, party, place, p, ground)
         sd = p.daily_progress_sd
         noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
-        objective.progress += r.advance * noise
-        cas.military_attacker += rng.poisson(r.attacker_casualties)
-        cas.military_defender += rng.poisson(r.defender_casualties)
+        if place.progress_by != party:
+            place.progress, place.progress_by = 0.0, party
+        place.progress += r.advance * materiel_factor(state, party, endurance[party]) * noise
+        own, other = rng.poisson(r.assault_casualties), rng.poisson(r.holding_casualties)
         civilians = rng.poisson(r.civilian_casualties)
-        cas.civilian_defender += civilians
-        result.civilians += civilians
-        state.note_attack()
-        if objective.progress >= objective.difficulty:
-            state.take(objective)
+        if party == state.attacker:
+            cas.military_attacker += own
+            cas.military_defender += other
+            cas.civilian_defender += civilians
             state.note_attack()
-            result.taken.append(objective)
-    else:
-        cas.military_attacker += rng.poisson(p.positional_casualties_per_day)
-        cas.military_defender += rng.poisson(p.positional_casualties_per_day)
-    defender_strike = p.city_strike_probability_per_day
-    if state.defender_retaliates():
-        defender_strike = min(1.0, defender_strike * p.retaliation_city_strike_multiplier)
-    # the attacker's strikes on the defender's cities first, then the defender's on the attacker's
-    for on_defender, chance in ((True, p.city_strike_probability_per_day), (False, defender_strike)):
-        if rng.uniform() < chance:
-            civilians = rng.poisson(cf.civilians_per_city_strike)
-            if on_defender:
-                cas.civilian_defender += civilians
+        else:
+            cas.military_defender += own
+            cas.military_attacker += other
+            cas.civilian_attacker += civilians
+        result.civilians += civilians
+        if place.progress >= ground.effort(place):
+            state.change_hands(place, party)
+            if party == state.attacker:
                 state.note_attack()
-            else:
-                cas.civilian_attacker += civilians
+            result.taken.append((party, place))
+    if assaulted:
+        state.fighting_days += 1
+    if state.at_war:
+        if not assaulted:
+            cas.military_attacker += rng.poisson(p.positional_casualties_per_day)
+            cas.military_defender += rng.poisson(p.positional_casualties_per_day)
+        defender_strike = p.city_strike_probability_per_day
+        if state.defender_retaliates():
+            defender_strike = min(1.0, defender_strike * p.retaliation_city_strike_multiplier)
+        # the attacker's strikes on the defender's cities first, then the defender's on the attacker's
+        for on_defender, chance in ((True, p.city_strike_probability_per_day), (False, defender_strike)):
+            if rng.uniform() < chance:
+                civilians = rng.poisson(cf.civilians_per_city_strike)
+                if on_defender:
+                    cas.civilian_defender += civilians
+                    state.note_attack()
+                else:
+                    cas.civilian_attacker += civilians
+                result.civilians += civilians
+                result.city_strikes += 1
+                result.mass_casualty = result.mass_casualty or civilians >= cf.mass_casualty_threshold
+        territory = [o for o in state.places.values() if o.territory_of == state.defender]
+        if territory and rng.uniform() < p.spillover_strike_probability_per_day:
+            place = territory[min(int(rng.uniform() * len(territory)), len(territory) - 1)]
+            civilians = rng.poisson(p.civilians_per_spillover_strike)
+            cas.civilian_defender += civilians
             result.civilians += civilians
-            result.city_strikes += 1
-            result.mass_casualty = result.mass_casualty or civilians >= cf.mass_casualty_threshold
-    # an offensive's civilian deaths count once (as deaths); strikes on cities count as strikes
-    attention.add_harm(state, att, result.civilians, result.city_strikes)
+            result.spillover.append(place)
+            owner = place.territory_of or ""
+            state.spillover_strikes[owner] = state.spillover_strikes.get(owner, 0) + 1
+    # an assault's civilian deaths count once (as deaths); strikes on cities count as strikes
+    attention.add_harm(state, att, result.civilians, result.city_strikes + len(result.spillover))
     return result

@@ -1,29 +1,67 @@
-"""Mediation: a broker puts terms on the table; whether a ceasefire follows is decided by each party's answer.
+"""Mediation: brokers put terms on the table; whether an agreement follows is decided by each party's answer.
 
-The broker chooses the terms: a halt to open war (humanitarian, or comprehensive once the attacker's position is
-met or the defender has conceded, each with a chance), or, under a humanitarian ceasefire that has held a while,
-comprehensive terms for it; a broker that can provide peacekeepers may offer them with comprehensive terms.
+The brokers choose the terms from the battlefield: a halt to the fighting (humanitarian, or comprehensive once the
+attacker's position is met or the defender has conceded, each with a chance); under a humanitarian truce that has
+held a while, comprehensive terms for it; and, with a chance, a settlement (`settlements:`): places the defender hands
+over to the attacker, guaranteed by a broker's peacekeepers, once the attacker holds enough of the contested value
+or the defender has conceded. A withdrawal from the region is such a settlement, not a free-standing act.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from scenarios.config.mechanisms import MediationValues
 from scenarios.model.random import Random
 from scenarios.model.state import OfferRecord, WorldState
 
 
+def settlement_on_table(
+    state: WorldState, thresholds: Mapping[str, float], handovers: Mapping[str, tuple[str, ...]], conceded: bool
+) -> str:
+    """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or ""."""
+    share = state.share()
+    best, best_value = "", 0.0
+    for sid, threshold in thresholds.items():
+        if share < threshold and not conceded:
+            continue
+        value = sum(state.places[pid].value for pid in handovers[sid] if state.places[pid].held_by == state.defender)
+        if value > best_value:
+            best, best_value = sid, value
+    return best
+
+
 def terms(
-    state: WorldState, p: MediationValues, rng: Random, broker: str, position_met: bool, can_keep_peace: bool
+    state: WorldState,
+    p: MediationValues,
+    rng: Random,
+    brokers: tuple[str, ...],
+    position_met: bool,
+    can_keep_peace: bool,
+    settlement: str,
+    handover: tuple[str, ...],
 ) -> OfferRecord | None:
-    """The offer a broker makes today, or None when it has nothing to offer (a comprehensive ceasefire in force, or
-    a humanitarian one too young to build on)."""
+    """The offer brokers make today, or None when they have nothing to offer (a comprehensive truce in force with no
+    settlement on the table, a humanitarian one too young to build on, or a truce broken too recently).
+
+    `settlement`/`handover`: the settlement on the table (`settlement_on_table`), "" if none."""
     cf = state.ceasefire
+    if cf is None and state.broken_day is not None and state.day - state.broken_day < p.cooldown_days:
+        return None
+    carries = bool(settlement) and rng.uniform() < p.settlement_chance
     if cf is not None:
-        if cf.kind == "comprehensive" or state.day - cf.start < p.upgrade_after_days:
+        if cf.kind == "comprehensive" and not carries:
+            return None
+        if cf.kind == "humanitarian" and state.day - cf.start < p.upgrade_after_days and not carries:
             return None
         kind, upgrade = "comprehensive", True
+    elif carries:
+        kind, upgrade = "comprehensive", False
     else:
         chance = p.comprehensive_when_position_met if position_met else p.comprehensive_otherwise
         kind, upgrade = ("comprehensive" if rng.uniform() < chance else "humanitarian"), False
-    peacekeepers = kind == "comprehensive" and can_keep_peace and rng.uniform() < p.peacekeepers_offered
-    return OfferRecord(len(state.offers) + 1, state.day, broker, kind, upgrade, peacekeepers)
+    peacekeepers = kind == "comprehensive" and can_keep_peace and (carries or rng.uniform() < p.peacekeepers_offered)
+    if carries:
+        handed = tuple(pid for pid in handover if state.places[pid].held_by == state.defender)
+        return OfferRecord(len(state.offers) + 1, state.day, brokers, kind, upgrade, peacekeepers, settlement, handed)
+    return OfferRecord(len(state.offers) + 1, state.day, brokers, kind, upgrade, peacekeepers)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from scenarios.config.policies import ActorParams, ActorValues
 from scenarios.model.choice import Decision, logit_choice, logit_totals
@@ -38,7 +38,10 @@ class Trigger(StrEnum):
     OBJECTIVE_TAKEN = "objective taken"
     OPERATION_BEHIND_PLAN = "operation behind plan"
     PATRON_SUPPORT_CHANGED = "patron's support changed"
+    SUPPORT_ARRIVED = "support arrived"
     HELP_REQUESTED = "help requested"
+    TREATY_TRIGGERED = "treaty triggered"
+    TRUCE_FIGHTING = "fighting under the truce"
     MASS_CASUALTY = "mass-casualty strike"
     WINTER_BEGINS = "winter begins"
     WINTER_ENDS = "winter ends"
@@ -49,6 +52,8 @@ class Trigger(StrEnum):
             return f"{labels.get('patron', 'the patron')}'s support changed"
         if self is Trigger.HELP_REQUESTED:
             return f"{labels.get('defender', 'the defender')} asked {labels.get('patron', 'its patron')} for help"
+        if self is Trigger.TREATY_TRIGGERED:
+            return f"{labels.get('defender', 'the defender')}'s own territory attacked"
         return str(self.value)
 
 
@@ -86,11 +91,11 @@ class Policy(ABC, Generic[V]):
     flags: ClassVar[tuple[str, ...]] = ()  # acts remembered for good (flag_day.<actor>.<act>)
     option_triggers: ClassVar[Mapping[str, Trigger]] = {}  # options that bring others to a review
     quiet_acts: ClassVar[tuple[str, ...]] = ()  # acts that change nothing, left out of the event log
-    party: ClassVar[bool] = False  # a party to the conflict: it answers offers
+    party: ClassVar[bool] = False  # a party to the conflict: it answers offers and launches operations
     broker: ClassVar[bool] = False  # it makes ceasefire offers
     offers_when: ClassVar[tuple[str, ...] | None] = None  # postures in which a broker offers (None: always)
     peacekeepers: ClassVar[bool] = False  # a broker that can offer its own peacekeepers
-    reads_front: ClassVar[bool] = False  # it reads the operations the attacker could launch
+    reads_front: ClassVar[bool] = False  # it reads the operations it could launch
 
     def __init__(self, name: str, block: ActorParams):
         self.name = name
@@ -127,6 +132,10 @@ class Policy(ABC, Generic[V]):
         """The posture an option puts it in (the option itself, unless options are finer than postures)."""
         return option
 
+    def joint_with(self) -> tuple[str, ...]:
+        """The brokers a broker's offers are made jointly with (none by default)."""
+        return ()
+
     def offer_interval(self, v: V) -> float:
         """A broker's days between offers."""
         raise NotImplementedError(f"{type(self).__name__} is not a broker")
@@ -136,37 +145,43 @@ class Policy(ABC, Generic[V]):
         raise NotImplementedError(f"{type(self).__name__} is not a broker")
 
 
-class AttackerPolicy(Policy[V]):
-    """The party that means to change the map: it launches operations and breaks or keeps ceasefires."""
+class PartyPolicy(Policy[V]):
+    """A party to the conflict: it answers offers, and may launch operations."""
 
-    offensive: ClassVar[str]  # its posture while an operation is under way
-    talks: ClassVar[str]  # the posture a party on the offensive stands down into when it accepts a ceasefire
     party: ClassVar[bool] = True
     reads_front: ClassVar[bool] = True
-
-    @abstractmethod
-    def position_met(self, state: WorldState, v: V) -> bool:
-        """Whether its aim for the talks is met (for the brokers' terms)."""
+    attacking: ClassVar[str]  # its posture while it fights an operation
+    stand_down: ClassVar[str]  # the posture it stands down into when it accepts a truce
 
     @abstractmethod
     def operation_limits(self, v: V) -> tuple[int, float]:
-        """The most objectives an operation's route may cross, and the longest operation it would plan (days)."""
+        """The most places an operation's route may cross, and the longest operation it would plan (days)."""
 
     @abstractmethod
     def loss_tolerance(self, v: V) -> float:
         """Losses (or days) beyond this multiple of an operation's plan bring a review."""
 
+
+class AttackerPolicy(PartyPolicy[V]):
+    """The party that means to change the map: it launches operations and keeps, fights under or ends truces."""
+
+    offensive: ClassVar[str]  # its posture while an operation is under way
+    talks: ClassVar[str]  # its posture of talks
+
+    @abstractmethod
+    def position_met(self, state: WorldState, v: V) -> bool:
+        """Whether its aim for the talks is met (for the brokers' terms)."""
+
     def in_talks(self, posture: str) -> bool:
         return posture == self.talks
 
 
-class DefenderPolicy(Policy[V]):
-    """The party that holds the contested region."""
+class DefenderPolicy(PartyPolicy[V]):
+    """The party that holds the contested region: it defends, retaliates, counter-attacks, concedes."""
 
-    party: ClassVar[bool] = True
     retaliation: ClassVar[str]  # its posture of strikes beyond the line of contact
     conceded_flags: ClassVar[tuple[str, ...]] = ()  # its acts that put a concession on the table
-    help_flag: ClassVar[str] = ""  # its act of asking its patron for help
+    help_flag: ClassVar[str] = ""  # its act of asking its patrons for help
 
     @abstractmethod
     def grievance_window(self, v: V) -> float:
@@ -176,32 +191,36 @@ class DefenderPolicy(Policy[V]):
         return posture == self.retaliation
 
 
-class PatronPolicy(Policy[V]):
-    """A power that backs the defender on a track of support, and may press either party."""
+class BackerPolicy(Policy[V]):
+    """A power that backs a party on a ladder of commitments (`config.mechanisms.Rung`): it climbs, holds or backs
+    off one rung at a time; a rung's battlefield effects arrive after its lag."""
 
-    support_track: ClassVar[str]  # the suffix of its support track (<actor>.<suffix>)
-    backing: ClassVar[frozenset[str]]  # support postures that back the defender
-    intervened: ClassVar[str]  # the support posture of a military intervention (final)
+    backs: ClassVar[Role]  # the party it backs, by role
+    ladder_track: ClassVar[str] = ""  # the track its ladder's top rung is kept under ("": its own posture)
+
+    def rungs(self) -> dict[str, Any]:
+        """Its rungs by name, lowest first (`config.mechanisms.Rung`)."""
+        return dict(getattr(self.block, "ladder"))  # noqa: B009  (declared by every backer's block)
+
+    def treaty(self) -> Any:
+        """Its treaty obligation (`config.mechanisms.Treaty`), if any."""
+        return getattr(self.block, "treaty", None)
+
+
+class PatronPolicy(BackerPolicy[V]):
+    """A power that backs the defender on its ladder, presses either party on a diplomatic track, and brokers."""
+
+    backs: ClassVar[Role] = Role.DEFENDER
     pressing: ClassVar[Mapping[str, Role]]  # diplomatic postures that press a party -> that party's role
 
     def presses(self, posture: str | None) -> Role | None:
         return self.pressing.get(posture or "")
 
 
-class SupporterPolicy(Policy[V]):
-    """A power that backs the attacker on a ladder of support rungs."""
+class SupporterPolicy(BackerPolicy[V]):
+    """A power that backs the attacker on its ladder."""
 
-    @abstractmethod
-    def ladder(self) -> tuple[Rung, ...]:
-        """Its rungs, lowest first."""
-
-
-class Rung(NamedTuple):
-    """One rung of a supporter's ladder as the core sees it."""
-
-    name: str
-    in_place_at_start: bool
-    withdrawable: bool
+    backs: ClassVar[Role] = Role.ATTACKER
 
 
 class MediatorPolicy(Policy[V]):

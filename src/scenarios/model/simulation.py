@@ -1,17 +1,15 @@
 """The discrete-event simulation: the only module that imports simpy.
 
 Events: periodic reviews of each actor (a chain of timeouts with a callback), brokers' offers (each party answers
-by its own policy; a ceasefire needs both), the violation process while a ceasefire is in force, one combat tick
-per day of open war, the turns of the seasons, and a daily recorder (the compact daily table of every replication;
-when tracing, the full daily series too). Triggers (`policy.Trigger`: ceasefire agreed or collapsed,
-objective taken, an operation's losses beyond plan, a mass-casualty strike, the patron's support changing, an act
-that names a trigger, winter) bring the actors that care about them (each policy's `reviews_on`) to an extra review.
-Recording never changes a run: the recorder reads the state without advancing it.
+by its own policy; an agreement needs both), the violation process while a truce is in force, the end of each day
+(each party's operation, city strikes and spillover at open war, the parties' stocks, the day's account of the truce
+in force, the daily record), the arrival of support decided earlier (a rung's lag), the turns of the seasons, and the
+truces a scenario knows were agreed (`world.history`). Triggers (`policy.Trigger`) bring the actors that care about
+them (each policy's `reviews_on`) to an extra review. Recording never changes a run.
 
 The core names no actor, option or rung: the scenario's actors are cast from its `actors:` blocks, each following a
 policy whose role (attacker, defender, patron, supporter, mediator) is how the core addresses it, and it talks to
-them only through the contract of `model.policy` (what a role's policy means by backing, an offensive or talks is
-the policy's own). What a capability or rung does is its declared `effects`.
+them only through the contract of `model.policy`. What a capability or rung does is its declared `effects`.
 """
 
 from __future__ import annotations
@@ -30,28 +28,32 @@ from scenarios.config.blocks import BlockFactory
 from scenarios.config.draw import draw_parameters
 from scenarios.config.mechanisms import (
     AttentionValues,
-    CeasefireValues,
     CombatValues,
     EffectValues,
+    EnduranceValues,
+    FortificationValues,
     MediationValues,
+    TerrainValues,
+    TruceValues,
 )
 from scenarios.config.policies import ActorValues
-from scenarios.config.schema import Scenario
+from scenarios.config.schema import HistoryTruce, Scenario
 from scenarios.exceptions import ModelError
-from scenarios.model import attention, ceasefire, combat, mediation, outcomes
+from scenarios.model import attention, ceasefire, combat, endurance, mediation, outcomes
 from scenarios.model.actors import cast, roles_of
 from scenarios.model.choice import Decision
-from scenarios.model.observation import Observation, OfferView, OperationView, Roles
+from scenarios.model.observation import Observation, OfferView, OperationView, Roles, RungView
 from scenarios.model.policy import (
     AttackerPolicy,
+    BackerPolicy,
     DefenderPolicy,
+    PartyPolicy,
     PatronPolicy,
     Policy,
-    SupporterPolicy,
     Trigger,
 )
 from scenarios.model.random import child_seed, named_streams
-from scenarios.model.state import ObjectiveState, OfferRecord, SectorState, WorldState
+from scenarios.model.state import Ladder, OfferRecord, Place, SectorState, WorldState
 from scenarios.roles import Role
 
 MECHANISM_STREAMS = ("violations", "combat", "mediation")
@@ -60,7 +62,7 @@ PERIODIC = "periodic review"
 
 @dataclass(frozen=True)
 class ReplicationResult:
-    """Everything one replication produced: drawn parameters, outcomes, ceasefires, offers, and its story."""
+    """Everything one replication produced: drawn parameters, outcomes, truces, offers, and its story."""
 
     parameters: dict[str, float]
     outcome: dict[str, Any]
@@ -78,35 +80,64 @@ class Prepared:
     def __init__(self, scenario: Scenario):
         self.actors: dict[str, Policy[Any]] = cast(scenario.actors)
         self.roles: Roles = roles_of(self.actors.values())
-        by_name = self.actors
-        attacker, defender = by_name[self.roles.attacker], by_name[self.roles.defender]
-        patron = by_name.get(self.roles.patron)
-        supporter = by_name.get(self.roles.supporter)
+        attacker, defender = self.actors[self.roles.attacker], self.actors[self.roles.defender]
         assert isinstance(attacker, AttackerPolicy) and isinstance(defender, DefenderPolicy)
-        assert patron is None or isinstance(patron, PatronPolicy)
-        assert supporter is None or isinstance(supporter, SupporterPolicy)
-        self.attacker, self.defender, self.patron, self.supporter = attacker, defender, patron, supporter
+        self.attacker, self.defender = attacker, defender
+        self.backers: dict[str, BackerPolicy[Any]] = {
+            name: a for name, a in self.actors.items() if isinstance(a, BackerPolicy)
+        }
         self.labels = {name: scenario.label(name) for name in self.actors}
-        self.role_labels = {role: self.labels[name] for role, name in self.roles._asdict().items() if name}
+        first = {
+            "attacker": self.roles.attacker,
+            "defender": self.roles.defender,
+            "patron": next(iter(self.roles.patrons), ""),
+            "supporter": next(iter(self.roles.supporters), ""),
+            "mediator": next(iter(self.roles.mediators), ""),
+        }
+        self.role_labels = {role: self.labels[name] for role, name in first.items() if name}
         self.actor_values = {
             name: BlockFactory(actor.values, scenario.actors[name], f"actors.{name}")
             for name, actor in self.actors.items()
         }
-        self.ceasefire = BlockFactory(CeasefireValues, scenario.ceasefire, "ceasefire")
+        self.ceasefire = BlockFactory(TruceValues, scenario.ceasefire, "ceasefire")
         self.combat = BlockFactory(CombatValues, scenario.combat, "combat")
         self.attention = BlockFactory(AttentionValues, scenario.attention, "attention")
         self.mediation = BlockFactory(MediationValues, scenario.mediation, "mediation")
-        effects = {  # capabilities first, then the supporter's rungs, in order
+        self.endurance = {
+            role: BlockFactory(EnduranceValues, block, f"endurance.{role}")
+            for role, block in scenario.endurance.items()
+        }
+        self.terrain = {
+            kind: BlockFactory(TerrainValues, block, f"ground.terrain.{kind}")
+            for kind, block in scenario.ground.terrain.items()
+        }
+        self.fortification = {
+            level: BlockFactory(FortificationValues, block, f"ground.fortification.{level}")
+            for level, block in scenario.ground.fortification.items()
+        }
+        effects = {  # capabilities first, then every backer's rungs, in order
             name: BlockFactory(EffectValues, c.effects, f"world.capabilities.{name}.effects")
             for name, c in scenario.world.capabilities.items()
         }
-        if self.roles.supporter:
-            ladder = getattr(scenario.actors[self.roles.supporter], "ladder")  # noqa: B009
-            for rung, r in ladder.items():
-                effects[rung] = BlockFactory(
-                    EffectValues, r.effects, f"actors.{self.roles.supporter}.ladder.{rung}.effects"
-                )
+        self.rungs: dict[str, dict[str, Any]] = {}  # backer -> rung -> its block
+        for name, backer in self.backers.items():
+            self.rungs[name] = backer.rungs()
+            for rung, r in self.rungs[name].items():
+                effects[rung] = BlockFactory(EffectValues, r.effects, f"actors.{name}.ladder.{rung}.effects")
         self.effects = effects
+        self.settlements = {sid: tuple(s.handover) for sid, s in scenario.settlements.items()}
+        self.settlement_peacekeepers = {sid: s.peacekeepers for sid, s in scenario.settlements.items()}
+        self.brokers = [name for name, a in self.actors.items() if a.broker]
+        joint = {name: self.actors[name].joint_with() for name in self.brokers}
+        self.offer_groups: dict[str, tuple[str, ...]] = {}  # the broker that makes the offer -> every broker of it
+        for name in self.brokers:
+            if any(name in partners for other, partners in joint.items() if other != name):
+                continue  # its offers are made by a broker it is joint with
+            self.offer_groups[name] = (name, *(b for b in joint[name] if b in self.actors))
+        self.history = sorted(scenario.world.history, key=lambda h: h.date)
+        start = scenario.world.ceasefire
+        known = [(t.known_in_force, t) for t in (start, *self.history) if t is not None and t.known_in_force]
+        self.known = known[0] if known else None
 
 
 _PREPARED: dict[int, tuple[Scenario, Prepared]] = {}
@@ -132,33 +163,34 @@ def run_replication(
 
     `parameters` replaces the draw of parameter values (designed experiments such as Sobol samples).
 
-    Where the scenario says what the report knew of its date (`world.ceasefire.known_in_force`), a path that
-    contradicts it is dropped as soon as it does (at the latest at the end of that date) and drawn again from a
-    child of the seed, with the same parameter values: the ranges in the YAML are already the report's view, which
-    includes that fact, so only the chance events are held to it (the batch keeps the parameter distribution the
-    scenario gives). The first path is the seed's own, so a replication that agrees at once is the one the
-    scenario without the condition runs.
+    Where the scenario says that a truce was still formally in force on a later date (`known_in_force`), a path that
+    contradicts it is dropped as soon as it does and drawn again from a child of the seed, with the same parameter
+    values: the ranges in the YAML are already the report's view, which includes that fact, so only the chance
+    events are held to it (the batch keeps the parameter distribution the scenario gives). The first path is the
+    seed's own, so a replication that agrees at once is the one the scenario without the condition runs.
     """
     if parameters is None:
         rng = np.random.default_rng(child_seed(seed_sequence, "parameters"))
         flat = draw_parameters(scenario, rng, scenario.parameter_specs())
     else:
         flat = dict(parameters)
-    known = scenario.world.ceasefire.known_in_force
+    known = prepared(scenario).known
     if known is None:
         return _Replication(scenario, flat, seed_sequence, record_trace).run()
-    through = (known.until - scenario.simulation.start_date).days + 1  # to the end of that date
+    fact, truce = known
+    through = (fact.until - scenario.simulation.start_date).days + 1  # to the end of that date
     known_day = float(min(through, scenario.simulation.horizon_days))  # a shorter run keeps it to its horizon
-    for redraws in range(known.max_redraws):
+    for redraws in range(fact.max_redraws):
         seed = seed_sequence if redraws == 0 else child_seed(seed_sequence, f"history redraw {redraws}")
         replication = _Replication(scenario, flat, seed, record_trace)
-        if replication.start_ceasefire_holds_until(known_day):
+        if replication.known_truce_holds_until(known_day):
             return replication.run(redraws)
+    where = "world.ceasefire" if truce is scenario.world.ceasefire else "world.history"
     raise ModelError(
-        f"world.ceasefire.known_in_force: a replication's parameter values contradicted it on all of its "
-        f"{known.max_redraws} paths (the start ceasefire ended by {known.until} every time). They make what the "
-        "report knew nearly impossible: look at the violation rates, the spiral's threshold and who may break the "
-        "ceasefire early, or raise known_in_force.max_redraws"
+        f"{where}.known_in_force: a replication's parameter values contradicted it on all of its {fact.max_redraws} "
+        f"paths (the truce formally ended by {fact.until} every time). They make what the report knew nearly "
+        "impossible: look at what pulls the attacker to end a truce (its breach cost, the strain's weight) and the "
+        f"violation rates, or raise {where}.known_in_force.max_redraws"
     )
 
 
@@ -171,15 +203,13 @@ class _Replication:
         self.series: list[dict[str, Any]] = []
         self.daily: list[tuple[Any, ...]] = []
         self.daily_every = int(scenario.simulation.daily_every)
-        prep = prepared(scenario)
+        prep = self.prep = prepared(scenario)
         self.labels = prep.role_labels
         self.actors = prep.actors
         self.roles: Roles = prep.roles
         roles = self.roles
         self.attacker: AttackerPolicy[Any] = prep.attacker
         self.defender: DefenderPolicy[Any] = prep.defender
-        self.patron: PatronPolicy[Any] | None = prep.patron
-        self.supporter: SupporterPolicy[Any] | None = prep.supporter
         self.streams = named_streams(seed, [*MECHANISM_STREAMS, *self.actors])
         self.horizon = float(scenario.simulation.horizon_days)
         self.actor_values: dict[str, ActorValues] = {name: build(flat) for name, build in prep.actor_values.items()}
@@ -187,36 +217,54 @@ class _Replication:
         self.combat_values = prep.combat(flat)
         self.attention_values = prep.attention(flat)
         self.mediation_values = prep.mediation(flat)
+        self.endurance_values = {
+            roles.attacker: prep.endurance["attacker"](flat),
+            roles.defender: prep.endurance["defender"](flat),
+        }
+        self.ground = combat.Ground(
+            {kind: build(flat) for kind, build in prep.terrain.items()},
+            {level: build(flat) for level, build in prep.fortification.items()},
+        )
         self.effects = {name: build(flat) for name, build in prep.effects.items()}
+        self.lags = {
+            name: {rung: flat.get(f"actors.{name}.ladder.{rung}.lag_days", 0.0) for rung in rungs}
+            for name, rungs in prep.rungs.items()
+        }
+        self.rung_costs = {
+            name: {rung: flat.get(f"actors.{name}.ladder.{rung}.cost") for rung in rungs}
+            for name, rungs in prep.rungs.items()
+        }
+        self.settlement_thresholds = {sid: flat[f"settlements.{sid}.offered_from_share"] for sid in prep.settlements}
+        self.treaties = {
+            name: (b.treaty(), flat[f"actors.{name}.treaty.strikes_to_trigger"])
+            for name, b in prep.backers.items()
+            if b.treaty() is not None
+        }
         self.grievance_window = self.defender.grievance_window(self.actor_values[roles.defender])
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.share()
-        self.start_taken = sum(o.held_by == roles.attacker for o in self.state.objectives.values())
+        self.start_taken = sum(o.held_by == roles.attacker for o in self.state.places.values() if o.contested)
         self.env = simpy.Environment()
-        self._war_wake: simpy.Event | None = None
         self._calm_wake: simpy.Event | None = None
+        self._arrival_wake: simpy.Event | None = None
         self._rates = ceasefire.violation_rates(self.state, self.cf_values)
         self._pending: set[Trigger] = set()
         self._trigger_pending = False
-        self._in_offer = False
         self._violation_process: simpy.Process | None = None
         self._last_review: dict[str, float] = {}
         self._postures_seen: Mapping[str, str] | None = None
         self._reviews_on = {name: actor.reviews_on for name, actor in self.actors.items()}
-        self._signals: dict[str, tuple[Policy[Any], ActorValues] | None] = {  # the observation's fields fed by a role
-            "centre_lost": (self.defender, self.actor_values[roles.defender]),
-            "intervention_trigger": (self.patron, self.actor_values[roles.patron]) if self.patron else None,
-        }
-        self._signal_seen: dict[str, tuple[int, bool]] = {}  # field -> (captures when read, value)
+        self._signal_seen: dict[str, tuple[int, bool]] = {}  # actor -> (captures when read, value)
         self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
+        self._op_alarm: dict[str, bool] = {party: False for party in (roles.attacker, roles.defender)}
         self._presses: Role | None = None  # what the observation reads of the postures (set with `_postures_seen`)
         self._on_offensive = False
         self._help_key = f"{roles.defender}.{self.defender.help_flag}"
         self._conceded_keys = self.state.conceded_flags
         self._flags_count = -1  # the number of flags when `_conceded` and `_helped` were read
         self._conceded = self._helped = False
-        self._op_alarm = False  # the current operation has already raised its losses-beyond-plan trigger
+        self._quiet_threshold = float(scenario.outcomes.quiet_violations_per_day)
         self._started = False  # the processes are in the environment
 
     # --- set-up ------------------------------------------------------------------------------------------
@@ -227,8 +275,8 @@ class _Replication:
         routes = sc.world.routes()
         sectors = []
         for sid, sector in sc.world.sectors.items():
-            objectives = [
-                ObjectiveState(
+            places = [
+                Place(
                     oid,
                     sid,
                     o.label,
@@ -239,83 +287,126 @@ class _Replication:
                     flat[f"world.sectors.{sid}.objectives.{oid}.difficulty"],
                     o.held_by,
                     tuple(routes[oid]),
+                    o.fortification,
+                    o.core,
+                    o.territory_of,
                 )
                 for oid, o in sector.objectives.items()
             ]
-            sectors.append(SectorState(sid, sector.label, objectives))
+            sectors.append(SectorState(sid, sector.label, places))
         roles = self.roles
-        supporter = self.supporter
-        patron = self.patron
-        ladder = supporter.ladder() if supporter is not None else ()
         postures: dict[str, str] = {}
         for actor in self.actors.values():
             postures.update(actor.start_postures())
-        level = sum(r.in_place_at_start for r in ladder)
+        ladders = {}
+        for name, backer in self.prep.backers.items():
+            rungs = self.prep.rungs[name]
+            level = sum(r.in_place_at_start for r in rungs.values())
+            side = roles.defender if backer.backs is Role.DEFENDER else roles.attacker
+            ladders[name] = Ladder(
+                name,
+                side,
+                tuple(rungs),
+                level,
+                floor=sum(not r.withdrawable for r in rungs.values()),
+                arrival={rung: 0.0 for rung in tuple(rungs)[:level]},
+                start_level=level,
+                max_level=level,
+                min_level_at_war=level,
+            )
         state = WorldState(
             start_date=sc.simulation.start_date,
             winter_day=flat["season.winter_start"],
             winter_end_day=flat["season.winter_end"],
             sectors=sectors,
             postures=postures,
-            support_ladder=tuple(r.name for r in ladder),
-            support_level=level,
             attention=flat["world.start_attention"],
             attacker=roles.attacker,
             defender=roles.defender,
-            patron=roles.patron,
-            patron_track=f"{roles.patron}.{patron.support_track}" if patron is not None else "",
-            backing=patron.backing if patron is not None else frozenset(),
-            intervened=patron.intervened if patron is not None else "",
+            patrons=roles.patrons,
+            supporters=roles.supporters,
+            ladders=ladders,
             owned=frozenset(name for name, c in sc.world.capabilities.items() if c.held),
-            support_floor=sum(not r.withdrawable for r in ladder),
             effects=self.effects,
             conceded_flags=tuple(f"{roles.defender}.{f}" for f in self.defender.conceded_flags),
             attacker_talks=self.attacker.talks,
             defender_retaliation=self.defender.retaliation,
         )
-        if supporter is not None:  # the ladder's posture is its top rung in place
-            postures[roles.supporter] = ladder[level - 1].name if level else "none"
+        for name in ladders:
+            self._set_ladder_posture(state, name)
         for track, posture in state.postures.items():
             state.first_option_day[f"{track.split('.')[0]}.{posture}"] = 0.0
+        for ladder in ladders.values():
+            for rung in ladder.decided():
+                ladder.first_decided.setdefault(rung, 0.0)
+                ladder.first_arrived.setdefault(rung, 0.0)
         start = sc.world.ceasefire
-        ceasefire.start(state, start.kind, start.broker, start.peacekeepers)
+        if start is not None:
+            ceasefire.start(state, start.kind, (start.broker,), start.peacekeepers)
+        else:
+            state.war_since = 0.0
         return state
 
-    def start_ceasefire_holds_until(self, day: float) -> bool:
-        """Run up to (not including) `day`, stopping early if the start ceasefire ends first; whether it held."""
+    def _set_ladder_posture(self, state: WorldState, backer: str) -> None:
+        """A ladder's posture is its top rung decided ("none" below the first)."""
+        ladder = state.ladders[backer]
+        suffix = self.prep.backers[backer].ladder_track
+        track = f"{backer}.{suffix}" if suffix else backer
+        posture = ladder.rungs[ladder.level - 1] if ladder.level else "none"
+        if state.postures.get(track) != posture:
+            state.postures[track] = posture
+            state.first_option_day.setdefault(f"{backer}.{posture}", state.day)
+
+    def known_truce_holds_until(self, day: float) -> bool:
+        """Run up to (not including) `day`, stopping early if the known truce formally ends first; whether it held.
+
+        The known truce is the first one in force (at the start, or agreed on the day history says)."""
         self._start_processes()
-        first = self.state.ceasefires[0]
         env = self.env
+        known_start = self._known_start()
         while env.peek() < day:
             env.step()
-            if first.end is not None:
+            if env.now >= known_start and self.state.ceasefire is None:
                 return False
         return True
+
+    def _known_start(self) -> float:
+        fact = self.prep.known
+        if fact is None or fact[1] is self.scenario.world.ceasefire:
+            return 0.0
+        truce = fact[1]
+        assert isinstance(truce, HistoryTruce)
+        return float((truce.date - self.scenario.simulation.start_date).days)
 
     def _start_processes(self) -> None:
         if self._started:
             return
         self._started = True
         env = self.env
-        for name, actor in self.actors.items():
+        for name in self.actors:
             self._start_periodic_reviews(name)
-            if actor.broker:
-                env.process(self._offers(name))
+        for broker in self.prep.offer_groups:
+            env.process(self._offers(broker))
         self._violation_process = env.process(self._violations())
-        env.process(self._combat())
+        env.process(self._days())
         env.process(self._seasons())
-        env.process(self._recorder())
+        env.process(self._arrivals())
+        if self.prep.history:
+            env.process(self._history())
         if self.trace:
             start = self.scenario.world.ceasefire
-            self._log("ceasefire_start", start.broker, f"{start.kind} ceasefire in force")
+            if start is not None:
+                self._log("ceasefire_start", start.broker, f"{start.kind} truce in force")
+            else:
+                self._log("war", "", "open war on day 0")
 
     def run(self, redraws: int = 0) -> ReplicationResult:
-        """The replication to its horizon (on from where `start_ceasefire_holds_until` stopped, if it ran);
+        """The replication to its horizon (on from where `known_truce_holds_until` stopped, if it ran);
         `redraws`: the draws dropped before this one for contradicting what the report knew."""
         self._start_processes()
         self.env.run(until=self.horizon)
         self._now()
-        self.state.set_support_level(self.state.support_level)  # close the influence integral
+        self.state.close_levels()  # close the influence integrals
         sc = self.scenario
         record = outcomes.outcome_record(
             self.state,
@@ -344,6 +435,7 @@ class _Replication:
     def _now(self) -> None:
         self.state.day = float(self.env.now)
         attention.advance(self.state, self.attention_values)
+        ceasefire.decay_strain(self.state, self.cf_values)
 
     def _log(self, kind: str, actor: str, detail: str, data: Mapping[str, Any] | None = None) -> None:
         if self.trace:
@@ -357,46 +449,69 @@ class _Replication:
                 }
             )
 
+    def _label(self, actor: str) -> str:
+        return self.prep.labels.get(actor, actor)
+
     def _operations(self, spec: Policy[Any]) -> tuple[tuple[OperationView, ...], OperationView | None, float]:
+        """The operations a party could launch, its current one re-planned, and its losses over plan."""
         s = self.state
-        if not spec.reads_front:
+        if not spec.reads_front or not isinstance(spec, PartyPolicy):
             return (), None, 0.0
-        max_route, max_days = self.attacker.operation_limits(self.actor_values[self.roles.attacker])
-        views = combat.operation_views(s, self.combat_values, max_route, max_days)
-        op = s.operation
+        party = spec.name
+        max_route, max_days = spec.operation_limits(self.actor_values[party])
+        views = combat.operation_views(
+            s, party, self.combat_values, self.ground, self.endurance_values[party], max_route, max_days
+        )
+        op = s.operations.get(party)
         current = next((v for v in views if v.target == op.target), None) if op is not None else None
         losses = 0.0
         if op is not None and op.planned_casualties > 0:
             elapsed = max(s.day - op.launched, 0.0)
             planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
-            losses = (s.casualties.military_attacker - op.casualties_at_launch) / max(planned, 1.0)
+            losses = (self._deaths(party) - op.casualties_at_launch) / max(planned, 1.0)
         return views, current, losses
 
-    def _signal(self, field: str) -> bool:
-        """A policy's signal; it reads the holdings only, so (untraced) it is read again only after a capture.
+    def _deaths(self, party: str) -> float:
+        c = self.state.casualties
+        return c.military_attacker if party == self.roles.attacker else c.military_defender
+
+    def _centre_lost(self) -> bool:
+        """The defender's signal; it reads the holdings only, so (untraced) it is read again only after a capture.
         Traced runs read it every time: the reference the fast path is tested against."""
-        hook = self._signals[field]
-        if hook is None:
-            return False
         captures = self.state.captures
-        seen = self._signal_seen.get(field)
+        seen = self._signal_seen.get("centre")
         if seen is not None and seen[0] == captures and not self.trace:
             return seen[1]
-        policy, values = hook
-        value = bool(policy.signal(self.state, values, self.start_share))
-        self._signal_seen[field] = (captures, value)
+        value = bool(self.defender.signal(self.state, self.actor_values[self.roles.defender], self.start_share))
+        self._signal_seen["centre"] = (captures, value)
         return value
 
+    def _next_rung(self, backer: str) -> RungView | None:
+        """The rung a backer could climb now: the next above its level, if its condition holds."""
+        ladder = self.state.ladders[backer]
+        if ladder.level >= len(ladder.rungs):
+            return None
+        name = ladder.rungs[ladder.level]
+        block = self.prep.rungs[backer][name]
+        if block.requires == "treaty" and backer not in self.state.treaty_triggered:
+            return None
+        effect = self.effects[name]
+        weight = effect.support_weight if effect.support_weight is not None else 0.0
+        return RungView(name, ladder.level + 1, self.rung_costs[backer][name], effect.fights, weight)
+
     def observe(self, spec: Policy[Any], offer: OfferView | None = None) -> Observation:
-        """The common picture; the operations (the costliest part) only for actors that read them."""
+        """The common picture; the operations (the costliest part) only for parties."""
         s = self.state
         cf = s.ceasefire
+        roles = self.roles
         postures = self._postures_seen
         if postures is None:  # a read-only copy, rebuilt only after a posture changed, with what others read of it
             postures = self._postures_seen = MappingProxyType(dict(s.postures))
-            patron = self.patron
-            self._presses = patron.presses(postures.get(patron.name)) if patron is not None else None
-            self._on_offensive = postures.get(self.attacker.name) == self.attacker.offensive
+            self._presses = next(
+                (pressed for p in roles.patrons if (pressed := self._patron(p).presses(postures.get(p))) is not None),
+                None,
+            )
+            self._on_offensive = postures.get(roles.attacker) == self.attacker.offensive
         views, current, losses = self._operations(spec)
         flags = s.flags
         if len(flags) != self._flags_count:  # acts are remembered for good: read again only when one is added
@@ -410,9 +525,20 @@ class _Replication:
             to_winter = s.winter_day - day
         else:
             to_winter = math.inf
+        me = spec.name
+        ladder = s.ladders.get(me)
+        if me == roles.attacker:
+            own, enemy = s.stocks[roles.attacker].level(), s.stocks[roles.defender].level()
+        elif me == roles.defender:
+            own, enemy = s.stocks[roles.defender].level(), s.stocks[roles.attacker].level()
+        elif ladder is not None:
+            own, enemy = 1.0, s.stocks[s.other(ladder.side)].level()
+        else:
+            own, enemy = 1.0, 1.0
+        retaken = sum(o.value for o in s.places.values() if o.contested and o.retaken_day is not None)
         return Observation(
-            actor=spec.name,
-            roles=self.roles,
+            actor=me,
+            roles=roles,
             day=day,
             winter=s.winter,
             days_to_winter=to_winter,
@@ -420,35 +546,50 @@ class _Replication:
             ceasefire_kind=cf.kind if cf is not None else None,
             peacekeepers=cf is not None and cf.peacekeepers,
             ceasefire_days=day - cf.start if cf is not None else 0.0,
+            strain=s.strain if cf is not None else 0.0,
             war_days=s.war_days(),
             war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
+            fighting=s.fighting(),
             attacker_share=s.share(),
             start_share=self.start_share,
             attention=s.attention,
             postures=postures,
-            support_level=s.support_level,
-            support_levels=len(s.support_ladder),
-            support_start_level=s.start_support_level,
-            support_floor=s.support_floor,
-            days_since_support_changed=day - s.support_level_since,
-            support_in_place=s.support_in_place,
-            support_total=s.support_total,
-            deterrence=s.deterrence,
+            support_level=ladder.level if ladder is not None else 0,
+            support_levels=len(ladder.rungs) if ladder is not None else 0,
+            support_floor=ladder.floor if ladder is not None else 0,
+            days_since_support_changed=day - ladder.level_since if ladder is not None else 0.0,
+            next_rung=self._next_rung(me) if ladder is not None else None,
+            supporter_level=s.supporter_level(),
+            supporter_levels=s.supporter_levels(),
+            supporter_fights=any(s.fights(b) for b in s.supporters),
+            support_in_place=s.expected[roles.attacker],
+            support_total=s.expected_total[roles.attacker],
+            defender_support=s.expected[roles.defender],
+            deterrence=s.deterrence[roles.attacker],
             patron_backs_defender=s.patron_backs(),
+            patron_fights=s.patron_intervened(),
             patron_presses=self._presses,
             attacker_on_offensive=self._on_offensive,
             defender_conceded=self._conceded,
             help_requested=self._helped,
+            treaty_triggered=me in s.treaty_triggered,
             flags=self._flags_seen,
             recent_attacks=s.recent_attack_count(self.grievance_window),
             days_since_front_moved=day - s.front_moved_day,
-            centre_lost=self._signal("centre_lost"),
-            intervention_trigger=self._signal("intervention_trigger"),
+            own_endurance=own,
+            enemy_endurance=enemy,
+            centre_lost=self._centre_lost(),
             operation=current,
             operation_losses=losses,
             operations=views,
+            retaken_share=retaken / self.total_value,
             offer=offer,
         )
+
+    def _patron(self, name: str) -> PatronPolicy[Any]:
+        patron = self.actors[name]
+        assert isinstance(patron, PatronPolicy)
+        return patron
 
     # --- decisions ---------------------------------------------------------------------------------------
 
@@ -477,20 +618,29 @@ class _Replication:
         if changed:
             self._set_posture(track, posture)
         had_ceasefire = s.ceasefire is not None
-        level = s.support_level
+        was_fighting = s.fighting()
         support = s.patron_backs()
-        operation = s.operation
+        operations = dict(s.operations)
+        ladder_before = s.ladders[spec.name].level if spec.name in s.ladders else None
         spec.apply(s, decision, obs)
-        if s.operation is not operation:
-            self._op_alarm = False
-        elif s.operation is not None and obs.operation is not None:
-            s.operation.route = obs.operation.route  # carrying on, by today's quickest route
-        if not track:
+        if isinstance(spec, BackerPolicy) and decision.option in ("escalate", "back_off"):
+            self._climb(spec.name, 1 if decision.option == "escalate" else -1)
+        for party, op in s.operations.items():
+            if op is not operations.get(party):
+                self._op_alarm[party] = False
+            elif op is not None and party == spec.name and obs.operation is not None:
+                op.route = obs.operation.route  # carrying on, by today's quickest route
+        if not track and decision.option not in ("escalate", "back_off", "hold"):
             s.first_option_day.setdefault(f"{spec.name}.{decision.option}", s.day)
         if self.trace and (track or decision.option not in spec.quiet_acts):
             was = f" (was {before})" if changed else ""
-            if s.operation is not operation and s.operation is not None and operation is not None:
-                was = f" (was operation:{operation.target})"  # a new operation, the posture unchanged
+            new = s.operations.get(spec.name)
+            old = operations.get(spec.name)
+            if new is not old and new is not None and old is not None:
+                was = f" (was operation:{old.target})"  # a new operation, the posture unchanged
+            if ladder_before is not None and s.ladders[spec.name].level != ladder_before:
+                rung = s.ladders[spec.name]
+                was = f" (now {rung.rungs[rung.level - 1] if rung.level else 'none'})"
             self._log(
                 "decision" if track else "act",
                 spec.name,
@@ -498,16 +648,40 @@ class _Replication:
                 {"utilities": decision.utilities, "probabilities": decision.probabilities},
             )
         if had_ceasefire and s.ceasefire is None:
-            self._on_collapse(spec.name, decision.option)
-        if changed or s.support_level != level or had_ceasefire != (s.ceasefire is not None):
+            self._on_break(spec.name, decision.option)
+        if changed or had_ceasefire != (s.ceasefire is not None) or was_fighting != s.fighting():
             self._rates_may_have_changed()
-        if s.support_level != level:  # the ladder's posture is its top rung in place
-            self._set_posture(spec.name, s.support_ladder[s.support_level - 1] if s.support_level else "none")
-        if s.patron_backs() != support and self.patron is not None:
+        if s.ceasefire is not None and not was_fighting and s.fighting():
+            self._trigger(Trigger.TRUCE_FIGHTING)
+            self._log("truce_fighting", spec.name, f"{self._label(spec.name)} fights under the truce")
+        if s.patron_backs() != support and s.patrons:
             self._trigger(Trigger.PATRON_SUPPORT_CHANGED)
         trigger = spec.option_triggers.get(decision.option)
         if trigger is not None:
             self._trigger(trigger)
+
+    def _climb(self, backer: str, step: int) -> None:
+        """A backer climbs or backs off one rung today; a new rung arrives after its lag."""
+        s = self.state
+        ladder = s.ladders[backer]
+        level = min(max(ladder.level + step, ladder.floor), len(ladder.rungs))
+        if level == ladder.level:
+            return
+        s.set_level(backer, level, self.lags[backer])
+        self._set_ladder_posture(s, backer)
+        self._postures_seen = None
+        s.posture_changes[backer] = s.posture_changes.get(backer, 0) + 1
+        if step > 0:
+            rung = ladder.rungs[level - 1]
+            if self.trace and ladder.arrival[rung] > s.day:
+                self._log(
+                    "support",
+                    backer,
+                    f"{self._label(backer)} commits {rung}: on the battlefield from day {ladder.arrival[rung]:.0f}",
+                )
+            if self._arrival_wake is not None and not self._arrival_wake.triggered:
+                self._arrival_wake.succeed()
+        self._rates_may_have_changed()
 
     def _set_posture(self, track: str, posture: str) -> None:
         s = self.state
@@ -517,19 +691,48 @@ class _Replication:
         self._postures_seen = None
 
     def _offer(self, broker: str) -> None:
-        """A broker's offer today: its terms, each party's answer, and a ceasefire only if every party accepts."""
+        """An offer of a broker (and those it is joint with) today: its terms, each party's answer, and an agreement
+        only if every party accepts."""
         s = self.state
         self._now()
         if s.ceasefire is None and s.war_since == s.day:
             return  # no talks at the very instant the fighting resumed
-        spec = self.actors[broker]
+        brokers = self.prep.offer_groups[broker]
         attacker = self.attacker
         met = attacker.position_met(s, self.actor_values[attacker.name])
-        offer = mediation.terms(s, self.mediation_values, self.streams["mediation"], broker, met, spec.peacekeepers)
+        conceded = s.defender_conceded()
+        settlement = mediation.settlement_on_table(s, self.settlement_thresholds, self.prep.settlements, conceded)
+        keeps_peace = any(self.actors[b].peacekeepers for b in brokers)
+        if settlement:
+            keeps_peace = keeps_peace and self.prep.settlement_peacekeepers[settlement]
+        offer = mediation.terms(
+            s,
+            self.mediation_values,
+            self.streams["mediation"],
+            brokers,
+            met,
+            keeps_peace,
+            settlement,
+            self.prep.settlements.get(settlement, ()),
+        )
         if offer is None:
             return
+        credibility = 0.0
+        for b in brokers:
+            credibility += self.actors[b].credibility(self.actor_values[b])
+        partisan = any(b in s.patrons and s.backs(b) for b in brokers)
+        handed = [s.places[pid] for pid in offer.handover]
+        total = self.total_value
         view = OfferView(
-            broker, offer.kind, offer.upgrade, offer.peacekeepers, spec.credibility(self.actor_values[broker])
+            brokers,
+            offer.kind,
+            offer.upgrade,
+            offer.peacekeepers,
+            credibility,
+            partisan,
+            sum(p.value for p in handed) / total,
+            sum(p.value for p in handed if p.core) / total,
+            offer.settlement,
         )
         for name, party in self.actors.items():
             if not party.party:
@@ -540,7 +743,10 @@ class _Replication:
             offer.answers[name] = decision.option
             if self.trace:
                 self._log(
-                    "answer", name, f"[offer by {broker}] {decision.explain()}", {"utilities": decision.utilities}
+                    "answer",
+                    name,
+                    f"[offer by {' and '.join(brokers)}] {decision.explain()}",
+                    {"utilities": decision.utilities},
                 )
         offer.accepted = all(a == "accept" for a in offer.answers.values())
         s.offers.append(offer)
@@ -549,40 +755,52 @@ class _Replication:
             return
         if offer.upgrade:
             assert s.ceasefire is not None
-            ceasefire.upgrade(s, offer.peacekeepers)
-            self._log("ceasefire_upgrade", broker, f"comprehensive ceasefire, peacekeepers={offer.peacekeepers}")
+            ceasefire.upgrade(s, offer.peacekeepers, offer.settlement, offer.handover)
+            self._log("ceasefire_upgrade", broker, self._agreement_text("comprehensive terms", offer))
         else:
-            ceasefire.start(s, offer.kind, broker, offer.peacekeepers)
-            self._log("ceasefire_start", broker, f"{offer.kind} ceasefire, peacekeepers={offer.peacekeepers}")
+            ceasefire.start(s, offer.kind, brokers, offer.peacekeepers, offer.settlement, offer.handover)
+            self._log("ceasefire_start", broker, self._agreement_text(f"a {offer.kind} truce", offer))
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
-        attacker = self.attacker  # having accepted, an attacker on the offensive stands down into talks
-        if s.postures.get(attacker.name) == attacker.offensive:
-            self._set_posture(attacker.name, attacker.talks)
+        self._stand_down()
         self._rates_may_have_changed()
         self._trigger(Trigger.CEASEFIRE_AGREED)
+
+    def _stand_down(self) -> None:
+        """Under a new truce, a party that was attacking stands down (its operation has ended)."""
+        for party in (self.attacker, self.defender):
+            if self.state.postures.get(party.name) == party.attacking:
+                self._set_posture(party.name, party.stand_down)
+
+    def _agreement_text(self, what: str, offer: OfferRecord) -> str:
+        guard = ", peacekeepers on the line" if offer.peacekeepers else ""
+        if offer.handover:
+            places = ", ".join(self.state.places[p].label for p in offer.handover)
+            what += f" handing over {places} to {self._label(self.roles.attacker)}"
+        return f"{what} agreed{guard}"
 
     def _log_offer(self, offer: OfferRecord) -> None:
         if self.trace:
             answers = ", ".join(f"{k} {v}s" for k, v in offer.answers.items())
-            what = "comprehensive terms for the ceasefire" if offer.upgrade else f"a {offer.kind} ceasefire"
-            guard = " with its peacekeepers" if offer.peacekeepers else ""
+            what = "comprehensive terms for the truce" if offer.upgrade else f"a {offer.kind} truce"
+            if offer.handover:
+                what += " handing over " + ", ".join(self.state.places[p].label for p in offer.handover)
+            guard = " with peacekeepers" if offer.peacekeepers else ""
+            by = " and ".join(self._label(b) for b in offer.brokers)
             self._log(
                 "offer",
                 offer.broker,
-                f"{offer.broker} offers {what}{guard}: {answers} -> " + ("agreed" if offer.accepted else "no deal"),
+                f"{by} offer {what}{guard}: {answers} -> " + ("agreed" if offer.accepted else "no deal"),
             )
 
-    def _on_collapse(self, actor: str, why: str) -> None:
-        """`actor` chose `why`, or the escalation spiral (actor "") crossed its threshold."""
+    def _on_break(self, actor: str, why: str) -> None:
+        """`actor` formally ended the truce by choosing `why`."""
         s = self.state
-        s.min_support_level_at_war = min(s.min_support_level_at_war, s.support_level)
+        for ladder in s.ladders.values():
+            ladder.min_level_at_war = min(ladder.min_level_at_war, ladder.level)
         if self.trace:
             cf = s.ceasefires[-1]
-            reason = f"{actor} chose {why}" if actor else why
-            self._log("ceasefire_end", "", f"ceasefire {cf.number} collapsed ({cf.cause}): {reason}")
-        if self._war_wake is not None and not self._war_wake.triggered:
-            self._war_wake.succeed()
+            self._log("ceasefire_end", actor, f"truce {cf.number} formally ended ({cf.cause}): {actor} chose {why}")
         self._trigger(Trigger.CEASEFIRE_COLLAPSED)
 
     def _rates_may_have_changed(self) -> None:
@@ -627,7 +845,7 @@ class _Replication:
         env.timeout(interval * self.streams[name].uniform()).callbacks.append(periodic_review)
 
     def _offers(self, broker: str) -> Generator[simpy.Event, Any, None]:
-        """A broker's offers, every `offer_every_days` while there is open war or a humanitarian ceasefire."""
+        """A broker's offers, every `offer_every_days`, while its posture allows."""
         spec = self.actors[broker]
         interval = spec.offer_interval(self.actor_values[broker])
         yield self.env.timeout(interval * self.streams["mediation"].uniform())
@@ -642,15 +860,60 @@ class _Replication:
         for day, what in ((s.winter_day, Trigger.WINTER_BEGINS), (s.winter_end_day, Trigger.WINTER_ENDS)):
             if day > self.env.now:
                 yield self.env.timeout(day - self.env.now)
+                self._now()
                 self._log("season", "", what.text(self.labels))
                 self._trigger(what)
+
+    def _history(self) -> Generator[simpy.Event, Any, None]:
+        """The truces history says were agreed, on their day (whatever the policies would have done)."""
+        start = self.scenario.simulation.start_date
+        for truce in self.prep.history:
+            day = float((truce.date - start).days)
+            if day >= self.horizon:
+                return
+            if day > self.env.now:
+                yield self.env.timeout(day - self.env.now)
+            self._now()
+            s = self.state
+            if s.ceasefire is None:
+                ceasefire.start(s, truce.kind, (truce.broker,), truce.peacekeepers)
+                self._log("ceasefire_start", truce.broker, f"{truce.kind} truce in force (as history has it)")
+                self._stand_down()
+                self._rates_may_have_changed()
+                if self._calm_wake is not None and not self._calm_wake.triggered:
+                    self._calm_wake.succeed()
+                self._trigger(Trigger.CEASEFIRE_AGREED)
+
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        """Support decided earlier arrives on the battlefield after its lag."""
+        env, s = self.env, self.state
+        while True:
+            nxt = s.next_arrival()
+            if nxt is None:
+                self._arrival_wake = env.event()
+                yield self._arrival_wake
+                continue
+            yield env.timeout(nxt - env.now)
+            self._now()
+            before = s.in_place
+            s.refresh_support()
+            if s.in_place != before:
+                for ladder in s.ladders.values():
+                    for rung in ladder.arrived(s.day):
+                        if rung not in ladder.first_arrived:
+                            ladder.first_arrived[rung] = s.day
+                            self._log(
+                                "support_arrived", ladder.backer, f"{self._label(ladder.backer)}'s {rung} arrives"
+                            )
+                self._rates_may_have_changed()
+                self._trigger(Trigger.SUPPORT_ARRIVED)
 
     def _violations(self) -> Generator[simpy.Event, Any, None]:
         env, s, p = self.env, self.state, self.cf_values
         rng = self.streams["violations"]
         while True:
-            az, arm = self._rates
-            total = az + arm
+            att, dfn = self._rates
+            total = att + dfn
             try:
                 if total <= 0.0:
                     self._calm_wake = env.event()
@@ -660,7 +923,7 @@ class _Replication:
             except simpy.Interrupt:
                 continue
             self._now()
-            initiator = self.roles.attacker if rng.uniform() * total < az else self.roles.defender
+            initiator = self.roles.attacker if rng.uniform() * total < att else self.roles.defender
             v = ceasefire.violate(s, p, self.attention_values, rng, initiator)
             if self.trace:
                 self._log(
@@ -668,61 +931,102 @@ class _Replication:
                     initiator,
                     f"violation by {initiator}: {v.civilians} civilians killed"
                     + (", strike on a city" if v.city_strike else "")
-                    + f"; escalation {s.spiral:.2f}",
+                    + f"; strain {s.strain:.2f}",
                 )
-            if v.collapsed:
-                self._rates = ceasefire.violation_rates(s, p)
-                self._on_collapse("", "escalation spiral crossed its threshold")
-            elif v.mass_casualty:
+            if v.mass_casualty:
                 self._trigger(Trigger.MASS_CASUALTY)
 
-    def _combat(self) -> Generator[simpy.Event, Any, None]:
+    def _days(self) -> Generator[simpy.Event, Any, None]:
+        """The end of every day: the fighting of the day that has passed, the parties' stocks, the truce's account,
+        the treaties, an operation's alarm, then the day's record."""
         env, s = self.env, self.state
         rng = self.streams["combat"]
-        attacker = self.roles.attacker
-        tolerance = self.attacker.loss_tolerance(self.actor_values[attacker])
+        self._record()
         while True:
-            if s.ceasefire is not None:
-                self._war_wake = env.event()
-                yield self._war_wake
-                continue
             yield env.timeout(1.0)
-            if s.ceasefire is not None:
-                continue
             self._now()
-            day = combat.fight_day(s, self.combat_values, self.cf_values, self.attention_values, rng)
-            if self.trace:
-                for objective in day.taken:
-                    self._log("objective_taken", attacker, f"{objective.label} ({objective.sector}) taken")
-            op = s.operation
-            if day.taken:
-                self._trigger(Trigger.OBJECTIVE_TAKEN)
-            elif day.mass_casualty:
-                self._trigger(Trigger.MASS_CASUALTY)
-            if op is not None and not self._op_alarm:
-                elapsed = s.day - op.launched
-                lost = s.casualties.military_attacker - op.casualties_at_launch
-                planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
-                if lost > tolerance * max(planned, 1.0) or elapsed > tolerance * op.planned_days:
-                    self._op_alarm = True
-                    self._trigger(Trigger.OPERATION_BEHIND_PLAN)
+            assaulted: set[str] = set()
+            if s.at_war or s.fighting():
+                day = combat.fight_day(
+                    s,
+                    self.combat_values,
+                    self.ground,
+                    self.endurance_values,
+                    self.cf_values,
+                    self.attention_values,
+                    rng,
+                )
+                assaulted = day.assaulted
+                for party, place in day.taken:
+                    self._log("objective_taken", party, f"{place.label} ({place.sector}) taken by {self._label(party)}")
+                for place in day.spillover:
+                    self._log(
+                        "spillover",
+                        self.roles.attacker,
+                        f"strike on {place.label}, {self._label(place.territory_of or '')}'s own territory",
+                    )
+                if day.taken:
+                    for party in (self.roles.attacker, self.roles.defender):
+                        op = s.operations.get(party)
+                        if op is not None and s.places[op.target].held_by == party:
+                            s.operations[party] = None  # its target taken: the operation is complete
+                    self._trigger(Trigger.OBJECTIVE_TAKEN)
+                    self._rates_may_have_changed()
+                elif day.mass_casualty:
+                    self._trigger(Trigger.MASS_CASUALTY)
+                self._check_alarms()
+            endurance.close_day(s, self.endurance_values, {p: p in assaulted for p in s.stocks})
+            ceasefire.close_day(s, int(env.now) - 1, self._quiet_threshold)
+            self._check_treaties()
+            self._record()
 
-    def _recorder(self) -> Generator[simpy.Event, Any, None]:
-        """The daily rows; they read attention and the spiral without advancing them, so recording never changes a
-        run. One process for both tables, so the daily table equals the traced series on the days it holds."""
+    def _check_alarms(self) -> None:
+        """An operation whose losses or days run beyond its plan's tolerance brings its party to a review (once)."""
         s = self.state
-        every = self.daily_every
-        while True:
-            now = float(self.env.now)
-            if self.trace or int(now) % every == 0:
-                day, s.day = s.day, now  # read at today's date, then put the date back untouched
-                level = attention.level(s, self.attention_values)
-                if self.trace:
-                    row = outcomes.daily_row(s)
-                    row["attention"] = level
-                    row["spiral"] = ceasefire.spiral_level(s, self.cf_values)
-                    self.series.append(row)
-                if int(now) % every == 0:
-                    self.daily.append(outcomes.compact_daily_row(s, level))
-                s.day = day
-            yield self.env.timeout(1.0)
+        for party in (self.roles.attacker, self.roles.defender):
+            op = s.operations.get(party)
+            if op is None or self._op_alarm[party]:
+                continue
+            spec = self.actors[party]
+            assert isinstance(spec, PartyPolicy)
+            tolerance = spec.loss_tolerance(self.actor_values[party])
+            elapsed = s.day - op.launched
+            lost = self._deaths(party) - op.casualties_at_launch
+            planned = op.planned_casualties * min(1.0, elapsed / max(op.planned_days, 1e-9))
+            if lost > tolerance * max(planned, 1.0) or elapsed > tolerance * op.planned_days:
+                self._op_alarm[party] = True
+                self._trigger(Trigger.OPERATION_BEHIND_PLAN)
+
+    def _check_treaties(self) -> None:
+        """A treaty is triggered once its covered territory is attacked: an operation into it, or as many strikes
+        on it as the backer counts as an attack."""
+        s = self.state
+        for backer, (treaty, strikes) in self.treaties.items():
+            if backer in s.treaty_triggered:
+                continue
+            struck = sum(s.spillover_strikes.get(owner, 0) for owner in treaty.covers)
+            invaded = any(
+                op is not None and any(s.places[p].territory_of in treaty.covers for p in op.route)
+                for op in s.operations.values()
+            )
+            if struck >= strikes or invaded:
+                s.treaty_triggered[backer] = s.day
+                self._log("treaty", backer, f"{self._label(backer)}'s treaty obligation is triggered")
+                self._trigger(Trigger.TREATY_TRIGGERED)
+
+    def _record(self) -> None:
+        """Today's rows; attention and strain are read without advancing them, so recording never changes a run."""
+        s = self.state
+        now = float(self.env.now)
+        if not (self.trace or int(now) % self.daily_every == 0):
+            return
+        day, s.day = s.day, now  # read at today's date, then put the date back untouched
+        level = attention.level(s, self.attention_values)
+        if self.trace:
+            row = outcomes.daily_row(s)
+            row["attention"] = level
+            row["strain"] = ceasefire.strain_level(s, self.cf_values) if s.ceasefire is not None else 0.0
+            self.series.append(row)
+        if int(now) % self.daily_every == 0:
+            self.daily.append(outcomes.compact_daily_row(s, level))
+        s.day = day

@@ -1,4 +1,10 @@
-"""The world state the actors observe and the mechanisms change; one instance per replication."""
+"""The world state the actors observe and the mechanisms change; one instance per replication.
+
+Places are held by either party and change hands both ways. A truce has a formal life (agreed, in force, formally
+ended by a party's decision) and an effective one (the days fought and the quiet days under it). Each backer climbs
+a ladder of commitments whose battlefield effects arrive after a lag. Each party's stocks (manpower, materiel, money)
+deplete with the war and are replenished by its backers.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,8 @@ from scenarios.config.mechanisms import EffectValues
 
 
 @dataclass(slots=True)
-class ObjectiveState:
-    """A named objective, who holds it, and the routes into it."""
+class Place:
+    """A named place, who holds it, and the roads that join it to others."""
 
     id: str
     sector: str
@@ -21,38 +27,66 @@ class ObjectiveState:
     city: bool
     value: float
     population: float
-    difficulty: float
+    difficulty: float  # effort on open ground, before terrain and fortification (days at the attacker's base rate)
     held_by: str
-    after: tuple[str, ...] = ()  # objectives whose capture opens this one (any); () = on the line of contact
-    taken_day: float | None = None
-    progress: float = 0.0  # offensive effort spent against it so far (difficulty units)
+    after: tuple[str, ...] = ()  # places whose capture opens this one to the attacker; () = on the line of contact
+    fortification: int = 0
+    core: bool = False
+    territory_of: str | None = None  # an actor's own land outside the contested region
+    neighbours: tuple[str, ...] = ()  # joined by a road, either way (from `after` both ways)
+    start_holder: str = ""
+    taken_day: float | None = None  # first day the attacker took it
+    retaken_day: float | None = None  # first day the defender took it back
+    lost_day: float | None = None  # last day it changed hands
+    progress: float = 0.0  # effort spent against it by the party assaulting it now
+    progress_by: str = ""
+
+    @property
+    def contested(self) -> bool:
+        return self.territory_of is None
+
+    @property
+    def on_line(self) -> bool:
+        """On the line of contact at the start: whoever does not hold it may assault it."""
+        return not self.after
 
 
 @dataclass(slots=True)
 class SectorState:
-    """A sector of the front: a group of objectives, for shares and labels."""
+    """A sector of the front: a group of places, for shares and labels."""
 
     id: str
     label: str
-    objectives: list[ObjectiveState]
+    places: list[Place]
 
 
 @dataclass(slots=True)
 class CeasefireRecord:
-    """One ceasefire: when and how it began and ended, and what happened under it."""
+    """One truce: when and how it was agreed and formally ended, and what happened under it in fact."""
 
     number: int
-    kind: str
-    broker: str
+    kind: str  # humanitarian | comprehensive
+    brokers: tuple[str, ...]
     peacekeepers: bool
     start: float
     share_at_start: float = 0.0  # attacker's share of the contested value when it was agreed
-    end: float | None = None
-    cause: str | None = None  # offensive | escalation_spiral | None while in force (censored)
+    end: float | None = None  # formal end (None while in force)
+    cause: str | None = None  # offensive | denounced | None while in force
     broken_by: str | None = None
     upgraded_day: float | None = None
     first_violation: float | None = None
     violations: int = 0
+    first_fighting: float | None = None  # first day an operation was fought under it
+    fighting_days: int = 0  # days an operation was fought under it
+    noisy_days: int = 0  # days without an operation but with many violations
+    settlement: str = ""  # the terms it carried, if a settlement
+    handed_over: tuple[str, ...] = ()  # places the defender handed over under it
+    quiet_until: float | None = None  # the first day it stopped being quiet (fighting or many violations)
+    _day_violations: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def broker(self) -> str:
+        return self.brokers[0] if self.brokers else ""
 
 
 @dataclass(slots=True)
@@ -61,17 +95,23 @@ class OfferRecord:
 
     number: int
     day: float
-    broker: str
+    brokers: tuple[str, ...]
     kind: str  # humanitarian | comprehensive
-    upgrade: bool  # terms for a ceasefire already in force
+    upgrade: bool  # terms for a truce already in force
     peacekeepers: bool
+    settlement: str = ""  # a settlement's terms (`settlements:` id), if any
+    handover: tuple[str, ...] = ()  # the places the defender would hand over
     answers: dict[str, str] = field(default_factory=dict)  # party -> accept | refuse
     accepted: bool = False
+
+    @property
+    def broker(self) -> str:
+        return self.brokers[0]
 
 
 @dataclass(slots=True)
 class Operation:
-    """An operation of the attacker: the objective it means to take, the route there, and its plan."""
+    """An operation of a party: the place it means to take, the route there, and its plan."""
 
     target: str
     route: tuple[str, ...]
@@ -79,6 +119,8 @@ class Operation:
     planned_days: float
     planned_casualties: float
     casualties_at_launch: float
+    party: str = ""
+    local: bool = False  # fought under a truce that stays formally in force
 
 
 @dataclass(slots=True)
@@ -92,6 +134,44 @@ class Casualties:
 
 
 @dataclass(slots=True)
+class Ladder:
+    """A backer's ladder of commitments: the rungs it has decided, and when each arrives on the battlefield."""
+
+    backer: str
+    side: str  # the party it backs (an actor id)
+    rungs: tuple[str, ...]
+    level: int  # rungs decided (the lowest `level`)
+    floor: int = 0  # rungs it never withdraws
+    arrival: dict[str, float] = field(default_factory=dict)  # rung -> day its battlefield effects arrive
+    level_since: float = 0.0
+    start_level: int = 0
+    max_level: int = 0
+    min_level_at_war: int = 0
+    level_days: float = 0.0  # integral of the level over time, for the influence index
+    first_decided: dict[str, float] = field(default_factory=dict)  # rung -> first day decided
+    first_arrived: dict[str, float] = field(default_factory=dict)  # rung -> first day arrived
+
+    def decided(self) -> tuple[str, ...]:
+        return self.rungs[: self.level]
+
+    def arrived(self, day: float) -> tuple[str, ...]:
+        return tuple(r for r in self.rungs[: self.level] if self.arrival.get(r, 0.0) <= day)
+
+
+@dataclass(slots=True)
+class Stocks:
+    """A party's stocks as fractions of what it started with (1 = full, 0 = exhausted)."""
+
+    manpower: float = 1.0
+    materiel: float = 1.0
+    money: float = 1.0
+
+    def level(self) -> float:
+        """Its endurance: the scarcest of its stocks."""
+        return min(self.manpower, self.materiel, self.money)
+
+
+@dataclass(slots=True)
 class WorldState:
     """Everything the simulation tracks; mutated only by the mechanisms and actor effects."""
 
@@ -100,18 +180,14 @@ class WorldState:
     winter_end_day: float
     sectors: list[SectorState]
     postures: dict[str, str]  # track -> posture (a track is an actor, or "actor.track" for a second track)
-    support_ladder: tuple[str, ...]  # the supporter's rungs, lowest first (empty without a supporter)
-    support_level: int
     attention: float
-    attacker: str  # the attacker's name (objectives are held by it or by the defender)
+    attacker: str  # the parties (places are held by one of them)
     defender: str
-    patron: str = ""  # the defender's patron; "" without one
-    patron_track: str = ""  # the patron's support track ("<patron>.support"); "" without a patron
-    backing: frozenset[str] = frozenset()  # support postures in which the patron backs the defender
-    intervened: str = ""  # the support posture of the patron's military intervention
+    patrons: tuple[str, ...] = ()  # backers of the defender
+    supporters: tuple[str, ...] = ()  # backers of the attacker
+    ladders: dict[str, Ladder] = field(default_factory=dict)  # backer -> its ladder
     owned: frozenset[str] = frozenset()  # capabilities the attacker owns outright (never withdrawn)
-    support_floor: int = 0  # the supporter's lowest rungs it never withdraws
-    # what each capability and rung does (this replication's values), by name; capabilities first, then the ladder
+    # what each capability and rung does (this replication's values), by name
     effects: dict[str, EffectValues] = field(default_factory=dict)
     conceded_flags: tuple[str, ...] = ()  # the defender's flags ("actor.act") that put a concession on the table
     attacker_talks: str = ""  # the attacker's posture of talks (its violations fall)
@@ -122,45 +198,56 @@ class WorldState:
     ceasefire: CeasefireRecord | None = None
     ceasefires: list[CeasefireRecord] = field(default_factory=list)
     offers: list[OfferRecord] = field(default_factory=list)
-    operation: Operation | None = None
-    operations: int = 0  # operations launched
-    spiral: float = 0.0
-    spiral_day: float = 0.0
-    war_since: float | None = None  # start of the current spell of open war
+    operations: dict[str, Operation | None] = field(default_factory=dict)  # party -> its operation
+    launched: dict[str, int] = field(default_factory=dict)  # party -> operations launched
+    strain: float = 0.0
+    strain_day: float = 0.0
+    war_since: float | None = None  # start of the current spell of open war (no truce in force)
     war_days_before: float = 0.0  # open-war days in earlier spells
+    fighting_days: int = 0  # days an operation was fought (under a truce or not)
     flags: dict[str, float] = field(default_factory=dict)  # "actor.act" -> first day (asked for help, conceded, ...)
     front_moved_day: float = 0.0
     recent_attacks: deque[float] = field(default_factory=deque)  # days of the attacker's attacks
     first_option_day: dict[str, float] = field(default_factory=dict)  # "actor.option" -> day
     posture_changes: dict[str, int] = field(default_factory=dict)  # track -> changes of posture
-    support_level_days: float = 0.0  # integral of the level over time, for the influence index
-    support_level_since: float = 0.0
-    start_support_level: int = 0
-    max_support_level: int = 0
-    min_support_level_at_war: int = 0
-    rungs: frozenset[str] = frozenset()  # support in place now: owned capabilities and the supporter's rungs
-    in_place: tuple[EffectValues, ...] = ()  # their effects, capabilities first, then the ladder's rungs in order
-    support_in_place: float = 0.0  # the `support_weight`s of the supporter's rungs in place
-    support_total: float = 0.0  # ... and of its whole ladder
-    deterrence: float = 0.0  # the `deters_retaliation` of what is in place
-    objectives: dict[str, ObjectiveState] = field(default_factory=dict)
-    rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions (combat.season_rates)
+    stocks: dict[str, Stocks] = field(default_factory=dict)  # party -> its stocks
+    spillover_strikes: dict[str, int] = field(default_factory=dict)  # territory owner -> strikes on it
+    treaty_triggered: dict[str, float] = field(default_factory=dict)  # backer -> day its treaty was triggered
+    broken_day: float | None = None  # the last day a party formally ended a truce
+    handed_over: list[str] = field(default_factory=list)  # places handed over by settlements, in order
+    places: dict[str, Place] = field(default_factory=dict)
+    rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
-    captures: int = 0  # objectives taken so far (a version number of the holdings)
+    captures: int = 0  # places that changed hands so far (a version number of the holdings)
+    support_version: int = 0  # changes of what is in place on the battlefield (a version of the combat rates)
+    in_place: dict[str, tuple[EffectValues, ...]] = field(default_factory=dict)  # party -> effects on the field
+    expected: dict[str, float] = field(default_factory=dict)  # party -> support weights decided for it
+    expected_total: dict[str, float] = field(default_factory=dict)  # party -> support weights of all its ladders
+    deterrence: dict[str, float] = field(default_factory=dict)  # party -> what deters its enemy's retaliation
     _total_value: float = 0.0
     _attacker_value: float = 0.0
 
     def __post_init__(self) -> None:
-        self.objectives = {o.id: o for s in self.sectors for o in s.objectives}
-        self.support_total = 0.0
-        for name in self.support_ladder:
-            weight = self.effects[name].support_weight
-            if weight is not None:
-                self.support_total += weight
-        self._put_in_place(self.support_level)
-        self.start_support_level = self.max_support_level = self.min_support_level_at_war = self.support_level
-        self._total_value = sum(o.value for o in self.objectives.values())
-        self._attacker_value = sum(o.value for o in self.objectives.values() if o.held_by == self.attacker)
+        self.places = {p.id: p for s in self.sectors for p in s.places}
+        for p in self.places.values():
+            p.start_holder = p.held_by
+        neighbours: dict[str, set[str]] = {pid: set() for pid in self.places}
+        for p in self.places.values():
+            for a in p.after:
+                neighbours[p.id].add(a)
+                neighbours[a].add(p.id)
+        for pid, ns in neighbours.items():
+            self.places[pid].neighbours = tuple(sorted(ns))
+        contested = [p for p in self.places.values() if p.contested]
+        self._total_value = sum(p.value for p in contested)
+        self._attacker_value = sum(p.value for p in contested if p.held_by == self.attacker)
+        for party in (self.attacker, self.defender):
+            self.operations.setdefault(party, None)
+            self.launched.setdefault(party, 0)
+            self.stocks.setdefault(party, Stocks())
+        self.refresh_support()
+
+    # --- the calendar and the fighting ------------------------------------------------------------------------
 
     @property
     def winter(self) -> bool:
@@ -168,35 +255,41 @@ class WorldState:
 
     @property
     def at_war(self) -> bool:
+        """No truce formally in force."""
         return self.ceasefire is None
+
+    @property
+    def operation(self) -> Operation | None:
+        """The attacker's operation."""
+        return self.operations.get(self.attacker)
+
+    def fighting(self) -> bool:
+        """Whether either party is fighting an operation now."""
+        return any(op is not None for op in self.operations.values())
 
     def war_days(self) -> float:
         return self.war_days_before + (self.day - self.war_since if self.war_since is not None else 0.0)
 
-    def has_rung(self, name: str) -> bool:
-        """Whether support (an owned capability or a rung of the supporter) includes this now."""
-        return name in self.rungs
-
     def flag(self, name: str) -> bool:
         return name in self.flags
+
+    def set_flag(self, name: str) -> None:
+        self.flags.setdefault(name, self.day)
 
     def defender_conceded(self) -> bool:
         """Whether the defender has made a concession (or agreed to withdraw)."""
         return any(f in self.flags for f in self.conceded_flags)
 
-    def set_flag(self, name: str) -> None:
-        self.flags.setdefault(name, self.day)
+    def defender_retaliates(self) -> bool:
+        return self.postures.get(self.defender) == self.defender_retaliation
 
-    def support_posture(self) -> str | None:
-        """The patron's posture on its support track (None without a patron)."""
-        return self.postures.get(self.patron_track)
+    def attacker_in_talks(self) -> bool:
+        return self.postures.get(self.attacker) == self.attacker_talks
 
-    def patron_backs(self) -> bool:
-        """Whether the patron backs the defender now."""
-        return self.postures.get(self.patron_track) in self.backing
+    def other(self, party: str) -> str:
+        return self.defender if party == self.attacker else self.attacker
 
-    def patron_intervened(self) -> bool:
-        return bool(self.intervened) and self.postures.get(self.patron_track) == self.intervened
+    # --- the map ----------------------------------------------------------------------------------------------
 
     def total_value(self) -> float:
         return self._total_value
@@ -208,49 +301,40 @@ class WorldState:
         """The attacker's share of the contested value."""
         return self._attacker_value / self._total_value
 
-    def attackable(self) -> list[ObjectiveState]:
-        """Objectives the attacker can attack now: not its own, on the line of contact or opened by a capture."""
-        objectives = self.objectives
+    def open_to(self, party: str) -> list[Place]:
+        """Places of the contested region `party` can assault now: not its own, on the line of contact or joined by a
+        road to a place it holds."""
+        places = self.places
         return [
-            o
-            for o in objectives.values()
-            if o.held_by != self.attacker
-            and (not o.after or any(objectives[a].held_by == self.attacker for a in o.after))
+            p
+            for p in places.values()
+            if p.contested
+            and p.held_by != party
+            and (p.on_line or any(places[n].held_by == party for n in p.neighbours))
         ]
 
-    def take(self, objective: ObjectiveState) -> None:
-        """The attacker takes an objective today."""
-        objective.held_by = self.attacker
-        objective.taken_day = self.day
-        objective.progress = 0.0
+    def change_hands(self, place: Place, to: str) -> None:
+        """`to` takes `place` today."""
+        if place.held_by == to:
+            return
+        if place.contested:
+            self._attacker_value += place.value if to == self.attacker else -place.value
+        place.held_by = to
+        place.lost_day = self.day
+        place.progress = 0.0
+        place.progress_by = ""
+        if to == self.attacker:
+            if place.taken_day is None:
+                place.taken_day = self.day
+        elif place.retaken_day is None:
+            place.retaken_day = self.day
         self.captures += 1
-        self._attacker_value += objective.value
         self.front_moved_day = self.day
 
-    def _put_in_place(self, level: int) -> None:
-        """What is in place with `level` rungs of the ladder: its names, effects, support weight and deterrence."""
-        names = [name for name in self.effects if name in self.owned] + list(self.support_ladder[:level])
-        self.rungs = frozenset(names)
-        self.in_place = tuple(self.effects[name] for name in names)
-        self.support_in_place = 0.0
-        for name in self.support_ladder[:level]:
-            weight = self.effects[name].support_weight
-            if weight is not None:
-                self.support_in_place += weight
-        self.deterrence = 0.0
-        for effect in self.in_place:
-            if effect.deters_retaliation is not None:
-                self.deterrence += effect.deters_retaliation
-
-    def defender_retaliates(self) -> bool:
-        return self.postures.get(self.defender) == self.defender_retaliation
-
-    def attacker_in_talks(self) -> bool:
-        return self.postures.get(self.attacker) == self.attacker_talks
-
     def sector_share(self, sector: SectorState) -> float:
-        total = sum(o.value for o in sector.objectives)
-        return sum(o.value for o in sector.objectives if o.held_by == self.attacker) / total
+        contested = [p for p in sector.places if p.contested]
+        total = sum(p.value for p in contested)
+        return sum(p.value for p in contested if p.held_by == self.attacker) / total if total else 0.0
 
     def note_attack(self) -> None:
         self.recent_attacks.append(self.day)
@@ -262,11 +346,91 @@ class WorldState:
             self.recent_attacks.popleft()
         return len(self.recent_attacks)
 
-    def set_support_level(self, level: int) -> None:
-        self.support_level_days += self.support_level * (self.day - self.support_level_since)
-        self.support_level_since = self.day
-        self.support_level = level
-        self._put_in_place(level)
-        self.max_support_level = max(self.max_support_level, level)
+    # --- support ----------------------------------------------------------------------------------------------
+
+    def side_of(self, backer: str) -> str:
+        return self.ladders[backer].side
+
+    def backers_of(self, party: str) -> tuple[str, ...]:
+        return self.supporters if party == self.attacker else self.patrons
+
+    def set_level(self, backer: str, level: int, lag: dict[str, float]) -> None:
+        """A backer decides `level` rungs today; a newly decided rung arrives after its lag (`lag`: rung -> days)."""
+        ladder = self.ladders[backer]
+        ladder.level_days += ladder.level * (self.day - ladder.level_since)
+        ladder.level_since = self.day
+        for rung in ladder.rungs[ladder.level : level]:  # climbing: the new rungs are on their way
+            ladder.arrival[rung] = self.day + lag.get(rung, 0.0)
+            ladder.first_decided.setdefault(rung, self.day)
+        for rung in ladder.rungs[level : ladder.level]:  # backing off: withdrawn at once
+            ladder.arrival.pop(rung, None)
+        ladder.level = level
+        ladder.max_level = max(ladder.max_level, level)
         if self.at_war:
-            self.min_support_level_at_war = min(self.min_support_level_at_war, level)
+            ladder.min_level_at_war = min(ladder.min_level_at_war, level)
+        self.refresh_support()
+
+    def next_arrival(self) -> float | None:
+        """The next day a decided rung arrives on the battlefield, if any is on its way."""
+        days = [d for ladder in self.ladders.values() for r, d in ladder.arrival.items() if d > self.day]
+        return min(days) if days else None
+
+    def refresh_support(self) -> None:
+        """What each party has in place on the battlefield (arrived rungs and its own capabilities), what it expects
+        (the weights of the rungs decided for it) and what deters its enemy's retaliation."""
+        before = self.in_place
+        in_place: dict[str, list[EffectValues]] = {self.attacker: [], self.defender: []}
+        expected = {self.attacker: 0.0, self.defender: 0.0}
+        total = {self.attacker: 0.0, self.defender: 0.0}
+        for name, effect in self.effects.items():  # capabilities first, in the scenario's order
+            if name in self.owned:
+                in_place[self.attacker].append(effect)
+        for ladder in self.ladders.values():
+            arrived = set(ladder.arrived(self.day))
+            for i, rung in enumerate(ladder.rungs):
+                effect = self.effects[rung]
+                if effect.support_weight is not None:
+                    total[ladder.side] += effect.support_weight
+                    if i < ladder.level:
+                        expected[ladder.side] += effect.support_weight
+                if rung in arrived:
+                    in_place[ladder.side].append(effect)
+        self.in_place = {party: tuple(effects) for party, effects in in_place.items()}
+        self.expected, self.expected_total = expected, total
+        self.deterrence = {
+            party: sum(e.deters_retaliation for e in effects if e.deters_retaliation is not None)
+            for party, effects in self.in_place.items()
+        }
+        if self.in_place != before:
+            self.support_version += 1
+
+    def fights(self, backer: str) -> bool:
+        """Whether a backer's forces are fighting (a rung that `fights` has arrived)."""
+        ladder = self.ladders[backer]
+        return any(self.effects[r].fights for r in ladder.arrived(self.day))
+
+    def backs(self, backer: str) -> bool:
+        """Whether a backer backs its side beyond the rungs it holds for good (its floor)."""
+        ladder = self.ladders[backer]
+        return ladder.level > ladder.floor
+
+    def patron_backs(self) -> bool:
+        """Whether any patron backs the defender now."""
+        return any(self.backs(p) for p in self.patrons)
+
+    def patron_intervened(self) -> bool:
+        """Whether any patron's forces are fighting."""
+        return any(self.fights(p) for p in self.patrons)
+
+    def supporter_level(self) -> int:
+        """The rungs the attacker's supporters have decided, together."""
+        return sum(self.ladders[s].level for s in self.supporters)
+
+    def supporter_levels(self) -> int:
+        return sum(len(self.ladders[s].rungs) for s in self.supporters)
+
+    def close_levels(self) -> None:
+        """Bring every ladder's influence integral up to today."""
+        for ladder in self.ladders.values():
+            ladder.level_days += ladder.level * (self.day - ladder.level_since)
+            ladder.level_since = self.day

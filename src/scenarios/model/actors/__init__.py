@@ -33,15 +33,16 @@ def cast(blocks: Mapping[str, Any]) -> dict[str, Policy[Any]]:
 
 
 def roles_of(actors: Iterable[Policy[Any]]) -> Roles:
-    """Who plays which role (validated by the schema: one attacker, one defender, at most one of the others)."""
-    by_role: dict[Role, str] = {}
+    """Who plays which role (validated by the schema: one attacker, one defender, any number of the others)."""
+    by_role: dict[Role, list[str]] = {}
     for actor in actors:
-        by_role.setdefault(actor.role, actor.name)
+        by_role.setdefault(actor.role, []).append(actor.name)
     return Roles(
-        by_role.get(Role.ATTACKER, ""),
-        by_role.get(Role.DEFENDER, ""),
-        by_role.get(Role.PATRON, ""),
-        by_role.get(Role.SUPPORTER, ""),
+        by_role[Role.ATTACKER][0],
+        by_role[Role.DEFENDER][0],
+        tuple(by_role.get(Role.PATRON, ())),
+        tuple(by_role.get(Role.SUPPORTER, ())),
+        tuple(by_role.get(Role.MEDIATOR, ())),
     )
 
 

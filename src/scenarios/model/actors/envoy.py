@@ -1,4 +1,5 @@
-"""An envoy, a mediator without a side: calls the parties to talks when attention is high."""
+"""An envoy, a mediator without a side: calls the parties to talks when attention is high, alone or jointly with
+other brokers (`joint_with`: its offers are made together with theirs, their standing added)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import Field
 
-from scenarios.config.blocks import Drawn, block_of
+from scenarios.config.blocks import Drawn, Setting, block_of
 from scenarios.config.params import NonNegative, Period, Real
 from scenarios.config.policies import ActorParams, ActorValues
 from scenarios.model.choice import Decision
@@ -28,18 +29,27 @@ class Values(ActorValues):
         float, Drawn(NonNegative, "Utility of calling for talks per unit of attention (utility/index).")
     ]
     patron_lead_deference: Annotated[
-        float, Drawn(NonNegative, "Disutility of acting while the patron leads the mediation (utility).")
+        float, Drawn(NonNegative, "Disutility of acting while a patron leads the mediation (utility).")
     ]
     partisan_patron_weight: Annotated[
         float,
         Drawn(
             NonNegative,
-            "Utility of calling for talks once the patron backs a side and is no longer an "
-            "even-handed broker (utility).",
+            "Utility of calling for talks once a patron backs a side and is no longer an even-handed broker (utility).",
         ),
     ]
     mediation_credibility: Annotated[float, Drawn(Real, "Their standing as brokers with the parties (utility).")]
     offer_every_days: Annotated[float, Drawn(Period, "Days between their offers while they call for talks (days).")]
+    joint_with: Annotated[
+        tuple[str, ...],
+        Setting(
+            list[str],
+            "Brokers its offers are made jointly with (actor ids): one offer, their standing added (e.g. the "
+            "co-chairs of one format).",
+            default=[],
+            convert=tuple,
+        ),
+    ] = ()
 
 
 @block_of(Values)
@@ -74,6 +84,9 @@ class Envoy(MediatorPolicy[Values]):
     options = OPTIONS
     reviews_on = frozenset({Trigger.CEASEFIRE_COLLAPSED, Trigger.MASS_CASUALTY})
     offers_when = ("call_for_talks",)  # it puts an offer on the table only while calling for talks
+
+    def joint_with(self) -> tuple[str, ...]:
+        return tuple(getattr(self.block, "joint_with", ()) or ())
 
     def offer_interval(self, v: Values) -> float:
         return v.offer_every_days

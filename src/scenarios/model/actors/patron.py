@@ -1,38 +1,50 @@
-"""The patron of the defender, on two tracks at once: diplomacy (mediate, press the defender, press the attacker and
-its supporter) and support for its ally (none, back the defender, intervene militarily). It brokers ceasefires
-whatever its diplomatic posture, and can offer its own peacekeepers. Intervention is open only once something it
-guarantees is lost, and is final."""
+"""A patron of the defender, on two tracks at once: diplomacy (mediate, press the defender, press the attacker and its
+supporters) and a ladder of commitments to its ally (political cover, arms, a military intervention), one rung at a
+time. It brokers truces whatever its diplomatic posture, and can offer its own peacekeepers. A rung that `requires:
+treaty` opens only once its treaty obligation is triggered (the covered territory attacked); its forces then fight,
+after the rung's lag. It does not press the ally it backs without paying for it (`ally_pressure_cost`), and it
+answers a supporter's combat troops (`supporter_troops_weight`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import Field
 
 from scenarios.config.blocks import Drawn, Setting, block_of
-from scenarios.config.params import NonNegative, Period, Probability, Real, Share
+from scenarios.config.mechanisms import Rung, Treaty
+from scenarios.config.params import NonNegative, Period, Probability, Real
 from scenarios.config.policies import ActorParams, ActorValues
 from scenarios.model.choice import Decision, log_odds
 from scenarios.model.observation import Observation
 from scenarios.model.policy import PatronPolicy, Trigger, Utility, choose
 from scenarios.model.random import Random
-from scenarios.model.state import WorldState
 from scenarios.roles import PolicySchema, Role
 
 OPTIONS = ("mediate", "press_defender", "press_attacker")
-SUPPORT = "support"  # its second track, kept under <actor>.support
-SUPPORT_OPTIONS = ("none", "back_defender", "intervene")
+SUPPORT = "support"  # its ladder's track, kept under <actor>.support
 
 
 @dataclass(frozen=True, slots=True)
 class Values(ActorValues):
     """The patron's dispositions and utility weights on both tracks."""
 
-    start_support: Annotated[str, Setting(Literal["none", "back_defender"], "Support track on the start date.")]
+    ladder: Annotated[
+        tuple[str, ...],
+        Setting(
+            dict[str, Rung],
+            "Its rungs of commitment to the defender by name, from the lowest to the highest, in order.",
+            convert=tuple,
+        ),
+    ]
     support_inertia: Annotated[
-        float, Drawn(NonNegative, "Commitment on the support track: utility of keeping its support as it is (utility).")
+        float,
+        Drawn(NonNegative, "Commitment on its ladder: utility of keeping its support as it is (utility)."),
+    ]
+    min_dwell_days: Annotated[
+        float, Drawn(NonNegative, "Days a rung is kept before it changes its support again (days).")
     ]
     back_defender_propensity: Annotated[
         float, Drawn(Probability, "Disposition to back the defender, entered as log-odds (probability).")
@@ -45,7 +57,7 @@ class Values(ActorValues):
         float,
         Drawn(
             Probability,
-            "Desire to press the attacker and its supporter to back down, entered as log-odds (probability).",
+            "Desire to press the attacker and its supporters to back down, entered as log-odds (probability).",
         ),
     ]
     mediation_weight: Annotated[float, Drawn(NonNegative, "Utility of being seen as the even-handed broker (utility).")]
@@ -61,55 +73,67 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Value of its outreach to the attacker, set back by backing the defender or pressing the "
-            "attacker (utility).",
+            "Value of its outreach to the attacker, set back by backing the defender or pressing the attacker "
+            "(utility).",
         ),
     ]
     supporter_influence_weight: Annotated[
         float,
         Drawn(
             NonNegative,
-            "Utility of checking the attacker's supporter, at its full support (utility at the top of its ladder).",
+            "Utility of checking the attacker's supporters, at their full support (utility at the top of their "
+            "ladders).",
         ),
+    ]
+    supporter_troops_weight: Annotated[
+        float,
+        Drawn(
+            NonNegative,
+            "Utility of backing the defender (and pressing the attacker) while a supporter's forces fight (utility).",
+        ),
+    ]
+    offensive_pressure_weight: Annotated[
+        float, Drawn(NonNegative, "Utility of pressing the attacker while it is on the offensive (utility).")
+    ]
+    ally_pressure_cost: Annotated[
+        float, Drawn(NonNegative, "Disutility of pressing the defender while backing it (utility).")
     ]
     conflict_cost_weight: Annotated[
         float,
         Drawn(NonNegative, "Disutility of committing to another low-level conflict by backing a side (utility)."),
     ]
+    escalation_cost: Annotated[
+        float,
+        Drawn(NonNegative, "Cost of climbing one rung, times the rung's height, where a rung sets none (utility)."),
+    ]
     crisis_weight: Annotated[
         float,
         Drawn(
             NonNegative,
-            "Utility of pressing the defender for a concession to defuse the crisis while war is open (utility).",
+            "Utility of pressing the defender for a concession to defuse the crisis while fighting goes on (utility).",
         ),
     ]
-    intervention_cost: Annotated[float, Drawn(NonNegative, "Disutility of a military intervention (utility).")]
-    intervention_triggers: Annotated[
-        tuple[str, ...],
-        Setting(
-            list[str],
-            "Objectives whose loss opens intervention (what it guarantees); none: never (objective ids).",
-            convert=tuple,
-        ),
+    calm_weight: Annotated[
+        float, Drawn(NonNegative, "Utility of stepping down a rung once the fighting has stopped (utility).")
     ]
+    intervention_cost: Annotated[float, Drawn(NonNegative, "Disutility of sending its forces to fight (utility).")]
     guarantee_weight: Annotated[
-        float, Drawn(NonNegative, "Utility of intervening once something it guarantees is lost (utility).")
+        float,
+        Drawn(NonNegative, "Utility of honouring its treaty once the covered territory is attacked (utility)."),
     ]
     intervention_loss_weight: Annotated[
         float,
         Drawn(
             NonNegative,
-            "Utility of intervening per share of the contested value the defender has lost (utility/share).",
+            "Utility of sending its forces per share of the contested value the defender has lost (utility/share).",
         ),
     ]
-    intervention_loss_threshold: Annotated[
-        float,
-        Drawn(Share, "The defender's losses (share of the contested value) that also open intervention (share)."),
-    ]
     mediation_credibility: Annotated[float, Drawn(Real, "Its standing as a broker with the parties (utility).")]
-    offer_every_days: Annotated[
-        float, Drawn(Period, "Days between its ceasefire offers while it has one to make (days).")
-    ]
+    offer_every_days: Annotated[float, Drawn(Period, "Days between its offers while it has one to make (days).")]
+    treaty: Annotated[
+        Any,
+        Setting(Treaty | None, "Its treaty obligation to the defender's own territory, if any.", default=None),
+    ] = None
 
 
 @block_of(Values)
@@ -118,7 +142,10 @@ class Params(ActorParams):
 
     OPTIONS: ClassVar[tuple[str, ...]] = OPTIONS
 
-    policy: Literal["patron"] = Field(description="The patron's policy: diplomacy and support for the defender.")
+    policy: Literal["patron"] = Field(description="The patron's policy: diplomacy, a ladder of support, brokering.")
+    ladder: dict[str, Rung] = Field(
+        min_length=1, description="Its rungs of commitment to the defender by name, lowest first (in order)."
+    )
 
 
 SCHEMA = PolicySchema("patron", Role.PATRON, Params, broker=True)
@@ -134,6 +161,7 @@ class PressDefender(NamedTuple):
     disposition: float
     defuse_the_crisis: float
     outreach_to_attacker: float
+    pressing_its_ally: float
 
 
 class PressAttacker(NamedTuple):
@@ -141,28 +169,34 @@ class PressAttacker(NamedTuple):
     disposition: float
     outreach_to_attacker: float
     supporter_influence: float
+    supporter_troops: float
+    attacker_offensive: float
     alliance: float
 
 
-class NoSupport(NamedTuple):
+class Hold(NamedTuple):
     commitment: float
 
 
-class BackDefender(NamedTuple):
-    commitment: float
+class Escalate(NamedTuple):
     disposition: float
     alliance: float
     defender_request: float
     supporter_influence: float
+    supporter_troops: float
     outreach_to_attacker: float
     conflict_cost: float
-
-
-class Intervene(NamedTuple):
+    rung_cost: float
+    treaty_obligation: float
     intervention_cost: float
-    guarantee_lost: float
+
+
+class BackOff(NamedTuple):
+    calm: float
+    outreach_regained: float
     alliance: float
-    outreach_to_attacker: float
+    defender_request: float
+    supporter_troops: float
 
 
 class Patron(PatronPolicy[Values]):
@@ -171,19 +205,26 @@ class Patron(PatronPolicy[Values]):
     schema = SCHEMA
     values = Values
     options = OPTIONS
-    tracks: ClassVar[Mapping[str, tuple[str, ...]]] = {SUPPORT: SUPPORT_OPTIONS}
-    support_track = SUPPORT
-    backing = frozenset({"back_defender", "intervene"})
-    intervened = "intervene"
     pressing: ClassVar[Mapping[str, Role]] = {"press_defender": Role.DEFENDER, "press_attacker": Role.ATTACKER}
+    ladder_track = SUPPORT
     reviews_on = frozenset(
-        {Trigger.CEASEFIRE_COLLAPSED, Trigger.CEASEFIRE_AGREED, Trigger.OBJECTIVE_TAKEN, Trigger.HELP_REQUESTED}
+        {
+            Trigger.CEASEFIRE_COLLAPSED,
+            Trigger.CEASEFIRE_AGREED,
+            Trigger.OBJECTIVE_TAKEN,
+            Trigger.HELP_REQUESTED,
+            Trigger.TREATY_TRIGGERED,
+            Trigger.SUPPORT_ARRIVED,
+            Trigger.TRUCE_FIGHTING,
+        }
     )
+    quiet_acts = ("hold",)  # keeping its support as it is: nothing to tell
     broker = True
     peacekeepers = True  # it can put its own peacekeepers on the line as a term of a settlement
 
-    def start_postures(self) -> dict[str, str]:
-        return {**super().start_postures(), f"{self.name}.{SUPPORT}": str(getattr(self.block, "start_support"))}  # noqa: B009
+    @property
+    def tracks(self) -> Mapping[str, tuple[str, ...]]:  # type: ignore[override]
+        return {SUPPORT: ("none", *self.rungs())}
 
     def offer_interval(self, v: Values) -> float:
         return v.offer_every_days
@@ -192,59 +233,67 @@ class Patron(PatronPolicy[Values]):
         return v.mediation_credibility
 
     def decide(self, obs: Observation, v: Values, rng: Random, explain: bool = True) -> tuple[Decision, ...]:
-        """Both tracks, each by the logit rule with its own commitment bonus."""
+        """Its diplomatic posture, and (unless it changed its support lately) one step on its ladder; each by the
+        logit rule with its own commitment bonus."""
         me = obs.actor
         posture = obs.postures[me]
-        support = obs.postures[f"{me}.{SUPPORT}"]
-        inertia, sticky = v.inertia, v.support_inertia
-        supporter = obs.support_level / max(obs.support_levels, 1)
+        inertia = v.inertia
+        supporters = obs.supporter_level / max(obs.supporter_levels, 1)
         losses = obs.defender_losses
-        at_war = 0.0 if obs.ceasefire else 1.0
+        fighting = 1.0 if obs.fighting or not obs.ceasefire else 0.0
+        backing = obs.support_level > obs.support_floor
+        troops = v.supporter_troops_weight if obs.supporter_fights else 0.0
         diplomacy: dict[str, Utility] = {
             "mediate": Mediate(inertia if posture == "mediate" else 0.0, v.mediation_weight),
             "press_defender": PressDefender(
                 inertia if posture == "press_defender" else 0.0,
                 log_odds(v.press_defender_propensity),
-                v.crisis_weight * at_war,
+                v.crisis_weight * fighting,
                 v.outreach_weight / 2.0,
+                -v.ally_pressure_cost if backing else 0.0,
             ),
             "press_attacker": PressAttacker(
                 inertia if posture == "press_attacker" else 0.0,
                 log_odds(v.press_attacker_propensity),
                 -v.outreach_weight,
-                v.supporter_influence_weight * supporter,
+                v.supporter_influence_weight * supporters,
+                troops,
+                v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
                 v.alliance_weight * losses,
             ),
         }
         floor = v.min_choice_probability
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
-        if support != self.intervened:  # an intervention, once made, is not undone
-            track: dict[str, Utility] = {
-                "none": NoSupport(sticky if support == "none" else 0.0),
-                "back_defender": BackDefender(
-                    sticky if support == "back_defender" else 0.0,
-                    log_odds(v.back_defender_propensity),
-                    v.alliance_weight * losses,
-                    v.request_weight if obs.help_requested else 0.0,
-                    v.supporter_influence_weight * supporter,
-                    -v.outreach_weight,
-                    -v.conflict_cost_weight,
-                ),
-            }
-            if obs.intervention_trigger:
-                track["intervene"] = Intervene(
-                    -v.intervention_cost,
-                    v.guarantee_weight,
-                    v.intervention_loss_weight * losses,
-                    -v.outreach_weight,
-                )
-            decisions.append(choose(me, track, v.rationality, rng, explain, floor, track=f"{me}.{SUPPORT}"))
+        if obs.days_since_support_changed < v.min_dwell_days:
+            return tuple(decisions)  # a commitment just made is kept for a while
+        asked = v.request_weight if obs.help_requested else 0.0
+        ladder: dict[str, Utility] = {"hold": Hold(v.support_inertia)}
+        rung = obs.next_rung
+        if rung is not None:
+            first = obs.support_level == obs.support_floor
+            ladder["escalate"] = Escalate(
+                log_odds(v.back_defender_propensity) if first else 0.0,
+                v.alliance_weight * losses,
+                asked,
+                v.supporter_influence_weight * supporters,
+                troops,
+                -v.outreach_weight if first else 0.0,
+                -v.conflict_cost_weight if first else 0.0,
+                -(rung.cost if rung.cost is not None else v.escalation_cost * rung.height),
+                v.guarantee_weight + v.intervention_loss_weight * losses if rung.fights else 0.0,
+                -v.intervention_cost if rung.fights else 0.0,
+            )
+        if obs.support_level > obs.support_floor:
+            ladder["back_off"] = BackOff(
+                v.calm_weight if obs.ceasefire and not obs.fighting else 0.0,
+                v.outreach_weight / 2.0,
+                -v.alliance_weight * losses,
+                -asked,
+                -troops,
+            )
+        decisions.append(choose(me, ladder, v.rationality, rng, explain, floor, track=""))
         return tuple(decisions)
 
-    def signal(self, state: WorldState, v: Values, start_share: float) -> bool:
-        """Whether something it guarantees has been lost: a trigger objective taken, or the defender's losses past
-        the threshold (read by the simulation into the observation as `intervention_trigger`)."""
-        if state.share() - start_share >= v.intervention_loss_threshold:
-            return True
-        objectives = state.objectives
-        return any(objectives[o].held_by == state.attacker for o in v.intervention_triggers if o in objectives)
+    def signal(self, state: Any, v: Values, start_share: float) -> bool:
+        """Nothing of its own: its treaty's trigger is read by the core (`treaty_triggered`)."""
+        return False
