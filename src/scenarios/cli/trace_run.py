@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+from typing import Any
 
 from scenarios.cli.args import add_allow, add_set, count
 
@@ -15,7 +17,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", metavar="CONFIG")
     p.add_argument("--seed", type=count(0), default=None, help="batch seed (default: the scenario's)")
     p.add_argument("--replication", type=count(0), default=0, help="replication index within the batch")
-    p.add_argument("--all", action="store_true", help="also show reviews that kept the same posture")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also show reviews that kept the same posture, and every violation (not one line a day)",
+    )
     add_set(p)
     add_allow(p)
 
@@ -41,12 +47,39 @@ def run(args: argparse.Namespace) -> int:
             f"truce by the end of {fact[0].until:%d %b %Y}, which the report knew had not happened; known_in_force)"
         )
 
+    violations: list[dict[str, Any]] = []  # violations since the last other event, told as one line unless --all
+
+    def tell_violations() -> None:
+        if not violations:
+            return
+        by: dict[str, int] = {}
+        for v in violations:
+            by[v["actor"]] = by.get(v["actor"], 0) + 1
+        data = [json.loads(v["data"]) if v["data"] else {} for v in violations]
+        killed = sum(d.get("civilians", 0) for d in data)
+        cities = sum(bool(d.get("city_strike")) for d in data)
+        first, last = violations[0]["day"], violations[-1]["day"]
+        span = f"{start + dt.timedelta(days=first):%d %b}"
+        days = int(last) - int(first) + 1
+        if days > 1:
+            span += f"-{start + dt.timedelta(days=last):%d %b}"
+        detail = f"{len(violations)} violations in {days} day{'s' if days > 1 else ''} ("
+        detail += ", ".join(f"{k} {n}" for k, n in by.items()) + f"): {killed} civilians killed"
+        detail += (f", {cities} strikes on cities" if cities else "") + f"; strain {data[-1].get('strain', 0.0):.1f}"
+        print(f"day {first:6.2f} {span:<13}  {'violations':<16} {detail}")
+        violations.clear()
+
     for e in result.events:
         changed = " (was " in e["detail"] or " (now " in e["detail"]
         if not args.all and (e["kind"] == "answer" or (e["kind"] == "decision" and not changed)):
             continue  # unchanged postures and the answers behind each offer line are noise in a story; --all shows them
+        if not args.all and e["kind"] == "violation":
+            violations.append(e)
+            continue
+        tell_violations()
         day = start + dt.timedelta(days=e["day"])
         print(f"day {e['day']:6.2f} {day:%d %b}  {e['kind']:<16} {e['detail']}")
+    tell_violations()
     print("\nOutcome:")
     for key, value in result.outcome.items():
         families = ("first_day.", "taken_day.", "retaken_day.", "decided_day.", "arrived_day.", "flag_day.")

@@ -88,6 +88,11 @@ class Expectation(Frozen):
         None, description="A condition (a measure name or expression): the band is for P(measure | given)."
     )
     note: str | None = Field(None, description="Why this measure answers the words (or, with drop, why it goes).")
+    coherence: str | None = Field(
+        None,
+        description="A coherence check instead of a judgment of the report: the absurd story it rules out (then "
+        "`source` and `note` may be left out; the band should be at most a few per cent).",
+    )
     drop: bool = Field(False, description="A variant that changes this judgment on purpose drops it (with a note).")
     _range: tuple[float, float] | None = PrivateAttr(None)
 
@@ -114,12 +119,14 @@ class Expectation(Frozen):
             if not self.note:
                 raise ValueProblem("a dropped expectation needs a `note:` saying why", at=("drop",))
             return self
-        missing = [k for k in ("source", "band", "measure", "note") if getattr(self, k) is None]
+        needed = ("band", "measure") if self.coherence else ("source", "band", "measure", "note")
+        missing = [k for k in needed if getattr(self, k) is None]
         if missing:
             raise ValueProblem(
                 f"missing {', '.join(f'`{k}`' for k in missing)}",
                 "an expectation has source {ref, para, quote}, band, measure and a note on why the measure "
-                "answers the words (or `drop: true` with a note)",
+                "answers the words (or `drop: true` with a note); a coherence check has `coherence:` (the absurd "
+                "story it rules out), band and measure",
             )
         if isinstance(self.band, str):
             self._range = word_range(self.band, _words(info), ("band",))

@@ -107,7 +107,7 @@ def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
 
 
 def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> None:
-    """Files a scenario reads (source documents, a joint sample) are named relative to the file that names them;
+    """Files a scenario reads (source documents, observations files, a joint sample) are named relative to the file that names them;
     make them absolute at load time.
 
     A file outside the allowed folders is refused here, before anything reads it.
@@ -117,6 +117,9 @@ def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> No
     named: list[tuple[dict[str, Any], str, tuple[str, ...]]] = []
     if isinstance(sources, dict):
         named += [(sources, key, ("sources", key)) for key in sources]
+    observations = located.data.get("observations")
+    if isinstance(observations, dict):
+        named += [(observations, key, ("observations", key)) for key in observations]
     if isinstance(joint, dict) and "sample" in joint:
         named.append((joint, "sample", ("joint", "sample")))
     problems = []

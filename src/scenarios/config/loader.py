@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from scenarios.config.inherit import apply_overrides, load_tree, merge_into
 from scenarios.config.legacy import move_effects, rename_file, warn
+from scenarios.config.observations import check_observed
 from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
-from scenarios.config.provenance import check_quotes, check_tree_quotes
+from scenarios.config.provenance import check_quotes, check_tree_quotes, iter_observed
 from scenarios.config.schema import Scenario
 from scenarios.config.words import packaged_words
 from scenarios.exceptions import ConfigError, Problem
@@ -58,6 +59,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         raise exc from None
     if check_sources:
         problems = check_quotes(scenario, tree.origins)
+        problems += check_observed(scenario, tree.origins, list(iter_observed(scenario)))
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)

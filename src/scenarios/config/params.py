@@ -53,6 +53,14 @@ class Source(Frozen):
     quote: str = Field(min_length=3, description="Short verbatim quote; checked against the source text.")
 
 
+class Observed(Frozen):
+    """Observations of the case that ground this value (`config.observations`), and how the value follows."""
+
+    ref: str = Field(description="Id of the observations file, as registered under `observations:`.")
+    ids: list[str] = Field(min_length=1, description="The observations it rests on (ids in that file).")
+    reading: str = Field(min_length=3, description="How the value follows from them (the arithmetic, the reading).")
+
+
 def normalise_word(word: str) -> str:
     """Estimative words match whatever their case and spacing: ``'Very  Likely'`` is ``'very likely'``."""
     return " ".join(word.lower().split())
@@ -243,6 +251,9 @@ class Param(Frozen):
     )
     source: Source | None = Field(None, description="The report passage this value encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where the report is silent.")
+    observed: Observed | None = Field(
+        None, description="Observations of the case this value rests on (`observations:`), and how it follows."
+    )
     note: str | None = Field(None, description="Free remark, e.g. why a variant changes this value.")
     group: str | None = Field(
         None, description="The judgment this value belongs to in `sensitivity --by judgment` (default: its quote)."
@@ -267,11 +278,11 @@ class Param(Frozen):
 
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Param:
-        if self.source is None and self.assumption is None:
+        if self.source is None and self.assumption is None and self.observed is None:
             raise ValueProblem(
                 "needs its provenance",
-                "add `source: {ref, para, quote}` for a judgment of the report, "
-                "or `assumption: <why>` for the modeller's own number",
+                "add `source: {ref, para, quote}` for a judgment of the report, `observed: {ref, ids, reading}` "
+                "for a value grounded in observations, or `assumption: <why>` for the modeller's own number",
             )
         words = info.context.get("words") if isinstance(info.context, dict) else None
         self._spec = self._to_spec(self.value, words)

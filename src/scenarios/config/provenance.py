@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from scenarios.config.params import DateParam, Frozen, Param, Source
+from scenarios.config.params import DateParam, Frozen, Observed, Param, Source
 from scenarios.exceptions import ConfigError, Problem
 from scenarios.yamlio import Origin, Path_, load_yaml
 
@@ -79,6 +79,21 @@ def iter_sources(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Source]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from iter_sources(value, (*path, i))
+
+
+def iter_observed(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Observed]]:
+    """Every `observed:` in a scenario, with the path of the node that carries it."""
+    if isinstance(node, Observed):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from iter_observed(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from iter_observed(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from iter_observed(value, (*path, i))
 
 
 def iter_parameters(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Param | DateParam]]:

@@ -36,6 +36,7 @@ from scenarios.config.params import (
     NonNegative,
     Param,
     Positive,
+    Share,
     Source,
     ValueProblem,
 )
@@ -100,9 +101,16 @@ class Objective(Frozen):
     value: float = Field(gt=0, description="Weight in territorial shares (unit: share points of the sector).")
     population: float = Field(ge=0, description="Residents exposed to fighting here (thousands of people).")
     held_by: str = Field(description="Holder on the start date: the attacker or the defender (an actor id).")
-    difficulty: Positive = Field(
+    difficulty: Positive | None = Field(
+        None,
         description="Effort needed to take it on open ground, before its terrain and fortification (unit: days at "
-        "the attacker's base rate)."
+        "the attacker's base rate); required for a place of the contested region, not for someone's own territory "
+        "(never assaulted).",
+    )
+    progress_at_start: Share | None = Field(
+        None,
+        description="Fighting for it under way on the start date: the share of the effort to take it that the party "
+        "not holding it has already spent (share; absent: none).",
     )
     after: list[str] | None = Field(
         None,
@@ -117,6 +125,15 @@ class Objective(Frozen):
     def _provenance(self) -> Objective:
         if self.source is None and self.assumption is None:
             raise ValueError("an objective needs `source:` or `assumption:`")
+        if self.difficulty is None and self.territory_of is None:
+            raise ValueProblem(
+                "a place of the contested region needs its `difficulty`",
+                "give `difficulty:` (days at the attacker's base rate on open ground)",
+            )
+        if self.territory_of is not None and self.progress_at_start is not None:
+            raise ValueProblem(
+                "someone's own territory is never assaulted", "leave out `progress_at_start`", at=("progress_at_start",)
+            )
         return self
 
 
@@ -326,6 +343,11 @@ class Scenario(Frozen):
     description: str = Field("", description="What this scenario assumes and why.")
     note: str | None = Field(None, description="Free remark, e.g. why a what-if was saved.")
     sources: dict[str, str] = Field(description="Source id -> source document file (path, relative to the YAML).")
+    observations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Observations file id -> file (path, relative to the YAML): what was public about the case by "
+        "a date, with sources; parameters cite them with `observed:` (config/observations).",
+    )
     estimative_words: EstimativeWords = Field(description="Estimative words (ICD 203) and synonyms; extendable.")
     simulation: Simulation = Field(description="Technical settings (the start date among them).")
     season: Season = Field(description="The calendar: when winter sets in.")

@@ -243,6 +243,9 @@ def _config_of(scenario: Any) -> dict[str, Any]:
 def _sector_measures(config: Mapping[str, Any], into: MeasureSet, labels: Mapping[str, str]) -> None:
     sectors = (config.get("world") or {}).get("sectors") or {}
     for sector, spec in sectors.items():
+        places = ((spec or {}).get("objectives") or {}).values()
+        if not any(not (o or {}).get("territory_of") for o in places):
+            continue  # someone's own territory: not part of the contested value
         name = f"share_{sector}"
         label = f"share of {(spec or {}).get('label') or sector} held by {labels['attacker']} at the horizon"
         if name not in into:

@@ -284,7 +284,7 @@ class _Replication:
                     o.city,
                     o.value,
                     o.population,
-                    flat[f"world.sectors.{sid}.objectives.{oid}.difficulty"],
+                    flat.get(f"world.sectors.{sid}.objectives.{oid}.difficulty", 1.0),  # own territory: unused
                     o.held_by,
                     tuple(routes[oid]),
                     o.fortification,
@@ -340,6 +340,12 @@ class _Replication:
             for rung in ladder.decided():
                 ladder.first_decided.setdefault(rung, 0.0)
                 ladder.first_arrived.setdefault(rung, 0.0)
+        for sid, sector in sc.world.sectors.items():  # fighting for a place under way on the start date
+            for oid, o in sector.objectives.items():
+                if o.progress_at_start is not None:
+                    place = state.places[oid]
+                    share = flat[f"world.sectors.{sid}.objectives.{oid}.progress_at_start"]
+                    place.progress, place.progress_by = share * self.ground.effort(place), state.other(place.held_by)
         start = sc.world.ceasefire
         if start is not None:
             ceasefire.start(state, start.kind, (start.broker,), start.peacekeepers)
@@ -790,7 +796,8 @@ class _Replication:
             self._log(
                 "offer",
                 offer.broker,
-                f"{by} offer {what}{guard}: {answers} -> " + ("agreed" if offer.accepted else "no deal"),
+                f"{by} {'offer' if len(offer.brokers) > 1 else 'offers'} {what}{guard}: {answers} -> "
+                + ("agreed" if offer.accepted else "no deal"),
             )
 
     def _on_break(self, actor: str, why: str) -> None:
@@ -932,6 +939,7 @@ class _Replication:
                     f"violation by {initiator}: {v.civilians} civilians killed"
                     + (", strike on a city" if v.city_strike else "")
                     + f"; strain {s.strain:.2f}",
+                    {"civilians": v.civilians, "city_strike": v.city_strike, "strain": round(s.strain, 2)},
                 )
             if v.mass_casualty:
                 self._trigger(Trigger.MASS_CASUALTY)

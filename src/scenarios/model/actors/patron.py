@@ -110,7 +110,8 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Utility of pressing the defender for a concession to defuse the crisis while fighting goes on (utility).",
+            "Utility of pressing the defender for a concession to defuse the crisis while fighting goes on, per "
+            "share of the contested value it has lost: a concession is what ends a war it is losing (utility/share).",
         ),
     ]
     calm_weight: Annotated[
@@ -248,7 +249,7 @@ class Patron(PatronPolicy[Values]):
             "press_defender": PressDefender(
                 inertia if posture == "press_defender" else 0.0,
                 log_odds(v.press_defender_propensity),
-                v.crisis_weight * fighting,
+                v.crisis_weight * fighting * losses,
                 v.outreach_weight / 2.0,
                 -v.ally_pressure_cost if backing else 0.0,
             ),
