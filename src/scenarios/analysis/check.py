@@ -417,7 +417,7 @@ def expectation_values(results: Results, scenario: str) -> dict[str, pd.Series]:
     return out
 
 
-def _words(r: Mapping[str, Any]) -> str:
+def _words(r: Any) -> str:
     """The report's words a row answers, or (a coherence check) the absurd story it rules out."""
     if r["para"] == 0:
         return f"coherence: {r['quote']}"

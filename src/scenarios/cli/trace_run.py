@@ -20,7 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--all",
         action="store_true",
-        help="also show reviews that kept the same posture, and every violation (not one line a day)",
+        help="also show reviews that kept the same posture, and each violation (not one line per quiet spell)",
     )
     add_set(p)
     add_allow(p)

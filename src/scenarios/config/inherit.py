@@ -107,8 +107,8 @@ def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
 
 
 def _absolutise_sources(located: Located, folder: Path, roots: list[Path]) -> None:
-    """Files a scenario reads (source documents, observations files, a joint sample) are named relative to the file that names them;
-    make them absolute at load time.
+    """Files a scenario reads (source documents, observations files, a joint sample) are named relative to the file
+    that names them; make them absolute at load time.
 
     A file outside the allowed folders is refused here, before anything reads it.
     """

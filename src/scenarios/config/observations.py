@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from scenarios.config.params import Frozen, ValueProblem
 from scenarios.exceptions import ConfigError, Problem
@@ -55,7 +55,7 @@ class ObservationsMeta(Frozen):
     """What the file is the view of."""
 
     as_of: dt.date = Field(description="The date the file is the view of: nothing published later (date).")
-    model_config = {"extra": "allow"}
+    model_config = ConfigDict(frozen=True, extra="allow")
 
 
 class ObservationsDocument(Frozen):
