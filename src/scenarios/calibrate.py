@@ -48,34 +48,51 @@ def calibrate(
     cut: float = CUT,
     params: Sequence[str] = (),
     overrides: Sequence[str] = (),
+    data: str | Path | None = None,
     using: Executor | None = None,
     **fields: Unpack[RunOptionFields],
 ) -> Calibration:
-    """History-match the free parameters of `config` to its expectations; write every wave and the region.
+    """History-match the free parameters of `config` to its expectations and, with `data` (a backcast of the same
+    parameters: a scenario that `extends:` it from an earlier start), to the observations the backcast must
+    reproduce; write every wave and the region.
 
     `options` (`RunOptions`, or its fields as keywords) say how the waves run (every wave on one executor) and where
     they are written (``<out>/wave-<k>``, each replaced if it exists).
     """
     options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
+    backcast = load_scenario(data, overrides) if data is not None else None
+    if backcast is not None and not backcast.data:
+        raise ScenarioError.naming(
+            "data", "{data}: the scenario has no `data:` observations to calibrate to", data=data
+        )
     free = free_parameters(scenario, params)
-    goals = targets(scenario)
-    others = [p for p, s in scenario.parameter_specs().items() if s.uncertain and p not in free]
+    if backcast is not None:  # both draw them, so the calibrated sample serves both (`joint:` inherited)
+        free = [p for p in free if p in backcast.parameter_specs()]
+    goals = targets(scenario, backcast)
     directory = output_directory(options.out, [scenario], "-calibration")
     seed = resolve_seed(options.seed, scenario)
+    runs = [scenario] if backcast is None else [scenario, backcast]
 
     with ExitStack() as stack:
         runner = using if using is not None else stack.enter_context(executor_for(options))
 
         def simulate(k: int, design_points: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-            batch = run_batch(
-                [scenario],
-                options.replace(seed=seed, out=directory / f"wave-{k}", overwrite=True),
-                design=wave_design(design_points, free, others, n, seed + k),
-                trace_sample=0,
-                using=runner,
-            )
-            return frequencies(load_results(batch.directory), scenario, goals, len(design_points), n)
+            freqs, counts = [], []
+            for sc in runs:  # the same points and common random numbers for the forecast and its backcast
+                others = [p for p, spec in sc.parameter_specs().items() if spec.uncertain and p not in free]
+                folder = directory / (f"wave-{k}" if sc is scenario else f"wave-{k}-{sc.name}")
+                batch = run_batch(
+                    [sc],
+                    options.replace(seed=seed, out=folder, overwrite=True),
+                    design=wave_design(design_points, free, others, n, seed + k),
+                    trace_sample=0,
+                    using=runner,
+                )
+                f, c = frequencies(load_results(batch.directory), sc, goals, len(design_points), n)
+                freqs.append(f)
+                counts.append(c)
+            return pd.concat(freqs, axis=1), pd.concat(counts, axis=1)
 
         done, pool, alive = history_match(
             simulate,

@@ -139,7 +139,9 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "note": r.note,
             }
         )
-    return pd.DataFrame(out)
+    columns = ["scenario", "expectation", "para", "quote", "words", "measure", "given", "band_lo", "band_hi", "n"]
+    columns += ["k", "estimate", "lower", "upper", "verdict", "settle_n", "p_value", "na_reason", "note"]
+    return pd.DataFrame(out, columns=columns)
 
 
 def _band_stats(r: Row) -> dict[str, Any]:
@@ -224,10 +226,16 @@ class Check(Rendered):
     table: pd.DataFrame
     n_reason: str = ""
     without_expectations: list[str] = field(default_factory=list)
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per (scenario, observation): `data:` targets
 
     @property
     def inconsistent(self) -> pd.DataFrame:
-        return self.table[self.table["verdict"].isin(INCONSISTENT)]
+        """The judgments and the observations the model contradicts (what `check --strict` fails on)."""
+        judged = self.table[self.table["verdict"].isin(INCONSISTENT)]
+        if self.data.empty:
+            return judged
+        observed = self.data[self.data["verdict"].isin(INCONSISTENT)].rename(columns={"target": "expectation"})
+        return pd.concat([judged, observed], ignore_index=True)
 
     @property
     def scenarios(self) -> list[str]:
@@ -270,6 +278,22 @@ class Check(Rendered):
             lines.append(f"  {len(rows)} judgments: {summary}")
         for name in self.without_expectations:
             lines.append(f"\n{name}: no expectations")
+        if not self.data.empty:
+            lines.append(f"\nDoes the model reproduce what was observed? ({IMPLAUSIBILITY_METHOD})")
+            for name in dict.fromkeys(self.data["scenario"]):
+                rows = self.data[self.data["scenario"] == name]
+                lines.append(f"\n{name}")
+                width = max(len(x) for x in rows["target"])
+                for _, r in rows.iterrows():
+                    lines.append(
+                        f"  {r['target']:<{width}}  observed {r['observed']}  model {_num(r['mean'])} "
+                        f"(90% of runs in [{_num(r['p05'])}, {_num(r['p95'])}])  I = {r['implausibility']:.2f}  "
+                        f"n={r['n']}  -> {r['verdict'].upper()}"
+                    )
+                    lines.append(f"      {r['reading']}  measure: {r['measure']}")
+                counts = rows["verdict"].value_counts()
+                summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("consistent", *INCONSISTENT))
+                lines.append(f"  {len(rows)} observations: {summary}")
         return "\n".join(lines).lstrip("\n")
 
     def views(self) -> list[View]:
@@ -283,10 +307,32 @@ class Check(Rendered):
             Column("95% interval", lambda r: f"[{_p(r['lower'])}, {_p(r['upper'])}]", style="num"),
             Column("verdict", "verdict", style="strong", detail=_settle),
         ]
-        return [
+        views = [
             View(self.table[self.table["scenario"] == name], columns, heading=name, css="check", row_class=_row_class)
             for name in self.scenarios
         ]
+        if not self.data.empty:
+            observed = [
+                Column("observation", "target", style="code", detail=lambda r: r["measure"]),
+                Column("what was observed", "reading", style="quote"),
+                Column("observed", "observed", style="num"),
+                Column("model", "mean", _num, "num"),
+                Column("90% of runs", lambda r: f"[{_num(r['p05'])}, {_num(r['p95'])}]", style="num"),
+                Column("implausibility", "implausibility", lambda x: f"{x:.2f}", "num"),
+                Column("verdict", "verdict", style="strong"),
+            ]
+            views += [
+                View(
+                    self.data[self.data["scenario"] == name],
+                    observed,
+                    heading=f"{name}: what was observed",
+                    caption=IMPLAUSIBILITY_METHOD,
+                    css="check",
+                    row_class=_row_class,
+                )
+                for name in dict.fromkeys(self.data["scenario"])
+            ]
+        return views
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """One row per judgment: the band shaded, the estimate and its interval as a dot; misses in red."""
@@ -465,4 +511,66 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
                     na=na,
                 )
             )
-    return Check(evaluate_rows(rows), n_reason, without)
+    return Check(evaluate_rows(rows), n_reason, without, observation_table(results, scenarios))
+
+
+IMPLAUSIBILITY_METHOD = (
+    "implausibility of the observed value under the model's predictive distribution, history matching's measure: "
+    "the distance from the model's mean to the observed range over the model's spread and the observation's own; "
+    "consistent up to 3 (Pukelsheim's three-sigma rule)"
+)
+
+
+def observation_table(results: Results, scenarios: Mapping[str, Scenario] | None = None) -> pd.DataFrame:
+    """Each scenario's `data:` targets against its replications: the model's mean and spread, the implausibility of
+    what was observed, and the verdict (too high / too low beyond the cut, consistent otherwise)."""
+    from scenarios.analysis.history_matching import CUT, data_implausibility
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.exceptions import MeasureError
+    from scenarios.measures import measure_set
+
+    out = []
+    for name in results.scenarios:
+        scenario = (scenarios or {}).get(name) or scenario_from_dump(
+            results.scenario_config(name), f"{results.directory}/manifest.json"
+        )
+        if not scenario.data:
+            continue
+        measures = measure_set(scenario)
+        for tid, target in scenario.data.items():
+            where = f"{name}: data.{tid}.measure"
+            try:
+                series = measures.get(target.measure).evaluate(results).xs(name, level="scenario")
+            except MeasureError as exc:
+                raise CheckError(f"{where}: {exc}") from None
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+            values = values[~np.isnan(values)]
+            if len(values) == 0:
+                raise CheckError(f"{where}: the measure is undefined (null) in every replication")
+            lo, hi = target.range
+            mean, var = float(values.mean()), float(values.var(ddof=1)) if len(values) > 1 else 0.0
+            i = float(data_implausibility(np.array([mean]), np.array([var]), (lo, hi), target.variance)[0])
+            v = "consistent" if i <= CUT else ("too high" if mean > hi else "too low")
+            out.append(
+                {
+                    "scenario": name,
+                    "target": tid,
+                    "measure": target.measure,
+                    "observed": target.value_text(),
+                    "observed_lo": lo,
+                    "observed_hi": hi,
+                    "n": len(values),
+                    "mean": mean,
+                    "sd": math.sqrt(var),
+                    "p05": float(np.quantile(values, 0.05)),
+                    "p95": float(np.quantile(values, 0.95)),
+                    "implausibility": i,
+                    "verdict": v,
+                    "reading": target.observed.reading,
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def _num(x: float) -> str:
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"

@@ -9,10 +9,12 @@ implausibility of every candidate point
     I(x) = distance from the emulated logit to the band / sqrt(emulator variance + Monte Carlo variance + band
     variance)
 
-maximised over the expectations. Points with I above the cut (3) are ruled out; the next wave samples what
-survives. Only `assumption:` parameters are free by default: the report's quoted ranges are never narrowed, and
-draws of chance (`aleatory: true`) are not judgments to calibrate. The targets are the report's words, never data
-about what happened after it.
+maximised over the targets. Observations (`data:` of a backcast that runs the same parameters from an earlier
+start) are targets too: the emulated mean of their measure against the observed range, over the emulator's
+variance, the model's spread across replications (a war is one realisation) and the observation's own,
+`data_implausibility`. Points with I above the cut (3) are ruled out; the next wave samples what survives. The
+report's estimative words are never narrowed, and draws of chance (`aleatory: true`) are not judgments to
+calibrate. The targets are the report's words and what was observed by its date, never what happened after it.
 
 Everything is done in quantile space: a point is the quantile in [0, 1] of each free parameter's own
 distribution, so any distribution calibrates the same way and a surviving range maps back to values.
@@ -46,7 +48,10 @@ EPS = 0.5  # added to counts before the logit (the empirical logit), so 0 % and 
 
 
 def free_parameters(scenario: Scenario, patterns: Sequence[str] = ()) -> list[str]:
-    """The parameters calibration may narrow: uncertain, not aleatory, and `assumption:` (or matching `patterns`)."""
+    """The parameters calibration may narrow (or those matching `patterns`): uncertain, not aleatory, and not the
+    report's own words. A probability written as an estimative word is the report's range and is never narrowed; a
+    number quoted to a sentence (a utility weight, a rate) is the modeller's reading of how much the sentence weighs,
+    which observations and the report's other judgments may narrow."""
     from scenarios.config.provenance import iter_parameters
     from scenarios.yamlio import dotted
 
@@ -59,7 +64,7 @@ def free_parameters(scenario: Scenario, patterns: Sequence[str] = ()) -> list[st
         if patterns:
             if any(fnmatch.fnmatchcase(key, p) for p in patterns):
                 out.append(key)
-        elif param.source is None:
+        elif not isinstance(param.value, str):
             out.append(key)
     if not out:
         raise AnalysisError(
@@ -75,27 +80,46 @@ def free_parameters(scenario: Scenario, patterns: Sequence[str] = ()) -> list[st
 
 @dataclass(frozen=True)
 class Target:
-    """An expectation with a band, as a calibration target on the logit scale."""
+    """A calibration target: an expectation with a band (its frequency, on the logit scale), or an observation
+    (`data:`: a measure's mean against what was observed, the model's spread counted, as a war is one realisation).
+
+    `scenario` names the scenario whose replications answer it (the report's words are about the forecast, the
+    observations about a backcast of the same parameters)."""
 
     name: str
     measure: str
     given: str | None
     band: tuple[float, float]
+    scenario: str = ""
+    observed_var: float | None = None  # an observation's measurement variance; None for a band
+
+    @property
+    def is_data(self) -> bool:
+        return self.observed_var is not None
 
     def logit_band(self) -> tuple[float, float]:
         lo, hi = self.band
         return _logit(max(lo, 1e-3)), _logit(min(hi, 1 - 1e-3))
 
 
-def targets(scenario: Scenario) -> list[Target]:
-    """The expectations with a band (a relation between two expectations is not a band and is left to `check`)."""
+def targets(scenario: Scenario, data: Scenario | None = None) -> list[Target]:
+    """The expectations with a band (a relation between two expectations is not a band and is left to `check`),
+    and the observations (`data:`) of `scenario` and of `data`, a backcast of the same parameters."""
     out = [
-        Target(name, e.measure, e.given, e.range)
+        Target(name, e.measure, e.given, e.range, scenario.name)
         for name, e in scenario.active_expectations().items()
         if e.range is not None and e.measure is not None
     ]
+    for source in (scenario, data):
+        if source is None:
+            continue
+        out += [
+            Target(f"data:{name}", t.measure, None, t.range, source.name, t.variance) for name, t in source.data.items()
+        ]
     if not out:
-        raise AnalysisError(f"scenario {scenario.name!r} has no expectation with a band: nothing to calibrate to")
+        raise AnalysisError(
+            f"scenario {scenario.name!r} has no expectation with a band and no observation: nothing to calibrate to"
+        )
     return out
 
 
@@ -136,6 +160,16 @@ def implausibility(mean: np.ndarray, var: np.ndarray, band: tuple[float, float],
     return distance / np.sqrt(var + mc_var + band_var)
 
 
+def data_implausibility(mean: np.ndarray, var: np.ndarray, observed: tuple[float, float], obs_var: float) -> np.ndarray:
+    """How implausible an observation is under the model at each point: the distance from the model's mean to the
+    observed range, in standard deviations of what separates them (the model's spread across replications, for a
+    single war is one realisation of it; the emulator's and the Monte Carlo variance, folded into `var` by the
+    caller; and the observation's own)."""
+    lo, hi = observed
+    distance = np.maximum(lo - mean, 0.0) + np.maximum(mean - hi, 0.0)
+    return distance / np.sqrt(np.maximum(var + obs_var, 1e-12))
+
+
 @dataclass
 class Wave:
     """One wave: its design points (quantiles), the frequencies they gave, and the emulators fitted to them."""
@@ -145,6 +179,22 @@ class Wave:
     frequencies: pd.DataFrame  # one row per point: each target's frequency (NaN where its condition never held)
     counts: pd.DataFrame  # replications in each target's denominator
     emulators: dict[str, Emulator] = field(default_factory=dict)
+    scales: dict[str, float] = field(default_factory=dict)  # an observation's variance scale (its emulators' unit)
+
+    def implausibility(self, t: Target, x: np.ndarray, n: int) -> np.ndarray | None:
+        """Target `t`'s implausibility at points `x` under this wave's emulators (None: not emulated this wave)."""
+        em = self.emulators.get(t.name)
+        if em is None:
+            return None
+        mean, var = em.predict(x)
+        if not t.is_data:
+            return implausibility(mean, var, t.logit_band(), _mc_var(n))
+        assert t.observed_var is not None
+        scale = self.scales[t.name]
+        logvar, _ = self.emulators[f"var:{t.name}"].predict(x)
+        spread = np.maximum(np.exp(logvar) - 1e-3, 0.0)  # the model's variance across replications, scaled
+        sd = math.sqrt(scale)
+        return data_implausibility(mean * sd, (var + spread + spread / n) * scale, t.band, t.observed_var)
 
 
 @dataclass
@@ -220,23 +270,27 @@ def wave_design(points: np.ndarray, free: list[str], others: list[str], n: int, 
 def frequencies(
     results: Any, scenario: Scenario, goals: list[Target], points: int, n: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each target's frequency at each point (replication i belongs to point i // n) and its denominator."""
+    """Each of `scenario`'s targets at each point (replication i belongs to point i // n): a band's frequency, an
+    observation's mean (and, as ``var:<name>``, the variance of its measure across the point's replications), and
+    the denominator."""
     from scenarios.measures import measure_set
 
     measures = measure_set(scenario)
     freq, count = {}, {}
-    point = None
     for t in goals:
+        if t.scenario and t.scenario != scenario.name:
+            continue
         values = measures.get(t.measure).evaluate(results).xs(scenario.name, level="scenario")
-        if point is None:
-            point = np.asarray(values.index.get_level_values(-1), dtype=int) // n
-        v = values.to_numpy(dtype=float)
+        point = np.asarray(values.index.get_level_values(-1), dtype=int) // n
+        v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
         keep = np.ones(len(v), dtype=bool)
         if t.given:
             keep = measures.get(t.given).evaluate(results).xs(scenario.name, level="scenario").to_numpy(dtype=bool)
         frame = pd.DataFrame({"point": point, "v": np.where(keep, v, np.nan)})
         grouped = frame.groupby("point")["v"]
         freq[t.name] = grouped.mean().reindex(range(points))
+        if t.is_data:
+            freq[f"var:{t.name}"] = grouped.var(ddof=1).reindex(range(points))
         count[t.name] = grouped.count().reindex(range(points), fill_value=0)
     return pd.DataFrame(freq), pd.DataFrame(count)
 
@@ -253,9 +307,19 @@ def fit_wave(
     """A wave's emulators: one per target whose condition held at enough points, on the empirical logit."""
     wave = Wave(number, pd.DataFrame(design_points, columns=free), freq, count)
     for t in goals:
-        ok = count[t.name].to_numpy() > 0
+        ok = count[t.name].to_numpy() > 1
         if ok.sum() < 5:
             continue  # its condition almost never held: this wave cannot emulate it
+        if t.is_data:  # the mean, and the log of the spread across replications, each emulated
+            m = count[t.name].to_numpy()[ok]
+            var = np.maximum(freq[f"var:{t.name}"].to_numpy()[ok], 0.0)
+            scale = max(float(np.mean(var)), 1e-9)  # emulate on a unit scale
+            mean = freq[t.name].to_numpy()[ok] / math.sqrt(scale)
+            wave.emulators[t.name] = Emulator(design_points[ok], mean, var / scale / m, seed)
+            logvar = np.log(var / scale + 1e-3)
+            wave.emulators[f"var:{t.name}"] = Emulator(design_points[ok], logvar, 2.0 / (m - 1), seed)
+            wave.scales[t.name] = scale
+            continue
         kcount = freq[t.name].to_numpy()[ok] * count[t.name].to_numpy()[ok]
         m = count[t.name].to_numpy()[ok]
         z = _logit((kcount + EPS) / (m + 2 * EPS))
@@ -389,11 +453,9 @@ def plausible(x: np.ndarray, wave: Wave, goals: list[Target], cut: float, n: int
     """Points this wave's emulators do not rule out: every target's implausibility below the cut."""
     keep = np.ones(len(x), dtype=bool)
     for t in goals:
-        em = wave.emulators.get(t.name)
-        if em is None:
-            continue
-        mean, var = em.predict(x)
-        keep &= implausibility(mean, var, t.logit_band(), _mc_var(n)) <= cut
+        i = wave.implausibility(t, x, n)
+        if i is not None:
+            keep &= i <= cut
     return keep
 
 
@@ -423,10 +485,9 @@ def ruled_out_by(pool: np.ndarray, done: list[Wave], goals: list[Target], cut: f
     for t in goals:
         out_t = np.zeros(len(pool), dtype=bool)
         for wave in done:
-            em = wave.emulators.get(t.name)
-            if em is not None:
-                mean, var = em.predict(pool)
-                out_t |= implausibility(mean, var, t.logit_band(), _mc_var(n)) > cut
+            i = wave.implausibility(t, pool, n)
+            if i is not None:
+                out_t |= i > cut
         out[t.name] = float(out_t.mean())
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
@@ -449,10 +510,8 @@ def implausibility_frame(result: Calibration) -> pd.DataFrame:
         x = wave.points.to_numpy()
         worst = np.zeros(len(x))
         for t in result.targets:
-            em = wave.emulators.get(t.name)
-            if em is None:
-                continue
-            mean, var = em.predict(x)
-            worst = np.maximum(worst, implausibility(mean, var, t.logit_band(), _mc_var(result.n)))
+            i = wave.implausibility(t, x, result.n)
+            if i is not None:
+                worst = np.maximum(worst, i)
         rows.append(pd.DataFrame({"wave": wave.number, "implausibility": worst}))
     return pd.concat(rows, ignore_index=True)

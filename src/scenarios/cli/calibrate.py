@@ -22,6 +22,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="PATTERN",
         help="glob of parameters to calibrate (default: every uncertain `assumption:` that is not aleatory)",
     )
+    p.add_argument(
+        "--data",
+        default=None,
+        metavar="BACKCAST",
+        help="also fit the observations (`data:`) of this scenario: a backcast that extends CONFIG from an earlier "
+        "start, run at the same points",
+    )
     p.add_argument("--seed", type=count(0), default=None)
     p.add_argument("--out", default=None, help="results folder (default: <output_dir>/<name>-calibration)")
     p.add_argument(
@@ -50,8 +57,13 @@ def run(args: argparse.Namespace) -> int:
         cut=args.cut,
         params=args.params,
         overrides=args.overrides,
+        data=args.data,
     )
-    print(f"free parameters: {len(result.free)}; targets: {len(result.targets)} expectations with a band")
+    observed = sum(t.is_data for t in result.targets)
+    print(
+        f"free parameters: {len(result.free)}; targets: {len(result.targets) - observed} expectations with a band, "
+        f"{observed} observations"
+    )
     for wave in result.waves:
         print(f"wave {wave.number}: {len(wave.points)} points x {result.n} replications")
     print(

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from scenarios.config.params import EstimativeWords, Frozen, Source, ValueProblem, normalise_word
+from scenarios.config.params import EstimativeWords, Frozen, Observed, Source, ValueProblem, normalise_word
 from scenarios.config.words import packaged_words
 from scenarios.exceptions import ConfigError, Problem
 from scenarios.yamlio import Located, Origin, Path_, dotted, load_yaml
@@ -154,6 +154,53 @@ class Expectation(Frozen):
         return f"{self.band} ({span})" if isinstance(self.band, str) else f"[{span}]"
 
 
+class DataTarget(Frozen):
+    """An observation the model must reproduce: what was observed about the case by the scenario's horizon (e.g. the
+    deaths one side had published, a place still held), with its measurement uncertainty and its observations.
+
+    `scenarios check` compares the observed value with the model's predictive distribution (the implausibility of
+    history matching: distance from the model's mean to the observed range, over the model's spread and the
+    observation's own); `scenarios calibrate` rules out parameter values under which the observation is implausible.
+    A single war is one realisation: the spread of the model's replications is part of the comparison.
+    """
+
+    measure: str = Field(description="What was observed, as a measure of each replication (a number or yes-no).")
+    value: float | tuple[float, float] = Field(
+        description="The observed value, or a range [lo, hi] where the sources disagree or the figure is uncertain "
+        "(for a yes-no measure: 1 = it happened, 0 = it did not)."
+    )
+    sd: float | None = Field(
+        None, ge=0, description="The measurement's standard deviation (default: a sixth of the range's width; 0)."
+    )
+    observed: Observed = Field(description="The observations it rests on and how the value follows from them.")
+    note: str | None = Field(None, description="Free remark.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _shape(cls, v: Any) -> Any:
+        if isinstance(v, list) and len(v) == 2 and all(isinstance(x, int | float) for x in v):
+            if v[0] > v[1]:
+                raise ValueProblem(f"range [{v[0]}, {v[1]}] is reversed", f"write [{v[1]}, {v[0]}]")
+            return (float(v[0]), float(v[1]))
+        return v
+
+    @property
+    def range(self) -> tuple[float, float]:
+        return self.value if isinstance(self.value, tuple) else (float(self.value), float(self.value))
+
+    @property
+    def variance(self) -> float:
+        """The measurement's variance: its `sd` squared, else a sixth of the range's width, squared."""
+        if self.sd is not None:
+            return self.sd**2
+        lo, hi = self.range
+        return ((hi - lo) / 6.0) ** 2
+
+    def value_text(self) -> str:
+        lo, hi = self.range
+        return f"{lo:g}" if lo == hi else f"[{lo:g}, {hi:g}]"
+
+
 def _pct(x: float) -> str:
     return f"{x * 100:.3g}%"
 
@@ -214,6 +261,11 @@ def measure_problems(scenario: Any, measures: Any, display: str) -> list[Problem
                 add(
                     path, f"{text!r} is a {kind} measure, not a probability: {what}", "compare it, e.g. 'war_days < 60'"
                 )
+    for did, target in scenario.data.items():
+        path = ("data", did, "measure")
+        kind = kind_of(path, target.measure)
+        if kind is not None and kind not in ("probability", "amount", "days"):
+            add(path, f"{target.measure!r} is a {kind} measure: an observation is a number or yes-no")
     for qid, q in scenario.questions.items():
         path = ("questions", qid, "measure")
         kind = kind_of(path, q.measure)

@@ -3,6 +3,7 @@
 Merge rules (documented in docs/configuration.md):
 - mappings merge key by key, recursively;
 - lists and scalars replace what they override;
+- ``key: null`` removes the key the base sets (its default applies: e.g. ``world.ceasefire: null`` starts at war);
 - a parameter (a mapping with ``value:``) overridden by a number, a word, a range or a ``{dist: ...}`` mapping
   keeps its provenance and has only its ``value`` replaced; override the whole mapping to change the source.
 """
@@ -168,6 +169,11 @@ def _merge(base: Any, top: Any, path: Path_, base_o: dict[Path_, Origin], top_o:
         out = dict(base)
         for key, value in top.items():
             child = (*path, key)
+            if value is None:  # `key: null` removes what the base sets: the schema's default applies
+                out.pop(key, None)
+                _drop_origins(base_o, child)
+                base_o.pop(child, None)
+                continue
             if key in out:
                 out[key] = _merge(out[key], value, child, base_o, top_o)
             else:

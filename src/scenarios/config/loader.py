@@ -63,7 +63,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)
-    if scenario.measures or scenario.expectations or scenario.questions:
+    if scenario.measures or scenario.expectations or scenario.questions or scenario.data:
         from scenarios.config.expectations import measure_problems
         from scenarios.measures import measure_set
 

@@ -100,6 +100,15 @@ class CombatValues:
         float,
         Drawn(Share, "What weather-bound support (`air: true`) keeps of its effects in winter (fraction)."),
     ]
+    broad_front_effort: Annotated[
+        float,
+        Drawn(
+            Share,
+            "While the attacker fights an open offensive, the share of its main effort's daily progress (and of its "
+            "losses) it also spends on the place of every other sector quickest to take: pressure along the whole "
+            "line (fraction; 0 = one axis at a time).",
+        ),
+    ]
     local_route_objectives: Annotated[
         float,
         Drawn(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from scenarios.config.draw import parameter_specs
-from scenarios.config.expectations import Expectation, Question, expectation_problems
+from scenarios.config.expectations import DataTarget, Expectation, Question, expectation_problems
 from scenarios.config.joint import JointSample, read_joint_sample
 from scenarios.config.mechanisms import (
     AttentionParams,
@@ -380,6 +380,11 @@ class Scenario(Frozen):
     expectations: dict[str, Expectation] = Field(
         default_factory=dict, description="Id -> a judgment of the report the model should agree with."
     )
+    data: dict[str, DataTarget] = Field(
+        default_factory=dict,
+        description="Id -> an observation the model must reproduce by its horizon (a backcast from before the "
+        "report's date): `scenarios check` tests it, `scenarios calibrate --data` fits to it.",
+    )
     questions: dict[str, Question] = Field(default_factory=dict, description="Id -> a forecast question.")
     joint: Joint | None = Field(
         None,
@@ -428,6 +433,11 @@ class Scenario(Frozen):
             else:
                 return None
         return node
+
+    @field_validator("expectations", "data", "questions", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return {} if v is None else v  # a variant writes `expectations: null` to drop every inherited one
 
     @field_validator("actors")
     @classmethod

@@ -256,6 +256,60 @@ def next_objective(state: WorldState, party: str) -> Place | None:
     return next((state.places[o] for o in op.route if state.places[o].held_by != party), None)
 
 
+def broad_front(state: WorldState, party: str, main: Place, p: CombatValues, ground: Ground) -> list[Place]:
+    """The places `party` presses besides its main effort: in every other sector, the open place quickest to take
+    at today's rates (the first such, in the scenario's order)."""
+    table = season_rates(state, party, p, ground)
+    season = 1 if state.winter else 0
+    best: dict[str, tuple[float, Place]] = {}
+    for o in state.open_to(party):
+        if o.sector == main.sector:
+            continue
+        left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        days = left / max(table[o.id][season].advance, 1e-9)
+        if o.sector not in best or days < best[o.sector][0]:
+            best[o.sector] = (days, o)
+    return [o for _, o in best.values()]
+
+
+def _assault(
+    state: WorldState,
+    party: str,
+    place: Place,
+    effort: float,
+    p: CombatValues,
+    ground: Ground,
+    endurance: Mapping[str, EnduranceValues],
+    rng: Random,
+    result: DayOfWar,
+) -> None:
+    """A day of `party`'s assault on `place` at `effort` (1 = a main effort): progress, losses, the place taken."""
+    cas = state.casualties
+    r = rates(state, party, place, p, ground)
+    sd = p.daily_progress_sd
+    noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
+    if place.progress_by != party:
+        place.progress, place.progress_by = 0.0, party
+    place.progress += effort * r.advance * materiel_factor(state, party, endurance[party]) * noise
+    own, other = rng.poisson(effort * r.assault_casualties), rng.poisson(effort * r.holding_casualties)
+    civilians = rng.poisson(effort * r.civilian_casualties)
+    if party == state.attacker:
+        cas.military_attacker += own
+        cas.military_defender += other
+        cas.civilian_defender += civilians
+        state.note_attack()
+    else:
+        cas.military_defender += own
+        cas.military_attacker += other
+        cas.civilian_attacker += civilians
+    result.civilians += civilians
+    if place.progress >= ground.effort(place):
+        state.change_hands(place, party)
+        if party == state.attacker:
+            state.note_attack()
+        result.taken.append((party, place))
+
+
 def fight_day(
     state: WorldState,
     p: CombatValues,
@@ -276,29 +330,10 @@ def fight_day(
             continue
         assaulted = True
         result.assaulted.add(party)
-        r = rates(state, party, place, p, ground)
-        sd = p.daily_progress_sd
-        noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
-        if place.progress_by != party:
-            place.progress, place.progress_by = 0.0, party
-        place.progress += r.advance * materiel_factor(state, party, endurance[party]) * noise
-        own, other = rng.poisson(r.assault_casualties), rng.poisson(r.holding_casualties)
-        civilians = rng.poisson(r.civilian_casualties)
-        if party == state.attacker:
-            cas.military_attacker += own
-            cas.military_defender += other
-            cas.civilian_defender += civilians
-            state.note_attack()
-        else:
-            cas.military_defender += own
-            cas.military_attacker += other
-            cas.civilian_attacker += civilians
-        result.civilians += civilians
-        if place.progress >= ground.effort(place):
-            state.change_hands(place, party)
-            if party == state.attacker:
-                state.note_attack()
-            result.taken.append((party, place))
+        _assault(state, party, place, 1.0, p, ground, endurance, rng, result)
+        if party == state.attacker and state.at_war and p.broad_front_effort > 0.0:
+            for other in broad_front(state, party, place, p, ground):  # pressure along the rest of the line
+                _assault(state, party, other, p.broad_front_effort, p, ground, endurance, rng, result)
     if assaulted:
         state.fighting_days += 1
     if state.at_war:

@@ -111,9 +111,11 @@ class Observation(NamedTuple):
     operation_losses: float  # its deaths since the operation was launched, over its plan (1 = as planned)
     operations: tuple[OperationView, ...]  # operations the observer (a party) could launch
     retaken_share: float  # of the contested value the attacker took, what the defender has taken back
+    handed_over_share: float  # of the contested value, what the defender handed over by agreement (and still lost)
     offer: OfferView | None  # the offer being answered, if any
 
     @property
     def defender_losses(self) -> float:
-        """Share of the contested value lost by the defender since the start date."""
-        return max(0.0, self.attacker_share - self.start_share)
+        """Share of the contested value the defender has lost by force since the start date (what it handed over by
+        agreement is not a loss its patrons avenge or that drives it to concede)."""
+        return max(0.0, self.attacker_share - self.start_share - self.handed_over_share)

@@ -589,8 +589,15 @@ class _Replication:
             operation_losses=losses,
             operations=views,
             retaken_share=retaken / self.total_value,
+            handed_over_share=self._handed_over_share(),
             offer=offer,
         )
+
+    def _handed_over_share(self) -> float:
+        """The contested value handed over by agreement that the attacker still holds."""
+        s = self.state
+        places = (s.places[p] for p in dict.fromkeys(s.handed_over))
+        return sum(p.value for p in places if p.contested and p.held_by == s.attacker) / self.total_value
 
     def _patron(self, name: str) -> PatronPolicy[Any]:
         patron = self.actors[name]
@@ -642,8 +649,8 @@ class _Replication:
             was = f" (was {before})" if changed else ""
             new = s.operations.get(spec.name)
             old = operations.get(spec.name)
-            if new is not old and new is not None and old is not None:
-                was = f" (was operation:{old.target})"  # a new operation, the posture unchanged
+            if new is not old and new is not None and not changed:  # a new operation, the posture unchanged
+                was = f" (was operation:{old.target})" if old is not None else " (now launched)"
             if ladder_before is not None and s.ladders[spec.name].level != ladder_before:
                 rung = s.ladders[spec.name]
                 was = f" (now {rung.rungs[rung.level - 1] if rung.level else 'none'})"
@@ -837,7 +844,8 @@ class _Replication:
                 self.review(name, "; ".join(sorted(r.text(self.labels) for r in hit)))
 
     def _start_periodic_reviews(self, name: str) -> None:
-        """Reviews every `review_every_days`, the first at a random offset within one interval.
+        """Reviews every `review_every_days`, the first at a random offset within one interval; in a scenario that
+        starts at open war, the parties also review on day 0 (the war begins with their choices).
 
         A chain of timeouts with a callback rather than a process: the same schedule, with less of SimPy's
         process machinery on the most frequent event of a replication.
@@ -849,7 +857,10 @@ class _Replication:
             self.review(name, PERIODIC)
             env.timeout(interval).callbacks.append(periodic_review)
 
-        env.timeout(interval * self.streams[name].uniform()).callbacks.append(periodic_review)
+        offset = interval * self.streams[name].uniform()
+        if self.scenario.world.ceasefire is None and self.actors[name].party:
+            env.timeout(0).callbacks.append(lambda _: self.review(name, "the war begins"))
+        env.timeout(offset).callbacks.append(periodic_review)
 
     def _offers(self, broker: str) -> Generator[simpy.Event, Any, None]:
         """A broker's offers, every `offer_every_days`, while its posture allows."""

@@ -281,7 +281,7 @@ class Patron(PatronPolicy[Values]):
                 -v.outreach_weight if first else 0.0,
                 -v.conflict_cost_weight if first else 0.0,
                 -(rung.cost if rung.cost is not None else v.escalation_cost * rung.height),
-                v.guarantee_weight + v.intervention_loss_weight * losses if rung.fights else 0.0,
+                (v.guarantee_weight + v.intervention_loss_weight * losses) * fighting if rung.fights else 0.0,
                 -v.intervention_cost if rung.fights else 0.0,
             )
         if obs.support_level > obs.support_floor:
