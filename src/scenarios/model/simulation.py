@@ -130,10 +130,14 @@ class Prepared:
         self.brokers = [name for name, a in self.actors.items() if a.broker]
         joint = {name: self.actors[name].joint_with() for name in self.brokers}
         self.offer_groups: dict[str, tuple[str, ...]] = {}  # the broker that makes the offer -> every broker of it
-        for name in self.brokers:
-            if any(name in partners for other, partners in joint.items() if other != name):
+        claimed: set[str] = set()
+        for name in self.brokers:  # the first of a group (in the scenario's order) makes its offers
+            if name in claimed or any(name in joint[other] for other in self.offer_groups):
                 continue  # its offers are made by a broker it is joint with
-            self.offer_groups[name] = (name, *(b for b in joint[name] if b in self.actors))
+            group = (name, *(b for b in joint[name] if b in self.actors and b != name))
+            group += tuple(b for b in self.brokers if name in joint[b] and b not in group)  # named the other way
+            claimed.update(group)
+            self.offer_groups[name] = group
         self.history = sorted(scenario.world.history, key=lambda h: h.date)
         start = scenario.world.ceasefire
         known = [(t.known_in_force, t) for t in (start, *self.history) if t is not None and t.known_in_force]
@@ -650,7 +654,7 @@ class _Replication:
             new = s.operations.get(spec.name)
             old = operations.get(spec.name)
             if new is not old and new is not None and not changed:  # a new operation, the posture unchanged
-                was = f" (was operation:{old.target})" if old is not None else " (now launched)"
+                was = f" (was the operation on {old.target})" if old is not None else " (now launched)"
             if ladder_before is not None and s.ladders[spec.name].level != ladder_before:
                 rung = s.ladders[spec.name]
                 was = f" (now {rung.rungs[rung.level - 1] if rung.level else 'none'})"
