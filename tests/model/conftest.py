@@ -1,19 +1,11 @@
+"""Fixtures and markers of the model tests."""
+
 from __future__ import annotations
 
 import pytest
 
-from scenarios.config.schema import Scenario
 
-from .support import load_baseline
-
-
-@pytest.fixture(scope="session")
-def baseline() -> Scenario:
-    """configs/baseline.yaml as written (180-day horizon)."""
-    return load_baseline()
-
-
-@pytest.fixture(scope="session")
-def short() -> Scenario:
-    """The baseline over 60 days."""
-    return load_baseline("simulation.horizon_days=60")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "smoke: the shipped configs load and run (the only model tests that read configs/)"
+    )

@@ -1,31 +1,34 @@
 """Direction-of-change tests: change one judgment; the outcome must move the way the report says.
 
-Both arms run on common random numbers: replication i of each arm uses SeedSequence([base, i]) and the same
-drawn parameters but for the ones set. A move must be in the report's direction and significant at ALPHA
-(one-sided, paired: Wilcoxon signed-rank for quantities, exact McNemar for yes/no outcomes) at a fixed seed.
-A direction the current model does not show is an expected failure (strict) with the numbers in its reason.
+Each test names the sentence of the report it tests (configs/sources/isw-2020-10-12.yaml, quoted verbatim) and
+reads it in the synthetic world of `support` (its actors stand for the report's roles: Red the attacker, Blue the
+defender, Guardian its patron, Sponsor the attacker's supporter), so recalibrating the shipped configs never moves
+these tests. Both arms run on common random numbers: replication i of each arm uses SeedSequence([base, i]) and the
+same parameters but for the ones an arm sets (or the same parameters on a scenario that differs in one place). A
+move must be in the report's direction and significant at ALPHA, one-sided and paired: Wilcoxon signed-rank for
+quantities, an exact sign test on the discordant pairs for yes/no outcomes. A direction the current model does not
+show is an expected failure (strict), with the cause in its reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from typing import Any
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from scenarios.config.schema import Scenario
-from scenarios.model.simulation import ReplicationResult
+from scenarios import yamlio
 
-from .support import load_baseline, paired, paired_many, terrain_of, value_taken
+from .support import PATRON, ROOT, SUPPORTER, Metric, paired, paired_many, scenario
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # statistical: about two seconds each
 
 ALPHA = 0.01
-N = 80  # replication pairs per comparison: the file runs in under two minutes on a quiet core
-N_FEW_DIFFER = 120  # where only a third of the pairs differ at all (the move is rare but one-sided)
-
-Metric = Callable[[ReplicationResult], float]
+N = 60  # replication pairs per comparison (each test's effect was checked at several seeds: p < 1e-4 at this N)
+HORIZON = 120
+SYNTHETIC = scenario()
 
 
 def assert_rises(before: np.ndarray, after: np.ndarray, what: str) -> None:
@@ -39,17 +42,8 @@ def assert_falls(before: np.ndarray, after: np.ndarray, what: str) -> None:
     assert_rises(-before, -after, f"minus {what}")
 
 
-def assert_not_raised(before: np.ndarray, after: np.ndarray, what: str) -> None:
-    """No significant rise (one-sided), whichever way the mean moved."""
-    d = after - before
-    if not d.any():
-        return
-    p = stats.wilcoxon(d, alternative="greater").pvalue
-    assert p >= ALPHA, f"{what}: rose significantly, {before.mean():.4g} -> {after.mean():.4g} (p={p:.3g})"
-
-
 def assert_more_often(before: np.ndarray, after: np.ndarray, what: str) -> None:
-    """Exact McNemar test: of the pairs that disagree, more turned yes than turned no."""
+    """Exact sign test on the pairs that disagree: more turned yes than turned no."""
     up = int(((before == 0) & (after == 1)).sum())
     down = int(((before == 1) & (after == 0)).sum())
     assert up > down, f"{what}: {before.mean():.3f} -> {after.mean():.3f} (up {up}, down {down})"
@@ -57,181 +51,205 @@ def assert_more_often(before: np.ndarray, after: np.ndarray, what: str) -> None:
     assert p < ALPHA, f"{what}: {before.mean():.3f} -> {after.mean():.3f} is not significant (p={p:.3g})"
 
 
-def assert_less_often(before: np.ndarray, after: np.ndarray, what: str) -> None:
-    assert_more_often(1 - before, 1 - after, f"not {what}")
-
-
 def outcome(key: str) -> Metric:
     return lambda r: float(r.outcome[key])
 
 
-def mean_attention(r: ReplicationResult) -> float:
-    assert r.timeseries is not None
-    return float(np.mean([row["attention"] for row in r.timeseries]))
+def day_or_never(key: str) -> Metric:
+    """A day the replication may not reach: censored one day past the horizon."""
+    return lambda r: float(r.outcome[key]) if r.outcome[key] is not None else HORIZON + 1.0
 
 
-def arms(path: str, low: float, high: float) -> tuple[dict[str, float], dict[str, float]]:
-    return {path: low}, {path: high}
+def arms(path: str, low: float, high: float, **both: float) -> tuple[dict[str, float], dict[str, float]]:
+    common = {k.replace("__", "."): v for k, v in both.items()}
+    return {**common, path: low}, {**common, path: high}
 
 
-def test_an_earlier_winter_lowers_gains_in_the_mountains(baseline: Scenario) -> None:
-    """Winter from late October, against winter from late December: less mountain value taken.
+NO_WINTER = {"season.winter_start": 200.0, "season.winter_end": 300.0}
+ALL_WINTER = {"season.winter_start": 0.0, "season.winter_end": 200.0}
 
-    Report, para 11: "Armenian forces defend the higher ground in mountainous Nagorno Karabakh region. An
-    Azerbaijani offensive during winter would likely lead to high casualties among its forces."
+
+def test_winter_slows_the_attacker_in_the_mountains() -> None:
+    """A winter over the whole run, against none: Red takes the mountain ridge later (or not at all).
+
+    Report, para 11: "Armenian forces defend the higher ground in mountainous Nagorno Karabakh region. An Azerbaijani
+    offensive during winter would likely lead to high casualties among its forces."
     """
-    late, early = arms("season.winter_start", 80.0, 20.0)
-    mountains = lambda r: value_taken(r, baseline, ("mountain",))  # noqa: E731
-    before, after = paired(baseline, N_FEW_DIFFER, 101, late, early, mountains)
-    assert_falls(before, after, "mountain value taken")
+    before, after = paired(SYNTHETIC, N, 11, NO_WINTER, ALL_WINTER, day_or_never("taken_day.ridge"))
+    assert_rises(before, after, "the day the ridge falls")
 
 
-def test_a_higher_casualty_weight_lowers_the_chance_of_an_operation_into_the_mountains(baseline: Scenario) -> None:
-    """The more Baku weighs its military dead, the less often it launches an operation on a mountain objective.
+def test_a_winter_offensive_costs_the_attacker_more_lives() -> None:
+    """An attacker committed to its offensive whatever it costs (no weight on its dead, its stocks or talks) loses
+    more soldiers, and more per day of fighting, when the winter is on.
 
-    Report, para 11: "An Azerbaijani offensive during winter would likely lead to high casualties among its
-    forces."; para 15: "but avoid a protracted, costly conflict."
+    Report, para 11: "An Azerbaijani offensive during winter would likely lead to high casualties among its forces."
     """
-    terrain = terrain_of(baseline)
-
-    def into_the_mountains(r: ReplicationResult) -> float:
-        assert r.timeseries is not None
-        return float(any(row["operation"] and terrain[row["operation"]] == "mountain" for row in r.timeseries))
-
-    light, heavy = arms("actors.azerbaijan.military_casualty_weight", 0.1, 1.0)
-    before, after = paired(baseline, N, 102, light, heavy, into_the_mountains, record_trace=True)
-    assert_less_often(before, after, "an operation into the mountains")
-
-
-def test_more_drone_effect_raises_gains(baseline: Scenario) -> None:
-    """A larger drone bonus to the advance gives Azerbaijan a larger share of the contested value.
-
-    Report, para 1: "Azerbaijan reportedly purchased Turkish-made drones in June 2020 and is deploying them to
-    great effect."
-    """
-    without, drones = arms("world.capabilities.drones.effects.advance_bonus", 0.0, 1.0)
-    before, after = paired(baseline, N, 103, without, drones, outcome("attacker_share"))
-    assert_rises(before, after, "Azerbaijani share")
-
-
-def test_a_populated_town_attacked_raises_civilian_deaths_and_attention(baseline: Scenario) -> None:
-    """Fuzuli with 60 thousand residents instead of its own: more Armenian civilian dead, more attention.
-
-    Baku's weight on civilian deaths is set to 0 in both arms, so the town is attacked alike and the
-    comparison is of what an assault on a populated town does (whether it deters Baku is another question).
-
-    Report, para 12: "An offensive would likely cause high civilian casualties and destruction"; para 13: "A
-    prolonged conflict could bring increased international attention into the conflict".
-    """
-    populated = load_baseline("world.sectors.south.objectives.fuzuli.population=60")
-    blind = {"actors.azerbaijan.civilian_casualty_weight": 0.0}
-    metrics = {"civilians": outcome("civilian_defender"), "attention": mean_attention}
-    got = paired_many(baseline, N, 104, blind, blind, metrics, record_trace=True, scenario_b=populated)
-    assert_rises(*got["civilians"], "Armenian civilian deaths")
-    assert_rises(*got["attention"], "mean attention")
-
-
-def test_stronger_russian_backing_lowers_gains_and_does_not_lengthen_wars(baseline: Scenario) -> None:
-    """The more Russian backing slows an Azerbaijani advance, the smaller Baku's gains; the war is no longer.
-
-    Report, para 14: "Azerbaijan likely believes Armenia will blink first in a standoff due to Azerbaijan's
-    stronger economy and overt Turkish military support ... in the absence of similar Russian support to
-    Armenia."; para 6: "Putin will likely support his ally Armenia in the end".
-    """
-    weak, strong = arms("combat.patron_backing_advance_factor", 0.9, 0.2)
-    metrics = {"share": outcome("attacker_share"), "war": outcome("war_days")}
-    got = paired_many(baseline, N, 105, weak, strong, metrics)
-    assert_falls(*got["share"], "Azerbaijani share")
-    assert_not_raised(*got["war"], "days of open war")
-
-
-def test_russian_pressure_on_baku_shortens_wars(baseline: Scenario) -> None:
-    """The more Russian pressure weighs in Baku, the fewer days of open war.
-
-    Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down and retain the
-    status quo ante".
-    """
-    deaf, heeding = arms("actors.azerbaijan.patron_pressure_weight", 0.0, 5.0)
-    before, after = paired(baseline, N, 106, deaf, heeding, outcome("war_days"))
-    assert_falls(before, after, "days of open war")
-
-
-def test_turkish_escalation_raises_gains_or_war_length(baseline: Scenario) -> None:
-    """Cheap Turkish escalation (each rung costing nothing) against dear: Baku gains more, or fights longer.
-
-    Report, para 15: "Erdogan has also demonstrated his willingness to support Azerbaijani operations at
-    low-cost and would likely support a protracted conflict"; para 14: "to deepen Turkish support".
-    """
-    dear, cheap = arms("actors.turkey.escalation_cost", 2.0, 0.0)
-    metrics = {"share": outcome("attacker_share"), "war": outcome("war_days")}
-    got = paired_many(baseline, N_FEW_DIFFER, 107, dear, cheap, metrics)
-    failures = []
-    for name, what in (("share", "Azerbaijani share"), ("war", "days of open war")):
-        try:
-            assert_rises(*got[name], what)
-        except AssertionError as e:
-            failures.append(str(e))
-    assert len(failures) < 2, "; ".join(failures)
-
-
-N_PEACEKEEPERS = 400  # guarded lines are ones both sides accepted: only about one pair in twenty differs
-
-
-def test_peacekeepers_accepted_lengthen_ceasefires(baseline: Scenario) -> None:
-    """Peacekeepers that guard the line (fewer violations, a cost to fire past them) against peacekeepers with no
-    effect: more days under ceasefires with peacekeepers.
-
-    The report is silent on peacekeepers: this checks the modeller's assumptions in baseline.yaml,
-    ceasefire.peacekeeper_multiplier "Armed peacekeepers between the lines cut violations sharply" and
-    actors.azerbaijan.peacekeeper_breach_cost "Breaking a ceasefire guarded by peacekeepers means firing on them or
-    past them". The effect is rare (peacekeepers are accepted only on a line both parties can live with, so few
-    such ceasefires are tested), hence the larger N.
-    """
-    offered = {"mediation.peacekeepers_offered": 1.0}
-    inert = {**offered, "ceasefire.peacekeeper_multiplier": 1.0, "actors.azerbaijan.peacekeeper_breach_cost": 0.0}
-    guarding = {**offered, "ceasefire.peacekeeper_multiplier": 0.2, "actors.azerbaijan.peacekeeper_breach_cost": 3.0}
-    guarded = lambda r: float(sum(c["duration_days"] for c in r.ceasefires if c["peacekeepers"]))  # noqa: E731
-    before, after = paired(baseline, N_PEACEKEEPERS, 108, inert, guarding, guarded)
-    assert_rises(before, after, "days under ceasefires with peacekeepers")
-
-
-def test_peacekeepers_cut_violations_on_their_line(baseline: Scenario) -> None:
-    """A stronger peacekeeper effect means fewer violations during ceasefires with peacekeepers.
-
-    Assumption ceasefire.peacekeeper_multiplier: "Armed peacekeepers between the lines cut violations sharply:
-    general experience of monitored lines of contact."
-    """
-    offered = {"mediation.peacekeepers_offered": 1.0}
-    weak, strong = (
-        {**offered, "ceasefire.peacekeeper_multiplier": 1.0},
-        {**offered, "ceasefire.peacekeeper_multiplier": 0.05},
+    committed = {
+        "actors.red.gain_weight": 300.0,
+        "actors.red.military_casualty_weight": 0.0,
+        "actors.red.max_operation_days": 400.0,
+        "actors.red.endurance_weight": 0.0,
+        "actors.red.talks_weight": 0.0,
+        "actors.red.diplomatic_weight": 0.0,
+    }
+    per_day = lambda r: r.outcome["military_attacker"] / max(1.0, r.outcome["fighting_days"])  # noqa: E731
+    got = paired_many(
+        SYNTHETIC,
+        N,
+        12,
+        {**committed, **NO_WINTER},
+        {**committed, **ALL_WINTER},
+        {"deaths": outcome("military_attacker"), "per_day": per_day},
     )
-    violations = lambda r: float(sum(c["violations"] for c in r.ceasefires if c["peacekeepers"]))  # noqa: E731
-    before, after = paired(baseline, N, 108, weak, strong, violations)
-    assert_falls(before, after, "violations under ceasefires with peacekeepers")
+    assert_rises(*got["deaths"], "the attacker's military deaths")
+    assert_rises(*got["per_day"], "the attacker's military deaths per day of fighting")
 
 
-def test_a_party_whose_aims_are_unmet_breaks_a_truce_sooner(baseline: Scenario) -> None:
-    """An Azerbaijan that needs half the contested value ends the first ceasefire sooner than one whose aim is
-    already held (limited aims in both arms).
+def test_a_fortified_place_takes_longer_to_take() -> None:
+    """The ridge behind a prepared line (fortification level 2) against the same ridge on open ground: it falls
+    later. (The modeller's: the report speaks of the high ground, not of trenches.)
 
-    Report, para 9: "Azerbaijan and Turkey are setting conditions to break the ceasefire, citing unaddressed
-    Azerbaijani claims in negotiations."
+    Report, para 11: "Armenian forces defend the higher ground in mountainous Nagorno Karabakh region."
     """
-    limited = {"actors.azerbaijan.limited_aims_probability": 1.0}
-    met = {**limited, "actors.azerbaijan.target_share": 0.05}
-    unmet = {**limited, "actors.azerbaijan.target_share": 0.5}
-    before, after = paired(baseline, N, 109, met, unmet, outcome("first_ceasefire_end_day"))
-    assert_falls(before, after, "first ceasefire's end day")
+
+    def ridge_fortification(level: int) -> Any:
+        def edit(data: dict[str, Any]) -> None:
+            data["world"]["sectors"]["west"]["objectives"]["ridge"]["fortification"] = level
+
+        return edit
+
+    open_ground, fortified = scenario(edit=ridge_fortification(0)), scenario(edit=ridge_fortification(2))
+    before, after = paired(open_ground, N, 13, {}, {}, day_or_never("taken_day.ridge"), scenario_b=fortified)
+    assert_rises(before, after, "the day the ridge falls")
 
 
-def test_maximalist_aims_lengthen_wars(baseline: Scenario) -> None:
-    """An Azerbaijan whose real aim is the maximalist claim fights more days than one that means to improve its
-    position.
+@pytest.mark.parametrize(
+    ("path", "low", "high"),
+    [("actors.red.diplomatic_weight", 0.0, 10.0), ("attention.per_war_day", 0.0, 0.2)],
+    ids=["diplomatic-weight", "attention"],
+)
+def test_attention_and_its_diplomatic_cost_shorten_the_war(path: str, low: float, high: float) -> None:
+    """More international attention per day of war, or a heavier diplomatic cost of it: fewer days of fighting.
 
-    Report, para 10: "Despite Turkish and Azerbaijani maximalist framing, Azerbaijan's real strategic objective
-    is likely to improve its position on the ground ahead of future diplomatic negotiations."
+    Report, para 13: "A prolonged conflict could bring increased international attention into the conflict,
+    increasing the diplomatic cost for Azerbaijan and harming its international energy trade."
     """
-    limited, maximalist = arms("actors.azerbaijan.limited_aims_probability", 1.0, 0.0)
-    before, after = paired(baseline, N, 110, limited, maximalist, outcome("war_days"))
-    assert_rises(before, after, "days of open war")
+    before, after = paired(SYNTHETIC, N, 14, *arms(path, low, high), outcome("conflict_days"))
+    assert_falls(before, after, "days of fighting")
+
+
+def test_a_costly_conflict_is_avoided() -> None:
+    """An attacker that weighs its stocks running down (endurance_weight) fights fewer days.
+
+    Report, para 15: "Azerbaijan will likely continue posturing in line with its maximalist claim to capture
+    Nagorno-Karabakh with ground forces but avoid a protracted, costly conflict."
+    """
+    before, after = paired(SYNTHETIC, 80, 15, *arms("actors.red.endurance_weight", 0.0, 20.0), outcome("conflict_days"))
+    assert_falls(before, after, "days of fighting")
+
+
+def _patron_backs_from_the_start(data: dict[str, Any]) -> None:
+    for rung in ("backing", "arms"):
+        data["actors"][PATRON]["ladder"][rung]["in_place_at_start"] = True
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the model shows the opposite: Guardian's backing and arms in place make Red launch MORE operations "
+    "(1.25 -> 1.63 per run at seed 16). The attacker's utility never reads what it expects of "
+    "the patron's support (Observation.defender_support, the support_weight of the patron's decided rungs, is read "
+    "by no policy), and its patron_reaction term drops once the patron backs (expected_patron_intervention replaces "
+    "the larger expected_patron_backing); only the arms' slower advance weighs against an offensive",
+)
+def test_a_patron_backing_the_defender_makes_offensives_rarer() -> None:
+    """Guardian backing Blue (its backing and arms rungs in place) from the start, against not: fewer operations.
+
+    Report, para 14: "Azerbaijan likely believes Armenia will blink first in a standoff due to Azerbaijan’s stronger
+    economy and overt Turkish military support, such as the deployment of F-16s and SNA fighters, in the absence of
+    similar Russian support to Armenia."
+    """
+    backed = scenario(edit=_patron_backs_from_the_start)
+    before, after = paired(SYNTHETIC, N, 16, {}, {}, outcome("operations"), scenario_b=backed)
+    assert_falls(before, after, "operations launched")
+
+
+def test_a_patron_backing_the_defender_limits_the_attackers_gains() -> None:
+    """What the patron's arms do show: with them in place from the start, Red ends with less of the region.
+
+    Report, para 14: "in the absence of similar Russian support to Armenia"; para 6: "Putin will likely support his
+    ally Armenia in the end".
+    """
+    backed = scenario(edit=_patron_backs_from_the_start)
+    before, after = paired(SYNTHETIC, N, 16, {}, {}, outcome("attacker_share"), scenario_b=backed)
+    assert_falls(before, after, "the attacker's share")
+
+
+def test_a_supporters_combat_troops_raise_the_patrons_escalation() -> None:
+    """Sponsor's troops fighting for Red (its whole ladder in place) and a Guardian reluctant to back Blue: the more
+    Guardian weighs those troops (supporter_troops_weight), the more rungs it climbs, and the likelier it backs Blue
+    at the horizon.
+
+    Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus and a key balance against Turkish
+    interests"; para 3: "as long as Russian President Vladimir Putin remains unwilling fully to back Armenia".
+    """
+
+    def troops_fighting(data: dict[str, Any]) -> None:
+        for rung in data["actors"][SUPPORTER]["ladder"].values():
+            rung["in_place_at_start"] = True
+
+    sc = scenario(edit=troops_fighting)
+    reluctant = {"actors__guardian__back_defender_propensity": 0.15, "actors__guardian__escalation_cost": 2.0}
+    rungs = lambda r: float(  # noqa: E731
+        sum(r.outcome[f"decided_day.{PATRON}.{x}"] is not None for x in ("backing", "arms", "intervention"))
+    )
+    got = paired_many(
+        sc,
+        N,
+        17,
+        *arms("actors.guardian.supporter_troops_weight", 0.0, 6.0, **reluctant),
+        {"rungs": rungs, "backs": outcome("patron_backs_defender")},
+    )
+    assert_rises(*got["rungs"], "rungs Guardian decided")
+    assert_more_often(*got["backs"], "Guardian backs Blue at the horizon")
+
+
+def test_the_defender_counter_attacks_more_where_it_values_what_it_lost() -> None:
+    """The more Blue values retaking lost ground (regain_weight), the more counter-attacks it launches. (The
+    modeller's mechanism; the report's nearest judgment is that Armenia will not give up the region.)
+
+    Report, para 10: "Both Turkey and Azerbaijan are aware that an Armenian withdrawal from Armenian-populated Nagorno
+    Karabakh is extremely unlikely."
+    """
+    before, after = paired(SYNTHETIC, N, 18, *arms("actors.blue.regain_weight", 5.0, 60.0), outcome("counter_operations"))
+    assert_rises(before, after, "counter-attacks")
+
+
+def test_the_statistics_can_fail() -> None:
+    """The assertions reject a move the wrong way and a move that is noise."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=N)
+    with pytest.raises(AssertionError, match="wrong way"):
+        assert_rises(base, base - 1.0, "x")
+    with pytest.raises(AssertionError, match="not significant"):
+        assert_rises(base, base + rng.normal(scale=3.0, size=N) + 0.05, "x")
+    yes = np.zeros(N)
+    with pytest.raises(AssertionError):
+        assert_more_often(yes, np.r_[np.ones(2), np.zeros(N - 2)], "x")
+
+
+QUOTE = re.compile(r'para (\d+): "(.+?)"', re.S)
+
+
+def test_every_quote_is_the_reports_own_words() -> None:
+    """Each sentence a test names is in the report, in the paragraph named, word for word."""
+    paragraphs = yamlio.load_yaml(ROOT / "configs" / "sources" / "isw-2020-10-12.yaml").data["paragraphs"]
+    quoted = [
+        (int(para), " ".join(text.split()))
+        for test in globals().values()
+        if callable(test) and getattr(test, "__name__", "").startswith("test_") and test.__doc__
+        for para, text in QUOTE.findall(test.__doc__)
+    ]
+    assert len(quoted) >= 10
+    for para, text in quoted:
+        assert text in paragraphs[para - 1], f"para {para}: {text!r}"

@@ -259,7 +259,7 @@ def wave_design(points: np.ndarray, free: list[str], others: list[str], n: int, 
     other = rng.uniform(1e-9, 1 - 1e-9, size=(n, len(others)))
     rows = []
     for u in points:
-        columns = {name: other[:, k] for k, name in enumerate(others)}
+        columns: dict[str, np.ndarray] = {name: other[:, k] for k, name in enumerate(others)}
         columns.update({name: np.full(n, float(np.clip(u[k], 1e-9, 1 - 1e-9))) for k, name in enumerate(free)})
         columns[SEED_COLUMN] = np.arange(n)
         rows.append(pd.DataFrame(columns))  # built at once: a column at a time fragments the frame
