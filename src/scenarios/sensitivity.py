@@ -113,7 +113,7 @@ def run_sensitivity(
     if measure.kind == "category":
         raise AnalysisError.naming(
             "outcome",
-            "{outcome} {value}: a category; use one of its classes, e.g. outcome:protracted_war",
+            "{outcome} {value}: a category; use one of its classes, e.g. outcome:fighting_at_horizon",
             value=outcome,
         )
     problem = _problem(scenario, params, by)

@@ -12,8 +12,9 @@ here, so recalibrating configs/ never moves a test (only the smoke tests read th
 Red (attacker) holds 0.5 of 8.5 contested value. Blue (defender) is backed by Guardian (patron: backing ->
 arms, lag 7 days -> intervention, `requires: treaty`, lag 3; its treaty covers Blue's own territory and is
 triggered by 3 strikes) and brokers; Red is backed by Sponsor (supporter: pledge, in place and kept -> volunteers,
-lag 5 -> troops, which fight, lag 3). Envoy is a mediator with no side. A humanitarian truce brokered by Guardian
-is in force on day 0 (optional). Winter runs from day 60 to day 100.
+lag 5 -> troops, which fight, lag 3). Envoy is a mediator with no side. Optionally a second patron (Guardian 2:
+loans -> advisers), a second supporter (Sponsor 2: funds -> drones, weather-bound) and more envoys. A humanitarian
+truce brokered by Guardian is in force on day 0 (optional). Winter runs from day 60 to day 100.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import json
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -104,8 +104,8 @@ def _rung(effects: Mapping[str, Any], in_place: bool = False, **more: Any) -> di
 
 def tree(
     *,
-    patron: bool = True,
-    supporter: bool = True,
+    patrons: int = 1,
+    supporters: int = 1,
     envoys: int = 1,
     territory: bool = True,
     start_truce: bool = True,
@@ -190,7 +190,7 @@ def tree(
             "backing_resolve": p(0.6),
         },
     }
-    if patron:
+    if patrons:
         actors[PATRON] = {
             "label": "Guardian",
             "policy": "patron",
@@ -239,7 +239,7 @@ def tree(
             "mediation_credibility": p(0.5),
             "offer_every_days": p(5),
         }
-    if supporter:
+    if supporters:
         actors[SUPPORTER] = {
             "label": "Sponsor",
             "policy": "supporter",
@@ -255,7 +255,9 @@ def tree(
                     lag_days=p(5),
                     cost=p(0.4),
                 ),
-                "troops": _rung({"fights": True, "advance_bonus": 0.3, "support_weight": 1.0}, lag_days=p(3), cost=p(4.0)),
+                "troops": _rung(
+                    {"fights": True, "advance_bonus": 0.3, "support_weight": 1.0}, lag_days=p(3), cost=p(4.0)
+                ),
             },
             "influence_weight": p(3.0),
             "escalation_cost": p(0.3),
@@ -270,6 +272,23 @@ def tree(
             "quiet_truce_weight": p(1.0),
             "min_dwell_days": p(14),
         }
+    if patrons > 1:  # a second patron of Blue: money, then advisers; no treaty
+        second = copy.deepcopy(actors[PATRON])
+        second.pop("treaty")
+        second["label"] = "Guardian 2"
+        second["ladder"] = {
+            "loans": _rung({"replenish_money": 0.5, "support_weight": 1.0}),
+            "advisers": _rung({"enemy_advance_factor": 0.8, "support_weight": 1.0}, lag_days=p(10)),
+        }
+        actors[f"{PATRON}2"] = second
+    if supporters > 1:  # a second supporter of Red: funds, then drones (weather-bound)
+        second = copy.deepcopy(actors[SUPPORTER])
+        second["label"] = "Sponsor 2"
+        second["ladder"] = {
+            "funds": _rung({"replenish_money": 0.5, "support_weight": 1.0}),
+            "drones": _rung({"advance_bonus": 0.2, "air": True, "support_weight": 1.0}, lag_days=p(4), cost=p(0.6)),
+        }
+        actors[f"{SUPPORTER}2"] = second
     for i in range(envoys):
         name = ENVOY if i == 0 else f"{ENVOY}{i + 1}"
         actors[name] = {
@@ -301,11 +320,25 @@ def tree(
             "objectives": {
                 "ford": place("Ford", "lowland", 1.0, 0.1, fortification=2),
                 "town": place(
-                    "Town", "urban", 2.0, 20.0, after=["ridge", "ford"], difficulty=5.0, fortification=1, core=True,
+                    "Town",
+                    "urban",
+                    2.0,
+                    20.0,
+                    after=["ridge", "ford"],
+                    difficulty=5.0,
+                    fortification=1,
+                    core=True,
                     city=True,
                 ),
                 "capital": place(
-                    "Capital", "mountain", 2.5, 50.0, after=["town"], difficulty=6.0, fortification=2, core=True,
+                    "Capital",
+                    "mountain",
+                    2.5,
+                    50.0,
+                    after=["town"],
+                    difficulty=6.0,
+                    fortification=2,
+                    core=True,
                     city=True,
                 ),
             },
@@ -330,7 +363,7 @@ def tree(
     if start_truce:
         world["ceasefire"] = {
             "kind": "humanitarian",
-            "broker": PATRON if patron else ENVOY,
+            "broker": PATRON if patrons else ENVOY,
             "peacekeepers": False,
             "source": dict(BRIEF),
         }
@@ -429,6 +462,11 @@ def tree(
     }
 
 
+def joint_envoys(data: dict[str, Any]) -> None:
+    """An `edit`: the first envoy's offers are made jointly with the second's."""
+    data["actors"][ENVOY]["joint_with"] = [f"{ENVOY}2"]
+
+
 def validate(data: Mapping[str, Any], overrides: Sequence[str] = ()) -> Scenario:
     """A scenario from a tree, with `--set`-style overrides (``"combat.daily_progress_sd=0"``)."""
     located = packaged_words()
@@ -512,6 +550,7 @@ class Hand(_Replication):
 
     def __init__(self, sc: Scenario, flat: dict[str, float], seed: int = 7, deciding: bool = False):
         super().__init__(sc, flat, np.random.SeedSequence(seed), True)
+        self.streams: dict[str, Any] = self.streams  # a test may put a `Scripted` stream in any slot
         self.deciding = deciding
         self.reviews: list[tuple[float, str, str]] = []
         self._started = True  # run() and known_truce_holds_until() start nothing behind the test's back
@@ -521,6 +560,8 @@ class Hand(_Replication):
         for name in names:
             if name == "violations":
                 self._violation_process = self.env.process(self._violations())
+            elif name == "arrivals":
+                self._arrival_process = self.env.process(self._arrivals())
             elif name.startswith("offers:"):
                 self.env.process(self._offers(name.removeprefix("offers:")))
             elif name.startswith("reviews:"):
@@ -647,29 +688,5 @@ def records(result: ReplicationResult) -> bytes:
     return pickle.dumps(dataclasses.replace(result, events=None, timeseries=None))
 
 
-def event_data(event: Mapping[str, Any]) -> dict[str, Any]:
-    return json.loads(event["data"]) if event["data"] else {}
-
-
-def shipped(*names: str) -> list[Path]:
-    """Shipped scenario files, for the smoke tests."""
-    return [ROOT / "configs" / name for name in names]
-
-
 def load_shipped(name: str, *overrides: str) -> Scenario:
     return load_scenario(ROOT / "configs" / name, overrides=list(overrides))
-
-
-__all__ = [
-    "PERIODIC",
-    "Hand",
-    "Scripted",
-    "deterministic",
-    "drawn",
-    "medians",
-    "paired",
-    "paired_many",
-    "scenario",
-    "seeds",
-    "tree",
-]

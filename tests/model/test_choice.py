@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scenarios.model.choice import logit_choice
+from scenarios.model.policy import choose
 from scenarios.model.random import Stream
 
 from .support import Scripted
@@ -130,3 +132,33 @@ def test_the_chosen_option_is_never_rated_below_the_floor(
     decision = logit_choice("x", utilities, rationality, Scripted([u]), floor=floor)
     assert plain[decision.option] >= min(floor, max(plain.values())) * (1 - 1e-9)
     assert math.fsum(decision.probabilities.values()) == pytest.approx(1.0, rel=1e-9)
+
+
+# --- one utility, two paths: `policy.choose` term by term (traced) or from totals (untraced) ---------------------
+
+
+class Terms(NamedTuple):
+    gain: float
+    cost: float
+    commitment: float
+
+
+@given(
+    terms=st.lists(st.tuples(*[st.floats(-50.0, 50.0)] * 3), min_size=1, max_size=8),
+    mapped=st.booleans(),
+    rationality=st.floats(0.0, 20.0),
+    floor=st.floats(0.0, 0.2),
+    u=st.floats(0.0, 1.0, exclude_max=True),
+)
+def test_the_explained_and_the_fast_choice_agree_to_the_bit(
+    terms: list[tuple[float, float, float]], mapped: bool, rationality: float, floor: float, u: float
+) -> None:
+    """Utilities written once as named tuples (or a mapping, for terms named at run time): the traced path keeps the
+    terms, the untraced one sums them, and both choose the same option with the same probabilities."""
+    options: dict[str, Any] = {f"o{i}": Terms(*t) for i, t in enumerate(terms)}
+    if mapped:
+        options["last"] = {"best_alternative": terms[0][0]}
+    explained = choose("x", options, rationality, Scripted([u]), True, floor)
+    fast = choose("x", options, rationality, Scripted([u]), False, floor)
+    assert (fast.option, fast.probabilities, fast.track) == (explained.option, explained.probabilities, explained.track)
+    assert fast.utilities == {} and set(explained.utilities["o0"]) == {"gain", "cost", "commitment"}

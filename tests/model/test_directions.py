@@ -154,24 +154,18 @@ def _patron_backs_from_the_start(data: dict[str, Any]) -> None:
         data["actors"][PATRON]["ladder"][rung]["in_place_at_start"] = True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the model shows the opposite: Guardian's backing and arms in place make Red launch MORE operations "
-    "(1.25 -> 1.63 per run at seed 16). The attacker's utility never reads what it expects of "
-    "the patron's support (Observation.defender_support, the support_weight of the patron's decided rungs, is read "
-    "by no policy), and its patron_reaction term drops once the patron backs (expected_patron_intervention replaces "
-    "the larger expected_patron_backing); only the arms' slower advance weighs against an offensive",
-)
 def test_a_patron_backing_the_defender_makes_offensives_rarer() -> None:
-    """Guardian backing Blue (its backing and arms rungs in place) from the start, against not: fewer operations.
+    """Guardian backing Blue (its backing and arms rungs in place) from the start, against not: Red ends the truce
+    later (what it expects of Guardian weighs on every operation it values).
 
     Report, para 14: "Azerbaijan likely believes Armenia will blink first in a standoff due to Azerbaijan’s stronger
     economy and overt Turkish military support, such as the deployment of F-16s and SNA fighters, in the absence of
     similar Russian support to Armenia."
     """
     backed = scenario(edit=_patron_backs_from_the_start)
-    before, after = paired(SYNTHETIC, N, 16, {}, {}, outcome("operations"), scenario_b=backed)
-    assert_falls(before, after, "operations launched")
+    wary = {"actors.red.patron_reaction_weight": 12.0}  # a Red that weighs its patron's reaction (both arms)
+    before, after = paired(SYNTHETIC, N, 16, wary, wary, outcome("first_ceasefire_end_day"), scenario_b=backed)
+    assert_rises(before, after, "the day the truce is formally ended")
 
 
 def test_a_patron_backing_the_defender_limits_the_attackers_gains() -> None:
@@ -221,7 +215,9 @@ def test_the_defender_counter_attacks_more_where_it_values_what_it_lost() -> Non
     Report, para 10: "Both Turkey and Azerbaijan are aware that an Armenian withdrawal from Armenian-populated Nagorno
     Karabakh is extremely unlikely."
     """
-    before, after = paired(SYNTHETIC, N, 18, *arms("actors.blue.regain_weight", 5.0, 60.0), outcome("counter_operations"))
+    before, after = paired(
+        SYNTHETIC, N, 18, *arms("actors.blue.regain_weight", 5.0, 60.0), outcome("counter_operations")
+    )
     assert_rises(before, after, "counter-attacks")
 
 

@@ -18,6 +18,7 @@ The finished record and its trace are then checked against the same rules.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Generator
 from typing import Any
@@ -32,14 +33,16 @@ from scenarios.model import combat
 from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
 from scenarios.model.simulation import ReplicationResult, _Replication
 
-from .support import ATTACKER, BRIEF, DEFENDER, PATRON, day, drawn, scenario
+from .support import ATTACKER, BRIEF, DEFENDER, PATRON, day, drawn, joint_envoys, scenario
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HORIZON = 90
 
 
 def history(data: dict[str, Any]) -> None:
-    data["world"]["history"] = [{"date": day(20).isoformat(), "kind": "humanitarian", "broker": PATRON, "source": BRIEF}]
+    data["world"]["history"] = [
+        {"date": day(20).isoformat(), "kind": "humanitarian", "broker": PATRON, "source": BRIEF}
+    ]
 
 
 # the synthetic world at a truce, at open war, and at war with a truce history knows of on day 20
@@ -47,6 +50,7 @@ SCENARIOS = {
     "truce": scenario(f"simulation.horizon_days={HORIZON}"),
     "war": scenario(f"simulation.horizon_days={HORIZON}", start_truce=False),
     "history": scenario(f"simulation.horizon_days={HORIZON}", start_truce=False, edit=history),
+    "crowded": scenario(f"simulation.horizon_days={HORIZON}", patrons=2, supporters=2, envoys=2, edit=joint_envoys),
 }
 
 
@@ -161,7 +165,7 @@ def check_result(result: ReplicationResult, sc: Scenario, rep: Checked) -> None:
     decisions = {(e["day"], e["actor"]) for e in events if e["kind"] == "decision"}
     ends = {(e["day"], e["actor"]) for e in events if e["kind"] == "ceasefire_end"}
     rows = result.ceasefires
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert after["start_day"] >= before["end_day"], "two truces in force at once"
     for row in rows:
         if row["censored"]:
@@ -175,6 +179,9 @@ def check_result(result: ReplicationResult, sc: Scenario, rep: Checked) -> None:
         handed = set(filter(None, row["handed_over"].split(",")))
         assert handed <= settlements.get(row["settlement"], set()), row
     assert sum(len(list(filter(None, r["handed_over"].split(",")))) for r in rows) == rep.settled
+    assert out["settlement"] == (rep.settled > 0)
+    if out["core_handed_over"]:  # a withdrawal: a settlement that hands over places of the core
+        assert out["outcome_class"] in ("patron_intervention", "defender_withdrawal")
     treaty = [e["day"] for e in events if e["kind"] == "treaty"]
     decided = out["decided_day.guardian.intervention"]
     if decided is not None:

@@ -14,19 +14,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from scenarios.config.schema import Scenario
 from scenarios.engine.seeding import replication_seed
 from scenarios.exceptions import ModelError
 from scenarios.model.actors import POLICIES
 from scenarios.model.choice import Decision
 from scenarios.model.simulation import ReplicationResult, run_replication
 
-from .support import BRIEF, PATRON, day, drawn, records, scenario
+from .support import BRIEF, PATRON, day, drawn, joint_envoys, records, scenario
 
 SCENARIOS = {
     "truce": scenario(),
     "war": scenario(start_truce=False),
-    "two-envoys": scenario(envoys=2, territory=False),
+    "crowded": scenario(patrons=2, supporters=2, envoys=2, territory=False, edit=joint_envoys),
 }
 SEEDS = [0, 3, 20301010, [2030, 17]]
 
@@ -225,8 +224,9 @@ def test_given_parameters_are_kept_when_the_path_is_drawn_again(
 
 
 def test_a_truce_from_history_is_held_to_its_known_date() -> None:
-    """At war, a history truce on day 5 known in force through day 6: no run ends it before day 7."""
-    sc = scenario(start_truce=False, edit=known_in_force(6, on="history"))
+    """At war, a history truce on day 5 known in force through day 6: no run ends it before day 7. (Red is made to
+    think twice before ending a truce openly: in the synthetic world it ends one imposed on its offensive at once.)"""
+    sc = scenario("actors.red.ceasefire_breach_cost=10", start_truce=False, edit=known_in_force(6, on="history"))
     runs = [run_replication(sc, replication_seed(SEED, i)) for i in range(20)]
     assert all(r.ceasefires[0]["start_day"] <= 5.0 for r in runs)
     for r in runs:
@@ -253,5 +253,3 @@ def test_a_run_shorter_than_the_known_date_is_held_to_it_over_its_horizon() -> N
     for i in range(20):
         r = run_replication(sc, replication_seed(SEED, i))
         assert r.outcome["first_ceasefire_censored"], f"replication {i} ended the truce within its one day"
-
-

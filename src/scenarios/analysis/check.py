@@ -441,11 +441,10 @@ def _yes_no(measures: Any, results: Results, scenario: str, text: str, where: st
 
 def expectation_values(results: Results, scenario: str) -> dict[str, pd.Series]:
     """Each active expectation's measure per replication of `scenario` as 0/1, NaN where its `given` fails."""
-    from scenarios.config.loader import scenario_from_dump
     from scenarios.measures import measure_set
 
-    spec = scenario_from_dump(results.scenario_config(scenario), f"{results.directory}/manifest.json")
-    measures = measure_set(spec)
+    spec = judged_scenario(results, scenario)
+    measures = measure_set(spec.config if isinstance(spec, Judgments) else spec)
     out = {}
     for eid, exp in spec.active_expectations().items():
         assert exp.measure is not None
@@ -470,21 +469,65 @@ def _words(r: Any) -> str:
     return f"\u00b6{r['para']} \u201c{r['quote']}\u201d"
 
 
+@dataclass(frozen=True)
+class Judgments:
+    """The judgments of a scenario that today's schema cannot rebuild whole: one a results folder of format 1
+    stored (written for model v1, whose mechanisms and keys are gone). Its expectations are read alone, against its
+    own estimative words, and checked against the replications that folder holds."""
+
+    config: dict[str, Any]
+    expectations: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)  # format 1 had no observations
+
+    def active_expectations(self) -> dict[str, Any]:
+        return {k: e for k, e in self.expectations.items() if not e.drop}
+
+    @classmethod
+    def of(cls, config: dict[str, Any], display: str) -> Judgments:
+        from pydantic import ValidationError
+
+        from scenarios.config.expectations import Expectation
+        from scenarios.config.params import EstimativeWords
+
+        try:
+            words = EstimativeWords.model_validate(config.get("estimative_words") or {"words": {}})
+            expectations = {
+                k: Expectation.model_validate(e, context={"words": words})
+                for k, e in (config.get("expectations") or {}).items()
+            }
+        except ValidationError as exc:
+            raise CheckError(f"{display}: the stored expectations cannot be read: {exc}") from None
+        return cls(config, expectations)
+
+
+def judged_scenario(results: Results, name: str, given: Mapping[str, Scenario] | None = None) -> Scenario | Judgments:
+    """The scenario whose judgments a batch is checked against: the one given, else rebuilt from the manifest (for
+    a folder of format 1, its judgments alone: `Judgments`)."""
+    from scenarios.config.loader import scenario_from_dump
+    from scenarios.io.legacy import FORMAT_1
+
+    if given and name in given:
+        return given[name]
+    config = results.scenario_config(name)
+    display = f"{results.directory}/manifest.json"
+    if results.manifest.get("migrated_from") == FORMAT_1:
+        return Judgments.of(config, display)
+    return scenario_from_dump(config, display)
+
+
 def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
     """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
-    from scenarios.config.loader import scenario_from_dump
     from scenarios.measures import measure_set
 
     rows: list[Row] = []
     without = []
     for name in results.scenarios:
-        config = results.scenario_config(name)
-        scenario = (scenarios or {}).get(name) or scenario_from_dump(config, f"{results.directory}/manifest.json")
+        scenario = judged_scenario(results, name, scenarios)
         expectations = scenario.active_expectations()
         if not expectations:
             without.append(name)
             continue
-        measures = measure_set(scenario)
+        measures = measure_set(scenario.config if isinstance(scenario, Judgments) else scenario)
         for eid, exp in expectations.items():
             assert exp.measure is not None
             where = f"{name}: expectations.{eid}"
@@ -492,7 +535,7 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
             condition = _yes_no(measures, results, name, exp.given, f"{where}.given") if exp.given else None
             na = ""
             if values is None or (exp.given and condition is None):
-                na = _na_reason(exp.measure if values is None else str(exp.given), scenario.simulation.horizon_days)
+                na = _na_reason(exp.measure if values is None else str(exp.given), results.horizon_of(name))
             rel = exp.relation
             rows.append(
                 Row(
@@ -525,16 +568,13 @@ def observation_table(results: Results, scenarios: Mapping[str, Scenario] | None
     """Each scenario's `data:` targets against its replications: the model's mean and spread, the implausibility of
     what was observed, and the verdict (too high / too low beyond the cut, consistent otherwise)."""
     from scenarios.analysis.history_matching import CUT, data_implausibility
-    from scenarios.config.loader import scenario_from_dump
     from scenarios.exceptions import MeasureError
     from scenarios.measures import measure_set
 
     out = []
     for name in results.scenarios:
-        scenario = (scenarios or {}).get(name) or scenario_from_dump(
-            results.scenario_config(name), f"{results.directory}/manifest.json"
-        )
-        if not scenario.data:
+        scenario = judged_scenario(results, name, scenarios)
+        if not scenario.data or isinstance(scenario, Judgments):
             continue
         measures = measure_set(scenario)
         for tid, target in scenario.data.items():

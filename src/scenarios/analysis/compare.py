@@ -496,7 +496,10 @@ def merge_batches(batches: Sequence[Results]) -> Results:
         return df
 
     reps = cat("replications")
-    reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=list(OUTCOME_CLASSES))
+    classes = [*OUTCOME_CLASSES]  # today's classes, then those of an older folder (format 1), never NaN
+    for b in batches:
+        classes += [c for c in b.replications["outcome_class"].cat.categories if c not in classes]
+    reps["outcome_class"] = pd.Categorical(reps["outcome_class"].astype(str), categories=classes)
     lazy = {t: functools.partial(cat, t) for t in ("ceasefires", "events", "timeseries", "errors", "offers", "daily")}
     return Results(batches[0].directory, manifest, reps, **lazy)  # each table merged when first used
 

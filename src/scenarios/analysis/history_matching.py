@@ -113,8 +113,9 @@ def targets(scenario: Scenario, data: Scenario | None = None) -> list[Target]:
     for source in (scenario, data):
         if source is None:
             continue
+        prefix = "data:" if source is scenario else f"data:{source.name}."
         out += [
-            Target(f"data:{name}", t.measure, None, t.range, source.name, t.variance) for name, t in source.data.items()
+            Target(prefix + name, t.measure, None, t.range, source.name, t.variance) for name, t in source.data.items()
         ]
     if not out:
         raise AnalysisError(

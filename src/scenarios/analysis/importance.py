@@ -23,7 +23,7 @@ def outcome_vector(results: Results, outcome: str | Measure, scenario: str | Non
     """A measure (a name, e.g. holds_30_days, or an expression) per replication of one scenario, as floats."""
     measure = outcome if isinstance(outcome, Measure) else results_measures(results).get(outcome)
     if measure.kind == "category":
-        raise AnalysisError(f"{measure.name!r} is a category; use one of its classes, e.g. outcome:protracted_war")
+        raise AnalysisError(f"{measure.name!r} is a category; use one of its classes, e.g. outcome:fighting_at_horizon")
     name = scenario or results.scenarios[0]
     if name not in results.scenarios:
         raise AnalysisError(f"no scenario {name!r} in these results; choose one of {', '.join(results.scenarios)}")

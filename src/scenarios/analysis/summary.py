@@ -272,11 +272,12 @@ def summarize(
     registry = builtin_measures(results.labels())  # labels name the scenario's actors
     for _, r in outcome_probabilities(results, alpha).iterrows():
         cls = r["outcome_class"]
+        known = f"outcome:{cls}" in registry.names()  # not a class of today's model: one an older folder holds
         rows.append(
             _row(
                 r["scenario"],
                 f"outcome:{cls}",
-                registry.get(f"outcome:{cls}").label,
+                registry.get(f"outcome:{cls}").label if known else f"P(outcome: {cls.replace('_', ' ')})",
                 "share",
                 None,
                 r["p"],

@@ -1,7 +1,9 @@
 """Ceasefire durability: Kaplan-Meier survival with confidence bands (lifelines), censored at the horizon.
 
-Two views: the *first* ceasefire (the ceasefire in force on day 0: one duration per
-replication) and *all* ceasefires (every ceasefire of every replication; they are not independent within a
+A truce's duration is how long it stayed *formally* in force (until a party's decision ended it); how long it held
+in fact is ``first_ceasefire_quiet_days`` and the ``quiet_<d>_days`` measures. Two views: the *first* truce (the one in
+force on day 0, or the first agreed: one duration per replication that had a truce; a run that never had one has no
+duration and is left out) and *all* truces (every truce of every replication; they are not independent within a
 replication, so treat its bands as indicative).
 """
 
@@ -20,9 +22,11 @@ Which = Literal["first", "all"]
 
 
 def durations(results: Results, which: Which = "first") -> pd.DataFrame:
-    """Columns scenario, replication, duration (days), observed (False = still in force at the horizon)."""
+    """Columns scenario, replication, duration (days formally in force), observed (False = still in force at the
+    horizon); for the first truce, only the replications that had one."""
     if which == "first":
         r = results.replications
+        r = r[r["first_ceasefire_days"].notna()]
         return pd.DataFrame(
             {
                 "scenario": r["scenario"],

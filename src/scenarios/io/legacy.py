@@ -286,3 +286,13 @@ def move_effects(data: Any, renamed: bool) -> list[Move]:
 def migrate_config(data: dict[str, Any]) -> list[Move]:
     """A resolved scenario of format 1 (a results manifest's dump) renamed and moved in place."""
     return [*rename_keys(data), *move_effects(data, renamed=True)]
+
+
+def derived_columns(df: Any) -> Any:
+    """A format-1 table (a pandas DataFrame) with the replication columns format 3 reads that follow from what
+    format 1 wrote: its first truce was the one in force on day 0, so it started on day 0 and stayed in force until it
+    ended (``first_ceasefire_days`` is ``first_ceasefire_end_day``). What format 1 did not record (whether a truce held
+    in fact, places retaken, settlements) stays absent: a measure that needs it names the missing column."""
+    if "first_ceasefire_end_day" in df.columns and "first_ceasefire_days" not in df.columns:
+        df = df.assign(first_ceasefire_start_day=0.0, first_ceasefire_days=df["first_ceasefire_end_day"].astype(float))
+    return df

@@ -3,8 +3,9 @@
 Tables (one row per ...):
 - ``replications``: scenario and replication: ``scenario`` (category), ``config_hash``, ``replication`` (int64),
   ``param.<path>`` (float64, the drawn parameter values), and the outcomes (see docs/results.md):
-  ``outcome_class`` and ``first_ceasefire_cause`` (category with every possible class), booleans, float64
-  counts and days (NaN where an event never happened, e.g. ``first_day.<patron>.intervene``).
+  ``outcome_class`` and ``first_ceasefire_cause`` (category with every possible class, then any other value the
+  folder holds, e.g. format 1's ``protracted_war``), booleans, float64
+  counts and days (NaN where an event never happened, e.g. ``decided_day.<backer>.<rung>``).
 - ``ceasefires``: ceasefire of a replication (``number`` from 1), with kind, broker, start/end day, cause, censoring.
 - ``events`` and ``timeseries``: the traced replications only (``simulation.trace_sample``).
 - ``offers``: mediation offer of a replication, with its terms and each party's answer (text columns as category).
@@ -32,7 +33,15 @@ import pyarrow.parquet as pq
 
 from scenarios.exceptions import ResultsError
 from scenarios.io import legacy
-from scenarios.io.records import CEASEFIRE_CAUSES, CEASEFIRE_KINDS, OUTCOME_CLASSES, TABLES, Manifest
+from scenarios.io.records import (
+    CEASEFIRE_CAUSES,
+    CEASEFIRE_KINDS,
+    OUTCOME_CLASSES,
+    REPLICATION_FAMILIES,
+    TABLES,
+    Manifest,
+    family_of,
+)
 from scenarios.io.store import done_chunks, read_manifest
 from scenarios.roles import actors_by_role, role_labels
 
@@ -159,14 +168,21 @@ def _dtypes(df: pd.DataFrame, table: str, scenarios: list[str]) -> pd.DataFrame:
     for column, categories in CATEGORIES[table].items():
         if column in df.columns:
             cats = scenarios if column == "scenario" else categories
-            df[column] = pd.Categorical(df[column], categories=cats) if cats else df[column].astype("category")
+            if cats is None:
+                df[column] = df[column].astype("category")
+                continue
+            # values of another format (format 1's outcome classes and causes) are kept, after today's: never NaN
+            found = pd.Series(df[column].dropna().unique()).astype(str)
+            extra = sorted(set(found) - set(cats))
+            df[column] = pd.Categorical(df[column], categories=[*cats, *extra])
     if table == "replications":
         for column in df.columns:
-            if column.startswith(("final_posture.",)):
+            family = family_of(column)
+            if family is None:
+                continue
+            if REPLICATION_FAMILIES[family] == "category":
                 df[column] = df[column].astype("category")
-            elif (
-                column.startswith(("first_day.", "taken_day.", "flag_day.", "param.")) and df[column].dtype != "float64"
-            ):
+            elif REPLICATION_FAMILIES[family] == "number" and not pd.api.types.is_numeric_dtype(df[column]):
                 df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64")  # all-null: no type
     return df
 
@@ -250,7 +266,7 @@ def _renamed(df: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
     for c in df.columns:
         if c in ("outcome_class",) or str(c).startswith(("final_posture.", "posture_")):
             df[c] = df[c].map(lambda v: legacy.value(v) if isinstance(v, str) else v)
-    return df
+    return legacy.derived_columns(df)
 
 
 def load_results(directory: str | Path) -> Results:

@@ -7,7 +7,8 @@ is loaded, before anything runs.
 
 >>> ms = measure_set()                                                   # doctest: +SKIP
 >>> ms.get("holds_30_days").evaluate(results)                             # doctest: +SKIP
->>> ms.get('final_posture.<patron id>.support in ["back_defender", "intervene"]')  # doctest: +SKIP
+>>> ms.get("quiet_30_days and not fighting_at_horizon")                    # doctest: +SKIP
+>>> ms.get('final_posture.<patron id>.support != "none"')                  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -350,7 +350,7 @@ class _Compiler:
         self, left_type: Type, left: Evaluator, left_node: ast.AST, op: ast.cmpop, right: ast.AST, table: str | None
     ) -> Evaluator:
         if not isinstance(right, ast.List | ast.Tuple) or not all(isinstance(e, ast.Constant) for e in right.elts):
-            raise self.fail(right, "`in` needs a list of constants", 'e.g. x in ["back_defender", "intervene"]')
+            raise self.fail(right, "`in` needs a list of constants", 'e.g. x in ["offensive", "denounced"]')
         values = [e.value for e in right.elts if isinstance(e, ast.Constant)]
         if not values:
             raise self.fail(right, "`in` needs a non-empty list")

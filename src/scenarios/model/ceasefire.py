@@ -98,12 +98,12 @@ def violate(state: WorldState, p: TruceValues, att: AttentionValues, rng: Random
     return Violation(initiator, civilians, city, civilians >= p.mass_casualty_threshold)
 
 
-def close_day(state: WorldState, day: int, quiet_violations: float) -> None:
-    """Account the day that has just passed to the truce in force: fought, noisy (many violations) or quiet."""
+def close_day(state: WorldState, day: int, quiet_violations: float, fought: bool) -> None:
+    """Account the day that has just passed to the truce in force: fought (an assault under it: `fought`), noisy
+    (many violations) or quiet."""
     cf = state.ceasefire
     if cf is None or day < cf.start:
         return
-    fought = state.fighting()
     noisy = cf._day_violations.pop(day, 0) >= quiet_violations
     if fought:
         cf.fighting_days += 1

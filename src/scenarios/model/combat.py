@@ -202,7 +202,8 @@ def operation_views(
     total = state.total_value()
     table = season_rates(state, party, p, ground)
     factor = materiel_factor(state, party, e)
-    key = (party, state.captures, state.support_version, state.winter, round(factor, 3))
+    spent = round(sum(o.progress for o in state.places.values() if o.progress_by == party))  # effort already spent
+    key = (party, state.captures, state.support_version, state.winter, round(factor, 3), spent)
     routes = state.route_cache.get(key)
     if routes is None:  # routes change only with the holdings, support, season and materiel
         if len(state.route_cache) > 64:

@@ -93,6 +93,7 @@ class Observation(NamedTuple):
     support_in_place: float  # the support weights decided for the attacker (its backers' rungs)
     support_total: float  # the same over its backers' whole ladders
     defender_support: float  # the support weights decided for the defender
+    defender_support_total: float  # the same over its patrons' whole ladders
     deterrence: float  # what deters the defender's retaliation (the attacker's side, in place)
     patron_backs_defender: bool  # a patron backs the defender beyond its floor
     patron_fights: bool  # a patron's forces are fighting

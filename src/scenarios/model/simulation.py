@@ -252,6 +252,9 @@ class _Replication:
         self.env = simpy.Environment()
         self._calm_wake: simpy.Event | None = None
         self._arrival_wake: simpy.Event | None = None
+        self._arrival_process: simpy.Process | None = None
+        self._arrival_due = math.inf  # the day the arrivals process is waiting for
+        self._known_started = False  # the truce the scenario knows held has taken effect (`known_truce_holds_until`)
         self._rates = ceasefire.violation_rates(self.state, self.cf_values)
         self._pending: set[Trigger] = set()
         self._trigger_pending = False
@@ -374,9 +377,10 @@ class _Replication:
         self._start_processes()
         env = self.env
         known_start = self._known_start()
+        self._known_started = known_start == 0.0 and self.scenario.world.ceasefire is not None
         while env.peek() < day:
             env.step()
-            if env.now >= known_start and self.state.ceasefire is None:
+            if self._known_started and self.state.ceasefire is None:
                 return False
         return True
 
@@ -400,7 +404,7 @@ class _Replication:
         self._violation_process = env.process(self._violations())
         env.process(self._days())
         env.process(self._seasons())
-        env.process(self._arrivals())
+        self._arrival_process = env.process(self._arrivals())
         if self.prep.history:
             env.process(self._history())
         if self.trace:
@@ -575,6 +579,7 @@ class _Replication:
             support_in_place=s.expected[roles.attacker],
             support_total=s.expected_total[roles.attacker],
             defender_support=s.expected[roles.defender],
+            defender_support_total=s.expected_total[roles.defender],
             deterrence=s.deterrence[roles.attacker],
             patron_backs_defender=s.patron_backs(),
             patron_fights=s.patron_intervened(),
@@ -678,7 +683,8 @@ class _Replication:
             self._trigger(trigger)
 
     def _climb(self, backer: str, step: int) -> None:
-        """A backer climbs or backs off one rung today; a new rung arrives after its lag."""
+        """A backer climbs or backs off one rung today; a new rung arrives after its lag (without one, at once: the
+        decision tells it)."""
         s = self.state
         ladder = s.ladders[backer]
         level = min(max(ladder.level + step, ladder.floor), len(ladder.rungs))
@@ -690,14 +696,21 @@ class _Replication:
         s.posture_changes[backer] = s.posture_changes.get(backer, 0) + 1
         if step > 0:
             rung = ladder.rungs[level - 1]
-            if self.trace and ladder.arrival[rung] > s.day:
-                self._log(
-                    "support",
-                    backer,
-                    f"{self._label(backer)} commits {rung}: on the battlefield from day {ladder.arrival[rung]:.0f}",
-                )
-            if self._arrival_wake is not None and not self._arrival_wake.triggered:
-                self._arrival_wake.succeed()
+            due = ladder.arrival[rung]
+            if due <= s.day:  # no lag: on the battlefield at once
+                self._arrived(ladder, tell=False)
+            else:
+                if self.trace:
+                    self._log(
+                        "support",
+                        backer,
+                        f"{self._label(backer)} commits {rung}: on the battlefield from day "
+                        + f"{due:.1f}".removesuffix(".0"),
+                    )
+                if self._arrival_wake is not None and not self._arrival_wake.triggered:
+                    self._arrival_wake.succeed()
+                elif due < self._arrival_due and self._arrival_process is not None:
+                    self._arrival_process.interrupt()  # it waits for a later arrival: wait for this one first
         self._rates_may_have_changed()
 
     def _set_posture(self, track: str, posture: str) -> None:
@@ -895,8 +908,11 @@ class _Replication:
                 return
             if day > self.env.now:
                 yield self.env.timeout(day - self.env.now)
+            yield self.env.timeout(0)  # after the end of the day before (scheduled earlier at this instant)
             self._now()
             s = self.state
+            if self.prep.known is not None and day >= self._known_start():
+                self._known_started = True  # the known truce (the first in force from here) is now the one to hold
             if s.ceasefire is None:
                 ceasefire.start(s, truce.kind, (truce.broker,), truce.peacekeepers)
                 self._log("ceasefire_start", truce.broker, f"{truce.kind} truce in force (as history has it)")
@@ -911,24 +927,36 @@ class _Replication:
         env, s = self.env, self.state
         while True:
             nxt = s.next_arrival()
-            if nxt is None:
-                self._arrival_wake = env.event()
-                yield self._arrival_wake
-                continue
-            yield env.timeout(nxt - env.now)
+            try:
+                if nxt is None:
+                    self._arrival_due = math.inf
+                    self._arrival_wake = env.event()
+                    yield self._arrival_wake
+                    continue
+                self._arrival_due = nxt
+                yield env.timeout(nxt - env.now)
+            except simpy.Interrupt:
+                continue  # a rung due earlier was decided meanwhile
+            self._arrival_due = math.inf
             self._now()
             before = s.in_place
             s.refresh_support()
             if s.in_place != before:
                 for ladder in s.ladders.values():
-                    for rung in ladder.arrived(s.day):
-                        if rung not in ladder.first_arrived:
-                            ladder.first_arrived[rung] = s.day
-                            self._log(
-                                "support_arrived", ladder.backer, f"{self._label(ladder.backer)}'s {rung} arrives"
-                            )
+                    self._arrived(ladder)
                 self._rates_may_have_changed()
                 self._trigger(Trigger.SUPPORT_ARRIVED)
+
+    def _arrived(self, ladder: Ladder, tell: bool = True) -> list[str]:
+        """Record (and tell, unless the caller does) the rungs of a ladder on the battlefield today for the first
+        time; returns them."""
+        s = self.state
+        new = [rung for rung in ladder.arrived(s.day) if rung not in ladder.first_arrived]
+        for rung in new:
+            ladder.first_arrived[rung] = s.day
+            if tell:
+                self._log("support_arrived", ladder.backer, f"{self._label(ladder.backer)}'s {rung} arrives")
+        return new
 
     def _violations(self) -> Generator[simpy.Event, Any, None]:
         env, s, p = self.env, self.state, self.cf_values
@@ -999,7 +1027,7 @@ class _Replication:
                     self._trigger(Trigger.MASS_CASUALTY)
                 self._check_alarms()
             endurance.close_day(s, self.endurance_values, {p: p in assaulted for p in s.stocks})
-            ceasefire.close_day(s, int(env.now) - 1, self._quiet_threshold)
+            ceasefire.close_day(s, int(env.now) - 1, self._quiet_threshold, bool(assaulted))
             self._check_treaties()
             self._record()
 

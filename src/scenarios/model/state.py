@@ -326,8 +326,8 @@ class WorldState:
         if to == self.attacker:
             if place.taken_day is None:
                 place.taken_day = self.day
-        elif place.retaken_day is None:
-            place.retaken_day = self.day
+        elif place.retaken_day is None and place.start_holder == to:
+            place.retaken_day = self.day  # taken back: the defender held it on the start date
         self.captures += 1
         self.front_moved_day = self.day
 

@@ -120,8 +120,8 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Disutility of a patron turning against an offensive: backing the defender while none does yet, "
-            "intervening once one does (utility).",
+            "Disutility of the defender's patrons turning against an offensive, at their whole ladders: what they "
+            "have decided counts in full, what they may still decide by its expected chance (utility).",
         ),
     ]
     expected_patron_intervention: Annotated[
@@ -310,9 +310,9 @@ def operation_options(
     strain = v.strain_weight * obs.strain if obs.ceasefire else 0.0
     guarded = -v.peacekeeper_breach_cost if obs.peacekeepers else 0.0
     support = v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0)
-    patron = -v.patron_reaction_weight * (
-        v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
-    )
+    committed = obs.defender_support / obs.defender_support_total if obs.defender_support_total else 0.0
+    further = v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
+    patron = -v.patron_reaction_weight * (committed + (1.0 - committed) * further)  # what is decided, and what may be
     fighting_patron = -v.fight_patron_cost if obs.patron_fights else 0.0
     blinks = v.blink_weight * v.defender_blinks_belief * (1.0 - obs.enemy_endurance)
     inertia = v.inertia
@@ -417,13 +417,16 @@ class Attacker(AttackerPolicy[Values]):
     def answer(self, obs: Observation, v: Values, rng: Random, explain: bool = True) -> Decision:
         """Accept or refuse the offer on the table: the agreement it opens against the best way to go on without it.
 
-        At war the way on is an operation (or, with none worth launching, positional war and its diplomatic cost);
-        under a truce it is the truce as it stands, or an operation under it or against it."""
+        At war the way on is an operation (or, with none worth launching or while it is in talks, positional war and
+        its diplomatic cost); under a truce it is the truce as it stands, or (unless it is in talks) an operation
+        under it or against it. In talks it refuses only terms worse than going on as it is."""
         offer: OfferView | None = obs.offer
         assert offer is not None
-        alternatives: dict[str, Any] = {
-            k: u for k, u in self._options(obs, v).items() if k.startswith((OPERATION_PREFIX, LOCAL_PREFIX))
-        }
+        alternatives: dict[str, Any] = {}
+        if obs.postures[obs.actor] != self.talks:  # in talks, it has already put its operations aside
+            alternatives = {
+                k: u for k, u in self._options(obs, v).items() if k.startswith((OPERATION_PREFIX, LOCAL_PREFIX))
+            }
         talks = talks_value(obs, v)
         if obs.ceasefire:  # the truce as it stands: the same talks, without the new terms
             alternatives["ceasefire_as_it_stands"] = talks

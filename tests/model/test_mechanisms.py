@@ -1,0 +1,365 @@
+"""The mechanisms as pure functions, on the synthetic world's state: ground and seasons in the combat rates, the
+operations a party can plan, violation rates, attention, stocks, mediation's terms; and a few utility terms of the
+policies read on real observations."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from scenarios.model import attention, ceasefire, combat, endurance, mediation
+from scenarios.model.actors import attacker
+from scenarios.model.observation import OperationView
+from scenarios.model.state import WorldState
+
+from .support import ATTACKER, DEFENDER, PATRON, SUPPORTER, Hand, Scripted, deterministic, medians, scenario
+
+TRUCE = scenario()
+WAR = scenario(start_truce=False)
+
+
+def hand(sc: Any = WAR, **changes: float) -> Hand:
+    return Hand(sc, deterministic(sc, **changes))
+
+
+# --- ground, seasons and support in the rates -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("place", "effort", "advance", "casualties"),
+    [
+        ("plain", 3.0, 1.0, 1.0),  # lowland, open
+        ("ford", 7.5, 1.0, 1.6),  # lowland behind fortification 2: effort x 2.5, losses x 1.6
+        ("ridge", 6.0, 0.5, 1.8 * 1.2),  # mountain (advance 0.5, losses 1.8) fortified 1 (effort x 1.5, losses x 1.2)
+        ("town", 7.5, 0.4, 2.5 * 1.2),  # urban, fortified 1
+    ],
+)
+def test_terrain_and_fortification_shape_progress_and_losses(
+    place: str, effort: float, advance: float, casualties: float
+) -> None:
+    h = hand(**{"combat.assault_casualties_per_day": 10.0})
+    s = h.state
+    p = s.places[place]
+    assert h.ground.effort(p) == pytest.approx(effort)
+    r = combat.rates(s, ATTACKER, p, h.combat_values, h.ground)
+    assert r.advance == pytest.approx(advance) and r.assault_casualties == pytest.approx(10.0 * casualties)
+
+
+def test_winter_slows_and_bloods_by_terrain() -> None:
+    h = hand(**{"combat.assault_casualties_per_day": 10.0})
+    s, p, g = h.state, h.combat_values, h.ground
+    for place, slow, blood in (("plain", 0.9, 1.1), ("ridge", 0.5, 2.5), ("town", 0.9, 1.2)):
+        summer = combat.rates(s, ATTACKER, s.places[place], p, g, winter=False)
+        winter = combat.rates(s, ATTACKER, s.places[place], p, g, winter=True)
+        assert winter.advance == pytest.approx(summer.advance * slow)
+        assert winter.assault_casualties == pytest.approx(summer.assault_casualties * blood)
+
+
+def test_each_side_assaults_at_its_own_base_rate() -> None:
+    h = hand()
+    s = h.state
+    outpost = s.places["outpost"]
+    assert combat.rates(s, DEFENDER, outpost, h.combat_values, h.ground).advance == pytest.approx(0.5)
+    assert combat.rates(s, ATTACKER, s.places["plain"], h.combat_values, h.ground).advance == pytest.approx(1.0)
+
+
+def test_support_in_place_changes_the_rates_of_both_sides() -> None:
+    """The artillery Red owns adds to its progress and to Blue's losses; Guardian's arms, once arrived, slow Red;
+    weather-bound support keeps only part of it in winter."""
+
+    def air(data: dict[str, Any]) -> None:
+        data["world"]["capabilities"]["artillery"]["effects"]["air"] = True
+
+    sc = scenario(start_truce=False, edit=air)
+    h = Hand(sc, medians(sc, **{"combat.holding_casualties_per_day": 10.0}))
+    s, p, g = h.state, h.combat_values, h.ground
+    plain = s.places["plain"]
+    summer = combat.rates(s, ATTACKER, plain, p, g, winter=False)
+    assert summer.advance == pytest.approx(1.3) and summer.holding_casualties == pytest.approx(13.0)
+    winter = combat.rates(s, ATTACKER, plain, p, g, winter=True)
+    assert winter.advance == pytest.approx(0.9 * (1.0 + 0.3 * 0.5))  # mud; the air bonus at half its strength
+    s.set_level(PATRON, 2, {"arms": 0.0})
+    assert combat.rates(s, ATTACKER, plain, p, g, winter=False).advance == pytest.approx(1.3 * 0.6)
+
+
+def test_materiel_slows_progress_toward_its_floor() -> None:
+    h = Hand(WAR, medians(WAR))
+    e = h.endurance_values[ATTACKER]
+    s = h.state
+    assert combat.materiel_factor(s, ATTACKER, e) == 1.0
+    s.stocks[ATTACKER].materiel = 0.0
+    assert combat.materiel_factor(s, ATTACKER, e) == pytest.approx(0.4)  # advance_at_empty
+    s.stocks[ATTACKER].materiel = 0.5
+    assert combat.materiel_factor(s, ATTACKER, e) == pytest.approx(0.7)
+
+
+# --- planning operations --------------------------------------------------------------------------------------
+
+
+def views(h: Hand, party: str = ATTACKER, max_route: int = 3, max_days: float = 400.0) -> dict[str, OperationView]:
+    s = h.state
+    found = combat.operation_views(s, party, h.combat_values, h.ground, h.endurance_values[party], max_route, max_days)
+    return {v.target: v for v in found}
+
+
+def test_operations_take_the_quickest_road_and_are_costed_over_it() -> None:
+    h = hand(**{"combat.assault_casualties_per_day": 10.0, "combat.civilian_casualties_per_thousand_residents": 0.1})
+    v = views(h)
+    assert set(v) == {"plain", "ford", "ridge", "town", "capital"}  # the contested places Red does not hold
+    assert v["ridge"].route == ("plain", "ridge") and v["town"].route == ("ford", "town")  # 7.5 days < 3 + 12
+    town = v["town"]
+    assert town.days == pytest.approx(7.5 + 7.5 / 0.4)
+    assert town.value_share == pytest.approx((1.0 + 2.0) / 8.5) and town.core_share == pytest.approx(2.0 / 8.5)
+    assert town.casualties == pytest.approx(10.0 * (1.6 * 7.5 + 2.5 * 1.2 * 7.5 / 0.4))
+    assert town.civilian_casualties == pytest.approx(0.1 * (0.1 * 7.5 + 20.0 * 7.5 / 0.4))
+    assert v["plain"].local and not town.local  # one place: local under a truce; more: an open offensive
+
+
+def test_operations_respect_the_limits_and_count_progress_made() -> None:
+    h = hand()
+    assert set(views(h, max_route=1)) == {"plain", "ford"}
+    assert set(views(h, max_days=8.0)) == {"plain", "ford"}
+    h.state.places["plain"].progress, h.state.places["plain"].progress_by = 2.0, ATTACKER
+    assert views(h)["plain"].days == pytest.approx(1.0)
+    h.state.places["ford"].progress, h.state.places["ford"].progress_by = 2.0, DEFENDER  # another's effort: none
+    assert views(h)["ford"].days == pytest.approx(7.5)
+
+
+def test_an_operation_into_winter_is_slower_and_costlier() -> None:
+    h = hand(**{"combat.assault_casualties_per_day": 10.0})
+    s = h.state
+    s.change_hands(s.places["plain"], ATTACKER)
+    summer = views(h)["ridge"]
+    s.winter_day, s.winter_end_day = 4.0, 400.0  # winter from day 4: 4 days at 0.5, the rest at 0.25
+    s.rate_cache.clear()
+    s.route_cache.clear()
+    winter = views(h)["ridge"]
+    assert summer.days == pytest.approx(12.0) and summer.winter_days == 0.0
+    assert winter.days == pytest.approx(4.0 + (6.0 - 2.0) / 0.25) and winter.winter_days == pytest.approx(16.0)
+    assert winter.casualties == pytest.approx(10.0 * 1.8 * 1.2 * (4.0 + 2.5 * 16.0))
+
+
+def test_a_defender_plans_counter_attacks_on_what_it_lost() -> None:
+    h = hand()
+    s = h.state
+    assert set(views(h, DEFENDER)) == {"outpost"}
+    s.change_hands(s.places["plain"], ATTACKER)
+    s.change_hands(s.places["ridge"], ATTACKER)
+    counters = views(h, DEFENDER)
+    assert set(counters) == {"outpost", "plain", "ridge"}  # ridge from the town it holds, plain from the line
+    assert counters["ridge"].days == pytest.approx(6.0 / (0.5 * 0.5))
+
+
+def test_no_route_crosses_someones_own_territory() -> None:
+    h = hand()
+    for party in (ATTACKER, DEFENDER):
+        for v in views(h, party).values():
+            assert all(h.state.places[p].contested for p in v.route)
+    assert "border" not in views(h) and all(p.contested for p in h.state.open_to(ATTACKER))
+
+
+def test_the_planned_route_follows_the_progress_made() -> None:
+    h = hand()
+    s = h.state
+    s.change_hands(s.places["plain"], ATTACKER)
+    assert views(h)["town"].route == ("ford", "town")
+    s.places["ridge"].progress, s.places["ridge"].progress_by = 5.0, ATTACKER  # two days from taking it
+    fresh = hand()
+    fresh.state.change_hands(fresh.state.places["plain"], ATTACKER)
+    fresh.state.places["ridge"].progress, fresh.state.places["ridge"].progress_by = 5.0, ATTACKER
+    assert views(fresh)["town"].route == ("ridge", "town")  # planned afresh: 2 + 7.5 / 0.4 days
+    assert views(h)["town"].route == ("ridge", "town")  # planned on the same state after the progress
+
+
+# --- violations, strain, attention, stocks --------------------------------------------------------------------
+
+
+def truce_state(**changes: float) -> Hand:
+    return Hand(TRUCE, medians(TRUCE, **changes))
+
+
+@pytest.mark.parametrize(
+    ("postures", "red", "blue"),
+    [
+        ({}, 1.0, 1.0),
+        ({ATTACKER: "talks"}, 0.6, 1.0),
+        ({DEFENDER: "retaliate"}, 1.0, 1.5),
+        ({ATTACKER: "talks", DEFENDER: "retaliate"}, 0.6, 1.5),
+    ],
+)
+def test_violation_rates_follow_the_postures(postures: dict[str, str], red: float, blue: float) -> None:
+    h = truce_state()
+    h.state.postures.update(postures)
+    assert ceasefire.violation_rates(h.state, h.cf_values) == pytest.approx((2.0 * red, 1.5 * blue))
+
+
+def test_violation_rates_follow_the_truce_the_fighting_and_the_support() -> None:
+    h = truce_state()
+    s, p = h.state, h.cf_values
+    s.set_level(SUPPORTER, 2, {"volunteers": 0.0})  # their violation_multiplier, once in place
+    assert ceasefire.violation_rates(s, p) == pytest.approx((2.0 * 1.2, 1.5))
+    h.decide(ATTACKER, "local:plain")
+    assert ceasefire.violation_rates(s, p) == pytest.approx((2.0 * 1.2 * 2.0, 1.5 * 2.0))
+    s.operations[ATTACKER] = None
+    ceasefire.upgrade(s, peacekeepers=True)
+    assert ceasefire.violation_rates(s, p) == pytest.approx((2.4 * 0.3 * 0.2, 1.5 * 0.3 * 0.2))
+    ceasefire.end(s, "offensive", ATTACKER)
+    assert ceasefire.violation_rates(s, p) == (0.0, 0.0)
+
+
+def test_strain_decays_with_its_half_life() -> None:
+    h = truce_state()
+    s, p = h.state, h.cf_values
+    s.strain, s.strain_day, s.day = 8.0, 0.0, 2.5
+    assert ceasefire.strain_level(s, p) == pytest.approx(4.0)
+    assert s.strain == 8.0  # reading it changes nothing
+    ceasefire.decay_strain(s, p)
+    assert s.strain == pytest.approx(4.0) and s.strain_day == 2.5
+
+
+def test_a_violation_never_ends_a_truce_however_strained() -> None:
+    h = truce_state(**{"ceasefire.strain_increment": 1000.0})
+    s = h.state
+    for i in range(50):
+        s.day = i * 0.1
+        ceasefire.violate(s, h.cf_values, h.attention_values, Scripted([0.9, 0.9]), ATTACKER)
+    assert s.ceasefire is not None and s.ceasefire.violations == 50 and s.strain > 1000.0
+
+
+def test_the_days_of_a_truce_are_fought_noisy_or_quiet() -> None:
+    h = truce_state()
+    s = h.state
+    cf = s.ceasefire
+    assert cf is not None
+    cf._day_violations = {0: 1, 1: 3}
+    ceasefire.close_day(s, 0, 3.0, False)
+    ceasefire.close_day(s, 1, 3.0, False)
+    assert (cf.noisy_days, cf.fighting_days, cf.quiet_until) == (1, 0, 1.0)
+    h.decide(ATTACKER, "local:plain")
+    ceasefire.close_day(s, 2, 3.0, True)  # a day an assault was fought under it
+    assert (cf.noisy_days, cf.fighting_days, cf.first_fighting) == (1, 1, 2.0)
+
+
+def test_attention_decays_under_a_truce_and_grows_toward_a_steady_state_at_war() -> None:
+    h = Hand(WAR, medians(WAR))
+    s, a = h.state, h.attention_values
+    k = math.log(2.0) / a.half_life_days
+    s.attention, s.attention_day, s.day = 1.5, 0.0, 7.0
+    attention.advance(s, a)
+    assert s.attention == pytest.approx(1.5 * math.exp(-7 * k) + a.per_war_day / k * (1 - math.exp(-7 * k)))
+    ceasefire.start(s, "humanitarian", (PATRON,), False)
+    before = s.attention
+    s.day = 7.0 + a.half_life_days
+    attention.advance(s, a)
+    assert s.attention == pytest.approx(before / 2)
+    attention.add_harm(s, a, civilians=10, city_strikes=2)
+    assert s.attention == pytest.approx(before / 2 + 10 * 0.01 + 2 * 0.1)
+
+
+def test_stocks_deplete_with_war_and_are_replenished_by_arrived_support() -> None:
+    h = Hand(WAR, medians(WAR))
+    s, e = h.state, h.endurance_values
+    s.attention = 1.0
+    s.casualties.military_attacker = 400.0
+    endurance.close_day(s, e, {ATTACKER: True, DEFENDER: False})
+    red, blue = s.stocks[ATTACKER], s.stocks[DEFENDER]
+    assert red.manpower == pytest.approx(0.9)
+    assert red.materiel == pytest.approx(1.0 - 1.0 / 100.0)  # a day of assault
+    assert blue.materiel == pytest.approx(1.0 - 0.3 / 100.0)  # a day of positional war
+    assert red.money == pytest.approx(1.0 - 1.5 / 300.0)  # a day of war and its trade cost at attention 1
+    s.set_level(PATRON, 2, {"arms": 0.0})  # arms: half a day of materiel a day
+    endurance.close_day(s, e, {ATTACKER: False, DEFENDER: True})
+    assert blue.materiel == pytest.approx(1.0 - 0.3 / 100.0 - 0.5 / 100.0)
+    s.casualties.military_attacker = 10_000.0
+    endurance.close_day(s, e, {ATTACKER: True, DEFENDER: True})
+    assert red.manpower == 0.0 and red.level() == 0.0
+
+
+# --- mediation's terms --------------------------------------------------------------------------------------
+
+
+def terms(s: WorldState, p: Any, rng: Scripted, met: bool = False, keep_peace: bool = True, settlement: str = "",
+          handover: tuple[str, ...] = ()) -> Any:  # fmt: skip
+    return mediation.terms(s, p, rng, (PATRON,), met, keep_peace, settlement, handover)
+
+
+def test_a_broker_offers_a_halt_at_war_with_comprehensive_terms_once_the_position_is_met() -> None:
+    h = Hand(WAR, medians(WAR))
+    s, p = h.state, h.mediation_values
+    s.day = 5.0
+    offer = terms(s, p, Scripted([0.5]))  # comprehensive_otherwise 0.3
+    assert offer is not None and (offer.kind, offer.upgrade, offer.peacekeepers) == ("humanitarian", False, False)
+    offer = terms(s, p, Scripted([0.5, 0.4]), met=True)  # comprehensive_when_position_met 0.7; peacekeepers 0.5
+    assert offer is not None and (offer.kind, offer.peacekeepers) == ("comprehensive", True)
+    assert terms(s, p, Scripted([0.5]), met=True, keep_peace=False).peacekeepers is False
+
+
+def test_no_offer_in_the_cooldown_after_a_truce_is_broken_nor_under_a_young_truce() -> None:
+    h = truce_state()
+    s, p = h.state, h.mediation_values
+    s.day = 13.0
+    assert terms(s, p, Scripted()) is None  # humanitarian, 13 days old: too young for comprehensive terms
+    s.day = 14.0
+    offer = terms(s, p, Scripted([0.9]))
+    assert offer is not None and (offer.kind, offer.upgrade) == ("comprehensive", True)
+    ceasefire.end(s, "offensive", ATTACKER)
+    s.day = 18.0
+    assert terms(s, p, Scripted()) is None  # cooldown_days 5
+    s.day = 19.0
+    assert terms(s, p, Scripted([0.9])) is not None
+
+
+def test_the_largest_settlement_the_battlefield_allows_is_on_the_table() -> None:
+    h = Hand(WAR, medians(WAR))
+    s = h.state
+    thresholds = {sid: h.settlement_thresholds[sid] for sid in ("districts", "withdrawal")}
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == ""
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "withdrawal"  # conceded
+    for pid in ("plain", "ford"):
+        s.change_hands(s.places[pid], ATTACKER)  # share 2.5 / 8.5 >= 0.2
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "districts"
+    offer = terms(
+        s, h.mediation_values, Scripted([0.1]), settlement="districts", handover=h.prep.settlements["districts"]
+    )
+    assert offer is not None and (offer.settlement, offer.handover, offer.peacekeepers) == (
+        "districts",
+        ("ridge",),
+        True,
+    )
+
+
+# --- utility terms read on real observations ------------------------------------------------------------------
+
+
+def red_options(h: Hand, **changes: Any) -> dict[str, float]:
+    obs = h.observe(h.actors[ATTACKER])._replace(**changes)
+    options = h.actors[ATTACKER]._options(obs, h.actor_values[ATTACKER])  # type: ignore[attr-defined]
+    return {k: sum(u) if not isinstance(u, dict) else sum(u.values()) for k, u in options.items()}
+
+
+def test_under_a_truce_each_operation_is_open_or_local_and_only_open_ones_pay_the_breach() -> None:
+    h = truce_state()
+    u = red_options(h)
+    assert {"hold", "talks", "local:plain", "local:ford", "operation:plain", "operation:town"} <= set(u)
+    assert "local:town" not in u  # two places: no local operation
+    obs = h.observe(h.actors[ATTACKER])
+    views = {v.target: v for v in obs.operations}
+    values: Any = h.actor_values[ATTACKER]
+    terms_ = attacker.operation_options(obs, values, views, None)
+    assert terms_["operation:plain"].ceasefire_breach == -1.0 and terms_["local:plain"].ceasefire_breach == 0.0
+    assert terms_["local:plain"].truce_cover == pytest.approx(-1.0 * views["plain"].days / 30.0)
+
+
+def test_the_attackers_strain_and_winter_terms_move_the_right_way() -> None:
+    h = truce_state()
+    calm, strained = red_options(h), red_options(h, strain=40.0)
+    assert strained["operation:plain"] - calm["operation:plain"] == pytest.approx(0.05 * 40.0)
+    assert strained["local:plain"] == calm["local:plain"]  # the strain pulls toward an open break only
+
+
+def test_what_the_attacker_expects_of_the_defenders_backing_weighs_on_its_offensives() -> None:
+    h = Hand(WAR, medians(WAR))
+    alone, backed = red_options(h, defender_support=0.0), red_options(h, defender_support=4.0)
+    assert backed["operation:plain"] < alone["operation:plain"]
