@@ -1,6 +1,7 @@
-"""The shipped baseline held to the report, as `scenarios check --strict` holds it: no judgment too high or too
-low at the default n and the scenario's seed. The table is printed (pytest -s, or -rA); an undetermined judgment
-(its interval straddles a band edge) is shown, not failed."""
+"""The shipped baseline held to the report, as `scenarios check --strict` holds it: no judgment or coherence check too
+high or too low, and no observation implausible, at the default n and the scenario's seed; and the backcast of the
+first fortnight reproducing what was observed by 12 October 2020. The tables are printed (pytest -s, or -rA); an
+undetermined judgment (its interval straddles a band edge) is shown, not failed."""
 
 from __future__ import annotations
 
@@ -27,3 +28,16 @@ def test_baseline_says_what_the_report_says(tmp_path: Path) -> None:
     assert result.table["n"].min() > 0
     wrong = result.inconsistent
     assert wrong.empty, "the model contradicts the report:\n" + wrong.to_string()
+
+
+@pytest.mark.slow
+def test_the_backcast_reproduces_the_first_fortnight(tmp_path: Path) -> None:
+    """The baseline's parameters run from 27 September reproduce every observation of the first fortnight within
+    its uncertainty and the model's spread (implausibility at most 3)."""
+    scenario = load_scenario(ROOT / "configs" / "backcast.yaml")
+    batch = run_batch([scenario], n=400, out=tmp_path / "r", quiet=True)
+    result = check(load_results(batch.directory), {scenario.name: scenario}, "400 replications")
+    print("\n" + result.to_text())
+    assert set(result.data["target"]) == set(scenario.data)
+    wrong = result.inconsistent
+    assert wrong.empty, "the model contradicts what was observed:\n" + wrong.to_string()

@@ -163,14 +163,15 @@ def test_a_counter_attack_retakes_a_place_at_the_defenders_rate() -> None:
     assert hand.state.operations[DEFENDER] is None and hand.state.share() == 0.5 / TOTAL_VALUE
 
 
-def test_a_place_the_attacker_held_from_the_start_is_taken_not_retaken() -> None:
+def test_a_place_of_the_region_the_attacker_held_on_the_start_date_is_retaken_too() -> None:
+    """What the attacker holds of the contested region, it took (before the start date or after): the defender's
+    counter-attack takes it back, and the record says so (a war's start date is not its first day)."""
     hand = Hand(WAR, deterministic(WAR))
     hand.decide(DEFENDER, "counter:outpost")
     hand.start("days").through(6.0)
     outpost = hand.state.places["outpost"]
     assert outpost.held_by == DEFENDER and outpost.start_holder == ATTACKER
-    assert outpost.retaken_day is None  # "first day the defender took it back": it was never Blue's to take back
-    assert hand.observe(hand.actors[ATTACKER]).retaken_share == 0.0
+    assert outpost.retaken_day is not None and outpost.taken_day is None
 
 
 # --- support: decided at once, in place after its lag -------------------------------------------------------

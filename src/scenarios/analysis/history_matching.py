@@ -105,10 +105,10 @@ class Target:
 def targets(scenario: Scenario, data: Scenario | None = None) -> list[Target]:
     """The expectations with a band (a relation between two expectations is not a band and is left to `check`),
     and the observations (`data:`) of `scenario` and of `data`, a backcast of the same parameters."""
-    out = [
+    out = [  # coherence checks are checked, not calibrated to: a band of at most 1 % is no target for an emulator
         Target(name, e.measure, e.given, e.range, scenario.name)
         for name, e in scenario.active_expectations().items()
-        if e.range is not None and e.measure is not None
+        if e.range is not None and e.measure is not None and not e.coherence
     ]
     for source in (scenario, data):
         if source is None:
@@ -188,8 +188,9 @@ class Wave:
         if em is None:
             return None
         mean, var = em.predict(x)
-        if not t.is_data:
-            return implausibility(mean, var, t.logit_band(), _mc_var(n))
+        if not t.is_data:  # a conditional frequency rests on the replications where its condition held
+            counted = float(self.counts[t.name].mean()) if t.given else float(n)
+            return implausibility(mean, var, t.logit_band(), _mc_var(max(counted, 1.0), mean))
         assert t.observed_var is not None
         scale = self.scales[t.name]
         logvar, _ = self.emulators[f"var:{t.name}"].predict(x)
@@ -444,9 +445,14 @@ def finish(
     return result
 
 
-def _mc_var(n: int) -> float:
-    """Monte Carlo variance of an empirical logit from n replications near p = 0.5 (its smallest value)."""
-    return 4.0 / n
+def _mc_var(n: float, logit: np.ndarray | None = None) -> Any:
+    """Monte Carlo variance of an empirical logit from n replications at the emulated frequency (the variance of the
+    empirical logit, 1/(np + 1/2) + 1/(n(1-p) + 1/2)): near 0 or 1 a frequency from a few dozen replications says
+    little about its logit, and a variance taken at p = 1/2 (its smallest) would rule out points the runs do not."""
+    if logit is None:
+        return 4.0 / n
+    p = 1.0 / (1.0 + np.exp(-logit))
+    return 1.0 / (n * p + EPS) + 1.0 / (n * (1.0 - p) + EPS)
 
 
 def plausible(x: np.ndarray, wave: Wave, goals: list[Target], cut: float, n: int) -> np.ndarray:

@@ -1,6 +1,11 @@
-"""The places of the map at the horizon: for each objective, who held it at the start, in what share of runs the
-attacker holds it at the horizon, and when it fell (from ``taken_day.<objective>`` of
-the replications)."""
+"""The places of the map: for each objective, who held it at the start, in what share of runs the attacker took it
+(and on what day it first fell), and in what share the defender took it back (from ``taken_day.<objective>`` and
+``retaken_day.<objective>`` of the replications).
+
+Places change hands both ways: the attacker takes them, the defender counter-attacks and takes back what it held on
+day 0, and a settlement hands places over. The record holds the first day of each (not who holds a place at the
+horizon, nor the loss of a place the attacker held on day 0): the table says what it can read from it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import pandas as pd
 
 from scenarios.analysis.render import Column, Rendered, View, share_of_runs
 from scenarios.io.load import Results
-from scenarios.roles import actor_label
+from scenarios.roles import actor_label, actors_by_role
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,9 +29,11 @@ COLUMNS = (
     "label",
     "held_at_start",
     "attacker",
-    "attacker_share_of_runs",
-    "fell_in_runs",
-    "median_fall_day",
+    "defender",
+    "taken_in_runs",
+    "median_taken_day",
+    "retaken_in_runs",
+    "median_retaken_day",
 )
 
 
@@ -67,41 +74,57 @@ class Places(Rendered):
         for name in self.scenarios:
             rows = self.table[self.table["scenario"] == name]
             attacker = self.attacker(name)
+            defender = self.name(str(rows["defender"].iloc[0])) if len(rows) else "the defender"
             columns = [
                 Column("sector", "sector"),
                 Column("objective", "label"),
                 Column("held on day 0 by", "held_at_start", self.name),
-                Column(
-                    f"held by {attacker} at the horizon (share of runs)", "attacker_share_of_runs", share_of_runs, "num"
-                ),
-                Column("fell in (share of runs)", _fell, style="num"),
-                Column("median day it fell", "median_fall_day", lambda d: "" if pd.isna(d) else f"{d:.0f}", "num"),
+                Column(f"taken by {attacker} (share of runs)", _taken, style="num"),
+                Column("median day it first fell", "median_taken_day", _day, "num"),
+                Column(f"taken back by {defender} (share of runs)", _retaken, style="num"),
+                Column("median day it was first taken back", "median_retaken_day", _day, "num"),
             ]
             caption = f"{name} (n = {self.runs[name]})" if len(self.runs) > 1 else ""
             out.append(View(rows, columns, caption=caption, css="places"))
         return out
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Figure:
-        """The share of runs in which the attacker holds each objective at the horizon (one scenario)."""
+        """The share of runs in which the attacker took each place its opponent held on day 0, and the share in which
+        the defender took it back (one scenario)."""
         from scenarios.plots.figures import _axes, colour
 
         name = scenario or self.scenarios[0]
-        rows = self.table[self.table["scenario"] == name]
+        rows = self.table[(self.table["scenario"] == name) & (self.table["held_at_start"] != self.table["attacker"])]
         fig, ax = _axes(ax)
-        ax.barh(range(len(rows)), rows["attacker_share_of_runs"], color=colour(0))
-        ax.set_yticks(range(len(rows)), rows["label"])
+        y = range(len(rows))
+        ax.barh(y, rows["taken_in_runs"], color=colour(0), label=f"taken by {self.attacker(name)}")
+        ax.barh(y, rows["retaken_in_runs"], color=colour(1), height=0.4, label="... and taken back")
+        ax.set_yticks(y, rows["label"])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.set_xlabel(f"share of runs in which {self.attacker(name)} holds it at the horizon")
-        ax.set_title(f"Places at the horizon ({name}, n = {self.runs[name]})", fontsize=10)
+        ax.set_xlabel("share of runs")
+        ax.legend(fontsize=8, loc="lower right")
+        ax.set_title(f"Places taken ({name}, n = {self.runs[name]})", fontsize=10)
         return fig
 
     def __repr__(self) -> str:
         return f"<Places: {self.table['objective'].nunique()} objectives x {len(self.runs)} scenario(s)>"
 
 
-def _fell(row: pd.Series) -> str:
-    return "held on day 0" if row["held_at_start"] == row["attacker"] else share_of_runs(row["fell_in_runs"])
+def _held_by_attacker(row: pd.Series) -> bool:
+    return bool(row["held_at_start"] == row["attacker"])
+
+
+def _taken(row: pd.Series) -> str:
+    return "held on day 0" if _held_by_attacker(row) else share_of_runs(row["taken_in_runs"])
+
+
+def _retaken(row: pd.Series) -> str:
+    return "" if _held_by_attacker(row) else share_of_runs(row["retaken_in_runs"])
+
+
+def _day(d: float) -> str:
+    return "" if pd.isna(d) else f"{d:.0f}"
 
 
 def places(results: Results) -> Places:
@@ -114,39 +137,45 @@ def places(results: Results) -> Places:
 def place_table(results: Results) -> pd.DataFrame:
     """One row per (scenario, objective), in the map's order.
 
-    ``attacker_share_of_runs``: share of the replications in which the attacker (the actor whose `policy:` is
-    `attacker`, named in ``attacker``) holds it at the horizon (objectives change hands only to the attacker, so that
-    is: held at the start, or taken); ``fell_in_runs``: share in which it changed hands; ``median_fall_day``: median
-    day it changed hands among those runs (NaN if it never did).
+    ``attacker`` and ``defender``: the actors whose `policy:` is `attacker` and `defender`. For a place the defender
+    held on day 0: ``taken_in_runs``, the share of the replications in which the attacker took it at some point (by
+    force or by a settlement); ``median_taken_day``, the median day it first fell among those; ``retaken_in_runs``,
+    the share in which the defender took it back, and ``median_retaken_day``. For a place the attacker held on day 0
+    these are NaN (the record holds no day on which it lost one).
     """
     rows = []
     r = results.replications
-    taken_days = [c for c in r.columns if c.startswith("taken_day.")]  # a scenario's rows copy these only
+    days = [c for c in r.columns if c.startswith(("taken_day.", "retaken_day."))]  # a scenario's rows copy these only
+    nan = float("nan")
     for name in results.scenarios:
-        reps = r.loc[r["scenario"].astype(str) == name, taken_days]
+        reps = r.loc[r["scenario"].astype(str) == name, days]
         config = results.scenario_config(name)
         sectors = (config.get("world") or {}).get("sectors") or {}
-        attacker = next(
-            (a for a, block in (config.get("actors") or {}).items() if (block or {}).get("policy") == "attacker"), ""
-        )
+        roles = actors_by_role(config)
+        attacker, defender = roles.get("attacker") or "", roles.get("defender") or ""
         for sid, sector in sectors.items():
             for oid, objective in (sector.get("objectives") or {}).items():
-                column = f"taken_day.{oid}"
-                taken = reps[column] if column in reps.columns else pd.Series(dtype=float)
-                fell = taken.notna()
                 start = str(objective.get("held_by", ""))
-                held = pd.Series(True, index=reps.index) if start == attacker else fell
-                rows.append(
-                    {
-                        "scenario": name,
-                        "sector": str(sector.get("label") or sid),
-                        "objective": oid,
-                        "label": str(objective.get("label") or oid),
-                        "held_at_start": start,
-                        "attacker": attacker,
-                        "attacker_share_of_runs": float(held.mean()) if len(reps) else float("nan"),
-                        "fell_in_runs": float(fell.mean()) if len(reps) else float("nan"),
-                        "median_fall_day": float(taken[fell].median()) if fell.any() else float("nan"),
-                    }
-                )
+                row = {
+                    "scenario": name,
+                    "sector": str(sector.get("label") or sid),
+                    "objective": oid,
+                    "label": str(objective.get("label") or oid),
+                    "held_at_start": start,
+                    "attacker": attacker,
+                    "defender": defender,
+                    "taken_in_runs": nan,
+                    "median_taken_day": nan,
+                    "retaken_in_runs": nan,
+                    "median_retaken_day": nan,
+                }
+                if start != attacker and len(reps):
+                    empty = pd.Series(nan, index=reps.index)
+                    taken = reps.get(f"taken_day.{oid}", empty).astype(float)
+                    retaken = reps.get(f"retaken_day.{oid}", empty).astype(float)
+                    row["taken_in_runs"] = float(taken.notna().mean())
+                    row["median_taken_day"] = float(taken.median()) if taken.notna().any() else nan
+                    row["retaken_in_runs"] = float(retaken.notna().mean())
+                    row["median_retaken_day"] = float(retaken.median()) if retaken.notna().any() else nan
+                rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))

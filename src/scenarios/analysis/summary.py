@@ -1,7 +1,8 @@
 """The headline figures of a batch, per scenario: computed once as a tidy table, rendered as text or HTML.
 
-`summarize` fits each scenario's Kaplan-Meier curve once and reads P(the first ceasefire holds d days) for any
-days asked; the wording (the ceasefire's date and broker) comes from the scenario, not from this module.
+`summarize` fits each scenario's Kaplan-Meier curve once and reads P(the first truce stays formally in force d days)
+for any days asked, beside the share of runs in which it held in fact d days (no operation fought under it, few
+violations); the wording (the truce's date and broker) comes from the scenario, not from this module.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scenarios.analysis.render import Column, Rendered, View
 from scenarios.analysis.survival import durations, fit_km
 from scenarios.io.load import Results
 from scenarios.measures import Measure, builtin_measures
-from scenarios.measures.builtin import holds_label, holds_name
+from scenarios.measures.builtin import holds, holds_label, holds_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,9 +32,12 @@ MEDIANS = (*CASUALTY_COLUMNS, "attacker_share")
 
 
 def ceasefire_phrase(config: dict[str, Any]) -> str:
-    """How the text names the ceasefire in force on day 0, from the scenario: 'the ceasefire of 10 Oct 2020'."""
+    """How the text names the first truce, from the scenario: the one in force on day 0 ('the ceasefire of 10 Oct
+    2020'), or, for a scenario that starts at war, 'the first truce agreed'."""
     start = (config.get("simulation") or {}).get("start_date")
     cf = (config.get("world") or {}).get("ceasefire") or {}
+    if not cf:
+        return "the first truce agreed"
     try:
         date = dt.date.fromisoformat(str(start))
         when = f" of {date.day} {date:%b %Y}"
@@ -60,8 +64,9 @@ class Summary(Rendered):
     horizons: dict[str, float]
     complete: bool = True
     reason: str | None = None
-    phrase: str = "the first ceasefire"
+    phrase: str = "the first truce"
     extra: list[str] = field(default_factory=list)
+    runs: dict[str, int] = field(default_factory=dict)  # replications per scenario
 
     @property
     def scenarios(self) -> list[str]:
@@ -83,7 +88,9 @@ class Summary(Rendered):
         level = f"{1 - self.alpha:.0%}"
         for name in self.scenarios:
             n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
-            lines.append(f"{name}  (n = {n}, seed {self.seed})")
+            runs = self.runs.get(name, n)
+            had = f", a truce agreed in {n}" if n < runs else ""
+            lines.append(f"{name}  (n = {runs}, seed {self.seed}{had})")
             parts = []
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
@@ -91,10 +98,15 @@ class Summary(Rendered):
                     parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
                 else:
                     parts.append(f"{d:g} days {r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]")
-            lines.append(f"  P({self.phrase} holds)  " + "   ".join(parts) + f"   ({level} intervals)")
+            spans = "   ".join(parts)
+            lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({level} intervals)")
+            quiet = []
+            for d in self.days:
+                r = self.value(name, holds_name(d, "quiet"), d)
+                quiet.append(f"{d:g} days n/a" if math.isnan(r["value"]) else f"{d:g} days {_span(r)}")
+            lines.append("  P(it holds in fact: no operation under it, few violations)  " + "   ".join(quiet))
             med = self.value(name, "first_ceasefire_days")["value"]
-            median = "beyond the horizon" if med == float("inf") else f"{med:.1f} days"
-            lines.append(f"  median survival                {median}")
+            lines.append(f"  median days formally in force  {_median(med)}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
             shown = [
@@ -122,16 +134,23 @@ class Summary(Rendered):
                 holds.append(
                     {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
                 )
+            quiet = []
+            for d in self.days:
+                r = self.value(name, holds_name(d, "quiet"), d)
+                quiet.append(
+                    {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
+                )
             med = self.value(name, "first_ceasefire_days")["value"]
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             top = shares.sort_values("value", ascending=False).iloc[0]
-            n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
+            n = self.runs.get(name) or int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
             out.append(
                 {
                     "scenario": name,
                     "n": n,
                     "holds": holds,
-                    "median": "beyond the horizon" if med == float("inf") else f"{med:.1f} days",
+                    "quiet": quiet,
+                    "median": _median(med),
                     "top_outcome": f"{top['measure'].removeprefix('outcome:').replace('_', ' ')} ({top['value']:.0%})",
                 }
             )
@@ -140,12 +159,12 @@ class Summary(Rendered):
     def views(self) -> list[View]:
         """One row per scenario: n, P(holds d days) with its interval, median survival, the most likely outcome."""
 
-        def holds(d: float) -> Column:
+        def holds(d: float, kind: str = "holds") -> Column:
             def read(name: str) -> pd.Series:
-                return self.value(name, holds_name(d), d)
+                return self.value(name, holds_name(d, kind), d)
 
             return Column(
-                f"P(holds {d:g} days)",
+                f"P(holds {d:g} days)" if kind == "holds" else f"P(in fact {d:g} days)",
                 lambda r: _pct(read(r["scenario"])["value"]),
                 style="num",
                 detail=lambda r: f"[{_pct(read(r['scenario'])['lower'])}, {_pct(read(r['scenario'])['upper'])}]",
@@ -157,10 +176,14 @@ class Summary(Rendered):
             Column("scenario", "scenario"),
             Column("n", lambda r: cards[r["scenario"]]["n"], style="num"),
             *(holds(d) for d in self.days),
-            Column("median survival", lambda r: cards[r["scenario"]]["median"]),
+            *(holds(d, "quiet") for d in self.days),
+            Column("median days in force", lambda r: cards[r["scenario"]]["median"]),
             Column("most likely outcome", lambda r: cards[r["scenario"]]["top_outcome"]),
         ]
-        before = f"P({self.phrase} holds at least d days), Kaplan-Meier, {1 - self.alpha:.0%} intervals."
+        before = (
+            f"P({self.phrase} stays formally in force at least d days), Kaplan-Meier; P(it holds in fact d days: no "
+            f"operation fought under it, few violations), the share of runs; {1 - self.alpha:.0%} intervals."
+        )
         return [View(rows, columns, before=before)]
 
     @property
@@ -173,11 +196,15 @@ class Summary(Rendered):
         rows = []
         for name in self.scenarios:
             row: dict[str, object] = {"scenario": name}
-            row["n"] = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
+            row["n"] = self.runs.get(name) or int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
                 row[f"P(holds {d:g}d)"], row[f"P(holds {d:g}d) lower"] = r["value"], r["lower"]
                 row[f"P(holds {d:g}d) upper"] = r["upper"]
+            for d in self.days:
+                r = self.value(name, holds_name(d, "quiet"), d)
+                row[f"P(in fact {d:g}d)"], row[f"P(in fact {d:g}d) lower"] = r["value"], r["lower"]
+                row[f"P(in fact {d:g}d) upper"] = r["upper"]
             row["median days"] = self.value(name, "first_ceasefire_days")["value"]
             t = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             for m, v in zip(t["measure"], t["value"], strict=True):
@@ -199,7 +226,7 @@ class Summary(Rendered):
             err = np.vstack([t["value"] - t["lower"], t["upper"] - t["value"]]).clip(min=0)
             ax.errorbar(t["days"], t["value"], yerr=err, marker="o", capsize=3, color=colour(i), label=name)
         ax.set_xlabel("days")
-        ax.set_ylabel(f"P({self.phrase} holds)")
+        ax.set_ylabel(f"P({self.phrase} stays formally in force)")
         ax.set_ylim(0, 1)
         ax.legend()
         return fig
@@ -211,6 +238,16 @@ class Summary(Rendered):
 
 def _pct(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
+
+
+def _median(days: float) -> str:
+    if math.isnan(days):
+        return "n/a (no truce)"
+    return "beyond the horizon" if days == float("inf") else f"{days:.1f} days"
+
+
+def _span(r: pd.Series) -> str:
+    return f"{r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]"
 
 
 def _fmt(r: pd.Series) -> str:
@@ -242,33 +279,36 @@ def summarize(
     rows: list[dict[str, Any]] = []
     data = durations(results, "first")
     horizons = {name: _horizon(results, name) for name in results.scenarios}
-    for name, group in data.groupby("scenario", observed=True, sort=False):
-        name = str(name)
-        km = fit_km(group["duration"], group["observed"], alpha, name)
-        sf = km.survival_function_.iloc[:, 0]
-        ci = km.confidence_interval_survival_function_
-        n = len(group)
+    quiet = {d: holds(d, "quiet")(results) for d in days}
+    scenario = data["scenario"].astype(str)
+    runs = {str(k): int(v) for k, v in results.replications["scenario"].astype(str).value_counts().items()}
+    for name in results.scenarios:
+        if not runs.get(name):
+            continue  # no replication finished yet (a partial batch)
+        group = data[scenario == name]
+        n = len(group)  # the runs that had a truce (a run that starts at war may agree none)
+        if n:
+            km = fit_km(group["duration"], group["observed"], alpha, name)
+            sf = km.survival_function_.iloc[:, 0]
+            ci = km.confidence_interval_survival_function_
         for d in days:
-            if d > horizons[name]:
+            if d > horizons[name] or not n:
                 p = lo = hi = float("nan")
             else:  # "holds at least d days" is P(T >= d) = S(d-): the step before d
                 idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
                 p, lo, hi = (1.0, 1.0, 1.0) if idx < 0 else (sf.iloc[idx], ci.iloc[idx, 0], ci.iloc[idx, 1])
             rows.append(_row(name, holds_name(d), holds_label(d), "Kaplan-Meier", d, p, lo, hi, n))
-        mci = median_survival_times(ci)
-        rows.append(
-            _row(
-                name,
-                "first_ceasefire_days",
-                "median days the first ceasefire holds",
-                "median",
-                None,
-                km.median_survival_time_,
-                mci.iloc[0, 0],
-                mci.iloc[0, 1],
-                n,
-            )
-        )
+        for d in days:  # the first truce held in fact d days: a share of the runs where that is known
+            v = quiet[d].xs(name, level="scenario").astype(float).dropna()
+            lo, hi = _wilson(float(v.sum()), len(v), alpha)
+            mean = float(v.mean()) if len(v) else float("nan")
+            rows.append(_row(name, holds_name(d, "quiet"), holds_label(d, "quiet"), "share", d, mean, lo, hi, len(v)))
+        median = lower = upper = float("nan")
+        if n:
+            mci = median_survival_times(ci)
+            median, lower, upper = km.median_survival_time_, mci.iloc[0, 0], mci.iloc[0, 1]
+        label = "median days the first truce stays formally in force"
+        rows.append(_row(name, "first_ceasefire_days", label, "median", None, median, lower, upper, n))
     registry = builtin_measures(results.labels())  # labels name the scenario's actors
     for _, r in outcome_probabilities(results, alpha).iterrows():
         cls = r["outcome_class"]
@@ -291,7 +331,7 @@ def summarize(
         rows.append(_row(r["scenario"], m.name, m.label, "median", None, r["q50"], r["q05"], r["q95"], None, m.unit))
     for m in measures:
         values = m.evaluate(results).astype(float)
-        for name, v in values.groupby(level=0, sort=False):
+        for key, v in values.groupby(level=0, sort=False):
             v = v.dropna()
             k = len(v)
             mean = float(v.mean()) if k else float("nan")
@@ -300,9 +340,7 @@ def summarize(
             else:
                 half = float(stats.t.ppf(1 - alpha / 2, k - 1) * v.std(ddof=1) / math.sqrt(k)) if k > 1 else math.nan
                 lo, hi = mean - half, mean + half
-            rows.append(
-                _row(str(name), m.name, m.label, "share" if m.is_probability else "mean", None, mean, lo, hi, k)
-            )
+            rows.append(_row(str(key), m.name, m.label, "share" if m.is_probability else "mean", None, mean, lo, hi, k))
     table = pd.DataFrame(rows)
     config = results.scenario_config(results.scenarios[0]) if results.scenarios else {}
     return Summary(
@@ -315,6 +353,7 @@ def summarize(
         results.manifest.get("reason"),
         ceasefire_phrase(config),
         [m.name for m in measures],
+        {name: k for name, k in runs.items() if k},
     )
 
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Path_ = tuple[str | int, ...]
 
@@ -288,8 +291,8 @@ def migrate_config(data: dict[str, Any]) -> list[Move]:
     return [*rename_keys(data), *move_effects(data, renamed=True)]
 
 
-def derived_columns(df: Any) -> Any:
-    """A format-1 table (a pandas DataFrame) with the replication columns format 3 reads that follow from what
+def derived_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A format-1 table with the replication columns format 3 reads that follow from what
     format 1 wrote: its first truce was the one in force on day 0, so it started on day 0 and stayed in force until it
     ended (``first_ceasefire_days`` is ``first_ceasefire_end_day``). What format 1 did not record (whether a truce held
     in fact, places retaken, settlements) stays absent: a measure that needs it names the missing column."""

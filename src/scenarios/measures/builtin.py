@@ -137,7 +137,7 @@ def holds(days: float, kind: str = "holds") -> Callable_:
         )
         horizons = {name: _horizon(results, name) for name in results.scenarios}
         left = r["scenario"].astype(str).map(horizons).astype(float).to_numpy() - start
-        unknown = (left < days) | np.isnan(held)
+        unknown = (left < days) | np.isnan(held) | np.isnan(left)  # no truce: no start day (its quiet days are 0)
         index = _index(results)
         name = holds_name(days, kind)
         if unknown.any():

@@ -19,12 +19,18 @@ from scenarios.model.state import OfferRecord, WorldState
 def settlement_on_table(
     state: WorldState, thresholds: Mapping[str, float], handovers: Mapping[str, tuple[str, ...]], conceded: bool
 ) -> str:
-    """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or ""."""
+    """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or "".
+
+    A concession by the defender puts the first step on the table (the settlement of the lowest threshold) when the
+    battlefield puts none; terms a party refused are not put again until the map has moved."""
     share = state.share()
     best, best_value = "", 0.0
-    for sid, threshold in thresholds.items():
-        if share < threshold and not conceded:
-            continue
+    open_ = [sid for sid, threshold in thresholds.items() if share >= threshold]
+    if not open_ and conceded and thresholds:
+        open_ = [min(thresholds, key=thresholds.__getitem__)]
+    for sid in open_:
+        if state.refused_settlements.get(sid) == state.captures:
+            continue  # refused on this map: nothing has changed to make it acceptable
         value = sum(state.places[pid].value for pid in handovers[sid] if state.places[pid].held_by == state.defender)
         if value > best_value:
             best, best_value = sid, value

@@ -693,7 +693,9 @@ class _Replication:
         s.set_level(backer, level, self.lags[backer])
         self._set_ladder_posture(s, backer)
         self._postures_seen = None
-        s.posture_changes[backer] = s.posture_changes.get(backer, 0) + 1
+        suffix = self.prep.backers[backer].ladder_track
+        track = f"{backer}.{suffix}" if suffix else backer  # its ladder's track
+        s.posture_changes[track] = s.posture_changes.get(track, 0) + 1
         if step > 0:
             rung = ladder.rungs[level - 1]
             due = ladder.arrival[rung]
@@ -782,6 +784,8 @@ class _Replication:
         s.offers.append(offer)
         self._log_offer(offer)
         if not offer.accepted:
+            if offer.settlement:
+                s.refused_settlements[offer.settlement] = s.captures
             return
         if offer.upgrade:
             assert s.ceasefire is not None

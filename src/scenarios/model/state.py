@@ -36,7 +36,7 @@ class Place:
     neighbours: tuple[str, ...] = ()  # joined by a road, either way (from `after` both ways)
     start_holder: str = ""
     taken_day: float | None = None  # first day the attacker took it
-    retaken_day: float | None = None  # first day the defender took it back
+    retaken_day: float | None = None  # first day the defender took it back from the attacker (whoever held it first)
     lost_day: float | None = None  # last day it changed hands
     progress: float = 0.0  # effort spent against it by the party assaulting it now
     progress_by: str = ""
@@ -215,6 +215,7 @@ class WorldState:
     treaty_triggered: dict[str, float] = field(default_factory=dict)  # backer -> day its treaty was triggered
     broken_day: float | None = None  # the last day a party formally ended a truce
     handed_over: list[str] = field(default_factory=list)  # places handed over by settlements, in order
+    refused_settlements: dict[str, int] = field(default_factory=dict)  # settlement -> `captures` when last refused
     places: dict[str, Place] = field(default_factory=dict)
     rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
@@ -326,8 +327,8 @@ class WorldState:
         if to == self.attacker:
             if place.taken_day is None:
                 place.taken_day = self.day
-        elif place.retaken_day is None and place.start_holder == to:
-            place.retaken_day = self.day  # taken back: the defender held it on the start date
+        elif place.retaken_day is None and place.contested:
+            place.retaken_day = self.day  # taken back: what the attacker holds of the contested region, it took
         self.captures += 1
         self.front_moved_day = self.day
 

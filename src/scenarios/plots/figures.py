@@ -67,7 +67,7 @@ def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = N
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
         ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
     ax.set_xlabel(f"days since {day0}")
-    ax.set_ylabel("P(ceasefire still holding)")
+    ax.set_ylabel("P(truce still formally in force)")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)

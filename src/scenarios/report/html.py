@@ -33,9 +33,10 @@ from scenarios.report.findings import Findings, StoredAnalysis
 from scenarios.roles import fill
 
 CAPTIONS = {
-    "survival": "Survival of the first ceasefire: the share of replications in which {phrase} still "
-    "holds after each day, with a 95% band; censored at the horizon.",
-    "survival-all": "Survival of every ceasefire agreed in the replications (indicative: ceasefires of one "
+    "survival": "Survival of the first truce: the share of replications in which {phrase} is still formally in "
+    "force after each day (no party has ended it, whether or not it is fought under), with a 95% band; censored at "
+    "the horizon.",
+    "survival-all": "Survival of every truce agreed in the replications, formally in force (indicative: truces of one "
     "replication are not independent).",
     "outcomes": "Outcome classes at the horizon with 95% simultaneous intervals (defined below, in What the outcomes "
     "mean).",
@@ -46,7 +47,7 @@ CAPTIONS = {
     "fan-attention": "International attention over time: median and 50% / 90% bands {across}.",
     "fan-supporter": "{Supporter}'s rung on its support ladder over time: the share of replications at each rung, "
     "{across}.",
-    "fan-ceasefire": "The share of replications with a ceasefire in force on each day (95% band), {across}.",
+    "fan-ceasefire": "The share of replications with a truce formally in force on each day (95% band), {across}.",
 }
 
 
