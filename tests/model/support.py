@@ -137,6 +137,8 @@ def tree(
             "energy_trade_exposure": p(0.5),
             "ceasefire_breach_cost": p(1.0),
             "cover_cost": p(1.0),
+            "settlement_breach_cost": p(1.0),
+            "repeat_breach_cost": p(0.5),
             "strain_weight": p(0.05),
             "peacekeeper_breach_cost": p(3.0),
             "supporter_weight": p(1.0),
@@ -408,6 +410,7 @@ def tree(
             "civilians_per_spillover_strike": p(0.5),
             "air_power_winter_factor": p(0.5),
             "local_route_objectives": p(1),
+            "progress_half_life_days": p(14.0),
             **({"broad_front_effort": p(0.0)} if "broad_front_effort" in CombatParams.model_fields else {}),
         },
         "ceasefire": {

@@ -69,13 +69,25 @@ NO_WINTER = {"season.winter_start": 200.0, "season.winter_end": 300.0}
 ALL_WINTER = {"season.winter_start": 0.0, "season.winter_end": 200.0}
 
 
+COMMITTED = {  # an attacker committed to its offensive whatever it costs: its choices do not hide the ground's effect
+    "actors.red.gain_weight": 300.0,
+    "actors.red.military_casualty_weight": 0.0,
+    "actors.red.max_operation_days": 400.0,
+    "actors.red.endurance_weight": 0.0,
+    "actors.red.talks_weight": 0.0,
+    "actors.red.diplomatic_weight": 0.0,
+}
+
+
 def test_winter_slows_the_attacker_in_the_mountains() -> None:
-    """A winter over the whole run, against none: Red takes the mountain ridge later (or not at all).
+    """A winter over the whole run, against none: a committed Red takes the mountain ridge later (or not at all).
 
     Report, para 11: "Armenian forces defend the higher ground in mountainous Nagorno Karabakh region. An Azerbaijani
     offensive during winter would likely lead to high casualties among its forces."
     """
-    before, after = paired(SYNTHETIC, N, 11, NO_WINTER, ALL_WINTER, day_or_never("taken_day.ridge"))
+    before, after = paired(
+        SYNTHETIC, N, 11, {**COMMITTED, **NO_WINTER}, {**COMMITTED, **ALL_WINTER}, day_or_never("taken_day.ridge")
+    )
     assert_rises(before, after, "the day the ridge falls")
 
 

@@ -114,7 +114,10 @@ def test_operations_take_the_quickest_road_and_are_costed_over_it() -> None:
     assert town.value_share == pytest.approx((1.0 + 2.0) / 8.5) and town.core_share == pytest.approx(2.0 / 8.5)
     assert town.casualties == pytest.approx(10.0 * (1.6 * 7.5 + 2.5 * 1.2 * 7.5 / 0.4))
     assert town.civilian_casualties == pytest.approx(0.1 * (0.1 * 7.5 + 20.0 * 7.5 / 0.4))
-    assert v["plain"].local and not town.local  # one place: local under a truce; more: an open offensive
+    assert not v["plain"].local  # a fresh front is never local: only a place already being fought over
+    h.state.places["plain"].progress, h.state.places["plain"].progress_by = 1.0, ATTACKER
+    v = views(h)
+    assert v["plain"].local and not v["town"].local  # one place under way: local under a truce; more: open
 
 
 def test_operations_respect_the_limits_and_count_progress_made() -> None:
@@ -316,9 +319,14 @@ def test_the_largest_settlement_the_battlefield_allows_is_on_the_table() -> None
     s = h.state
     thresholds = {sid: h.settlement_thresholds[sid] for sid in ("districts", "withdrawal")}
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == ""
-    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "withdrawal"  # conceded
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "districts"  # conceded: step one
     for pid in ("plain", "ford"):
         s.change_hands(s.places[pid], ATTACKER)  # share 2.5 / 8.5 >= 0.2
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "districts"
+    s.refused_settlements["districts"] = s.captures  # refused on this map: not put on the table again
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == ""
+    s.change_hands(s.places["plain"], DEFENDER)
+    s.change_hands(s.places["plain"], ATTACKER)  # the map moved (and back): the terms may come again
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "districts"
     offer = terms(
         s, h.mediation_values, Scripted([0.1]), settlement="districts", handover=h.prep.settlements["districts"]
@@ -339,8 +347,15 @@ def red_options(h: Hand, **changes: Any) -> dict[str, float]:
     return {k: sum(u) if not isinstance(u, dict) else sum(u.values()) for k, u in options.items()}
 
 
+def fought_over(h: Hand, *places: str) -> Hand:
+    """The attacker's effort already spent against these places (a fight under way when the truce began)."""
+    for pid in places:
+        h.state.places[pid].progress, h.state.places[pid].progress_by = 0.5, ATTACKER
+    return h
+
+
 def test_under_a_truce_each_operation_is_open_or_local_and_only_open_ones_pay_the_breach() -> None:
-    h = truce_state()
+    h = fought_over(truce_state(), "plain", "ford")
     u = red_options(h)
     assert {"hold", "talks", "local:plain", "local:ford", "operation:plain", "operation:town"} <= set(u)
     assert "local:town" not in u  # two places: no local operation
@@ -348,15 +363,28 @@ def test_under_a_truce_each_operation_is_open_or_local_and_only_open_ones_pay_th
     views = {v.target: v for v in obs.operations}
     values: Any = h.actor_values[ATTACKER]
     terms_ = attacker.operation_options(obs, values, views, None)
-    assert terms_["operation:plain"].ceasefire_breach == -1.0 and terms_["local:plain"].ceasefire_breach == 0.0
+    assert terms_["local:plain"].ceasefire_breach == 0.0
+    assert terms_["operation:plain"].ceasefire_breach == -values.ceasefire_breach_cost  # a humanitarian truce
     assert terms_["local:plain"].truce_cover == pytest.approx(-1.0 * views["plain"].days / 30.0)
 
 
 def test_the_attackers_strain_and_winter_terms_move_the_right_way() -> None:
-    h = truce_state()
+    h = fought_over(truce_state(), "plain")
     calm, strained = red_options(h), red_options(h, strain=40.0)
     assert strained["operation:plain"] - calm["operation:plain"] == pytest.approx(0.05 * 40.0)
     assert strained["local:plain"] == calm["local:plain"]  # the strain pulls toward an open break only
+
+
+def test_breaking_terms_it_agreed_and_breaking_again_cost_the_attacker_more() -> None:
+    """A comprehensive truce binds more than a humanitarian pause, and each truce broken makes the next break
+    costlier (`settlement_breach_cost`, `repeat_breach_cost`)."""
+    h = truce_state()
+    values: Any = h.actor_values[ATTACKER]
+    base = red_options(h)["operation:plain"]
+    comprehensive = red_options(h, ceasefire_kind="comprehensive")["operation:plain"]
+    repeat = red_options(h, truces_broken=2)["operation:plain"]
+    assert base - comprehensive == pytest.approx(values.settlement_breach_cost)
+    assert base - repeat == pytest.approx(2 * values.repeat_breach_cost)
 
 
 def test_what_the_attacker_expects_of_the_defenders_backing_weighs_on_its_offensives() -> None:

@@ -1,10 +1,10 @@
 """The places of the map: for each objective, who held it at the start, in what share of runs the attacker took it
-(and on what day it first fell), and in what share the defender took it back (from ``taken_day.<objective>`` and
-``retaken_day.<objective>`` of the replications).
+(and on what day it first fell), and in what share the defender took it back from the attacker (from
+``taken_day.<objective>`` and ``retaken_day.<objective>`` of the replications).
 
-Places change hands both ways: the attacker takes them, the defender counter-attacks and takes back what it held on
-day 0, and a settlement hands places over. The record holds the first day of each (not who holds a place at the
-horizon, nor the loss of a place the attacker held on day 0): the table says what it can read from it.
+Places change hands both ways: the attacker takes them, the defender counter-attacks and takes from the attacker what
+it holds of the contested region (what it took, or held on day 0), and a settlement hands places over. The record
+holds the first day of each, not who holds a place at the horizon: the table says what it can read from it.
 """
 
 from __future__ import annotations
@@ -89,16 +89,16 @@ class Places(Rendered):
         return out
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Figure:
-        """The share of runs in which the attacker took each place its opponent held on day 0, and the share in which
-        the defender took it back (one scenario)."""
+        """The share of runs in which the attacker took each place (none for a place it held on day 0), and the share
+        in which the defender took it back from the attacker (one scenario)."""
         from scenarios.plots.figures import _axes, colour
 
         name = scenario or self.scenarios[0]
-        rows = self.table[(self.table["scenario"] == name) & (self.table["held_at_start"] != self.table["attacker"])]
+        rows = self.table[self.table["scenario"] == name]
         fig, ax = _axes(ax)
         y = range(len(rows))
-        ax.barh(y, rows["taken_in_runs"], color=colour(0), label=f"taken by {self.attacker(name)}")
-        ax.barh(y, rows["retaken_in_runs"], color=colour(1), height=0.4, label="... and taken back")
+        ax.barh(y, rows["taken_in_runs"].fillna(0.0), color=colour(0), label=f"taken by {self.attacker(name)}")
+        ax.barh(y, rows["retaken_in_runs"], color=colour(1), height=0.4, label="taken back from it")
         ax.set_yticks(y, rows["label"])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
@@ -120,7 +120,7 @@ def _taken(row: pd.Series) -> str:
 
 
 def _retaken(row: pd.Series) -> str:
-    return "" if _held_by_attacker(row) else share_of_runs(row["retaken_in_runs"])
+    return "" if pd.isna(row["retaken_in_runs"]) else share_of_runs(row["retaken_in_runs"])
 
 
 def _day(d: float) -> str:
@@ -137,11 +137,11 @@ def places(results: Results) -> Places:
 def place_table(results: Results) -> pd.DataFrame:
     """One row per (scenario, objective), in the map's order.
 
-    ``attacker`` and ``defender``: the actors whose `policy:` is `attacker` and `defender`. For a place the defender
-    held on day 0: ``taken_in_runs``, the share of the replications in which the attacker took it at some point (by
-    force or by a settlement); ``median_taken_day``, the median day it first fell among those; ``retaken_in_runs``,
-    the share in which the defender took it back, and ``median_retaken_day``. For a place the attacker held on day 0
-    these are NaN (the record holds no day on which it lost one).
+    ``attacker`` and ``defender``: the actors whose `policy:` is `attacker` and `defender`. ``taken_in_runs``: the
+    share of the replications in which the attacker took the place at some point (by force or by a settlement; NaN for
+    a place it held on day 0); ``median_taken_day``: the median day it first fell among those; ``retaken_in_runs``:
+    the share in which the defender took it from the attacker (a place it had lost, or one the attacker held on day
+    0), and ``median_retaken_day``.
     """
     rows = []
     r = results.replications
@@ -169,13 +169,14 @@ def place_table(results: Results) -> pd.DataFrame:
                     "retaken_in_runs": nan,
                     "median_retaken_day": nan,
                 }
-                if start != attacker and len(reps):
+                if len(reps):
                     empty = pd.Series(nan, index=reps.index)
-                    taken = reps.get(f"taken_day.{oid}", empty).astype(float)
                     retaken = reps.get(f"retaken_day.{oid}", empty).astype(float)
-                    row["taken_in_runs"] = float(taken.notna().mean())
-                    row["median_taken_day"] = float(taken.median()) if taken.notna().any() else nan
                     row["retaken_in_runs"] = float(retaken.notna().mean())
                     row["median_retaken_day"] = float(retaken.median()) if retaken.notna().any() else nan
+                    if start != attacker:
+                        taken = reps.get(f"taken_day.{oid}", empty).astype(float)
+                        row["taken_in_runs"] = float(taken.notna().mean())
+                        row["median_taken_day"] = float(taken.median()) if taken.notna().any() else nan
                 rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -109,6 +109,13 @@ class CombatValues:
             "line (fraction; 0 = one axis at a time).",
         ),
     ]
+    progress_half_life_days: Annotated[
+        float,
+        Drawn(
+            Positive,
+            "Half-life of the effort spent against a place while nobody assaults it: the holder digs back in (days).",
+        ),
+    ]
     local_route_objectives: Annotated[
         float,
         Drawn(
@@ -116,6 +123,15 @@ class CombatValues:
             "Most places a local operation under a truce may cross: beyond that it is an open offensive (count).",
         ),
     ]
+    broad_front_max_fortification: Annotated[
+        int,
+        Setting(
+            int,
+            "The highest level of fortification at which the attacker's pressure along the line (`broad_front_effort`) "
+            "may take a place: deeper belts fall only to a main effort (level).",
+            2,
+        ),
+    ] = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +422,12 @@ class Treaty(Frozen):
     strikes_to_trigger: Positive = Field(
         description="Strikes on the covered territory that count as an attack on it, as the backer reads them (a "
         "ground operation into it always does) (count)."
+    )
+    lapse_days: float = Field(
+        30.0,
+        gt=0,
+        description="The obligation weighs while the covered territory (or the backer's peacekeepers) was attacked "
+        "within this many days; it lapses in a quiet spell and returns with the next attack (days).",
     )
     source: Source | None = Field(None, description="The treaty or statement this encodes.")
     assumption: str | None = Field(None, description="The modeller's reason, where no source is quoted.")

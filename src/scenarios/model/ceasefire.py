@@ -30,7 +30,7 @@ class Violation(NamedTuple):
 def violation_rates(state: WorldState, p: TruceValues) -> tuple[float, float]:
     """(attacker's, defender's) violations per day under the truce in force, given the postures and the fighting."""
     cf = state.ceasefire
-    if cf is None:
+    if cf is None or state.share() >= 1.0:  # no truce, or no line of contact left to violate it across
         return 0.0, 0.0
     attacker = p.attacker_violation_rate
     defender = p.defender_violation_rate

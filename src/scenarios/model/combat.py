@@ -62,6 +62,7 @@ class DayOfWar:
     city_strikes: int = 0
     spillover: list[Place] = field(default_factory=list)  # places of the defender's own territory struck
     assaulted: set[str] = field(default_factory=set)  # the parties that fought an assault
+    pressed: set[str] = field(default_factory=set)  # the places assaulted today
     mass_casualty: bool = False
 
 
@@ -211,6 +212,8 @@ def operation_views(
         routes = state.route_cache[key] = _routes(state, party, table, ground, factor)
     places, day = state.places, state.day
     local_max = int(p.local_route_objectives)
+    cf = state.ceasefire  # a local operation goes on under a humanitarian truce only, unguarded by peacekeepers
+    local_open = cf is None or (cf.kind == "humanitarian" and not cf.peacekeepers)
     views = []
     for target, route in routes.items():
         if not route or len(route) > max_route:
@@ -243,7 +246,9 @@ def operation_views(
                 civilians,
                 winter_days,
                 core / total,
-                len(route) <= local_max,
+                local_open
+                and len(route) <= local_max
+                and all(places[pid].progress_by == party and places[pid].progress > 0.0 for pid in route),
             )
         )
     return tuple(views)
@@ -259,13 +264,14 @@ def next_objective(state: WorldState, party: str) -> Place | None:
 
 def broad_front(state: WorldState, party: str, main: Place, p: CombatValues, ground: Ground) -> list[Place]:
     """The places `party` presses besides its main effort: in every other sector, the open place quickest to take
-    at today's rates (the first such, in the scenario's order)."""
+    at today's rates (the first such, in the scenario's order), none fortified beyond `broad_front_max_fortification`
+    (pressure pins the deepest belts; it does not take them)."""
     table = season_rates(state, party, p, ground)
     season = 1 if state.winter else 0
     best: dict[str, tuple[float, Place]] = {}
     for o in state.open_to(party):
-        if o.sector == main.sector:
-            continue
+        if o.sector == main.sector or o.fortification > p.broad_front_max_fortification:
+            continue  # the deepest belts fall only to a main effort
         left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
         days = left / max(table[o.id][season].advance, 1e-9)
         if o.sector not in best or days < best[o.sector][0]:
@@ -286,6 +292,7 @@ def _assault(
 ) -> None:
     """A day of `party`'s assault on `place` at `effort` (1 = a main effort): progress, losses, the place taken."""
     cas = state.casualties
+    result.pressed.add(place.id)
     r = rates(state, party, place, p, ground)
     sd = p.daily_progress_sd
     noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
@@ -337,6 +344,11 @@ def fight_day(
                 _assault(state, party, other, p.broad_front_effort, p, ground, endurance, rng, result)
     if assaulted:
         state.fighting_days += 1
+    decay = 0.5 ** (1.0 / p.progress_half_life_days)  # the holder digs back in where nobody presses it
+    pressed = {id(place) for _, place in result.taken}
+    for place in state.places.values():
+        if place.progress > 0.0 and place.id not in result.pressed and id(place) not in pressed:
+            place.progress *= decay
     if state.at_war:
         if not assaulted:
             cas.military_attacker += rng.poisson(p.positional_casualties_per_day)
@@ -365,6 +377,7 @@ def fight_day(
             result.spillover.append(place)
             owner = place.territory_of or ""
             state.spillover_strikes[owner] = state.spillover_strikes.get(owner, 0) + 1
+            state.attacked_day[owner] = state.day
     # an assault's civilian deaths count once (as deaths); strikes on cities count as strikes
     attention.add_harm(state, att, result.civilians, result.city_strikes + len(result.spillover))
     return result

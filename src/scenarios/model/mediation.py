@@ -10,6 +10,7 @@ or the defender has conceded. A withdrawal from the region is such a settlement,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from scenarios.config.mechanisms import MediationValues
 from scenarios.model.random import Random
@@ -66,8 +67,15 @@ def terms(
     else:
         chance = p.comprehensive_when_position_met if position_met else p.comprehensive_otherwise
         kind, upgrade = ("comprehensive" if rng.uniform() < chance else "humanitarian"), False
+    if state.refused_terms.get(terms_key(state, kind, upgrade, settlement if carries else "")) == state.captures:
+        return None  # refused on this map, with the parties as they are: nothing to offer that is new
     peacekeepers = kind == "comprehensive" and can_keep_peace and (carries or rng.uniform() < p.peacekeepers_offered)
     if carries:
         handed = tuple(pid for pid in handover if state.places[pid].held_by == state.defender)
         return OfferRecord(len(state.offers) + 1, state.day, brokers, kind, upgrade, peacekeepers, settlement, handed)
     return OfferRecord(len(state.offers) + 1, state.day, brokers, kind, upgrade, peacekeepers)
+
+
+def terms_key(state: WorldState, kind: str, upgrade: bool, settlement: str) -> tuple[Any, ...]:
+    """What makes terms the same offer again: their kind and settlement, and the parties' postures."""
+    return (kind, upgrade, settlement, state.postures.get(state.attacker), state.postures.get(state.defender))

@@ -74,6 +74,7 @@ class Observation(NamedTuple):
     ceasefire_kind: str | None
     peacekeepers: bool
     ceasefire_days: float  # days the truce in force has held (0 at war)
+    truces_broken: int  # truces the observer has formally ended so far
     strain: float  # the truce's strain: violations weighed by recency (0 at war)
     war_days: float  # days of open war since the start date
     war_spell_days: float  # days of the current spell of open war (0 under a truce)

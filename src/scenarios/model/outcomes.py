@@ -39,13 +39,13 @@ def classify(state: WorldState, major_gain_share: float, start_share: float) -> 
     handed = [state.places[p] for p in state.handed_over]
     if any(p.core for p in handed):
         return "defender_withdrawal"
-    if handed:
-        return "settlement_with_handover"
     fighting = state.ceasefire is None or state.fighting()
     if fighting and any(state.fights(s) for s in state.supporters):
         return "wider_escalation"
     if fighting:
-        return "fighting_at_horizon"
+        return "fighting_at_horizon"  # a settlement broken is no settlement: what the horizon shows is war
+    if handed:
+        return "settlement_with_handover"
     share = state.share()
     if share >= major_gain_share:
         return "major_gains_truce"

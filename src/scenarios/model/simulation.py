@@ -507,7 +507,7 @@ class _Replication:
             return None
         name = ladder.rungs[ladder.level]
         block = self.prep.rungs[backer][name]
-        if block.requires == "treaty" and backer not in self.state.treaty_triggered:
+        if block.requires == "treaty" and not self._obliged(backer):
             return None
         effect = self.effects[name]
         weight = effect.support_weight if effect.support_weight is not None else 0.0
@@ -560,6 +560,7 @@ class _Replication:
             ceasefire_kind=cf.kind if cf is not None else None,
             peacekeepers=cf is not None and cf.peacekeepers,
             ceasefire_days=day - cf.start if cf is not None else 0.0,
+            truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
             war_days=s.war_days(),
             war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
@@ -587,7 +588,7 @@ class _Replication:
             attacker_on_offensive=self._on_offensive,
             defender_conceded=self._conceded,
             help_requested=self._helped,
-            treaty_triggered=me in s.treaty_triggered,
+            treaty_triggered=self._obliged(me),
             flags=self._flags_seen,
             recent_attacks=s.recent_attack_count(self.grievance_window),
             days_since_front_moved=day - s.front_moved_day,
@@ -786,6 +787,8 @@ class _Replication:
         if not offer.accepted:
             if offer.settlement:
                 s.refused_settlements[offer.settlement] = s.captures
+            key = mediation.terms_key(s, offer.kind, offer.upgrade, offer.settlement)
+            s.refused_terms[key] = s.captures
             return
         if offer.upgrade:
             assert s.ceasefire is not None
@@ -829,13 +832,22 @@ class _Replication:
             )
 
     def _on_break(self, actor: str, why: str) -> None:
-        """`actor` formally ended the truce by choosing `why`."""
+        """`actor` formally ended the truce by choosing `why`. An offensive through a patron's peacekeepers is an
+        attack on the patron's forces: its treaty obligation (or, without a treaty, the same condition) is
+        triggered."""
         s = self.state
+        cf = s.ceasefires[-1]
         for ladder in s.ladders.values():
             ladder.min_level_at_war = min(ladder.min_level_at_war, ladder.level)
         if self.trace:
-            cf = s.ceasefires[-1]
             self._log("ceasefire_end", actor, f"truce {cf.number} formally ended ({cf.cause}): {actor} chose {why}")
+        if cf.peacekeepers and actor == self.roles.attacker:
+            for patron in (b for b in cf.brokers if b in s.patrons and self.actors[b].peacekeepers):
+                s.attacked_day[patron] = s.day
+                if patron not in s.treaty_triggered:
+                    s.treaty_triggered[patron] = s.day
+                    self._log("treaty", patron, f"{self._label(patron)}'s peacekeepers attacked")
+                self._trigger(Trigger.TREATY_TRIGGERED)
         self._trigger(Trigger.CEASEFIRE_COLLAPSED)
 
     def _rates_may_have_changed(self) -> None:
@@ -1052,6 +1064,18 @@ class _Replication:
                 self._op_alarm[party] = True
                 self._trigger(Trigger.OPERATION_BEHIND_PLAN)
 
+    def _obliged(self, backer: str) -> bool:
+        """Whether a backer's treaty obligation weighs now: triggered, and what it covers (or its peacekeepers)
+        attacked within the treaty's `lapse_days`."""
+        s = self.state
+        if backer not in s.treaty_triggered:
+            return False
+        entry = self.treaties.get(backer)
+        covered = tuple(entry[0].covers) if entry is not None else ()
+        lapse = entry[0].lapse_days if entry is not None else 30.0
+        last = max((s.attacked_day.get(a, -math.inf) for a in (*covered, backer)), default=-math.inf)
+        return s.day - last <= lapse
+
     def _check_treaties(self) -> None:
         """A treaty is triggered once its covered territory is attacked: an operation into it, or as many strikes
         on it as the backer counts as an attack."""
@@ -1064,6 +1088,9 @@ class _Replication:
                 op is not None and any(s.places[p].territory_of in treaty.covers for p in op.route)
                 for op in s.operations.values()
             )
+            if invaded:
+                for owner in treaty.covers:
+                    s.attacked_day[owner] = s.day
             if struck >= strikes or invaded:
                 s.treaty_triggered[backer] = s.day
                 self._log("treaty", backer, f"{self._label(backer)}'s treaty obligation is triggered")

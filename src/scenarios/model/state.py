@@ -213,9 +213,11 @@ class WorldState:
     stocks: dict[str, Stocks] = field(default_factory=dict)  # party -> its stocks
     spillover_strikes: dict[str, int] = field(default_factory=dict)  # territory owner -> strikes on it
     treaty_triggered: dict[str, float] = field(default_factory=dict)  # backer -> day its treaty was triggered
+    attacked_day: dict[str, float] = field(default_factory=dict)  # actor -> last day its own land or forces were hit
     broken_day: float | None = None  # the last day a party formally ended a truce
     handed_over: list[str] = field(default_factory=list)  # places handed over by settlements, in order
     refused_settlements: dict[str, int] = field(default_factory=dict)  # settlement -> `captures` when last refused
+    refused_terms: dict[tuple[Any, ...], int] = field(default_factory=dict)  # terms -> `captures` when last refused
     places: dict[str, Place] = field(default_factory=dict)
     rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions

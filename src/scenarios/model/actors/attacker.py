@@ -91,6 +91,18 @@ class Values(ActorValues):
     ]
     energy_trade_exposure: Annotated[float, Drawn(Share, "How much its energy trade suffers from attention (share).")]
     ceasefire_breach_cost: Annotated[float, Drawn(NonNegative, "Disutility of ending a truce openly (utility).")]
+    settlement_breach_cost: Annotated[
+        float,
+        Drawn(
+            NonNegative,
+            "Extra disutility of breaking comprehensive terms it agreed (lines, a settlement), on top of "
+            "`ceasefire_breach_cost` (utility).",
+        ),
+    ]
+    repeat_breach_cost: Annotated[
+        float,
+        Drawn(NonNegative, "Extra disutility of breaking a truce per truce it has already broken: its word (utility)."),
+    ]
     cover_cost: Annotated[
         float,
         Drawn(
@@ -306,7 +318,10 @@ def operation_options(
     military, civilian = -v.military_casualty_weight, -v.civilian_casualty_weight
     diplomatic = -v.diplomatic_weight * v.energy_trade_exposure * obs.attention
     cover = -v.cover_cost
-    breach = -v.ceasefire_breach_cost if obs.ceasefire else 0.0
+    breach = 0.0
+    if obs.ceasefire:  # what ending the truce openly costs: more for terms it agreed, more with each truce it broke
+        comprehensive = v.settlement_breach_cost if obs.ceasefire_kind == "comprehensive" else 0.0
+        breach = -(v.ceasefire_breach_cost + comprehensive + v.repeat_breach_cost * obs.truces_broken)
     strain = v.strain_weight * obs.strain if obs.ceasefire else 0.0
     guarded = -v.peacekeeper_breach_cost if obs.peacekeepers else 0.0
     support = v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0)

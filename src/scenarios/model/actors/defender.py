@@ -167,6 +167,7 @@ class Concede(NamedTuple):
 class Counter(NamedTuple):
     base: float
     regained: float
+    grievance: float  # a counter-attack answers the attacker's attacks as a retaliation does
     military_casualties: float
     commitment: float
 
@@ -252,6 +253,7 @@ class Defender(DefenderPolicy[Values]):
             out[COUNTER_PREFIX + key] = Counter(
                 v.counter_base,
                 v.regain_weight * op.value_share,
+                v.grievance_weight * obs.recent_attacks,
                 -v.counter_casualty_weight * op.casualties / 100.0,
                 v.inertia if key == current else 0.0,
             )
