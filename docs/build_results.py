@@ -5,6 +5,7 @@ from pathlib import Path
 
 from scenarios.io import records
 from scenarios.measures import builtin_measures
+from scenarios.measures.builtin import HOLDS, holds_label
 
 HERE = Path(__file__).parent
 
@@ -26,13 +27,19 @@ def build() -> str:
     out += ["", "### `daily`", "", "Every replication, every `simulation.daily_every` days (stored dtypes).", ""]
     out += _table(dict(records.DAILY_COLUMNS))
     out += ["", "### Built-in measures", "", "| measure | kind | unit | label | definition |", "|---|---|---|---|---|"]
+    na = "(n/a beyond what the horizon leaves after the first truce began, or without a truce)"
     for m in builtin_measures():
-        days = m.name.removeprefix("holds_").removesuffix("_days")
-        definition = (
-            f"`{m.expression}`" if m.expression else f"`first_ceasefire_end_day >= {days}` (n/a beyond the horizon)"
-        )
+        if m.expression:
+            definition = f"`{m.expression}`"
+        else:
+            match = HOLDS.match(m.name)
+            assert match, m.name
+            column = "first_ceasefire_days" if match[1] == "holds" else "first_ceasefire_quiet_days"
+            definition = f"`{column} >= {match[2]}` {na}"
         out.append(f"| `{m.name}` | {m.kind} | {m.unit} | {m.label} | {definition} |")
-    out.append("| `holds_<d>_days` | probability | probability | P(the first ceasefire holds d days) | any d |")
+    for kind in ("holds", "quiet"):
+        label = holds_label(0, kind).replace(" 0 ", " d ")
+        out.append(f"| `{kind}_<d>_days` | probability | probability | {label} | any d |")
     return (HERE / "results.head.md").read_text(encoding="utf-8") + "\n".join(out) + "\n"
 
 

@@ -31,7 +31,7 @@ def test_diff_of_a_file_with_itself_is_empty() -> None:
         (
             "russia-backs-early",
             {
-                "actors.russia.start_support",
+                "actors.russia.ladder.political_backing.in_place_at_start",
                 "actors.russia.back_defender_propensity",
                 "actors.russia.alliance_weight",
                 "actors.russia.review_every_days",
@@ -39,7 +39,13 @@ def test_diff_of_a_file_with_itself_is_empty() -> None:
         ),
         (
             "turkey-escalates",
-            {"actors.turkey.influence_weight", "actors.turkey.escalation_cost", "actors.turkey.domestic_benefit"},
+            {
+                "actors.turkey.ladder.resupply.cost",
+                "actors.turkey.ladder.combat_personnel.cost",
+                "actors.turkey.influence_weight",
+                "actors.turkey.escalation_cost",
+                "actors.turkey.domestic_benefit",
+            },
         ),
         ("early-winter", {"season.winter_start"}),
         (

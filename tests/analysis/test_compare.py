@@ -34,7 +34,7 @@ def base_rows(rng: np.random.Generator, n: int = N) -> pd.DataFrame:
     return scenario_rows(
         end,
         HORIZON,
-        outcome=rng.choice(["frozen_status_quo", "limited_gains_talks", "protracted_war"], n).tolist(),
+        outcome=rng.choice(["frozen_status_quo", "limited_gains_truce", "fighting_at_horizon"], n).tolist(),
         military_attacker=np.round(rng.lognormal(6, 1, n)),
         military_defender=np.round(rng.lognormal(6, 1, n)),
         civilian_attacker=np.round(rng.lognormal(3, 1, n)),
@@ -60,8 +60,9 @@ def shifted():
     rng = np.random.default_rng(5)
     a = base_rows(rng)
     b = a.copy()
-    b["first_ceasefire_end_day"] = np.minimum(a["first_ceasefire_end_day"] + 20.0, HORIZON)
-    b["first_ceasefire_censored"] = b["first_ceasefire_end_day"] >= HORIZON
+    b["first_ceasefire_days"] = np.minimum(a["first_ceasefire_days"] + 20.0, HORIZON)
+    b["first_ceasefire_end_day"] = b["first_ceasefire_start_day"] + b["first_ceasefire_days"]
+    b["first_ceasefire_censored"] = b["first_ceasefire_days"] >= HORIZON
     b["war_days"] = a["war_days"] + 20.0 + rng.normal(0, 5, N)
     a["durable_ceasefire"] = False
     b["durable_ceasefire"] = False
@@ -76,11 +77,12 @@ def test_outcome_measures_are_per_replication_indicators_and_amounts(shifted) ->
     m = outcome_measures(shifted, days=(7, 30, 130))
     r = shifted.replications
     assert len(m) == 2 * N
-    assert m["holds_7_days"].tolist() == (r["first_ceasefire_end_day"] >= 7).astype(float).tolist()
+    assert m["holds_7_days"].tolist() == (r["first_ceasefire_days"] >= 7).astype(float).tolist()
     assert m["holds_130_days"].isna().all()  # beyond the 120-day horizon: unknown, not "did not hold"
     outcome_cols = [f"outcome:{c}" for c in OUTCOME_CLASSES]
     assert (m[outcome_cols].sum(axis=1) == 1).all()
-    assert m["outcome:protracted_war"].tolist() == (r["outcome_class"] == "protracted_war").astype(float).tolist()
+    fighting = (r["outcome_class"] == "fighting_at_horizon").astype(float)
+    assert fighting.any() and m["outcome:fighting_at_horizon"].tolist() == fighting.tolist()
     assert m["war_days"].tolist() == r["war_days"].tolist()
 
 
@@ -143,8 +145,8 @@ def test_logrank_is_small_for_a_real_shift_and_large_for_none(shifted) -> None:
     d = shifted.replications
     a, b = d[d["scenario"] == "a"], d[d["scenario"] == "b"]
     direct = logrank_test(
-        a["first_ceasefire_end_day"],
-        b["first_ceasefire_end_day"],
+        a["first_ceasefire_days"],
+        b["first_ceasefire_days"],
         event_observed_A=~a["first_ceasefire_censored"],
         event_observed_B=~b["first_ceasefire_censored"],
     )

@@ -11,8 +11,8 @@ from scenarios.model.outcomes import OUTCOME_CLASSES
 
 from .support import make_results, scenario_rows
 
-# 40 replications of "a": 10 limited gains, 25 frozen, 5 protracted war; the other classes never happen.
-A_COUNTS = {"limited_gains_talks": 10, "frozen_status_quo": 25, "protracted_war": 5}
+# 40 replications of "a": 10 limited gains under a truce, 25 frozen, 5 fighting at the horizon; no other class.
+A_COUNTS = {"limited_gains_truce": 10, "frozen_status_quo": 25, "fighting_at_horizon": 5}
 # 20 replications of "b": every one a Russian intervention.
 B_COUNTS = {"patron_intervention": 20}
 

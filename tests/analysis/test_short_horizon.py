@@ -1,7 +1,8 @@
 """A batch shorter than a judgment's horizon: the check, the report and the screen say n/a instead of failing.
 
-¶4 "A Kremlin-brokered ceasefire has so far failed to halt hostilities" is checked as `holds_30_days`; a 20-day
-batch cannot say whether a ceasefire holds 30 days.
+¶4 "A Kremlin-brokered ceasefire has so far failed to halt hostilities" is checked here as `quiet_30_days` (the truce
+held in fact for a month; set on the command line, so the test does not follow the baseline's wording of the
+judgment); a 20-day batch cannot say whether a truce holds 30 days, in fact or in name.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def short(tmp_path_factory: pytest.TempPathFactory) -> Results:
         [ROOT / "configs" / "baseline.yaml"],
         n=12,
         seed=3,
-        overrides=["simulation.horizon_days=20"],
+        overrides=["simulation.horizon_days=20", "expectations.humanitarian_ceasefire_fails.measure=quiet_30_days"],
         executor="serial",
         out=out,
         quiet=True,
@@ -38,7 +39,7 @@ def test_the_30_day_judgment_is_na_and_the_others_are_checked(short: Results) ->
     t = check(short).table.set_index("expectation")
     row = t.loc["humanitarian_ceasefire_fails"]
     assert row["verdict"] == "n/a" and row["n"] == 0
-    assert row["na_reason"] == "holds_30_days is undefined in every replication: it asks beyond the 20-day horizon"
+    assert row["na_reason"] == "quiet_30_days is undefined in every replication: it asks beyond the 20-day horizon"
     others = t.drop(index="humanitarian_ceasefire_fails")
     assert (others["verdict"] != "n/a").all() and (others["na_reason"] == "").all()
     values = expectation_values(short, "baseline")["expectation:humanitarian_ceasefire_fails"]

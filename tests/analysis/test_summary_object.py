@@ -25,7 +25,43 @@ def test_text_and_html_contain_the_tidy_figures(two_scenario_batch: Results) -> 
         assert m["statistic"] == "share" and 0 <= m["lower"] <= m["value"] <= m["upper"] <= 1
         reps = two_scenario_batch.replications
         assert math.isclose(m["value"], (reps.loc[reps["scenario"] == name, "war_days"] >= 10).mean())
-    assert "P(holds 14 days)" in fragment and "<table>" in fragment
+    for name in ("baseline", "early-winter"):  # held in fact: the share of runs where it is known
+        quiet = builtin_measures().get("quiet_14_days").evaluate(two_scenario_batch).xs(name, level="scenario")
+        r = s.value(name, "quiet_14_days", 14)
+        assert r["statistic"] == "share" and r["n"] == quiet.notna().sum()
+        assert math.isclose(r["value"], quiet.dropna().astype(float).mean())
+        block = text[text.index(f"{name}  (n = ") :]
+        line = next(t for t in block.splitlines() if "holds in fact" in t)
+        assert f"14 days {r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]" in line
+    assert "P(holds 14 days)" in fragment and "P(in fact 14 days)" in fragment and "<table>" in fragment
     assert "the ceasefire of 10 Oct 2020 (Russia-brokered)" in text  # wording from the scenario
     assert len(repr(s)) < 200 and s._repr_html_() == fragment
     assert s.plot().axes[0].get_ylabel().startswith("P(the ceasefire of 10 Oct 2020")
+
+
+def test_a_scenario_whose_runs_agree_no_truce_is_summarised_with_na() -> None:
+    """A scenario that starts at war: runs without any truce have no first truce to survive; the headline counts the
+    runs, says how many agreed a truce, and gives n/a where none did."""
+    import numpy as np
+
+    from .support import make_results, scenario_rows
+
+    some = scenario_rows([5.0, 12.0, 30.0], 30.0)
+    some.loc[0, ["first_ceasefire_days", "first_ceasefire_end_day", "first_ceasefire_start_day"]] = np.nan
+    some.loc[0, ["first_ceasefire_censored", "first_ceasefire_cause", "first_ceasefire_quiet_days"]] = [
+        False,
+        "none",
+        0.0,
+    ]
+    never = scenario_rows([0.0, 0.0], 30.0)
+    never[["first_ceasefire_days", "first_ceasefire_end_day", "first_ceasefire_start_day"]] = np.nan
+    never["first_ceasefire_cause"], never["first_ceasefire_quiet_days"] = "none", 0.0
+    s = summarize(make_results({"some": some, "never": never}, 30.0), days=(14,))
+    text = s.to_text()
+    assert "some  (n = 3, seed 1, a truce agreed in 2)" in text
+    assert "never  (n = 2, seed 1, a truce agreed in 0)" in text
+    assert s.value("some", "holds_14_days", 14)["value"] == 0.5  # of the two truces, the one of 30 days held 14
+    assert s.value("some", "quiet_14_days", 14)[["value", "n"]].tolist() == [0.5, 2]
+    assert np.isnan(s.value("never", "holds_14_days", 14)["value"])
+    assert s.value("never", "quiet_14_days", 14)["n"] == 0
+    assert "n/a (no truce)" in text.split("never  (n")[1]

@@ -192,3 +192,14 @@ def test_median_survival_is_inf_when_more_than_half_hold_to_the_horizon() -> Non
     assert math.isinf(med.loc["holds", "median_days"]) and med.loc["holds", "median_days"] > 0
     assert math.isinf(med.loc["holds", "upper"])
     assert med.loc["breaks", "median_days"] == 5.0
+
+
+def test_a_run_that_never_had_a_truce_is_left_out_of_the_first_truces_curve() -> None:
+    rows = scenario_rows([*HAND, 0.0], HORIZON)
+    never = rows.index[-1]  # a run that started at war and agreed no truce: no first truce, no duration
+    rows.loc[never, ["first_ceasefire_days", "first_ceasefire_end_day", "first_ceasefire_start_day"]] = np.nan
+    rows.loc[never, ["first_ceasefire_censored", "first_ceasefire_cause"]] = [False, "none"]
+    results = make_results({"hand": rows}, HORIZON)
+    assert durations(results)["replication"].tolist() == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(survival_curves(results)["survival"], list(HAND_S.values()), atol=1e-12)
+    assert hold_probability(results, [5.0]).iloc[0][["p", "n"]].tolist() == [0.8, 5]

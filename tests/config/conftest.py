@@ -126,6 +126,14 @@ def with_overrides(*overrides: str) -> Scenario:
     return validate_tree(tree, str(BASELINE))
 
 
+def settable(path: str) -> bool:
+    """Whether `--set` reaches the parameter at a dotted path. Not yet one under a mapping keyed by numbers
+    (`ground.fortification.<level>`): `--set` makes a new key there (a bug of config/inherit.py, pinned by the strict
+    xfail test_set_reaches_a_level_of_fortification in test_inherit.py; once fixed, that test fails until this
+    exception goes)."""
+    return not re.match(r"^ground\.fortification\.\d+\.", path)
+
+
 def problems_with(*overrides: str) -> list[Problem]:
     """The problems the loader reports for the baseline with these overrides (none: the test fails)."""
     with pytest.raises(ConfigError) as info:

@@ -49,13 +49,15 @@ def test_a_capability_without_effects_is_an_error_naming_file_line_and_key(tmp_p
 
 
 def test_a_rung_that_declares_nothing_is_an_error(tmp_path: Path, cli) -> None:
+    top = list(load_located(BASELINE).data["actors"]["turkey"]["ladder"])[-1]  # the supporter's top rung
+
     def edit(tree: dict) -> None:
-        tree["actors"]["turkey"]["ladder"]["personnel"]["effects"] = {}
+        tree["actors"]["turkey"]["ladder"][top]["effects"] = {}
 
     run = cli("validate", str(_write(tmp_path, edit)))
     assert run.code == 2
     problem = run.only
-    assert problem.text.startswith("actors.turkey.ladder.personnel.effects: declares no effect")
+    assert problem.text.startswith(f"actors.turkey.ladder.{top}.effects: declares no effect")
     assert "advance_bonus" in problem.hint and "silently inert" in problem.hint
 
 

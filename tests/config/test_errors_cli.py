@@ -123,7 +123,7 @@ def test_word_where_a_number_is_expected(cli, workdir: Path) -> None:
         workdir,
         """
         combat:
-          winter_mountain_casualty_multiplier: hihg
+          retaliation_city_strike_multiplier: hihg
         """,
     )
     run = cli("validate", "bad.yaml")
@@ -131,7 +131,7 @@ def test_word_where_a_number_is_expected(cli, workdir: Path) -> None:
     p = run.only
     assert (p.file, p.line, p.column) == ("bad.yaml", 4, 3)
     assert p.text == (
-        "combat.winter_mountain_casualty_multiplier: "
+        "combat.retaliation_city_strike_multiplier: "
         "expected a number >= 1, a range [lo, hi], or {dist: ...}, got 'hihg'"
     )
 
@@ -207,7 +207,8 @@ def test_missing_sections_of_a_standalone_file(cli, workdir: Path) -> None:
     run = cli("validate", "bare.yaml")
     assert_clean_failure(run)
     missing = {p.text.split(":")[0] for p in run.problems if p.text.endswith("missing required key")}
-    assert {"season", "world", "ceasefire", "combat", "attention", "mediation", "actors"} <= missing
+    sections = {"season", "world", "ground", "ceasefire", "combat", "attention", "mediation", "endurance", "actors"}
+    assert sections <= missing
     assert all((p.file, p.line) == ("bare.yaml", 1) for p in run.problems)
 
 
@@ -407,10 +408,7 @@ def test_set_value_is_validated_like_a_file_value(cli) -> None:
         ("simulation.seed=[1", "simulation.seed: cannot read the value: YAML syntax error:"),
         ("simulation.seed=!!python/name:os.system", "simulation.seed: cannot read the value: YAML tag"),
         ("simulation.seed.deeper=1", "simulation.seed.deeper: the parent of this key is not a mapping"),
-        (
-            "actors.russia.intervention_triggers.9=lachin",
-            "actors.russia.intervention_triggers.9: expected an index below 2",
-        ),
+        ("actors.russia.treaty.covers.9=armenia", "actors.russia.treaty.covers.9: expected an index below 1"),
     ],
 )
 def test_malformed_set(cli, override: str, message: str) -> None:
@@ -426,7 +424,7 @@ def test_quote_not_in_the_source(cli, workdir: Path) -> None:
         workdir,
         """
         ceasefire:
-          spiral_threshold:
+          strain_half_life_days:
             source: {ref: isw, para: 4, quote: "the ceasefire will certainly hold"}
         """,
     )
@@ -435,7 +433,7 @@ def test_quote_not_in_the_source(cli, workdir: Path) -> None:
     p = run.only
     assert (p.file, p.line) == ("bad.yaml", 5)
     assert p.text == (
-        "ceasefire.spiral_threshold.source.quote: quote not found in isw paragraph 4: "
+        "ceasefire.strain_half_life_days.source.quote: quote not found in isw paragraph 4: "
         "'the ceasefire will certainly hold'"
     )
     assert p.hint == "copy the words exactly as the source writes them"
@@ -446,12 +444,12 @@ def test_quote_in_another_paragraph_says_which(cli, workdir: Path) -> None:
         workdir,
         """
         ceasefire:
-          spiral_threshold:
+          strain_half_life_days:
             source: {ref: isw, para: 3, quote: "A Kremlin-brokered   ceasefire has so far failed"}
         """,
     )
     p = cli("validate", "bad.yaml").only
-    assert p.text.startswith("ceasefire.spiral_threshold.source.quote: quote not found in isw paragraph 3")
+    assert p.text.startswith("ceasefire.strain_half_life_days.source.quote: quote not found in isw paragraph 3")
     assert p.hint == "it is in paragraph 4"
 
 
@@ -460,9 +458,9 @@ def test_source_reference_and_paragraph_checked(cli, workdir: Path) -> None:
         workdir,
         """
         ceasefire:
-          spiral_threshold:
+          strain_half_life_days:
             source: {ref: isv, para: 4, quote: "A Kremlin-brokered ceasefire"}
-          spiral_increment:
+          strain_increment:
             value: 1
             source: {ref: isw, para: 99, quote: "A Kremlin-brokered ceasefire"}
         """,
@@ -470,11 +468,11 @@ def test_source_reference_and_paragraph_checked(cli, workdir: Path) -> None:
     run = cli("validate", "bad.yaml")
     texts = {p.line: (p.text, p.hint) for p in run.problems}
     assert texts[5] == (
-        "ceasefire.spiral_threshold.source.ref: unknown source 'isv'",
+        "ceasefire.strain_half_life_days.source.ref: unknown source 'isv'",
         "registered sources: isw",
     )
     assert texts[8] == (
-        "ceasefire.spiral_increment.source.para: paragraph 99 does not exist",
+        "ceasefire.strain_increment.source.para: paragraph 99 does not exist",
         "isw has 15 paragraphs",
     )
 
@@ -486,7 +484,7 @@ def test_unreadable_source_document_is_reported_where_it_is_registered(cli, work
         sources:
           notes: notes/missing.yaml
         ceasefire:
-          spiral_threshold:
+          strain_half_life_days:
             source: {ref: notes, para: 1, quote: "anything"}
         """,
     )
@@ -504,14 +502,14 @@ def test_two_errors_in_one_file_are_both_reported(cli, workdir: Path) -> None:
         """
         ceasefire:
           civilian_harm_probability: 1.7
-          spiral_threshold: [14, 8]
+          strain_half_life_days: [14, 8]
         """,
     )
     run = cli("validate", "bad.yaml")
     assert_clean_failure(run)
     assert [(p.file, p.line, p.text.split(":")[0]) for p in run.problems] == [
         ("bad.yaml", 4, "ceasefire.civilian_harm_probability"),
-        ("bad.yaml", 5, "ceasefire.spiral_threshold"),
+        ("bad.yaml", 5, "ceasefire.strain_half_life_days"),
     ]
     assert run.err.rstrip().endswith("2 problems found")
 
@@ -521,15 +519,15 @@ def test_schema_and_quote_errors_are_reported_together(cli, workdir: Path) -> No
         workdir,
         """
         ceasefire:
-          spiral_increment: -1
-          spiral_threshold:
+          strain_increment: -1
+          strain_half_life_days:
             source: {ref: isw, para: 4, quote: "not in the report"}
         """,
     )
     run = cli("validate", "bad.yaml")
     assert [(p.line, p.text.split(":")[0]) for p in run.problems] == [
-        (4, "ceasefire.spiral_increment"),
-        (6, "ceasefire.spiral_threshold.source.quote"),
+        (4, "ceasefire.strain_increment"),
+        (6, "ceasefire.strain_half_life_days.source.quote"),
     ]
 
 
@@ -605,8 +603,12 @@ def test_a_bad_override_is_reported_once_for_several_files(cli) -> None:
 
 
 def test_a_known_date_outside_the_run_is_reported_at_its_line(cli, workdir: Path) -> None:
-    variant(workdir, "world:\n  ceasefire:\n    known_in_force:\n      until: 2020-10-10\n")
+    variant(
+        workdir,
+        "simulation:\n  start_date: 2020-10-10\nworld:\n  ceasefire:\n    known_in_force:\n      until: 2020-10-10\n",
+    )
     p = cli("validate", "bad.yaml").only
-    assert (p.file, p.line) == ("bad.yaml", 6)
-    assert p.text == "world.ceasefire.known_in_force.until: 2020-10-10 is not after the start date"
-    assert "give a date after simulation.start_date (2020-10-10)" in p.hint
+    assert (p.file, p.line) == ("bad.yaml", 8)
+    # the truce in force on day 0 took effect on the start date
+    assert p.text == "world.ceasefire.known_in_force.until: 2020-10-10 is not after the day the truce took effect"
+    assert p.hint == "give a later date"

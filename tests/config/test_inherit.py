@@ -103,19 +103,26 @@ def test_variant_keeps_the_source_of_the_parameters_it_overrides(tmp_path: Path,
     assert scenario.ceasefire == baseline.ceasefire
 
 
-def test_variant_replaces_a_list_whole(tmp_path: Path) -> None:
-    path = variant(tmp_path, "actors:\n  russia:\n    intervention_triggers: [lachin]\n")
+def test_variant_replaces_a_list_whole(tmp_path: Path, baseline: Scenario) -> None:
+    assert len(baseline.actors.armenia.collapse_objectives) > 1
+    path = variant(tmp_path, "actors:\n  armenia:\n    collapse_objectives: [lachin]\n")
     scenario = load_scenario(path)
-    assert scenario.actors.russia.intervention_triggers == ["lachin"]
+    assert scenario.actors.armenia.collapse_objectives == ["lachin"]
 
 
 def test_variant_merges_a_ladder_rung_by_rung(tmp_path: Path, baseline: Scenario) -> None:
-    path = variant(tmp_path, "actors:\n  turkey:\n    ladder:\n      personnel:\n        in_place_at_start: true\n")
+    # the lowest rung not in place (those in place at the start are the lowest ones)
+    top = next(k for k, r in baseline.actors.turkey.ladder.items() if not r.in_place_at_start)
+    path = variant(tmp_path, f"actors:\n  turkey:\n    ladder:\n      {top}:\n        in_place_at_start: true\n")
     scenario = load_scenario(path)
     ladder = scenario.actors.turkey.ladder
     assert list(ladder) == list(baseline.actors.turkey.ladder)
-    assert ladder["personnel"].in_place_at_start
-    assert ladder["personnel"].effects == baseline.actors.turkey.ladder["personnel"].effects
+    assert ladder[top].in_place_at_start
+    assert ladder[top].effects == baseline.actors.turkey.ladder[top].effects
+    assert ladder[top].lag_days == baseline.actors.turkey.ladder[top].lag_days
+    assert {k: r for k, r in ladder.items() if k != top} == {
+        k: r for k, r in baseline.actors.turkey.ladder.items() if k != top
+    }
 
 
 def test_mapping_sections_merge_key_by_key(tmp_path: Path, baseline: Scenario) -> None:
@@ -198,7 +205,15 @@ def test_parse_override_reads_the_value_as_yaml(text: str, path: tuple[object, .
     assert parse_override(text) == (path, value)
 
 
+def test_set_reaches_a_level_of_fortification(baseline: Scenario) -> None:
+    level = max(baseline.ground.fortification)
+    scenario = load_scenario(BASELINE, [f"ground.fortification.{level}.difficulty=[1.1, 1.2]"])
+    assert scenario.ground.fortification[level].difficulty.value == (1.1, 1.2)
+    assert scenario.ground.fortification[level].casualties == baseline.ground.fortification[level].casualties
+
+
 def test_set_values_of_every_shape(baseline: Scenario) -> None:
+    top = next(k for k, r in baseline.actors.turkey.ladder.items() if not r.in_place_at_start)
     scenario = load_scenario(
         BASELINE,
         [
@@ -209,7 +224,7 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
             "ceasefire.civilian_harm_probability={dist: beta, mean: 0.3, sd: 0.05}",
             "ceasefire.talks_multiplier={dist: uniform, lo: 0.5, hi: 0.7}",
             "simulation.seed=11",
-            "actors.turkey.ladder.personnel.in_place_at_start=true",
+            f"actors.turkey.ladder.{top}.in_place_at_start=true",
         ],
     )
     russia = scenario.actors.russia
@@ -221,7 +236,10 @@ def test_set_values_of_every_shape(baseline: Scenario) -> None:
     assert isinstance(scenario.ceasefire.civilian_harm_probability.value, Beta)
     assert isinstance(scenario.ceasefire.talks_multiplier.value, Uniform)
     assert scenario.simulation.seed == 11
-    assert all(r.in_place_at_start for r in scenario.actors.turkey.ladder.values())
+    assert (
+        scenario.actors.turkey.ladder[top].in_place_at_start
+        and not baseline.actors.turkey.ladder[top].in_place_at_start
+    )
     # --set replaces only the value, which is then the analyst's: the quote it replaced is kept as "was:"
     assert russia.back_defender_propensity.source is None
     assert (
@@ -289,8 +307,12 @@ def test_origins_of_a_shipped_variant() -> None:
     base_file = str(BASELINE.relative_to(Path.cwd()))
     value_line = line_of(lines, "value: very likely")
     assert scenario.origin_of("actors.russia.back_defender_propensity") == f"{variant_file}:{value_line}:7"
-    quote_line = line_of(base_lines, "Putin will likely support his ally Armenia in the end")
+    block = line_of(base_lines, "back_defender_propensity:")
+    quote_line = block + line_of(base_lines[block:], "Putin will likely support his ally Armenia in the end")
     assert scenario.origin_of("actors.russia.back_defender_propensity.source").startswith(f"{base_file}:{quote_line}:")
+    rung = "actors.russia.ladder.political_backing.in_place_at_start"
+    assert scenario.origin_of(rung) == f"{variant_file}:{line_of(lines, 'in_place_at_start: true')}:9"
+    assert scenario.origin_of("actors.russia.ladder.political_backing.source").startswith(f"{base_file}:")
     assert scenario.origin_of("name") == f"{variant_file}:{line_of(lines, 'name:')}:1"
     assert scenario.origin_of("actors.russia.outreach_weight").startswith(f"{base_file}:")
     assert scenario.origin_of("actors.turkey.ladder.syrian_fighters.in_place_at_start").startswith(f"{base_file}:")

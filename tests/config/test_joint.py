@@ -16,7 +16,7 @@ from scenarios.engine.batch import config_hash
 
 from .conftest import CONFIGS, Run, write
 
-COLUMNS = ["ceasefire.spiral_half_life_days", "combat.lowland_advance_per_day"]
+COLUMNS = ["ceasefire.strain_half_life_days", "combat.defender_advance_per_day"]
 POINTS = np.array([[0.1, 0.9], [0.5, 0.5], [0.8, 0.2]])
 
 
@@ -64,8 +64,8 @@ def test_the_listed_parameters_come_from_one_point_and_the_others_are_paired(fol
 
 
 def test_a_fixed_value_overrides_the_sample(folder: Path) -> None:
-    joint = load_scenario(folder / "cal.yaml", ["ceasefire.spiral_half_life_days=9"])
-    draws = {draw_parameters(joint, np.random.default_rng(i))["ceasefire.spiral_half_life_days"] for i in range(20)}
+    joint = load_scenario(folder / "cal.yaml", ["ceasefire.strain_half_life_days=9"])
+    draws = {draw_parameters(joint, np.random.default_rng(i))["ceasefire.strain_half_life_days"] for i in range(20)}
     assert draws == {9.0}
 
 

@@ -22,7 +22,7 @@ from scenarios.config.params import Param
 from scenarios.exceptions import ModelError
 from scenarios.model.simulation import run_replication
 
-from .conftest import problems_with, with_overrides
+from .conftest import problems_with, settable, with_overrides
 
 SHORT = "simulation.horizon_days=30"
 BASE = with_overrides(SHORT)
@@ -41,7 +41,7 @@ def _skipped(path: str, param: Param) -> bool:
 PARAMS = {
     path: param
     for path in BASE.parameter_specs()
-    if isinstance(param := BASE.parameter(path), Param) and not _skipped(path, param)
+    if isinstance(param := BASE.parameter(path), Param) and not _skipped(path, param) and settable(path)
 }
 
 
@@ -101,12 +101,12 @@ def test_the_property_test_covers_the_baseline() -> None:
 
 
 def test_a_truncated_normal_with_no_mass_inside_is_an_error_that_shows_the_mass() -> None:
-    (p,) = problems_with("combat.lowland_advance_per_day={dist: normal, mean: -5, sd: 0.001}")
-    assert p.key == "combat.lowland_advance_per_day"
+    (p,) = problems_with("combat.defender_advance_per_day={dist: normal, mean: -5, sd: 0.001}")
+    assert p.key == "combat.defender_advance_per_day"
     assert p.message == (
         "normal: only 0 of its mass lies inside (0, inf] (95% of it is in [-5.00196, -4.99804]), so every draw "
         "would sit at the edge"
     )
     assert p.hint == "move the mean inside a number > 0, or widen sd"
-    spec = with_overrides("combat.lowland_advance_per_day={dist: normal, mean: 0.1, sd: 0.2}").parameter_specs()
-    assert spec["combat.lowland_advance_per_day"].kind == "normal"  # a third of its mass inside: fine
+    spec = with_overrides("combat.defender_advance_per_day={dist: normal, mean: 0.1, sd: 0.2}").parameter_specs()
+    assert spec["combat.defender_advance_per_day"].kind == "normal"  # a third of its mass inside: fine

@@ -28,7 +28,9 @@ def test_run_prints_summary_and_location(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["run", BASELINE, "--n", "12", "--workers", "2", "--quiet", "--out", str(out), *SHORT]) == 0
     text = capsys.readouterr().out
     assert f"results: {out}" in text
-    assert "P(the ceasefire of 10 Oct 2020 (Russia-brokered) holds)" in text and "7 days" in text and "90 days" in text
+    assert "P(the ceasefire of 10 Oct 2020 (Russia-brokered) stays formally in force)" in text
+    assert "P(it holds in fact: no operation under it, few violations)" in text
+    assert "7 days" in text and "90 days" in text
     assert "outcomes at the horizon" in text
     assert (out / "replications.parquet").exists()
 

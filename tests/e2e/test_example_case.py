@@ -69,7 +69,7 @@ def test_the_example_runs_through_the_same_core(batch: Path) -> None:
     # columns per actor carry the example's own names; the attacker's gains and the envoy's offers happen
     assert {"final_posture.northland", "final_posture.southland", "final_posture.envoy"} <= set(reps.columns)
     assert not any(c.startswith(("final_posture.russia", "first_day.turkey")) for c in reps.columns)
-    assert reps["gained_share"].gt(0).any() and reps["offers"].gt(0).all()
+    assert reps["gained_share"].gt(0).any() and reps["offers"].gt(0).mean() > 0.5  # the envoy offers in most runs
     assert not reps["patron_backs_defender"].any() and reps["supporter_level"].eq(0).all()  # no patron, no supporter
     offers = pd.read_parquet(batch / "offers.parquet")
     assert set(offers["broker"]) == {"envoy"} and {"answer.northland", "answer.southland"} <= set(offers.columns)
@@ -90,8 +90,9 @@ def test_the_report_builds_for_the_example(batch: Path, tmp_path: Path) -> None:
     assert "two-party-dispute" in text and "northland" in text
     # the places and the outcome definitions speak of the example's own actors, by role
     places = text[text.index("<h2>Places</h2>") : text.index("<h2>Assumptions</h2>")]
-    assert "held by Northland at the horizon" in places and "<td>Southland</td>" in places
-    assert "Northland holds at least" in places and "Southland agreed to withdraw" in places
+    assert "taken by Northland (share of runs)" in places and "<td>Southland</td>" in places
+    assert "taken back by Southland (share of runs)" in places
+    assert "Northland holds at least" in places and "Southland agreed to terms handing over places" in places
     prose = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)  # the figures' bytes are not words
     assert not KARABAKH.search(prose)  # the whole report: tables, captions, definitions, figures' alt texts
 

@@ -21,7 +21,8 @@ def test_measures_lists_builtins_and_a_scenarios_own(tmp_path: Path, capsys: pyt
     )
     assert main(["measures", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "holds_30_days" in out and "outcome:protracted_war" in out and "share_north" in out
+    assert "holds_30_days" in out and "quiet_30_days" in out and "outcome:fighting_at_horizon" in out
+    assert "share_north" in out
     line = next(line for line in out.splitlines() if line.startswith("short_war"))
     assert "probability" in line and "a short war" in line and "= war_days <= 20" in line
 

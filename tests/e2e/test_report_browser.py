@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from scenarios.cli import main
+from scenarios.config.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -117,7 +118,12 @@ def test_report_names_the_places_and_defines_the_outcomes(report: Path) -> None:
     meaning = html[html.index("<h2>What the outcomes mean</h2>") :]
     for name in OUTCOME_DEFINITIONS:
         assert f"<code>{name}</code>" in meaning
-    assert "<strong>Durable</strong>: A ceasefire is durable if it holds for at least" in meaning
+    outcomes = load_scenario(ROOT / "configs" / "baseline.yaml").outcomes
+    durable = f"A truce is durable if it stays formally in force for at least {outcomes.durable_days:g} days"
+    assert f"<strong>Durable</strong>: {durable}" in meaning
+    quiet = f"nobody fights an operation under it and fewer than {outcomes.quiet_violations_per_day:g} violations"
+    assert f"A truce holds in fact while {quiet}" in meaning
+    assert "Places change hands both ways" in places and "taken back by Armenia (share of runs)" in places
     assert "{" not in meaning.split("</table>")[0]  # every threshold filled in
 
 

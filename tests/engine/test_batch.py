@@ -158,7 +158,7 @@ def test_resume_after_sigkill_equals_uninterrupted(tmp_path: Path) -> None:
     out = tmp_path / "killed"
     script = (
         "from scenarios.engine.batch import run_batch\n"
-        f"run_batch([{str(BASELINE)!r}], n=300, seed=17, overrides={SHORT!r}, executor='serial', chunk_size=4, "
+        f"run_batch([{str(BASELINE)!r}], n=120, seed=17, overrides={SHORT!r}, executor='serial', chunk_size=4, "
         f"out={str(out)!r}, quiet=True)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script])
@@ -172,15 +172,15 @@ def test_resume_after_sigkill_equals_uninterrupted(tmp_path: Path) -> None:
     proc.wait()
     assert read_manifest(out)["status"] == "running"  # killed: never marked complete
     finished = done_chunks(out)
-    assert 3 <= len(finished) < 75  # killed part-way, not at the end
+    assert 3 <= len(finished) < 30  # killed part-way, not at the end
     with pytest.warns(PartialResultsWarning, match="PARTIAL"):
         partial = load_results(out)
-    assert 0 < len(partial.replications) < 300
+    assert 0 < len(partial.replications) < 120
     result = run_batch([BASELINE], overrides=SHORT, executor="serial", out=out, resume=True, quiet=True)
     assert result.status == "complete"
-    assert result.computed == 300 - 4 * len(finished)
+    assert result.computed == 120 - 4 * len(finished)
     run_batch(
-        [BASELINE], n=300, seed=17, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
+        [BASELINE], n=120, seed=17, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
     )
     assert_same(out, tmp_path / "whole")
 
@@ -234,7 +234,7 @@ def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path)
 
     out = tmp_path / "b"
     run_batch([BASELINE], n=40, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
-    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "2"]) == 0
+    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "1"]) == 0
     assert [m for m, _, _ in stored(out)] == ["importance"]
     notes = out / "my-notes.txt"  # a user's own file in the folder is not the batch's to remove
     notes.write_text("keep me", encoding="utf-8")
@@ -325,7 +325,7 @@ def test_ctrl_c_keeps_finished_chunks_and_marks_the_batch_partial(tmp_path: Path
         "run",
         str(BASELINE),
         "--n",
-        "300",
+        "120",
         "--seed",
         "23",
         "--chunk-size",
@@ -352,11 +352,11 @@ def test_ctrl_c_keeps_finished_chunks_and_marks_the_batch_partial(tmp_path: Path
     manifest = read_manifest(out)
     assert manifest["status"] == "partial" and manifest["reason"] == "interrupted"
     kept = len(done_chunks(out))
-    assert 3 <= kept < 75  # interrupted part-way
+    assert 3 <= kept < 30  # interrupted part-way
     result = run_batch([BASELINE], overrides=SHORT, executor="serial", out=out, resume=True, quiet=True)
-    assert result.computed == 300 - 4 * kept
+    assert result.computed == 120 - 4 * kept
     run_batch(
-        [BASELINE], n=300, seed=23, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
+        [BASELINE], n=120, seed=23, overrides=SHORT, executor="serial", chunk_size=4, out=tmp_path / "whole", quiet=True
     )
     assert_same(out, tmp_path / "whole")
 
@@ -386,7 +386,7 @@ def test_only_the_replications_are_read_with_the_folder(tmp_path: Path) -> None:
     assert all(len(df) > 0 for df in whole.values())
     results = load_results(out)
     (out / "offers.parquet").write_bytes(b"not parquet")
-    assert "median survival" in summarize(results).to_text()
+    assert "median days formally in force" in summarize(results).to_text()
     pd.testing.assert_frame_equal(results.ceasefires, whole["ceasefires"])
     with pytest.raises(ResultsError, match=r"offers\.parquet: damaged"):
         _ = results.offers

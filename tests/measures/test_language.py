@@ -11,6 +11,7 @@ import pytest
 
 from scenarios.exceptions import MeasureError, ScenarioError
 from scenarios.io.load import Results
+from scenarios.io.records import OUTCOME_CLASSES
 from scenarios.measures import builtin_measures, measure_set
 from scenarios.measures.expr import parse
 
@@ -25,8 +26,11 @@ def tiny() -> Results:
             "military_defender": [5.0, 20.0, 80.0],
             "ceasefire_at_horizon": [True, True, False],
             "durable_ceasefire": [True, False, False],
+            "first_ceasefire_start_day": [0.0, 0.0, 0.0],
             "first_ceasefire_end_day": [60.0, 31.0, 3.0],
-            "outcome_class": pd.Categorical(["frozen_status_quo", "limited_gains_talks", "protracted_war"]),
+            "first_ceasefire_days": [60.0, 31.0, 3.0],  # formally in force (the first to the horizon)
+            "first_ceasefire_quiet_days": [60.0, 5.0, 0.0],  # held in fact: the second fought under from day 5
+            "outcome_class": pd.Categorical(["frozen_status_quo", "limited_gains_truce", "fighting_at_horizon"]),
             "final_posture.russia": pd.Categorical(["mediate", "back_defender", "intervene"]),
             "taken_day.martakert": [np.nan, 12.0, 30.0],
         }
@@ -70,8 +74,8 @@ def values(expression: str) -> list[object]:
         ("military_defender - war_days * 2", [5.0, 0.0, 0.0]),
         ("-war_days", [-0.0, -10.0, -40.0]),
         ("military_defender / 5", [1.0, 4.0, 16.0]),
-        ('outcome_class == "protracted_war"', [False, False, True]),
-        ('outcome_class != "protracted_war"', [True, True, False]),
+        ('outcome_class == "fighting_at_horizon"', [False, False, True]),
+        ('outcome_class != "fighting_at_horizon"', [True, True, False]),
         ('final_posture.russia in ["back_defender", "intervene"]', [False, True, True]),
         ('final_posture.russia not in ["back_defender", "intervene"]', [True, False, False]),
         ("war_days in [0, 40]", [True, False, True]),
@@ -93,6 +97,8 @@ def values(expression: str) -> list[object]:
         ("any(ceasefires, duration_days > war_days)", [True, True, False]),  # an outer column inside
         ("count(ceasefires) >= 1 and war_days < 20", [True, True, False]),
         ("holds_30_days", [True, True, False]),  # a measure used in an expression
+        ("quiet_30_days", [True, False, False]),  # ... the truce in fact: fought under from day 5
+        ("holds_30_days and not quiet_30_days", [False, True, False]),  # in force in name only
     ],
 )
 def test_each_construct(expression: str, expected: list[object]) -> None:
@@ -117,6 +123,8 @@ def test_holds_beyond_the_horizon_is_na_not_false() -> None:
     got = builtin_measures().get("holds_90_days").evaluate(tiny())
     assert got.isna().all()
     assert builtin_measures().get("holds_45_days").evaluate(tiny()).tolist() == [True, False, False]
+    assert builtin_measures().get("quiet_90_days").evaluate(tiny()).isna().all()
+    assert builtin_measures().get("quiet_4_days").evaluate(tiny()).tolist() == [True, True, False]
 
 
 @pytest.mark.parametrize(
@@ -143,9 +151,10 @@ def test_holds_beyond_the_horizon_is_na_not_false() -> None:
         ("ceasefires.kind", "unknown column 'ceasefires.kind'", 1),
         ("war_days is 3", "`is` only tests for null", 13),
         ("true", "write True", 1),
-        ('outcome_class == "protracted_wr"', "'protracted_wr' is not a value of outcome_class", 18),
+        ('outcome_class == "fighting_at_horizn"', "'fighting_at_horizn' is not a value of outcome_class", 18),
         ('"frozen" == outcome_class', "its values: patron_intervention", 1),
-        ('outcome_class in ["protracted_war", "frozen"]', "'frozen' is not a value of outcome_class", 37),
+        ('outcome_class in ["fighting_at_horizon", "frozen"]', "'frozen' is not a value of outcome_class", 42),
+        ('first_ceasefire_cause == "spiral"', "'spiral' is not a value of first_ceasefire_cause", 26),
         ('any(ceasefires, kind == "comprehensiv")', "did you mean 'comprehensive'", 25),
         ("", "empty expression", None),
     ],
@@ -166,8 +175,8 @@ def test_did_you_mean_for_objectives_of_the_scenario() -> None:
         ms.get("taken_day.martakrt <= 90")
     with pytest.raises(MeasureError, match="did you mean 'holds_30_days'"):
         ms.get("holds_30_day")
-    with pytest.raises(MeasureError, match="did you mean 'outcome:protracted_war'"):
-        ms.get("outcome:protracted_wr")
+    with pytest.raises(MeasureError, match="did you mean 'outcome:fighting_at_horizon'"):
+        ms.get("outcome:fighting_at_horizn")
 
 
 def test_division_by_zero_at_evaluation_is_an_error_not_nan() -> None:
@@ -228,7 +237,15 @@ def test_names_list_the_builtins_once() -> None:
         "holds_30_days",
         "holds_90_days",
         "durable_ceasefire",
-        "outcome:protracted_war",
+        "quiet_7_days",
+        "quiet_30_days",
+        "quiet_90_days",
+        "quiet_ceasefire",
+        "fighting_at_horizon",
+        "conflict_days",
+        "first_ceasefire_days",
+        "first_ceasefire_quiet_days",
+        *(f"outcome:{c}" for c in OUTCOME_CLASSES),
         "outcome_class",
         "ceasefire_at_horizon",
         "attacker_share",
@@ -239,3 +256,15 @@ def test_names_list_the_builtins_once() -> None:
         "casualties_total",
     ):
         assert name in names
+
+
+def test_holds_and_quiet_are_na_for_a_run_that_never_had_a_truce() -> None:
+    """A run that starts at war and agrees no truce has no first truce: not 'did not hold', unknown (the model writes
+    no start day, and 0 quiet days)."""
+    results = tiny()
+    r = results.replications
+    r.loc[2, ["first_ceasefire_start_day", "first_ceasefire_end_day", "first_ceasefire_days"]] = np.nan
+    r.loc[2, "first_ceasefire_quiet_days"] = 0.0
+    for name in ("holds_7_days", "quiet_7_days"):
+        got = builtin_measures().get(name).evaluate(results)
+        assert got.iloc[:2].tolist() == [True, name == "holds_7_days"] and np.isnan(got.iloc[2]), name

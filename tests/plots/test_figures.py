@@ -120,10 +120,11 @@ def test_outcomes_draws_one_bar_per_scenario_and_class_with_its_interval(real: R
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[:2] == ["military intervention by Russia", "withdrawal by Armenia"]  # the scenario's labels
     assert labels[2:] == [
+        "settlement handing over land",
         "wider escalation",
-        "protracted war",
-        "major gains for Azerbaijan, settlement",
-        "limited gains for Azerbaijan, talks",
+        "fighting at the horizon",
+        "major gains for Azerbaijan, truce",
+        "limited gains for Azerbaijan, truce",
         "frozen status quo",
     ]
 

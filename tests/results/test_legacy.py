@@ -19,7 +19,7 @@ from scenarios.analysis.summary import summarize
 from scenarios.cli import main
 from scenarios.config.legacy import LegacyFormatWarning
 from scenarios.config.loader import load_scenario
-from scenarios.exceptions import ResultsError
+from scenarios.exceptions import ConfigError, ResultsError
 from scenarios.io.load import load_results
 from scenarios.io.store import FORMAT_VERSION
 
@@ -47,30 +47,60 @@ def test_a_folder_of_format_1_loads_in_todays_names() -> None:
 
 def test_a_folder_of_format_1_is_summarised_and_checked() -> None:
     results = load_results(FORMAT1 / "batch")
-    assert "attacker_share" in set(summarize(results).table_["measure"])
+    summary = summarize(results).table_
+    assert "attacker_share" in set(summary["measure"])
+    # the classes format 1 wrote are kept as they were (model v1's classes, not today's): counted, with a label
+    stored = pd.read_parquet(FORMAT1 / "batch" / "replications.parquet")["outcome_class"].value_counts()
+    assert stored["protracted_war"] > 0 and stored["limited_gains_talks"] > 0
+    shares = summary[summary["measure"].str.startswith("outcome:") & (summary["scenario"] == "baseline")]
+    shares = shares.set_index("measure")
+    counts = results.replications.loc[results.replications["scenario"] == "baseline", "outcome_class"].value_counts()
+    n = int(counts.sum())
+    assert shares.loc["outcome:protracted_war", "value"] == pytest.approx(counts["protracted_war"] / n)
+    assert shares.loc["outcome:protracted_war", "label"] == "P(outcome: protracted war)"
+    assert shares["value"].sum() == pytest.approx(1.0)
+    # its judgments are checked against its own replications, as model v1 wrote them
     table = check(results).table
     assert len(table) > 10 and table["verdict"].notna().all()
+    row = table.set_index(["scenario", "expectation"]).loc[("baseline", "humanitarian_ceasefire_fails")]
+    baseline = results.replications[results.replications["scenario"] == "baseline"]
+    assert row["measure"] == "holds_30_days" and row["n"] == len(baseline)
+    assert row["k"] == int((baseline["first_ceasefire_end_day"] >= 30).sum())  # format 1's truce began on day 0
 
 
 def test_a_folder_of_format_1_is_not_resumed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "old"
     shutil.copytree(FORMAT1 / "example", folder)
-    config = FORMAT1 / "configs" / "examples" / "two-party-dispute.yaml"
+    config = ROOT / "configs" / "examples" / "two-party-dispute.yaml"  # today's file of the scenario it ran
     code = main(["run", str(config), "--n", "12", "--seed", "5", "--out", str(folder), "--resume", "--quiet"])
     assert code == 2 and "results format 1" in capsys.readouterr().err
     assert json.loads((folder / "manifest.json").read_text())["format_version"] == 1  # untouched
 
 
+def line_of(file: Path, text: str) -> int:
+    return next(i for i, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
 @pytest.mark.parametrize("name", ["baseline.yaml", "russia-backs-early.yaml", "turkey-escalates.yaml"])
-def test_a_scenario_file_of_format_1_loads_as_the_same_scenario(name: str) -> None:
-    """The old file, renamed and moved on the way in, draws every parameter from the same range as today's file."""
-    with pytest.warns(LegacyFormatWarning, match="read as format 1"):
-        old = load_scenario(FORMAT1 / "configs" / name)
-    new = load_scenario(ROOT / "configs" / name)
-    assert old.parameter_specs() == new.parameter_specs()
-    assert old.expectations.keys() == new.expectations.keys()
-    for key, expectation in new.expectations.items():
-        assert old.expectations[key].measure == expectation.measure
+def test_a_scenario_file_of_format_1_is_renamed_and_told_what_the_model_now_needs(name: str) -> None:
+    """A file of format 1 encodes model v1, whose mechanisms are gone (the violation spiral, combat rates by terrain
+    as fixed keys, a patron's support as a posture): it is still read and renamed, but it cannot be today's
+    scenario. Every problem names the file and line it comes from; what was renamed or moved is not a problem."""
+    with pytest.warns(LegacyFormatWarning, match="read as format 1"), pytest.raises(ConfigError) as info:
+        load_scenario(FORMAT1 / "configs" / name)
+    problems = {(Path(p.file).name, p.key, p.message): p for p in info.value.problems}
+    base = FORMAT1 / "configs" / "baseline.yaml"
+    gone = problems[("baseline.yaml", "ceasefire.spiral_threshold", "unknown key")]
+    assert gone.line == line_of(base, "spiral_threshold:")
+    assert ("baseline.yaml", "ground", "missing required key") in problems
+    assert ("baseline.yaml", "endurance", "missing required key") in problems
+    assert all(p.line is not None and Path(p.file).resolve().parent == FORMAT1 / "configs" for p in info.value.problems)
+    keys = {p.key for p in info.value.problems}
+    assert not any("violation_rate" in k or "capabilities" in k or "f16" in k for k in keys), keys  # renamed, moved
+    if name == "russia-backs-early.yaml":
+        variant = FORMAT1 / "configs" / name
+        posture = problems[(name, "actors.russia.start_support", "unknown key")]
+        assert posture.line == line_of(variant, "start_support:")
 
 
 def test_an_override_in_format_1_names_reaches_the_moved_parameter() -> None:

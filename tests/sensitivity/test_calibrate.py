@@ -42,24 +42,79 @@ def test_implausibility_is_zero_inside_the_band_and_grows_outside() -> None:
     assert implausibility(np.array([3.0]), np.array([2.0]), band, 0.05)[0] < i[3]
 
 
+def test_a_frequency_is_tested_at_the_band_edge_it_misses() -> None:
+    """30 offensives in 30 runs against a band of [2 %, 75 %]: at p = 0.75 that happens once in 5,000 batches, so the
+    point is ruled out, although the empirical logit of 30/30 is itself uncertain; 18 of 30 (60 %) stays in."""
+    from scenarios.analysis.history_matching import _mc_var
+
+    band = (float(_logit(0.02)), float(_logit(0.75)))
+    for k, out in ((30, True), (18, False)):
+        z = np.array([float(_logit((k + 0.5) / 31))])
+        i = implausibility(z, np.array([0.05]), band, _mc_var(30.0, np.clip(z, *band)))
+        assert (i[0] > 3) == out, (k, i)
+    # the variance at the edge, not at the emulated frequency (where 30/30 gives a logit variance near 1)
+    assert _mc_var(30.0, np.array([band[1]]))[0] < 0.25 < _mc_var(30.0, np.array([_logit(30.5 / 31)]))[0]
+
+
 def test_free_parameters_are_uncertain_assumptions_but_not_draws_of_chance() -> None:
     scenario = load_scenario(BASELINE)
     free = free_parameters(scenario)
-    assert "actors.cochairs.patron_lead_deference" not in free  # quoted: the report's range is never narrowed
+    # an estimative word is the report's own range, never narrowed; a number quoted to a sentence is the modeller's
+    # reading of how much it weighs, which the report's other judgments may narrow
+    assert "actors.russia.back_defender_propensity" not in free  # likely: the report's words
+    assert isinstance(scenario.actors.russia.back_defender_propensity.value, str)
+    assert "actors.cochairs.patron_lead_deference" in free  # quoted, but a weight: a reading of the words
+    assert scenario.actors.cochairs.patron_lead_deference.source is not None
     assert "actors.azerbaijan.aims_draw" not in free  # aleatory: which world a replication is in
-    assert "ceasefire.spiral_half_life_days" in free
+    assert "ceasefire.strain_half_life_days" in free
     assert "actors.azerbaijan.rationality" not in free  # fixed, not uncertain
     assert set(free_parameters(scenario, ["actors.russia.*"])) >= {"actors.russia.inertia"}
     names = {t.name for t in targets(scenario)}
     assert "kremlin_seeks_to_end_fighting" in names and "russia_backs_rather_than_presses" not in names  # a relation
 
 
-@pytest.mark.slow
-def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original(tmp_path: Path) -> None:
+# A variant of the baseline with two judgments of its own (and none of the baseline's), and one parameter of its own
+# range that moves the first: a small calibration rules out part of the space and keeps the rest whatever the
+# baseline's calibration (the tests are of the machinery, not of the baseline's numbers). Two files, as one file
+# cannot both drop the inherited judgments and add its own.
+WITHOUT = "extends: baseline.yaml\nname: without-judgments\nexpectations: null\ndata: null\n"
+OWN = """extends: without-judgments.yaml
+name: calibrand
+actors:
+  azerbaijan:
+    ceasefire_breach_cost:
+      value: [0.5, 12]
+      note: "A wide range, for the test: a cheap breach makes an offensive end nearly every first truce."
+expectations:
+  ceasefire_broken_by_an_offensive:
+    source: {ref: isw, para: 9, quote: "Azerbaijan and Turkey are setting conditions to break the ceasefire"}
+    band: [0.02, 0.75]
+    measure: 'first_ceasefire_cause == "offensive"'
+    note: A band that the cheapest breaches miss, for the test.
+  no_war_of_four_months:
+    source: {ref: isw, para: 15, quote: "but avoid a protracted, costly conflict"}
+    band: [0.5, 1]
+    measure: war_days < 120
+    note: A wide band, for the test.
+"""
+
+
+def calibrand(tmp_path: Path) -> Path:
     folder = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", folder)
-    config = folder / "baseline.yaml"
-    params = ["ceasefire.spiral_*", "combat.lowland_advance_per_day", "actors.azerbaijan.blink_weight"]
+    (folder / "without-judgments.yaml").write_text(WITHOUT, encoding="utf-8")
+    path = folder / "calibrand.yaml"
+    path.write_text(OWN, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original(tmp_path: Path) -> None:
+    config = calibrand(tmp_path)
+    folder = config.parent
+    own = {"ceasefire_broken_by_an_offensive", "no_war_of_four_months"}
+    assert set(load_scenario(config).active_expectations()) == own and not load_scenario(config).data
+    params = ["ceasefire.strain_*", "combat.defender_advance_per_day", "actors.azerbaijan.ceasefire_breach_cost"]
     result = calibrate(config, params=params, out=tmp_path / "cal", seed=3, **SMALL)  # type: ignore[arg-type]
     assert result.free == [p for p in free_parameters(load_scenario(config), params)]
     assert 1 <= len(result.waves) <= 2 and (tmp_path / "cal" / "wave-1" / "calibration-points.parquet").exists()
@@ -68,11 +123,11 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     assert result.survivors[result.free].to_numpy().min() >= 0 and result.survivors[result.free].to_numpy().max() <= 1
     spread = result.shrinkage()
     assert set(spread.index) == set(result.free) and (spread > 0).all()
-    target = folder / "baseline-calibrated.yaml"
+    target = folder / "calibrand-calibrated.yaml"
     sample_file(target).write_text(joint_sample_csv(result), encoding="utf-8")
     target.write_text(calibrated_yaml(result, config, target), encoding="utf-8")
     calibrated = load_scenario(target)  # it loads, and extends the original
-    assert calibrated.name == "baseline-calibrated"
+    assert calibrated.name == "calibrand-calibrated"
     joint = calibrated.joint_sample()
     assert joint is not None and list(joint.columns) == result.free  # every free parameter, drawn jointly
     assert len(joint.rows) == min(1000, len(result.survivors))
@@ -86,7 +141,7 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     assert {k for k in a if a[k] != b[k]} <= set(result.free)  # paired: the other parameters draw the same
 
     verified, report = verify(result, config, target, n=40, executor="serial")
-    assert set(verified.table["scenario"]) == {"baseline", "baseline-calibrated"}  # before and after, checked
+    assert set(verified.table["scenario"]) == {"calibrand", "calibrand-calibrated"}  # before and after, checked
     html = report.read_text(encoding="utf-8")
     assert "What calibration changed" in html and f"{result.ruled_out:.0%}" in html
     for name in result.ruled_out_by:
@@ -98,17 +153,16 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
 
 @pytest.mark.slow
 def test_an_expectation_the_model_cannot_meet_rules_everything_out_and_is_named(tmp_path: Path) -> None:
-    folder = tmp_path / "configs"
-    shutil.copytree(ROOT / "configs", folder)
+    folder = calibrand(tmp_path).parent
     impossible = folder / "impossible.yaml"
     impossible.write_text(
-        "extends: baseline.yaml\nname: impossible\nexpectations:\n  war_for_a_thousand_days:\n"
+        "extends: calibrand.yaml\nname: impossible\nexpectations:\n  war_for_a_thousand_days:\n"
         '    source: {ref: isw, para: 15, quote: "support a protracted conflict"}\n'
         "    band: almost certain\n    measure: war_days > 1000\n"
         "    note: Impossible in a 180-day horizon, to test that calibration names the conflict.\n",
         encoding="utf-8",
     )
-    result = calibrate(impossible, params=["ceasefire.spiral_*"], out=tmp_path / "cal", seed=3, **SMALL)  # type: ignore[arg-type]
+    result = calibrate(impossible, params=["ceasefire.strain_*"], out=tmp_path / "cal", seed=3, **SMALL)  # type: ignore[arg-type]
     assert result.survivors.empty and result.ruled_out == 1.0
     assert (
         next(iter(result.conflicts)) == "war_for_a_thousand_days" and result.conflicts["war_for_a_thousand_days"] == 1.0

@@ -190,7 +190,8 @@ class Wave:
         mean, var = em.predict(x)
         if not t.is_data:  # a conditional frequency rests on the replications where its condition held
             counted = float(self.counts[t.name].mean()) if t.given else float(n)
-            return implausibility(mean, var, t.logit_band(), _mc_var(max(counted, 1.0), mean))
+            band = t.logit_band()
+            return implausibility(mean, var, band, _mc_var(max(counted, 1.0), np.clip(mean, *band)))
         assert t.observed_var is not None
         scale = self.scales[t.name]
         logvar, _ = self.emulators[f"var:{t.name}"].predict(x)
@@ -446,9 +447,11 @@ def finish(
 
 
 def _mc_var(n: float, logit: np.ndarray | None = None) -> Any:
-    """Monte Carlo variance of an empirical logit from n replications at the emulated frequency (the variance of the
-    empirical logit, 1/(np + 1/2) + 1/(n(1-p) + 1/2)): near 0 or 1 a frequency from a few dozen replications says
-    little about its logit, and a variance taken at p = 1/2 (its smallest) would rule out points the runs do not."""
+    """Monte Carlo variance of an empirical logit from n replications at frequency `logit` (the variance of the
+    empirical logit, 1/(np + 1/2) + 1/(n(1-p) + 1/2)). The caller takes it at the band's nearest edge, the frequency
+    the point is tested against: a variance taken at p = 1/2 (its smallest) would rule out points the runs do not,
+    and one taken at the emulated frequency (30 of 30 runs: a logit variance near 1) would keep points whose runs
+    a band edge of 75 % makes all but impossible (0.75^30)."""
     if logit is None:
         return 4.0 / n
     p = 1.0 / (1.0 + np.exp(-logit))

@@ -279,7 +279,9 @@ def summarize(
     rows: list[dict[str, Any]] = []
     data = durations(results, "first")
     horizons = {name: _horizon(results, name) for name in results.scenarios}
-    quiet = {d: holds(d, "quiet")(results) for d in days}
+    # a folder of format 1 did not record whether a truce held in fact: those rows are n/a
+    recorded = "first_ceasefire_quiet_days" in results.replications.columns
+    quiet = {d: holds(d, "quiet")(results) for d in days} if recorded else {}
     scenario = data["scenario"].astype(str)
     runs = {str(k): int(v) for k, v in results.replications["scenario"].astype(str).value_counts().items()}
     for name in results.scenarios:
@@ -299,7 +301,7 @@ def summarize(
                 p, lo, hi = (1.0, 1.0, 1.0) if idx < 0 else (sf.iloc[idx], ci.iloc[idx, 0], ci.iloc[idx, 1])
             rows.append(_row(name, holds_name(d), holds_label(d), "Kaplan-Meier", d, p, lo, hi, n))
         for d in days:  # the first truce held in fact d days: a share of the runs where that is known
-            v = quiet[d].xs(name, level="scenario").astype(float).dropna()
+            v = quiet[d].xs(name, level="scenario").astype(float).dropna() if recorded else pd.Series(np.zeros(0))
             lo, hi = _wilson(float(v.sum()), len(v), alpha)
             mean = float(v.mean()) if len(v) else float("nan")
             rows.append(_row(name, holds_name(d, "quiet"), holds_label(d, "quiet"), "share", d, mean, lo, hi, len(v)))

@@ -258,7 +258,7 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
     """
     for text in overrides:
         path, value = parse_override(text)
-        path = rename_path(path, located.data)
+        path = _keys_as_stored(rename_path(path, located.data), located.data)
         origin = Origin(f"--set {text}")
         node = located.data
         for i, part in enumerate(path[:-1]):
@@ -324,6 +324,24 @@ def apply_overrides(located: Located, overrides: list[str]) -> None:
             node[last] = value
             for k, o in top.origins.items():
                 located.origins[(*path, *k)] = o
+
+
+def _keys_as_stored(path: Path_, data: Any) -> Path_:
+    """A number in a key path names a mapping's key as the file wrote it: `ground.fortification.3` is the level
+    the YAML reads as the text "3", not a new key beside it."""
+    out: list[Any] = []
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part not in node and isinstance(part, int) and str(part) in node:
+            part = str(part)
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
 
 
 def _at(data: Any, path: Path_) -> Any:
