@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_allow, add_executor, add_set, count, run_options
+from scenarios.cli.args import FILE, FOLDER, SEED, add_allow, add_executor, add_set, count, number, run_options
 
 HELP = "history matching: the values of the assumptions that agree with the report's expectations"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--waves", type=count(1), default=3, help="at most this many waves (default 3)")
-    p.add_argument("--points", type=count(5), default=60, help="design points per wave (default 60)")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
+    p.add_argument("--waves", type=count(1, 20), default=3, help="at most this many waves (default 3)")
+    p.add_argument("--points", type=count(5, 10_000), default=60, help="design points per wave (default 60)")
     p.add_argument("--n", type=count(10), default=150, help="replications per design point (default 150)")
-    p.add_argument("--cut", type=float, default=3.0, help="implausibility beyond which a point is ruled out (3)")
+    p.add_argument(
+        "--cut",
+        type=number(0, 100, above=True),
+        default=3.0,
+        help="implausibility beyond which a point is ruled out (3)",
+    )
     p.add_argument(
         "--params",
         action="append",
@@ -22,10 +27,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="PATTERN",
         help="glob of parameters to calibrate (default: every uncertain `assumption:` that is not aleatory)",
     )
-    p.add_argument("--seed", type=count(0), default=None)
-    p.add_argument("--out", default=None, help="results folder (default: <output_dir>/<name>-calibration)")
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: <output_dir>/<name>-calibration)")
     p.add_argument(
-        "--save", default=None, help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)"
+        "--save",
+        type=FILE,
+        default=None,
+        help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)",
     )
     p.add_argument("--force", dest="replace_saved", action="store_true", help="replace an existing --save file")
     p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")

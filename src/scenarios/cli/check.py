@@ -5,19 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scenarios.cli.args import add_executor, add_set, run_options
+from scenarios.cli.args import FILE, FOLDER, SEED, add_executor, add_set, count, run_options
 
 HELP = "does the model say what the report says? each expectation against a batch"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "targets", nargs="+", metavar="CONFIG|DIR", help="scenario files (a batch is run) or a results folder"
+        "targets",
+        nargs="+",
+        type=FILE,
+        metavar="CONFIG|DIR",
+        help="scenario files (a batch is run) or a results folder",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 if any judgment is too high or too low")
-    p.add_argument("--n", type=int, default=None, help="replications per scenario (default: enough for a 5-point miss)")
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default: simulation.seed, else random)")
-    p.add_argument("--out", default=None, help="results folder (default: <simulation.output_dir>/<names>-check)")
+    p.add_argument(
+        "--n", type=count(1), default=None, help="replications per scenario (default: enough for a 5-point miss)"
+    )
+    p.add_argument("--seed", type=SEED, default=None, help="batch seed (default: simulation.seed, else random)")
+    p.add_argument(
+        "--out", type=FOLDER, default=None, help="results folder (default: <simulation.output_dir>/<names>-check)"
+    )
     add_executor(p)
     add_set(p)
 

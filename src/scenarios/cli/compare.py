@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenarios.cli.args import add_days, add_measures, load_many, measures_of
+from scenarios.cli.args import FILE, FOLDER, add_days, add_measures, load_many, measures_of, text
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -16,10 +16,10 @@ HELP = "what changed between scenarios, with intervals; optionally plots"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dirs", nargs="+", metavar="DIR")
-    p.add_argument("--baseline", default=None, help="scenario to compare against (default: the first)")
-    p.add_argument("--plots", default=None, metavar="FOLDER", help="write every comparison plot here")
-    p.add_argument("--csv", default=None, metavar="FILE", help="write the full table as CSV")
+    p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
+    p.add_argument("--baseline", type=text(200), default=None, help="scenario to compare against (default: the first)")
+    p.add_argument("--plots", type=FOLDER, default=None, metavar="FOLDER", help="write every comparison plot here")
+    p.add_argument("--csv", type=FILE, default=None, metavar="FILE", help="write the full table as CSV")
     p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")
     add_days(p)
     add_measures(p)

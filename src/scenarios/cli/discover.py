@@ -5,19 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import add_measures, count, outcome_of, print_table
+from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, count, outcome_of, print_table, text
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--outcome", default="holds_90_days", help="a true/false measure or expression")
-    p.add_argument("--scenario", default=None)
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument("--outcome", type=EXPRESSION, default="holds_90_days", help="a true/false measure or expression")
+    p.add_argument("--scenario", type=text(200), default=None)
     add_measures(p, choose=False)
     p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
-    p.add_argument("--depth", type=count(1), default=3, help="at most this many parameters restricted per box")
-    p.add_argument("--boxes", type=count(1), default=3)
+    p.add_argument("--depth", type=count(1, 20), default=3, help="at most this many parameters restricted per box")
+    p.add_argument("--boxes", type=count(1, 50), default=3)
 
 
 def run(args: argparse.Namespace) -> int:

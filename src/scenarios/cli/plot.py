@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import count, load_many
+from scenarios.cli.args import FILE, FOLDER, count, load_many
 from scenarios.exceptions import ScenarioError
 from scenarios.plots.kinds import KINDS
 
 HELP = "one plot of one or more results folders (PNG, SVG or PDF by suffix)"
+MAX_DPI = 600  # a figure of 8 x 5 inches at 600 dpi is 4800 x 3000 pixels
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
     p.add_argument("--kind", required=True, choices=KINDS)
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--dpi", type=count(1), default=150)
+    p.add_argument("-o", "--output", type=FILE, required=True, metavar="FILE")
+    p.add_argument("--dpi", type=count(10, MAX_DPI), default=150, help=f"resolution (10 to {MAX_DPI})")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_days
+from scenarios.cli.args import FILE, FOLDER, add_days
 
 HELP = "the self-contained HTML report of one or more results folders"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dirs", nargs="+", metavar="DIR")
-    p.add_argument("-o", "--output", default="report.html", metavar="FILE")
+    p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
+    p.add_argument("-o", "--output", type=FILE, default="report.html", metavar="FILE")
     add_days(p)
 
 

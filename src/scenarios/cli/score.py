@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scenarios.cli.args import FILE, FOLDER
+
 HELP = "Brier, log and CRPS scores of the resolved questions, with a reliability diagram"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--questions", default=None, metavar="FILE", help="a question file with resolutions")
-    p.add_argument("--plot", default=None, metavar="FILE", help="reliability diagram (default: DIR/reliability.png)")
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument("--questions", type=FILE, default=None, metavar="FILE", help="a question file with resolutions")
+    p.add_argument(
+        "--plot", type=FILE, default=None, metavar="FILE", help="reliability diagram (default: DIR/reliability.png)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

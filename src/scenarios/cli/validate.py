@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_allow, add_set
+from scenarios.cli.args import FILE, add_allow, add_set
 from scenarios.exceptions import ConfigError
 
 HELP = "check scenario files; lists every problem with file, line and key"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("configs", nargs="+", metavar="CONFIG")
+    p.add_argument("configs", nargs="+", type=FILE, metavar="CONFIG")
     add_set(p)
     add_allow(p)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from scenarios.config.inherit import apply_overrides, load_tree, merge_into
 from scenarios.config.legacy import move_effects, rename_file, warn
 from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
+from scenarios.config.paths import ENV, is_inside, roots_for
 from scenarios.config.provenance import check_quotes, check_tree_quotes
 from scenarios.config.schema import Scenario
 from scenarios.config.words import packaged_words
@@ -61,6 +63,9 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)
+    problem = _output_dir_problem(scenario, tree, Path(path))
+    if problem is not None:
+        raise ConfigError([problem])
     if scenario.measures or scenario.expectations or scenario.questions:
         from scenarios.config.expectations import measure_problems
         from scenarios.measures import measure_set
@@ -70,6 +75,37 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     return scenario
+
+
+OUTPUT_HINT = (
+    "a scenario's output_dir must stay in the working folder or the scenario's own folder tree (`results` is "
+    f"./results); allow another folder with --allow-path DIR or {ENV}=DIR, or give --out"
+)
+
+
+def _output_dir_problem(scenario: Scenario, tree: Located, top: Path) -> Problem | None:
+    """`simulation.output_dir` obeys the folder-tree rule of `extends:`: a file may only send results into the
+    working folder (a relative path that does not climb out of it) or its own folder tree, or a folder the user
+    allows. A value given with `--set` is the user's own choice."""
+    origin = tree.origins.get(("simulation", "output_dir"))
+    if origin is None or origin.file.startswith("--set"):
+        return None
+    value = scenario.simulation.output_dir
+    try:
+        relative = not os.path.isabs(value) and not os.path.normpath(value).startswith("..")
+        inside = relative or is_inside(Path(value), [Path.cwd().resolve(), *roots_for(top)])
+    except (OSError, ValueError, RuntimeError):
+        inside = False
+    if inside:
+        return None
+    return Problem(
+        origin.file,
+        origin.line,
+        origin.column,
+        "simulation.output_dir",
+        f"{value!r} is outside the working folder and {roots_for(top)[0]}, the folder of the scenario loaded",
+        OUTPUT_HINT,
+    )
 
 
 def validate_tree(tree: Located, display: str) -> Scenario:

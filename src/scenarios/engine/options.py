@@ -91,6 +91,8 @@ class RunOptions:
             )
         if self.scheduler is not None and self.executor != "dask":
             raise RunOptionsError.naming("scheduler", "{scheduler} needs {executor} dask")
+        if isinstance(self.out, str) and not self.out.strip():  # an unset shell variable: never the working folder
+            raise RunOptionsError.naming("out", "{out}: an empty name; give a folder")
         for field in ("workers", "chunk_size"):
             value = getattr(self, field)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
