@@ -190,7 +190,7 @@ def test_output_dir_obeys_the_folder_tree_rule_of_extends(
     before = snapshot(victim)
     sent = work / "sent.yaml"
     sent.write_text(f"extends: {BASELINE}\nname: sent\nsimulation:\n  output_dir: {victim.parent}\n")
-    code, out, err = cli("validate", str(sent))
+    code, _out, err = cli("validate", str(sent))
     assert code == 2 and "Traceback" not in err
     assert f"sent.yaml:4:3: simulation.output_dir: '{victim.parent}' is outside the working folder" in err
     climbing = work / "climbing.yaml"

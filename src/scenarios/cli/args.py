@@ -128,6 +128,10 @@ def add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
+def add_overwrite(p: argparse.ArgumentParser, what: str = "an existing output file") -> None:
+    p.add_argument("--overwrite", action="store_true", help=f"replace {what}")
+
+
 def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
     if choose:
         p.add_argument(

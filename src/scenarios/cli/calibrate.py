@@ -45,7 +45,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.history_matching import implausibility_frame
     from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
+    from scenarios.io.owned import write_output
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
+    from scenarios.report.figures import figure_bytes
 
     target = calibrated_target(args.config, args.save, args.replace_saved)  # refused before any run, not after
     options = run_options(args)
@@ -67,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
         "candidates survive)"
     )
     folder = result.directory
-    implausibility_by_wave(implausibility_frame(result), args.cut).savefig(folder / "calibration-waves.png", dpi=120)
-    print(f"plot: {folder / 'calibration-waves.png'}")
+    waves = implausibility_by_wave(implausibility_frame(result), args.cut)
+    print(f"plot: {write_output(folder / 'calibration-waves.png', figure_bytes(waves, dpi=120), field='out')}")
     if result.survivors.empty:
         print("nothing survives: the expectations conflict, or the model cannot express them; each alone rules out:")
         for name, share in result.conflicts.items():
@@ -81,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
         lo, hi = ranges[name]
         print(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
     top = list(shrink.index[:3])
-    surviving_pairs(result.survivors, top, result.ruled_out).savefig(folder / "calibration-region.png", dpi=120)
-    print(f"plot: {folder / 'calibration-region.png'}")
+    region = surviving_pairs(result.survivors, top, result.ruled_out)
+    print(f"plot: {write_output(folder / 'calibration-region.png', figure_bytes(region, dpi=120), field='out')}")
     sample = save_calibrated(result, args.config, target)
     print(f"calibrated scenario: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
     if args.no_check:

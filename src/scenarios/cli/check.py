@@ -32,15 +32,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.checking import run_check
+    from scenarios.io.owned import check_output_file, write_output
+    from scenarios.report.figures import figure_bytes
 
     checked = run_check(args.targets, run_options(args), n=args.n, overrides=args.overrides)
     result, folder = checked.check, checked.directory
     if checked.ran:
         print(f"results: {folder}")
     print(result.to_text())
-    for name in result.scenarios:
-        result.plot(name).savefig(folder / f"check-{name}.png", dpi=110)
-        print(f"plot: {folder / f'check-{name}.png'}")
+    plots = [folder / f"check-{name}.png" for name in result.scenarios]
+    for plot in plots:  # every file checked before any is written
+        check_output_file(plot, field="out", replace=args.overwrite)
+    for name, plot in zip(result.scenarios, plots, strict=True):
+        write_output(plot, figure_bytes(result.plot(name), dpi=110), field="out", replace=args.overwrite)
+        print(f"plot: {plot}")
     if args.strict and not result.inconsistent.empty:
         print(f"\n--strict: {len(result.inconsistent)} judgment(s) inconsistent with the report", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, count, outcome_of, print_table, text
+from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, add_overwrite, count, outcome_of, print_table, text
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 
@@ -18,6 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
     p.add_argument("--depth", type=count(1, 20), default=3, help="at most this many parameters restricted per box")
     p.add_argument("--boxes", type=count(1, 50), default=3)
+    add_overwrite(p, "peeling-trajectory plots that scenarios did not record writing")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,13 +45,17 @@ def run(args: argparse.Namespace) -> int:
         "density: share inside that are such cases; judgments: what the report says about the parameters restricted)",
     )
     if args.method == "prim":
+        from scenarios.io.owned import check_output_file, write_output
         from scenarios.plots.sensitivity import peeling_trajectory
+        from scenarios.report.figures import figure_bytes
         from scenarios.sensitivity import slug
 
-        for i, box in enumerate(found, 1):
+        plots = [Path(args.dir) / f"discover-prim-{slug(args.outcome)}-box{i}.png" for i in range(1, len(found) + 1)]
+        for plot in plots:
+            check_output_file(plot, field="dir", replace=args.overwrite)
+        for i, (box, plot) in enumerate(zip(found, plots, strict=True), 1):
             assert box.trajectory is not None
-            plot = Path(args.dir) / f"discover-prim-{slug(args.outcome)}-box{i}.png"
-            reported = (box.coverage, box.density)
-            peeling_trajectory(box.trajectory, args.outcome, i, reported).savefig(plot, dpi=120)
+            figure = peeling_trajectory(box.trajectory, args.outcome, i, (box.coverage, box.density))
+            write_output(plot, figure_bytes(figure, dpi=120), field="dir", replace=args.overwrite)
             print(f"peeling trajectory: {plot}")
     return 0

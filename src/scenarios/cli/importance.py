@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, count, outcome_of, print_table, text
+from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, add_overwrite, count, outcome_of, print_table, text
 
 HELP = "rank parameters by their influence on an outcome, from any batch"
 
@@ -22,13 +22,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="instead: test every parameter against every measure and expectation; list those with no effect",
     )
+    add_overwrite(p, "a stored importance ranking of the same outcome that scenarios did not record writing")
 
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.importance import parameter_importance
     from scenarios.io.load import load_results
+    from scenarios.io.owned import write_output
     from scenarios.plots.sensitivity import tornado
-    from scenarios.sensitivity import store
+    from scenarios.report.figures import figure_bytes
+    from scenarios.sensitivity import check_store, store
 
     results = load_results(args.dir)
     if args.screen:
@@ -45,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
         return 0
     measure = outcome_of(results, args)
+    check_store(Path(args.dir), "importance", args.outcome, replace=args.overwrite)  # before the forest is grown
     table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
     print_table(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
-    path = store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
-    plot = path.with_suffix(".png")
-    tornado(table, args.outcome).savefig(plot, dpi=120)
+    meta = {"bootstrap": args.bootstrap}
+    path = store(Path(args.dir), table, "importance", args.outcome, meta, replace=args.overwrite)
+    png = figure_bytes(tornado(table, args.outcome), dpi=120)
+    plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
     print(f"\nplot: {plot}")
     return 0

@@ -30,6 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scenarios.engine.batch import run_batch
 
+    if args.report is not None:  # checked before the batch: a refused report must not cost a run
+        from scenarios.io.owned import check_output_file
+
+        check_output_file(args.report, field="report", replace=args.overwrite, suffixes=(".html", ".htm"))
     result = run_batch(args.configs, run_options(args), n=args.n, overrides=args.overrides)
     if result.status == "failed":
         print(f"failed: {result.directory}: {result.reason}", file=sys.stderr)
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         from scenarios.report.findings import Findings
         from scenarios.report.html import save_report
 
-        path = save_report(Findings.of(results, summary=summary), args.report, cache=True)  # the summary printed
+        findings = Findings.of(results, summary=summary)  # the summary printed
+        path = save_report(findings, args.report, cache=True, replace=args.overwrite)
         print(f"\nreport: {path}")
     return 1 if result.failures else 0

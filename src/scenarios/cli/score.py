@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import FILE, FOLDER
+from scenarios.cli.args import FILE, FOLDER, add_overwrite
 
 HELP = "Brier, log and CRPS scores of the resolved questions, with a reliability diagram"
 
@@ -16,19 +16,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--plot", type=FILE, default=None, metavar="FILE", help="reliability diagram (default: DIR/reliability.png)"
     )
+    add_overwrite(p, "an existing --plot FILE")
 
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.questions import MIN_FOR_DIAGRAM, enough_for_diagram, forecast, score
     from scenarios.config.expectations import load_questions
     from scenarios.io.load import load_results
+    from scenarios.io.owned import check_output_file, write_output
+    from scenarios.report.figures import figure_bytes
 
+    plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"
+    check_output_file(plot, field="plot", replace=args.overwrite, suffixes=(".png",))  # before any work
     questions = load_questions(args.questions) if args.questions else None
     sc = score(forecast(load_results(args.dir), questions))
     print(sc.to_text())
     if enough_for_diagram(sc):
-        plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"
-        sc.plot().savefig(plot, dpi=120)
+        write_output(plot, figure_bytes(sc.plot(), dpi=120), field="plot", replace=args.overwrite)
         print(f"\nreliability diagram: {plot}")
     else:
         print(f"\n(a reliability diagram needs at least {MIN_FOR_DIAGRAM} resolved yes-no questions)")

@@ -81,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     print(result.to_text())
     if result.warning:
         print(f"warning: {result.warning}", file=sys.stderr)
-    plot = result.path.with_suffix(".png")
-    result.plot().savefig(plot, dpi=120)
+    from scenarios.io.owned import write_output
+    from scenarios.report.figures import figure_bytes
+
+    plot = write_output(result.path.with_suffix(".png"), figure_bytes(result.plot(), dpi=120), field="out")
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import FILE, FOLDER, SEED, WORKERS, add_allow, add_measures, count, run_options, text
+from scenarios.cli.args import (
+    FILE,
+    FOLDER,
+    SEED,
+    WORKERS,
+    add_allow,
+    add_measures,
+    add_overwrite,
+    count,
+    run_options,
+    text,
+)
 from scenarios.exceptions import ScenarioError
 
 HELP = "run a scenario and a tweaked copy paired; print what changed, plot, report"
@@ -40,6 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", dest="replace_saved", action="store_true", help="with --save: replace an existing file")
     p.add_argument("--workers", type=WORKERS, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    add_overwrite(p, "the what-if (or sweep) already in the output folder")
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
     add_allow(p)
 
@@ -53,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return sweep(args)
-    if args.save:  # before the batch runs: a refused name must not cost a run
-        whatif.check_save_target(args.config, args.save, args.replace_saved)
+    if args.save:  # before the batch runs: a refused name, or a file that would not load, must not cost a run
+        whatif.check_save(args.config, args.tweaks, args.save, args.note, args.replace_saved)
     result = whatif.run_whatif(
         args.config,
         args.tweaks,

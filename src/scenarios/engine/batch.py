@@ -544,8 +544,8 @@ def rerun_manifest(
     out = Path(options.out)
     if _same_folder(source, out):
         raise RunOptionsError.naming("out", "{out} {folder}: the folder re-run; give another folder", folder=out)
-    withheld = [w for s in manifest["scenarios"] for w in s.get("withheld", [])]
-    if any(not w.startswith("sources.") for w in withheld):
+    withheld = [w for s in manifest["scenarios"] for w in s.get("withheld", []) if not w.startswith("sources.")]
+    if withheld:  # source documents only give the report its subtitle; a joint sample is drawn from
         raise ResultsError(
             f"{source / MANIFEST}: names files outside its folder ({'; '.join(withheld[:3])}); scenarios reads no file "
             "a results folder names outside itself, and cannot re-run the batch without them"

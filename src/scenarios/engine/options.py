@@ -10,6 +10,7 @@ gathered into a `RunOptions` at the entry point, so one object is what flows thr
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -18,6 +19,7 @@ from scenarios.engine.seeding import SeedLike
 from scenarios.exceptions import ScenarioError
 
 EXECUTORS = ("serial", "process", "dask")
+SCHEDULER = re.compile(r"^(tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]{1,253}):[0-9]{1,5}$")  # tcp://HOST:PORT
 
 
 class RunOptionsError(ScenarioError, ValueError):
@@ -91,6 +93,13 @@ class RunOptions:
             )
         if self.scheduler is not None and self.executor != "dask":
             raise RunOptionsError.naming("scheduler", "{scheduler} needs {executor} dask")
+        if self.scheduler is not None and not SCHEDULER.match(str(self.scheduler)):
+            raise RunOptionsError.naming(
+                "scheduler",
+                "{scheduler} {value}: not an address of a Dask scheduler this command can reach: give tcp://HOST:PORT "
+                "(tls:// needs security settings, which scenarios does not take)",
+                value=str(self.scheduler)[:200],
+            )
         if isinstance(self.out, str) and not self.out.strip():  # an unset shell variable: never the working folder
             raise RunOptionsError.naming("out", "{out}: an empty name; give a folder")
         for field in ("workers", "chunk_size"):

@@ -46,7 +46,7 @@ from scenarios.io.records import (
     ColumnType,
     Manifest,
 )
-from scenarios.io.store import MANIFEST, done_chunks, read_manifest, required_problem
+from scenarios.io.store import MANIFEST, column_digests, done_chunks, read_manifest, required_problem
 from scenarios.roles import actors_by_role, role_labels
 
 
@@ -195,22 +195,32 @@ def _dictionary_columns(schema: pa.Schema, table: str) -> list[str]:
     ]
 
 
-# The columns a non-empty table must have, with their kinds (their names as of today: format-1 folders are checked
-# after their columns are renamed); tables not listed need only their keys.
-REQUIRED: dict[str, dict[str, ColumnType]] = {
+# The columns of each table and their kinds (their names as of today: format-1 folders are checked after their
+# columns are renamed). A non-empty table must have every column of REQUIRED (the replications only their keys: a
+# folder written before an outcome existed lacks it, and a measure that needs it says so); a declared column it has
+# must hold values of its kind.
+DECLARED: dict[str, dict[str, ColumnType]] = {
     "replications": REPLICATION_COLUMNS,
     "ceasefires": CEASEFIRE_COLUMNS,
     "offers": OFFER_COLUMNS,
     "daily": {c: "bool" if t == "bool" else "category" if t == "str" else "number" for c, t in DAILY_COLUMNS.items()},
 }
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "replications": ("scenario", "config_hash", "replication"),
+    **{table: tuple(columns) for table, columns in DECLARED.items() if table != "replications"},
+}
 
 
 @dataclass(frozen=True)
 class Expected:
-    """What the manifest says a table file holds: its rows and SHA-256 (either may be unknown: older folders)."""
+    """What the manifest says a table file holds: its rows, the SHA-256 of the file and of each column's values (any
+    may be unknown: older folders). With column digests, each column the file has must be one the batch wrote, with
+    the same values (a column may be missing: folders written before it existed lack it); else the whole file must
+    have its SHA-256."""
 
     rows: int | None = None
     sha256: str | None = None
+    columns: dict[str, str] | None = None
 
 
 def _read_table(file: Path, table: str, root: Path | None = None, expected: Expected | None = None) -> pd.DataFrame:
@@ -224,7 +234,7 @@ def _read_table(file: Path, table: str, root: Path | None = None, expected: Expe
     expected = expected or Expected()
     rerun = f"run the batch again, e.g. `scenarios rerun {file.parent} --out NEW_FOLDER`"
     with safe.open_file(file, root) as fh:
-        changed = expected.sha256 is not None and safe.sha256_of(fh) != expected.sha256
+        changed = expected.columns is None and expected.sha256 is not None and safe.sha256_of(fh) != expected.sha256
         try:
             dictionaries = _dictionary_columns(pq.read_schema(fh), table)
             fh.seek(0)
@@ -243,6 +253,18 @@ def _read_table(file: Path, table: str, root: Path | None = None, expected: Expe
                 arrow = parquet.read(use_pandas_metadata=True)
         except (pa.ArrowException, OSError) as exc:
             raise ResultsError(f"{file}: damaged, cannot be read ({type(exc).__name__}: {exc}); {rerun}") from None
+    if expected.columns is not None:
+        digests = column_digests(arrow.drop_columns([c for c in arrow.column_names if c.startswith("__index_level_")]))
+        for name, digest in digests.items():
+            if name not in expected.columns:
+                raise ResultsError(
+                    f"{file}: a column {name!r} the batch did not write: not this batch's table; {rerun}"
+                )
+            if digest.hexdigest() != expected.columns[name]:
+                raise ResultsError(
+                    f"{file}: not the table this batch wrote (its column {name!r} holds other values than the batch "
+                    f"wrote): it was replaced or edited since; {rerun}"
+                )
     frame: pd.DataFrame = arrow.to_pandas(split_blocks=True, self_destruct=True)
     return frame
 
@@ -252,15 +274,15 @@ def _check_columns(df: pd.DataFrame, table: str, where: Path) -> None:
     if df.empty:
         return
     missing = [c for c in ("scenario", "replication") if c not in df.columns]
-    missing += [c for c in REQUIRED.get(table, {}) if c not in df.columns and c not in missing]
+    missing += [c for c in REQUIRED.get(table, ()) if c not in df.columns and c not in missing]
     if missing:
         raise ResultsError(
             f"{where}: the {table} table has no column {', '.join(missing[:5])}"
             + (f" (and {len(missing) - 5} more)" if len(missing) > 5 else "")
             + "; it was not written by this version of scenarios, or was edited: run the batch again"
         )
-    for column, kind in REQUIRED.get(table, {}).items():
-        if not _of_kind(df[column], kind):
+    for column, kind in DECLARED.get(table, {}).items():
+        if column in df.columns and not _of_kind(df[column], kind):
             raise ResultsError(
                 f"{where}: column {column} of the {table} table holds {df[column].dtype} values, where a {kind} is "
                 "expected; the table was edited or is damaged: run the batch again"
@@ -378,9 +400,11 @@ def _expected(manifest: dict[str, Any], table: str) -> Expected:
     rows = (manifest.get("counts") or {}).get(table)
     info = (manifest.get("tables") or {}).get(table)
     sha = info.get("sha256") if isinstance(info, dict) else None
+    columns = info.get("columns") if isinstance(info, dict) else None
     return Expected(
         rows if isinstance(rows, int) and not isinstance(rows, bool) else None,
         sha if isinstance(sha, str) else None,
+        {str(k): str(v) for k, v in columns.items()} if isinstance(columns, dict) else None,
     )
 
 
@@ -450,9 +474,8 @@ def load_results(directory: str | Path) -> Results:
     else:
         for table in TABLES:
             file = path / f"{table}.parquet"
-            if table not in OPTIONAL and not safe.is_regular(file):
-                what = "missing" if not os.path.lexists(file) else "not a regular file"
-                raise ResultsError(f"{file}: {what} although the manifest says complete; re-run the batch")
+            if table not in OPTIONAL and not os.path.lexists(file):  # a link or a FIFO is refused when read
+                raise ResultsError(f"{file}: missing although the manifest says complete; re-run the batch")
     replications = _load_table(path, manifest, "replications", parts)
     if replications.empty:
         raise ResultsError(f"{path}: the batch holds no finished replication; run it (again) before analysing")

@@ -473,9 +473,11 @@ def check_output_file(
     return out
 
 
-def write_output(path: Path, data: bytes) -> Path:
-    """Write a file checked by `check_output_file` (atomically, never through a link); inside a folder of the tool,
-    its ledger lists it."""
+def write_output(path: str | Path, data: bytes, *, field: str = "output", replace: bool = False) -> Path:
+    """Write a file a command produces (atomically, never through a link), after the checks of `check_output_file`
+    (made again: a file may have appeared since the command began); inside a folder of the tool, its ledger lists
+    it."""
+    path = check_output_file(path, field=field, replace=replace)
     owner = owner_of(path)
     try:
         if owner is not None:
@@ -484,7 +486,9 @@ def write_output(path: Path, data: bytes) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
         safe.write_atomic(path, data, owner)
     except OSError as exc:
-        raise ResultsError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    if owner is not None:
+        raise ResultsError.naming(
+            field, "{" + field + "} {path}: cannot be written ({reason})", path=path, reason=exc.strerror or exc
+        ) from None
+    if owner is not None and safe.relative_inside(owner, path).as_posix() not in owned_files(owner):
         record(owner, files=[path])
     return path

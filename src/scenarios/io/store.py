@@ -38,8 +38,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from scenarios.exceptions import ResultsError
@@ -78,6 +80,38 @@ def sha256(data: bytes) -> str:
 
 
 Compression = Literal["snappy", "zstd"]
+
+
+def column_digests(table: pa.Table, digests: dict[str, Any] | None = None) -> dict[str, Any]:
+    """SHA-256 of each column's values (updated in place when `digests` are given, so a table can be hashed part by
+    part): the same values give the same digest whatever their encoding (plain or dictionary strings, integers or
+    floats, chunks), so a table is checked column by column against what the batch wrote, and a column dropped from
+    it (a folder trimmed, or written before the column existed) is not taken for a change of the others."""
+    digests = {} if digests is None else digests
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        digest = digests.setdefault(name, hashlib.sha256())
+        for chunk in column.chunks:
+            digest.update(_hashed(chunk).tobytes())
+    return digests
+
+
+def _hashed(chunk: pa.Array) -> np.ndarray:
+    """One 64-bit hash per value of an Arrow array, independent of how the values are encoded."""
+    kind = chunk.type
+    if pa.types.is_dictionary(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        encoded = chunk if pa.types.is_dictionary(kind) else pc.dictionary_encode(chunk)
+        words = encoded.dictionary.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
+        hashes = pd.util.hash_array(words, categorize=False) if len(words) else np.zeros(0, dtype=np.uint64)
+        codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        out: np.ndarray = hashes[codes] if len(hashes) else np.zeros(len(codes), dtype=np.uint64)
+        out[encoded.is_null().to_numpy(zero_copy_only=False)] = 0
+        return out
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind):
+        values = chunk.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    else:
+        values = chunk.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
+    hashed: np.ndarray = pd.util.hash_array(values, categorize=False)
+    return hashed
 
 
 def frame_to_parquet(df: pd.DataFrame, compression: Compression = "snappy") -> bytes:
@@ -613,10 +647,11 @@ class ResultsWriter:
                 data = frame_to_parquet(pd.DataFrame())
                 write_atomic(target, data)
                 counts[table] = 0
-                self.checksums[table] = {"rows": 0, "sha256": sha256(data)}
+                self.checksums[table] = {"rows": 0, "sha256": sha256(data), "columns": {}}
                 continue
             schema = _unified_schema([self.directory / info["file"] for info in infos], self.directory)
             rows = 0
+            digests: dict[str, Any] = {}
             with safe.atomic_stream(target, self.directory) as fh:
                 hashing = _Hashing(fh)
                 with pq.ParquetWriter(hashing, schema, compression=COMPRESSION.get(table, "snappy")) as writer:
@@ -627,6 +662,7 @@ class ResultsWriter:
                     for info in infos:
                         part = pq.read_table(pa.BufferReader(self._part(info)))
                         pending.append(part.select(schema.names).cast(schema) if part.schema != schema else part)
+                        column_digests(pending[-1], digests)
                         size += pending[-1].nbytes
                         rows += part.num_rows
                         if size >= ROW_GROUP_BYTES:
@@ -636,7 +672,11 @@ class ResultsWriter:
                         writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
             fsync_dir(self.directory)
             counts[table] = rows
-            self.checksums[table] = {"rows": rows, "sha256": hashing.digest.hexdigest()}
+            self.checksums[table] = {
+                "rows": rows,
+                "sha256": hashing.digest.hexdigest(),
+                "columns": {name: d.hexdigest() for name, d in digests.items()},
+            }
         return counts
 
     def _part(self, info: dict[str, Any]) -> bytes:
