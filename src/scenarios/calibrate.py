@@ -34,6 +34,7 @@ from scenarios.engine.batch import run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.engine.probe import check_size
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
@@ -68,6 +69,7 @@ def calibrate(
     free = free_parameters(scenario, params)
     goals = targets(scenario)
     others = [p for p, s in scenario.parameter_specs().items() if s.uncertain and p not in free]
+    check_size([scenario], waves * points * n, options)  # before the first wave's design is drawn
     directory = output_directory(options.out, [scenario], "-calibration")
     seed = resolve_seed(options.seed, scenario)
     prepare_study(directory, replace=options.overwrite, study="calibration")

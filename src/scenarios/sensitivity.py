@@ -31,6 +31,7 @@ from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import claim_folder, output_directory, resolve_seed
+from scenarios.engine.probe import check_size
 from scenarios.exceptions import AnalysisError, ResultsError, ScenarioError
 from scenarios.io import safe
 from scenarios.io.load import load_results
@@ -120,6 +121,8 @@ def run_sensitivity(
             value=outcome,
         )
     problem = _problem(scenario, params, by)
+    d = len(problem.factors)
+    check_size([scenario], (n * (d + 2) if method == "sobol" else n * (d + 1)) * (2 if stability else 1), options)
     directory = output_directory(options.out, [scenario], f"-{method}")
     claim_folder(directory, "a sensitivity analysis", overwrite=options.overwrite, resume=options.resume)
     seed = resolve_seed(options.seed, scenario, directory if options.resume else None)  # the design depends on it

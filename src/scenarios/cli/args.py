@@ -79,6 +79,17 @@ def text(most: int) -> Callable[[str], str]:
     return parse
 
 
+def name_text(what: str) -> Callable[[str], str]:
+    """An argparse type: a name (of a scenario, say): not empty, at most 200 characters."""
+
+    def parse(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"an empty name; give {what}")
+        return text(200)(value)
+
+    return parse
+
+
 FILE = path_text("a file name")
 FOLDER = path_text("a folder name")
 SEED = count(0, 2**63 - 1)  # a batch seed: a non-negative 64-bit integer (the errors table stores it as one)
@@ -126,6 +137,16 @@ def add_executor(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--overwrite", action="store_true", help="replace the results already in the output folder")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    add_yes(p)
+
+
+def add_yes(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--yes",
+        dest="confirm",
+        action="store_true",
+        help="run a batch estimated to take more than an hour or 10 GB (refused otherwise, with the estimate)",
+    )
 
 
 def add_overwrite(p: argparse.ArgumentParser, what: str = "an existing output file") -> None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenarios.cli.args import FILE, FOLDER, add_days, add_measures, add_overwrite, load_many, measures_of, text
+from scenarios.cli.args import FILE, FOLDER, add_days, add_measures, add_overwrite, load_many, measures_of, name_text
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -17,7 +17,12 @@ HELP = "what changed between scenarios, with intervals; optionally plots"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
-    p.add_argument("--baseline", type=text(200), default=None, help="scenario to compare against (default: the first)")
+    p.add_argument(
+        "--baseline",
+        type=name_text("a scenario's name"),
+        default=None,
+        help="scenario to compare against (default: the first)",
+    )
     p.add_argument("--plots", type=FOLDER, default=None, metavar="FOLDER", help="write every comparison plot here")
     p.add_argument("--csv", type=FILE, default=None, metavar="FILE", help="write the full table as CSV")
     p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")

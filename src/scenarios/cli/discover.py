@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, add_overwrite, count, outcome_of, print_table, text
+from scenarios.cli.args import (
+    EXPRESSION,
+    FOLDER,
+    add_measures,
+    add_overwrite,
+    count,
+    name_text,
+    outcome_of,
+    print_table,
+)
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 
@@ -13,7 +22,7 @@ HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", type=FOLDER, metavar="DIR")
     p.add_argument("--outcome", type=EXPRESSION, default="holds_90_days", help="a true/false measure or expression")
-    p.add_argument("--scenario", type=text(200), default=None)
+    p.add_argument("--scenario", type=name_text("a scenario's name"), default=None)
     add_measures(p, choose=False)
     p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
     p.add_argument("--depth", type=count(1, 20), default=3, help="at most this many parameters restricted per box")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import EXPRESSION, FOLDER, add_measures, add_overwrite, count, outcome_of, print_table, text
+from scenarios.cli.args import (
+    EXPRESSION,
+    FOLDER,
+    add_measures,
+    add_overwrite,
+    count,
+    name_text,
+    outcome_of,
+    print_table,
+)
 
 HELP = "rank parameters by their influence on an outcome, from any batch"
 
@@ -13,7 +22,12 @@ HELP = "rank parameters by their influence on an outcome, from any batch"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", type=FOLDER, metavar="DIR")
     p.add_argument("--outcome", type=EXPRESSION, default="holds_30_days", help="a measure name or an expression")
-    p.add_argument("--scenario", type=text(200), default=None, help="which scenario of the batch (default: the first)")
+    p.add_argument(
+        "--scenario",
+        type=name_text("a scenario's name"),
+        default=None,
+        help="which scenario of the batch (default: the first)",
+    )
     add_measures(p, choose=False)
     p.add_argument("--bootstrap", type=count(1, 1000), default=10, help="refits for the intervals")
     p.add_argument("--seed", type=count(0, 2**32 - 1), default=0)

@@ -18,11 +18,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.config.loader import load_scenario
+    from scenarios.engine.probe import check_runs, references_for
 
     problems = []
     for config in args.configs:
         try:
-            load_scenario(config, args.overrides)
+            scenario = load_scenario(config, args.overrides)
+            check_runs(scenario, references_for(config, args.overrides), config)  # values no replication survives
             print(f"{config}: ok")
         except ConfigError as exc:
             problems.extend(exc.problems)

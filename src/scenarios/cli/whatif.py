@@ -13,6 +13,7 @@ from scenarios.cli.args import (
     add_allow,
     add_measures,
     add_overwrite,
+    add_yes,
     count,
     run_options,
     text,
@@ -52,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=WORKERS, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     add_overwrite(p, "the what-if (or sweep) already in the output folder")
+    add_yes(p)
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
     add_allow(p)
 

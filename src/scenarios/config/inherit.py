@@ -48,13 +48,13 @@ def extends_chain(path: Path) -> list[Path]:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the working folder; a link loop
         return str(path)
 
 
 def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
+    located = load_yaml(path, _display(path))  # first: a file that cannot be read (a link loop) says why
     resolved = path.resolve()
-    located = load_yaml(path, _display(path))
     if not isinstance(located.data, dict):
         o = located.origins.get((), Origin(_display(path)))
         found = type(located.data).__name__

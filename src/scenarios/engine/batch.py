@@ -28,6 +28,7 @@ from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
 from scenarios.engine.executors import Executor, Work, default_workers, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, RunOptionsError
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.engine.probe import check_runs, check_size, references_for
 from scenarios.engine.progress import Progress
 from scenarios.exceptions import ResultsError, ScenarioError
 from scenarios.io import owned, safe
@@ -49,6 +50,7 @@ from scenarios.io.store import (
 )
 from scenarios.yamlio import MAX_FILE_BYTES, read_file_bytes
 
+MAX_CHUNKS = 10**6  # chunks planned in one batch (each a small object held by the driver)
 PACKAGES = ("scenarios", "numpy", "pandas", "scipy", "simpy", "pydantic", "pyarrow", "dask", "distributed")
 
 
@@ -317,9 +319,24 @@ def run_batch(
     n = first.simulation.replications if n is None else n
     if n < 1:
         raise RunOptionsError.naming("n", "{n} must be at least 1, got {value}", value=n)
+    check_size(scenarios, n, options)  # a batch too large is refused unconfirmed, with its estimate
+    for config, scenario in zip(configs, scenarios, strict=True):  # values that make every replication fail
+        refs = [] if isinstance(config, Scenario) else references_for(config, overrides)
+        if scenario is not first:
+            refs.append(lambda: first)
+        check_runs(scenario, refs, str(config) if not isinstance(config, Scenario) else scenario.name)
     batch_seed = resolve_seed(options.seed, first, directory if old is not None else None)
     if chunk_size is None:
         chunk_size = default_chunk_size(n, options.workers if options.workers is not None else default_workers())
+        chunk_size = max(chunk_size, math.ceil(n * len(scenarios) / MAX_CHUNKS))  # the plan's memory stays small
+    if len(scenarios) * math.ceil(n / chunk_size) > MAX_CHUNKS:
+        raise RunOptionsError.naming(
+            "chunk_size",
+            "{chunk_size} {value}: {chunks:,} chunks; a batch has at most {most:,}: give a larger {chunk_size}",
+            value=chunk_size,
+            chunks=len(scenarios) * math.ceil(n / chunk_size),
+            most=MAX_CHUNKS,
+        )
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]
     manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
@@ -517,7 +534,7 @@ def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
         node = scenario.parameter(path) if scenario is not None else None
         if isinstance(node, Param) and value in (type(node).lo, type(node).hi):
             edges.append(f"{path} = {value:g} ({type(node).domain}; set at {scenario.origin_of(path)})")  # type: ignore[union-attr]
-    if edges:
+    if edges and not str(first["error"]).startswith("ModelError("):  # a ModelError names its own key
         text += ". Parameters at an edge of their range: " + "; ".join(edges[:8])
     return text + f". Every drawn value is in {directory / 'errors.parquet'} (column `parameters`)."
 

@@ -41,6 +41,7 @@ class RunOptionFields(TypedDict, total=False):
     force: bool
     fail_fast: bool
     quiet: bool
+    confirm: bool
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class RunOptions:
         Stop at the first replication that raises (default: record it in the errors table and go on).
     quiet
         No progress output.
+    confirm
+        Run a batch estimated to take more than an hour of the workers' time or 10 GB on disk (it is refused
+        otherwise, with the estimate: `engine.probe.check_size`).
     """
 
     executor: str = "process"
@@ -82,6 +86,7 @@ class RunOptions:
     force: bool = False
     fail_fast: bool = False
     quiet: bool = False
+    confirm: bool = False
 
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
