@@ -218,3 +218,18 @@ def test_a_folder_holding_a_study_needs_overwrite(tmp_path: Path) -> None:
     run_batch([BASELINE], n=2, overrides=[SHORT], executor="serial", out=study, overwrite=True, quiet=True)
     assert (study / "notes.txt").read_text() == "keep me"
     assert len(load_results(study).replications) == 2
+
+
+def test_a_link_where_a_batch_keeps_a_table_is_refused_before_the_batch(cli: Cli, tmp_path: Path) -> None:
+    """Replacing a batch whose folder has a link at a table's name: refused before the first replication (it used to
+    fail at the very end, or write through the link), the linked file untouched."""
+    victim = tmp_path / "victim.parquet"
+    victim.write_bytes(b"the user's table")
+    out = tmp_path / "b"
+    assert cli(*run_args(out))[0] == 0
+    (out / "daily.parquet").unlink()
+    (out / "daily.parquet").symlink_to(victim)
+    code, out_text, err = cli(*run_args(out, "--overwrite"))
+    assert code == 2 and out_text == "" and f"{out / 'daily.parquet'}: is a symbolic link, where a batch keeps" in err
+    assert victim.read_bytes() == b"the user's table"
+    assert (out / "daily.parquet").is_symlink()

@@ -11,7 +11,6 @@ import pytest
 from scenarios.cli import main
 from scenarios.engine.batch import run_batch
 from scenarios.engine.options import RunOptionsError
-from scenarios.engine.probe import MAX_REPLICATIONS
 from scenarios.exceptions import ConfigError
 from scenarios.sensitivity import run_sensitivity
 
@@ -94,6 +93,8 @@ def test_a_batch_too_large_is_estimated_and_needs_confirming(cli: Cli, tmp_path:
     with pytest.raises(RunOptionsError, match="add `confirm=True` to run it") as info:
         run_batch([BASELINE], n=10**8, overrides=[SHORT], out=out, quiet=True)
     assert info.value.field == "confirm"
+    from scenarios.engine.probe import MAX_REPLICATIONS
+
     code, _, err = cli("run", str(BASELINE), "--n", str(MAX_REPLICATIONS + 1), "--yes", "--out", str(out))
     assert code == 2 and "more than the 1,000,000,000 a batch can hold; give a smaller --n" in err
     assert not out.exists()

@@ -226,11 +226,14 @@ def scenario_arg(text: str) -> Scenario:
     from pathlib import Path
 
     from scenarios.config.loader import load_scenario, scenario_from_dump
-    from scenarios.io.store import read_manifest
+    from scenarios.io.store import read_manifest, required_problem
 
     folder, _, name = text.partition(":") if ":" in text and not Path(text).exists() else (text, "", "")
     if Path(folder).is_dir():
         manifest = read_manifest(Path(folder))
+        problem = required_problem(manifest)
+        if problem is not None:
+            raise ScenarioError(f"{folder}/manifest.json: {problem}; the manifest was edited or is damaged")
         entries = manifest["scenarios"]
         entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
         if entry is None:

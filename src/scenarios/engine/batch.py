@@ -293,6 +293,8 @@ def run_batch(
     first = scenarios[0]
     directory = output_directory(options.out, scenarios)
     folder = owned.check_output_folder(directory)  # a folder of someone else's is refused, whatever the flags
+    if folder.ours:
+        owned.check_batch_names(directory)  # a link where a table goes is refused now, not after the last chunk
 
     old = read_manifest(directory) if options.resume and folder.kind == "batch" else None
     if old is not None and (problem := required_problem(old)) is not None:

@@ -151,6 +151,23 @@ def examine(directory: Path, field: str = "out") -> Folder:
     return Folder(directory, "foreign", entries)
 
 
+def check_batch_names(directory: Path) -> None:
+    """The names a batch writes in its folder are free or hold what the tool keeps there (a regular file, a real
+    folder): a link or a FIFO at one of them is refused before a batch runs, not when it finishes."""
+    for name in (*BATCH_FILES, *BATCH_FOLDERS, f"{CACHE}/figures", *(f"{PARTS}/{t}" for t in TABLES)):
+        path = directory / name
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        folder = name in BATCH_FOLDERS or "/" in name
+        if stat.S_ISLNK(mode) or (stat.S_ISDIR(mode) != folder):
+            raise safe.UnsafeFile(
+                f"{path}: is {safe.kind_of(mode)}, where a batch keeps its {'folder' if folder else 'file'}; "
+                "scenarios neither follows nor replaces it: remove it, or choose another folder"
+            )
+
+
 def refuse_foreign(folder: Folder, field: str = "out") -> ResultsError:
     """The error for a folder the tool does not own."""
     if folder.kind == "file":

@@ -156,9 +156,10 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         reason = exc if not isinstance(exc, RecursionError) else "nested too deeply"
         raise ResultsError(f"{path}: the manifest is not valid JSON ({reason}); re-run the batch") from None
-    if not isinstance(data, dict) or data.get("format_version") not in READABLE_VERSIONS:
-        found = data.get("format_version") if isinstance(data, dict) else None
-        ours = isinstance(data, dict) and isinstance(found, int) and isinstance(data.get("scenarios"), list)
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or isinstance(version, bool) or version not in READABLE_VERSIONS:
+        found = version
+        ours = isinstance(data, dict) and type(found) is int and isinstance(data.get("scenarios"), list)
         hint = "re-run the batch with this version" if ours else "it is not a manifest scenarios wrote"
         refused = ManifestVersionError(
             f"{path}: manifest format {found!r}, which this version of scenarios cannot read (it reads formats "
@@ -195,6 +196,18 @@ def manifest_problem(data: dict[str, Any]) -> str | None:
     for key in ("counts", "timings", "code", "versions", "tables"):
         if key in data and not isinstance(data[key], dict):
             return f"`{key}` must be a mapping, got {type(data[key]).__name__}"
+    for table, info in (data.get("tables") or {}).items():
+        rows, digest, columns = (
+            (info.get(k) for k in ("rows", "sha256", "columns")) if isinstance(info, dict) else [0] * 3
+        )
+        fine = (
+            isinstance(info, dict)
+            and _is_int(rows, 0)
+            and isinstance(digest, str)
+            and (columns is None or (isinstance(columns, dict) and all(isinstance(v, str) for v in columns.values())))
+        )
+        if not fine:
+            return f"`tables.{table}` must give the table's rows, SHA-256 and column digests"
     scenarios = data.get("scenarios", [])
     if not isinstance(scenarios, list):
         return f"`scenarios` must be a list, got {type(scenarios).__name__}"
@@ -210,6 +223,9 @@ def manifest_problem(data: dict[str, Any]) -> str | None:
             return f"`scenarios[{i}].config` must be a mapping"
         if entry.get("config_hash") is not None and not isinstance(entry["config_hash"], str):
             return f"`scenarios[{i}].config_hash` must be text"
+        origins = entry.get("origins", {})
+        if not isinstance(origins, dict) or not all(isinstance(v, str) for v in origins.values()):
+            return f"`scenarios[{i}].origins` must map each value's path to where it was set"
     if len(set(names)) != len(names):
         return f"`scenarios` names a scenario twice ({', '.join(sorted({n for n in names if names.count(n) > 1}))})"
     return None
