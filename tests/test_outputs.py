@@ -210,3 +210,18 @@ def test_a_calibrated_scenario_loads_whatever_its_title_and_folder(cli: Cli, tmp
     assert calibrated.name == "odd-calibrated"
     ledger = [json.loads(line) for line in (out / "written.jsonl").read_text().splitlines()]
     assert {"folder": "wave-1"} in ledger and {"file": "calibration.json"} in ledger
+
+
+def test_a_file_the_user_named_is_replaced_only_with_overwrite_even_where_the_tool_wrote_it(
+    cli: Cli, results: Path
+) -> None:
+    """A file the tool names itself in its folder (check-<name>.png, a stored analysis) it may write again; one the
+    user named (-o, --csv, --plots, --report) needs --overwrite the second time too."""
+    report = results / "r.html"
+    assert cli("report", str(results), "-o", str(report))[0] == 0
+    unchanged = keeps(report)
+    refused(cli("report", str(results), "-o", str(report)), "the file exists; add --overwrite")
+    unchanged()
+    assert cli("report", str(results), "-o", str(report), "--overwrite")[0] == 0
+    assert cli("check", str(results))[0] == 0
+    assert cli("check", str(results))[0] == 0  # check-baseline.png again: the tool's own, named by the tool

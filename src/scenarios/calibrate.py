@@ -135,7 +135,7 @@ def verify(
     scenarios = {s.name: s for s in (original, narrowed)}
     verified = check(results, scenarios, reason)
     findings = Findings.of(results, scenarios=scenarios, check_=verified)  # the check printed is the one shown
-    report = save_report(findings, result.directory / "report.html", cache=True, replace=False)
+    report = save_report(findings, result.directory / "report.html", cache=True, replace=False, named=False)
     return verified, report
 
 

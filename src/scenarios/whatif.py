@@ -225,7 +225,7 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
     write_output(plots_dir / "paired-differences.png", png, field="out")
     section = Section.figure("The what-if at a glance", f"{result.n_reason}.", png, "paired differences")
     findings = Findings.of(result.results, comparison=result.comparison)
-    report = save_report(findings, folder / "report.html", [section], plots_dir, cache=True, replace=False)
+    report = save_report(findings, folder / "report.html", [section], plots_dir, cache=True, replace=False, named=False)
     return plots_dir, report
 
 

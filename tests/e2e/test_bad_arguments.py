@@ -38,7 +38,9 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "folder").mkdir()
     os.mkfifo(root / "fifo")
     (root / "loop").symlink_to(root / "loop")
+    shutil.copytree(ROOT / "configs", root / "configs")  # a scenario a command is asked to write over: a copy
     return {
+        "scenario": str(root / "configs" / "baseline.yaml"),
         "dir": str(batch),
         "file": str(root / "afile.txt"),
         "folder": str(root / "folder"),
@@ -110,7 +112,7 @@ TABLE: list[tuple[str, ...]] = [
     ("run", BASELINE, "--report", "", "--out", "{new}"),
     ("run", BASELINE, "--report", "{folder}", "--out", "{new}"),
     ("run", BASELINE, "--report", "{fifo}", "--out", "{new}"),
-    ("run", BASELINE, "--report", BASELINE, "--out", "{new}"),
+    ("run", BASELINE, "--report", "{scenario}", "--out", "{new}"),
     ("run", BASELINE, "--report", "/proc/report.html", "--out", "{new}"),
     ("run", BASELINE, BASELINE, "--out", "{new}"),
     ("run", BASELINE, "--resume", "--out", "{new}"),
@@ -147,7 +149,7 @@ TABLE: list[tuple[str, ...]] = [
     ("compare", "{dir}", "--csv", "{folder}"),
     ("compare", "{dir}", "--csv", "{fifo}"),
     ("compare", "{dir}", "--csv", "{file}"),  # exists: needs --overwrite
-    ("compare", "{dir}", "--csv", BASELINE, "--overwrite"),
+    ("compare", "{dir}", "--csv", "{scenario}", "--overwrite"),
     ("compare", "{dir}", "--csv", "{under_file}.csv"),
     ("compare", "{dir}", "--plots", "{file}"),
     ("compare", "{dir}", "--plots", ""),
@@ -164,7 +166,8 @@ TABLE: list[tuple[str, ...]] = [
     ("plot", "{dir}", "--kind", "pie", "-o", "{root}/x.png"),
     ("plot", "{dir}", "--kind", "survival", "-o", "/proc/x.png"),
     ("report", "{dir}", "-o", ""),
-    ("report", "{dir}", "-o", BASELINE),
+    ("report", "{dir}", "-o", "{scenario}"),
+    ("report", "{dir}", "-o", "{scenario}", "--overwrite"),
     ("report", "{dir}", "-o", "{dir}/manifest.json", "--overwrite"),
     ("report", "{dir}", "-o", "{fifo}"),
     ("report", "{dir}", "-o", "{folder}"),
@@ -214,7 +217,7 @@ TABLE: list[tuple[str, ...]] = [
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--out", "{dir}", "--n", "4"),  # a batch: --overwrite
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", ""),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{folder}"),
-    ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", BASELINE),
+    ("whatif", "{scenario}", "--set", "world.start_attention=3", "--save", "{scenario}", "--force"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{root}/x.txt"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{under_file}.yaml"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{root}/a b.yaml", "--n", "4"),
@@ -244,7 +247,7 @@ TABLE: list[tuple[str, ...]] = [
     ("calibrate", BASELINE, "--cut", "inf"),
     ("calibrate", BASELINE, "--seed", "-1"),
     ("calibrate", BASELINE, "--save", "", "--out", "{new}"),
-    ("calibrate", BASELINE, "--save", BASELINE, "--out", "{new}"),
+    ("calibrate", "{scenario}", "--save", "{scenario}", "--force", "--out", "{new}"),
     ("calibrate", BASELINE, "--save", "{root}/x.txt", "--out", "{new}"),
     ("calibrate", BASELINE, "--save", "{root}/c.yaml", "--out", "{root}"),
     ("calibrate", BASELINE, "--params", "nothing.*", "--out", "{new}", "--save", "{root}/c.yaml"),
@@ -269,6 +272,7 @@ def test_a_bad_argument_is_a_message(
     argv = [arg.format(**place) for arg in case]
     before = sorted(os.listdir(place["root"]))
     manifest = Path(place["dir"], "manifest.json").read_bytes()
+    scenario = Path(place["scenario"]).read_bytes()
     try:
         code = main(argv)
     except SystemExit as exc:  # argparse refuses it
@@ -280,6 +284,7 @@ def test_a_bad_argument_is_a_message(
     assert "this is a bug" not in err  # a message of its own, not the last resort for what no check foresaw
     assert sorted(os.listdir(place["root"])) == before  # nothing written, nothing removed
     assert Path(place["dir"], "manifest.json").read_bytes() == manifest
+    assert Path(place["scenario"]).read_bytes() == scenario
     new = Path(place["new"])
     if new.exists():
         shutil.rmtree(new)

@@ -44,7 +44,7 @@ def _set(m: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     node = m
     parts = path.split(".")
     for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
     last: Any = int(parts[-1]) if isinstance(node, list) else parts[-1]
     if value is _DROP:
         node.pop(last)

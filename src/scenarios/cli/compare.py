@@ -39,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
 
     # every file this will write is checked before anything is computed
     if args.csv:
-        check_output_file(args.csv, field="csv", replace=args.overwrite, suffixes=(".csv",))
+        check_output_file(args.csv, field="csv", replace=args.overwrite, suffixes=(".csv",), named=True)
     folder = Path(args.plots) if args.plots else None
     if folder is not None:
         for kind in KINDS:
-            check_output_file(folder / f"{kind}.png", field="plots", replace=args.overwrite)
+            check_output_file(folder / f"{kind}.png", field="plots", replace=args.overwrite, named=True)
     results = load_many(args.dirs)
     extra = measures_of(results, args)
     measures: list[str | Measure] | None = [*default_measures(args.days), *extra] if extra else None
@@ -55,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     if folder is not None:
         for kind in available_kinds(results):
             png = figure_bytes(make_figure(results, kind), dpi=120)
-            write_output(folder / f"{kind}.png", png, field="plots", replace=args.overwrite)
+            write_output(folder / f"{kind}.png", png, field="plots", replace=args.overwrite, named=True)
         print(f"plots: {folder}")
     if args.csv:
         data = comparison.table_.to_csv(index=False).encode("utf-8")
-        write_output(args.csv, data, field="csv", replace=args.overwrite)
+        write_output(args.csv, data, field="csv", replace=args.overwrite, named=True)
         print(f"table: {args.csv}")
     return 0

@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise ScenarioError(f"{out}: unknown image format {out.suffix!r}; use .png, .svg or .pdf")
-    check_output_file(out, field="output", replace=args.overwrite, suffixes=tuple(FORMATS))
+    check_output_file(out, field="output", replace=args.overwrite, suffixes=tuple(FORMATS), named=True)
     fig = make_figure(load_many(args.dirs), args.kind)
-    write_output(out, figure_bytes(fig, fmt, dpi=args.dpi), field="output", replace=args.overwrite)
+    write_output(out, figure_bytes(fig, fmt, dpi=args.dpi), field="output", replace=args.overwrite, named=True)
     print(out)
     return 0

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report is not None:  # checked before the batch: a refused report must not cost a run
         from scenarios.io.owned import check_output_file
 
-        check_output_file(args.report, field="report", replace=args.overwrite, suffixes=(".html", ".htm"))
+        check_output_file(args.report, field="report", replace=args.overwrite, suffixes=(".html", ".htm"), named=True)
     result = run_batch(args.configs, run_options(args), n=args.n, overrides=args.overrides)
     if result.status == "failed":
         print(f"failed: {result.directory}: {result.reason}", file=sys.stderr)

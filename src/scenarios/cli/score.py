@@ -27,12 +27,13 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.report.figures import figure_bytes
 
     plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"
-    check_output_file(plot, field="plot", replace=args.overwrite, suffixes=(".png",))  # before any work
+    named = args.plot is not None  # the default, DIR/reliability.png, the tool may replace once it wrote it
+    check_output_file(plot, field="plot", replace=args.overwrite, suffixes=(".png",), named=named)  # before any work
     questions = load_questions(args.questions) if args.questions else None
     sc = score(forecast(load_results(args.dir), questions))
     print(sc.to_text())
     if enough_for_diagram(sc):
-        write_output(plot, figure_bytes(sc.plot(), dpi=120), field="plot", replace=args.overwrite)
+        write_output(plot, figure_bytes(sc.plot(), dpi=120), field="plot", replace=args.overwrite, named=named)
         print(f"\nreliability diagram: {plot}")
     else:
         print(f"\n(a reliability diagram needs at least {MIN_FOR_DIAGRAM} resolved yes-no questions)")

@@ -12,7 +12,8 @@ A folder is the tool's when it holds
 Everything else in a folder is the user's: never deleted, never replaced. A folder that holds files but neither a
 manifest nor a ledger is not the tool's: a command refuses to write there (it never cleans it). A file the tool is
 asked to write (`check_output_file`) is never a scenario file, never one of a batch's own files, and replaces an
-existing file only with the command's replace flag or when the ledger of its folder lists it.
+existing file only with the command's replace flag, or, when the tool chose the file's name itself (a stored
+analysis, a check's plot), when the ledger of its folder lists it.
 """
 
 from __future__ import annotations
@@ -295,7 +296,6 @@ def clear(directory: Path, *, manifest_too: bool = False) -> None:
 
     The manifest stays unless `manifest_too` (a batch being replaced rewrites it: a crash in between leaves a folder
     that is still recognisably the tool's)."""
-    listed = ledger(directory)
     for rel in owned_files(directory):
         path = directory / rel
         _remove(directory, path)
@@ -317,8 +317,7 @@ def clear(directory: Path, *, manifest_too: bool = False) -> None:
     _remove_matching(directory, directory / INPUTS, INPUT_FILE)
     _remove_matching(directory, directory / CACHE / "figures", FIGURE_FILE)
     _rmdir(directory / CACHE)
-    if listed is None:
-        _clear_old_analyses(directory)
+    _clear_old_analyses(directory)
     try:
         names = os.listdir(directory)
     except OSError:
@@ -332,8 +331,8 @@ def clear(directory: Path, *, manifest_too: bool = False) -> None:
 
 
 def _clear_old_analyses(directory: Path) -> None:
-    """Folders written before the ledger: the analyses `sensitivity.store` kept beside the batch (a Parquet table
-    with its JSON metadata, and its plot), recognised by that pair."""
+    """The analyses `sensitivity.store` kept beside a batch before the ledger listed them (a Parquet table with its
+    JSON metadata, and its plot), recognised by that pair: computed from the batch being replaced."""
     for table in directory.glob(f"{ANALYSIS_PREFIX}*.parquet"):
         meta = table.with_suffix(".json")
         try:
@@ -430,10 +429,12 @@ def check_output_file(
     replace: bool = False,
     suffixes: Sequence[str] = (),
     replace_field: str = "overwrite",
+    named: bool = False,
 ) -> Path:
     """A file a command is about to write, checked before it does any work: a usable name with one of `suffixes`, in
     a place that can be written; never a scenario file or one of a batch's own files; an existing file only with
-    `replace` (the option `replace_field`) or when the ledger of its folder lists it as the tool's."""
+    `replace` (the option `replace_field`), or, for a file the tool names itself (not `named` by the user), when the
+    ledger of its folder lists it as the tool's."""
     out = usable_path(path, field)
     if out.suffix.lower() in SCENARIO_SUFFIXES:
         raise ResultsError.naming(
@@ -478,7 +479,7 @@ def check_output_file(
                 path=out,
                 kind=safe.kind_of(mode),
             )
-        listed = owner is not None and safe.relative_inside(owner, out).as_posix() in owned_files(owner)
+        listed = not named and owner is not None and safe.relative_inside(owner, out).as_posix() in owned_files(owner)
         if not (replace or listed):
             raise ResultsError.naming(
                 replace_field,
@@ -490,11 +491,13 @@ def check_output_file(
     return out
 
 
-def write_output(path: str | Path, data: bytes, *, field: str = "output", replace: bool = False) -> Path:
+def write_output(
+    path: str | Path, data: bytes, *, field: str = "output", replace: bool = False, named: bool = False
+) -> Path:
     """Write a file a command produces (atomically, never through a link), after the checks of `check_output_file`
     (made again: a file may have appeared since the command began); inside a folder of the tool, its ledger lists
     it."""
-    path = check_output_file(path, field=field, replace=replace)
+    path = check_output_file(path, field=field, replace=replace, named=named)
     owner = owner_of(path)
     try:
         if owner is not None:

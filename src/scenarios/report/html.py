@@ -320,14 +320,16 @@ def save_report(
     plots_dir: Path | None = None,
     cache: bool = False,
     replace: bool = True,
+    named: bool = True,
 ) -> Path:
     """Render the report of `findings` and write it atomically (never through a link; inside a folder of the tool,
     its ledger lists it); returns its path. With `plots_dir`, every figure of the report is also written there as a
     PNG; with `cache`, figures are kept in (and reused from) the folder. Without `replace`, an existing file is
-    replaced only when it is the tool's own (`io.owned.check_output_file`)."""
-    path = check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES)
+    refused, unless `out` is a name the tool chose (not `named` by the user) and the tool wrote it
+    (`io.owned.check_output_file`)."""
+    path = check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES, named=named)
     html = render_report(findings, extra_sections, plots_dir, cache)
-    write_output(path, html.encode("utf-8"), field="output", replace=replace)
+    write_output(path, html.encode("utf-8"), field="output", replace=replace, named=named)
     return Path(os.path.abspath(path))
 
 
@@ -343,7 +345,7 @@ def write_report(
 
     With `plots_dir`, every figure of the report is also written there as a PNG. Without `replace`, an existing
     `out` is refused (checked before anything is read) unless it is the tool's own."""
-    check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES)
+    check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES, named=True)
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
