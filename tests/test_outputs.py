@@ -131,7 +131,7 @@ def test_whatif_out_refuses_a_complete_batch_and_keeps_the_users_report(
 ) -> None:
     (results / "report.html").write_text("the user's report")
     unchanged = [keeps(results / "report.html"), keeps(results / "manifest.json")]
-    args = ["whatif", str(BASELINE), "--set", "world.start_attention=3", "--n", "4", "--out", str(results), *FAST]
+    args = ["whatif", str(BASELINE), "--set", "world.start_attention=3", "--n", "2", "--out", str(results), *FAST]
     refused(cli(*args), "already holds", "--overwrite")
     refused(cli(*args, "--overwrite"), f"{results / 'report.html'}: the file exists")  # the user's: never replaced
     for check in unchanged:

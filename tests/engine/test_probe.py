@@ -45,12 +45,13 @@ def test_a_rate_that_makes_every_replication_fail_is_refused_naming_its_key(cli:
     """A violation rate of 1000 a day leaves no path on which the start ceasefire lasts to 12 October: every
     replication failed, and the failure blamed a parameter at the edge of its range (actors.<id>.target_share)."""
     key = "ceasefire.attacker_violation_rate"
-    code, _, err = cli("validate", str(BASELINE), "--set", f"{key}=1000")
+    quick = ["--set", "world.ceasefire.known_in_force.max_redraws=20"]  # each failing replication gives up sooner
+    code, _, err = cli("validate", str(BASELINE), "--set", f"{key}=1000", *quick)
     assert code == 2 and "Traceback" not in err
     assert err.startswith(f"error: --set {key}=1000: {key}: with this value every replication fails (")
     assert f"baseline runs with {key} = 0.8845 (" in err and "target_share" not in err
     out = tmp_path / "r"
-    code, _, err = cli("run", str(BASELINE), "--set", f"{key}=1000", "--n", "4", "--out", str(out), "--quiet")
+    code, _, err = cli("run", str(BASELINE), "--set", f"{key}=1000", *quick, "--n", "4", "--out", str(out), "--quiet")
     assert code == 2 and f"{key}: with this value every replication fails" in err
     assert not out.exists()  # refused before the first replication
 
@@ -59,7 +60,8 @@ def test_a_variant_file_is_blamed_at_its_line(cli: Cli, tmp_path: Path) -> None:
     hot = tmp_path / "hot.yaml"
     hot.write_text(
         f"extends: {BASELINE}\nname: hot\nceasefire:\n  defender_violation_rate:\n    value: 500\n"
-        "    assumption: a test of a rate no history survives\n"
+        "    assumption: a test of a rate no history survives\nworld:\n  ceasefire:\n    known_in_force:\n"
+        "      max_redraws: 20\n"
     )
     code, _, err = cli("validate", str(hot))
     assert code == 2

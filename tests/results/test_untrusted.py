@@ -264,7 +264,10 @@ def test_a_file_a_manifest_names_outside_its_folder_is_never_read(
 
 
 def test_a_stored_analysis_without_its_metadata_is_left_out(cli: Cli, results: Path, tmp_path: Path) -> None:
-    assert cli("importance", str(results), "--outcome", "war_days", "--bootstrap", "2")[0] == 0
+    from scenarios.sensitivity import store
+
+    indices = pd.DataFrame({"parameter": ["ceasefire.attacker_violation_rate"], "importance": [0.5]})
+    store(results, indices, "importance", "war_days", {"bootstrap": 2})
     (next(results.glob("sensitivity-*.json"))).unlink()
     code, _, err = cli("report", str(results), "-o", str(tmp_path / "r.html"))
     assert code == 0 and "Traceback" not in err
