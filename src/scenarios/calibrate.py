@@ -3,14 +3,17 @@ Dask and the results store apply); the statistics are in `analysis.history_match
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.check import Check, check, default_n
@@ -26,13 +29,17 @@ from scenarios.analysis.history_matching import (
     write_wave,
 )
 from scenarios.config.loader import load_scenario
+from scenarios.config.paths import allowing
 from scenarios.engine.batch import run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.engine.probe import check_size
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
+from scenarios.io.owned import prepare_study, record, write_output
+from scenarios.io.safe import is_regular, read_bytes
 from scenarios.yamlio import MAX_FILE_BYTES
 
 JOINT_ROWS = 1000  # points of the region a calibrated scenario draws from (fewer if the file would be too large)
@@ -57,7 +64,8 @@ def calibrate(
     reproduce; write every wave and the region.
 
     `options` (`RunOptions`, or its fields as keywords) say how the waves run (every wave on one executor) and where
-    they are written (``<out>/wave-<k>``, each replaced if it exists).
+    they are written (``<out>/wave-<k>``): the folder must be new or empty, or a calibration of the tool's that
+    ``options.overwrite`` replaces; its ledger lists every wave and file written there.
     """
     options = study_options(options, fields)
     scenario = load_scenario(config, overrides)
@@ -70,9 +78,11 @@ def calibrate(
     if backcast is not None:  # both draw them, so the calibrated sample serves both (`joint:` inherited)
         free = [p for p in free if p in backcast.parameter_specs()]
     goals = targets(scenario, backcast)
+    runs = [scenario] if backcast is None else [scenario, backcast]
+    check_size(runs, waves * points * n, options)  # before the first wave's design is drawn
     directory = output_directory(options.out, [scenario], "-calibration")
     seed = resolve_seed(options.seed, scenario)
-    runs = [scenario] if backcast is None else [scenario, backcast]
+    prepare_study(directory, replace=options.overwrite, study="calibration")
 
     with ExitStack() as stack:
         runner = using if using is not None else stack.enter_context(executor_for(options))
@@ -82,6 +92,7 @@ def calibrate(
             for sc in runs:  # the same points and common random numbers for the forecast and its backcast
                 others = [p for p, spec in sc.parameter_specs().items() if spec.uncertain and p not in free]
                 folder = directory / (f"wave-{k}" if sc is scenario else f"wave-{k}-{sc.name}")
+                record(directory, folders=[folder])  # the folder is the calibration's before it is made
                 batch = run_batch(
                     [sc],
                     options.replace(seed=seed, out=folder, overwrite=True),
@@ -127,22 +138,21 @@ def verify(
     options = study_options(options, fields)
     original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
     n, reason = (n, f"{n} replications per scenario") if n else default_n()
+    record(result.directory, folders=[result.directory / "check"])
     batch = run_batch(
         [original, narrowed],
         options.replace(seed=result.seed, out=result.directory / "check", overwrite=True),
         n=n,
         using=using,
     )
-    info = json.loads((result.directory / "calibration.json").read_text(encoding="utf-8"))
-    write_atomic(
-        batch.directory / "calibration.json",
-        json.dumps({**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}, indent=2).encode(),
-    )
+    info = json.loads(read_bytes(result.directory / "calibration.json", result.directory, 1 << 24))
+    summary = {**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}
+    write_output(batch.directory / "calibration.json", json.dumps(summary, indent=2).encode(), field="out")
     results = load_results(batch.directory)
     scenarios = {s.name: s for s in (original, narrowed)}
     verified = check(results, scenarios, reason)
     findings = Findings.of(results, scenarios=scenarios, check_=verified)  # the check printed is the one shown
-    report = save_report(findings, result.directory / "report.html", cache=True)
+    report = save_report(findings, result.directory / "report.html", cache=True, replace=False, named=False)
     return verified, report
 
 
@@ -152,28 +162,45 @@ def calibrated_target(config: str | Path, save: str | Path | None = None, force:
     Checked before anything runs (a refusal must not come after hours of runs): never a file `config` is built from,
     and neither an existing file nor an existing sample beside it unless `force`.
     """
-    from scenarios.whatif import check_save_target
+    from scenarios.whatif import check_loads, check_save_target
 
     config = Path(config)
     target = Path(save) if save else config.with_name(f"{config.stem}-calibrated.yaml")
     check_save_target(config, target, force)
-    if sample_file(target).exists() and not force:
+    sample = sample_file(target)
+    if os.path.lexists(sample) and not (force and is_regular(sample)):
         raise ScenarioError.naming(
             "force",
-            "{sample}: the calibrated scenario's sample exists; {force} replaces it",
-            sample=sample_file(target),
+            "{sample}: the calibrated scenario's sample exists"
+            + ("; {force} replaces it" if is_regular(sample) else " and is not a regular file; move it away"),
+            sample=sample,
         )
+    # what can be checked of the file before the waves run: its name, its place, its `extends:`, its title
+    check_loads(_yaml_text(_heading(load_scenario(config).title, config, target)), target, config)
     return target
 
 
 def save_calibrated(result: Calibration, config: str | Path, target: Path) -> Path | None:
     """Write the calibrated scenario at `target` and, when anything was ruled out, its joint sample beside it (first:
-    the scenario names it). Returns the sample's path, or None."""
-    sample = None
-    if result.ruled_out > 0:
-        sample = sample_file(target)
-        write_atomic(sample, joint_sample_csv(result).encode())
-    write_atomic(target, calibrated_yaml(result, Path(config), target).encode())
+    the scenario names it). Both are written as drafts and the scenario is loaded from them before they replace
+    anything; the saved scenario is loaded once more before this returns. Returns the sample's path, or None."""
+    from scenarios.whatif import check_loads
+
+    config = Path(config)
+    sample = sample_file(target) if result.ruled_out > 0 else None
+    if sample is None:
+        check_loads(calibrated_yaml(result, config, target), target, config, keep=True)
+    else:
+        draft = sample.with_name(f".{sample.stem}.draft-{os.getpid()}{sample.suffix}")
+        try:
+            write_atomic(draft, joint_sample_csv(result).encode())
+            check_loads(calibrated_yaml(result, config, target, sample=draft), target, config)  # the draft loads
+            os.replace(draft, sample)
+        finally:
+            draft.unlink(missing_ok=True)
+        check_loads(calibrated_yaml(result, config, target), target, config, keep=True)
+    with allowing([config.resolve().parent]):
+        load_scenario(target)  # what was written loads: checked before the command reports success
     return sample
 
 
@@ -193,28 +220,53 @@ def joint_sample_csv(result: Calibration) -> str:
     return ",".join(result.free) + "\n" + body + "\n"
 
 
-def calibrated_yaml(result: Calibration, config: Path, target: Path) -> str:
+def calibrated_yaml(result: Calibration, config: Path, target: Path, sample: Path | None = None) -> str:
     """A scenario (to be written at `target`) that `extends:` the original and draws its free parameters jointly
-    from the region not ruled out (`joint_sample_csv`, written at `sample_file(target)`): the expectations
-    constrain combinations of values, which narrowing each range alone would lose. Quoted judgments and every
-    other parameter keep their distributions; with nothing ruled out the scenario equals the original."""
-    targets_used = ", ".join(t.name for t in result.targets)
+    from the region not ruled out (`joint_sample_csv`, written at `sample_file(target)`, or `sample`): the
+    expectations constrain combinations of values, which narrowing each range alone would lose. Quoted judgments
+    and every other parameter keep their distributions; with nothing ruled out the scenario equals the original.
+
+    The text is written by the YAML library (any title, note or folder name is quoted as YAML needs it)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    data = _heading(result.scenario.title, config, target)
     lines = [
-        f"# Calibrated by `scenarios calibrate` (history matching, {len(result.waves)} waves): the free",
-        "# assumptions are drawn jointly from the region the report's expectations do not rule out",
-        f"# ({result.ruled_out:.0%} of the original space ruled out). Quoted judgments keep the report's ranges.",
-        f"extends: {os.path.relpath(config.resolve(), target.resolve().parent)}",
-        f"name: {target.stem}",
-        f'title: "{result.scenario.title} (calibrated to its expectations)"',
+        f"Calibrated by `scenarios calibrate` (history matching, {len(result.waves)} waves): the free",
+        "assumptions are drawn jointly from the region the report's expectations do not rule out",
+        f"({result.ruled_out:.0%} of the original space ruled out). Quoted judgments keep the report's ranges.",
     ]
     if result.ruled_out <= 0:
-        lines.insert(3, "# Nothing was ruled out: this scenario equals the original.")
-        return "\n".join(lines) + "\n"
-    calibrated = (
-        f"history matching to {len(result.targets)} expectations ({targets_used}) in {len(result.waves)} waves of "
-        f"{len(result.waves[0].points)} points x {result.n} replications (seed {result.seed}): "
-        f"{result.ruled_out:.0%} of the joint space of {len(result.free)} free assumptions ruled out; the sample is "
-        "points not ruled out, as quantiles of each assumption's own distribution"
-    )
-    lines += ["joint:", f"  sample: {sample_file(target).name}", f"  calibrated: {json.dumps(calibrated)}"]
-    return "\n".join(lines) + "\n"
+        lines.append("Nothing was ruled out: this scenario equals the original.")
+    else:
+        targets_used = ", ".join(t.name for t in result.targets)
+        calibrated = (
+            f"history matching to {len(result.targets)} expectations ({targets_used}) in {len(result.waves)} waves "
+            f"of {len(result.waves[0].points)} points x {result.n} replications (seed {result.seed}): "
+            f"{result.ruled_out:.0%} of the joint space of {len(result.free)} free assumptions ruled out; the sample "
+            "is points not ruled out, as quantiles of each assumption's own distribution"
+        )
+        joint = CommentedMap()
+        joint["sample"] = (sample or sample_file(target)).name
+        joint["calibrated"] = calibrated
+        data["joint"] = joint
+    data.yaml_set_start_comment("\n".join(lines))
+    return _yaml_text(data)
+
+
+def _heading(title: str, config: Path, target: Path) -> Any:
+    """The first keys of a calibrated scenario: what it extends, its name and title."""
+    from ruamel.yaml.comments import CommentedMap
+
+    data = CommentedMap()
+    data["extends"] = os.path.relpath(config.resolve(), target.resolve().parent)
+    data["name"] = target.stem
+    data["title"] = f"{title} (calibrated to its expectations)"
+    return data
+
+
+def _yaml_text(data: Any) -> str:
+    yaml = YAML()
+    yaml.width = 4096
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()

@@ -17,9 +17,10 @@ from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import run_batch
 from scenarios.engine.executors import Executor
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
-from scenarios.engine.plan import output_directory
+from scenarios.engine.plan import claim_folder, output_directory
 from scenarios.exceptions import ScenarioError
 from scenarios.io.load import load_results
+from scenarios.io.owned import check_output_file
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,13 @@ def run_check(
     """Check every expectation of `targets`: one results folder (read), or scenario files (run as one batch).
 
     The batch has `n` replications per scenario (default: enough to detect a 5-point miss, `default_n`) and goes to
-    ``options.out``, else to ``<output_dir>/<names>-check``, the check's own folder, which is replaced.
+    ``options.out``, else to ``<output_dir>/<names>-check``: a new or empty folder, or a batch of the tool's that
+    ``options.overwrite`` replaces.
     """
     options = study_options(options, fields)
     if not targets:
         raise ScenarioError("give scenario files or a results folder to check")
-    if len(targets) == 1 and Path(targets[0]).is_dir():
+    if len(targets) == 1 and _is_folder(targets[0]):
         if overrides or n is not None:
             raise ScenarioError.naming(
                 "n", "{n} and {overrides} run a new batch: give scenario files, not a results folder"
@@ -61,8 +63,16 @@ def run_check(
     scenarios = [load_scenario(c, overrides) for c in targets]  # measures checked here
     n, reason = (n, f"{n} replications per scenario, as asked") if n else default_n()
     out = output_directory(options.out, scenarios, "-check")
-    batch = run_batch(
-        scenarios, options.replace(out=out, overwrite=options.overwrite or options.out is None), n=n, using=using
-    )
+    claim_folder(out, "a batch", overwrite=options.overwrite)
+    for s in scenarios:
+        check_output_file(out / f"check-{s.name}.png", field="out")
+    batch = run_batch(scenarios, options.replace(out=out, overwrite=True), n=n, using=using)
     result = check(load_results(batch.directory), {s.name: s for s in scenarios}, reason)
     return CheckRun(result, batch.directory, ran=True)
+
+
+def _is_folder(target: str | Path) -> bool:
+    try:
+        return Path(target).is_dir()
+    except (OSError, ValueError):
+        return False

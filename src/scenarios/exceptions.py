@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 # Options that are switched on, not given a value: Python says `force=True` where the command line says --force.
-SWITCHES = frozenset({"resume", "overwrite", "force", "fail_fast", "quiet", "all", "strict", "no_check", "stability"})
+SWITCHES = frozenset(
+    {"resume", "overwrite", "force", "fail_fast", "quiet", "all", "strict", "no_check", "stability", "confirm"}
+)
 
 
 def python_name(field: str) -> str:

@@ -11,6 +11,7 @@ import json
 import math
 import re
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -29,11 +30,13 @@ from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
-from scenarios.engine.plan import output_directory, resolve_seed
-from scenarios.exceptions import AnalysisError, ScenarioError
-from scenarios.io.atomic import write_atomic
+from scenarios.engine.plan import claim_folder, output_directory, resolve_seed
+from scenarios.engine.probe import check_size
+from scenarios.exceptions import AnalysisError, ResultsError, ScenarioError
+from scenarios.io import safe
 from scenarios.io.load import load_results
-from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet
+from scenarios.io.owned import check_output_file, write_output
+from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet, read_frame
 from scenarios.measures import Measure, measure_set
 
 PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored analyses (removed with the batch)
@@ -101,8 +104,9 @@ def run_sensitivity(
 ) -> Sensitivity:
     """Sample the uncertain parameters, run the design through the batch engine, analyse with SALib.
 
-    `options` (`RunOptions`, or its fields as keywords) say how the runs are made and where they are written;
-    the analysis overwrites the folder unless it resumes it. `outcome` is a measure name or expression, checked
+    `options` (`RunOptions`, or its fields as keywords) say how the runs are made and where they are written: a new or
+    empty folder, or one of the tool's to replace (``overwrite``) or finish (``resume``); every folder and file the
+    analysis writes is checked before anything runs. `outcome` is a measure name or expression, checked
     before anything runs. `by` groups the parameters by the judgment they encode (SALib's groups): the indices are
     then of judgments, named by the report's words. With `stability`, a second design with the next seed is run
     (into ``<out>-seed<seed>``, on the same executor) and the Spearman correlation of the two rankings is kept.
@@ -117,8 +121,17 @@ def run_sensitivity(
             value=outcome,
         )
     problem = _problem(scenario, params, by)
+    d = len(problem.factors)
+    check_size([scenario], (n * (d + 2) if method == "sobol" else n * (d + 1)) * (2 if stability else 1), options)
     directory = output_directory(options.out, [scenario], f"-{method}")
+    claim_folder(directory, "a sensitivity analysis", overwrite=options.overwrite, resume=options.resume)
     seed = resolve_seed(options.seed, scenario, directory if options.resume else None)  # the design depends on it
+    name = f"{outcome}-by-{by}" if by != "parameter" else outcome
+    check_store(directory, method, name)
+    if stability:
+        again = Path(f"{directory}-seed{seed + 1}")
+        claim_folder(again, "a sensitivity analysis", overwrite=options.overwrite, resume=options.resume)
+        check_store(again, method, name)
     with ExitStack() as stack:
         runner = using if using is not None else stack.enter_context(executor_for(options))
         first = _design(
@@ -134,13 +147,11 @@ def run_sensitivity(
             by=by,
         )
         if stability:
-            again = seed + 1
-            out = f"{directory}-seed{again}"
             second = _design(
                 scenario,
                 problem,
                 measure,
-                options.replace(seed=again, out=out),
+                options.replace(seed=seed + 1, out=f"{directory}-seed{seed + 1}"),
                 runner,
                 method=method,
                 outcome=outcome,
@@ -175,7 +186,9 @@ def _design(
     results = load_results(batch.directory)
     y = outcome_vector(results, measure).to_numpy()
     if len(y) != len(design):
-        raise RuntimeError(f"{len(design) - len(y)} model runs failed (see the errors table); cannot analyse")
+        raise AnalysisError(
+            f"{len(design) - len(y)} model runs failed (see the errors table in {batch.directory}); cannot analyse"
+        )
     indices = sobol.analyse(problem, method, design, np.asarray(y), options.seed)
     meta = {"runs": len(design), "n": n, "params": list(params), "by": by}
     path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
@@ -262,17 +275,60 @@ def slug(outcome: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", outcome).strip("_")[:80] or "measure"
 
 
-def store(directory: Path, indices: pd.DataFrame, method: str, outcome: str, meta: dict[str, object]) -> Path:
-    path = Path(directory) / f"{PREFIX}{method}-{slug(outcome)}.parquet"
-    write_atomic(path, frame_to_parquet(indices))
-    write_atomic(path.with_suffix(".json"), json.dumps({"method": method, "outcome": outcome, **meta}).encode())
+def stored_path(directory: Path, method: str, outcome: str) -> Path:
+    """Where an analysis of a batch is stored beside it (its metadata: the same name, `.json`; its plot: `.png`)."""
+    return Path(directory) / f"{PREFIX}{method}-{slug(outcome)}.parquet"
+
+
+def check_store(directory: Path, method: str, outcome: str, replace: bool = False) -> Path:
+    """The files `store` will write, checked before the analysis runs: new, or the tool's own (`replace`: any)."""
+    path = stored_path(directory, method, outcome)
+    for file in (path, path.with_suffix(".json"), path.with_suffix(".png")):
+        check_output_file(file, field="out", replace=replace)
+    return path
+
+
+def store(
+    directory: Path, indices: pd.DataFrame, method: str, outcome: str, meta: dict[str, object], replace: bool = False
+) -> Path:
+    """Store an analysis beside its batch (indices as Parquet, metadata as JSON); the folder's ledger lists both, so
+    they are removed with the batch."""
+    path = stored_path(directory, method, outcome)
+    write_output(path, frame_to_parquet(indices), field="out", replace=replace)
+    meta_json = json.dumps({"method": method, "outcome": outcome, **meta}).encode()
+    write_output(path.with_suffix(".json"), meta_json, field="out", replace=replace)
     return path
 
 
 def stored(directory: Path) -> list[tuple[str, str, pd.DataFrame]]:
-    """(method, outcome, indices) of every sensitivity analysis stored in a results folder."""
+    """(method, outcome, indices) of every sensitivity analysis stored in a results folder. One that cannot be read
+    (no metadata beside it, a damaged table, a link) is left out with a warning (StoredAnalysisWarning)."""
     out = []
-    for path in sorted(Path(directory).glob(f"{PREFIX}*.parquet")):
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        out.append((meta["method"], meta["outcome"], pd.read_parquet(path)))
+    root = Path(directory)
+    for path in sorted(root.glob(f"{PREFIX}*.parquet")):
+        try:
+            meta = json.loads(safe.read_bytes(path.with_suffix(".json"), root, MAX_META_BYTES))
+            if not isinstance(meta, dict) or not isinstance(meta.get("method"), str) or "outcome" not in meta:
+                raise ResultsError(f"{path.with_suffix('.json')}: not the metadata of a stored analysis")
+            table = read_frame(path, root)
+            if table.empty or len(table.columns) < 2:
+                raise ResultsError(f"{path}: not a table of indices")
+        except FileNotFoundError:
+            warnings.warn(
+                f"{path}: no metadata beside it ({path.with_suffix('.json').name}); not shown",
+                StoredAnalysisWarning,
+                stacklevel=2,
+            )
+            continue
+        except (OSError, ValueError, RecursionError, ScenarioError) as exc:
+            warnings.warn(f"{path}: cannot be read ({exc}); not shown", StoredAnalysisWarning, stacklevel=2)
+            continue
+        out.append((str(meta["method"]), str(meta["outcome"]), table))
     return out
+
+
+class StoredAnalysisWarning(UserWarning):
+    """An analysis stored beside a batch that cannot be read, and is left out."""
+
+
+MAX_META_BYTES = 1 << 20

@@ -8,11 +8,14 @@ change is detected with 80% power. A sweep runs one scenario per value (or per p
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import io
 import itertools
 import math
 import os
+import stat
 import warnings
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -36,12 +39,15 @@ from scenarios.config.schema import Scenario
 from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
-from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.engine.plan import claim_folder, output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
+from scenarios.io.owned import check_output_file, usable_path, write_output
+from scenarios.io.safe import kind_of
 from scenarios.measures import Measure, measure_set
 from scenarios.measures.builtin import COMPARED, WHATIF
+from scenarios.plots.kinds import KINDS
 
 HEADLINE = WHATIF  # registered with the other built-ins (measures.builtin)
 PILOT = 200
@@ -152,9 +158,10 @@ def run_whatif(
     """Run `config` and `config` + `tweaks` as one batch and compare them pair by pair.
 
     `options` (`RunOptions`, or its fields as keywords) say how the batch runs; its folder (default
-    ``<output_dir>/<name>-whatif``) is the what-if's own and is replaced. Without `n`, a pilot of 200 pairs chooses
-    it (the pilot and the batch run on one executor). `measures` (names or expressions, checked before anything
-    runs) are compared too, after the default ones.
+    ``<output_dir>/<name>-whatif``) must be new or empty, or hold results of the tool's that ``options.overwrite``
+    replaces; the files the what-if writes there are checked before anything runs. Without `n`, a pilot of 200
+    pairs chooses it (the pilot and the batch run on one executor). `measures` (names or expressions, checked
+    before anything runs) are compared too, after the default ones.
     """
     options = study_options(options, fields)
     if not tweaks:
@@ -168,6 +175,9 @@ def run_whatif(
     if not differences:
         warnings.warn("the tweak changes no assumption: both arms are the same scenario", stacklevel=2)
     directory = output_directory(options.out, [base], "-whatif")
+    claim_folder(directory, "a what-if", overwrite=options.overwrite)
+    check_outputs(directory, ["report.html", *(f"plots/{k}.png" for k in (*KINDS, "paired-differences"))])
+    check_outputs(directory, [f"plots/check-{name}.png" for name in (base.name, tweaked.name)])
     # the seed once: the pilot and the full batch share it
     run = options.replace(
         seed=resolve_seed(options.seed, base), out=directory, overwrite=True, chunk_size=options.chunk_size or CHUNK
@@ -211,26 +221,36 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
 
     folder = result.batch.directory
     plots_dir = folder / "plots"
-    plots_dir.mkdir(exist_ok=True)
     png = figure_bytes(paired_differences(result.table, list(HEADLINE), title), dpi=120)  # drawn once
-    write_atomic(plots_dir / "paired-differences.png", png)
+    write_output(plots_dir / "paired-differences.png", png, field="out")
     section = Section.figure("The what-if at a glance", f"{result.n_reason}.", png, "paired differences")
     findings = Findings.of(result.results, comparison=result.comparison)
-    return plots_dir, save_report(findings, folder / "report.html", [section], plots_dir, cache=True)
+    report = save_report(findings, folder / "report.html", [section], plots_dir, cache=True, replace=False, named=False)
+    return plots_dir, report
 
 
 def write_sweep_outputs(sweep: Sweep) -> Path:
     """The sweep's plot (`Sweep.plot`) into <results>/plots: ``sweep.png`` (one key) or ``sweep-heatmap.png``."""
+    from scenarios.report.figures import figure_bytes
+
     folder = sweep.batch.directory / "plots"
-    folder.mkdir(exist_ok=True)
-    sweep.plot().savefig(folder / ("sweep.png" if len(sweep.keys) == 1 else "sweep-heatmap.png"), dpi=120)
+    name = "sweep.png" if len(sweep.keys) == 1 else "sweep-heatmap.png"
+    write_output(folder / name, figure_bytes(sweep.plot(), dpi=120), field="out")
     return folder
+
+
+def check_outputs(directory: Path, names: Sequence[str]) -> None:
+    """The files a study will write in its folder, checked before it runs: absent, or the tool's own (the user's
+    file at one of those names is never replaced)."""
+    for name in names:
+        check_output_file(directory / name, field="out")
 
 
 def check_save_target(config: str | Path, target: str | Path, force: bool = False) -> Path:
     """Where `save` may write: a new .yaml file, or an existing one with `force`, never a file the scenario is
-    built from (that would replace the scenario with a file that extends itself)."""
-    target = Path(target)
+    built from (that would replace the scenario with a file that extends itself), never a link, a FIFO or a
+    device."""
+    target = usable_path(target, "save", "a .yaml file name")
     if target.suffix not in (".yaml", ".yml"):
         raise ScenarioError.naming("save", "{save} {target}: needs a .yaml file name", target=target)
     if target.is_dir():
@@ -240,6 +260,14 @@ def check_save_target(config: str | Path, target: str | Path, force: bool = Fals
             target=target,
             example=target / "whatif.yaml",
         )
+    try:
+        mode: int | None = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ScenarioError.naming(
+            "save", "{save} {target}: cannot be used ({reason})", target=target, reason=exc.strerror
+        ) from None
     resolved = target.resolve()
     if resolved in extends_chain(Path(config)):
         raise ScenarioError.naming(
@@ -249,7 +277,11 @@ def check_save_target(config: str | Path, target: str | Path, force: bool = Fals
             target=target,
             config=config,
         )
-    if target.exists() and not force:
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ScenarioError.naming(
+            "save", "{save} {target}: is {kind}; name a file of its own", target=target, kind=kind_of(mode)
+        )
+    if mode is not None and not force:
         raise ScenarioError.naming(
             "save",
             "{save} {target}: the file exists; choose another name, or add {force} to replace it",
@@ -258,14 +290,9 @@ def check_save_target(config: str | Path, target: str | Path, force: bool = Fals
     return target
 
 
-def save_whatif(
-    config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None, force: bool = False
-) -> Path:
-    """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why.
-
-    The file is checked to load before it replaces anything, and is written atomically.
-    """
-    target = check_save_target(config, target, force)
+def whatif_yaml(config: str | Path, tweaks: Sequence[str], target: Path, note: str | None) -> str:
+    """The saved what-if as YAML text (written by the YAML library): a scenario named after `target` that
+    `extends:` `config` (relative to where it is saved), with the tweaks and a note of why."""
     data: dict[str, Any] = {}
     rel = Path(_relative(Path(config).resolve(), target.resolve().parent))
     data["extends"] = str(rel)
@@ -290,20 +317,63 @@ def save_whatif(
         for part in path[:-1]:
             node = node.setdefault(str(part), {})
         node[str(path[-1])] = value
-    target.parent.mkdir(parents=True, exist_ok=True)
     yaml = YAML()  # round-trip dumper: keys stay in the order written (extends and name first)
     yaml.width = 4096
     buf = io.StringIO()
     buf.write("# yaml-language-server: $schema=" + _relative(_schema_path(), target.resolve().parent) + "\n")
     yaml.dump(data, buf)
-    draft = target.with_name(f".{target.stem}.draft-{os.getpid()}{target.suffix}")  # same folder: same `extends:`
-    write_atomic(draft, buf.getvalue().encode("utf-8"))
+    return buf.getvalue()
+
+
+def check_loads(text: str, target: Path, config: str | Path, *, keep: bool = False) -> None:
+    """Write `text` as a draft beside `target` (same folder: the same relative `extends:`), check that it loads as a
+    scenario, then move it to `target` (`keep`) or remove it. A problem names `target`, not the draft. The folder is
+    made if needed (and removed again when only a check made it)."""
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    draft = target.with_name(f".{target.stem}.draft-{os.getpid()}{target.suffix}")
     try:
-        with allowing([Path(config).resolve().parent]):
-            load_scenario(draft)  # a saved what-if must load: fail here, not at the next run
-        os.replace(draft, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(draft, text.encode("utf-8"))
+        try:
+            with allowing([Path(config).resolve().parent]):
+                load_scenario(draft)  # a saved scenario must load: fail here, not at the next run
+        except ConfigError as exc:
+            raise ConfigError(
+                [dataclasses.replace(p, file=p.file.replace(draft.name, target.name)) for p in exc.problems]
+            ) from None
+        if keep:
+            os.replace(draft, target)
+    except OSError as exc:
+        raise ScenarioError.naming(
+            "save", "{save} {target}: cannot be written ({reason})", target=target, reason=exc.strerror or exc
+        ) from None
     finally:
         draft.unlink(missing_ok=True)
+        if not keep:
+            for folder in made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def check_save(
+    config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None, force: bool = False
+) -> Path:
+    """Everything `save_whatif` will need, checked before the what-if runs: the name, the place, and that the saved
+    scenario loads (written as a draft and removed)."""
+    target = check_save_target(config, target, force)
+    check_loads(whatif_yaml(config, tweaks, target, note), target, config)
+    return target
+
+
+def save_whatif(
+    config: str | Path, tweaks: Sequence[str], target: str | Path, note: str | None, force: bool = False
+) -> Path:
+    """Write the tweak as a scenario that `extends:` the original, with the overrides and a note of why.
+
+    The file is checked to load before it replaces anything, and is written atomically.
+    """
+    target = check_save_target(config, target, force)
+    check_loads(whatif_yaml(config, tweaks, target, note), target, config, keep=True)
     return target
 
 
@@ -418,9 +488,10 @@ def run_sweep(
         rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
     if problems:
         raise ConfigError(problems)
-    run = options.replace(
-        seed=resolve_seed(options.seed, base), out=output_directory(options.out, [base], "-sweep"), overwrite=True
-    )
+    directory = output_directory(options.out, [base], "-sweep")
+    claim_folder(directory, "a sweep", overwrite=options.overwrite)
+    check_outputs(directory, ["plots/sweep.png", "plots/sweep-heatmap.png"])
+    run = options.replace(seed=resolve_seed(options.seed, base), out=directory, overwrite=True)
     batch = run_batch(scenarios, run, n=n, using=using)
     grid = pd.DataFrame(rows)
     return Sweep(batch, [k for k, _ in parsed], grid, sweep_table(load_results(batch.directory), grid))

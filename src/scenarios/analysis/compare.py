@@ -420,8 +420,9 @@ def merge_batches(batches: Sequence[Results]) -> Results:
 
     - different seeds or sizes: replications are not paired, so `compare` uses unpaired tests;
     - different horizons: survival is comparable only up to the shorter one (P(holds d days) beyond it is n/a);
-    - a scenario name in two folders: the later one is shown as ``name@folder``, and the warning says whether
-      its configuration differs (config hash) and how to list the differences.
+    - a scenario name in two folders: the later one is shown as ``name@folder`` (``name@folder-2``, ... when folders
+      share their name), and the warning says whether its configuration differs (config hash) and how to list the
+      differences.
 
     Each scenario's manifest entry records its batch's seed and size (``batch_seed``, ``batch_replications``).
     """
@@ -458,6 +459,10 @@ def merge_batches(batches: Sequence[Results]) -> Results:
             shown = name
             if name in seen:
                 shown = f"{name}@{b.directory.name}"
+                k = 2
+                while shown in names:  # folders of the same base name: a number tells them apart
+                    shown = f"{name}@{b.directory.name}-{k}"
+                    k += 1
                 first_dir, first_hash = seen[name]
                 same = first_hash is not None and first_hash == entry.get("config_hash")
                 warnings.warn(

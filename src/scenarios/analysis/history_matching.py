@@ -36,7 +36,7 @@ import pandas as pd
 
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import AnalysisError
-from scenarios.io.atomic import write_atomic
+from scenarios.io.owned import write_output
 from scenarios.io.records import SEED_COLUMN
 from scenarios.io.store import frame_to_parquet
 
@@ -422,8 +422,8 @@ def finish(
         seed=seed,
         ruled_out_by=why,
     )
-    write_atomic(directory / "calibration-survivors.parquet", frame_to_parquet(survivors))
-    write_atomic(
+    write_output(directory / "calibration-survivors.parquet", frame_to_parquet(survivors), field="out")
+    write_output(
         directory / "calibration.json",
         json.dumps(
             {
@@ -442,6 +442,7 @@ def finish(
             },
             indent=2,
         ).encode(),
+        field="out",
     )
     return result
 
@@ -505,7 +506,7 @@ def write_wave(directory: Path, wave: Wave) -> None:
     table = pd.concat([wave.points, wave.frequencies.add_prefix("freq."), wave.counts.add_prefix("n.")], axis=1).assign(
         wave=wave.number
     )
-    write_atomic(directory / f"wave-{wave.number}" / "calibration-points.parquet", frame_to_parquet(table))
+    write_output(directory / f"wave-{wave.number}" / "calibration-points.parquet", frame_to_parquet(table), field="out")
 
 
 def _round(x: float) -> float:

@@ -104,7 +104,7 @@ def forecast(results: Results, questions: Mapping[str, Question] | None = None) 
     used: dict[str, Question] = {}
     for name in results.scenarios:
         config = results.scenario_config(name)
-        scenario = scenario_from_dump(config, f"{results.directory}/manifest.json")
+        scenario = scenario_from_dump(config, f"{results.directory}/manifest.json", first_model=results.first_model)
         asked = dict(questions) if questions is not None else dict(scenario.questions)
         measures = measure_set(scenario)
         for qid, q in asked.items():

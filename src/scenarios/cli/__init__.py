@@ -123,3 +123,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # what no check foresaw: one message, never a traceback (--debug shows it)
+        if args.debug:
+            raise
+        print(unexpected(exc, args.command), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def unexpected(exc: BaseException, command: str) -> str:
+    """A failure no check of the command foresaw, in one message: a file the system refused, memory, input nested
+    too deeply, or anything else (most likely a damaged or edited results folder; else a bug to report)."""
+    debug = f"`scenarios --debug {command} ...` shows where"
+    if isinstance(exc, OSError):
+        name = f"{exc.filename}: " if exc.filename else ""
+        return f"error: {name}{exc.strerror or exc}; check the path and its permissions ({debug})"
+    if isinstance(exc, MemoryError):
+        return f"error: not enough memory for what was asked (a size or count too large?) ({debug})"
+    if isinstance(exc, RecursionError):
+        return f"error: an input is nested too deeply to be read ({debug})"
+    text = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return (
+        f"error: {command} failed: {type(exc).__name__}: {text}. If it read a results folder, the folder may be "
+        f"damaged, edited or written by another version; otherwise this is a bug ({debug})"
+    )

@@ -5,6 +5,7 @@ by a flag). Nothing here imports the analysis stack at import time: building the
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,19 +18,84 @@ if TYPE_CHECKING:
     from scenarios.measures import Measure
 
 
-def count(least: int) -> Callable[[str], int]:
-    """An argparse type: an integer of at least `least` (argparse names the flag in its error)."""
+def count(least: int, most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `least` and at most `most` (argparse names the flag in its error)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:80]!r}") from None
         if value < least:
             raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"must be at most {most:,}, got {value:,}")
         return value
 
     return parse
+
+
+def number(least: float, most: float, *, above: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number in [least, most] (or (least, most] with `above`)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text[:80]!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text[:80]!r}")
+        if value < least or (above and value == least):
+            raise argparse.ArgumentTypeError(f"must be {'above' if above else 'at least'} {least:g}, got {value:g}")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"must be at most {most:g}, got {value:g}")
+        return value
+
+    return parse
+
+
+def path_text(what: str) -> Callable[[str], str]:
+    """An argparse type: a usable name of `what` (a file, a folder): not empty or blank, no NUL byte, not too long."""
+
+    def parse(text: str) -> str:
+        from scenarios.io.safe import name_problem
+
+        problem = name_problem(text)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(f"{problem}; give {what}")
+        return text
+
+    return parse
+
+
+def text(most: int) -> Callable[[str], str]:
+    """An argparse type: text of at most `most` characters."""
+
+    def parse(value: str) -> str:
+        if len(value) > most:
+            raise argparse.ArgumentTypeError(f"at most {most:,} characters, got {len(value):,}")
+        return value
+
+    return parse
+
+
+def name_text(what: str) -> Callable[[str], str]:
+    """An argparse type: a name (of a scenario, say): not empty, at most 200 characters."""
+
+    def parse(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"an empty name; give {what}")
+        return text(200)(value)
+
+    return parse
+
+
+FILE = path_text("a file name")
+FOLDER = path_text("a folder name")
+SEED = count(0, 2**63 - 1)  # a batch seed: a non-negative 64-bit integer (the errors table stores it as one)
+WORKERS = count(1, 1024)
+DAYS = number(0, 1e6, above=True)
+EXPRESSION = text(10_000)  # a measure's name or expression
 
 
 def add_set(p: argparse.ArgumentParser) -> None:
@@ -50,12 +116,13 @@ def add_allow(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="DIR",
+        type=FOLDER,
         help="let `extends:` and `sources:` name files in DIR too (repeatable; default: only the scenario's folder)",
     )
 
 
 def add_executor(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=count(1), default=None, help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=WORKERS, default=None, help="worker processes (default: one per core)")
     p.add_argument(
         "--executor",
         choices=("serial", "process", "dask"),
@@ -70,6 +137,20 @@ def add_executor(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--overwrite", action="store_true", help="replace the results already in the output folder")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    add_yes(p)
+
+
+def add_yes(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--yes",
+        dest="confirm",
+        action="store_true",
+        help="run a batch estimated to take more than an hour or 10 GB (refused otherwise, with the estimate)",
+    )
+
+
+def add_overwrite(p: argparse.ArgumentParser, what: str = "an existing output file") -> None:
+    p.add_argument("--overwrite", action="store_true", help=f"replace {what}")
 
 
 def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
@@ -78,6 +159,7 @@ def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
             "--measure",
             action="append",
             default=[],
+            type=EXPRESSION,
             metavar="NAME|EXPR",
             help="also show this measure: a name (`scenarios measures`) or an expression (repeatable)",
         )
@@ -86,13 +168,14 @@ def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
         dest="measure_files",
         action="append",
         default=[],
+        type=FILE,
         metavar="FILE",
         help="a YAML file of more measures (measures: {name: {expression: ...}}) (repeatable)",
     )
 
 
 def add_days(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--days", type=float, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
+    p.add_argument("--days", type=DAYS, nargs="+", default=[7, 30, 90], help="durations for P(holds d days)")
 
 
 def run_options(args: argparse.Namespace, **fixed: Any) -> RunOptions:
@@ -143,11 +226,14 @@ def scenario_arg(text: str) -> Scenario:
     from pathlib import Path
 
     from scenarios.config.loader import load_scenario, scenario_from_dump
-    from scenarios.io.store import read_manifest
+    from scenarios.io.store import read_manifest, required_problem
 
     folder, _, name = text.partition(":") if ":" in text and not Path(text).exists() else (text, "", "")
     if Path(folder).is_dir():
         manifest = read_manifest(Path(folder))
+        problem = required_problem(manifest)
+        if problem is not None:
+            raise ScenarioError(f"{folder}/manifest.json: {problem}; the manifest was edited or is damaged")
         entries = manifest["scenarios"]
         entry = next((e for e in entries if e["name"] == name), None) if name else entries[0]
         if entry is None:

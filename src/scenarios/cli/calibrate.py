@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_allow, add_executor, add_set, count, run_options
+from scenarios.cli.args import FILE, FOLDER, SEED, add_allow, add_executor, add_set, count, number, run_options
 
 HELP = "history matching: the values of the assumptions that agree with the report's expectations"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--waves", type=count(1), default=3, help="at most this many waves (default 3)")
-    p.add_argument("--points", type=count(5), default=60, help="design points per wave (default 60)")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
+    p.add_argument("--waves", type=count(1, 20), default=3, help="at most this many waves (default 3)")
+    p.add_argument("--points", type=count(5, 10_000), default=60, help="design points per wave (default 60)")
     p.add_argument("--n", type=count(10), default=150, help="replications per design point (default 150)")
-    p.add_argument("--cut", type=float, default=3.0, help="implausibility beyond which a point is ruled out (3)")
+    p.add_argument(
+        "--cut",
+        type=number(0, 100, above=True),
+        default=3.0,
+        help="implausibility beyond which a point is ruled out (3)",
+    )
     p.add_argument(
         "--params",
         action="append",
@@ -24,15 +29,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--data",
+        type=FILE,
         default=None,
         metavar="BACKCAST",
         help="also fit the observations (`data:`) of this scenario: a backcast that extends CONFIG from an earlier "
         "start, run at the same points",
     )
-    p.add_argument("--seed", type=count(0), default=None)
-    p.add_argument("--out", default=None, help="results folder (default: <output_dir>/<name>-calibration)")
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: <output_dir>/<name>-calibration)")
     p.add_argument(
-        "--save", default=None, help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)"
+        "--save",
+        type=FILE,
+        default=None,
+        help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)",
     )
     p.add_argument("--force", dest="replace_saved", action="store_true", help="replace an existing --save file")
     p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")
@@ -44,7 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.history_matching import implausibility_frame
     from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
+    from scenarios.io.owned import write_output
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
+    from scenarios.report.figures import figure_bytes
 
     target = calibrated_target(args.config, args.save, args.replace_saved)  # refused before any run, not after
     options = run_options(args)
@@ -71,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         "candidates survive)"
     )
     folder = result.directory
-    implausibility_by_wave(implausibility_frame(result), args.cut).savefig(folder / "calibration-waves.png", dpi=120)
-    print(f"plot: {folder / 'calibration-waves.png'}")
+    waves = implausibility_by_wave(implausibility_frame(result), args.cut)
+    print(f"plot: {write_output(folder / 'calibration-waves.png', figure_bytes(waves, dpi=120), field='out')}")
     if result.survivors.empty:
         print("nothing survives: the expectations conflict, or the model cannot express them; each alone rules out:")
         for name, share in result.conflicts.items():
@@ -85,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
         lo, hi = ranges[name]
         print(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
     top = list(shrink.index[:3])
-    surviving_pairs(result.survivors, top, result.ruled_out).savefig(folder / "calibration-region.png", dpi=120)
-    print(f"plot: {folder / 'calibration-region.png'}")
+    region = surviving_pairs(result.survivors, top, result.ruled_out)
+    print(f"plot: {write_output(folder / 'calibration-region.png', figure_bytes(region, dpi=120), field='out')}")
     sample = save_calibrated(result, args.config, target)
     print(f"calibrated scenario: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
     if args.no_check:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenarios.cli.args import add_days, add_measures, load_many, measures_of
+from scenarios.cli.args import FILE, FOLDER, add_days, add_measures, add_overwrite, load_many, measures_of, name_text
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -16,19 +16,34 @@ HELP = "what changed between scenarios, with intervals; optionally plots"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dirs", nargs="+", metavar="DIR")
-    p.add_argument("--baseline", default=None, help="scenario to compare against (default: the first)")
-    p.add_argument("--plots", default=None, metavar="FOLDER", help="write every comparison plot here")
-    p.add_argument("--csv", default=None, metavar="FILE", help="write the full table as CSV")
+    p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
+    p.add_argument(
+        "--baseline",
+        type=name_text("a scenario's name"),
+        default=None,
+        help="scenario to compare against (default: the first)",
+    )
+    p.add_argument("--plots", type=FOLDER, default=None, metavar="FOLDER", help="write every comparison plot here")
+    p.add_argument("--csv", type=FILE, default=None, metavar="FILE", help="write the full table as CSV")
     p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")
     add_days(p)
     add_measures(p)
+    add_overwrite(p, "existing files of --csv and --plots")
 
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.compare import compare, default_measures
-    from scenarios.report.figures import available_kinds, make_figure
+    from scenarios.io.owned import check_output_file, write_output
+    from scenarios.plots.kinds import KINDS
+    from scenarios.report.figures import available_kinds, figure_bytes, make_figure
 
+    # every file this will write is checked before anything is computed
+    if args.csv:
+        check_output_file(args.csv, field="csv", replace=args.overwrite, suffixes=(".csv",), named=True)
+    folder = Path(args.plots) if args.plots else None
+    if folder is not None:
+        for kind in KINDS:
+            check_output_file(folder / f"{kind}.png", field="plots", replace=args.overwrite, named=True)
     results = load_many(args.dirs)
     extra = measures_of(results, args)
     measures: list[str | Measure] | None = [*default_measures(args.days), *extra] if extra else None
@@ -37,13 +52,13 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         raise ScenarioError(f"--baseline {args.baseline}: {exc}" if args.baseline else str(exc)) from None
     print(comparison.to_text(all=args.all, name=lambda field: f"--{field}"))
-    if args.plots:
-        folder = Path(args.plots)
-        folder.mkdir(parents=True, exist_ok=True)
+    if folder is not None:
         for kind in available_kinds(results):
-            make_figure(results, kind).savefig(folder / f"{kind}.png", dpi=120)
+            png = figure_bytes(make_figure(results, kind), dpi=120)
+            write_output(folder / f"{kind}.png", png, field="plots", replace=args.overwrite, named=True)
         print(f"plots: {folder}")
     if args.csv:
-        comparison.table_.to_csv(args.csv, index=False)
+        data = comparison.table_.to_csv(index=False).encode("utf-8")
+        write_output(args.csv, data, field="csv", replace=args.overwrite, named=True)
         print(f"table: {args.csv}")
     return 0

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_allow, scenario_arg
+from scenarios.cli.args import FILE, add_allow, scenario_arg
 
 HELP = "the assumptions that differ between two scenarios (files or results folders)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("a", metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
-    p.add_argument("b", metavar="B")
+    p.add_argument("a", type=FILE, metavar="A", help="a YAML file, or a results folder (DIR or DIR:NAME)")
+    p.add_argument("b", type=FILE, metavar="B")
     add_allow(p)
 
 

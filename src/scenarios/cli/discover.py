@@ -5,19 +5,29 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import add_measures, count, outcome_of, print_table
+from scenarios.cli.args import (
+    EXPRESSION,
+    FOLDER,
+    add_measures,
+    add_overwrite,
+    count,
+    name_text,
+    outcome_of,
+    print_table,
+)
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--outcome", default="holds_90_days", help="a true/false measure or expression")
-    p.add_argument("--scenario", default=None)
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument("--outcome", type=EXPRESSION, default="holds_90_days", help="a true/false measure or expression")
+    p.add_argument("--scenario", type=name_text("a scenario's name"), default=None)
     add_measures(p, choose=False)
     p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
-    p.add_argument("--depth", type=count(1), default=3, help="at most this many parameters restricted per box")
-    p.add_argument("--boxes", type=count(1), default=3)
+    p.add_argument("--depth", type=count(1, 20), default=3, help="at most this many parameters restricted per box")
+    p.add_argument("--boxes", type=count(1, 50), default=3)
+    add_overwrite(p, "peeling-trajectory plots that scenarios did not record writing")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,20 +47,26 @@ def run(args: argparse.Namespace) -> int:
         print("no box of assumptions makes it more likely than that")
         return 0
     name = args.scenario or results.scenarios[0]
-    spec = scenario_from_dump(results.scenario_config(name), f"{results.directory}/manifest.json")
+    spec = scenario_from_dump(
+        results.scenario_config(name), f"{results.directory}/manifest.json", first_model=results.first_model
+    )
     print_table(
         boxes_table(found, judgment_groups(spec)),
         f"{args.method.upper()} boxes where it is most likely (coverage: share of all such cases inside; "
         "density: share inside that are such cases; judgments: what the report says about the parameters restricted)",
     )
     if args.method == "prim":
+        from scenarios.io.owned import check_output_file, write_output
         from scenarios.plots.sensitivity import peeling_trajectory
+        from scenarios.report.figures import figure_bytes
         from scenarios.sensitivity import slug
 
-        for i, box in enumerate(found, 1):
+        plots = [Path(args.dir) / f"discover-prim-{slug(args.outcome)}-box{i}.png" for i in range(1, len(found) + 1)]
+        for plot in plots:
+            check_output_file(plot, field="dir", replace=args.overwrite)
+        for i, (box, plot) in enumerate(zip(found, plots, strict=True), 1):
             assert box.trajectory is not None
-            plot = Path(args.dir) / f"discover-prim-{slug(args.outcome)}-box{i}.png"
-            reported = (box.coverage, box.density)
-            peeling_trajectory(box.trajectory, args.outcome, i, reported).savefig(plot, dpi=120)
+            figure = peeling_trajectory(box.trajectory, args.outcome, i, (box.coverage, box.density))
+            write_output(plot, figure_bytes(figure, dpi=120), field="dir", replace=args.overwrite)
             print(f"peeling trajectory: {plot}")
     return 0

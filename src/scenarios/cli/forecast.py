@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from scenarios.cli.args import FILE, FOLDER
 from scenarios.exceptions import ScenarioError
 
 HELP = "each forecast question's probability (or quantiles) from a results folder"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--questions", default=None, metavar="FILE", help="a question file (default: the scenarios' own)")
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument(
+        "--questions", type=FILE, default=None, metavar="FILE", help="a question file (default: the scenarios' own)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

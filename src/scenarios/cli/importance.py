@@ -5,30 +5,47 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import add_measures, count, outcome_of, print_table
+from scenarios.cli.args import (
+    EXPRESSION,
+    FOLDER,
+    add_measures,
+    add_overwrite,
+    count,
+    name_text,
+    outcome_of,
+    print_table,
+)
 
 HELP = "rank parameters by their influence on an outcome, from any batch"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--outcome", default="holds_30_days", help="a measure name or an expression")
-    p.add_argument("--scenario", default=None, help="which scenario of the batch (default: the first)")
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument("--outcome", type=EXPRESSION, default="holds_30_days", help="a measure name or an expression")
+    p.add_argument(
+        "--scenario",
+        type=name_text("a scenario's name"),
+        default=None,
+        help="which scenario of the batch (default: the first)",
+    )
     add_measures(p, choose=False)
-    p.add_argument("--bootstrap", type=count(1), default=10, help="refits for the intervals")
-    p.add_argument("--seed", type=count(0), default=0)
+    p.add_argument("--bootstrap", type=count(1, 1000), default=10, help="refits for the intervals")
+    p.add_argument("--seed", type=count(0, 2**32 - 1), default=0)
     p.add_argument(
         "--screen",
         action="store_true",
         help="instead: test every parameter against every measure and expectation; list those with no effect",
     )
+    add_overwrite(p, "a stored importance ranking of the same outcome that scenarios did not record writing")
 
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.importance import parameter_importance
     from scenarios.io.load import load_results
+    from scenarios.io.owned import write_output
     from scenarios.plots.sensitivity import tornado
-    from scenarios.sensitivity import store
+    from scenarios.report.figures import figure_bytes
+    from scenarios.sensitivity import check_store, store
 
     results = load_results(args.dir)
     if args.screen:
@@ -45,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
         return 0
     measure = outcome_of(results, args)
+    check_store(Path(args.dir), "importance", args.outcome, replace=args.overwrite)  # before the forest is grown
     table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
     print_table(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
-    path = store(Path(args.dir), table, "importance", args.outcome, {"bootstrap": args.bootstrap})
-    plot = path.with_suffix(".png")
-    tornado(table, args.outcome).savefig(plot, dpi=120)
+    meta = {"bootstrap": args.bootstrap}
+    path = store(Path(args.dir), table, "importance", args.outcome, meta, replace=args.overwrite)
+    png = figure_bytes(tornado(table, args.outcome), dpi=120)
+    plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
     print(f"\nplot: {plot}")
     return 0

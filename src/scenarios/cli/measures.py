@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_measures, add_set
+from scenarios.cli.args import FILE, add_measures, add_set
 
 HELP = "the measures (named outcomes) a command can use, with label, unit and kind"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", nargs="?", default=None, metavar="CONFIG", help="also the measures this scenario defines")
+    p.add_argument(
+        "config", nargs="?", type=FILE, default=None, metavar="CONFIG", help="also the measures this scenario defines"
+    )
     add_measures(p, choose=False)
     add_set(p)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_executor, run_options
+from scenarios.cli.args import FOLDER, add_executor, run_options
 
 HELP = "run again the batch a results folder's manifest describes"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--out", required=True, help="folder for the new results")
+    p.add_argument("dir", type=FOLDER, metavar="DIR")
+    p.add_argument("--out", type=FOLDER, required=True, help="folder for the new results")
     add_executor(p)
 
 

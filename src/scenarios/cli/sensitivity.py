@@ -5,16 +5,29 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scenarios.cli.args import add_allow, add_executor, add_measures, add_set, count, duration, run_options
+from scenarios.cli.args import (
+    EXPRESSION,
+    FILE,
+    FOLDER,
+    SEED,
+    add_allow,
+    add_executor,
+    add_measures,
+    add_set,
+    count,
+    duration,
+    run_options,
+)
 
 HELP = "which assumptions matter most: Sobol or Morris over the uncertain ones"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
     p.add_argument("--method", choices=("sobol", "morris"), default="sobol")
     p.add_argument(
         "--outcome",
+        type=EXPRESSION,
         default="holds_30_days",
         help="a measure (`scenarios measures`) or an expression (default: holds_30_days)",
     )
@@ -43,8 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run a second design with the next seed and print the rank correlation of the two rankings",
     )
-    p.add_argument("--seed", type=count(0), default=None)
-    p.add_argument("--out", default=None)
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: <output_dir>/<name>-<method>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted analysis in --out")
     add_measures(p, choose=False)
     add_executor(p)
@@ -68,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     print(result.to_text())
     if result.warning:
         print(f"warning: {result.warning}", file=sys.stderr)
-    plot = result.path.with_suffix(".png")
-    result.plot().savefig(plot, dpi=120)
+    from scenarios.io.owned import write_output
+    from scenarios.report.figures import figure_bytes
+
+    plot = write_output(result.path.with_suffix(".png"), figure_bytes(result.plot(), dpi=120), field="out")
     print(f"\nindices: {result.path}\nplot: {plot}")
     return 0

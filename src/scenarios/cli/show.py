@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from scenarios.cli.args import add_allow, add_set
+from scenarios.cli.args import FILE, add_allow, add_set
 
 HELP = "the merged scenario, each value with the file and line it comes from"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
     p.add_argument("--resolved", action="store_true", help="the validated scenario with defaults and distributions")
     add_set(p)
     add_allow(p)

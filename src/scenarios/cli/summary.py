@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_days, add_measures, load_many, measures_of
+from scenarios.cli.args import FOLDER, add_days, add_measures, load_many, measures_of
 
 HELP = "the key figures of one or more results folders"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("dirs", nargs="+", type=FOLDER, metavar="DIR")
     add_days(p)
     add_measures(p)
 

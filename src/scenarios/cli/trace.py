@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from scenarios.cli.args import add_allow, add_set
+from scenarios.cli.args import FILE, add_allow, add_set
 
 HELP = "each judgment beside the report's words, and the report's coverage"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
     add_set(p)
     add_allow(p)
 

@@ -7,16 +7,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from scenarios.cli.args import add_allow, add_set, count
+from scenarios.cli.args import FILE, SEED, add_allow, add_set, count
 
 NAME = "trace-run"
 HELP = "run one replication and print its story: events and why"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
-    p.add_argument("--seed", type=count(0), default=None, help="batch seed (default: the scenario's)")
-    p.add_argument("--replication", type=count(0), default=0, help="replication index within the batch")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
+    p.add_argument("--seed", type=SEED, default=None, help="batch seed (default: the scenario's)")
+    p.add_argument("--replication", type=count(0, 2**63 - 1), default=0, help="replication index within the batch")
     p.add_argument(
         "--all",
         action="store_true",

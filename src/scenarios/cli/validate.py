@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import argparse
 
-from scenarios.cli.args import add_allow, add_set
+from scenarios.cli.args import FILE, add_allow, add_set
 from scenarios.exceptions import ConfigError
 
 HELP = "check scenario files; lists every problem with file, line and key"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("configs", nargs="+", metavar="CONFIG")
+    p.add_argument("configs", nargs="+", type=FILE, metavar="CONFIG")
     add_set(p)
     add_allow(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.config.loader import load_scenario
+    from scenarios.engine.probe import check_runs, references_for
 
     problems = []
     for config in args.configs:
         try:
-            load_scenario(config, args.overrides)
+            scenario = load_scenario(config, args.overrides)
+            check_runs(scenario, references_for(config, args.overrides), config)  # values no replication survives
             print(f"{config}: ok")
         except ConfigError as exc:
             problems.extend(exc.problems)

@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import add_allow, add_measures, count, run_options
+from scenarios.cli.args import (
+    FILE,
+    FOLDER,
+    SEED,
+    WORKERS,
+    add_allow,
+    add_measures,
+    add_overwrite,
+    add_yes,
+    count,
+    run_options,
+    text,
+)
 from scenarios.exceptions import ScenarioError
 
 HELP = "run a scenario and a tweaked copy paired; print what changed, plot, report"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", metavar="CONFIG")
+    p.add_argument("config", type=FILE, metavar="CONFIG")
     p.add_argument(
         "--set", dest="tweaks", action="append", default=[], metavar="KEY=VALUE", help="the tweak (repeatable)"
     )
@@ -32,14 +44,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="an override applied to both arms",
     )
     p.add_argument("--n", type=count(1), default=None, help="pairs (default: chosen from a pilot's paired variance)")
-    p.add_argument("--seed", type=count(0), default=None)
-    p.add_argument("--out", default=None, help="results folder (default: results/<name>-whatif)")
-    p.add_argument("--save", default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
-    p.add_argument("--note", default=None, help="why (written into the saved scenario)")
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: results/<name>-whatif)")
+    p.add_argument("--save", type=FILE, default=None, metavar="NAME.yaml", help="keep the tweak as a scenario file")
+    p.add_argument("--note", type=text(2000), default=None, help="why (written into the saved scenario)")
     add_measures(p)
     p.add_argument("--force", dest="replace_saved", action="store_true", help="with --save: replace an existing file")
-    p.add_argument("--workers", type=count(1), default=None)
+    p.add_argument("--workers", type=WORKERS, default=None)
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    add_overwrite(p, "the what-if (or sweep) already in the output folder")
+    add_yes(p)
     p.add_argument("--quiet", action="store_true", default=True, help=argparse.SUPPRESS)
     add_allow(p)
 
@@ -53,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
         return sweep(args)
-    if args.save:  # before the batch runs: a refused name must not cost a run
-        whatif.check_save_target(args.config, args.save, args.replace_saved)
+    if args.save:  # before the batch runs: a refused name, or a file that would not load, must not cost a run
+        whatif.check_save(args.config, args.tweaks, args.save, args.note, args.replace_saved)
     result = whatif.run_whatif(
         args.config,
         args.tweaks,

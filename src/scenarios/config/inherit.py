@@ -16,7 +16,7 @@ from typing import Any
 from scenarios.config.legacy import rename_file, rename_path, warn
 from scenarios.config.paths import ALLOW_HINT, is_inside, roots_for
 from scenarios.exceptions import ConfigError, Problem
-from scenarios.yamlio import Located, Origin, Path_, dotted, load_yaml, parse_yaml
+from scenarios.yamlio import MAX_DEPTH, Located, Origin, Path_, dotted, load_yaml, parse_yaml
 
 EXTENDS = "extends"
 
@@ -49,13 +49,13 @@ def extends_chain(path: Path) -> list[Path]:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the working folder; a link loop
         return str(path)
 
 
 def _load(path: Path, chain: tuple[Path, ...], roots: list[Path]) -> Located:
+    located = load_yaml(path, _display(path))  # first: a file that cannot be read (a link loop) says why
     resolved = path.resolve()
-    located = load_yaml(path, _display(path))
     if not isinstance(located.data, dict):
         o = located.origins.get((), Origin(_display(path)))
         found = type(located.data).__name__
@@ -205,7 +205,7 @@ def parse_override(text: str) -> tuple[Path_, Any]:
     The value is read exactly like a value in a file: plain data only, no tags. A list index is a number:
     ``actors.<id>.ladder.<rung>.in_place_at_start=false``.
     """
-    where = f"--set {text}"
+    where = f"--set {text}" if len(text) <= 300 else f"--set {text[:300]}..."
     if "=" not in text:
         raise ConfigError(
             [Problem(where, None, None, "", "expected KEY=VALUE", "e.g. --set actors.<id>.rationality=2")]
@@ -222,6 +222,19 @@ def parse_override(text: str) -> tuple[Path_, Any]:
                     None,
                     key,
                     "expected a dotted key such as a.b.c",
+                    "e.g. --set simulation.seed=7",
+                )
+            ]
+        )
+    if len(parts) > MAX_DEPTH:
+        raise ConfigError(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    ".".join(parts[:3]) + "...",
+                    f"a key of {len(parts)} levels; a scenario has at most {MAX_DEPTH}",
                     "e.g. --set simulation.seed=7",
                 )
             ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from scenarios.config.inherit import apply_overrides, load_tree, merge_into
 from scenarios.config.legacy import move_effects, rename_file, warn
 from scenarios.config.observations import check_observed
 from scenarios.config.params import DateParam, EstimativeWords, Param, ValueProblem
+from scenarios.config.paths import ENV, is_inside, roots_for
 from scenarios.config.provenance import check_quotes, check_tree_quotes, iter_observed
 from scenarios.config.schema import Scenario
 from scenarios.config.words import packaged_words
@@ -63,6 +65,9 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     scenario._origins = dict(tree.origins)
+    problem = _output_dir_problem(scenario, tree, Path(path))
+    if problem is not None:
+        raise ConfigError([problem])
     if scenario.measures or scenario.expectations or scenario.questions or scenario.data:
         from scenarios.config.expectations import measure_problems
         from scenarios.measures import measure_set
@@ -72,6 +77,37 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), check_sources
         if problems:
             raise ConfigError(problems)
     return scenario
+
+
+OUTPUT_HINT = (
+    "a scenario's output_dir must stay in the working folder or the scenario's own folder tree (`results` is "
+    f"./results); allow another folder with --allow-path DIR or {ENV}=DIR, or give --out"
+)
+
+
+def _output_dir_problem(scenario: Scenario, tree: Located, top: Path) -> Problem | None:
+    """`simulation.output_dir` obeys the folder-tree rule of `extends:`: a file may only send results into the
+    working folder (a relative path that does not climb out of it) or its own folder tree, or a folder the user
+    allows. A value given with `--set` is the user's own choice."""
+    origin = tree.origins.get(("simulation", "output_dir"))
+    if origin is None or origin.file.startswith("--set"):
+        return None
+    value = scenario.simulation.output_dir
+    try:
+        relative = not os.path.isabs(value) and not os.path.normpath(value).startswith("..")
+        inside = relative or is_inside(Path(value), [Path.cwd().resolve(), *roots_for(top)])
+    except (OSError, ValueError, RuntimeError):
+        inside = False
+    if inside:
+        return None
+    return Problem(
+        origin.file,
+        origin.line,
+        origin.column,
+        "simulation.output_dir",
+        f"{value!r} is outside the working folder and {roots_for(top)[0]}, the folder of the scenario loaded",
+        OUTPUT_HINT,
+    )
 
 
 def validate_tree(tree: Located, display: str) -> Scenario:
@@ -370,15 +406,36 @@ def _custom(err: dict[str, Any]) -> tuple[str, str]:
     return _clean(err["msg"]), ""
 
 
-def scenario_from_dump(data: dict[str, Any], display: str, origins: dict[str, str] | None = None) -> Scenario:
+def scenario_from_dump(
+    data: dict[str, Any], display: str, origins: dict[str, str] | None = None, first_model: bool = False
+) -> Scenario:
     """Rebuild a scenario from its resolved dump (as stored in a results manifest).
 
-    `origins` (the manifest's, by dotted path) keep the file and line each value came from.
+    `origins` (the manifest's, by dotted path) keep the file and line each value came from; `first_model`: the dump
+    is of a folder of format 1 (already in today's names), whose model this version cannot rebuild.
     """
     tree = Located(data, {})
     tree.legacy = rename_file(tree)
     move_effects(tree, renamed=bool(tree.legacy))
-    scenario = validate_tree(tree, display)
+    try:
+        scenario = validate_tree(tree, display)
+    except ConfigError as exc:
+        if not (tree.legacy or first_model):
+            raise
+        raise ConfigError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    f"a scenario of the first model (results format 1): this version's model has other mechanisms "
+                    f"and cannot read it ({len(exc.problems)} keys differ)",
+                    "the folder's tables still load (summary, compare, check, plot); run the scenario's file again "
+                    "with this version for what needs the scenario itself",
+                )
+            ]
+        ) from None
     scenario._origins = {_key(path): origin for path, origin in (origins or {}).items()}
     return scenario
 

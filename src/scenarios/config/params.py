@@ -20,6 +20,9 @@ from scipy.special import betaincinv
 
 _STD_NORMAL = NormalDist()
 MIN_TRUNCATED_MASS = 0.01  # a truncated normal must keep at least 1% of its mass inside its bounds
+# No judgment needs a number beyond a million in size, and the model's draws overflow far beyond it (a Poisson
+# count of casualties with a rate of 1e20 fails every replication): such values are refused where they are written.
+MAX_MAGNITUDE = 1e6
 
 
 class ValueProblem(ValueError):
@@ -299,6 +302,13 @@ class Param(Frozen):
     def _check_number(cls, x: float, what: str) -> None:
         if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
             raise ValueProblem(f"expected {cls.describe_domain()}, got {x!r}", at=("value",))
+        if abs(x) > MAX_MAGNITUDE:
+            raise ValueProblem(
+                f"{what} {_fmt(x)} is beyond what the model can compute with: a number of at most {MAX_MAGNITUDE:g} "
+                "in size",
+                f"give {cls.describe_domain()}, of at most {MAX_MAGNITUDE:g} in size",
+                at=("value",),
+            )
         below = x <= cls.lo if cls.lo_open else x < cls.lo
         if below or x > cls.hi:
             raise ValueProblem(
@@ -352,6 +362,9 @@ class Param(Frozen):
             cls._check_number(value.hi, "uniform hi")
             return Spec("uniform", value.lo, value.hi)
         if isinstance(value, Normal):
+            for number, what in ((value.mean, "normal mean"), (value.sd, "normal sd")):
+                if abs(number) > MAX_MAGNITUDE:
+                    cls._check_number(number, what)  # says why
             lo = cls.lo if value.lo is None else max(value.lo, cls.lo)
             hi = cls.hi if value.hi is None else min(value.hi, cls.hi)
             if cls.lo_open and lo <= cls.lo:

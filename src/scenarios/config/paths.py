@@ -38,7 +38,11 @@ def allowing(folders: Sequence[str | Path]) -> Iterator[None]:
 
 def roots_for(top: Path) -> list[Path]:
     """Where the files a scenario names may be: the folder of the file loaded, then the allowed folders."""
-    return [top.resolve().parent, *allowed_folders()]
+    try:
+        folder = top.resolve().parent
+    except (OSError, RuntimeError):  # a link loop, a name too long: reading the file says what is wrong with it
+        folder = top.absolute().parent
+    return [folder, *allowed_folders()]
 
 
 def is_inside(path: Path, roots: Sequence[Path]) -> bool:

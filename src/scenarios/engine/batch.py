@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import math
+import os
 import platform
 import subprocess
 import time
@@ -27,21 +28,29 @@ from scenarios.engine.chunks import SEED_COLUMN, Chunk, ReplicationFailed
 from scenarios.engine.executors import Executor, Work, default_workers, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, RunOptionsError
 from scenarios.engine.plan import output_directory, resolve_seed
+from scenarios.engine.probe import check_runs, check_size, references_for
 from scenarios.engine.progress import Progress
 from scenarios.exceptions import ResultsError, ScenarioError
+from scenarios.io import owned, safe
 from scenarios.io.atomic import write_atomic
 from scenarios.io.store import (
     DESIGN,
     FORMAT_VERSION,
+    INPUTS,
+    JOURNAL_CHECKS,
     MANIFEST,
     DirectoryLock,
     ResultsWriter,
     done_chunks,
     frame_to_parquet,
+    read_frame,
     read_manifest,
+    required_problem,
     write_manifest,
 )
+from scenarios.yamlio import MAX_FILE_BYTES, read_file_bytes
 
+MAX_CHUNKS = 10**6  # chunks planned in one batch (each a small object held by the driver)
 PACKAGES = ("scenarios", "numpy", "pandas", "scipy", "simpy", "pydantic", "pyarrow", "dask", "distributed")
 
 
@@ -164,7 +173,47 @@ def _manifest(
         "versions": {"python": platform.python_version(), **{p: _version(p) for p in PACKAGES}},
         "counts": {},
         "timings": {},
+        JOURNAL_CHECKS: True,
     }
+
+
+def name_inputs(manifest: dict[str, Any]) -> dict[str, bytes]:
+    """The files each scenario reads (its source documents, a joint sample), to be copied into ``inputs/``; the
+    manifest is made to name the copies (relative to the folder), so a results folder is self-contained and never
+    sends whoever reads it to a file outside it. A file that can no longer be read is named as "" (nothing to read).
+    Returns each copy's name and content."""
+    copies: dict[str, bytes] = {}
+    for entry in manifest["scenarios"]:
+        config = entry["config"]
+        sources = config.get("sources") or {}
+        for key, file in sources.items():
+            sources[key] = _input(file, ".yaml", copies)
+        joint = config.get("joint")
+        if isinstance(joint, dict) and joint.get("sample"):
+            joint["sample"] = _input(joint["sample"], ".csv", copies)
+    return copies
+
+
+def _input(file: str, suffix: str, copies: dict[str, bytes]) -> str:
+    if not file:
+        return ""
+    try:
+        data = read_file_bytes(Path(file).absolute(), file)
+    except ScenarioError:
+        return ""
+    name = f"{INPUTS}/{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    copies[name] = data
+    return name
+
+
+def write_inputs(directory: Path, copies: dict[str, bytes]) -> None:
+    """Write the copies `name_inputs` named (a copy already there with that content is kept)."""
+    for name, data in copies.items():
+        target = directory / name
+        if safe.is_regular(target) and safe.read_bytes(target, directory, MAX_FILE_BYTES) == data:
+            continue
+        safe.make_folders(directory, target.parent)
+        write_atomic(target, data, directory)
 
 
 def _check_resume(old: dict[str, Any], new: dict[str, Any], directory: Path, force: bool) -> None:
@@ -243,8 +292,13 @@ def run_batch(
         raise ScenarioError(f"scenario names must differ within a batch, got {names}")
     first = scenarios[0]
     directory = output_directory(options.out, scenarios)
+    folder = owned.check_output_folder(directory)  # a folder of someone else's is refused, whatever the flags
+    if folder.ours:
+        owned.check_batch_names(directory)  # a link where a table goes is refused now, not after the last chunk
 
-    old = read_manifest(directory) if options.resume and (directory / MANIFEST).exists() else None
+    old = read_manifest(directory) if options.resume and folder.kind == "batch" else None
+    if old is not None and (problem := required_problem(old)) is not None:
+        raise ResultsError(f"{directory / MANIFEST}: {problem}; the manifest was edited or is damaged")
     if options.resume and old is None:
         raise ResultsError.naming(
             "resume",
@@ -267,9 +321,24 @@ def run_batch(
     n = first.simulation.replications if n is None else n
     if n < 1:
         raise RunOptionsError.naming("n", "{n} must be at least 1, got {value}", value=n)
+    check_size(scenarios, n, options)  # a batch too large is refused unconfirmed, with its estimate
+    for config, scenario in zip(configs, scenarios, strict=True):  # values that make every replication fail
+        refs = [] if isinstance(config, Scenario) else references_for(config, overrides)
+        if scenario is not first:
+            refs.append(lambda: first)
+        check_runs(scenario, refs, str(config) if not isinstance(config, Scenario) else scenario.name)
     batch_seed = resolve_seed(options.seed, first, directory if old is not None else None)
     if chunk_size is None:
         chunk_size = default_chunk_size(n, options.workers if options.workers is not None else default_workers())
+        chunk_size = max(chunk_size, math.ceil(n * len(scenarios) / MAX_CHUNKS))  # the plan's memory stays small
+    if len(scenarios) * math.ceil(n / chunk_size) > MAX_CHUNKS:
+        raise RunOptionsError.naming(
+            "chunk_size",
+            "{chunk_size} {value}: {chunks:,} chunks; a batch has at most {most:,}: give a larger {chunk_size}",
+            value=chunk_size,
+            chunks=len(scenarios) * math.ceil(n / chunk_size),
+            most=MAX_CHUNKS,
+        )
     trace_sample = first.simulation.trace_sample if trace_sample is None else trace_sample
     hashes = [config_hash(s) for s in scenarios]
     manifest = _manifest(scenarios, hashes, batch_seed, n, chunk_size, trace_sample, sources)
@@ -277,6 +346,13 @@ def run_batch(
     chunks = plan_chunks(len(scenarios), n, chunk_size, design)
     plan = _Plan(directory, old, manifest, scenarios, hashes, chunks, batch_seed, n, trace_sample, design)
 
+    if folder.kind == "study" and not options.overwrite:
+        raise ResultsError.naming(
+            "overwrite",
+            "{directory}: holds the outputs of a study by scenarios; use {overwrite} to replace them, or {out} for "
+            "another folder",
+            directory=directory,
+        )
     with DirectoryLock(directory):
         return _start(plan, options, using)
 
@@ -340,14 +416,24 @@ def _start(plan: _Plan, options: RunOptions, executor: Executor | None) -> Batch
             directory=directory,
             held=held,
         )
-    writer = ResultsWriter(directory)
+    if old is not None and options.force:  # the chunks of before are accepted as this batch's
+        before = {"seed": old.get("seed"), "config_hashes": [s.get("config_hash") for s in old["scenarios"]]}
+        now = {"seed": manifest["seed"], "config_hashes": plan.hashes}
+        manifest["accepted"] = [*old.get("accepted", []), *([before] if before != now else [])]
+    if old is not None and not old.get(JOURNAL_CHECKS):  # its journal lines say no seed: they cannot be checked
+        manifest.pop(JOURNAL_CHECKS, None)
+    writer = ResultsWriter(directory, plan.seed, plan.hashes)
     with writes_reported(directory):
-        writer.prepare(fresh=old is None)
+        if old is None:
+            owned.clear(directory)  # what a batch of the tool left here (the folder is new, empty or the tool's)
+        copies = name_inputs(manifest)
+        write_manifest(directory, manifest)  # first: from here on the folder is recognisably the tool's
+        write_inputs(directory, copies)
+        writer.prepare()
         if plan.design is not None:
-            write_atomic(directory / DESIGN, frame_to_parquet(plan.design))
-        done = done_chunks(directory)
+            write_atomic(directory / DESIGN, frame_to_parquet(plan.design), directory)
+        done = done_chunks(directory, manifest)
         todo = [c for c in plan.chunks if c.key not in done]
-        write_manifest(directory, manifest)
     return _execute(writer, plan, todo, options, executor)
 
 
@@ -380,8 +466,9 @@ def _execute(
                     failures += result.failures
                     progress.advance(size)
         with writes_reported(directory):
-            counts = writer.consolidate(plan.chunks)
+            counts = writer.consolidate(plan.chunks, manifest)
         manifest["counts"] = {**counts, "failed_replications": counts.get("errors", 0)}
+        manifest["tables"] = writer.checksums
         if counts.get("replications", 0) == 0 and counts.get("errors", 0) > 0:
             status, reason = "failed", "every replication failed. " + describe_failure(directory, scenarios)
         else:
@@ -434,7 +521,7 @@ def _execute(
 def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
     """The first failed replication: its error, and the parameters it drew that sit on an edge of their range
     (where they were set), since those are the usual cause (a share of 0 that the model divides by)."""
-    errors = pd.read_parquet(directory / "errors.parquet")
+    errors = read_frame(directory / "errors.parquet", directory)
     if errors.empty:
         return ""
     first = errors.iloc[0]
@@ -449,7 +536,7 @@ def describe_failure(directory: Path, scenarios: Sequence[Scenario]) -> str:
         node = scenario.parameter(path) if scenario is not None else None
         if isinstance(node, Param) and value in (type(node).lo, type(node).hi):
             edges.append(f"{path} = {value:g} ({type(node).domain}; set at {scenario.origin_of(path)})")  # type: ignore[union-attr]
-    if edges:
+    if edges and not str(first["error"]).startswith("ModelError("):  # a ModelError names its own key
         text += ". Parameters at an edge of their range: " + "; ".join(edges[:8])
     return text + f". Every drawn value is in {directory / 'errors.parquet'} (column `parameters`)."
 
@@ -464,11 +551,24 @@ def rerun_manifest(
     """Run again the batch a manifest describes: same configs, seed, n, chunking and trace sample, into
     ``options.out`` (required: a re-run never writes over the batch it reads)."""
     options = RunOptions.of(options, **fields)
+    source = Path(directory)
     if options.out is None:
         raise RunOptionsError.naming(
             "out", "{out}: give the folder for the re-run (it never writes over {source})", source=directory
         )
-    manifest = read_manifest(Path(directory))
+    manifest = read_manifest(source)
+    problem = required_problem(manifest)
+    if problem is not None:
+        raise ResultsError(f"{source / MANIFEST}: {problem}; the manifest was edited or is damaged")
+    out = Path(options.out)
+    if _same_folder(source, out):
+        raise RunOptionsError.naming("out", "{out} {folder}: the folder re-run; give another folder", folder=out)
+    withheld = [w for s in manifest["scenarios"] for w in s.get("withheld", []) if not w.startswith("sources.")]
+    if withheld:  # source documents only give the report its subtitle; a joint sample is drawn from
+        raise ResultsError(
+            f"{source / MANIFEST}: names files outside its folder ({'; '.join(withheld[:3])}); scenarios reads no file "
+            "a results folder names outside itself, and cannot re-run the batch without them"
+        )
     scenarios = [
         scenario_from_dump(s["config"], f"{directory}/{MANIFEST}", s.get("origins")) for s in manifest["scenarios"]
     ]
@@ -477,7 +577,14 @@ def rerun_manifest(
         scenarios,
         options.replace(seed=manifest["seed"], chunk_size=manifest["chunk_size"]),
         n=None if designed else manifest["replications"],
-        trace_sample=manifest["trace_sample"],
-        design=pd.read_parquet(Path(directory) / DESIGN) if designed else None,
+        trace_sample=manifest.get("trace_sample", 0),
+        design=read_frame(source / DESIGN, source) if designed else None,
         using=using,
     )
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -10,6 +10,7 @@ gathered into a `RunOptions` at the entry point, so one object is what flows thr
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -18,6 +19,7 @@ from scenarios.engine.seeding import SeedLike
 from scenarios.exceptions import ScenarioError
 
 EXECUTORS = ("serial", "process", "dask")
+SCHEDULER = re.compile(r"^(tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]{1,253}):[0-9]{1,5}$")  # tcp://HOST:PORT
 
 
 class RunOptionsError(ScenarioError, ValueError):
@@ -39,6 +41,7 @@ class RunOptionFields(TypedDict, total=False):
     force: bool
     fail_fast: bool
     quiet: bool
+    confirm: bool
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class RunOptions:
         Stop at the first replication that raises (default: record it in the errors table and go on).
     quiet
         No progress output.
+    confirm
+        Run a batch estimated to take more than an hour of the workers' time or 10 GB on disk (it is refused
+        otherwise, with the estimate: `engine.probe.check_size`).
     """
 
     executor: str = "process"
@@ -80,6 +86,7 @@ class RunOptions:
     force: bool = False
     fail_fast: bool = False
     quiet: bool = False
+    confirm: bool = False
 
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
@@ -91,6 +98,15 @@ class RunOptions:
             )
         if self.scheduler is not None and self.executor != "dask":
             raise RunOptionsError.naming("scheduler", "{scheduler} needs {executor} dask")
+        if self.scheduler is not None and not SCHEDULER.match(str(self.scheduler)):
+            raise RunOptionsError.naming(
+                "scheduler",
+                "{scheduler} {value}: not an address of a Dask scheduler this command can reach: give tcp://HOST:PORT "
+                "(tls:// needs security settings, which scenarios does not take)",
+                value=str(self.scheduler)[:200],
+            )
+        if isinstance(self.out, str) and not self.out.strip():  # an unset shell variable: never the working folder
+            raise RunOptionsError.naming("out", "{out}: an empty name; give a folder")
         for field in ("workers", "chunk_size"):
             value = getattr(self, field)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scenarios.engine.seeding import SeedLike, normalise_seed
+from scenarios.exceptions import ResultsError
+from scenarios.io.owned import Folder, check_output_folder
 from scenarios.io.store import MANIFEST, read_manifest
 
 if TYPE_CHECKING:
@@ -33,3 +35,19 @@ def output_directory(out: str | Path | None, scenarios: Sequence[Scenario], suff
         return Path(out)
     names = "+".join(s.name for s in scenarios)
     return Path(scenarios[0].simulation.output_dir) / f"{names}{suffix}"
+
+
+def claim_folder(directory: Path, what: str, *, overwrite: bool, resume: bool = False) -> Folder:
+    """The folder a study (a what-if, a sweep, a sensitivity analysis, a check, a calibration) writes into, checked
+    before anything runs: new or empty, or one of the tool's that `overwrite` allows to replace (or `resume` to
+    finish). A folder of someone else's is refused whatever the flags: the tool never cleans it."""
+    folder = check_output_folder(directory)
+    if folder.ours and not (overwrite or resume):
+        raise ResultsError.naming(
+            "overwrite",
+            "{directory}: already holds {what} written by scenarios; use {overwrite} to replace it, or {out} for "
+            "another folder",
+            directory=directory,
+            what=what,
+        )
+    return folder

@@ -14,6 +14,7 @@ import numpy as np
 from scenarios.exceptions import ScenarioError
 
 SeedLike = int | np.random.SeedSequence | None
+MAX_SEED = 2**63 - 1  # a batch seed is stored as a 64-bit integer (the errors table's `batch_seed`)
 
 
 class SeedError(ScenarioError, ValueError):
@@ -28,9 +29,11 @@ def normalise_seed(seed: SeedLike) -> int:
         entropy = seed.entropy
         if not isinstance(entropy, int):
             raise SeedError("a SeedSequence with a sequence of entropy words cannot be used as a batch seed")
-        return entropy
+        return normalise_seed(entropy)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SeedError(f"the seed must be a non-negative integer, got {seed!r}")
+    if seed > MAX_SEED:
+        raise SeedError(f"the seed must be at most 2**63 - 1, got {seed}")
     return int(seed)
 
 

@@ -11,6 +11,7 @@ the scenario (its sectors, objectives and actors) where the scenario names them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,6 +27,8 @@ TABLES = ("replications", "ceasefires", "offers", "events", "timeseries", "error
 SEED_COLUMN = "seed_index"
 PARAM_PREFIX = "param."
 KEYS = ("scenario", "replication")
+# A scenario's name as a results folder may record it (the schema's rule: it names folders and files)
+SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 # Each outcome class in plain words, in the order they are checked (the first that applies); {placeholders} are the
 # scenario's `outcomes:` settings and its actors by role. model/outcomes.py implements these rules; the report shows

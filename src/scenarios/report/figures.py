@@ -17,12 +17,12 @@ from scenarios import plots
 from scenarios.analysis.outcomes import outcome_probabilities
 from scenarios.analysis.survival import survival_curves
 from scenarios.exceptions import ScenarioError
-from scenarios.io import store
-from scenarios.io.atomic import write_atomic
+from scenarios.io import safe, store
 from scenarios.io.load import Results
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 CACHE = Path(store.CACHE) / "figures"  # inside a results folder
+MAX_FIGURE_BYTES = 64 * 2**20
 
 
 def day0(results: Results) -> str:
@@ -123,27 +123,36 @@ class FigureCache:
 
     def __init__(self, results: Results | None, dpi: int = 110):
         self.dpi = dpi
+        self.root = results.directory if results is not None else None
         self.folder = results.directory / CACHE if results is not None and results.complete else None
+        if self.folder is not None and self.root is not None:
+            try:  # a cache folder reached through a link is not the batch's: never read or written
+                safe.check_folders(self.root, self.folder / "x")
+            except ScenarioError:
+                self.folder = None
         manifest = json.dumps(results.manifest, sort_keys=True, default=str) if results is not None else ""
         self._stamp = hashlib.sha256(f"{manifest}|{dpi}|{code_digest()}".encode()).hexdigest()[:20]
 
     def png(self, name: str, draw: Callable[[], Figure]) -> tuple[bytes, int, int]:
         """The figure `name` as PNG bytes with its width and height in pixels, drawn by `draw` only if needed."""
         key = f"{name}-{self._stamp}"
-        if self.folder is not None:
+        if self.folder is not None and self.root is not None:
             for hit in self.folder.glob(f"{key}-*x*.png"):
-                width, height = (int(v) for v in hit.stem.rsplit("-", 1)[1].split("x"))
-                return hit.read_bytes(), width, height
+                try:
+                    width, height = (int(v) for v in hit.stem.rsplit("-", 1)[1].split("x"))
+                    return safe.read_bytes(hit, self.root, MAX_FIGURE_BYTES), width, height
+                except (ValueError, OSError, ScenarioError):
+                    continue  # not a figure of the cache's (a link, a FIFO, a name edited): drawn again
         fig = draw()
         width, height = (int(v * self.dpi) for v in fig.get_size_inches())
         data = figure_bytes(fig, dpi=self.dpi)
-        if self.folder is not None:
+        if self.folder is not None and self.root is not None:
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
+                safe.make_folders(self.root, self.folder)
                 for stale in self.folder.glob("*.png"):  # this figure drawn by other code, or for another batch
-                    if stale.stem.rsplit("-", 2)[0] == name:
+                    if stale.stem.rsplit("-", 2)[0] == name and safe.is_regular(stale):
                         stale.unlink(missing_ok=True)
-                write_atomic(self.folder / f"{key}-{width}x{height}.png", data)
-            except OSError:
-                pass  # a read-only results folder: draw it again next time
+                safe.write_atomic(self.folder / f"{key}-{width}x{height}.png", data, self.root)
+            except (OSError, ScenarioError):
+                pass  # a read-only results folder, or one whose cache is not a folder of its own: drawn next time
         return data, width, height

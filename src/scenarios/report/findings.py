@@ -8,8 +8,10 @@ run` printed) passes it in, and it is not computed again.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,7 +22,9 @@ from scenarios.analysis.places import Places, places
 from scenarios.analysis.summary import Summary, summarize
 from scenarios.config.loader import scenario_from_dump
 from scenarios.config.schema import Scenario
+from scenarios.exceptions import ScenarioError
 from scenarios.io.load import Results
+from scenarios.io.safe import read_bytes
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,13 @@ class Findings:
 
         given = dict(scenarios or {})
         specs = {
-            s["name"]: given.get(s["name"]) or scenario_from_dump(s["config"], "manifest")
+            s["name"]: given.get(s["name"])
+            or scenario_from_dump(s["config"], f"{results.directory}/manifest.json", first_model=results.first_model)
             for s in results.manifest["scenarios"]
         }
         days = summary.days if summary is not None else tuple(float(d) for d in days)
         if comparison is None and len(results.scenarios) > 1:
             comparison = compare(results, days=days)
-        path = results.directory / "calibration.json"
         return cls(
             results=results,
             scenarios=specs,
@@ -82,5 +86,46 @@ class Findings:
             check=check_ if check_ is not None else check(results, specs),
             places=places(results),
             analyses=[StoredAnalysis(*entry) for entry in stored(results.directory)],
-            calibration=json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None,
+            calibration=calibration_of(results.directory),
         )
+
+
+CALIBRATION_KEYS = ("scenario", "ruled_out", "waves", "points", "replications_per_point", "free")
+
+
+def calibration_of(directory: Path) -> dict[str, Any] | None:
+    """A calibration's check folder's ``calibration.json`` (what calibration changed), or None. One that cannot be
+    read or lacks what the report shows is left out with a warning: the rest of the report stands."""
+    path = directory / "calibration.json"
+    try:
+        info = json.loads(read_bytes(path, directory, 1 << 24))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError, ScenarioError) as exc:
+        warnings.warn(f"{path}: cannot be read ({exc}); the report leaves calibration out", stacklevel=2)
+        return None
+    if not isinstance(info, dict) or any(k not in info for k in CALIBRATION_KEYS) or not _calibration_shape(info):
+        warnings.warn(f"{path}: not what `scenarios calibrate` writes; the report leaves calibration out", stacklevel=2)
+        return None
+    return info
+
+
+def _calibration_shape(info: dict[str, Any]) -> bool:
+    """Whether the values the report renders are of the kinds it renders."""
+    numbers = all(isinstance(info[k], int | float) and not isinstance(info[k], bool) for k in CALIBRATION_KEYS[1:5])
+    rows = info.get("parameters", [])
+    fine_rows = isinstance(rows, list) and all(
+        isinstance(r, dict)
+        and (
+            not r.get("constrained")
+            or (
+                all(isinstance(r.get(k), list) and len(r[k]) == 2 for k in ("original", "surviving"))
+                and all(isinstance(v, int | float) for k in ("original", "surviving") for v in r[k])
+                and isinstance(r.get("spread_left"), int | float)
+            )
+        )
+        for r in rows
+    )
+    why = info.get("ruled_out_by", {})
+    fine_why = isinstance(why, dict) and all(isinstance(v, int | float) for v in why.values())
+    return numbers and fine_rows and fine_why and isinstance(info["free"], list)

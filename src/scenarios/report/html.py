@@ -25,13 +25,14 @@ from scenarios.config.diff import diff_scenarios
 from scenarios.config.inspect import field_description, trace_rows
 from scenarios.config.schema import Scenario
 from scenarios.exceptions import ScenarioError
-from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
+from scenarios.io.owned import check_output_file, write_output
 from scenarios.io.records import DURABLE_DEFINITION, OUTCOME_DEFINITIONS
 from scenarios.report.figures import FigureCache, available_kinds, figure_bytes, make_figure, time_series
 from scenarios.report.findings import Findings, StoredAnalysis
 from scenarios.roles import fill
 
+REPORT_SUFFIXES = (".html", ".htm")
 CAPTIONS = {
     "survival": "Survival of the first truce: the share of replications in which {phrase} is still formally in "
     "force after each day (no party has ended it, whether or not it is fought under), with a 95% band; censored at "
@@ -83,7 +84,7 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: Figur
     for kind in available_kinds(results):
         png, width, height = cache.png(kind, functools.partial(make_figure, results, kind))
         if plots_dir is not None:
-            write_atomic(plots_dir / f"{kind}.png", png)
+            write_output(plots_dir / f"{kind}.png", png, field="plots", replace=True)
         out.append(
             {
                 "data": base64.b64encode(png).decode("ascii"),
@@ -211,7 +212,7 @@ def _judgments(result: Check, plots_dir: Path | None, cache: FigureCache) -> dic
     for name in result.scenarios:
         png, width, height = cache.png(f"check-{name}", functools.partial(result.plot, name))
         if plots_dir is not None:
-            write_atomic(plots_dir / f"check-{name}.png", png)
+            write_output(plots_dir / f"check-{name}.png", png, field="plots", replace=True)
         figures.append(
             {
                 "data": base64.b64encode(png).decode("ascii"),
@@ -234,6 +235,8 @@ def _source_title(scenario: Scenario) -> str:
     from scenarios.config.provenance import load_source
 
     for file in scenario.sources.values():
+        if not file:  # a file a results folder named outside itself: never read
+            continue
         try:
             doc = load_source(file)
         except ScenarioError:
@@ -317,13 +320,17 @@ def save_report(
     extra_sections: Sequence[Section] = (),
     plots_dir: Path | None = None,
     cache: bool = False,
+    replace: bool = True,
+    named: bool = True,
 ) -> Path:
-    """Render the report of `findings` and write it atomically; returns its path. With `plots_dir`, every figure
-    of the report is also written there as a PNG; with `cache`, figures are kept in (and reused from) the folder."""
+    """Render the report of `findings` and write it atomically (never through a link; inside a folder of the tool,
+    its ledger lists it); returns its path. With `plots_dir`, every figure of the report is also written there as a
+    PNG; with `cache`, figures are kept in (and reused from) the folder. Without `replace`, an existing file is
+    refused, unless `out` is a name the tool chose (not `named` by the user) and the tool wrote it
+    (`io.owned.check_output_file`)."""
+    path = check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES, named=named)
     html = render_report(findings, extra_sections, plots_dir, cache)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, html.encode("utf-8"))
+    write_output(path, html.encode("utf-8"), field="output", replace=replace, named=named)
     return Path(os.path.abspath(path))
 
 
@@ -333,12 +340,15 @@ def write_report(
     extra_sections: Sequence[Section] = (),
     plots_dir: Path | None = None,
     days: Sequence[float] = (7, 30, 90),
+    replace: bool = True,
 ) -> Path:
     """Load results, compute their findings once, render the report and write it; returns its path.
 
-    With `plots_dir`, every figure of the report is also written there as a PNG.
-    """
+    With `plots_dir`, every figure of the report is also written there as a PNG. Without `replace`, an existing
+    `out` is refused (checked before anything is read) unless it is the tool's own."""
+    check_output_file(out, field="output", replace=replace, suffixes=REPORT_SUFFIXES, named=True)
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         results = merge_batches([load_results(d) for d in dirs])
-    return save_report(Findings.of(results, days), out, extra_sections, plots_dir, cache=len(dirs) == 1)
+    findings = Findings.of(results, days)
+    return save_report(findings, out, extra_sections, plots_dir, cache=len(dirs) == 1, replace=replace)

@@ -64,7 +64,7 @@ class DaskExecutor(Executor):
             return
         try:
             self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, ValueError) as exc:  # TimeoutError is an OSError; a malformed address a ValueError
+        except (OSError, ValueError, TypeError) as exc:  # a timeout is an OSError; a malformed address a ValueError
             raise RunOptionsError.naming(
                 "scheduler",
                 "{scheduler} {address}: cannot reach the Dask scheduler within {timeout} s ({reason}); is `dask "
