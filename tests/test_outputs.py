@@ -203,7 +203,7 @@ def test_a_calibrated_scenario_loads_whatever_its_title_and_folder(cli: Cli, tmp
     (folder / "bare.yaml").write_text("extends: baseline.yaml\nname: bare\nexpectations: null\ndata: null\n")
     config.write_text(
         "extends: bare.yaml\nname: odd\ntitle: 'He said \"hold\" \\ then: # not a comment'\nexpectations:\n"
-        '  wide:\n    source: {ref: isw, para: 4, quote: "despite major violations with civilian casualties on both sides"}\n'
+        '  wide:\n    source: {ref: isw, para: 4, quote: "despite major violations with civilian casualties"}\n'
         "    band: [0.05, 0.95]\n    measure: war_days > 0\n    note: A wide band, for the test.\n"
     )
     out = tmp_path / "cal"
