@@ -208,8 +208,8 @@ class Spec:
         span = self.hi - self.lo
         if self.kind == "days":
             return float(min(math.floor(self.lo + u * span), self.hi - 1.0))
-        if self.kind == "uniform":
-            return self._clamp(self.lo + u * span)
+        if self.kind == "uniform":  # u = 1 is the upper end exactly (lo + span can round below it)
+            return self.hi if u >= 1.0 else self._clamp(self.lo + u * span)
         if self.kind == "beta":
             x = float(betaincinv(self.a, self.b, u))
             if math.isnan(x):  # the inversion underflows for u within ~1e-300 of 0 (or 1)
