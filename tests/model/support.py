@@ -429,6 +429,8 @@ def tree(
             "strain_increment": p(1.0),
             "strain_retaliation_bonus": p(0.5),
             "strain_half_life_days": p(2.5),
+            "settling_half_life_days": p(20.0),
+            "settled_share": p(1.0),  # no settling unless a test asks for it
         },
         "attention": {
             "half_life_days": p(10.0),

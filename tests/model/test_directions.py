@@ -233,6 +233,39 @@ def test_the_defender_counter_attacks_more_where_it_values_what_it_lost() -> Non
     assert_rises(before, after, "counter-attacks")
 
 
+def test_a_truce_that_holds_quietens() -> None:
+    """A truce that settles (its violations falling to a tenth of its first days' over a half-life of ten days)
+    kills fewer civilians than one whose first days' violations go on for months, Red kept from ending it.
+
+    Report, para 4: "despite major violations with civilian casualties on both sides": the truce's first days; a
+    truce that holds for months is read by the 1994 ceasefire's record (configs/baseline.yaml, settled_share).
+    """
+    held = {"actors.red.ceasefire_breach_cost": 500.0, "actors.red.gain_weight": 0.0}
+    civilians = lambda r: float(r.outcome["civilian_attacker"] + r.outcome["civilian_defender"])  # noqa: E731
+    settling = {"ceasefire.settling_half_life_days": 10.0}
+    before, after = paired(SYNTHETIC, N, 18, *arms("ceasefire.settled_share", 1.0, 0.1, **held, **settling), civilians)
+    assert_falls(before, after, "civilians killed under the truce")
+
+
+def test_a_triggered_treaty_brings_the_patrons_backing() -> None:
+    """Guardian's treaty covers Blue's own territory: the more it weighs honouring it once that territory is struck
+    (guarantee_weight), the likelier it backs Blue at the horizon, on the first rung as on the last.
+
+    Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus and a key balance against Turkish
+    interests, including hosting a permanent Russian military base"; "Putin will likely support his ally Armenia in
+    the end".
+    """
+    struck = {"combat.spillover_strike_probability_per_day": 0.5, "actors.guardian.back_defender_propensity": 0.15}
+    before, after = paired(
+        SYNTHETIC,
+        N,
+        19,
+        *arms("actors.guardian.guarantee_weight", 0.0, 8.0, **struck),
+        outcome("patron_backs_defender"),
+    )
+    assert_more_often(before, after, "Guardian backs Blue at the horizon")
+
+
 def test_the_statistics_can_fail() -> None:
     """The assertions reject a move the wrong way and a move that is noise."""
     rng = np.random.default_rng(0)

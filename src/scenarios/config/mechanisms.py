@@ -177,6 +177,17 @@ class TruceValues:
         Drawn(NonNegative, "Extra strain per violation while the defender retaliates (strain units)."),
     ]
     strain_half_life_days: Annotated[float, Drawn(Positive, "Half-life of the strain between violations (days).")]
+    settling_half_life_days: Annotated[
+        float,
+        Drawn(
+            Positive,
+            "Half-life of a truce's violations as it holds: the line settles from the rate of its first days towards "
+            "the settled share of it (days).",
+        ),
+    ]
+    settled_share: Annotated[
+        float, Drawn(Share, "The violation rate of a truce that has held for months, as a share of its first days' (share).")
+    ]
 
 
 @dataclass(frozen=True, slots=True)

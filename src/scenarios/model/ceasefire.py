@@ -28,7 +28,8 @@ class Violation(NamedTuple):
 
 
 def violation_rates(state: WorldState, p: TruceValues) -> tuple[float, float]:
-    """(attacker's, defender's) violations per day under the truce in force, given the postures and the fighting."""
+    """(attacker's, defender's) violations per day under the truce in force, given the postures and the fighting,
+    before it settles (`settling`)."""
     cf = state.ceasefire
     if cf is None or state.share() >= 1.0:  # no truce, or no line of contact left to violate it across
         return 0.0, 0.0
@@ -52,6 +53,17 @@ def violation_rates(state: WorldState, p: TruceValues) -> tuple[float, float]:
     if cf.peacekeepers:
         both *= p.peacekeeper_multiplier
     return attacker * both, defender * both
+
+
+def settling(state: WorldState, p: TruceValues) -> float:
+    """How far the truce in force has settled: its violation rates are its first days' times this, falling from 1
+    towards `settled_share` with `settling_half_life_days` of its age (a truce that holds quietens; one that does
+    not is ended by a decision). The violations are drawn by thinning against it."""
+    cf = state.ceasefire
+    if cf is None:
+        return 1.0
+    age = max(state.day - cf.start, 0.0)
+    return p.settled_share + (1.0 - p.settled_share) * math.exp(-math.log(2.0) * age / p.settling_half_life_days)
 
 
 def strain_level(state: WorldState, p: TruceValues) -> float:

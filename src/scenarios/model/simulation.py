@@ -985,10 +985,14 @@ class _Replication:
                     self._calm_wake = env.event()
                     yield self._calm_wake
                     continue
-                yield env.timeout(rng.exponential(total))
+                bound = ceasefire.settling(s, p)  # the rate only falls until it is drawn again: thinning
+                yield env.timeout(rng.exponential(total * bound))
             except simpy.Interrupt:
                 continue
             self._now()
+            settled = ceasefire.settling(s, p)
+            if settled < bound and rng.uniform() * bound > settled:
+                continue  # the draw fell in what the truce has settled since
             initiator = self.roles.attacker if rng.uniform() * total < att else self.roles.defender
             v = ceasefire.violate(s, p, self.attention_values, rng, initiator)
             if self.trace:

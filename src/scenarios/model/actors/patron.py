@@ -2,7 +2,8 @@
 supporters) and a ladder of commitments to its ally (political cover, arms, a military intervention), one rung at a
 time. It brokers truces whatever its diplomatic posture, and can offer its own peacekeepers. A rung that `requires:
 treaty` opens only once its treaty obligation is triggered (the covered territory attacked); its forces then fight,
-after the rung's lag. It does not press the ally it backs without paying for it (`ally_pressure_cost`), and it
+after the rung's lag. A triggered treaty weighs on every rung (`guarantee_weight`), and it does not press the ally
+it backs, or whose territory its treaty covers once attacked, without paying for it (`ally_pressure_cost`); it
 answers a supporter's combat troops (`supporter_troops_weight`)."""
 
 from __future__ import annotations
@@ -198,6 +199,7 @@ class BackOff(NamedTuple):
     alliance: float
     defender_request: float
     supporter_troops: float
+    treaty_obligation: float
 
 
 class Patron(PatronPolicy[Values]):
@@ -251,7 +253,7 @@ class Patron(PatronPolicy[Values]):
                 log_odds(v.press_defender_propensity),
                 v.crisis_weight * fighting * losses,
                 v.outreach_weight / 2.0,
-                -v.ally_pressure_cost if backing else 0.0,
+                -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
                 inertia if posture == "press_attacker" else 0.0,
@@ -268,8 +270,11 @@ class Patron(PatronPolicy[Values]):
         if obs.days_since_support_changed < v.min_dwell_days:
             return tuple(decisions)  # a commitment just made is kept for a while
         asked = v.request_weight if obs.help_requested else 0.0
-        ladder: dict[str, Utility] = {"hold": Hold(v.support_inertia)}
         rung = obs.next_rung
+        # a treaty triggered (the ally's own territory attacked) is honoured on every rung, its forces included;
+        # without a treaty, a rung that fights weighs the same guarantee while the fighting goes on
+        obliged = v.guarantee_weight if obs.treaty_triggered or (rung is not None and rung.fights and fighting) else 0.0
+        ladder: dict[str, Utility] = {"hold": Hold(v.support_inertia)}
         if rung is not None:
             first = obs.support_level == obs.support_floor
             ladder["escalate"] = Escalate(
@@ -281,7 +286,7 @@ class Patron(PatronPolicy[Values]):
                 -v.outreach_weight if first else 0.0,
                 -v.conflict_cost_weight if first else 0.0,
                 -(rung.cost if rung.cost is not None else v.escalation_cost * rung.height),
-                (v.guarantee_weight + v.intervention_loss_weight * losses) * fighting if rung.fights else 0.0,
+                obliged + (v.intervention_loss_weight * losses * fighting if rung.fights else 0.0),
                 -v.intervention_cost if rung.fights else 0.0,
             )
         if obs.support_level > obs.support_floor:
@@ -291,6 +296,7 @@ class Patron(PatronPolicy[Values]):
                 -v.alliance_weight * losses,
                 -asked,
                 -troops,
+                -v.guarantee_weight if obs.treaty_triggered else 0.0,
             )
         decisions.append(choose(me, ladder, v.rationality, rng, explain, floor, track=""))
         return tuple(decisions)
