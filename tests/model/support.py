@@ -141,6 +141,8 @@ def tree(
             "repeat_breach_cost": p(0.5),
             "strain_weight": p(0.05),
             "peacekeeper_breach_cost": p(3.0),
+            "fresh_breach_cost": p(0.0),  # no extra weight on a fresh truce unless a test asks for it
+            "fresh_breach_half_life_days": p(7.0),
             "supporter_weight": p(1.0),
             "patron_reaction_weight": p(3.0),
             "expected_patron_intervention": p(0.1),

@@ -233,6 +233,23 @@ def test_the_defender_counter_attacks_more_where_it_values_what_it_lost() -> Non
     assert_rises(before, after, "counter-attacks")
 
 
+def test_a_fresh_truce_is_not_broken_at_once() -> None:
+    """An attacker that weighs the affront of ending openly a truce it has just signed ends it later.
+
+    Report, para 4: "As of October 12, neither Azerbaijan or Armenia have formally ended the ceasefire despite major
+    violations with civilian casualties on both sides".
+    """
+    fresh = {"actors.red.fresh_breach_half_life_days": 10.0}
+    before, after = paired(
+        SYNTHETIC,
+        N,
+        20,
+        *arms("actors.red.fresh_breach_cost", 0.0, 6.0, **fresh),
+        day_or_never("first_ceasefire_end_day"),
+    )
+    assert_rises(before, after, "the day the first truce is formally ended")
+
+
 def test_a_truce_that_holds_quietens() -> None:
     """A truce that settles (its violations falling to a tenth of its first days' over a half-life of ten days)
     kills fewer civilians than one whose first days' violations go on for months, Red kept from ending it.

@@ -11,6 +11,7 @@ around the region's core above the core, maximalist aims value it all.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
@@ -121,6 +122,15 @@ class Values(ActorValues):
     peacekeeper_breach_cost: Annotated[
         float, Drawn(NonNegative, "Extra disutility of breaking a truce guarded by peacekeepers (utility).")
     ]
+    fresh_breach_cost: Annotated[
+        float,
+        Drawn(
+            NonNegative,
+            "Extra disutility of ending openly a truce it has just agreed, halving every `fresh_breach_half_life_days` "
+            "of the truce's age: an affront to its broker while the signatures are fresh (utility).",
+        ),
+    ]
+    fresh_breach_half_life_days: Annotated[float, Drawn(Positive, "How fast a truce stops being fresh (days).")]
     supporter_weight: Annotated[
         float,
         Drawn(
@@ -321,7 +331,8 @@ def operation_options(
     breach = 0.0
     if obs.ceasefire:  # what ending the truce openly costs: more for terms it agreed, more with each truce it broke
         comprehensive = v.settlement_breach_cost if obs.ceasefire_kind == "comprehensive" else 0.0
-        breach = -(v.ceasefire_breach_cost + comprehensive + v.repeat_breach_cost * obs.truces_broken)
+        fresh = v.fresh_breach_cost * math.exp(-math.log(2.0) * obs.ceasefire_days / v.fresh_breach_half_life_days)
+        breach = -(v.ceasefire_breach_cost + comprehensive + v.repeat_breach_cost * obs.truces_broken + fresh)
     strain = v.strain_weight * obs.strain if obs.ceasefire else 0.0
     guarded = -v.peacekeeper_breach_cost if obs.peacekeepers else 0.0
     support = v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0)
