@@ -42,9 +42,23 @@ def test_terrain_and_fortification_shape_progress_and_losses(
     h = hand(**{"combat.assault_casualties_per_day": 10.0})
     s = h.state
     p = s.places[place]
-    assert h.ground.effort(p) == pytest.approx(effort)
+    assert h.ground.effort(p, ATTACKER) == pytest.approx(effort)
     r = combat.rates(s, ATTACKER, p, h.combat_values, h.ground)
     assert r.advance == pytest.approx(advance) and r.assault_casualties == pytest.approx(10.0 * casualties)
+
+
+def test_prepared_defences_face_the_enemy_of_those_who_built_them() -> None:
+    """A fortified place the attacker has taken is retaken by its old holder through works it built and knows: the
+    fortification adds neither effort nor losses to the defender's counter-attack, only to the attacker's assault."""
+    h = hand(**{"combat.assault_casualties_per_day": 10.0})
+    s = h.state
+    p = s.places["ford"]  # lowland, fortification 2, held by the defender at the start
+    assert p.start_holder == DEFENDER
+    assert h.ground.effort(p, ATTACKER) == pytest.approx(7.5) and h.ground.effort(p, DEFENDER) == pytest.approx(3.0)
+    open_ground = s.places["plain"]  # lowland too, unfortified
+    own = combat.rates(s, DEFENDER, p, h.combat_values, h.ground)
+    assert own == combat.rates(s, DEFENDER, open_ground, h.combat_values, h.ground)
+    assert own.assault_casualties < combat.rates(s, ATTACKER, p, h.combat_values, h.ground).assault_casualties
 
 
 def test_winter_slows_and_bloods_by_terrain() -> None:
@@ -152,7 +166,8 @@ def test_a_defender_plans_counter_attacks_on_what_it_lost() -> None:
     s.change_hands(s.places["ridge"], ATTACKER)
     counters = views(h, DEFENDER)
     assert set(counters) == {"outpost", "plain", "ridge"}  # ridge from the town it holds, plain from the line
-    assert counters["ridge"].days == pytest.approx(6.0 / (0.5 * 0.5))
+    # the ridge's difficulty 4 without its fortification (x 1.5): the defender retakes it through its own works
+    assert counters["ridge"].days == pytest.approx(4.0 / (0.5 * 0.5))
 
 
 def test_no_route_crosses_someones_own_territory() -> None:

@@ -38,10 +38,18 @@ class Ground:
     terrain: Mapping[str, TerrainValues]
     fortification: Mapping[int, FortificationValues]
 
-    def effort(self, place: Place) -> float:
-        """The effort to take a place: its difficulty on open ground, times its fortification."""
-        level = self.fortification.get(place.fortification)
+    def effort(self, place: Place, party: str) -> float:
+        """The effort for `party` to take a place: its difficulty on open ground, times its fortification, unless
+        `party` built those defences (it held the place at the start): prepared lines face the other way, and a
+        position just lost is retaken through works its old holder knows."""
+        level = self.works(place, party)
         return place.difficulty * (level.difficulty if level is not None else 1.0)
+
+    def works(self, place: Place, party: str) -> FortificationValues | None:
+        """The prepared defences `party` assaults at `place` (none in works of its own)."""
+        if party == place.start_holder:
+            return None
+        return self.fortification.get(place.fortification)
 
 
 class Rates(NamedTuple):
@@ -75,7 +83,7 @@ def _weather(effect: EffectValues, value: float | None, winter: bool, p: CombatV
 
 def _rates(state: WorldState, party: str, place: Place, p: CombatValues, ground: Ground, winter: bool) -> Rates:
     terrain = ground.terrain[place.terrain]
-    level = ground.fortification.get(place.fortification)
+    level = ground.works(place, party)
     base = p.attacker_advance_per_day if party == state.attacker else p.defender_advance_per_day
     advance = base * terrain.advance
     assault = p.assault_casualties_per_day * terrain.casualties
@@ -170,7 +178,7 @@ def _routes(
 
     def days(pid: str) -> float:
         o = places[pid]
-        left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
         return left / max(table[pid][season].advance * factor, 1e-9)
 
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
@@ -223,7 +231,7 @@ def operation_views(
         for pid in route:
             o = places[pid]
             summer, winter = table[pid]
-            left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+            left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
             t, out_days, in_days = _through_seasons(state, t, left, summer.advance * factor, winter.advance * factor)
             if not math.isfinite(t):
                 break
@@ -272,7 +280,7 @@ def broad_front(state: WorldState, party: str, main: Place, p: CombatValues, gro
     for o in state.open_to(party):
         if o.sector == main.sector or o.fortification > p.broad_front_max_fortification:
             continue  # the deepest belts fall only to a main effort
-        left = max(ground.effort(o) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
         days = left / max(table[o.id][season].advance, 1e-9)
         if o.sector not in best or days < best[o.sector][0]:
             best[o.sector] = (days, o)
@@ -311,7 +319,7 @@ def _assault(
         cas.military_attacker += other
         cas.civilian_attacker += civilians
     result.civilians += civilians
-    if place.progress >= ground.effort(place):
+    if place.progress >= ground.effort(place, party):
         state.change_hands(place, party)
         if party == state.attacker:
             state.note_attack()

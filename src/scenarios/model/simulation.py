@@ -352,7 +352,10 @@ class _Replication:
                 if o.progress_at_start is not None:
                     place = state.places[oid]
                     share = flat[f"world.sectors.{sid}.objectives.{oid}.progress_at_start"]
-                    place.progress, place.progress_by = share * self.ground.effort(place), state.other(place.held_by)
+                    place.progress, place.progress_by = (
+                        share * self.ground.effort(place, state.other(place.held_by)),
+                        state.other(place.held_by),
+                    )
         start = sc.world.ceasefire
         if start is not None:
             ceasefire.start(state, start.kind, (start.broker,), start.peacekeepers)
