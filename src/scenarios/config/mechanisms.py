@@ -186,7 +186,8 @@ class TruceValues:
         ),
     ]
     settled_share: Annotated[
-        float, Drawn(Share, "The violation rate of a truce that has held for months, as a share of its first days' (share).")
+        float,
+        Drawn(Share, "The violation rate of a truce that has held for months, as a share of its first days' (share)."),
     ]
 
 
