@@ -32,7 +32,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 
 @pytest.mark.parametrize(
     "key",
-    ["ceasefire.attacker_violation_rate", "ceasefire.civilians_per_city_strike", "combat.defender_casualties_per_day"],
+    ["ceasefire.attacker_violation_rate", "ceasefire.civilians_per_city_strike", "combat.holding_casualties_per_day"],
 )
 def test_a_value_no_replication_can_compute_with_is_refused_by_validation(cli: Cli, key: str) -> None:
     """1e20 validated, then every replication failed (a Poisson draw overflows), blaming another parameter."""
