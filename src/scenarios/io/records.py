@@ -141,6 +141,7 @@ REPLICATION_FAMILIES: dict[str, ColumnType] = {
     "support_level.": "number",  # support_level.<backer>: rungs decided at the horizon
     "decided_day.": "number",  # decided_day.<backer>.<rung>: first day the rung was decided (NaN: never)
     "arrived_day.": "number",  # arrived_day.<backer>.<rung>: first day it arrived on the battlefield (NaN: never)
+    "disposed.": "bool",  # disposed.<actor>.<course>: the replication's actor was disposed to the course at all
     PARAM_PREFIX: "number",  # param.<path>: the value drawn for the parameter in this replication
 }
 

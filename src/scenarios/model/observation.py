@@ -115,6 +115,7 @@ class Observation(NamedTuple):
     retaken_share: float  # of the contested value the attacker took, what the defender has taken back
     handed_over_share: float  # of the contested value, what the defender handed over by agreement (and still lost)
     offer: OfferView | None  # the offer being answered, if any
+    disposed: frozenset[str] = frozenset()  # the observer's courses it is disposed to take (`Policy.dispositions`)
 
     @property
     def defender_losses(self) -> float:

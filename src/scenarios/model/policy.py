@@ -96,6 +96,10 @@ class Policy(ABC, Generic[V]):
     offers_when: ClassVar[tuple[str, ...] | None] = None  # postures in which a broker offers (None: always)
     peacekeepers: ClassVar[bool] = False  # a broker that can offer its own peacekeepers
     reads_front: ClassVar[bool] = False  # it reads the operations it could launch
+    # courses the actor may or may not be disposed to take at all -> the propensity field that gives the chance it is:
+    # the report's estimative word about a course is the analyst's uncertainty about the actor, so each replication
+    # realises it once, as yes or no (`Observation.disposed`), and a course it is not disposed to is not open to it
+    dispositions: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, name: str, block: ActorParams):
         self.name = name

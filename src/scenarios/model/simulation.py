@@ -245,6 +245,7 @@ class _Replication:
             if b.treaty() is not None
         }
         self.grievance_window = self.defender.grievance_window(self.actor_values[roles.defender])
+        self.disposed = {name: self._dispose(actor) for name, actor in self.actors.items()}
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.share()
@@ -275,6 +276,13 @@ class _Replication:
         self._started = False  # the processes are in the environment
 
     # --- set-up ------------------------------------------------------------------------------------------
+
+    def _dispose(self, actor: Policy[Any]) -> frozenset[str]:
+        """The courses this world's actor is disposed to take: one draw of its own stream per disposition, in the
+        order its policy declares them, yes with the chance its propensity gives."""
+        v = self.actor_values[actor.name]
+        rng = self.streams[actor.name]
+        return frozenset(course for course, field in actor.dispositions.items() if rng.uniform() < getattr(v, field))
 
     def _initial_state(self) -> WorldState:
         sc = self.scenario
@@ -416,6 +424,28 @@ class _Replication:
                 self._log("ceasefire_start", start.broker, f"{start.kind} truce in force")
             else:
                 self._log("war", "", "open war on day 0")
+            for name, actor in self.actors.items():
+                if actor.dispositions:
+                    self._log("disposition", name, self._disposition_text(name, actor))
+
+    def _disposition_text(self, name: str, actor: Policy[Any]) -> str:
+        """What this world's actor is disposed to, in words: `press_defender` -> "press Armenia"."""
+        labels = {
+            role.value: self.prep.labels[self.roles.attacker if role is Role.ATTACKER else self.roles.defender]
+            for role in (Role.ATTACKER, Role.DEFENDER)
+        }
+
+        def words(course: str) -> str:
+            verb, _, role = course.partition("_")
+            return f"{verb} {labels.get(role, role)}".strip()
+
+        yes = [words(c) for c in actor.dispositions if c in self.disposed[name]]
+        no = [words(c) for c in actor.dispositions if c not in self.disposed[name]]
+        return "; ".join(
+            part
+            for part in (f"disposed to {', '.join(yes)}" if yes else "", f"not to {', '.join(no)}" if no else "")
+            if part
+        )
 
     def run(self, redraws: int = 0) -> ReplicationResult:
         """The replication to its horizon (on from where `known_truce_holds_until` stopped, if it ran);
@@ -435,6 +465,9 @@ class _Replication:
             tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
         )
         record["history_redraws"] = redraws
+        for name, actor in self.actors.items():
+            for course in actor.dispositions:
+                record[f"disposed.{name}.{course}"] = course in self.disposed[name]
         rows = [outcomes.ceasefire_row(cf, self.horizon, sc.outcomes.durable_days) for cf in self.state.ceasefires]
         offers = [outcomes.offer_row(o) for o in self.state.offers]
         return ReplicationResult(
@@ -604,6 +637,7 @@ class _Replication:
             retaken_share=retaken / self.total_value,
             handed_over_share=self._handed_over_share(),
             offer=offer,
+            disposed=self.disposed[me],
         )
 
     def _handed_over_share(self) -> float:

@@ -18,7 +18,7 @@ from scenarios.config.blocks import Drawn, Setting, block_of
 from scenarios.config.mechanisms import Rung, Treaty
 from scenarios.config.params import NonNegative, Period, Probability, Real
 from scenarios.config.policies import ActorParams, ActorValues
-from scenarios.model.choice import Decision, log_odds
+from scenarios.model.choice import Decision
 from scenarios.model.observation import Observation
 from scenarios.model.policy import PatronPolicy, Trigger, Utility, choose
 from scenarios.model.random import Random
@@ -48,17 +48,27 @@ class Values(ActorValues):
         float, Drawn(NonNegative, "Days a rung is kept before it changes its support again (days).")
     ]
     back_defender_propensity: Annotated[
-        float, Drawn(Probability, "Disposition to back the defender, entered as log-odds (probability).")
+        float,
+        Drawn(
+            Probability,
+            "Chance that it is disposed to back the defender at all, realised once per replication: if not, it "
+            "climbs its ladder only when its treaty obliges it (probability).",
+        ),
     ]
     press_defender_propensity: Annotated[
         float,
-        Drawn(Probability, "Disposition to press the defender into a concession, entered as log-odds (probability)."),
+        Drawn(
+            Probability,
+            "Chance that it is disposed to press the defender into a concession at all, realised once per "
+            "replication (probability).",
+        ),
     ]
     press_attacker_propensity: Annotated[
         float,
         Drawn(
             Probability,
-            "Desire to press the attacker and its supporters to back down, entered as log-odds (probability).",
+            "Chance that it is disposed to press the attacker and its supporters to back down at all, realised once "
+            "per replication (probability).",
         ),
     ]
     mediation_weight: Annotated[float, Drawn(NonNegative, "Utility of being seen as the even-handed broker (utility).")]
@@ -160,7 +170,7 @@ class Mediate(NamedTuple):
 
 class PressDefender(NamedTuple):
     commitment: float
-    disposition: float
+    broker_role: float
     defuse_the_crisis: float
     outreach_to_attacker: float
     pressing_its_ally: float
@@ -168,7 +178,6 @@ class PressDefender(NamedTuple):
 
 class PressAttacker(NamedTuple):
     commitment: float
-    disposition: float
     outreach_to_attacker: float
     supporter_influence: float
     supporter_troops: float
@@ -181,7 +190,6 @@ class Hold(NamedTuple):
 
 
 class Escalate(NamedTuple):
-    disposition: float
     alliance: float
     defender_request: float
     supporter_influence: float
@@ -221,6 +229,11 @@ class Patron(PatronPolicy[Values]):
             Trigger.TRUCE_FIGHTING,
         }
     )
+    dispositions: ClassVar[Mapping[str, str]] = {
+        "back_defender": "back_defender_propensity",
+        "press_defender": "press_defender_propensity",
+        "press_attacker": "press_attacker_propensity",
+    }
     quiet_acts = ("hold",)  # keeping its support as it is: nothing to tell
     broker = True
     peacekeepers = True  # it can put its own peacekeepers on the line as a term of a settlement
@@ -246,18 +259,20 @@ class Patron(PatronPolicy[Values]):
         fighting = 1.0 if obs.fighting or not obs.ceasefire else 0.0
         backing = obs.support_level > obs.support_floor
         troops = v.supporter_troops_weight if obs.supporter_fights else 0.0
+        # pressing its ally to concede is a broker's line as much as mediating (¶7: "to defuse the crisis and frame
+        # the Kremlin as a mediator"): moving between the two is no change of line, it keeps its commitment
+        brokering = inertia if posture in ("mediate", "press_defender") else 0.0
         diplomacy: dict[str, Utility] = {
-            "mediate": Mediate(inertia if posture == "mediate" else 0.0, v.mediation_weight),
+            "mediate": Mediate(brokering, v.mediation_weight),
             "press_defender": PressDefender(
-                inertia if posture == "press_defender" else 0.0,
-                log_odds(v.press_defender_propensity),
+                brokering,
+                v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
                 v.crisis_weight * fighting * losses,
                 v.outreach_weight / 2.0,
                 -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
                 inertia if posture == "press_attacker" else 0.0,
-                log_odds(v.press_attacker_propensity),
                 -v.outreach_weight,
                 v.supporter_influence_weight * supporters,
                 troops,
@@ -265,6 +280,9 @@ class Patron(PatronPolicy[Values]):
                 v.alliance_weight * losses,
             ),
         }
+        for course in ("press_defender", "press_attacker"):  # a course it is not disposed to is not open to it
+            if course not in obs.disposed and posture != course:
+                del diplomacy[course]
         floor = v.min_choice_probability
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
         if obs.days_since_support_changed < v.min_dwell_days:
@@ -274,17 +292,20 @@ class Patron(PatronPolicy[Values]):
         # a treaty triggered (the ally's own territory attacked) is honoured on every rung, its forces included;
         # without a treaty, a rung that fights weighs the same guarantee while the fighting goes on
         obliged = v.guarantee_weight if obs.treaty_triggered or (rung is not None and rung.fights and fighting) else 0.0
-        ladder: dict[str, Utility] = {"hold": Hold(v.support_inertia)}
-        if rung is not None:
-            first = obs.support_level == obs.support_floor
+        first = obs.support_level == obs.support_floor
+        # disposed to back the defender, it has already weighed what backing costs it (the report's word is the net
+        # of it); obliged by its treaty without that disposition, it backs reluctantly and pays for it
+        reluctant = first and "back_defender" not in obs.disposed
+        # nothing decided yet, a patron disposed to back its ally has no commitment to keep: only the rung's cost
+        ladder: dict[str, Utility] = {"hold": Hold(0.0 if first and not reluctant else v.support_inertia)}
+        if rung is not None and (not first or "back_defender" in obs.disposed or obs.treaty_triggered):
             ladder["escalate"] = Escalate(
-                log_odds(v.back_defender_propensity) if first else 0.0,
                 v.alliance_weight * losses,
                 asked,
                 v.supporter_influence_weight * supporters,
                 troops,
-                -v.outreach_weight if first else 0.0,
-                -v.conflict_cost_weight if first else 0.0,
+                -v.outreach_weight if reluctant else 0.0,
+                -v.conflict_cost_weight if reluctant else 0.0,
                 -(rung.cost if rung.cost is not None else v.escalation_cost * rung.height),
                 obliged + (v.intervention_loss_weight * losses * fighting if rung.fights else 0.0),
                 -v.intervention_cost if rung.fights else 0.0,
