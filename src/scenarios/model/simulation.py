@@ -837,8 +837,26 @@ class _Replication:
             if self._calm_wake is not None and not self._calm_wake.triggered:
                 self._calm_wake.succeed()
         self._stand_down()
+        if offer.handover:
+            self._call_off_forces()
         self._rates_may_have_changed()
         self._trigger(Trigger.CEASEFIRE_AGREED)
+
+    def _call_off_forces(self) -> None:
+        """Terms that hand over places call off the defender's patrons' forces still on their way: a patron does not
+        send them to fight for land its ally has agreed to give up (those already fighting stay)."""
+        s = self.state
+        for patron in s.patrons:
+            ladder = s.ladders[patron]
+            coming = [
+                i
+                for i, r in enumerate(ladder.rungs[: ladder.level])
+                if s.effects[r].fights and ladder.arrival.get(r, 0.0) > s.day
+            ]
+            if not coming or coming[0] < ladder.floor:
+                continue
+            self._climb(patron, coming[0] - ladder.level)
+            self._log("support", patron, f"{self._label(patron)} calls off its forces: the terms hand over the land")
 
     def _stand_down(self) -> None:
         """Under a new truce, a party that was attacking stands down (its operation has ended)."""
