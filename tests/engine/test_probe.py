@@ -41,32 +41,48 @@ def test_a_value_no_replication_can_compute_with_is_refused_by_validation(cli: C
     assert f"error: --set {key}=1e20: {key}: value 1e+20 is beyond what the model can compute with" in err
 
 
-def test_a_rate_that_makes_every_replication_fail_is_refused_naming_its_key(cli: Cli, tmp_path: Path) -> None:
-    """A violation rate of 1000 a day leaves no path on which the start ceasefire lasts to 12 October: every
-    replication failed, and the failure blamed a parameter at the edge of its range (actors.<id>.target_share)."""
-    key = "ceasefire.attacker_violation_rate"
+HAWK = """name: hawk
+actors:
+  azerbaijan:
+    gain_weight:
+      value: 1000
+      assumption: a Baku that wants ground above all
+    cover_cost:
+      value: 1000
+      assumption: and will not fight under a truce it keeps
+"""
+
+
+def test_a_value_that_makes_every_replication_fail_is_refused_naming_its_key(cli: Cli, tmp_path: Path) -> None:
+    """A Baku that wants ground above all and will not fight under a truce it keeps, reviewing its course every six
+    hours, formally ends the start truce before 12 October on every path: every replication fails, and the key that
+    does it is named with the value the scenario it extends runs with."""
+    hawk = tmp_path / "hawk.yaml"
+    hawk.write_text(f"extends: {BASELINE}\n{HAWK}")
+    key = "actors.azerbaijan.review_every_days"
     quick = ["--set", "world.ceasefire.known_in_force.max_redraws=20"]  # each failing replication gives up sooner
-    code, _, err = cli("validate", str(BASELINE), "--set", f"{key}=1000", *quick)
+    code, _, err = cli("validate", str(hawk), "--set", f"{key}=0.25", *quick)
     assert code == 2 and "Traceback" not in err
-    assert err.startswith(f"error: --set {key}=1000: {key}: with this value every replication fails (")
-    assert f"baseline runs with {key} = 0.8845 (" in err and "target_share" not in err
+    assert err.startswith(f"error: --set {key}=0.25: {key}: with this value every replication fails (")
+    assert f"hawk runs with {key} = 5 (" in err and "gain_weight" not in err
     out = tmp_path / "r"
-    code, _, err = cli("run", str(BASELINE), "--set", f"{key}=1000", *quick, "--n", "4", "--out", str(out), "--quiet")
+    code, _, err = cli("run", str(hawk), "--set", f"{key}=0.25", *quick, "--n", "4", "--out", str(out), "--quiet")
     assert code == 2 and f"{key}: with this value every replication fails" in err
     assert not out.exists()  # refused before the first replication
 
 
 def test_a_variant_file_is_blamed_at_its_line(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "hawk.yaml").write_text(f"extends: {BASELINE}\n{HAWK}")
     hot = tmp_path / "hot.yaml"
     hot.write_text(
-        f"extends: {BASELINE}\nname: hot\nceasefire:\n  defender_violation_rate:\n    value: 500\n"
-        "    assumption: a test of a rate no history survives\nworld:\n  ceasefire:\n    known_in_force:\n"
+        "extends: hawk.yaml\nname: hot\nactors:\n  azerbaijan:\n    review_every_days:\n      value: 0.25\n"
+        "      assumption: a test of a Baku that decides every six hours\nworld:\n  ceasefire:\n    known_in_force:\n"
         "      max_redraws: 20\n"
     )
     code, _, err = cli("validate", str(hot))
     assert code == 2
-    assert f"error: {hot}:5:5: ceasefire.defender_violation_rate: with this value every replication fails" in err
-    with pytest.raises(ConfigError, match="defender_violation_rate: with this value every replication fails"):
+    assert f"error: {hot}:6:7: actors.azerbaijan.review_every_days: with this value every replication fails" in err
+    with pytest.raises(ConfigError, match="review_every_days: with this value every replication fails"):
         run_batch([hot], n=2, executor="serial", out=tmp_path / "r", quiet=True)
 
 

@@ -192,9 +192,9 @@ def test_a_patron_backing_the_defender_limits_the_attackers_gains() -> None:
 
 
 def test_a_supporters_combat_troops_raise_the_patrons_escalation() -> None:
-    """Sponsor's troops fighting for Red (its whole ladder in place) and a Guardian reluctant to back Blue: the more
-    Guardian weighs those troops (supporter_troops_weight), the more rungs it climbs, and the likelier it backs Blue
-    at the horizon.
+    """Sponsor's troops fighting for Red (its whole ladder in place) and a Guardian disposed to back Blue but for whom
+    each rung costs dear: the more Guardian weighs those troops (supporter_troops_weight), the more rungs it climbs,
+    and the likelier it backs Blue at the horizon.
 
     Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus and a key balance against Turkish
     interests"; para 3: "as long as Russian President Vladimir Putin remains unwilling fully to back Armenia".
@@ -205,7 +205,7 @@ def test_a_supporters_combat_troops_raise_the_patrons_escalation() -> None:
             rung["in_place_at_start"] = True
 
     sc = scenario(edit=troops_fighting)
-    reluctant = {"actors__guardian__back_defender_propensity": 0.15, "actors__guardian__escalation_cost": 2.0}
+    reluctant = {"actors__guardian__back_defender_propensity": 0.95, "actors__guardian__escalation_cost": 6.0}
     rungs = lambda r: float(  # noqa: E731
         sum(r.outcome[f"decided_day.{PATRON}.{x}"] is not None for x in ("backing", "arms", "intervention"))
     )
@@ -281,6 +281,29 @@ def test_a_triggered_treaty_brings_the_patrons_backing() -> None:
         outcome("patron_backs_defender"),
     )
     assert_more_often(before, after, "Guardian backs Blue at the horizon")
+
+
+def test_a_patron_disposed_to_back_its_ally_backs_it_in_the_end() -> None:
+    """The likelier Guardian is disposed to back Blue at all (back_defender_propensity, realised once per
+    replication), the likelier it backs Blue at the horizon.
+
+    Report, para 6: "Putin will likely support his ally Armenia in the end".
+    """
+    before, after = paired(
+        SYNTHETIC, N, 21, *arms("actors.guardian.back_defender_propensity", 0.1, 0.9), outcome("patron_backs_defender")
+    )
+    assert_more_often(before, after, "Guardian backs Blue at the horizon")
+
+
+def test_a_patron_disposed_to_press_its_ally_presses_it() -> None:
+    """The likelier Guardian is disposed to press Blue into a concession (press_defender_propensity), the likelier
+    it presses Blue at some point.
+
+    Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis".
+    """
+    pressed = lambda r: float(r.outcome[f"first_day.{PATRON}.press_defender"] is not None)  # noqa: E731
+    before, after = paired(SYNTHETIC, N, 22, *arms("actors.guardian.press_defender_propensity", 0.1, 0.9), pressed)
+    assert_more_often(before, after, "Guardian presses Blue at some point")
 
 
 def test_the_statistics_can_fail() -> None:

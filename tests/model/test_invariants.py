@@ -9,6 +9,7 @@ a ladder and at every formal end of a truce, what no run may do:
   (those the defender still held), anything else hands over nothing;
 - a truce is formally ended only by a party's decision (an open offensive or a denunciation), never by a counter;
 - a rung that `requires: treaty` is decided only once its backer's treaty has been triggered;
+- once terms that hand over places are agreed, no patron's forces are still on their way to fight;
 - every party's stocks stay in [0, 1];
 - operations go through the contested region only (never through someone's own territory), and a party assaults
   only a place it can reach (on the line of contact, or next to a place it holds).
@@ -139,6 +140,11 @@ class Checked(_Replication):
             assert changed == set(offer.handover), (offer, changed)
             assert all(before[p] == s.defender and s.places[p].held_by == s.attacker for p in changed)
             self.settled += len(changed)
+            if offer.handover:  # land agreed away: no patron's forces are still on their way to fight for it
+                for patron in s.patrons:
+                    ladder = s.ladders[patron]
+                    coming = [r for r in ladder.decided() if s.effects[r].fights and ladder.arrival[r] > s.day]
+                    assert not coming, f"day {s.day}: {patron}'s {coming} still coming after the handover"
         else:
             assert not changed, f"day {s.day}: an offer nobody accepted moved {changed}"
 
@@ -256,6 +262,7 @@ def test_the_rules_are_exercised() -> None:
         "actors.guardian.intervention_cost": 0.0,
         "actors.guardian.min_dwell_days": 0.0,
         "mediation.settlement_chance": 1.0,
+        "settlements.districts.offered_from_share": 0.01,  # terms on the table from the first gain
     }
     totals = dict.fromkeys(("breaks", "settled", "treaty_rungs", "assaults"), 0)
     for i in range(8):
