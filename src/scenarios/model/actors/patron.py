@@ -280,13 +280,32 @@ class Patron(PatronPolicy[Values]):
                 v.alliance_weight * losses,
             ),
         }
+        floor = v.min_choice_probability
+        step = self._ladder(obs, v, rng, explain, losses, fighting, supporters, troops)
+        moved = 0 if step is None else (step.option == "escalate") - (step.option == "back_off")
+        backs = obs.support_level + moved > obs.support_floor
         for course in ("press_defender", "press_attacker"):  # a course it is not disposed to is not open to it
             if course not in obs.disposed and posture != course:
                 del diplomacy[course]
-        floor = v.min_choice_probability
+        if backs:  # it does not press the ally it backs (it steps off that line the day it backs it)
+            diplomacy.pop("press_defender", None)
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
+        return (*decisions, step) if step is not None else tuple(decisions)
+
+    def _ladder(
+        self,
+        obs: Observation,
+        v: Values,
+        rng: Random,
+        explain: bool,
+        losses: float,
+        fighting: float,
+        supporters: float,
+        troops: float,
+    ) -> Decision | None:
+        """One step on its ladder (none while a commitment just made is kept)."""
         if obs.days_since_support_changed < v.min_dwell_days:
-            return tuple(decisions)  # a commitment just made is kept for a while
+            return None  # a commitment just made is kept for a while
         asked = v.request_weight if obs.help_requested else 0.0
         rung = obs.next_rung
         # a treaty triggered (the ally's own territory attacked) is honoured on every rung, its forces included;
@@ -310,7 +329,8 @@ class Patron(PatronPolicy[Values]):
                 obliged + (v.intervention_loss_weight * losses * fighting if rung.fights else 0.0),
                 -v.intervention_cost if rung.fights else 0.0,
             )
-        if obs.support_level > obs.support_floor:
+        # disposed to back its ally, it keeps the backing it gave (its first rung) to the end; it steps down from above
+        if obs.support_level > obs.support_floor + ("back_defender" in obs.disposed):
             ladder["back_off"] = BackOff(
                 v.calm_weight if obs.ceasefire and not obs.fighting else 0.0,
                 v.outreach_weight / 2.0,
@@ -319,8 +339,7 @@ class Patron(PatronPolicy[Values]):
                 -troops,
                 -v.guarantee_weight if obs.treaty_triggered else 0.0,
             )
-        decisions.append(choose(me, ladder, v.rationality, rng, explain, floor, track=""))
-        return tuple(decisions)
+        return choose(obs.actor, ladder, v.rationality, rng, explain, v.min_choice_probability, track="")
 
     def signal(self, state: Any, v: Values, start_share: float) -> bool:
         """Nothing of its own: its treaty's trigger is read by the core (`treaty_triggered`)."""
