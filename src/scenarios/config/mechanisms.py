@@ -237,6 +237,15 @@ class MediationValues:
         float,
         Drawn(NonNegative, "Days after a party formally ends a truce before brokers offer again (days)."),
     ]
+    reoffer_after_days: Annotated[
+        float | None,
+        Drawn(
+            Positive,
+            "Days after which brokers put terms a party refused on the table again though the map has not moved: "
+            "diplomacy goes on under a violated truce (days; left out: only once the map has moved).",
+            optional=True,
+        ),
+    ] = None
 
 
 @dataclass(frozen=True, slots=True)

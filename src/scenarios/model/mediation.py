@@ -17,21 +17,34 @@ from scenarios.model.random import Random
 from scenarios.model.state import OfferRecord, WorldState
 
 
+def refused_lately(state: WorldState, refused: tuple[int, float] | None, reoffer_after: float | None) -> bool:
+    """Whether terms refused (`captures` and day when last refused) are still off the table: refused on this map,
+    and (if brokers come back to terms refused) not long enough ago."""
+    if refused is None or refused[0] != state.captures:
+        return False
+    return reoffer_after is None or state.day - refused[1] < reoffer_after
+
+
 def settlement_on_table(
-    state: WorldState, thresholds: Mapping[str, float], handovers: Mapping[str, tuple[str, ...]], conceded: bool
+    state: WorldState,
+    thresholds: Mapping[str, float],
+    handovers: Mapping[str, tuple[str, ...]],
+    conceded: bool,
+    reoffer_after: float | None = None,
 ) -> str:
     """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or "".
 
     A concession by the defender puts the first step on the table (the settlement of the lowest threshold) when the
-    battlefield puts none; terms a party refused are not put again until the map has moved."""
+    battlefield puts none; terms a party refused are not put again until the map has moved (or, with
+    `reoffer_after`, until that many days have passed)."""
     share = state.share()
     best, best_value = "", 0.0
     open_ = [sid for sid, threshold in thresholds.items() if share >= threshold]
     if not open_ and conceded and thresholds:
         open_ = [min(thresholds, key=thresholds.__getitem__)]
     for sid in open_:
-        if state.refused_settlements.get(sid) == state.captures:
-            continue  # refused on this map: nothing has changed to make it acceptable
+        if refused_lately(state, state.refused_settlements.get(sid), reoffer_after):
+            continue  # refused on this map lately: nothing has changed to make it acceptable
         value = sum(state.places[pid].value for pid in handovers[sid] if state.places[pid].held_by == state.defender)
         if value > best_value:
             best, best_value = sid, value
@@ -67,8 +80,9 @@ def terms(
     else:
         chance = p.comprehensive_when_position_met if position_met else p.comprehensive_otherwise
         kind, upgrade = ("comprehensive" if rng.uniform() < chance else "humanitarian"), False
-    if state.refused_terms.get(terms_key(state, kind, upgrade, settlement if carries else "")) == state.captures:
-        return None  # refused on this map, with the parties as they are: nothing to offer that is new
+    refused = state.refused_terms.get(terms_key(state, kind, upgrade, settlement if carries else ""))
+    if refused_lately(state, refused, p.reoffer_after_days):
+        return None  # refused on this map lately, with the parties as they are: nothing to offer that is new
     peacekeepers = kind == "comprehensive" and can_keep_peace and (carries or rng.uniform() < p.peacekeepers_offered)
     if carries:
         handed = tuple(pid for pid in handover if state.places[pid].held_by == state.defender)

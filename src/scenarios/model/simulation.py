@@ -771,7 +771,9 @@ class _Replication:
         attacker = self.attacker
         met = attacker.position_met(s, self.actor_values[attacker.name])
         conceded = s.defender_conceded()
-        settlement = mediation.settlement_on_table(s, self.settlement_thresholds, self.prep.settlements, conceded)
+        settlement = mediation.settlement_on_table(
+            s, self.settlement_thresholds, self.prep.settlements, conceded, self.mediation_values.reoffer_after_days
+        )
         keeps_peace = any(self.actors[b].peacekeepers for b in brokers)
         if settlement:
             keeps_peace = keeps_peace and self.prep.settlement_peacekeepers[settlement]
@@ -823,9 +825,9 @@ class _Replication:
         self._log_offer(offer)
         if not offer.accepted:
             if offer.settlement:
-                s.refused_settlements[offer.settlement] = s.captures
+                s.refused_settlements[offer.settlement] = (s.captures, s.day)
             key = mediation.terms_key(s, offer.kind, offer.upgrade, offer.settlement)
-            s.refused_terms[key] = s.captures
+            s.refused_terms[key] = (s.captures, s.day)
             return
         if offer.upgrade:
             assert s.ceasefire is not None
