@@ -17,12 +17,19 @@ from scenarios.model.random import Random
 from scenarios.model.state import OfferRecord, WorldState
 
 
-def refused_lately(state: WorldState, refused: tuple[int, float] | None, reoffer_after: float | None) -> bool:
-    """Whether terms refused (`captures` and day when last refused) are still off the table: refused on this map,
-    and (if brokers come back to terms refused) not long enough ago."""
+def refused_lately(state: WorldState, refused: tuple[int, float, int] | None, reoffer_after: float | None) -> bool:
+    """Whether terms refused (`captures`, day when last refused, refusals on this map) are still off the table:
+    refused on this map, and (if brokers come back to terms refused) not long enough ago: `reoffer_after` days after
+    the first refusal, twice as long after the second, and so on (brokers tire of terms refused again and again)."""
     if refused is None or refused[0] != state.captures:
         return False
-    return reoffer_after is None or state.day - refused[1] < reoffer_after
+    return reoffer_after is None or state.day - refused[1] < reoffer_after * 2.0 ** (refused[2] - 1)
+
+
+def refusal(state: WorldState, before: tuple[int, float, int] | None) -> tuple[int, float, int]:
+    """The record of terms refused today: the map, the day, and the refusals on this map so far."""
+    times = before[2] + 1 if before is not None and before[0] == state.captures else 1
+    return (state.captures, state.day, times)
 
 
 def settlement_on_table(
@@ -31,12 +38,15 @@ def settlement_on_table(
     handovers: Mapping[str, tuple[str, ...]],
     conceded: bool,
     reoffer_after: float | None = None,
+    spare_core: bool = False,
 ) -> str:
     """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or "".
 
     A concession by the defender puts the first step on the table (the settlement of the lowest threshold) when the
     battlefield puts none; terms a party refused are not put again until the map has moved (or, with
-    `reoffer_after`, until that many days have passed)."""
+    `reoffer_after`, until that many days have passed, twice as many after each refusal). With `spare_core`, no
+    settlement that hands over places of the core: a patron among the brokers does not compel its ally to give up
+    the region unless it has conceded."""
     share = state.share()
     best, best_value = "", 0.0
     open_ = [sid for sid, threshold in thresholds.items() if share >= threshold]
@@ -45,7 +55,10 @@ def settlement_on_table(
     for sid in open_:
         if refused_lately(state, state.refused_settlements.get(sid), reoffer_after):
             continue  # refused on this map lately: nothing has changed to make it acceptable
-        value = sum(state.places[pid].value for pid in handovers[sid] if state.places[pid].held_by == state.defender)
+        held = [state.places[pid] for pid in handovers[sid] if state.places[pid].held_by == state.defender]
+        if spare_core and any(p.core for p in held):
+            continue  # a broker that is the defender's patron does not press the core on its ally
+        value = sum(p.value for p in held)
         if value > best_value:
             best, best_value = sid, value
     return best

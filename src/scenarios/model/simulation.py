@@ -771,8 +771,14 @@ class _Replication:
         attacker = self.attacker
         met = attacker.position_met(s, self.actor_values[attacker.name])
         conceded = s.defender_conceded()
+        spare_core = not conceded and any(b in s.patrons for b in brokers)
         settlement = mediation.settlement_on_table(
-            s, self.settlement_thresholds, self.prep.settlements, conceded, self.mediation_values.reoffer_after_days
+            s,
+            self.settlement_thresholds,
+            self.prep.settlements,
+            conceded,
+            self.mediation_values.reoffer_after_days,
+            spare_core,
         )
         keeps_peace = any(self.actors[b].peacekeepers for b in brokers)
         if settlement:
@@ -825,9 +831,11 @@ class _Replication:
         self._log_offer(offer)
         if not offer.accepted:
             if offer.settlement:
-                s.refused_settlements[offer.settlement] = (s.captures, s.day)
+                s.refused_settlements[offer.settlement] = mediation.refusal(
+                    s, s.refused_settlements.get(offer.settlement)
+                )
             key = mediation.terms_key(s, offer.kind, offer.upgrade, offer.settlement)
-            s.refused_terms[key] = (s.captures, s.day)
+            s.refused_terms[key] = mediation.refusal(s, s.refused_terms.get(key))
             return
         if offer.upgrade:
             assert s.ceasefire is not None

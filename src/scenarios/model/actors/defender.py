@@ -92,8 +92,9 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Utility of accepting terms that hand over the core once a place it cannot hold the centre without has "
-            "fallen (`collapse_objectives`) (utility).",
+            "What a place it cannot hold the centre without (`collapse_objectives`) weighs once lost: for terms that "
+            "hand over the core, and for a counter-attack to retake it, which it launches even under a quiet truce "
+            "(utility).",
         ),
     ]
     accept_base: Annotated[
@@ -170,6 +171,7 @@ class Counter(NamedTuple):
     grievance: float  # a counter-attack answers the attacker's attacks as a retaliation does
     military_casualties: float
     commitment: float
+    lifeline: float  # a place it cannot hold the centre without (`collapse_objectives`)
 
 
 class AskPatron(NamedTuple):
@@ -240,9 +242,11 @@ class Defender(DefenderPolicy[Values]):
         return "counter" if option.startswith(COUNTER_PREFIX) else option
 
     def _counters(self, obs: Observation, v: Values) -> dict[str, Utility]:
-        """Counter-attacks on places the attacker holds: what they retake against what they cost; under a truce only
-        while the attacker fights under it."""
-        if obs.ceasefire and not obs.attacker_on_offensive:
+        """Counter-attacks on places the attacker holds: what they retake against what they cost, more for a place
+        the centre cannot live without; under a truce only while the attacker fights under it, or to reopen such a
+        place once it has fallen (the Lachin road: a truce does not feed a cut-off region)."""
+        quiet = obs.ceasefire and not obs.attacker_on_offensive
+        if quiet and not obs.centre_lost:
             return {}
         current = obs.operation.target if obs.operation is not None and obs.postures[obs.actor] == "counter" else None
         views: dict[str, OperationView] = {view.target: view for view in obs.operations}
@@ -250,12 +254,16 @@ class Defender(DefenderPolicy[Values]):
             views[current] = obs.operation
         out: dict[str, Utility] = {}
         for key, op in views.items():
+            lifeline = key in v.collapse_objectives
+            if quiet and not lifeline:
+                continue  # under a quiet truce it fights only to reopen what the centre cannot live without
             out[COUNTER_PREFIX + key] = Counter(
                 v.counter_base,
                 v.regain_weight * op.value_share,
                 v.grievance_weight * obs.recent_attacks,
                 -v.counter_casualty_weight * op.casualties / 100.0,
-                v.inertia if key == current else 0.0,
+                v.inertia if key == current or (current is None and obs.postures[obs.actor] == "retaliate") else 0.0,
+                v.collapse_weight if lifeline else 0.0,
             )
         return out
 
@@ -269,8 +277,8 @@ class Defender(DefenderPolicy[Values]):
         stocks = v.endurance_weight * (1.0 - obs.own_endurance)
         utilities: dict[str, Utility] = {
             "defend": Defend(inertia if posture == "defend" else 0.0),
-            "retaliate": Retaliate(
-                inertia if posture == "retaliate" else 0.0,
+            "retaliate": Retaliate(  # fighting back by fire or on the ground is one line: a switch keeps the commitment
+                inertia if posture in ("retaliate", "counter") else 0.0,
                 v.retaliation_base,
                 v.grievance_weight * obs.recent_attacks,
                 -obs.deterrence if obs.deterrence else 0.0,

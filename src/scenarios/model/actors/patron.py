@@ -173,6 +173,7 @@ class PressDefender(NamedTuple):
     broker_role: float
     defuse_the_crisis: float
     outreach_to_attacker: float
+    attacker_offensive: float
     pressing_its_ally: float
 
 
@@ -269,6 +270,8 @@ class Patron(PatronPolicy[Values]):
                 v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
                 v.crisis_weight * fighting * losses,
                 v.outreach_weight / 2.0,
+                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7)
+                -v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
                 -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
