@@ -329,6 +329,22 @@ def test_no_offer_in_the_cooldown_after_a_truce_is_broken_nor_under_a_young_truc
     assert terms(s, p, Scripted([0.9])) is not None
 
 
+def test_a_patron_among_the_brokers_puts_no_terms_that_hand_over_the_core() -> None:
+    """Report, para 6: "Putin likely does not want to compel Armenia to grant Azerbaijan some measure of control over
+    Nagorno-Karabakh": with Guardian among the brokers the withdrawal (which hands over the town and the capital) is
+    not on the table, the districts are; once Blue has conceded, the largest terms are."""
+    h = Hand(WAR, medians(WAR))
+    s = h.state
+    thresholds = {sid: h.settlement_thresholds[sid] for sid in ("districts", "withdrawal")}
+    for pid in ("plain", "ford", "ridge", "town"):
+        s.change_hands(s.places[pid], ATTACKER)
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "withdrawal"
+    s.change_hands(s.places["ridge"], DEFENDER)
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "withdrawal"
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, spare_core=True) == "districts"
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "withdrawal"
+
+
 def test_the_largest_settlement_the_battlefield_allows_is_on_the_table() -> None:
     h = Hand(WAR, medians(WAR))
     s = h.state
@@ -338,8 +354,19 @@ def test_the_largest_settlement_the_battlefield_allows_is_on_the_table() -> None
     for pid in ("plain", "ford"):
         s.change_hands(s.places[pid], ATTACKER)  # share 2.5 / 8.5 >= 0.2
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "districts"
-    s.refused_settlements["districts"] = s.captures  # refused on this map: not put on the table again
+    s.refused_settlements["districts"] = mediation.refusal(s, None)  # refused on this map: not put again
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == ""
+    day = s.day
+    s.day = day + 29.0  # brokers that come back to terms refused: after 30 days, then 60 after a second refusal
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, 30.0) == ""
+    s.day = day + 31.0
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, 30.0) == "districts"
+    s.refused_settlements["districts"] = mediation.refusal(s, s.refused_settlements["districts"])
+    s.day += 59.0
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, 30.0) == ""
+    s.day += 2.0
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, 30.0) == "districts"
+    s.day = day
     s.change_hands(s.places["plain"], DEFENDER)
     s.change_hands(s.places["plain"], ATTACKER)  # the map moved (and back): the terms may come again
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "districts"
@@ -406,3 +433,41 @@ def test_what_the_attacker_expects_of_the_defenders_backing_weighs_on_its_offens
     h = Hand(WAR, medians(WAR))
     alone, backed = red_options(h, defender_support=0.0), red_options(h, defender_support=4.0)
     assert backed["operation:plain"] < alone["operation:plain"]
+
+
+def test_a_defender_whose_lifeline_fell_counter_attacks_it_under_a_quiet_truce() -> None:
+    """Under a quiet truce Blue launches no counter-attack, except on a place it cannot hold the centre without
+    (`collapse_objectives`: the synthetic town) once that has fallen; that counter weighs `collapse_weight` more.
+    (The Lachin road: a truce does not feed a cut-off region; report, para 10: "an Armenian withdrawal from
+    Armenian-populated Nagorno Karabakh is extremely unlikely".) Here the ford is the place the centre needs."""
+
+    def ford_is_the_lifeline(data: dict[str, Any]) -> None:
+        data["actors"][DEFENDER]["collapse_objectives"] = ["ford"]
+
+    h = hand(scenario(edit=ford_is_the_lifeline))
+    s = h.state
+    blue = h.actors[DEFENDER]
+    v = h.actor_values[DEFENDER]
+    s.change_hands(s.places["plain"], ATTACKER)
+    quiet = h.observe(blue)._replace(attacker_on_offensive=False)
+    assert quiet.ceasefire and blue._counters(quiet, v) == {}  # type: ignore[attr-defined]
+    s.change_hands(s.places["ford"], ATTACKER)
+    cut_off = h.observe(blue)._replace(attacker_on_offensive=False)
+    assert cut_off.centre_lost and {"plain", "ford"} <= {w.target for w in cut_off.operations}
+    counters = blue._counters(cut_off, v)  # type: ignore[attr-defined]
+    assert set(counters) == {"counter:ford"} and counters["counter:ford"].lifeline == v.collapse_weight > 0
+
+
+def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
+    """Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down": while Red is on the
+    offensive, pressing Blue weighs `offensive_pressure_weight` less, as pressing Red weighs it more."""
+    h = hand()
+    guardian = h.actors[PATRON]
+    v = h.actor_values[PATRON]
+    calm = h.observe(guardian)._replace(attacker_on_offensive=False, disposed=frozenset({"press_defender"}))
+    attacked = calm._replace(attacker_on_offensive=True)
+    press = [
+        sum(guardian.decide(o, v, Scripted([0.5] * 8), explain=True)[0].utilities["press_defender"].values())
+        for o in (calm, attacked)
+    ]
+    assert press[0] - press[1] == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
