@@ -80,17 +80,16 @@ def test_free_parameters_are_uncertain_assumptions_but_not_draws_of_chance() -> 
 WITHOUT = "extends: baseline.yaml\nname: without-judgments\nexpectations: null\ndata: null\n"
 OWN = """extends: without-judgments.yaml
 name: calibrand
-actors:
-  azerbaijan:
-    ceasefire_breach_cost:
-      value: [0.5, 12]
-      note: "A wide range, for the test: a cheap breach makes an offensive end nearly every first truce."
+combat:
+  attacker_advance_per_day:
+    value: [0.05, 2]
+    note: "A wide range, for the test: an attacker that can hardly move rarely ends a truce by an offensive."
 expectations:
   ceasefire_broken_by_an_offensive:
     source: {ref: isw, para: 9, quote: "Azerbaijan and Turkey are setting conditions to break the ceasefire"}
     band: [0.02, 0.75]
     measure: 'first_ceasefire_cause == "offensive"'
-    note: A band that the cheapest breaches miss, for the test.
+    note: A band that the fastest attackers miss, for the test.
   no_war_of_four_months:
     source: {ref: isw, para: 15, quote: "but avoid a protracted, costly conflict"}
     band: [0.5, 1]
@@ -114,7 +113,7 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     folder = config.parent
     own = {"ceasefire_broken_by_an_offensive", "no_war_of_four_months"}
     assert set(load_scenario(config).active_expectations()) == own and not load_scenario(config).data
-    params = ["ceasefire.strain_*", "combat.defender_advance_per_day", "actors.azerbaijan.ceasefire_breach_cost"]
+    params = ["ceasefire.strain_*", "combat.defender_advance_per_day", "combat.attacker_advance_per_day"]
     result = calibrate(config, params=params, out=tmp_path / "cal", seed=3, **SMALL)  # type: ignore[arg-type]
     assert result.free == [p for p in free_parameters(load_scenario(config), params)]
     assert 1 <= len(result.waves) <= 2 and (tmp_path / "cal" / "wave-1" / "calibration-points.parquet").exists()

@@ -262,7 +262,7 @@ class Defender(DefenderPolicy[Values]):
                 v.regain_weight * op.value_share,
                 v.grievance_weight * obs.recent_attacks,
                 -v.counter_casualty_weight * op.casualties / 100.0,
-                v.inertia if key == current or (current is None and obs.postures[obs.actor] == "retaliate") else 0.0,
+                v.inertia if key == current else 0.0,
                 v.collapse_weight if lifeline else 0.0,
             )
         return out
@@ -277,8 +277,8 @@ class Defender(DefenderPolicy[Values]):
         stocks = v.endurance_weight * (1.0 - obs.own_endurance)
         utilities: dict[str, Utility] = {
             "defend": Defend(inertia if posture == "defend" else 0.0),
-            "retaliate": Retaliate(  # fighting back by fire or on the ground is one line: a switch keeps the commitment
-                inertia if posture in ("retaliate", "counter") else 0.0,
+            "retaliate": Retaliate(
+                inertia if posture == "retaliate" else 0.0,
                 v.retaliation_base,
                 v.grievance_weight * obs.recent_attacks,
                 -obs.deterrence if obs.deterrence else 0.0,
