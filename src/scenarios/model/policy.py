@@ -53,7 +53,7 @@ class Trigger(StrEnum):
         if self is Trigger.HELP_REQUESTED:
             return f"{labels.get('defender', 'the defender')} asked {labels.get('patron', 'its patron')} for help"
         if self is Trigger.TREATY_TRIGGERED:
-            return f"{labels.get('defender', 'the defender')}'s own territory attacked"
+            return f"{labels.get('patron', 'the patron')}'s treaty obligation triggered"
         return str(self.value)
 
 
