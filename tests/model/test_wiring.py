@@ -301,7 +301,7 @@ def test_the_treaty_is_triggered_by_the_nth_strike_and_opens_the_intervention_ru
         (3.0, "spillover", ATTACKER, strike),
         (3.0, "treaty", PATRON, "Guardian's treaty obligation is triggered"),
     ]
-    assert reviewed(hand, 3.0) == [(PATRON, "Blue's own territory attacked")]
+    assert reviewed(hand, 3.0) == [(PATRON, "Guardian's treaty obligation triggered")]
     s = hand.state
     assert s.treaty_triggered == {PATRON: 3.0} and s.spillover_strikes == {DEFENDER: 3}
     rung = hand._next_rung(PATRON)
