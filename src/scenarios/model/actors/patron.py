@@ -321,7 +321,8 @@ class Patron(PatronPolicy[Values]):
         # nothing decided yet, a patron disposed to back its ally has no commitment to keep: only the rung's cost
         ladder: dict[str, Utility] = {"hold": Hold(0.0 if first and not reluctant else v.support_inertia)}
         open_ = rung is not None and (not first or "back_defender" in obs.disposed or obs.treaty_triggered)
-        if rung is not None and open_ and (fighting or not rung.fights):  # its forces go only where there is fighting
+        # beyond its first backing it climbs only in answer to fighting (its forces, its arms) or to its treaty
+        if rung is not None and open_ and (fighting or (not rung.fights and (first or obs.treaty_triggered))):
             ladder["escalate"] = Escalate(
                 v.alliance_weight * losses,
                 asked,

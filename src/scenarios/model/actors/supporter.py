@@ -176,7 +176,7 @@ class Supporter(SupporterPolicy[Values]):
         quiet = v.quiet_truce_weight if obs.ceasefire and not obs.fighting else 0.0
         options: dict[str, Utility] = {"hold": HoldRung(v.inertia, quiet)}  # staying on the current rung
         rung = obs.next_rung
-        if rung is not None:
+        if rung is not None and war:  # it climbs in answer to fighting, not under a quiet truce
             cost = rung.cost if rung.cost is not None else v.escalation_cost * rung.height
             options["escalate"] = Escalate(
                 v.influence_weight * (1.0 - level / top),
