@@ -471,3 +471,24 @@ def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
         for o in (calm, attacked)
     ]
     assert press[0] - press[1] == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
+
+
+def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:
+    """Under a quiet truce Sponsor has no rung to climb and Guardian, disposed to back Blue and already backing it,
+    none beyond its backing (its arms wait for fighting); with fighting under the truce both may climb. (The
+    rubric's "a supporter escalating during a quiet truce for no visible reason"; report, para 15: Erdogan "would
+    likely support a protracted conflict".)"""
+    h = hand(TRUCE, **{"actors.guardian.min_dwell_days": 0.0, "actors.sponsor.min_dwell_days": 0.0})
+    s = h.state
+    s.set_level(PATRON, 1, {})
+    h._set_ladder_posture(s, PATRON)
+    rng = Scripted([0.5] * 16)
+    tracks = {}
+    for fighting in (False, True):
+        for name in (PATRON, SUPPORTER):
+            obs = h.observe(h.actors[name])._replace(
+                fighting=fighting, disposed=frozenset({"back_defender"}), days_since_support_changed=100.0
+            )
+            tracks[name, fighting] = set(h.actors[name].decide(obs, h.actor_values[name], rng)[-1].utilities)
+    assert "escalate" not in tracks[PATRON, False] and "escalate" in tracks[PATRON, True]
+    assert "escalate" not in tracks[SUPPORTER, False] and "escalate" in tracks[SUPPORTER, True]
