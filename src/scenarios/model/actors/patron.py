@@ -2,9 +2,10 @@
 supporters) and a ladder of commitments to its ally (political cover, arms, a military intervention), one rung at a
 time. It brokers truces whatever its diplomatic posture, and can offer its own peacekeepers. A rung that `requires:
 treaty` opens only once its treaty obligation is triggered (the covered territory attacked); its forces then fight,
-after the rung's lag. A triggered treaty weighs on every rung (`guarantee_weight`), and it does not press the ally
-it backs, or whose territory its treaty covers once attacked, without paying for it (`ally_pressure_cost`); it
-answers a supporter's combat troops (`supporter_troops_weight`)."""
+after the rung's lag. A triggered treaty weighs on every rung (`guarantee_weight`); it never presses the ally it
+backs, and pays for pressing one whose territory its treaty covers once attacked (`ally_pressure_cost`); it answers
+a supporter's combat troops (`supporter_troops_weight`). Which of its courses it is disposed to at all is realised
+once per replication from its propensities (`Policy.dispositions`)."""
 
 from __future__ import annotations
 
