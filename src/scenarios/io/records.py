@@ -85,6 +85,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "first_ceasefire_start_day": "number",
     "first_ceasefire_quiet_days": "number",  # days it held in fact (no operation, few violations), censored
     "first_ceasefire_fighting_days": "number",  # days an operation was fought under it
+    "first_ceasefire_fighting_days_after_known": "number",  # of them, after the date the scenario knows it held
     "ceasefires": "number",
     "offers": "number",
     "operations": "number",  # the attacker's operations launched
@@ -99,6 +100,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "settlement": "bool",  # a settlement handed over places
     "handed_over_share": "number",  # the contested value handed over by settlements
     "core_handed_over": "bool",
+    "core_share": "number",  # the attacker's share of the core's value at the horizon, by arms or by terms
     "outcome_class": "category",
     "war_days": "number",  # days of open war (no truce in force)
     "fighting_days": "number",  # days an operation was fought (under a truce or not)

@@ -60,6 +60,13 @@ def _fought(state: WorldState, backer: str) -> bool:
     return any(ladder.first_arrived.get(r) is not None and state.effects[r].fights for r in ladder.rungs)
 
 
+def core_share(state: WorldState) -> float:
+    """The share of the core's value (places marked `core`) the attacker holds at the end, by arms or by terms."""
+    core = [p for p in state.places.values() if p.contested and p.core]
+    total = sum(p.value for p in core)
+    return sum(p.value for p in core if p.held_by == state.attacker) / total if total > 0 else 0.0
+
+
 def quiet_days(cf: CeasefireRecord, horizon: float) -> float:
     """Days a truce held in fact: from its start until its first day of fighting or many violations, or until it
     formally ended (censored at the horizon while quiet)."""
@@ -181,6 +188,7 @@ def outcome_record(
             "settlement": bool(handed),
             "handed_over_share": sum(p.value for p in handed if p.contested) / total,
             "core_handed_over": any(p.core for p in handed),
+            "core_share": core_share(state),
             "outcome_class": classify(state, definitions.major_gain_share, start_share),
             "war_days": state.war_days(),
             "fighting_days": state.fighting_days,

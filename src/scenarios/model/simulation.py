@@ -274,6 +274,7 @@ class _Replication:
         self._conceded = self._helped = False
         self._quiet_threshold = float(scenario.outcomes.quiet_violations_per_day)
         self._started = False  # the processes are in the environment
+        self.fought_by_known = 0  # days fought under the first truce by the date the scenario knows it held
 
     # --- set-up ------------------------------------------------------------------------------------------
 
@@ -393,6 +394,8 @@ class _Replication:
             env.step()
             if self._known_started and self.state.ceasefire is None:
                 return False
+        ceasefires = self.state.ceasefires
+        self.fought_by_known = ceasefires[0].fighting_days if ceasefires else 0  # history the report already knew
         return True
 
     def _known_start(self) -> float:
@@ -465,6 +468,12 @@ class _Replication:
             tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
         )
         record["history_redraws"] = redraws
+        if self.state.ceasefires:
+            record["first_ceasefire_fighting_days_after_known"] = (
+                self.state.ceasefires[0].fighting_days - self.fought_by_known
+            )
+        else:
+            record["first_ceasefire_fighting_days_after_known"] = 0
         for name, actor in self.actors.items():
             for course in actor.dispositions:
                 record[f"disposed.{name}.{course}"] = course in self.disposed[name]
