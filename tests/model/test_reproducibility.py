@@ -200,6 +200,21 @@ def test_a_replication_that_agrees_at_once_is_the_run_without_the_condition(
     assert agreed >= N // 4
 
 
+def test_dispositions_are_kept_when_the_path_is_drawn_again(
+    free_and_held: tuple[list[ReplicationResult], list[ReplicationResult]],
+) -> None:
+    """Like the parameter values, what the actors are disposed to is the analyst's uncertainty, not a chance event:
+    a replication's redrawn paths keep the dispositions of its first path, and dispositions vary across
+    replications."""
+    free, held = free_and_held
+    disposed = lambda r: {k: v for k, v in r.outcome.items() if k.startswith("disposed.")}  # noqa: E731
+    assert disposed(free[0])
+    redrawn = [i for i, r in enumerate(held) if r.outcome["history_redraws"] > 0]
+    assert redrawn
+    assert all(disposed(held[i]) == disposed(free[i]) for i in redrawn)
+    assert len({tuple(sorted(disposed(r).items())) for r in free}) > 1
+
+
 def test_redraws_are_a_pure_function_of_the_seed(
     free_and_held: tuple[list[ReplicationResult], list[ReplicationResult]],
 ) -> None:

@@ -52,7 +52,7 @@ from scenarios.model.policy import (
     Policy,
     Trigger,
 )
-from scenarios.model.random import child_seed, named_streams
+from scenarios.model.random import Stream, child_seed, named_streams
 from scenarios.model.state import Ladder, OfferRecord, Place, SectorState, WorldState
 from scenarios.roles import Role
 
@@ -178,15 +178,16 @@ def run_replication(
         flat = draw_parameters(scenario, rng, scenario.parameter_specs())
     else:
         flat = dict(parameters)
+    dispositions = child_seed(seed_sequence, "dispositions")  # shared by every path: they are not chance events
     known = prepared(scenario).known
     if known is None:
-        return _Replication(scenario, flat, seed_sequence, record_trace).run()
+        return _Replication(scenario, flat, seed_sequence, record_trace, dispositions).run()
     fact, truce = known
     through = (fact.until - scenario.simulation.start_date).days + 1  # to the end of that date
     known_day = float(min(through, scenario.simulation.horizon_days))  # a shorter run keeps it to its horizon
     for redraws in range(fact.max_redraws):
         seed = seed_sequence if redraws == 0 else child_seed(seed_sequence, f"history redraw {redraws}")
-        replication = _Replication(scenario, flat, seed, record_trace)
+        replication = _Replication(scenario, flat, seed, record_trace, dispositions)
         if replication.known_truce_holds_until(known_day):
             return replication.run(redraws)
     where = "world.ceasefire" if truce is scenario.world.ceasefire else "world.history"
@@ -199,7 +200,16 @@ def run_replication(
 
 
 class _Replication:
-    def __init__(self, scenario: Scenario, flat: dict[str, float], seed: np.random.SeedSequence, trace: bool):
+    def __init__(
+        self,
+        scenario: Scenario,
+        flat: dict[str, float],
+        seed: np.random.SeedSequence,
+        trace: bool,
+        dispositions: np.random.SeedSequence | None = None,
+    ):
+        """`dispositions`: the seed the actors' dispositions are drawn from (by default a child of `seed`); the
+        paths of one replication redrawn for known history share it, as they share the parameter values."""
         self.scenario = scenario
         self.flat = flat
         self.trace = trace
@@ -245,7 +255,8 @@ class _Replication:
             if b.treaty() is not None
         }
         self.grievance_window = self.defender.grievance_window(self.actor_values[roles.defender])
-        self.disposed = {name: self._dispose(actor) for name, actor in self.actors.items()}
+        disposing = Stream.from_seed(dispositions if dispositions is not None else child_seed(seed, "dispositions"))
+        self.disposed = {name: self._dispose(actor, disposing) for name, actor in self.actors.items()}
         self.state = self._initial_state()
         self.total_value = self.state.total_value()
         self.start_share = self.state.share()
@@ -278,11 +289,11 @@ class _Replication:
 
     # --- set-up ------------------------------------------------------------------------------------------
 
-    def _dispose(self, actor: Policy[Any]) -> frozenset[str]:
-        """The courses this world's actor is disposed to take: one draw of its own stream per disposition, in the
-        order its policy declares them, yes with the chance its propensity gives."""
+    def _dispose(self, actor: Policy[Any], rng: Stream) -> frozenset[str]:
+        """The courses this world's actor is disposed to take: one draw per disposition, in the order its policy
+        declares them, yes with the chance its propensity gives. Dispositions are the analyst's uncertainty about the
+        actor, like the parameters: drawn once per replication, not again with the chance events."""
         v = self.actor_values[actor.name]
-        rng = self.streams[actor.name]
         return frozenset(course for course, field in actor.dispositions.items() if rng.uniform() < getattr(v, field))
 
     def _initial_state(self) -> WorldState:
