@@ -138,7 +138,7 @@ def test_a_fortified_place_takes_longer_to_take() -> None:
 
 @pytest.mark.parametrize(
     ("path", "low", "high"),
-    [("actors.red.diplomatic_weight", 0.0, 10.0), ("attention.per_war_day", 0.0, 0.2)],
+    [("actors.red.diplomatic_weight", 0.0, 10.0), ("attention.per_war_day", 0.0, 0.5)],
     ids=["diplomatic-weight", "attention"],
 )
 def test_attention_and_its_diplomatic_cost_shorten_the_war(path: str, low: float, high: float) -> None:

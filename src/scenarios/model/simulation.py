@@ -276,6 +276,7 @@ class _Replication:
         self._reviews_on = {name: actor.reviews_on for name, actor in self.actors.items()}
         self._signal_seen: dict[str, tuple[int, bool]] = {}  # actor -> (captures when read, value)
         self._flags_seen = MappingProxyType(self.state.flags)  # a read-only view of the live flags
+        self._taken_seen = MappingProxyType(self.state.first_option_day)  # the same of the options taken
         self._op_alarm: dict[str, bool] = {party: False for party in (roles.attacker, roles.defender)}
         self._presses: Role | None = None  # what the observation reads of the postures (set with `_postures_seen`)
         self._on_offensive = False
@@ -646,6 +647,7 @@ class _Replication:
             help_requested=self._helped,
             treaty_triggered=self._obliged(me),
             flags=self._flags_seen,
+            taken=self._taken_seen,
             recent_attacks=s.recent_attack_count(self.grievance_window),
             days_since_front_moved=day - s.front_moved_day,
             own_endurance=own,

@@ -321,7 +321,10 @@ class Patron(PatronPolicy[Values]):
         reluctant = first and "back_defender" not in obs.disposed
         # nothing decided yet, a patron disposed to back its ally has no commitment to keep: only the rung's cost
         ladder: dict[str, Utility] = {"hold": Hold(0.0 if first and not reluctant else v.support_inertia)}
-        open_ = rung is not None and (not first or "back_defender" in obs.disposed or obs.treaty_triggered)
+        # disposed to press its ally into a concession too, it tries that first: it backs its ally "in the end" (¶7
+        # "may pressure Armenia ... but is more likely to support Armenia"), unless its treaty obliges it
+        tried = "press_defender" not in obs.disposed or f"{obs.actor}.press_defender" in obs.taken
+        open_ = rung is not None and (not first or ("back_defender" in obs.disposed and tried) or obs.treaty_triggered)
         # beyond its first backing it climbs only in answer to fighting (its forces, its arms) or to its treaty
         if rung is not None and open_ and (fighting or (not rung.fights and (first or obs.treaty_triggered))):
             ladder["escalate"] = Escalate(
