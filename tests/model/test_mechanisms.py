@@ -329,10 +329,10 @@ def test_no_offer_in_the_cooldown_after_a_truce_is_broken_nor_under_a_young_truc
     assert terms(s, p, Scripted([0.9])) is not None
 
 
-def test_a_patron_among_the_brokers_puts_no_terms_that_hand_over_the_core() -> None:
+def test_terms_that_hand_over_the_core_can_be_spared() -> None:
     """Report, para 6: "Putin likely does not want to compel Armenia to grant Azerbaijan some measure of control over
-    Nagorno-Karabakh": with Guardian among the brokers the withdrawal (which hands over the town and the capital) is
-    not on the table, the districts are; once Blue has conceded, the largest terms are."""
+    Nagorno-Karabakh" (and no pre-war plan handed over the core): with `spare_core` the withdrawal (which hands over
+    the town and the capital) is not on the table, the districts are; a concession puts the largest terms on it."""
     h = Hand(WAR, medians(WAR))
     s = h.state
     thresholds = {sid: h.settlement_thresholds[sid] for sid in ("districts", "withdrawal")}
@@ -343,6 +343,23 @@ def test_a_patron_among_the_brokers_puts_no_terms_that_hand_over_the_core() -> N
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False) == "withdrawal"
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, False, spare_core=True) == "districts"
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "withdrawal"
+
+
+def test_strikes_on_its_own_territory_bring_the_defender_to_ask_its_patrons() -> None:
+    """Each strike on Blue's own territory adds `ask_patron_strike_weight` to asking its patrons for help (observed:
+    the CSTO helps "on that state's application" if its territory is attacked)."""
+
+    def weighs_strikes(data: dict[str, Any]) -> None:
+        data["actors"][DEFENDER]["ask_patron_strike_weight"] = {"value": 0.5, "assumption": "for the test"}
+
+    h = hand(scenario(start_truce=False, edit=weighs_strikes))
+    blue = h.actors[DEFENDER]
+    v = h.actor_values[DEFENDER]
+    asks = []
+    for strikes in (0, 4):
+        obs = h.observe(blue)._replace(own_territory_strikes=strikes)
+        asks.append(sum(blue.decide(obs, v, Scripted([0.5] * 8))[-1].utilities["ask_patron"].values()))
+    assert asks[1] - asks[0] == pytest.approx(2.0)
 
 
 def test_the_largest_settlement_the_battlefield_allows_is_on_the_table() -> None:

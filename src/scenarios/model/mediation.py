@@ -45,8 +45,8 @@ def settlement_on_table(
     A concession by the defender puts the first step on the table (the settlement of the lowest threshold) when the
     battlefield puts none; terms a party refused are not put again until the map has moved (or, with
     `reoffer_after`, until that many days have passed, twice as many after each refusal). With `spare_core`, no
-    settlement that hands over places of the core: a patron among the brokers does not compel its ally to give up
-    the region unless it has conceded."""
+    settlement that hands over places of the core (brokers do not propose that the defender give up the region
+    unless it has conceded and lost what its centre needs)."""
     share = state.share()
     best, best_value = "", 0.0
     open_ = [sid for sid, threshold in thresholds.items() if share >= threshold]

@@ -105,6 +105,7 @@ class Observation(NamedTuple):
     treaty_triggered: bool  # the observer's treaty obligation is triggered (its covered territory attacked)
     flags: Mapping[str, float]  # read-only; "actor.act" -> first day
     taken: Mapping[str, float]  # read-only; "actor.option" -> the first day it was taken (postures included)
+    own_territory_strikes: int  # strikes on the observer's own territory so far (spillover)
     recent_attacks: int  # the attacker's attacks in the defender's grievance window
     days_since_front_moved: float
     own_endurance: float  # the observer's stocks, the scarcest (1 full, 0 exhausted); 1 for a backer

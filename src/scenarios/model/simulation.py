@@ -648,6 +648,7 @@ class _Replication:
             treaty_triggered=self._obliged(me),
             flags=self._flags_seen,
             taken=self._taken_seen,
+            own_territory_strikes=s.spillover_strikes.get(me, 0),
             recent_attacks=s.recent_attack_count(self.grievance_window),
             days_since_front_moved=day - s.front_moved_day,
             own_endurance=own,
@@ -793,7 +794,9 @@ class _Replication:
         attacker = self.attacker
         met = attacker.position_met(s, self.actor_values[attacker.name])
         conceded = s.defender_conceded()
-        spare_core = not conceded and any(b in s.patrons for b in brokers)
+        # no broker puts the core on the table on its own initiative: the pre-war plans never did, and a patron does
+        # not compel its ally (¶6); only a defender that has conceded and can no longer hold its centre is offered it
+        spare_core = not (conceded and self._centre_lost())
         settlement = mediation.settlement_on_table(
             s,
             self.settlement_thresholds,

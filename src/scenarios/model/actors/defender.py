@@ -130,6 +130,14 @@ class Values(ActorValues):
         float,
         Drawn(NonNegative, "Disutility of accepting a halt while a patron backs it (it can hold out) (utility)."),
     ]
+    ask_patron_strike_weight: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Utility of asking its patrons per strike on its own territory (utility/strike; left out: none).",
+            optional=True,
+        ),
+    ] = None
 
 
 @block_of(Values)
@@ -177,6 +185,7 @@ class Counter(NamedTuple):
 class AskPatron(NamedTuple):
     base: float
     losses: float
+    strikes_on_own_territory: float
 
 
 class NotYet(NamedTuple):
@@ -296,7 +305,11 @@ class Defender(DefenderPolicy[Values]):
         decisions = [choose(me, utilities, v.rationality, rng, explain, floor)]
         if not obs.help_requested and not obs.patron_backs_defender and obs.roles.patrons:
             ask: dict[str, Utility] = {
-                "ask_patron": AskPatron(v.ask_patron_base, v.ask_patron_loss_weight * losses),
+                "ask_patron": AskPatron(
+                    v.ask_patron_base,
+                    v.ask_patron_loss_weight * losses,
+                    (v.ask_patron_strike_weight or 0.0) * obs.own_territory_strikes,
+                ),
                 "not_yet": NotYet(),
             }
             decisions.append(choose(me, ask, v.rationality, rng, explain, floor, track=""))
