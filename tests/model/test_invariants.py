@@ -263,6 +263,7 @@ def test_the_rules_are_exercised() -> None:
         "actors.guardian.min_dwell_days": 0.0,
         "mediation.settlement_chance": 1.0,
         "settlements.districts.offered_from_share": 0.01,  # terms on the table from the first gain
+        "actors.blue.accept_base": 10.0,  # and Blue takes them
     }
     totals = dict.fromkeys(("breaks", "settled", "treaty_rungs", "assaults"), 0)
     for i in range(8):

@@ -444,7 +444,7 @@ class _Replication:
                     self._log("disposition", name, self._disposition_text(name, actor))
 
     def _disposition_text(self, name: str, actor: Policy[Any]) -> str:
-        """What this world's actor is disposed to, in words: `press_defender` -> "press Armenia"."""
+        """What this world's actor is disposed to, in words: `press_defender` -> "press <the defender's label>"."""
         labels = {
             role.value: self.prep.labels[self.roles.attacker if role is Role.ATTACKER else self.roles.defender]
             for role in (Role.ATTACKER, Role.DEFENDER)

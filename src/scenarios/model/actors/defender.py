@@ -253,7 +253,7 @@ class Defender(DefenderPolicy[Values]):
     def _counters(self, obs: Observation, v: Values) -> dict[str, Utility]:
         """Counter-attacks on places the attacker holds: what they retake against what they cost, more for a place
         the centre cannot live without; under a truce only while the attacker fights under it, or to reopen such a
-        place once it has fallen (the Lachin road: a truce does not feed a cut-off region)."""
+        place once it has fallen (its supply road: a truce does not feed a cut-off region)."""
         quiet = obs.ceasefire and not obs.attacker_on_offensive
         if quiet and not obs.centre_lost:
             return {}

@@ -261,8 +261,8 @@ class Patron(PatronPolicy[Values]):
         fighting = 1.0 if obs.fighting or not obs.ceasefire else 0.0
         backing = obs.support_level > obs.support_floor
         troops = v.supporter_troops_weight if obs.supporter_fights else 0.0
-        # pressing its ally to concede is a broker's line as much as mediating (¶7: "to defuse the crisis and frame
-        # the Kremlin as a mediator"): moving between the two is no change of line, it keeps its commitment
+        # pressing its ally to concede is a broker's line as much as mediating (pressing it "to defuse the crisis
+        # and frame" itself "as a mediator"): moving between the two is no change of line, it keeps its commitment
         brokering = inertia if posture in ("mediate", "press_defender") else 0.0
         diplomacy: dict[str, Utility] = {
             "mediate": Mediate(brokering, v.mediation_weight),
@@ -322,7 +322,7 @@ class Patron(PatronPolicy[Values]):
         # nothing decided yet, a patron disposed to back its ally has no commitment to keep: only the rung's cost
         ladder: dict[str, Utility] = {"hold": Hold(0.0 if first and not reluctant else v.support_inertia)}
         # disposed to press its ally into a concession too, it tries that first: it backs its ally "in the end" (¶7
-        # "may pressure Armenia ... but is more likely to support Armenia"), unless its treaty obliges it
+        # "may pressure" its ally "... but is more likely to support" it), unless its treaty obliges it
         tried = "press_defender" not in obs.disposed or f"{obs.actor}.press_defender" in obs.taken
         open_ = rung is not None and (not first or ("back_defender" in obs.disposed and tried) or obs.treaty_triggered)
         # beyond its first backing it climbs only in answer to fighting (its forces, its arms) or to its treaty
