@@ -248,6 +248,8 @@ def test_importance_of_a_batch_of_several_scenarios_names_the_one_it_ranks(
         assert main(argv) == 0
         assert f"permutation importance for war_days in {name} (30 replications)" in capsys.readouterr().out
     assert len(stored(out)) == 2 and len(list(out.glob("sensitivity-importance-*.parquet"))) == 2
+    assert main(["importance", str(out), "--screen"]) == 2  # the screen too: which scenario, not the first
+    assert "name the one to analyse with --scenario" in capsys.readouterr().err
 
 
 def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path) -> None:

@@ -65,26 +65,26 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import check_store, store
 
     results = load_results(args.dir)
+    scenario = one_scenario(results, args.scenario, args.dir)
+    n = int((results.replications["scenario"] == scenario).sum())
     if args.screen:
         from scenarios.analysis.importance import screen
 
-        table = screen(results, args.scenario)
+        table = screen(results, scenario)
         quiet = table[~table["detectable"]]
         print_table(
             table,
-            f"screen of {len(table)} uncertain parameters against every measure and expectation "
-            f"({len(results.replications)} replications; p: Kruskal-Wallis across quintiles of the parameter, "
+            f"screen of {len(table)} uncertain parameters of {scenario} against every measure and expectation "
+            f"({n:,} replications; p: Kruskal-Wallis across quintiles of the parameter, "
             "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",
         )
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
         return 0
     measure = outcome_of(results, args)
-    scenario = one_scenario(results, args.scenario, args.dir)
     several = len(results.scenarios) > 1
     key = f"{scenario}-{args.outcome}" if several else args.outcome  # one stored ranking per scenario and outcome
     check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
     table = parameter_importance(results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed)
-    n = int((results.replications["scenario"] == scenario).sum())
     print_table(table, f"permutation importance for {args.outcome} in {scenario} ({n:,} replications)")
     meta = {"bootstrap": args.bootstrap, "scenario": scenario}
     path = store(Path(args.dir), table, "importance", key, meta, replace=args.overwrite)
