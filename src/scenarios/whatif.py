@@ -28,7 +28,7 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, compare, default_measures, replications_needed
-from scenarios.analysis.render import Column, Rendered, View, num, pct
+from scenarios.analysis.render import Column, Rendered, View, num, pct, pp
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
@@ -92,11 +92,15 @@ class WhatIf(Rendered):
     def to_text(self) -> str:
         """The paired differences that matter, one line per measure, each marked REAL or noise."""
         table = self.table.set_index("measure")
-        lines = [f"{'measure':<32}{self.base:>14}{'what-if':>14}{'difference [95% interval]':>36}  verdict"]
+        lines = [f"{'measure':<32}{self.base:>14}{'what-if':>14}{'difference [95% interval]':>38}  verdict"]
         for measure, r in table.loc[self.measures()].iterrows():
-            fmt = _formatter(r)
-            interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
-            lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>36}  {_verdict(r)}")
+            fmt, diff = _formatter(r), _difference(r)
+            interval = f"{diff(r['difference'])} [{diff(r['lower'])}, {diff(r['upper'])}]"
+            lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>38}  {_verdict(r)}")
+        lines.append(
+            "(differences of probabilities in percentage points; REAL: distinguishable from noise at 0.05 after "
+            "Holm's correction over the measures compared)"
+        )
         return "\n".join(lines)
 
     def views(self) -> list[View]:
@@ -106,9 +110,9 @@ class WhatIf(Rendered):
             Column("measure", "measure", style="code", hint=lambda r: r["label"]),
             Column(self.base, lambda r: _formatter(r)(r[self.base]), style="num"),
             Column("what-if", lambda r: _formatter(r)(r[self.tweaked]), style="num"),
-            Column("difference", lambda r: _formatter(r)(r["difference"]), style="num"),
+            Column("difference", lambda r: _difference(r)(r["difference"]), style="num"),
             Column(
-                "95% interval", lambda r: f"[{_formatter(r)(r['lower'])}, {_formatter(r)(r['upper'])}]", style="num"
+                "95% interval", lambda r: f"[{_difference(r)(r['lower'])}, {_difference(r)(r['upper'])}]", style="num"
             ),
             Column("verdict", _verdict),
         ]
@@ -132,6 +136,11 @@ class WhatIf(Rendered):
 def _formatter(row: pd.Series) -> Callable[[Any], str]:
     """How a measure's figures read: probabilities in percent, amounts to three digits."""
     return pct if row["kind"] == "probability" else num
+
+
+def _difference(row: pd.Series) -> Callable[[Any], str]:
+    """How a difference reads: of probabilities in percentage points, of amounts to three digits."""
+    return pp if row["kind"] == "probability" else num
 
 
 def _verdict(row: pd.Series) -> str:

@@ -15,11 +15,13 @@ from scipy import stats
 from scenarios.analysis.compare import (
     ConfigMismatchWarning,
     compare,
+    holm,
     logrank,
     merge_batches,
     outcome_measures,
     paired_differences,
 )
+from scenarios.analysis.render import num, pp
 from scenarios.model.outcomes import OUTCOME_CLASSES
 
 from .support import make_results, scenario_rows
@@ -285,3 +287,24 @@ def test_merge_of_one_batch_is_that_batch() -> None:
     one = batch("a", seed=1)
     assert merge_batches([one]) is one
     assert dataclasses.asdict(merge_batches([one]))["manifest"] == one.manifest
+
+
+def test_a_table_that_calls_differences_real_controls_for_the_number_of_measures() -> None:
+    """Holm's step-down correction over one comparison's measures: of raw p-values 0.01, 0.02, 0.03 and 0.5, three
+    pass 0.05 uncorrected, one after the correction (0.04, 0.06, 0.06, 0.5); a measure with no test stays n/a."""
+    table = pd.DataFrame({"p_value": [0.02, 0.01, 0.5, 0.03, np.nan]})
+    out = holm(table, 0.05)
+    assert list(out["significant"]) == [False, True, False, False, False]
+    assert np.allclose(out["p_holm"].to_numpy()[:4], [0.06, 0.04, 0.5, 0.06]) and np.isnan(out["p_holm"].iloc[4])
+
+
+def test_differences_of_probabilities_read_in_percentage_points_and_counts_in_full() -> None:
+    assert pp(0.032) == "+3.2 pp" and pp(-0.13) == "-13.0 pp" and pp(float("nan")) == "n/a"
+    assert num(1290.4) == "1,290" and num(-2500) == "-2,500" and num(12.345) == "12.3" and num(0.5) == "0.5"
+
+
+def test_the_comparison_says_its_units_and_its_correction(shifted) -> None:
+    text = compare(shifted, baseline="a").to_text(all=True)
+    assert "percentage points" in text and "Holm" in text
+    durable = next(line for line in text.splitlines() if line.strip().startswith("durable_ceasefire"))
+    assert " pp [" in durable and "pp]" in durable  # the difference and its interval, in points

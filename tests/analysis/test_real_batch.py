@@ -89,7 +89,8 @@ def test_compare_a_real_batch(batch: Results) -> None:
     assert (finite["lower"] <= finite["difference"] + 1e-12).all()
     assert (finite["difference"] <= finite["upper"] + 1e-12).all()
     assert finite["p_value"].between(0, 1).all()
-    assert (finite["significant"] == (finite["p_value"] < 0.05)).all()
+    assert (finite["significant"] == (finite["p_holm"] < 0.05)).all()  # Holm-corrected over the measures
+    assert (finite["p_holm"] >= finite["p_value"] - 1e-12).all()
     assert table["logrank_p"].nunique() == 1 and 0 <= table["logrank_p"].iloc[0] <= 1
     row = table.set_index("measure").loc["war_days"]
     r = batch.replications

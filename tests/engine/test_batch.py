@@ -227,6 +227,31 @@ def test_existing_results_need_resume_or_overwrite(tmp_path: Path) -> None:
     assert len(load_results(out).replications) == 3
 
 
+def test_importance_of_a_batch_of_several_scenarios_names_the_one_it_ranks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --scenario a batch of two is refused (naming both) rather than ranked for the first in silence; each
+    scenario's ranking is stored under its own name, and the count printed is that scenario's replications."""
+    from scenarios.cli import main
+    from scenarios.sensitivity import stored
+
+    out = tmp_path / "b"
+    early = ROOT / "configs" / "early-winter.yaml"
+    run_batch([BASELINE, early], n=30, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
+    capsys.readouterr()
+    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "2"]) == 2
+    assert (
+        "holds 2 scenarios (baseline, early-winter): name the one to analyse with --scenario" in capsys.readouterr().err
+    )
+    for name in ("baseline", "early-winter"):
+        argv = ["importance", str(out), "--outcome", "war_days", "--bootstrap", "2", "--scenario", name]
+        assert main(argv) == 0
+        assert f"permutation importance for war_days in {name} (30 replications)" in capsys.readouterr().out
+    assert len(stored(out)) == 2 and len(list(out.glob("sensitivity-importance-*.parquet"))) == 2
+    assert main(["importance", str(out), "--screen"]) == 2  # the screen too: which scenario, not the first
+    assert "name the one to analyse with --scenario" in capsys.readouterr().err
+
+
 def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path) -> None:
     """An importance ranking stored beside the old batch would otherwise appear in the new batch's report."""
     from scenarios.cli import main

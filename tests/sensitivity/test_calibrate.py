@@ -18,6 +18,8 @@ from scipy.spatial import cKDTree
 from scenarios.analysis.history_matching import (
     Target,
     _logit,
+    constraint_lines,
+    design_warning,
     free_parameters,
     history_match,
     implausibility,
@@ -199,3 +201,22 @@ def test_history_matching_recovers_the_known_region_of_a_toy_simulator() -> None
     assert (true_i[alive] > 4.5).mean() < 0.05  # what is clearly ruled out does not
     spread = pool[alive].std(axis=0) * np.sqrt(12)
     assert spread[2] > 0.9 and spread[1] < spread[2]  # the inert parameter keeps its range, x1 does not
+
+
+def test_too_few_design_points_for_the_free_parameters_are_said_before_the_waves() -> None:
+    """Ten design points a wave per free parameter (Loeppky, Sacks and Welch 2009): fewer is warned, with the
+    number that would do; enough is quiet."""
+    warning = design_warning(60, 47)
+    assert warning is not None and "60 design points a wave for 47 free parameters" in warning
+    assert "--points 470" in warning
+    assert design_warning(470, 47) is None and design_warning(100, 3) is None
+
+
+def test_only_parameters_the_region_constrains_are_listed_as_constrained() -> None:
+    """A parameter keeping more than 90 % of its spread is not called constrained: when none is, one line says that
+    the region rules out combinations instead of a list of parameters all at 100 %."""
+    ranges = {"a": (0.1, 0.4), "b": (0.0, 1.0), "c": (0.0, 0.99)}
+    lines = constraint_lines(pd.Series({"a": 0.35, "c": 0.95, "b": 1.0}), ranges)
+    assert lines[0].startswith("constrained on their own") and len(lines) == 2 and "a" in lines[1].split()[0]
+    none = constraint_lines(pd.Series({"c": 0.95, "b": 1.0}), ranges)
+    assert len(none) == 1 and none[0].startswith("no free parameter is constrained on its own")

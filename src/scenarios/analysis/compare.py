@@ -24,7 +24,7 @@ import pandas as pd
 from lifelines.statistics import logrank_test
 from scipy import stats
 
-from scenarios.analysis.render import Column, Rendered, View, to_html
+from scenarios.analysis.render import Column, Rendered, View, num, pct, pp, to_html
 from scenarios.analysis.survival import durations
 from scenarios.exceptions import AnalysisError, python_name
 from scenarios.io.load import Results
@@ -172,7 +172,7 @@ def paired_differences(
     Paired (t on the pair differences; pairs where either value is n/a are left out) when the replications share
     seeds, unpaired otherwise (column ``test``); with fewer than two values the interval and p-value are NaN.
     Columns: measure, label, kind, statistic, a, b (the means), difference, lower, upper, p_value, significant,
-    n_pairs, n_a, n_b, test.
+    n_pairs, n_a, n_b, test, p_holm. ``significant`` is Holm-corrected over the measures compared (`holm`).
     """
     chosen = resolve(results, measures, days)
     m = outcome_measures(results, days, chosen)
@@ -211,7 +211,24 @@ def paired_differences(
                 "test": row["test"],
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return holm(table, alpha)
+
+
+def holm(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Holm's step-down correction over the measures of one comparison (a family of tests): ``p_holm``, and
+    ``significant`` only where it is below `alpha`, so that a table that calls differences real keeps the chance of
+    calling any noise real at `alpha`."""
+    from statsmodels.stats.multitest import multipletests
+
+    table = table.copy()
+    finite = table["p_value"].notna().to_numpy()
+    adjusted = np.full(len(table), np.nan)
+    if finite.any():
+        adjusted[finite] = multipletests(table["p_value"].to_numpy()[finite], alpha=alpha, method="holm")[1]
+    table["p_holm"] = adjusted
+    table["significant"] = table["p_holm"] < alpha
+    return table
 
 
 def _horizon(results: Results, name: str) -> float:
@@ -263,12 +280,19 @@ class Comparison(Rendered):
 
     def heading(self) -> str:
         level = f"{1 - self.alpha:.0%}"
-        return f"Differences of means (scenario minus the baseline, {self.baseline}), {level} intervals"
+        return (
+            f"Differences of means (scenario minus the baseline, {self.baseline}; probabilities in percentage points), "
+            f"{level} intervals"
+        )
 
     def to_text(self, all: bool = False, name: Callable[[str], str] = python_name) -> str:
         """Per scenario: the test used, one line per measure (all, or the significant ones and P(holds)),
         and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
-        lines = [self.heading() + "; REAL = distinguishable from noise"]
+        lines = [
+            self.heading()
+            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over the measures of"
+            " each comparison (p: Holm-adjusted)"
+        ]
         shown = self.shown(all)
         for other in self.pairs():
             rows = shown[shown["scenario"] == other]
@@ -282,12 +306,12 @@ class Comparison(Rendered):
             lines.append(f"\n{other} vs {self.baseline}: {how}")
             lines.append(f"  {'measure':<30}{'baseline':>12}{'scenario':>12}  {'difference [interval]':<30}{'p':>8}")
             for _, r in rows.iterrows():
-                fmt = _fmt_pct if r["kind"] == "probability" else _fmt_num
-                interval = f"{fmt(r['difference'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
+                fmt, diff = _fmt(r), _fmt_diff(r)
+                interval = f"{diff(r['difference'])} [{diff(r['lower'])}, {diff(r['upper'])}]"
                 verdict = "REAL" if r["significant"] else ("n/a" if math.isnan(r["difference"]) else "noise")
                 lines.append(
                     f"  {r['measure']:<30}{fmt(r['baseline_value']):>12}{fmt(r['scenario_value']):>12}  "
-                    f"{interval:<30}{_fmt_p(r['p_value']):>8}  {verdict}"
+                    f"{interval:<34}{_fmt_p(r['p_holm']):>8}  {verdict}"
                 )
             if len(rows) < len(full):
                 lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; {name('all')} shows them)")
@@ -313,9 +337,9 @@ class Comparison(Rendered):
             Column("measure", "measure", hint=lambda r: r["label"]),
             figure("baseline_value"),
             figure("scenario_value"),
-            figure("difference"),
-            Column("interval", lambda r: f"[{_fmt(r)(r['lower'])}, {_fmt(r)(r['upper'])}]", style="num"),
-            Column("p", "p_value", _fmt_p, "num"),
+            Column("difference", lambda r: _fmt_diff(r)(r["difference"]), style="num"),
+            Column("interval", lambda r: f"[{_fmt_diff(r)(r['lower'])}, {_fmt_diff(r)(r['upper'])}]", style="num"),
+            Column("p (Holm)", "p_holm", _fmt_p, "num"),
             Column("test", "test"),
         ]
         shown = self.shown(all)
@@ -370,12 +394,17 @@ def _fmt(row: pd.Series) -> Callable[[float], str]:
     return _fmt_pct if row["kind"] == "probability" else _fmt_num
 
 
+def _fmt_diff(row: pd.Series) -> Callable[[float], str]:
+    """How a difference reads: of probabilities in percentage points, of amounts to three digits."""
+    return pp if row["kind"] == "probability" else _fmt_num
+
+
 def _fmt_pct(v: float) -> str:
-    return "n/a" if v is None or math.isnan(v) else f"{v:.1%}"
+    return pct(v)
 
 
 def _fmt_num(v: float) -> str:
-    return "n/a" if v is None or math.isnan(v) else f"{v:,.3g}"
+    return num(v)
 
 
 def _fmt_p(v: float) -> str:

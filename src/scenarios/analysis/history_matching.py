@@ -44,7 +44,38 @@ CUT = 3.0  # implausibility beyond which a point is ruled out (Pukelsheim's thre
 CANDIDATES = 20_000  # candidate points per wave on which the emulators judge the region
 BAND_SD_SHARE = 1 / 6  # a band of width w on the logit scale adds (w / 6)^2: its edges are soft, not knife-edges
 KEEP_SPREAD = 0.9  # a parameter keeping less of its spread than this is "constrained" (listed in the report)
+# design points per free parameter an emulator needs to stand for the model (Loeppky, Sacks and Welch 2009, "Choosing
+# the sample size of a computer experiment": n = 10 d)
+POINTS_PER_PARAMETER = 10
 EPS = 0.5  # added to counts before the logit (the empirical logit), so 0 % and 100 % stay finite
+
+
+def design_warning(points: int, free: int) -> str | None:
+    """What to tell a user whose waves are too small for the emulators to stand for the model, or None."""
+    need = POINTS_PER_PARAMETER * free
+    if points >= need:
+        return None
+    return (
+        f"warning: {points:,} design points a wave for {free:,} free parameters: an emulator needs about "
+        f"{POINTS_PER_PARAMETER} a parameter ({need:,}; Loeppky, Sacks and Welch 2009), so this calibration rules out "
+        f"only what is plain and draws a rough region; give --points {need:,}, or fewer parameters with --params"
+    )
+
+
+def constraint_lines(shrink: pd.Series, ranges: dict[str, tuple[float, float]], top: int = 10) -> list[str]:
+    """The parameters the region constrains on its own (keeping at most `KEEP_SPREAD` of their spread), most
+    constrained first, as lines for a console; one line saying so when none is."""
+    constrained = [name for name in shrink.index if shrink[name] <= KEEP_SPREAD][:top]
+    if not constrained:
+        return [
+            f"no free parameter is constrained on its own (each keeps more than {KEEP_SPREAD:.0%} of its spread): "
+            "what is ruled out are combinations, which the calibrated scenario keeps by drawing them jointly"
+        ]
+    lines = ["constrained on their own (spread left: the survivors' sd over the original's; range of the survivors):"]
+    for name in constrained:
+        lo, hi = ranges[name]
+        lines.append(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
+    return lines
 
 
 def free_parameters(scenario: Scenario, patterns: Sequence[str] = ()) -> list[str]:

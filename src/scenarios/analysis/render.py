@@ -24,8 +24,17 @@ def pct(x: Any, digits: int = 1) -> str:
 
 
 def num(x: Any) -> str:
-    """An amount to three significant digits, with thousands separators ("n/a" when undefined)."""
-    return "n/a" if x is None or _nan(x) else f"{float(x):,.3g}"
+    """An amount to three significant digits, with thousands separators and never in scientific notation: 1,290
+    deaths, not 1.29e+03 ("n/a" when undefined)."""
+    if x is None or _nan(x):
+        return "n/a"
+    v = float(x)
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
+def pp(x: Any, digits: int = 1) -> str:
+    """A difference of probabilities in percentage points, signed ("n/a" when undefined)."""
+    return "n/a" if x is None or _nan(x) else f"{100 * float(x):+.{digits}f} pp"
 
 
 def pvalue(x: Any) -> str:

@@ -51,14 +51,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scenarios.analysis.history_matching import implausibility_frame
+    import sys
+
+    from scenarios.analysis.history_matching import (
+        constraint_lines,
+        design_warning,
+        free_parameters,
+        implausibility_frame,
+    )
     from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
+    from scenarios.config.loader import load_scenario
     from scenarios.io.owned import write_output
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
     from scenarios.report.figures import figure_bytes
 
     target = calibrated_target(args.config, args.save, args.replace_saved)  # refused before any run, not after
     options = run_options(args)
+    free = free_parameters(load_scenario(args.config, args.overrides), args.params)
+    warning = design_warning(args.points, len(free))
+    if warning is not None:
+        print(warning, file=sys.stderr)  # said before the waves are paid for
     result = calibrate(
         args.config,
         options,
@@ -91,10 +103,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     shrink = result.shrinkage()
     ranges = result.ranges()
-    print("most constrained (spread left: survivors' sd over the original's; range of the survivors):")
-    for name in shrink.index[:10]:
-        lo, hi = ranges[name]
-        print(f"  {name:60s} {shrink[name]:4.0%}  [{lo:.4g}, {hi:.4g}]")
+    print("\n".join(constraint_lines(shrink, ranges)))
     top = list(shrink.index[:3])
     region = surviving_pairs(result.survivors, top, result.ruled_out)
     print(f"plot: {write_output(folder / 'calibration-region.png', figure_bytes(region, dpi=120), field='out')}")

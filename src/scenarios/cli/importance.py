@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from scenarios.cli.args import (
     EXPRESSION,
@@ -26,7 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--scenario",
         type=name_text("a scenario's name"),
         default=None,
-        help="which scenario of the batch (default: the first)",
+        help="which scenario of the batch (default: its only one; needed when it holds several)",
     )
     add_measures(p, choose=False)
     p.add_argument("--bootstrap", type=count(1, 1000), default=10, help="refits for the intervals")
@@ -39,6 +40,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_overwrite(p, "a stored importance ranking of the same outcome that scenarios did not record writing")
 
 
+def one_scenario(results: Any, scenario: str | None, folder: str) -> str:
+    """The scenario to analyse: the one named, or the batch's only one; a batch of several needs a name."""
+    from scenarios.exceptions import AnalysisError
+
+    names = list(results.scenarios)
+    if scenario is None:
+        if len(names) > 1:
+            raise AnalysisError(
+                f"{folder} holds {len(names)} scenarios ({', '.join(names)}): name the one to analyse with --scenario"
+            )
+        return str(names[0])
+    if scenario not in names:
+        raise AnalysisError(f"no scenario {scenario!r} in {folder}; choose one of {', '.join(names)}")
+    return scenario
+
+
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.importance import parameter_importance
     from scenarios.io.load import load_results
@@ -48,25 +65,29 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import check_store, store
 
     results = load_results(args.dir)
+    scenario = one_scenario(results, args.scenario, args.dir)
+    n = int((results.replications["scenario"] == scenario).sum())
     if args.screen:
         from scenarios.analysis.importance import screen
 
-        table = screen(results, args.scenario)
+        table = screen(results, scenario)
         quiet = table[~table["detectable"]]
         print_table(
             table,
-            f"screen of {len(table)} uncertain parameters against every measure and expectation "
-            f"({len(results.replications)} replications; p: Kruskal-Wallis across quintiles of the parameter, "
+            f"screen of {len(table)} uncertain parameters of {scenario} against every measure and expectation "
+            f"({n:,} replications; p: Kruskal-Wallis across quintiles of the parameter, "
             "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",
         )
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
         return 0
     measure = outcome_of(results, args)
-    check_store(Path(args.dir), "importance", args.outcome, replace=args.overwrite)  # before the forest is grown
-    table = parameter_importance(results, measure, args.scenario, bootstrap=args.bootstrap, seed=args.seed)
-    print_table(table, f"permutation importance for {args.outcome} ({len(results.replications)} replications)")
-    meta = {"bootstrap": args.bootstrap}
-    path = store(Path(args.dir), table, "importance", args.outcome, meta, replace=args.overwrite)
+    several = len(results.scenarios) > 1
+    key = f"{scenario}-{args.outcome}" if several else args.outcome  # one stored ranking per scenario and outcome
+    check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
+    table = parameter_importance(results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed)
+    print_table(table, f"permutation importance for {args.outcome} in {scenario} ({n:,} replications)")
+    meta = {"bootstrap": args.bootstrap, "scenario": scenario}
+    path = store(Path(args.dir), table, "importance", key, meta, replace=args.overwrite)
     png = figure_bytes(tornado(table, args.outcome), dpi=120)
     plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
     print(f"\nplot: {plot}")
