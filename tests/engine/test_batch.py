@@ -363,7 +363,14 @@ def test_ctrl_c_keeps_finished_chunks_and_marks_the_batch_partial(tmp_path: Path
         SHORT[0],
     ]
     # a terminal's Ctrl-C: SIGINT to the whole foreground process group (the driver and its workers)
-    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # the child starts as from a terminal, Ctrl-C not ignored (a disposition inherited from the test process would be)
+    proc = subprocess.Popen(
+        command,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         journal = out / JOURNAL

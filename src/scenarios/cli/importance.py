@@ -65,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.sensitivity import check_store, store
 
     results = load_results(args.dir)
-    scenario = one_scenario(results, args.scenario, args.dir)
-    n = int((results.replications["scenario"] == scenario).sum())
     if args.screen:
         from scenarios.analysis.importance import screen
 
+        scenario = one_scenario(results, args.scenario, args.dir)
+        n = int((results.replications["scenario"] == scenario).sum())
         table = screen(results, scenario)
         quiet = table[~table["detectable"]]
         print_table(
@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
         return 0
-    measure = outcome_of(results, args)
+    measure = outcome_of(results, args)  # a mistyped outcome is named before the scenario is asked for
+    scenario = one_scenario(results, args.scenario, args.dir)
+    n = int((results.replications["scenario"] == scenario).sum())
     several = len(results.scenarios) > 1
     key = f"{scenario}-{args.outcome}" if several else args.outcome  # one stored ranking per scenario and outcome
     check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
