@@ -12,7 +12,7 @@ import pytest
 from scenarios.model import attention, ceasefire, combat, endurance, mediation
 from scenarios.model.actors import attacker
 from scenarios.model.observation import OperationView
-from scenarios.model.state import WorldState
+from scenarios.model.state import OfferRecord, WorldState
 
 from .support import ATTACKER, DEFENDER, PATRON, SUPPORTER, Hand, Scripted, deterministic, medians, scenario
 
@@ -432,6 +432,39 @@ def test_the_attackers_strain_and_winter_terms_move_the_right_way() -> None:
     calm, strained = red_options(h), red_options(h, strain=40.0)
     assert strained["operation:plain"] - calm["operation:plain"] == pytest.approx(0.05 * 40.0)
     assert strained["local:plain"] == calm["local:plain"]  # the strain pulls toward an open break only
+
+
+def test_terms_it_accepted_and_the_other_side_refused_pull_the_attacker_toward_an_open_break() -> None:
+    """Report, para 9: "Azerbaijan and Turkey are setting conditions to break the ceasefire, citing unaddressed
+    Azerbaijani claims in negotiations": each set of terms handing Red places that it accepted and Blue refused under
+    the truce in force adds `unaddressed_claims_weight` to ending the truce openly, nothing to fighting under it."""
+
+    def weighs_claims(data: dict[str, Any]) -> None:
+        data["actors"][ATTACKER]["unaddressed_claims_weight"] = {"value": 0.5, "assumption": "for the test"}
+
+    h = fought_over(hand(scenario(edit=weighs_claims)), "plain")
+    s = h.state
+    assert s.ceasefire is not None
+    start = s.ceasefire.start
+
+    def offered(day: float, red: str, blue: str, handover: tuple[str, ...] = ("ridge",)) -> None:
+        settlement = "districts" if handover else ""
+        answers = {ATTACKER: red, DEFENDER: blue}
+        s.offers.append(
+            OfferRecord(len(s.offers) + 1, day, (PATRON,), "comprehensive", True, True, settlement, handover, answers)
+        )
+
+    offered(start - 1.0, "accept", "refuse")  # before this truce
+    offered(start + 1.0, "accept", "refuse", handover=())  # no places for Red: not its claims
+    offered(start + 2.0, "refuse", "refuse")  # Red refused them too
+    assert h.observe(h.actors[ATTACKER]).claims_refused == 0
+    offered(start + 3.0, "accept", "refuse")
+    offered(start + 4.0, "accept", "refuse")
+    assert h.observe(h.actors[ATTACKER]).claims_refused == 2
+    calm, pressed = red_options(h, claims_refused=0), red_options(h, claims_refused=2)
+    assert pressed["operation:plain"] - calm["operation:plain"] == pytest.approx(0.5 * 2)
+    assert pressed["local:plain"] == calm["local:plain"]  # fighting under the truce keeps it: no claim is cited
+    assert pressed["talks"] == calm["talks"] and pressed["hold"] == calm["hold"]
 
 
 def test_breaking_terms_it_agreed_and_breaking_again_cost_the_attacker_more() -> None:

@@ -619,6 +619,7 @@ class _Replication:
             ceasefire_days=day - cf.start if cf is not None else 0.0,
             truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
+            claims_refused=self._claims_refused(cf.start) if cf is not None else 0,
             war_days=s.war_days(),
             war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
             fighting=s.fighting(),
@@ -876,6 +877,15 @@ class _Replication:
             self._call_off_forces()
         self._rates_may_have_changed()
         self._trigger(Trigger.CEASEFIRE_AGREED)
+
+    def _claims_refused(self, since: float) -> int:
+        """Terms handing places to the attacker that it accepted and the defender refused, offered since `since`."""
+        a, d = self.roles.attacker, self.roles.defender
+        return sum(
+            1
+            for o in self.state.offers
+            if o.day >= since and o.handover and o.answers.get(a) == "accept" and o.answers.get(d) == "refuse"
+        )
 
     def _call_off_forces(self) -> None:
         """Terms that hand over places call off the defender's patrons' forces still on their way: a patron does not

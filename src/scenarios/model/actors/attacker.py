@@ -211,6 +211,16 @@ class Values(ActorValues):
     loss_tolerance: Annotated[
         float, Drawn(AtLeastOne, "Losses beyond this multiple of an operation's plan bring a review (factor).")
     ]
+    unaddressed_claims_weight: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Pull toward ending a truce openly per set of terms, offered under it, that would hand it places and that "
+            "it accepted and the other side refused: its claims left unaddressed in the talks (utility/refusal; left "
+            "out: none).",
+            optional=True,
+        ),
+    ] = None
 
 
 @block_of(Values)
@@ -253,6 +263,7 @@ class OperationTerms(NamedTuple):
     diplomatic_cost: float
     ceasefire_breach: float  # ending a truce openly
     truce_strain: float  # the other side's violations, pulling toward the break
+    unaddressed_claims: float  # terms it accepted and the other side refused under the truce, pulling the same way
     truce_cover: float  # fighting under a truce kept in force
     peacekeepers: float
     supporter_support: float
@@ -334,6 +345,7 @@ def operation_options(
         fresh = v.fresh_breach_cost * math.exp(-math.log(2.0) * obs.ceasefire_days / v.fresh_breach_half_life_days)
         breach = -(v.ceasefire_breach_cost + comprehensive + v.repeat_breach_cost * obs.truces_broken + fresh)
     strain = v.strain_weight * obs.strain if obs.ceasefire else 0.0
+    claims = (v.unaddressed_claims_weight or 0.0) * obs.claims_refused
     guarded = -v.peacekeeper_breach_cost if obs.peacekeepers else 0.0
     support = v.supporter_weight * obs.support_in_place / max(obs.support_total, 1.0)
     committed = obs.defender_support / obs.defender_support_total if obs.defender_support_total else 0.0
@@ -356,6 +368,7 @@ def operation_options(
                 *common,
                 0.0,
                 0.0,
+                0.0,
                 cover * op.days / 30.0,
                 guarded,
                 support,
@@ -369,6 +382,7 @@ def operation_options(
             *common,
             breach,
             strain,
+            claims,
             0.0,
             guarded,
             support,
