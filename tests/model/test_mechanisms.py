@@ -508,6 +508,25 @@ def test_a_defender_whose_lifeline_fell_counter_attacks_it_under_a_quiet_truce()
     assert set(counters) == {"counter:ford"} and counters["counter:ford"].lifeline == v.collapse_weight > 0
 
 
+def test_an_open_offensive_through_a_patrons_peacekeepers_weighs_as_fighting_the_patron() -> None:
+    """Breaking a truce guarded by a patron's peacekeepers fires on that patron's forces (it triggers its treaty):
+    Red weighs `fight_patron_cost` on the open offensive, as when the patron's forces fight; not on fighting under a
+    truce kept in force, and not behind another broker's line."""
+
+    def guarded(data: dict[str, Any]) -> None:
+        data["world"]["ceasefire"]["peacekeepers"] = True
+
+    h = fought_over(hand(scenario(edit=guarded)), "plain")
+    obs = h.observe(h.actors[ATTACKER])
+    assert obs.peacekeepers and obs.patron_peacekeepers
+    values: Any = h.actor_values[ATTACKER]
+    views = {w.target: w for w in obs.operations}
+    guarded_terms = attacker.operation_options(obs, values, views, None)
+    assert guarded_terms["operation:plain"].fighting_the_patron == -values.fight_patron_cost < 0
+    open_line = attacker.operation_options(obs._replace(patron_peacekeepers=False), values, views, None)
+    assert open_line["operation:plain"].fighting_the_patron == 0.0
+
+
 def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
     """Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down": while Red is on the
     offensive, pressing Blue weighs `offensive_pressure_weight` less, as pressing Red weighs it more."""

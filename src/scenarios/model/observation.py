@@ -73,6 +73,7 @@ class Observation(NamedTuple):
     ceasefire: bool  # a truce formally in force
     ceasefire_kind: str | None
     peacekeepers: bool
+    patron_peacekeepers: bool  # the truce's peacekeepers are the forces of a patron of the defender
     ceasefire_days: float  # days the truce in force has held (0 at war)
     truces_broken: int  # truces the observer has formally ended so far
     strain: float  # the truce's strain: violations weighed by recency (0 at war)

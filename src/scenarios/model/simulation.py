@@ -616,6 +616,7 @@ class _Replication:
             ceasefire=cf is not None,
             ceasefire_kind=cf.kind if cf is not None else None,
             peacekeepers=cf is not None and cf.peacekeepers,
+            patron_peacekeepers=cf is not None and cf.peacekeepers and any(self._keeps_peace(b) for b in cf.brokers),
             ceasefire_days=day - cf.start if cf is not None else 0.0,
             truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
@@ -931,6 +932,10 @@ class _Replication:
                 + ("agreed" if offer.accepted else "no deal"),
             )
 
+    def _keeps_peace(self, broker: str) -> bool:
+        """Whether a broker of a truce with peacekeepers is a patron of the defender whose forces they are."""
+        return broker in self.state.patrons and self.actors[broker].peacekeepers
+
     def _on_break(self, actor: str, why: str) -> None:
         """`actor` formally ended the truce by choosing `why`. An offensive through a patron's peacekeepers is an
         attack on the patron's forces: its treaty obligation (or, without a treaty, the same condition) is
@@ -942,7 +947,7 @@ class _Replication:
         if self.trace:
             self._log("ceasefire_end", actor, f"truce {cf.number} formally ended ({cf.cause}): {actor} chose {why}")
         if cf.peacekeepers and actor == self.roles.attacker:
-            for patron in (b for b in cf.brokers if b in s.patrons and self.actors[b].peacekeepers):
+            for patron in (b for b in cf.brokers if self._keeps_peace(b)):
                 s.attacked_day[patron] = s.day
                 if patron not in s.treaty_triggered:
                     s.treaty_triggered[patron] = s.day

@@ -161,7 +161,8 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Disutility of fighting on while a patron's forces fight for the defender (utility).",
+            "Disutility of fighting on while a patron's forces fight for the defender, or of an open offensive "
+            "through a patron's peacekeepers (utility).",
         ),
     ]
     defender_blinks_belief: Annotated[
@@ -352,6 +353,8 @@ def operation_options(
     further = v.expected_patron_intervention if obs.patron_backs_defender else v.expected_patron_backing
     patron = -v.patron_reaction_weight * (committed + (1.0 - committed) * further)  # what is decided, and what may be
     fighting_patron = -v.fight_patron_cost if obs.patron_fights else 0.0
+    # an open offensive through a patron's peacekeepers fires on that patron's forces: the same war with it
+    through_patron = -v.fight_patron_cost if obs.patron_fights or obs.patron_peacekeepers else 0.0
     blinks = v.blink_weight * v.defender_blinks_belief * (1.0 - obs.enemy_endurance)
     inertia = v.inertia
     out: dict[str, OperationTerms] = {}
@@ -387,7 +390,7 @@ def operation_options(
             guarded,
             support,
             patron,
-            fighting_patron,
+            through_patron,
             blinks,
             inertia if name == current else 0.0,
         )
