@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scenarios.model import attention, ceasefire, combat, endurance, mediation
+from scenarios.model import attention, ceasefire, combat, endurance, mediation, outcomes
 from scenarios.model.actors import attacker
 from scenarios.model.observation import OperationView
 from scenarios.model.state import OfferRecord, WorldState
@@ -244,6 +244,19 @@ def test_a_violation_never_ends_a_truce_however_strained() -> None:
         s.day = i * 0.1
         ceasefire.violate(s, h.cf_values, h.attention_values, Scripted([0.9, 0.9]), ATTACKER)
     assert s.ceasefire is not None and s.ceasefire.violations == 50 and s.strain > 1000.0
+
+
+def test_a_settled_truce_strikes_towns_less_often() -> None:
+    """The same draws strike a city under a fresh truce and not under a settled one (`settled`, the factor its
+    violations have fallen to): the line of 1994-2020 saw fire between positions, a few dozen deaths a year."""
+    h = truce_state()
+    s, p = h.state, h.cf_values
+    draw = p.city_strike_probability * 0.5  # below the fresh truce's chance, above a tenth of it
+    fresh = ceasefire.violate(s, p, h.attention_values, Scripted([draw], poissons=[3]), ATTACKER)
+    assert fresh.city_strike and fresh.civilians == 3
+    harm = p.civilian_harm_probability * 0.5
+    settled = ceasefire.violate(s, p, h.attention_values, Scripted([draw, harm]), ATTACKER, settled=0.1)
+    assert not settled.city_strike and settled.civilians == 0
 
 
 def test_the_days_of_a_truce_are_fought_noisy_or_quiet() -> None:
@@ -561,3 +574,35 @@ def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:
             tracks[name, fighting] = set(h.actors[name].decide(obs, h.actor_values[name], rng)[-1].utilities)
     assert "escalate" not in tracks[PATRON, False] and "escalate" in tracks[PATRON, True]
     assert "escalate" not in tracks[SUPPORTER, False] and "escalate" in tracks[SUPPORTER, True]
+
+
+def test_terms_a_conquest_of_the_core_overtook_are_not_the_outcome() -> None:
+    """A settlement handed Red the ridge; Red then took the region's town by force: the run ends in gains by arms
+    (story reading 4: a total conquest was labelled "settlement with handover"), not in the settlement."""
+    h = Hand(WAR, medians(WAR))
+    s = h.state
+    s.change_hands(s.places["ridge"], ATTACKER)
+    s.handed_over.append("ridge")
+    ceasefire.start(s, "comprehensive", (PATRON,), False)
+    assert outcomes.classify(s, 0.5, h.start_share) == "settlement_with_handover"
+    s.change_hands(s.places["ford"], ATTACKER)
+    s.change_hands(s.places["town"], ATTACKER)  # a place of the core, taken by force
+    assert outcomes.classify(s, 0.99, h.start_share) == "limited_gains_truce"
+
+
+@pytest.mark.parametrize(
+    ("conceded", "centre_lost", "backs", "spared"),
+    [
+        (False, False, False, True),
+        (True, False, False, True),
+        (False, True, False, True),
+        (True, True, False, False),  # conceded and cut off: the core may be put to it
+        (True, True, True, True),  # but never by a patron that backs it (story reading 4: 3 of 25)
+    ],
+)
+def test_the_core_is_put_on_the_table_only_to_a_defender_that_conceded_and_lost_its_centre(
+    conceded: bool, centre_lost: bool, backs: bool, spared: bool
+) -> None:
+    """Report, para 6: "Putin likely does not want to compel Armenia to grant Azerbaijan some measure of control over
+    Nagorno-Karabakh"."""
+    assert mediation.spares_core(conceded, centre_lost, backs) is spared

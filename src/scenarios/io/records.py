@@ -37,7 +37,7 @@ OUTCOME_DEFINITIONS: dict[str, str] = {
     "patron_intervention": "The forces of {patron} (a patron of {defender}) fought at some point during the run.",
     "defender_withdrawal": "{Defender} agreed to terms handing over places of the region's core: a withdrawal.",
     "settlement_with_handover": "{Defender} agreed to terms handing over land around the region's core, none of the "
-    "core itself.",
+    "core itself, and {attacker} took none of the core by force.",
     "wider_escalation": "At the horizon the parties fight while forces of a backer of {attacker} ({supporter}) fight "
     "with them.",
     "fighting_at_horizon": "At the horizon the parties fight: open war, or an operation under a truce in name only.",

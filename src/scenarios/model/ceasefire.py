@@ -81,8 +81,12 @@ def decay_strain(state: WorldState, p: TruceValues) -> None:
         state.strain_day = state.day
 
 
-def violate(state: WorldState, p: TruceValues, att: AttentionValues, rng: Random, initiator: str) -> Violation:
-    """One violation by `initiator`: civilian harm, attention and strain (never, by itself, the truce's end)."""
+def violate(
+    state: WorldState, p: TruceValues, att: AttentionValues, rng: Random, initiator: str, settled: float = 1.0
+) -> Violation:
+    """One violation by `initiator`: civilian harm, attention and strain (never, by itself, the truce's end). As the
+    truce settles (`settling`) its violations are rarer and also less often aimed at towns: fire between dug-in
+    positions, as on the line of 1994-2020 (`settled_share`'s reading), not the first days' shelling of cities."""
     cf = state.ceasefire
     assert cf is not None, "a violation needs a truce in force"
     cf.violations += 1
@@ -90,10 +94,10 @@ def violate(state: WorldState, p: TruceValues, att: AttentionValues, rng: Random
         cf.first_violation = state.day
     today = int(state.day)
     cf._day_violations[today] = cf._day_violations.get(today, 0) + 1
-    city = rng.uniform() < p.city_strike_probability
+    city = rng.uniform() < p.city_strike_probability * settled
     if city:
         civilians = rng.poisson(p.civilians_per_city_strike)
-    elif rng.uniform() < p.civilian_harm_probability:
+    elif rng.uniform() < p.civilian_harm_probability * settled:
         civilians = rng.poisson(p.civilians_per_harmful_violation)
     else:
         civilians = 0

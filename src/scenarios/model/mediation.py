@@ -17,6 +17,13 @@ from scenarios.model.random import Random
 from scenarios.model.state import OfferRecord, WorldState
 
 
+def spares_core(conceded: bool, centre_lost: bool, patron_backs_defender: bool) -> bool:
+    """Whether brokers keep the region's core off the table. No broker puts it there on its own initiative (the
+    pre-war plans never did, and a patron does not compel its ally, ¶6): only a defender that has conceded and can no
+    longer hold its centre is offered it, and never by a patron that backs it."""
+    return patron_backs_defender or not (conceded and centre_lost)
+
+
 def refused_lately(state: WorldState, refused: tuple[int, float, int] | None, reoffer_after: float | None) -> bool:
     """Whether terms refused (`captures`, day when last refused, refusals on this map) are still off the table:
     refused on this map, and (if brokers come back to terms refused) not long enough ago: `reoffer_after` days after

@@ -796,9 +796,8 @@ class _Replication:
         attacker = self.attacker
         met = attacker.position_met(s, self.actor_values[attacker.name])
         conceded = s.defender_conceded()
-        # no broker puts the core on the table on its own initiative: the pre-war plans never did, and a patron does
-        # not compel its ally (¶6); only a defender that has conceded and can no longer hold its centre is offered it
-        spare_core = not (conceded and self._centre_lost())
+        backing = any(b in s.patrons and s.backs(b) for b in brokers)
+        spare_core = mediation.spares_core(conceded, conceded and self._centre_lost(), backing)
         settlement = mediation.settlement_on_table(
             s,
             self.settlement_thresholds,
@@ -1099,7 +1098,7 @@ class _Replication:
             if settled < bound and rng.uniform() * bound > settled:
                 continue  # the draw fell in what the truce has settled since
             initiator = self.roles.attacker if rng.uniform() * total < att else self.roles.defender
-            v = ceasefire.violate(s, p, self.attention_values, rng, initiator)
+            v = ceasefire.violate(s, p, self.attention_values, rng, initiator, settled)
             if self.trace:
                 self._log(
                     "violation",
