@@ -18,7 +18,7 @@ from lifelines.utils import median_survival_times
 
 from scenarios.analysis.outcomes import CASUALTY_COLUMNS, outcome_probabilities, quantiles
 from scenarios.analysis.render import Column, Rendered, View
-from scenarios.analysis.survival import durations, fit_km
+from scenarios.analysis.survival import durations, fit_km, holds_at
 from scenarios.io.load import Results
 from scenarios.measures import Measure, builtin_measures
 from scenarios.measures.builtin import holds_label, holds_name
@@ -90,11 +90,11 @@ class Summary(Rendered):
                 if math.isnan(r["value"]):
                     parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
                 else:
-                    parts.append(f"{d:g} days {r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]")
-            lines.append(f"  P({self.phrase} holds)  " + "   ".join(parts) + f"   ({level} intervals)")
-            med = self.value(name, "first_ceasefire_days")["value"]
-            median = "beyond the horizon" if med == float("inf") else f"{med:.1f} days"
-            lines.append(f"  median survival                {median}")
+                    parts.append(f"{d:g} days {r['value']:.0%} {_interval(r)}")
+            known = self.table_[(self.table_["scenario"] == name) & (self.table_["statistic"] == "known history")]
+            note = "; known history: a fact every run is held to, not an estimate" if len(known) else ""
+            lines.append(f"  P({self.phrase} holds)  " + "   ".join(parts) + f"   ({level} intervals{note})")
+            lines.append(f"  median survival                {_median(self.value(name, 'first_ceasefire_days'))}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
             shown = [
@@ -120,7 +120,13 @@ class Summary(Rendered):
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
                 holds.append(
-                    {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
+                    {
+                        "days": f"{d:g}",
+                        "p": _pct(r["value"]),
+                        "lower": _pct(r["lower"]),
+                        "upper": _pct(r["upper"]),
+                        "interval": _interval(r),
+                    }
                 )
             med = self.value(name, "first_ceasefire_days")["value"]
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
@@ -148,7 +154,7 @@ class Summary(Rendered):
                 f"P(holds {d:g} days)",
                 lambda r: _pct(read(r["scenario"])["value"]),
                 style="num",
-                detail=lambda r: f"[{_pct(read(r['scenario'])['lower'])}, {_pct(read(r['scenario'])['upper'])}]",
+                detail=lambda r: _interval(read(r["scenario"])),
             )
 
         rows = pd.DataFrame({"scenario": self.scenarios})
@@ -209,6 +215,40 @@ class Summary(Rendered):
         return f"<Summary of {', '.join(self.scenarios)}: P(holds {d} days), outcomes, casualties; .to_text()>"
 
 
+def _interval(r: pd.Series) -> str:
+    """A probability's interval as shown, or why there is none (a fact of the known history)."""
+    if r["statistic"] == "known history":
+        return "(known history)"
+    return f"[{_pct(r['lower'])}, {_pct(r['upper'])}]"
+
+
+def _median(r: pd.Series) -> str:
+    """The median survival with its interval (Brookmeyer-Crowley, read off the curve's band); inf is past the
+    horizon."""
+
+    def days(x: float) -> str:
+        return "beyond the horizon" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
+
+    if math.isinf(r["value"]):
+        lower = r["lower"]
+        return "beyond the horizon" + (f" (at least {days(lower)} days)" if math.isfinite(lower) else "")
+    return f"{days(r['value'])} days [{days(r['lower'])}, {days(r['upper'])}]"
+
+
+def known_days(config: dict[str, Any]) -> float | None:
+    """Days from the start through the date the report knew the ceasefire still in force (`known_in_force`), to the
+    end of that date as the engine holds every replication to it; None without one."""
+    known = ((config.get("world") or {}).get("ceasefire") or {}).get("known_in_force")
+    if not known:
+        return None
+    try:
+        start = dt.date.fromisoformat(str(config["simulation"]["start_date"]))
+        until = dt.date.fromisoformat(str(known["until"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return float((until - start).days + 1)
+
+
 def _pct(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
 
@@ -245,16 +285,19 @@ def summarize(
     for name, group in data.groupby("scenario", observed=True, sort=False):
         name = str(name)
         km = fit_km(group["duration"], group["observed"], alpha, name)
-        sf = km.survival_function_.iloc[:, 0]
         ci = km.confidence_interval_survival_function_
         n = len(group)
+        known = known_days(results.scenario_config(name))
         for d in days:
+            statistic = "Kaplan-Meier"
             if d > horizons[name]:
                 p = lo = hi = float("nan")
-            else:  # "holds at least d days" is P(T >= d) = S(d-): the step before d
-                idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
-                p, lo, hi = (1.0, 1.0, 1.0) if idx < 0 else (sf.iloc[idx], ci.iloc[idx, 0], ci.iloc[idx, 1])
-            rows.append(_row(name, holds_name(d), holds_label(d), "Kaplan-Meier", d, p, lo, hi, n))
+            elif known is not None and d <= known:  # every replication is held to it: a fact, not an estimate
+                p = lo = hi = 1.0
+                statistic = "known history"
+            else:
+                p, lo, hi = holds_at(km, group["duration"], d, alpha)
+            rows.append(_row(name, holds_name(d), holds_label(d), statistic, d, p, lo, hi, n))
         mci = median_survival_times(ci)
         rows.append(
             _row(
