@@ -13,6 +13,7 @@ import pytest
 
 from scenarios.cli import main
 from scenarios.config.loader import load_scenario
+from scenarios.config.paths import allowing
 from scenarios.engine.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,14 +209,18 @@ def test_a_calibrated_scenario_loads_whatever_its_title_and_folder(cli: Cli, tmp
     )
     out = tmp_path / "cal"
     args = ["calibrate", str(config), "--waves", "1", "--points", "8", "--n", "20", "--params", "ceasefire.strain_*"]
-    code, _stdout, err = cli(*args, "--out", str(out), "--no-check", "--executor", "serial", "--quiet")
+    code, stdout, err = cli(*args, "--out", str(out), "--no-check", "--executor", "serial", "--quiet")
     assert code == 0, err
-    target = folder / "odd-calibrated.yaml"
-    calibrated = load_scenario(target)
+    assert not (folder / "odd-calibrated.yaml").exists()  # issue 32: never into the user's configs by default
+    target = out / "odd-calibrated.yaml"  # the calibration's own folder, its ledger listing it
+    assert f"run it with: scenarios run {target} --allow-path" in stdout
+    with allowing([folder]):  # it `extends:` odd.yaml, outside the results folder
+        calibrated = load_scenario(target)
     assert calibrated.title == 'He said "hold" \\ then: # not a comment (calibrated to its expectations)'
     assert calibrated.name == "odd-calibrated"
     ledger = [json.loads(line) for line in (out / "written.jsonl").read_text().splitlines()]
     assert {"folder": "wave-1"} in ledger and {"file": "calibration.json"} in ledger
+    assert {"file": "odd-calibrated.yaml"} in ledger and {"file": "odd-calibrated.sample.csv"} in ledger
 
 
 def test_a_file_the_user_named_is_replaced_only_with_overwrite_even_where_the_tool_wrote_it(

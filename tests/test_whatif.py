@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from scenarios.analysis.compare import pairs_needed
 from scenarios.cli import main
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.loader import load_scenario
 from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.io.load import load_results
-from scenarios.whatif import run_sweep, run_whatif, save_whatif
+from scenarios.measures.builtin import CASUALTIES
+from scenarios.whatif import PILOT, choose_n, run_sweep, run_whatif, save_whatif, shown_measures
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
@@ -168,6 +171,48 @@ def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytes
     assert "holds_30_days" in out and ("REAL" in out or "noise" in out)
     assert (tmp_path / "w" / "report.html").exists()
     assert (tmp_path / "w" / "plots" / "paired-differences.png").exists()
+
+
+def test_n_is_sized_over_every_probability_shown_and_says_which_drove_it(tmp_path: Path) -> None:
+    """Issue 32: n was sized on P(holds 30 days) alone, a measure the tweak may not move, while others moved."""
+    result = run_whatif(
+        BASELINE, ["world.start_attention=3"], overrides=SHORT, n=40, out=tmp_path / "w", executor="serial"
+    )
+    constant = "replication >= 0"  # the same in both arms of every pair: the pilot cannot size it
+    sizing = pairs_needed(result.results, result.base, result.tweaked, [*shown_measures(), "attacker_share", constant])
+    names = [s.measure for s in sizing]
+    # amounts are not sized (a 5-point change means nothing for them), nor P(holds 90 days) on a 60-day horizon
+    skipped = {"attacker_share", *CASUALTIES, "holds_90_days"}
+    assert names == [*(m for m in shown_measures() if m not in skipped), constant]
+    z = 1.959963984540054 + 0.8416212335729143
+    for s in sizing:
+        assert s.pairs == 40 and s.n == math.ceil((z * s.sd / 0.05) ** 2)
+    flat = sizing[-1]
+    assert flat.degenerate and flat.sd == pytest.approx(math.sqrt(3 / 40))  # the rule of three, not sd 0 and n 0
+    moved = [s for s in sizing if not s.degenerate]
+    assert moved, "the tweak moves nothing in 40 pairs: the test needs another tweak"
+    driver = max(sizing, key=lambda s: s.n)
+    chosen, reason = choose_n(sizing, 5000)
+    assert chosen == min(max(driver.n, PILOT), 5000)
+    assert f"of the {len(sizing)} probabilities sized, {driver.label} needs the most" in reason
+    assert constant in reason.split("saw no pair differ in")[1] and "rule-of-three" in reason
+    assert driver.n >= flat.n > 100  # 3 / 40 bounds the discordance: at least 235 pairs
+    assert choose_n(sizing, 100)[0] == 100 and "(capped at 100)" in choose_n(sizing, 100)[1]
+
+
+def test_a_measure_asked_for_is_the_one_n_is_sized_on(tmp_path: Path) -> None:
+    result = run_whatif(
+        BASELINE,
+        ["world.start_attention=3"],
+        overrides=SHORT,
+        measures=["durable_ceasefire"],
+        max_n=PILOT,
+        out=tmp_path / "w",
+        executor="serial",
+    )
+    assert result.batch.replications == PILOT
+    assert f"chosen from a pilot of {PILOT} pairs: P(" in result.n_reason
+    assert "probabilities sized" not in result.n_reason  # one measure asked: only it is sized
 
 
 def test_saved_whatif_reloads_and_reproduces_the_batch(tmp_path: Path) -> None:

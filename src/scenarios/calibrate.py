@@ -38,7 +38,7 @@ from scenarios.engine.probe import check_size
 from scenarios.exceptions import ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import load_results
-from scenarios.io.owned import prepare_study, record, write_output
+from scenarios.io.owned import owner_of, prepare_study, record, write_output
 from scenarios.io.safe import is_regular, read_bytes
 from scenarios.yamlio import MAX_FILE_BYTES
 
@@ -136,7 +136,9 @@ def verify(
     from scenarios.report.html import save_report
 
     options = study_options(options, fields)
-    original, narrowed = load_scenario(config, overrides), load_scenario(calibrated, overrides)
+    original = load_scenario(config, overrides)
+    with allowing([Path(config).resolve().parent]):  # it `extends:` the original, wherever it was saved
+        narrowed = load_scenario(calibrated, overrides)
     n, reason = (n, f"{n} replications per scenario") if n else default_n()
     record(result.directory, folders=[result.directory / "check"])
     batch = run_batch(
@@ -156,16 +158,23 @@ def verify(
     return verified, report
 
 
-def calibrated_target(config: str | Path, save: str | Path | None = None, force: bool = False) -> Path:
-    """Where the calibrated scenario of `config` is saved: `save`, else ``<name>-calibrated.yaml`` beside `config`.
+def calibrated_target(
+    config: str | Path, save: str | Path | None = None, force: bool = False, folder: Path | None = None
+) -> Path:
+    """Where the calibrated scenario of `config` is saved: `save`, else ``<name>-calibrated.yaml`` in the
+    calibration's own `folder` (claimed with the study and written after its waves: never the user's configs).
 
-    Checked before anything runs (a refusal must not come after hours of runs): never a file `config` is built from,
-    and neither an existing file nor an existing sample beside it unless `force`.
+    A `save` is checked before anything runs (a refusal must not come after hours of runs): never a file `config` is
+    built from, and neither an existing file nor an existing sample beside it unless `force`.
     """
     from scenarios.whatif import check_loads, check_save_target
 
     config = Path(config)
-    target = Path(save) if save else config.with_name(f"{config.stem}-calibrated.yaml")
+    if save is None:
+        if folder is None:
+            raise ValueError("a calibrated scenario needs --save or the calibration's folder")
+        return folder / f"{config.stem}-calibrated.yaml"
+    target = Path(save)
     check_save_target(config, target, force)
     sample = sample_file(target)
     if os.path.lexists(sample) and not (force and is_regular(sample)):
@@ -201,6 +210,9 @@ def save_calibrated(result: Calibration, config: str | Path, target: Path) -> Pa
         check_loads(calibrated_yaml(result, config, target), target, config, keep=True)
     with allowing([config.resolve().parent]):
         load_scenario(target)  # what was written loads: checked before the command reports success
+    owner = owner_of(target)
+    if owner is not None:  # written into a folder of the tool's (the calibration's own): its ledger lists them
+        record(owner, files=[p for p in (target, sample) if p is not None])
     return sample
 
 

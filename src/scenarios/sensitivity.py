@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
 import time
 import warnings
 from collections.abc import Sequence
@@ -58,12 +59,35 @@ class Sensitivity(Rendered):
     second: Sensitivity | None = None  # the second design, with the next seed (`stability`)
 
     def to_text(self) -> str:
-        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
-            table = self.indices.to_string(index=False)
-        text = f"{self.method} indices for {self.outcome} by {self.by} ({self.runs} model runs)\n{table}"
+        """The ranking as a reader takes it in: each index with its 95% interval, names shortened (the full ones
+        are in `table`); under Morris, what never moved the outcome listed apart, not ranked."""
+        t = self.indices
+        label = str(t.columns[0])
+        lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; 95% intervals)"]
+        if self.method == "sobol":
+            lines.append(f"{'rank':>4}  {'ST (total)':>22}  {'S1 (first order)':>22}  {label}")
+            for _, r in t.iterrows():
+                st = f"{r['ST']:.3f} [{r['ST_lower']:.3f}, {r['ST_upper']:.3f}]"
+                s1 = f"{r['S1']:.3f} [{r['S1_lower']:.3f}, {r['S1_upper']:.3f}]"
+                lines.append(f"{int(r['rank']):>4}  {st:>22}  {s1:>22}  {_short(r[label])}")
+        else:
+            moved, inert = t[t["mu_star"] > 0], t[t["mu_star"] == 0]
+            lines.append(f"{'rank':>4}  {'mu* [95% interval]':>24}  {'mu':>7}  {'sigma':>6}  {label}")
+            for _, r in moved.iterrows():
+                mu_star = f"{r['mu_star']:.3f} [{r['mu_star_lower']:.3f}, {r['mu_star_upper']:.3f}]"
+                sigma = "-" if pd.isna(r["sigma"]) else f"{r['sigma']:.3f}"
+                lines.append(f"{int(r['rank']):>4}  {mu_star:>24}  {r['mu']:>7.3f}  {sigma:>6}  {_short(r[label])}")
+            lines.append(
+                "mu*: mean absolute change of the outcome per step across the factor's range; mu: its signed mean; "
+                "sigma: their spread (interactions or curvature), '-' for a group of several parameters, where "
+                "SALib does not define it"
+            )
+            if len(inert):
+                names = "; ".join(_short(v, 50) for v in inert[label])
+                lines.append(f"inert in this design (mu* = 0), not ranked: {len(inert)} {label}s: {names}")
         if self.spearman is not None:
-            text += f"\nranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)"
-        return text
+            lines.append(f"ranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)")
+        return "\n".join(lines)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -75,16 +99,28 @@ class Sensitivity(Rendered):
         return [View(self.indices, frame_columns(self.indices), before=before)]
 
     def plot(self, kind: str = "tornado", ax: Any = None) -> Any:
-        """The ranked chart of the indices."""
+        """The ranked chart of the indices (`tornado`), or for Morris the mu*-sigma plane (`plane`)."""
         from scenarios.plots.sensitivity import tornado
 
+        if kind == "plane" and self.method == "morris":
+            from scenarios.plots.sensitivity import morris_plane
+
+            try:
+                return morris_plane(self.indices, self.outcome, ax=ax)
+            except ValueError as exc:
+                raise AnalysisError(str(exc)) from None
         if kind != "tornado":
-            raise ScenarioError(f"unknown plot kind {kind!r} for a sensitivity analysis; kinds: tornado")
+            kinds = "tornado, plane" if self.method == "morris" else "tornado"
+            raise ScenarioError(f"unknown plot kind {kind!r} for a {self.method} analysis; kinds: {kinds}")
         return tornado(self.indices, self.outcome, ax=ax)
 
     def __repr__(self) -> str:
         top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
+
+
+def _short(value: Any, width: int = 80) -> str:
+    return textwrap.shorten(str(value), width, placeholder=" ...")
 
 
 def run_sensitivity(
@@ -227,8 +263,8 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
             f"the outcome is {values[0]:g} in every one of the {values.size} runs: the indices are all zero and say "
             "nothing; choose an outcome that varies (or a longer horizon), or a larger n"
         )
-    if method != "sobol":
-        return ""
+    if method == "morris":
+        return _morris_stability(indices, n)
     half = float(np.nanmax((indices["ST_upper"] - indices["ST_lower"]) / 2))
     if not np.isfinite(half) or half <= STABLE_HALF_WIDTH:
         return ""
@@ -238,6 +274,32 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
         f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the ranking "
         f"is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
     )
+
+
+STABLE_MORRIS_SHARE = 0.25  # mu* is read to about a quarter of the largest mu*
+
+
+def _morris_stability(indices: pd.DataFrame, n: int) -> str:
+    """Morris's counterpart of the Sobol warning: intervals of mu* too wide for a ranking (with the n that would
+    narrow them to a quarter of the largest mu*, as they shrink with the square root of the trajectories), and the
+    factors no trajectory moved the outcome with (inert in this design, not ranked)."""
+    label = str(indices.columns[0])
+    top = float(indices["mu_star"].max())
+    half = float(np.nanmax(indices["mu_star_upper"] - indices["mu_star"]))
+    parts = []
+    if top > 0 and np.isfinite(half) and half > STABLE_MORRIS_SHARE * top:
+        needed = math.ceil(n * (half / (STABLE_MORRIS_SHARE * top)) ** 2)
+        parts.append(
+            f"n={n} trajectories is too few for a ranking: the 95% intervals of mu* are up to +-{half:.3g}, "
+            f"{half / top:.0%} of the largest mu*; about n = {needed:,} would narrow them to a quarter of it"
+        )
+    inert = int((indices["mu_star"] == 0).sum())
+    if inert:
+        parts.append(
+            f"{inert} of {len(indices)} {label}s never moved the outcome in this design (mu* = 0): inert here, listed "
+            "apart, not ranked (a yes/no outcome flips rarely from one step of a trajectory to the next)"
+        )
+    return "; ".join(parts)
 
 
 def estimate(
@@ -283,9 +345,14 @@ def stored_path(directory: Path, method: str, outcome: str) -> Path:
 def check_store(directory: Path, method: str, outcome: str, replace: bool = False) -> Path:
     """The files `store` will write, checked before the analysis runs: new, or the tool's own (`replace`: any)."""
     path = stored_path(directory, method, outcome)
-    for file in (path, path.with_suffix(".json"), path.with_suffix(".png")):
+    for file in (path, path.with_suffix(".json"), path.with_suffix(".png"), plane_path(path)):
         check_output_file(file, field="out", replace=replace)
     return path
+
+
+def plane_path(path: Path) -> Path:
+    """Where the mu*-sigma plane of a Morris analysis stored at `path` is drawn."""
+    return path.with_name(f"{path.stem}-plane.png")
 
 
 def store(

@@ -2,8 +2,9 @@
 
 A what-if runs the scenario and its tweaked copy in one batch (common random numbers: replication i of both
 shares its seed and every parameter draw the tweak does not touch), so differences are sharp. Without `n`, a
-pilot batch measures the variance of the paired difference in P(holds 30 days) and n is chosen so a 5-point
-change is detected with 80% power. A sweep runs one scenario per value (or per pair of values for two keys).
+pilot batch measures the variance of the paired difference in each probability shown (or each asked for) and n is
+chosen so a 5-point change in any of them is detected with 80% power. A sweep runs one scenario per value (or per
+pair of values for two keys).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pandas as pd
 from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
-from scenarios.analysis.compare import Comparison, compare, default_measures, replications_needed
+from scenarios.analysis.compare import Comparison, Sizing, compare, default_measures, pairs_needed
 from scenarios.analysis.render import Column, Rendered, View, num, pct, pp
 from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
@@ -44,6 +45,7 @@ from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.io.owned import check_output_file, usable_path, write_output
+from scenarios.io.records import OUTCOME_CLASSES
 from scenarios.io.safe import kind_of
 from scenarios.measures import Measure, measure_set
 from scenarios.measures.builtin import COMPARED, WHATIF
@@ -87,7 +89,7 @@ class WhatIf(Rendered):
         """The measures shown: the headline, then the outcome classes."""
         names = list(self.table["measure"])
         extra = [m for m in names if m not in HEADLINE and not m.startswith("outcome:") and m not in COMPARED]
-        return [m for m in (*HEADLINE, *(m for m in names if m.startswith("outcome:")), *extra) if m in names]
+        return [m for m in (*shown_measures(), *extra) if m in names]
 
     def to_text(self) -> str:
         """The paired differences that matter, one line per measure, each marked REAL or noise."""
@@ -147,6 +149,34 @@ def _verdict(row: pd.Series) -> str:
     return "REAL" if row["significant"] else "noise"
 
 
+def shown_measures() -> list[str]:
+    """The measures a what-if shows before any asked for: the headline, then the outcome classes."""
+    return [*HEADLINE, *(f"outcome:{c}" for c in OUTCOME_CLASSES)]
+
+
+def choose_n(sizing: Sequence[Sizing], max_n: int) -> tuple[int, str]:
+    """n: the most pairs any sized probability needs (at least the pilot, at most `max_n`), and why, in words:
+    which measure drove it and which the pilot could not size (no pair differed: sized on the rule-of-three bound)."""
+    if not sizing:
+        return PILOT, f"n = {PILOT}, the pilot: no probability shown is defined in its pairs, so none could size n"
+    driver = max(sizing, key=lambda s: s.n)
+    chosen = min(max(driver.n, PILOT), max_n)
+    label = driver.label or driver.measure
+    which = f"of the {len(sizing)} probabilities sized, {label} needs the most" if len(sizing) > 1 else label
+    reason = (
+        f"n = {num(chosen)} chosen from a pilot of {PILOT} pairs: {which}: its paired difference has sd "
+        f"{driver.sd:.3f}, so {num(driver.n)} pairs detect a 5-point change with 80% power at the 5% level"
+        + (f" (capped at {num(max_n)})" if driver.n > max_n else "")
+    )
+    still = [s for s in sizing if s.degenerate]
+    if still:
+        reason += (
+            f"; the pilot saw no pair differ in {', '.join(s.measure for s in still)}: "
+            "there n is from the rule-of-three bound on the share of pairs that differ, not from an observed variance"
+        )
+    return chosen, reason
+
+
 def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Sequence[str], name: str) -> Scenario:
     return load_scenario(config, [*overrides, *tweaks, f"name={name}"])
 
@@ -198,13 +228,11 @@ def run_whatif(
         if n is None:
             pilot = run_batch([base, tweaked], run, n=PILOT, using=runner)
             pilot_results = load_results(pilot.directory)
-            needed, sd = replications_needed(pilot_results, base.name, tweaked.name)
-            chosen = min(max(needed, PILOT), max_n)
-            reason = (
-                f"n = {chosen} chosen from a pilot of {PILOT} pairs: the paired difference in P(holds 30 days) has "
-                f"sd {sd:.3f}, so {needed} pairs detect a 5-point change with 80% power at the 5% level"
-                + (f" (capped at {max_n})" if needed > max_n else "")
-            )
+            sized = [m.name for m in extra] or shown_measures()
+            sizing = pairs_needed(pilot_results, base.name, tweaked.name, sized)
+            if not sizing:  # the measures asked are no probabilities: size on the ones shown by default
+                sizing = pairs_needed(pilot_results, base.name, tweaked.name, shown_measures())
+            chosen, reason = choose_n(sizing, max_n)
             batch = pilot if chosen <= PILOT else run_batch([base, tweaked], run, n=chosen, using=runner)
         else:
             reason = f"n = {n} as asked"

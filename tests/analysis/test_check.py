@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,12 @@ from scenarios.analysis.check import (
     verdict,
     wilson,
 )
+from scenarios.config.expectations import Expectation
+from scenarios.config.params import EstimativeWords
+from scenarios.config.provenance import sentence_of
+from scenarios.config.words import packaged_words
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -191,3 +198,89 @@ def test_an_expectation_the_batch_cannot_answer_is_na_with_its_reason() -> None:
 def test_without_na_rows_the_summary_does_not_mention_them() -> None:
     text = Check(evaluate_rows([_row(_bools(70, 100), (0.55, 0.80))])).to_text()
     assert text.endswith("1 consistent, 0 too high, 0 too low, 0 undetermined")
+
+
+# --- where each band comes from (issue 32, item 4) -------------------------------------------------------------
+
+
+def _words() -> EstimativeWords:
+    return EstimativeWords(**packaged_words().data["estimative_words"])
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Putin will likely support his ally Armenia in the end", ["likely"]),
+        ("It is very likely, and withdrawal unlikely", ["very likely", "unlikely"]),  # not also "likely"
+        ("but is more likely to support Armenia", []),  # a comparison, not a word
+        ("The Kremlin may pressure Armenia", ["roughly even chance"]),  # a synonym, as its word
+        ("a withdrawal is Extremely   Unlikely", ["very unlikely"]),
+        ("setting conditions to break the ceasefire", []),
+    ],
+)
+def test_the_estimative_words_a_sentence_says(text: str, said: list[str]) -> None:
+    assert _words().said_in(text) == said
+
+
+def test_a_band_is_the_reports_word_only_where_its_sentence_says_it() -> None:
+    """A band read as "likely" from a sentence with no estimative word is the modeller's reading, not the report's."""
+    words = _words()
+
+    def exp(band: object) -> Expectation:
+        return Expectation.model_validate(
+            {"source": {"ref": "r", "para": 1, "quote": "quoted"}, "band": band, "measure": "m", "note": "why"},
+            context={"words": words},
+        )
+
+    assert exp("likely").origin("putin will likely support his ally", words) == "the report's word"
+    assert exp("probable").origin("putin will likely support his ally", words) == "the report's word"  # synonym
+    assert exp("likely").origin("azerbaijan is setting conditions to break the ceasefire", words) == (
+        "the modeller's reading (the sentence has no estimative word)"
+    )
+    assert exp("likely").origin("an offensive is very likely", words) == (
+        "the modeller's reading (the sentence says 'very likely')"
+    )
+    assert exp([0.0, 0.05]).origin("putin is currently unwilling to intervene", words) == "the modeller's band"
+    assert exp({"more_likely_than": "x"}).origin("but is more likely to support armenia", words) == (
+        "the report's comparison"
+    )
+
+
+def test_the_sentence_of_a_quote_is_the_whole_sentence_it_comes_from() -> None:
+    paragraph = "First one. Azerbaijan therefore likely seeks to deepen support, and initiate a new process. Last one."
+    assert sentence_of(paragraph, "initiate a new process") == (
+        "azerbaijan therefore likely seeks to deepen support, and initiate a new process."
+    )
+    assert sentence_of(paragraph, "not in it") == "not in it"
+
+
+def test_check_says_where_each_band_comes_from_in_text_html_and_chart() -> None:
+    reading = _row(_bools(540, 800), (0.55, 0.8), "read", origin="the modeller's reading (x)", note="because y")
+    word = _row(_bools(540, 800), (0.55, 0.8), "said", origin="the report's word", note="not shown")
+    result = Check(evaluate_rows([reading, word]), "800 replications")
+    text = result.to_text()
+    assert "band: the modeller's reading (x): because y" in text
+    assert "band: the report's word\n" in text + "\n" and "not shown" not in text
+    html = result.to_html()
+    assert "the modeller&#x27;s reading (x): because y" in html or "the modeller's reading (x): because y" in html
+    bars = [p for p in result.plot().axes[0].patches]
+    assert sorted(bool(p.get_hatch()) for p in bars) == [False, True]  # the reading hatched, the word solid
+
+
+def test_the_shipped_baseline_says_which_bands_are_readings() -> None:
+    """The ¶9 sentence "Azerbaijan and Turkey are setting conditions to break the ceasefire" has no estimative word:
+    its band is the modeller's reading, and `check` must say so; ¶6 "will likely support" is the report's word."""
+    from scenarios.analysis.check import _sentence
+    from scenarios.config.loader import load_scenario
+
+    sc = load_scenario(ROOT / "configs" / "baseline.yaml")
+    exps = sc.active_expectations()
+
+    def origin(eid: str) -> str:
+        e = exps[eid]
+        assert e.source is not None
+        return e.origin(_sentence(sc, e.source), sc.estimative_words)
+
+    assert origin("russia_backs_armenia_in_the_end") == "the report's word"
+    assert origin("azerbaijan_breaks_the_ceasefire").startswith("the modeller's reading")
+    assert origin("new_diplomatic_process") == "the report's word"  # "likely" is in the sentence, not the quote

@@ -203,3 +203,37 @@ def test_a_run_that_never_had_a_truce_is_left_out_of_the_first_truces_curve() ->
     assert durations(results)["replication"].tolist() == [0, 1, 2, 3, 4]
     np.testing.assert_allclose(survival_curves(results)["survival"], list(HAND_S.values()), atol=1e-12)
     assert hold_probability(results, [5.0]).iloc[0][["p", "n"]].tolist() == [0.8, 5]
+
+
+def test_a_curve_at_one_or_zero_gets_wilsons_interval_not_a_point() -> None:
+    """Issue 32: Greenwood's variance is 0 where the curve is at 1 or 0, and its interval a point ("100 % [100 %,
+    100 %]"); the interval is then Wilson's on the replications that decide it."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    results = make_results({"a": scenario_rows([1.0, 2.0, 3.0, 4.0, 8.0, 9.0], 10.0)}, 10.0)
+    h = hold_probability(results, [0.5, 5.0, 9.5]).set_index("days")
+    assert h.loc[0.5, "p"] == 1.0
+    assert (h.loc[0.5, "lower"], h.loc[0.5, "upper"]) == pytest.approx(proportion_confint(6, 6, 0.05, "wilson"))
+    assert 0.0 < h.loc[5.0, "p"] < 1.0  # strictly inside: Greenwood's, as before
+    assert h.loc[9.5, "p"] == 0.0  # every ceasefire ended before 9.5 days
+    assert (h.loc[9.5, "lower"], h.loc[9.5, "upper"]) == pytest.approx(proportion_confint(0, 6, 0.05, "wilson"))
+    assert h.loc[9.5, "upper"] > 0.3
+
+
+def test_summary_says_known_history_instead_of_an_interval_and_gives_the_median_its_interval() -> None:
+    from scenarios.analysis.summary import summarize
+
+    results = make_results({"a": scenario_rows([1.0, 4.0, 5.0, 6.0, 8.0, 12.0], 12.0)}, 12.0)
+    results.manifest["scenarios"][0]["config"] = {
+        "simulation": {"horizon_days": 12.0, "start_date": "2020-10-10"},
+        "world": {"ceasefire": {"broker": "russia", "known_in_force": {"until": "2020-10-12"}}},
+    }
+    s = summarize(results, days=(2, 3, 4, 7))
+    t = s.table_.set_index("days")
+    assert list(t.loc[[2.0, 3.0], "statistic"]) == ["known history"] * 2  # through the end of 12 October: day 3
+    assert t.loc[4.0, "statistic"] == "Kaplan-Meier"
+    text = s.to_text()
+    assert "2 days 100% (known history)" in text and "[100%, 100%]" not in text
+    assert "a fact every run is held to, not an estimate" in text
+    median = s.value("a", "first_ceasefire_days")
+    assert f"{median['value']:.1f} days [{median['lower']:.1f}, " in text

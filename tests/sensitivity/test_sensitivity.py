@@ -124,3 +124,30 @@ def test_discovery_finds_the_box_that_makes_a_durable_ceasefire_likely(tmp_path:
         inside &= (X[name] > lo) & (X[name] <= hi)
     assert y[inside].mean() == pytest.approx(best.density)
     assert y[inside].mean() > y[~inside].mean()
+
+
+def test_morris_with_few_trajectories_warns_lists_the_inert_apart_and_draws_the_plane() -> None:
+    """Issue 32: at a small n Morris printed 35 of 54 groups at exactly 0 as ranked, mu* intervals below 0 and no
+    warning. Now: intervals cut at 0, a warning with the n that would do, the inert listed apart, a mu*-sigma plane."""
+    from scenarios.plots.sensitivity import morris_plane
+    from scenarios.sensitivity import Sensitivity, stability
+
+    problem = ishigami_problem()
+    indices, _, y = sobol.run(problem, "morris", 6, 3, lambda d: ishigami(problem, d))
+    assert (indices["mu_star_lower"] >= 0).all() and (indices["mu_star_upper"] >= indices["mu_star"]).all()
+    assert indices.set_index("parameter").loc["dummy", "mu_star"] == 0.0
+    warning = stability(indices, "morris", 6, y)
+    assert "n=6 trajectories is too few for a ranking" in warning and "about n = " in warning
+    assert "1 of 4 parameters never moved the outcome" in warning
+    result = Sensitivity(indices, Path("x.parquet"), None, "morris", "y", 30)  # type: ignore[arg-type]
+    text = result.to_text()
+    assert "inert in this design (mu* = 0), not ranked: 1 parameters: dummy" in text
+    ranked = [line.split()[-1] for line in text.splitlines()[2:5]]
+    assert "dummy" not in ranked and set(ranked) == {"x1", "x2", "x3"}
+    fig = morris_plane(indices, "y")
+    assert len(fig.axes[0].collections[0].get_offsets()) == 3  # the three that move it, not the dummy
+    grouped = indices.assign(sigma=np.nan)  # SALib gives no sigma for a group of several parameters
+    with pytest.raises(ValueError, match="needs two factors with a sigma"):
+        morris_plane(grouped, "y")
+    with pytest.raises(AnalysisError, match="needs two factors"):
+        Sensitivity(grouped, Path("x.parquet"), None, "morris", "y", 30).plot("plane")  # type: ignore[arg-type]

@@ -22,11 +22,12 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
 from scenarios.analysis.render import Column, Rendered, View
-from scenarios.exceptions import ScenarioError
+from scenarios.exceptions import ConfigError, ScenarioError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from scenarios.config.params import Source
     from scenarios.config.schema import Scenario
     from scenarios.io.load import Results
 
@@ -109,6 +110,7 @@ class Row:
     values: np.ndarray  # bool per replication (NaN-free)
     condition: np.ndarray | None  # bool per replication, or None
     na: str = ""  # why the expectation cannot be asked of this batch (then values and condition are ignored)
+    origin: str = ""  # where the band comes from: the report's word, or the modeller's reading or band
 
 
 def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
@@ -132,6 +134,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "para": r.para,
                 "quote": r.quote,
                 "words": r.words,
+                "origin": r.origin,
                 "measure": r.measure,
                 "given": r.given,
                 **stats,
@@ -273,6 +276,8 @@ class Check(Rendered):
                     f"band {r['words']}  n={r['n']}  -> {r['verdict'].upper()}{settle}"
                 )
                 lines.append(f"      {_words(r)}  measure: {r['measure']}{given}")
+                if r["origin"]:
+                    lines.append(f"      band: {r['origin']}" + (f": {r['note']}" if _is_reading(r) else ""))
             counts = rows["verdict"].value_counts()
             summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS if v != "n/a" or v in counts)
             lines.append(f"  {len(rows)} judgments: {summary}")
@@ -302,7 +307,7 @@ class Check(Rendered):
         columns = [
             Column("judgment", "expectation", style="code", detail=lambda r: r["measure"] + _given(r)),
             Column("the report\u2019s words", _words, style="quote"),
-            Column("band", "words"),
+            Column("band", "words", detail=_origin),
             Column("model", "estimate", _p, "num"),
             Column("95% interval", lambda r: f"[{_p(r['lower'])}, {_p(r['upper'])}]", style="num"),
             Column("verdict", "verdict", style="strong", detail=_settle),
@@ -349,7 +354,17 @@ class Check(Rendered):
             fig = ax.get_figure(root=True)
         for i, r in rows.iterrows():
             y = len(rows) - 1 - int(str(i))
-            ax.barh(y, r["band_hi"] - r["band_lo"], left=r["band_lo"], height=0.7, color="#d9e6f2", zorder=1)
+            ax.barh(  # the report's own word: solid; the modeller's reading or band: hatched
+                y,
+                r["band_hi"] - r["band_lo"],
+                left=r["band_lo"],
+                height=0.7,
+                color="#d9e6f2",
+                hatch="///" if _is_reading(r) else None,
+                edgecolor="#9fb8d0" if _is_reading(r) else None,
+                linewidth=0,
+                zorder=1,
+            )
             if r["n"] == 0:  # nothing to draw: say why
                 why = f"n/a: {r['na_reason']}" if r["verdict"] == "n/a" else f"no replication meets: {r['given']}"
                 ax.text(0.5, y, why, ha="center", va="center", fontsize=7, color="#7f7f7f")
@@ -374,10 +389,25 @@ class Check(Rendered):
             if bad:
                 label.set_color("#c0392b")
         ax.set_xlim(-0.01, 1.01)
-        ax.set_xlabel("probability (shaded: the band the report's words give; dot: the model, 95% interval)")
+        ax.set_xlabel(
+            "probability; dot: the model, 95% interval\n"
+            "shaded: the band, solid where the report says the word, hatched where it is the modeller's reading",
+            fontsize=8,
+        )
         ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         return fig
+
+
+def _is_reading(row: pd.Series) -> bool:
+    """Whether a band is the modeller's (a reading of a sentence, or a range), not a word the report says."""
+    return str(row.get("origin", "")).startswith("the modeller")
+
+
+def _origin(row: pd.Series) -> str:
+    """Where the band comes from; for the modeller's, its note (why)."""
+    origin = str(row.get("origin", ""))
+    return f"{origin}: {row['note']}" if _is_reading(row) and row.get("note") else origin
 
 
 def _given(row: pd.Series) -> str:
@@ -515,6 +545,26 @@ def judged_scenario(results: Results, name: str, given: Mapping[str, Scenario] |
     return scenario_from_dump(config, display)
 
 
+def _origin_of(scenario: Scenario | Judgments, exp: Any) -> str:
+    """Where an expectation's band comes from (`Expectation.origin`), read against the sentence it quotes; "" for a
+    coherence check (no sentence) or the judgments of a folder of format 1."""
+    if exp.source is None or isinstance(scenario, Judgments):
+        return ""
+    return str(exp.origin(_sentence(scenario, exp.source), scenario.estimative_words))
+
+
+def _sentence(scenario: Scenario, source: Source) -> str:
+    """The sentence of the report a quote comes from (the quote itself if the document cannot be read here, e.g. a
+    results folder from another machine)."""
+    from scenarios.config.provenance import load_source, sentence_of
+
+    try:
+        doc = load_source(scenario.sources[source.ref])
+        return sentence_of(doc.paragraphs[source.para - 1], source.quote)
+    except (ConfigError, KeyError, IndexError, OSError):
+        return source.quote
+
+
 def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_reason: str = "") -> Check:
     """Every active expectation of every scenario of a batch against the batch (expectations from the manifest)."""
     from scenarios.measures import measure_set
@@ -544,6 +594,7 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
                     para=exp.source.para if exp.source is not None else 0,  # 0: a coherence check
                     quote=exp.source.quote if exp.source is not None else str(exp.coherence),
                     words=exp.band_text(),
+                    origin=_origin_of(scenario, exp),
                     measure=exp.measure,
                     given=exp.given,
                     note=exp.note or str(exp.coherence),

@@ -538,25 +538,54 @@ def merge_batches(batches: Sequence[Results]) -> Results:
     return Results(batches[0].directory, manifest, reps, **lazy)  # each table merged when first used
 
 
-def replications_needed(
+@dataclass(frozen=True)
+class Sizing:
+    """Pairs needed to detect a change of `effect` in one probability, from a pilot's paired differences.
+
+    `discordant`: pilot pairs whose two arms differ. With none, the pilot's sd is 0 and says nothing: `sd` is then
+    the upper 95 % bound of the discordance rate by the rule of three (3 / pairs), so n is a bound, not a guess of 0.
+    """
+
+    measure: str
+    label: str
+    n: int
+    sd: float
+    pairs: int
+    discordant: int
+
+    @property
+    def degenerate(self) -> bool:
+        return self.discordant == 0
+
+
+def pairs_needed(
     results: Results,
     a: str,
     b: str,
-    measure: str = "holds_30_days",
+    measures: Sequence[str | Measure],
     effect: float = 0.05,
     alpha: float = 0.05,
     power: float = 0.8,
-) -> tuple[int, float]:
-    """Pairs needed to detect a change of `effect` in `measure` (two-sided test at `alpha` with `power`).
-
-    From the standard deviation of the paired differences in these results: n = ((z_a/2 + z_b) sd / effect)^2.
-    Returns (n, sd).
-    """
-    m = outcome_measures(results, measures=[measure])
-    left = m[m["scenario"] == a].set_index("replication")[measure]
-    right = m[m["scenario"] == b].set_index("replication")[measure]
-    common = left.index.intersection(right.index)
-    d = (right.loc[common] - left.loc[common]).to_numpy()
-    sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
+) -> list[Sizing]:
+    """For each probability among `measures`, the pairs needed to detect a change of `effect` (two-sided test at
+    `alpha` with `power`) from the sd of the paired differences in these results: n = ((z_a/2 + z_b) sd / effect)^2.
+    Measures that are not probabilities, or are defined in no pair, are skipped: a 5-point change means nothing for
+    the first, and there is no pilot for the second."""
     z = float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
-    return int(np.ceil((z * sd / effect) ** 2)), sd
+    out = []
+    for measure in resolve(results, measures):
+        if measure.kind != "probability":
+            continue
+        m = outcome_measures(results, measures=[measure])
+        left = m[m["scenario"] == a].set_index("replication")[measure.name]
+        right = m[m["scenario"] == b].set_index("replication")[measure.name]
+        common = left.index.intersection(right.index)
+        d = (right.loc[common] - left.loc[common]).dropna().to_numpy()
+        if not len(d):
+            continue  # defined in no pair (P(holds 90 days) on a 60-day horizon): nothing to size
+        discordant = int(np.count_nonzero(d))
+        # with no pair differing, the rule of three: the share that differs is below 3 / pairs with 95 % confidence,
+        # and var(d) is at most that share
+        sd = float(d.std(ddof=1)) if discordant and len(d) > 1 else math.sqrt(min(1.0, 3.0 / len(d)))
+        out.append(Sizing(measure.name, measure.label, int(np.ceil((z * sd / effect) ** 2)), sd, len(d), discordant))
+    return out

@@ -105,7 +105,8 @@ def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
 
 
 def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, seed: int) -> pd.DataFrame:
-    """Indices per parameter, ranked. Sobol: S1, ST with 95% intervals; Morris: mu_star, sigma."""
+    """Indices per parameter, ranked. Sobol: S1, ST with 95% intervals; Morris: mu_star with its 95% bootstrap
+    interval (cut at 0), mu and sigma."""
     y = np.asarray(y, dtype=float)
     if method == "sobol":
         s = sobol_analyze.analyze(problem.salib(), y, calc_second_order=False, conf_level=0.95, seed=seed)
@@ -124,13 +125,15 @@ def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, 
     else:
         x = design[problem.names].to_numpy()
         m = morris_analyze.analyze(problem.salib(), x, y, conf_level=0.95, seed=seed)
+        mu_star, conf = np.asarray(m["mu_star"], dtype=float), np.asarray(m["mu_star_conf"], dtype=float)
         table = pd.DataFrame(
             {
                 problem.factor_label: problem.factors,
-                "mu_star": m["mu_star"],
-                "mu_star_lower": m["mu_star"] - m["mu_star_conf"],
-                "mu_star_upper": m["mu_star"] + m["mu_star_conf"],
-                "sigma": m["sigma"],
+                "mu_star": mu_star,
+                "mu_star_lower": np.maximum(mu_star - conf, 0.0),  # a mean of absolute values is never below 0
+                "mu_star_upper": mu_star + conf,
+                "mu": m["mu"],
+                "sigma": m["sigma"],  # NaN for a group of several parameters: SALib defines it per parameter only
             }
         )
         key = "mu_star"

@@ -19,7 +19,7 @@ from lifelines.utils import median_survival_times
 
 from scenarios.analysis.outcomes import CASUALTY_COLUMNS, outcome_probabilities, quantiles
 from scenarios.analysis.render import Column, Rendered, View
-from scenarios.analysis.survival import durations, fit_km
+from scenarios.analysis.survival import durations, fit_km, holds_at
 from scenarios.io.load import Results
 from scenarios.measures import Measure, builtin_measures
 from scenarios.measures.builtin import holds, holds_label, holds_name
@@ -97,16 +97,17 @@ class Summary(Rendered):
                 if math.isnan(r["value"]):
                     parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
                 else:
-                    parts.append(f"{d:g} days {r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]")
+                    parts.append(f"{d:g} days {r['value']:.0%} {_interval(r)}")
+            known = self.table_[(self.table_["scenario"] == name) & (self.table_["statistic"] == "known history")]
+            note = "; known history: a fact every run is held to, not an estimate" if len(known) else ""
             spans = "   ".join(parts)
-            lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({level} intervals)")
+            lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({level} intervals{note})")
             quiet = []
             for d in self.days:
                 r = self.value(name, holds_name(d, "quiet"), d)
                 quiet.append(f"{d:g} days n/a" if math.isnan(r["value"]) else f"{d:g} days {_span(r)}")
             lines.append("  P(it holds in fact: no operation under it, few violations)  " + "   ".join(quiet))
-            med = self.value(name, "first_ceasefire_days")["value"]
-            lines.append(f"  median days formally in force  {_median(med)}")
+            lines.append(f"  median days formally in force  {_median(self.value(name, 'first_ceasefire_days'))}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
             shown = [
@@ -132,7 +133,13 @@ class Summary(Rendered):
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
                 holds.append(
-                    {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
+                    {
+                        "days": f"{d:g}",
+                        "p": _pct(r["value"]),
+                        "lower": _pct(r["lower"]),
+                        "upper": _pct(r["upper"]),
+                        "interval": _interval(r),
+                    }
                 )
             quiet = []
             for d in self.days:
@@ -140,7 +147,6 @@ class Summary(Rendered):
                 quiet.append(
                     {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
                 )
-            med = self.value(name, "first_ceasefire_days")["value"]
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             top = shares.sort_values("value", ascending=False).iloc[0]
             n = self.runs.get(name) or int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
@@ -150,7 +156,7 @@ class Summary(Rendered):
                     "n": n,
                     "holds": holds,
                     "quiet": quiet,
-                    "median": _median(med),
+                    "median": _median(self.value(name, "first_ceasefire_days")),
                     "top_outcome": f"{top['measure'].removeprefix('outcome:').replace('_', ' ')} ({top['value']:.0%})",
                 }
             )
@@ -167,7 +173,7 @@ class Summary(Rendered):
                 f"P(holds {d:g} days)" if kind == "holds" else f"P(in fact {d:g} days)",
                 lambda r: _pct(read(r["scenario"])["value"]),
                 style="num",
-                detail=lambda r: f"[{_pct(read(r['scenario'])['lower'])}, {_pct(read(r['scenario'])['upper'])}]",
+                detail=lambda r: _interval(read(r["scenario"])),
             )
 
         rows = pd.DataFrame({"scenario": self.scenarios})
@@ -236,14 +242,44 @@ class Summary(Rendered):
         return f"<Summary of {', '.join(self.scenarios)}: P(holds {d} days), outcomes, casualties; .to_text()>"
 
 
+def _interval(r: pd.Series) -> str:
+    """A probability's interval as shown, or why there is none (a fact of the known history)."""
+    if r["statistic"] == "known history":
+        return "(known history)"
+    return f"[{_pct(r['lower'])}, {_pct(r['upper'])}]"
+
+
+def _median(r: pd.Series) -> str:
+    """The median survival with its interval (Brookmeyer-Crowley, read off the curve's band); inf is past the
+    horizon."""
+
+    def days(x: float) -> str:
+        return "beyond the horizon" if math.isinf(x) else ("n/a" if math.isnan(x) else f"{x:.1f}")
+
+    if math.isnan(r["value"]):
+        return "n/a (no truce)"
+    if math.isinf(r["value"]):
+        lower = r["lower"]
+        return "beyond the horizon" + (f" (at least {days(lower)} days)" if math.isfinite(lower) else "")
+    return f"{days(r['value'])} days [{days(r['lower'])}, {days(r['upper'])}]"
+
+
+def known_days(config: dict[str, Any]) -> float | None:
+    """Days from the start through the date the report knew the ceasefire still in force (`known_in_force`), to the
+    end of that date as the engine holds every replication to it; None without one."""
+    known = ((config.get("world") or {}).get("ceasefire") or {}).get("known_in_force")
+    if not known:
+        return None
+    try:
+        start = dt.date.fromisoformat(str(config["simulation"]["start_date"]))
+        until = dt.date.fromisoformat(str(known["until"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return float((until - start).days + 1)
+
+
 def _pct(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
-
-
-def _median(days: float) -> str:
-    if math.isnan(days):
-        return "n/a (no truce)"
-    return "beyond the horizon" if days == float("inf") else f"{days:.1f} days"
 
 
 def _span(r: pd.Series) -> str:
@@ -291,15 +327,18 @@ def summarize(
         n = len(group)  # the runs that had a truce (a run that starts at war may agree none)
         if n:
             km = fit_km(group["duration"], group["observed"], alpha, name)
-            sf = km.survival_function_.iloc[:, 0]
             ci = km.confidence_interval_survival_function_
+        known = known_days(results.scenario_config(name))
         for d in days:
+            statistic = "Kaplan-Meier"
             if d > horizons[name] or not n:
                 p = lo = hi = float("nan")
-            else:  # "holds at least d days" is P(T >= d) = S(d-): the step before d
-                idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
-                p, lo, hi = (1.0, 1.0, 1.0) if idx < 0 else (sf.iloc[idx], ci.iloc[idx, 0], ci.iloc[idx, 1])
-            rows.append(_row(name, holds_name(d), holds_label(d), "Kaplan-Meier", d, p, lo, hi, n))
+            elif known is not None and d <= known:  # every replication is held to it: a fact, not an estimate
+                p = lo = hi = 1.0
+                statistic = "known history"
+            else:
+                p, lo, hi = holds_at(km, group["duration"], d, alpha)
+            rows.append(_row(name, holds_name(d), holds_label(d), statistic, d, p, lo, hi, n))
         for d in days:  # the first truce held in fact d days: a share of the runs where that is known
             v = quiet[d].xs(name, level="scenario").astype(float).dropna() if recorded else pd.Series(np.zeros(0))
             lo, hi = _wilson(float(v.sum()), len(v), alpha)

@@ -51,6 +51,36 @@ def fit_km(duration: pd.Series, observed: pd.Series, alpha: float = 0.05, label:
     return KaplanMeierFitter(alpha=alpha).fit(duration, event_observed=observed, label=label or "survival")
 
 
+def holds_at(km: KaplanMeierFitter, duration: pd.Series, d: float, alpha: float = 0.05) -> tuple[float, float, float]:
+    """P(holds at least d days) off a fitted curve, with its interval: S(d-), since the curve is right-continuous and
+    "holds at least d days" is P(T >= d). Greenwood's interval (lifelines' log-log) where the curve is strictly
+    between 0 and 1; at 0 or 1 Greenwood's variance is 0 and its interval a point, so the interval is then Wilson's
+    on the replications that decide it: those seen to hold d days (at 1), or to end before d (at 0)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if d <= 0:
+        return 1.0, 1.0, 1.0  # every ceasefire holds 0 days: true by definition, not an estimate
+    sf = km.survival_function_.iloc[:, 0]
+    idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
+    if idx < 0:  # d at or before the first time point: every ceasefire holds that long
+        p, lo, hi = 1.0, 1.0, 1.0
+    else:
+        ci = km.confidence_interval_survival_function_
+        p, lo, hi = float(sf.iloc[idx]), float(ci.iloc[idx, 0]), float(ci.iloc[idx, 1])
+    if p >= 1.0 or p <= 0.0:
+        durations_ = duration.to_numpy(dtype=float)
+        if p >= 1.0:
+            n = int((durations_ >= d).sum())
+            k = n
+        else:
+            observed = km.event_observed.astype(bool)
+            n = int((observed & (durations_ < d)).sum())
+            k = 0
+        if n:
+            lo, hi = (float(x) for x in proportion_confint(k, n, alpha, method="wilson"))
+    return p, lo, hi
+
+
 def survival_curves(results: Results, which: Which = "first", alpha: float = 0.05) -> pd.DataFrame:
     """Long table: scenario, day, survival, lower, upper (a step function at each event time)."""
     frames = []
@@ -84,18 +114,11 @@ def hold_probability(
     data = durations(results, which)
     for name, group in data.groupby("scenario", observed=True, sort=False):
         km = fit_km(group["duration"], group["observed"], alpha, str(name))
-        sf = km.survival_function_.iloc[:, 0]
-        ci = km.confidence_interval_survival_function_
         for d in days:
             if d > results.horizon_of(str(name)):
                 p = lo = hi = float("nan")
             else:
-                # survival is right-continuous: S(d) is P(T > d); "holds at least d days" is P(T >= d) = S(d-)
-                idx = int(np.searchsorted(sf.index.to_numpy(), d, side="left")) - 1
-                if idx < 0:  # d at or before the first time point: every ceasefire holds 0 days
-                    p = lo = hi = 1.0
-                else:
-                    p, lo, hi = float(sf.iloc[idx]), float(ci.iloc[idx, 0]), float(ci.iloc[idx, 1])
+                p, lo, hi = holds_at(km, group["duration"], d, alpha)
             rows.append({"scenario": str(name), "days": d, "p": p, "lower": lo, "upper": hi, "n": len(group)})
     return pd.DataFrame(rows)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from scenarios.cli.args import FILE, FOLDER, SEED, add_allow, add_executor, add_set, count, number, run_options
 
@@ -41,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--save",
         type=FILE,
         default=None,
-        help="the calibrated scenario (default: CONFIG's folder, <name>-calibrated.yaml)",
+        help="the calibrated scenario (default: <name>-calibrated.yaml in the calibration's folder, --out)",
     )
     p.add_argument("--force", dest="replace_saved", action="store_true", help="replace an existing --save file")
     p.add_argument("--no-check", action="store_true", help="do not run and check the calibrated scenario")
@@ -61,12 +63,14 @@ def run(args: argparse.Namespace) -> int:
     )
     from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
     from scenarios.config.loader import load_scenario
+    from scenarios.engine.plan import output_directory
     from scenarios.io.owned import write_output
     from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
     from scenarios.report.figures import figure_bytes
 
-    target = calibrated_target(args.config, args.save, args.replace_saved)  # refused before any run, not after
     options = run_options(args)
+    folder = output_directory(options.out, [load_scenario(args.config, args.overrides)], "-calibration")
+    target = calibrated_target(args.config, args.save, args.replace_saved, folder)  # refused before any run
     free = free_parameters(load_scenario(args.config, args.overrides), args.params)
     warning = design_warning(args.points, len(free))
     if warning is not None:
@@ -109,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"plot: {write_output(folder / 'calibration-region.png', figure_bytes(region, dpi=120), field='out')}")
     sample = save_calibrated(result, args.config, target)
     print(f"calibrated scenario: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
+    base = Path(args.config).resolve().parent
+    if not target.resolve().parent.is_relative_to(base):  # it `extends:` CONFIG, a file outside its own folder
+        print(f"  run it with: scenarios run {target} --allow-path {os.path.relpath(base)}")
     if args.no_check:
         return 0
     verified, report = verify(result, args.config, target, options, overrides=args.overrides)

@@ -66,7 +66,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scenarios.sensitivity import estimate, run_sensitivity
+    from scenarios.exceptions import AnalysisError
+    from scenarios.sensitivity import estimate, plane_path, run_sensitivity
 
     options = run_options(args)
     study = dict(method=args.method, n=args.n, params=args.params, overrides=args.overrides, by=args.by)
@@ -86,4 +87,12 @@ def run(args: argparse.Namespace) -> int:
 
     plot = write_output(result.path.with_suffix(".png"), figure_bytes(result.plot(), dpi=120), field="out")
     print(f"\nindices: {result.path}\nplot: {plot}")
+    if result.method == "morris":
+        try:
+            plane = result.plot("plane")
+        except AnalysisError as exc:
+            print(f"no mu*-sigma plane: {exc}")
+        else:
+            where = write_output(plane_path(result.path), figure_bytes(plane, dpi=120), field="out")
+            print(f"mu*-sigma plane: {where}")
     return 0

@@ -143,6 +143,26 @@ class Expectation(Frozen):
     def relation(self) -> Relation | None:
         return self.band if isinstance(self.band, Relation) else None
 
+    def origin(self, sentence: str, words: EstimativeWords) -> str:
+        """Where the band comes from, in words: the report's own word (said in `sentence`, the one quoted), or the
+        modeller's reading of a sentence that says another word or none (its `note` says why), or the modeller's
+        band (a range)."""
+        band = self.band
+        said = words.said_in(sentence)
+        if isinstance(band, Relation):
+            phrase = band.op.replace("_than", "").replace("_", " ")
+            text = " ".join(sentence.lower().split())
+            return "the report's comparison" if phrase in text else "the modeller's comparison"
+        if isinstance(band, str):
+            word = words.canonical(band)
+            if word is not None and word in said:
+                return "the report's word"
+            others = sorted(set(said) - {word})
+            if others:
+                return f"the modeller's reading (the sentence says {' and '.join(repr(w) for w in others)})"
+            return "the modeller's reading (the sentence has no estimative word)"
+        return "the modeller's band" if isinstance(band, tuple) else ""
+
     def band_text(self) -> str:
         """The band as a reader sees it: ``likely (55-80%)``, ``[0-5%]``, ``more likely than x``."""
         rel = self.relation

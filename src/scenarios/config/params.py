@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Annotated, Any, ClassVar, Literal
@@ -106,6 +107,34 @@ class EstimativeWords(Frozen):
     def known(self) -> list[str]:
         """Every word and synonym, sorted."""
         return sorted({normalise_word(w) for w in [*self.words, *self.synonyms]})
+
+    def canonical(self, word: str) -> str | None:
+        """The word of `words` a word or synonym stands for (None if neither)."""
+        w = normalise_word(word)
+        if w in {normalise_word(x) for x in self.words}:
+            return w
+        syn = {normalise_word(k): normalise_word(v) for k, v in self.synonyms.items()}
+        return syn.get(w)
+
+    def said_in(self, text: str) -> list[str]:
+        """The words (as words of `words`) a text says, each stretch of it read once, longest phrase first: "very
+        likely" is not also "likely", "unlikely" is not "likely", and a comparison ("more likely") is no word."""
+        taken: list[tuple[int, int]] = []
+        found: list[tuple[int, str]] = []
+        low = text.lower()
+        for phrase in sorted([*self.known(), *COMPARATIVES], key=len, reverse=True):
+            pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, phrase.split())) + r"(?![\w-])"
+            for m in re.finditer(pattern, low):
+                if any(m.start() < end and start < m.end() for start, end in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                word = self.canonical(phrase)
+                if word is not None:
+                    found.append((m.start(), word))
+        return [w for _, w in sorted(found)]
+
+
+COMPARATIVES = ("more likely", "less likely")  # a relation's words, not an estimative word
 
 
 # --- distributions --------------------------------------------------------------------------------

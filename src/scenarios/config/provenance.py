@@ -39,6 +39,19 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
 
 
+def sentence_of(paragraph: str, quote: str) -> str:
+    """The sentence (or sentences) of `paragraph` that `quote` comes from, folded as `normalise` folds; the quote
+    itself if it is not in the paragraph."""
+    text, wanted = normalise(paragraph), normalise(quote)
+    at = text.find(wanted)
+    if at < 0:
+        return wanted
+    ends = [m.end() for m in re.finditer(r"[.!?][\"”’)\]]*\s", text)]
+    start = max((e for e in ends if e <= at), default=0)
+    end = min((e for e in ends if e >= at + len(wanted)), default=len(text))
+    return text[start:end].strip()
+
+
 @lru_cache(maxsize=16)
 def load_source(path: str) -> SourceDocument:
     """Read and validate a source document file; every problem names its line."""

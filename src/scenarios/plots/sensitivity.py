@@ -14,15 +14,19 @@ from scenarios.plots.figures import _axes, colour
 
 def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int = 20) -> Figure:
     """Ranked bars of the indices with their 95% intervals: Sobol (total and first order), Morris or importance."""
+    inert = 0
+    if "mu_star" in table.columns:  # what never moved the outcome is not ranked (listed in the text)
+        inert = int((table["mu_star"] == 0).sum())
+        table = table[table["mu_star"] > 0]
     t = table.head(top).iloc[::-1]
-    fig, ax = _axes(ax, (8.0, 0.32 * len(t) + 1.6))
+    fig, ax = _axes(ax, (10.0, 0.32 * len(t) + 1.9))
     y = np.arange(len(t))
     if "ST" in t.columns:
         series = [("ST", "total-order (ST)", 0), ("S1", "first-order (S1)", 1)]
         xlabel = "Sobol index (share of output variance)"
     elif "mu_star" in t.columns:
         series = [("mu_star", "Morris mu*", 0)]
-        xlabel = "mean absolute elementary effect (outcome units per full parameter range)"
+        xlabel = "Morris mu*: mean absolute elementary effect\n(outcome units per step across the parameter's range)"
     else:
         series = [("importance", "permutation importance", 0)]
         xlabel = "drop in held-out score when the parameter is shuffled"
@@ -50,8 +54,41 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(f"What matters most for {outcome} (95% intervals)")
+    note = f"; {inert} inert in this design, not shown" if inert else ""
+    ax.set_title(f"What matters most for {outcome}\n(95% intervals{note})", fontsize=10)
     ax.legend(loc="lower right")
+    return fig
+
+
+def morris_plane(table: pd.DataFrame, outcome: str, ax: Axes | None = None, labelled: int = 8) -> Figure:
+    """Morris's mu*-sigma plane: how much each factor moves the outcome (mu*) against how unevenly (sigma: its
+    interactions or curvature); above the diagonal a factor's effect depends on where the others stand. Only factors
+    with a sigma (SALib gives none for a group of several parameters) and mu* > 0 are drawn."""
+    t = table[(table["mu_star"] > 0) & table["sigma"].notna()]
+    if len(t) < 2:
+        raise ValueError(
+            "the mu*-sigma plane needs two factors with a sigma: SALib defines none for a group of several "
+            "parameters (use --by parameter), and none for a factor that never moved the outcome"
+        )
+    fig, ax = _axes(ax, (7.5, 5.5))
+    ax.scatter(t["mu_star"], t["sigma"], color=colour(0), s=22, zorder=3)
+    top = float(max(t["mu_star"].max(), t["sigma"].max())) * 1.08
+    ax.plot([0, top], [0, top], linestyle="--", color="#7f7f7f", linewidth=0.8, label="sigma = mu*")
+    label = t.columns[0]
+    for (mu_star, sigma), at in t.groupby(["mu_star", "sigma"], sort=False):  # coincident points: one label
+        if at["rank"].min() > labelled:
+            continue
+        name = textwrap.shorten(str(at[label].iloc[0]), 40, placeholder=" …")
+        if len(at) > 1:
+            name += f" (and {len(at) - 1} more)"
+        ax.annotate(name, (mu_star, sigma), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("mu* (mean absolute elementary effect)")
+    ax.set_ylabel("sigma (spread of the elementary effects)")
+    ax.set_title(f"Morris screening of {outcome}: effect against interaction", fontsize=10)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
     return fig
 
 
