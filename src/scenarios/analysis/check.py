@@ -142,7 +142,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "note": r.note,
             }
         )
-    columns = ["scenario", "expectation", "para", "quote", "words", "measure", "given", "band_lo", "band_hi", "n"]
+    columns = ["scenario", "expectation", "para", "quote", "words", "origin", "measure", "given", "band_lo", "band_hi", "n"]
     columns += ["k", "estimate", "lower", "upper", "verdict", "settle_n", "p_value", "na_reason", "note"]
     return pd.DataFrame(out, columns=columns)
 
