@@ -142,8 +142,9 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "note": r.note,
             }
         )
-    columns = ["scenario", "expectation", "para", "quote", "words", "origin", "measure", "given", "band_lo", "band_hi", "n"]
-    columns += ["k", "estimate", "lower", "upper", "verdict", "settle_n", "p_value", "na_reason", "note"]
+    columns = ["scenario", "expectation", "para", "quote", "words", "origin", "measure", "given", "band_lo"]
+    columns += ["band_hi", "n", "k", "estimate", "lower", "upper", "verdict", "settle_n", "p_value", "na_reason"]
+    columns += ["note"]
     return pd.DataFrame(out, columns=columns)
 
 
