@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MEDIANS = (*CASUALTY_COLUMNS, "attacker_share")
+DESIGN_NOTE = (
+    "A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO: its parameters follow the design (Sobol, Morris or a calibration "
+    "wave), not their distributions, and runs share seeds in blocks; the intervals below treat them as independent "
+    "draws and are too narrow. For the scenario's figures, run it: scenarios run CONFIG"
+)
 
 
 def ceasefire_phrase(config: dict[str, Any]) -> str:
@@ -62,6 +67,7 @@ class Summary(Rendered):
     reason: str | None = None
     phrase: str = "the first ceasefire"
     extra: list[str] = field(default_factory=list)
+    design: bool = False  # the runs of a study's design (sensitivity, a calibration wave), not a sample of the scenario
 
     @property
     def scenarios(self) -> list[str]:
@@ -80,6 +86,8 @@ class Summary(Rendered):
             lines.append(
                 f"!! PARTIAL BATCH ({self.reason or 'not finished'}): figures cover only the finished chunks !!"
             )
+        if self.design:
+            lines.append(f"!! {DESIGN_NOTE} !!")
         level = f"{1 - self.alpha:.0%}"
         for name in self.scenarios:
             n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
@@ -167,6 +175,8 @@ class Summary(Rendered):
             Column("most likely outcome", lambda r: cards[r["scenario"]]["top_outcome"]),
         ]
         before = f"P({self.phrase} holds at least d days), Kaplan-Meier, {1 - self.alpha:.0%} intervals."
+        if self.design:
+            before = f"{DESIGN_NOTE}. {before}"
         return [View(rows, columns, before=before)]
 
     @property
@@ -357,6 +367,7 @@ def summarize(
         results.manifest.get("reason"),
         ceasefire_phrase(config),
         [m.name for m in measures],
+        results.manifest.get("design_hash") is not None,
     )
 
 
