@@ -18,7 +18,7 @@ from scenarios.engine.batch import run_batch
 from scenarios.engine.executors import Executor
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import claim_folder, output_directory
-from scenarios.exceptions import ScenarioError
+from scenarios.exceptions import AnalysisError, ScenarioError
 from scenarios.io.load import load_results
 from scenarios.io.owned import check_output_file
 
@@ -57,6 +57,13 @@ def run_check(
             )
         folder = Path(targets[0])
         results = load_results(folder)
+        if results.manifest.get("design_hash") is not None:
+            raise AnalysisError(
+                f"{folder} holds a study's design (a sensitivity analysis or a calibration wave): its parameters "
+                "follow the design, not their distributions, and its runs share seeds in blocks, so its frequencies "
+                "are not the scenario's and their intervals would be too narrow; check the scenario itself: "
+                "scenarios check CONFIG"
+            )
         return CheckRun(
             check(results, n_reason=f"read from {folder}, {len(results.replications)} replications"), folder, ran=False
         )

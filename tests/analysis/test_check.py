@@ -284,3 +284,24 @@ def test_the_shipped_baseline_says_which_bands_are_readings() -> None:
     assert origin("russia_backs_armenia_in_the_end") == "the report's word"
     assert origin("azerbaijan_breaks_the_ceasefire").startswith("the modeller's reading")
     assert origin("new_diplomatic_process") == "the report's word"  # "likely" is in the sentence, not the quote
+
+
+def test_check_refuses_a_folder_of_a_studys_design(tmp_path: Path) -> None:
+    from scenarios.checking import run_check
+    from scenarios.exceptions import AnalysisError
+    from scenarios.sensitivity import run_sensitivity
+
+    out = tmp_path / "morris"
+    run_sensitivity(
+        ROOT / "configs" / "baseline.yaml",
+        method="morris",
+        outcome="holds_30_days",
+        n=2,
+        params=["actors.russia.inertia"],
+        overrides=["simulation.horizon_days=30"],
+        seed=1,
+        out=out,
+        executor="serial",
+    )
+    with pytest.raises(AnalysisError, match="holds a study's design"):
+        run_check([out])

@@ -237,3 +237,16 @@ def test_summary_says_known_history_instead_of_an_interval_and_gives_the_median_
     assert "a fact every run is held to, not an estimate" in text
     median = s.value("a", "first_ceasefire_days")
     assert f"{median['value']:.1f} days [{median['lower']:.1f}, " in text
+
+
+def test_the_figures_of_a_studys_design_say_they_are_not_the_scenarios() -> None:
+    """Issue 32: summary read a Morris folder as if its 1,100 runs were independent draws of the scenario (55 runs
+    share each seed, and the parameters follow the design): it says so now, in text and HTML."""
+    from scenarios.analysis.summary import summarize
+
+    results = make_results({"a": scenario_rows([1.0, 4.0, 5.0, 12.0], 12.0)}, 12.0)
+    assert "STUDY'S DESIGN" not in summarize(results, days=(3,)).to_text()
+    results.manifest["design_hash"] = "abc"
+    s = summarize(results, days=(3,))
+    assert s.to_text().startswith("!! A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO")
+    assert "NOT A SAMPLE OF THE SCENARIO" in s.to_html()

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MEDIANS = (*CASUALTY_COLUMNS, "attacker_share")
+DESIGN_NOTE = (
+    "A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO: its parameters follow the design (Sobol, Morris or a calibration "
+    "wave), not their distributions, and runs share seeds in blocks; the intervals below treat them as independent "
+    "draws and are too narrow. For the scenario's figures, run it: scenarios run CONFIG"
+)
 
 
 def ceasefire_phrase(config: dict[str, Any]) -> str:
@@ -67,6 +72,7 @@ class Summary(Rendered):
     phrase: str = "the first truce"
     extra: list[str] = field(default_factory=list)
     runs: dict[str, int] = field(default_factory=dict)  # replications per scenario
+    design: bool = False  # the runs of a study's design (sensitivity, a calibration wave), not a sample of the scenario
 
     @property
     def scenarios(self) -> list[str]:
@@ -85,6 +91,8 @@ class Summary(Rendered):
             lines.append(
                 f"!! PARTIAL BATCH ({self.reason or 'not finished'}): figures cover only the finished chunks !!"
             )
+        if self.design:
+            lines.append(f"!! {DESIGN_NOTE} !!")
         level = f"{1 - self.alpha:.0%}"
         for name in self.scenarios:
             n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
@@ -190,6 +198,8 @@ class Summary(Rendered):
             f"P({self.phrase} stays formally in force at least d days), Kaplan-Meier; P(it holds in fact d days: no "
             f"operation fought under it, few violations), the share of runs; {1 - self.alpha:.0%} intervals."
         )
+        if self.design:
+            before = f"{DESIGN_NOTE}. {before}"
         return [View(rows, columns, before=before)]
 
     @property
@@ -395,6 +405,7 @@ def summarize(
         ceasefire_phrase(config),
         [m.name for m in measures],
         {name: k for name, k in runs.items() if k},
+        results.manifest.get("design_hash") is not None,
     )
 
 
