@@ -120,15 +120,17 @@ class WhatIf(Rendered):
         ]
         return [View(rows, columns, before=f"{self.n_reason}.", row_class=lambda r: "sig" if r["significant"] else "")]
 
-    def plot(self, kind: str = "differences", ax: Any = None) -> Any:
-        """The forest plot of the paired differences."""
+    def plot(self, kind: str = "differences", ax: Any = None, unit: str | None = None) -> Any:
+        """The forest plot of the paired differences, one panel per unit; with `ax`, the panel of one `unit`
+        ("probabilities", "territory", "deaths"; default: the first) there."""
         from scenarios.plots.whatif import paired_differences as forest
 
         if kind != "differences":
             raise ScenarioError(f"unknown plot kind {kind!r} for a what-if; kinds: differences")
-        if ax is not None:
-            raise ScenarioError("the differences plot has one panel per unit and draws its own figure: pass no ax")
-        return forest(self.table, list(HEADLINE), f"{self.tweaked} vs {self.base}")
+        try:
+            return forest(self.table, list(HEADLINE), f"{self.tweaked} vs {self.base}", ax=ax, unit=unit)
+        except ValueError as exc:
+            raise ScenarioError(str(exc)) from None
 
     def __repr__(self) -> str:
         real = int(self.table["significant"].sum())

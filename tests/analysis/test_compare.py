@@ -22,6 +22,7 @@ from scenarios.analysis.compare import (
     paired_differences,
 )
 from scenarios.analysis.render import num, pp
+from scenarios.exceptions import AnalysisError
 from scenarios.model.outcomes import OUTCOME_CLASSES
 
 from .support import make_results, scenario_rows
@@ -308,3 +309,21 @@ def test_the_comparison_says_its_units_and_its_correction(shifted) -> None:
     assert "percentage points" in text and "Holm" in text
     durable = next(line for line in text.splitlines() if line.strip().startswith("durable_ceasefire"))
     assert " pp [" in durable and "pp]" in durable  # the difference and its interval, in points
+
+
+def test_a_comparison_draws_on_the_callers_axes_one_unit_at_a_time(shifted) -> None:
+    """Issue 32 (notebooks): `compare(r).plot(ax=ax)` raised "pass no ax"; each unit's panel goes on an axes of the
+    caller's figure now, the full figure (one panel per unit) without one."""
+    from matplotlib.figure import Figure
+
+    result = compare(shifted)
+    whole = result.plot()
+    units = [a.get_title(loc="left") for a in whole.axes]
+    assert len(units) >= 2 and units[0].startswith("probabilities")
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    assert result.plot(ax=left) is fig and left.get_title(loc="left").startswith("probabilities")
+    result.plot(ax=right, unit="deaths")
+    assert right.get_title(loc="left") == "deaths (people)" and len(right.get_yticks()) > 0
+    with pytest.raises(AnalysisError, match="no measure of unit 'tanks'"):
+        result.plot(ax=right, unit="tanks")

@@ -365,8 +365,11 @@ class Comparison(Rendered):
         """A fragment: one table per scenario pair, the test it used, and the log-rank result."""
         return to_html(self.views(all))
 
-    def plot(self, kind: str = "differences", ax: Axes | None = None, scenario: str | None = None) -> Figure:
-        """A forest plot of the differences of one scenario (default: the first) against the baseline."""
+    def plot(
+        self, kind: str = "differences", ax: Axes | None = None, scenario: str | None = None, unit: str | None = None
+    ) -> Figure:
+        """A forest plot of the differences of one scenario (default: the first) against the baseline, one panel per
+        unit; with `ax`, the panel of one `unit` ("probabilities", "territory", "deaths"; default: the first) there."""
         if kind != "differences":
             raise AnalysisError(f"unknown plot kind {kind!r} for a comparison; kinds: differences")
         from scenarios.plots.whatif import paired_differences as forest
@@ -374,9 +377,10 @@ class Comparison(Rendered):
         other = scenario or self.pairs()[0]
         rows = self.table_[self.table_["scenario"] == other]
         rows = rows[~rows["difference"].isna()]
-        if ax is not None:
-            raise AnalysisError("the differences plot has one panel per unit and draws its own figure: pass no ax")
-        return forest(rows, rows["measure"].tolist(), f"{other} vs {self.baseline}")
+        try:
+            return forest(rows, rows["measure"].tolist(), f"{other} vs {self.baseline}", ax=ax, unit=unit)
+        except ValueError as exc:
+            raise AnalysisError(str(exc)) from None
 
     def __repr__(self) -> str:
         t = self.table_

@@ -25,44 +25,76 @@ def unit_of(measure: str) -> tuple[str, float]:
     return "other (units of the measure)", 1.0
 
 
-def paired_differences(table: pd.DataFrame, measures: list[str], title: str) -> Figure:
+def units(measures: list[str]) -> dict[str, list[str]]:
+    """The measures by the panel (unit) they are drawn in, in order."""
+    panels: dict[str, list[str]] = {}
+    for m in measures:
+        panels.setdefault(unit_of(m)[0], []).append(m)
+    return panels
+
+
+def paired_differences(
+    table: pd.DataFrame, measures: list[str], title: str, ax: Axes | None = None, unit: str | None = None
+) -> Figure:
     """A forest plot per unit: each measure's paired difference (tweak - base) with its 95% interval.
 
     Measures of different units never share an axis, so a real change in a share is not drawn as 0 beside a
     change of hundreds of deaths; each row is labelled with its value. Filled markers are distinguishable from
-    noise.
+    noise. With `ax`, one unit's panel is drawn there (`unit`, a panel label or its first word, e.g.
+    "probabilities" or "deaths"; default: the first unit), for a figure of the caller's.
     """
     rows = table.set_index("measure")
-    panels: dict[str, list[str]] = {}
-    for m in measures:
-        panels.setdefault(unit_of(m)[0], []).append(m)
+    panels = units(measures)
+    if ax is not None:
+        label = _unit(panels, unit)
+        _panel(ax, rows, panels[label], label)
+        ax.set_xlabel("paired difference, tweak minus base, 95% interval")
+        ax.legend(loc="best", fontsize=8)
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        return fig
     heights = [len(ms) + 1.2 for ms in panels.values()]
     fig = Figure(figsize=(7.5, 0.42 * sum(heights) + 1.0), layout="constrained")
     axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for ax, (label, ms) in zip(axes[:, 0], panels.items(), strict=True):
-        scale = unit_of(ms[0])[1]
-        r = rows.loc[ms]
-        y = np.arange(len(ms))
-        mid, lo, hi = (r[c].to_numpy(dtype=float) * scale for c in ("difference", "lower", "upper"))
-        sig = r["significant"].to_numpy(dtype=bool)
-        ax.hlines(y, lo, hi, color=colour(0), linewidth=2)
-        ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (p < 0.05)")
-        ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise")
-        ax.axvline(0, color="black", linewidth=0.8)
-        for yi, v, top in zip(y, mid, hi, strict=True):
-            if np.isfinite(v):
-                ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-            else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
-                ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-        ax.set_yticks(y, ms)
-        ax.set_ylim(len(ms) - 0.4, -0.6)
-        ax.set_title(label, loc="left", fontsize=9)
-        ax.grid(axis="x", alpha=0.3)
-        ax.margins(x=0.15)
+    for panel_ax, (label, ms) in zip(axes[:, 0], panels.items(), strict=True):
+        _panel(panel_ax, rows, ms, label)
     axes[-1, 0].set_xlabel("paired difference, tweak minus base, 95% interval")
     fig.suptitle(title)
     axes[0, 0].legend(loc="best", fontsize=8)
     return fig
+
+
+def _unit(panels: dict[str, list[str]], unit: str | None) -> str:
+    """The panel label `unit` names (its first word is enough); the first panel without one."""
+    if unit is None:
+        return next(iter(panels))
+    for label in panels:
+        if label == unit or label.split()[0] == unit:
+            return label
+    raise ValueError(f"no measure of unit {unit!r} here; units: {', '.join(repr(p.split()[0]) for p in panels)}")
+
+
+def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
+    """One unit's rows: intervals, filled markers where distinguishable from noise, each difference written."""
+    scale = unit_of(ms[0])[1]
+    r = rows.loc[ms]
+    y = np.arange(len(ms))
+    mid, lo, hi = (r[c].to_numpy(dtype=float) * scale for c in ("difference", "lower", "upper"))
+    sig = r["significant"].to_numpy(dtype=bool)
+    ax.hlines(y, lo, hi, color=colour(0), linewidth=2)
+    ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (p < 0.05)")
+    ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise")
+    ax.axvline(0, color="black", linewidth=0.8)
+    for yi, v, top in zip(y, mid, hi, strict=True):
+        if np.isfinite(v):
+            ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
+            ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(y, ms)
+    ax.set_ylim(len(ms) - 0.4, -0.6)
+    ax.set_title(label, loc="left", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    ax.margins(x=0.15)
 
 
 def sweep_lines(table: pd.DataFrame, key: str, x: pd.Series | None, ax: Axes | None = None) -> Figure:
