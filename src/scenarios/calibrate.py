@@ -172,7 +172,7 @@ def calibrated_target(
     config = Path(config)
     if save is None:
         if folder is None:
-            raise ValueError("a calibrated scenario needs --save or the calibration's folder")
+            raise ScenarioError("a calibrated scenario needs `save` (a file) or the calibration's `folder`")
         return folder / f"{config.stem}-calibrated.yaml"
     target = Path(save)
     check_save_target(config, target, force)
