@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scenarios.cli import main
@@ -238,3 +239,44 @@ def test_a_file_the_user_named_is_replaced_only_with_overwrite_even_where_the_to
     assert cli("report", str(results), "-o", str(report), "--overwrite")[0] == 0
     assert cli("check", str(results))[0] == 0
     assert cli("check", str(results))[0] == 0  # check-baseline.png again: the tool's own, named by the tool
+
+
+@pytest.mark.parametrize(
+    ("command", "first"),
+    [
+        (["summary", "{r}"], "scenario"),
+        (["check", "{r}"], "scenario"),
+        (["compare", "{r}", "{r}"], "scenario"),
+        (["forecast", "{r}", "--questions", "{q}"], "scenario"),
+    ],
+)
+def test_every_table_command_writes_its_table_as_csv_and_json_and_keeps_a_users_file(
+    cli: Cli, results: Path, tmp_path: Path, command: list[str], first: str
+) -> None:
+    """Issue 32: CSV came only from `compare`. Each table command writes its tidy table (`--csv`, `--json`), the
+    files checked before any work: a file of the user's is replaced only with --overwrite."""
+    questions = next((ROOT / "configs" / "questions").glob("*.yaml"))
+    argv = [a.replace("{r}", str(results)).replace("{q}", str(questions)) for a in command]
+    csv, js = tmp_path / "t.csv", tmp_path / "t.json"
+    code, out, err = cli(*argv, "--csv", str(csv), "--json", str(js))
+    assert code == 0, err
+    assert f"table: {csv}" in out and f"table: {js}" in out
+    table = pd.read_csv(csv)
+    assert table.columns[0] == first and len(table) > 0
+    records = json.loads(js.read_text(encoding="utf-8"))
+    assert isinstance(records, list) and len(records) == len(table) and first in records[0]
+    unchanged = keeps(csv)
+    refused(cli(*argv, "--csv", str(csv)), "--csv", "add --overwrite")
+    unchanged()
+    assert cli(*argv, "--csv", str(csv), "--overwrite")[0] == 0
+
+
+def test_a_result_object_writes_its_table_as_csv_and_parquet(results: Path, tmp_path: Path) -> None:
+    from scenarios import check, load_results, summarize
+
+    loaded = load_results(results)
+    for obj in (summarize(loaded), check(loaded)):
+        text = obj.to_csv()
+        assert text is not None and text.splitlines()[0].startswith("scenario,")
+        obj.to_parquet(tmp_path / "t.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), obj.table.reset_index(drop=True))

@@ -205,5 +205,19 @@ class Rendered:
         """The result's tables as aligned plain text."""
         return to_text(self.views())
 
+    def to_csv(self, path: Any = None) -> str | None:
+        """The tidy table (`.table`) as CSV: written to `path`, or returned as text without one."""
+        text: str | None = self._tidy().to_csv(path, index=False)
+        return text
+
+    def to_parquet(self, path: Any) -> None:
+        """The tidy table (`.table`) written as Parquet."""
+        self._tidy().to_parquet(path, index=False)
+
+    def _tidy(self) -> pd.DataFrame:
+        """`.table`, which every result object declares (as a field or a property)."""
+        table: pd.DataFrame = getattr(self, "table")  # noqa: B009 (not declared here: a dataclass field would clash)
+        return table
+
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -153,6 +153,38 @@ def add_overwrite(p: argparse.ArgumentParser, what: str = "an existing output fi
     p.add_argument("--overwrite", action="store_true", help=f"replace {what}")
 
 
+def add_table_files(p: argparse.ArgumentParser) -> None:
+    """`--csv FILE` and `--json FILE`: the command's tidy table (the result object's `.table`) written as well."""
+    p.add_argument("--csv", type=FILE, default=None, metavar="FILE", help="also write the full table as CSV")
+    p.add_argument(
+        "--json", type=FILE, default=None, metavar="FILE", help="also write the full table as JSON (one record a row)"
+    )
+
+
+def check_table_files(args: argparse.Namespace) -> None:
+    """The files of `add_table_files`, checked before any work (an existing one only with --overwrite)."""
+    from scenarios.io.owned import check_output_file
+
+    replace = bool(getattr(args, "overwrite", False))
+    for field, suffix in (("csv", ".csv"), ("json", ".json")):
+        if getattr(args, field, None):
+            check_output_file(getattr(args, field), field=field, replace=replace, suffixes=(suffix,), named=True)
+
+
+def write_table_files(args: argparse.Namespace, table: Any) -> None:
+    """Write the table to the files `add_table_files` named (NaN as empty in CSV, null in JSON)."""
+    from scenarios.io.owned import write_output
+
+    replace = bool(getattr(args, "overwrite", False))
+    if getattr(args, "csv", None):
+        write_output(args.csv, table.to_csv(index=False).encode("utf-8"), field="csv", replace=replace, named=True)
+        print(f"table: {args.csv}")
+    if getattr(args, "json", None):
+        data = table.to_json(orient="records", indent=1, force_ascii=False, date_format="iso").encode("utf-8")
+        write_output(args.json, data, field="json", replace=replace, named=True)
+        print(f"table: {args.json}")
+
+
 def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
     if choose:
         p.add_argument(

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scenarios.cli.args import FILE, FOLDER, SEED, add_executor, add_set, count, run_options
+from scenarios.cli.args import (
+    FILE,
+    FOLDER,
+    SEED,
+    add_executor,
+    add_set,
+    add_table_files,
+    check_table_files,
+    count,
+    run_options,
+    write_table_files,
+)
 
 HELP = "does the model say what the report says? each expectation against a batch"
 
@@ -28,6 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_executor(p)
     add_set(p)
+    add_table_files(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.io.owned import check_output_file, write_output
     from scenarios.report.figures import figure_bytes
 
+    check_table_files(args)
     checked = run_check(args.targets, run_options(args), n=args.n, overrides=args.overrides)
     result, folder = checked.check, checked.directory
     if checked.ran:
@@ -46,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     for name, plot in zip(result.scenarios, plots, strict=True):
         write_output(plot, figure_bytes(result.plot(name), dpi=110), field="out", replace=args.overwrite)
         print(f"plot: {plot}")
+    write_table_files(args, result.table)
     if args.strict and not result.inconsistent.empty:
         print(f"\n--strict: {len(result.inconsistent)} judgment(s) inconsistent with the report", file=sys.stderr)
         return 1

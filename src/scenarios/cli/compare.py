@@ -6,7 +6,18 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenarios.cli.args import FILE, FOLDER, add_days, add_measures, add_overwrite, load_many, measures_of, name_text
+from scenarios.cli.args import (
+    FOLDER,
+    add_days,
+    add_measures,
+    add_overwrite,
+    add_table_files,
+    check_table_files,
+    load_many,
+    measures_of,
+    name_text,
+    write_table_files,
+)
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -24,11 +35,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="scenario to compare against (default: the first)",
     )
     p.add_argument("--plots", type=FOLDER, default=None, metavar="FOLDER", help="write every comparison plot here")
-    p.add_argument("--csv", type=FILE, default=None, metavar="FILE", help="write the full table as CSV")
     p.add_argument("--all", action="store_true", help="show every measure, not only significant ones")
     add_days(p)
     add_measures(p)
-    add_overwrite(p, "existing files of --csv and --plots")
+    add_table_files(p)
+    add_overwrite(p, "existing files of --csv, --json and --plots")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.report.figures import available_kinds, figure_bytes, make_figure
 
     # every file this will write is checked before anything is computed
-    if args.csv:
-        check_output_file(args.csv, field="csv", replace=args.overwrite, suffixes=(".csv",), named=True)
+    check_table_files(args)
     folder = Path(args.plots) if args.plots else None
     if folder is not None:
         for kind in KINDS:
@@ -57,8 +67,5 @@ def run(args: argparse.Namespace) -> int:
             png = figure_bytes(make_figure(results, kind), dpi=120)
             write_output(folder / f"{kind}.png", png, field="plots", replace=args.overwrite, named=True)
         print(f"plots: {folder}")
-    if args.csv:
-        data = comparison.table_.to_csv(index=False).encode("utf-8")
-        write_output(args.csv, data, field="csv", replace=args.overwrite, named=True)
-        print(f"table: {args.csv}")
+    write_table_files(args, comparison.table_)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scenarios.cli.args import FILE, FOLDER, add_overwrite
+from scenarios.cli.args import FILE, FOLDER, add_overwrite, add_table_files, check_table_files, write_table_files
 
 HELP = "Brier, log and CRPS scores of the resolved questions, with a reliability diagram"
 
@@ -16,7 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--plot", type=FILE, default=None, metavar="FILE", help="reliability diagram (default: DIR/reliability.png)"
     )
-    add_overwrite(p, "an existing --plot FILE")
+    add_table_files(p)
+    add_overwrite(p, "an existing --plot, --csv or --json FILE")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,9 +30,11 @@ def run(args: argparse.Namespace) -> int:
     plot = Path(args.plot) if args.plot else Path(args.dir) / "reliability.png"
     named = args.plot is not None  # the default, DIR/reliability.png, the tool may replace once it wrote it
     check_output_file(plot, field="plot", replace=args.overwrite, suffixes=(".png",), named=named)  # before any work
+    check_table_files(args)
     questions = load_questions(args.questions) if args.questions else None
     sc = score(forecast(load_results(args.dir), questions))
     print(sc.to_text())
+    write_table_files(args, sc.table)
     if enough_for_diagram(sc):
         write_output(plot, figure_bytes(sc.plot(), dpi=120), field="plot", replace=args.overwrite, named=named)
         print(f"\nreliability diagram: {plot}")
