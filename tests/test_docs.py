@@ -101,3 +101,16 @@ def test_importing_plots_keeps_the_backend() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "svg"
+
+
+def test_the_public_api_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package docstring's example (a batch, its survival curves, its per-replication measures) runs as
+    doctest: the names it shows are in `scenarios.__all__` and do what it says."""
+    import doctest
+
+    import scenarios
+
+    monkeypatch.chdir(ROOT)
+    assert {"survival_curves", "hold_probability", "outcome_measures"} <= set(scenarios.__all__)
+    result = doctest.testmod(scenarios, verbose=False, report=True)
+    assert result.attempted >= 7 and result.failed == 0

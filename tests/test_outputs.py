@@ -248,6 +248,7 @@ def test_a_file_the_user_named_is_replaced_only_with_overwrite_even_where_the_to
         (["check", "{r}"], "scenario"),
         (["compare", "{r}", "{r}"], "scenario"),
         (["forecast", "{r}", "--questions", "{q}"], "scenario"),
+        (["importance", "{r}", "--screen"], "parameter"),
     ],
 )
 def test_every_table_command_writes_its_table_as_csv_and_json_and_keeps_a_users_file(

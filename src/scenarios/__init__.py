@@ -2,6 +2,24 @@
 
 Public API (names only; the logic lives in the sub-packages). Names are imported on first use, so that a worker
 process that needs only the model does not load the analysis stack.
+
+A batch, its survival curves and its per-replication measures in a notebook (from the repository's root; a few
+seconds; `tests/test_docs.py` runs it):
+
+>>> import tempfile, scenarios
+>>> out = tempfile.mkdtemp() + "/batch"
+>>> batch = scenarios.run_batch(
+...     ["configs/baseline.yaml"], n=8, seed=1, overrides=["simulation.horizon_days=20"],
+...     executor="serial", out=out, quiet=True,
+... )
+>>> results = scenarios.load_results(batch.directory)
+>>> list(scenarios.survival_curves(results).columns)
+['scenario', 'day', 'survival', 'lower', 'upper']
+>>> list(scenarios.hold_probability(results, days=[7]).columns)
+['scenario', 'days', 'p', 'lower', 'upper', 'n']
+>>> per_run = scenarios.outcome_measures(results, measures=["holds_7_days", "attacker_share"])
+>>> list(per_run.columns), len(per_run)
+(['scenario', 'replication', 'holds_7_days', 'attacker_share'], 8)
 """
 
 from __future__ import annotations
@@ -11,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scenarios.analysis.check import Check, check
-    from scenarios.analysis.compare import Comparison, compare
+    from scenarios.analysis.compare import Comparison, compare, outcome_measures
     from scenarios.analysis.questions import Forecast, Score, forecast, score
     from scenarios.analysis.summary import Summary, summarize
+    from scenarios.analysis.survival import hold_probability, survival_curves
     from scenarios.config.draw import draw_parameters
     from scenarios.config.expectations import load_questions
     from scenarios.config.loader import load_scenario
@@ -45,6 +64,9 @@ _WHERE = {
     "load_questions": "scenarios.config.expectations",
     "Comparison": "scenarios.analysis.compare",
     "compare": "scenarios.analysis.compare",
+    "outcome_measures": "scenarios.analysis.compare",
+    "hold_probability": "scenarios.analysis.survival",
+    "survival_curves": "scenarios.analysis.survival",
     "Summary": "scenarios.analysis.summary",
     "summarize": "scenarios.analysis.summary",
     "Measure": "scenarios.measures",
@@ -87,14 +109,17 @@ __all__ = [
     "compare",
     "draw_parameters",
     "forecast",
+    "hold_probability",
     "load_questions",
     "load_results",
     "load_scenario",
     "measure_set",
+    "outcome_measures",
     "run_batch",
     "run_replication",
     "score",
     "summarize",
+    "survival_curves",
 ]
 
 

@@ -11,10 +11,13 @@ from scenarios.cli.args import (
     FOLDER,
     add_measures,
     add_overwrite,
+    add_table_files,
+    check_table_files,
     count,
     name_text,
     outcome_of,
     print_table,
+    write_table_files,
 )
 
 HELP = "rank parameters by their influence on an outcome, from any batch"
@@ -37,7 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="instead: test every parameter against every measure and expectation; list those with no effect",
     )
-    add_overwrite(p, "a stored importance ranking of the same outcome that scenarios did not record writing")
+    add_table_files(p)
+    add_overwrite(p, "a stored ranking of the outcome that scenarios did not record writing, or a --csv/--json FILE")
 
 
 def one_scenario(results: Any, scenario: str | None, folder: str) -> str:
@@ -64,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.report.figures import figure_bytes
     from scenarios.sensitivity import check_store, store
 
+    check_table_files(args)
     results = load_results(args.dir)
     if args.screen:
         from scenarios.analysis.importance import screen
@@ -79,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",
         )
         print(f"\n{len(quiet)} parameter(s) with no effect this batch can tell from noise on any measure")
+        write_table_files(args, table)
         return 0
     measure = outcome_of(results, args)  # a mistyped outcome is named before the scenario is asked for
     scenario = one_scenario(results, args.scenario, args.dir)
@@ -93,4 +99,5 @@ def run(args: argparse.Namespace) -> int:
     png = figure_bytes(tornado(table, args.outcome), dpi=120)
     plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
     print(f"\nplot: {plot}")
+    write_table_files(args, table)
     return 0

@@ -14,9 +14,12 @@ from scenarios.cli.args import (
     add_executor,
     add_measures,
     add_set,
+    add_table_files,
+    check_table_files,
     count,
     duration,
     run_options,
+    write_table_files,
 )
 
 HELP = "which assumptions matter most: Sobol or Morris over the uncertain ones"
@@ -62,6 +65,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_measures(p, choose=False)
     add_executor(p)
     add_set(p)
+    add_table_files(p)
     add_allow(p)
 
 
@@ -69,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.exceptions import AnalysisError
     from scenarios.sensitivity import estimate, plane_path, run_sensitivity
 
+    check_table_files(args)
     options = run_options(args)
     study = dict(method=args.method, n=args.n, params=args.params, overrides=args.overrides, by=args.by)
     if not args.resume:
@@ -95,4 +100,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             where = write_output(plane_path(result.path), figure_bytes(plane, dpi=120), field="out")
             print(f"mu*-sigma plane: {where}")
+    write_table_files(args, result.table)
     return 0
