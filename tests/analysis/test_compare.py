@@ -323,6 +323,8 @@ def test_a_comparison_draws_on_the_callers_axes_one_unit_at_a_time(shifted) -> N
     fig = Figure()
     left, right = fig.subplots(1, 2)
     assert result.plot(ax=left) is fig and left.get_title(loc="left").startswith("probabilities")
+    ticks = [t.get_text() for t in left.get_yticklabels()]
+    assert ticks and all(t.startswith("P(") for t in ticks)  # the measures' labels, not their snake_case ids
     result.plot(ax=right, unit="deaths")
     assert right.get_title(loc="left") == "deaths (people)" and len(right.get_yticks()) > 0
     with pytest.raises(AnalysisError, match="no measure of unit 'tanks'"):

@@ -54,7 +54,7 @@ def paired_differences(
         assert isinstance(fig, Figure)
         return fig
     heights = [len(ms) + 1.2 for ms in panels.values()]
-    fig = Figure(figsize=(7.5, 0.42 * sum(heights) + 1.0), layout="constrained")
+    fig = Figure(figsize=(10.0, 0.42 * sum(heights) + 1.0), layout="constrained")
     axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
     for panel_ax, (label, ms) in zip(axes[:, 0], panels.items(), strict=True):
         _panel(panel_ax, rows, ms, label)
@@ -90,7 +90,8 @@ def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
             ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
         else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
             ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(y, ms)
+    labels = r["label"].fillna("").tolist() if "label" in r.columns else []  # the measures' labels, not their ids
+    ax.set_yticks(y, [str(lab) or m for lab, m in zip(labels, ms, strict=True)] if labels else ms, fontsize=8)
     ax.set_ylim(len(ms) - 0.4, -0.6)
     ax.set_title(label, loc="left", fontsize=9)
     ax.grid(axis="x", alpha=0.3)
