@@ -19,6 +19,7 @@ The finished record and its trace are then checked against the same rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Generator
@@ -30,9 +31,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scenarios.config.schema import Scenario
+from scenarios.exceptions import ConfigError
 from scenarios.model import combat
 from scenarios.model.outcomes import COLLAPSE_CAUSES, OUTCOME_CLASSES
-from scenarios.model.simulation import ReplicationResult, _Replication
+from scenarios.model.simulation import ReplicationResult, _Replication, run_replication
 
 from .support import ATTACKER, BRIEF, DEFENDER, PATRON, day, drawn, joint_envoys, scenario
 
@@ -165,7 +167,9 @@ def check_result(result: ReplicationResult, sc: Scenario, rep: Checked) -> None:
         assert 0.0 <= out[f"endurance_{role}"] <= 1.0
         assert out[f"military_{role}"] >= 0.0 and out[f"civilian_{role}"] >= 0.0
     assert 0.0 <= out["war_days"] <= horizon and out["fighting_days"] <= horizon
-    assert out["conflict_days"] <= out["war_days"] + out["fighting_days"] + 1e-9
+    began = sc.outcomes.war_began
+    before = (sc.simulation.start_date - began).days if began is not None else 0
+    assert before <= out["conflict_days"] <= before + out["war_days"] + out["fighting_days"] + 1e-9
     events = result.events or []
     assert [e["day"] for e in events] == sorted(e["day"] for e in events)
     decisions = {(e["day"], e["actor"]) for e in events if e["kind"] == "decision"}
@@ -308,3 +312,24 @@ def test_stocks_run_out_and_stay_at_zero() -> None:
     stocks = rep.state.stocks[ATTACKER]
     assert stocks.money == 0.0 and result.outcome["endurance_attacker"] == 0.0
     assert math.isfinite(result.outcome["attacker_share"])
+
+
+def test_the_days_of_war_before_the_start_count_in_the_conflicts_length_and_change_nothing_else() -> None:
+    """`outcomes.war_began` puts the days the war had run before day 0 into `conflict_days` (a war's length is
+    counted from its first day: ¶15 "avoid a protracted, costly conflict"), and changes nothing the run does."""
+    plain = scenario(start_truce=False)
+    start = plain.simulation.start_date
+    began = scenario("outcomes.war_began=" + (start - dt.timedelta(days=13)).isoformat(), start_truce=False)
+    seed = np.random.SeedSequence(7)
+    a = run_replication(plain, seed).outcome
+    b = run_replication(began, seed).outcome
+    assert b["conflict_days"] == pytest.approx(a["conflict_days"] + 13.0)
+    assert b["protracted"] == (a["conflict_days"] + 13.0 >= began.outcomes.protracted_war_days)
+    same = {k for k in a if k not in ("conflict_days", "protracted") and not k.startswith("param.")}
+    assert {k: a[k] for k in same} == {k: b[k] for k in same}
+
+
+def test_a_war_that_began_after_the_start_is_refused_where_it_is_written() -> None:
+    start = scenario().simulation.start_date
+    with pytest.raises(ConfigError, match=r"outcomes\.war_began: .* is after the start date"):
+        scenario("outcomes.war_began=" + (start + dt.timedelta(days=1)).isoformat())

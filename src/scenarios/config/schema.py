@@ -288,7 +288,16 @@ class Outcomes(Frozen):
         description="Share of the contested value the attacker must hold for 'major gains' (share).",
     )
     protracted_war_days: float = Field(
-        60, gt=0, description="Days of fighting in all (under a truce or not) that make a conflict protracted (days)."
+        60,
+        gt=0,
+        description="Days of fighting in all (under a truce or not, since `war_began`) that make a conflict protracted "
+        "(days).",
+    )
+    war_began: dt.date | None = Field(
+        None,
+        description="The day the war began, when before `simulation.start_date`: its days before the start count in "
+        "the conflict's length (`conflict_days`, `protracted_war_days`), as a war's length is counted from its first "
+        "day (date; default: the start date).",
     )
     quiet_violations_per_day: float = Field(
         3.0,
@@ -472,6 +481,13 @@ class Scenario(Frozen):
                             at=("actors", name, field, i),
                         )
         self._check_ground(objectives)
+        began = self.outcomes.war_began
+        if began is not None and began > self.simulation.start_date:
+            raise ValueProblem(
+                f"{began} is after the start date",
+                f"give the day the war began, on or before simulation.start_date ({self.simulation.start_date})",
+                at=("outcomes", "war_began"),
+            )
         truces: list[tuple[Any, tuple[str | int, ...]]] = []
         if self.world.ceasefire is not None:
             truces.append((self.world.ceasefire, ("world", "ceasefire")))

@@ -104,7 +104,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "outcome_class": "category",
     "war_days": "number",  # days of open war (no truce in force)
     "fighting_days": "number",  # days an operation was fought (under a truce or not)
-    "conflict_days": "number",  # days of open war and days fought under truces
+    "conflict_days": "number",  # days of open war and days fought under truces, since `outcomes.war_began`
     "protracted": "bool",
     "military_attacker": "number",
     "military_defender": "number",

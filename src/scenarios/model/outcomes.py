@@ -133,8 +133,10 @@ def outcome_record(
     start_taken: int,
     actor_options: dict[str, tuple[str, ...]],
     flags: tuple[str, ...],
+    days_before_start: float = 0.0,
 ) -> dict[str, Any]:
-    """The flat outcome record of a finished replication."""
+    """The flat outcome record of a finished replication (`days_before_start`: days the war had run before day 0,
+    which count in the conflict's length)."""
     rows = [ceasefire_row(cf, horizon, definitions.durable_days) for cf in state.ceasefires]
     c = state.casualties
     share = state.share()
@@ -143,7 +145,7 @@ def outcome_record(
     handed = [state.places[p] for p in state.handed_over]
     retaken = sum(o.value for o in state.places.values() if o.contested and o.retaken_day is not None)
     truce_fighting = sum(cf.fighting_days for cf in state.ceasefires)
-    conflict_days = state.war_days() + truce_fighting
+    conflict_days = days_before_start + state.war_days() + truce_fighting
     record: dict[str, Any] = {}
     if state.ceasefires:
         first = state.ceasefires[0]

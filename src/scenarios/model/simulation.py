@@ -142,6 +142,8 @@ class Prepared:
         start = scenario.world.ceasefire
         known = [(t.known_in_force, t) for t in (start, *self.history) if t is not None and t.known_in_force]
         self.known = known[0] if known else None
+        began = scenario.outcomes.war_began
+        self.days_before_start = float((scenario.simulation.start_date - began).days) if began is not None else 0.0
 
 
 _PREPARED: dict[int, tuple[Scenario, Prepared]] = {}
@@ -478,6 +480,7 @@ class _Replication:
             self.start_taken,
             {name: tuple(o for opts in a.all_tracks().values() for o in opts) for name, a in self.actors.items()},
             tuple(f"{name}.{flag}" for name, a in self.actors.items() for flag in a.flags),
+            days_before_start=self.prep.days_before_start,
         )
         record["history_redraws"] = redraws
         if self.state.ceasefires:
