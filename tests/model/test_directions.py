@@ -21,7 +21,7 @@ from scipy import stats
 
 from scenarios import yamlio
 
-from .support import PATRON, ROOT, SUPPORTER, Metric, paired, paired_many, scenario
+from .support import PATRON, ROOT, SUPPORTER, Metric, p, paired, paired_many, scenario
 
 pytestmark = pytest.mark.slow  # statistical: about two seconds each
 
@@ -304,6 +304,23 @@ def test_a_patron_disposed_to_press_its_ally_presses_it() -> None:
     pressed = lambda r: float(r.outcome[f"first_day.{PATRON}.press_defender"] is not None)  # noqa: E731
     before, after = paired(SYNTHETIC, N, 22, *arms("actors.guardian.press_defender_propensity", 0.1, 0.9), pressed)
     assert_more_often(before, after, "Guardian presses Blue at some point")
+
+
+def test_a_patron_that_seeks_an_end_to_the_fighting_shortens_the_open_war() -> None:
+    """The likelier Guardian is disposed to seek an end to the fighting (end_fighting_propensity, realised once per
+    replication; if not, it offers no plain halt at open war, only comprehensive terms), the fewer days of open war.
+
+    Report, para 15: "The Kremlin will likely contrarily seek to end the fighting to retain its dominant influence in
+    Armenia and mitigate the need to support an additional low-level conflict in its near abroad."
+    """
+
+    def reluctant(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["end_fighting_propensity"] = p(0.5)
+
+    world = scenario(edit=reluctant)
+    path = f"actors.{PATRON}.end_fighting_propensity"
+    before, after = paired(world, N, 23, *arms(path, 0.0, 1.0), outcome("war_days"))
+    assert_falls(before, after, "days of open war")
 
 
 def test_the_statistics_can_fail() -> None:

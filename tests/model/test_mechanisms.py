@@ -14,7 +14,7 @@ from scenarios.model.actors import attacker
 from scenarios.model.observation import OperationView
 from scenarios.model.state import OfferRecord, WorldState
 
-from .support import ATTACKER, DEFENDER, PATRON, SUPPORTER, Hand, Scripted, deterministic, medians, scenario
+from .support import ATTACKER, DEFENDER, PATRON, SUPPORTER, Hand, Scripted, deterministic, medians, p, scenario
 
 TRUCE = scenario()
 WAR = scenario(start_truce=False)
@@ -542,17 +542,46 @@ def test_an_open_offensive_through_a_patrons_peacekeepers_weighs_as_fighting_the
 
 def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
     """Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down": while Red is on the
-    offensive, pressing Blue weighs `offensive_pressure_weight` less, as pressing Red weighs it more."""
+    offensive, a Guardian with that wish (disposed to press Red) weighs pressing Blue `offensive_pressure_weight`
+    less; one without it does not."""
     h = hand()
     guardian = h.actors[PATRON]
     v = h.actor_values[PATRON]
-    calm = h.observe(guardian)._replace(attacker_on_offensive=False, disposed=frozenset({"press_defender"}))
-    attacked = calm._replace(attacker_on_offensive=True)
-    press = [
-        sum(guardian.decide(o, v, Scripted([0.5] * 8), explain=True)[0].utilities["press_defender"].values())
-        for o in (calm, attacked)
-    ]
-    assert press[0] - press[1] == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
+
+    def press(disposed: set[str]) -> list[float]:
+        calm = h.observe(guardian)._replace(attacker_on_offensive=False, disposed=frozenset(disposed))
+        return [
+            sum(guardian.decide(o, v, Scripted([0.5] * 8), explain=True)[0].utilities["press_defender"].values())
+            for o in (calm, calm._replace(attacker_on_offensive=True))
+        ]
+
+    both = press({"press_defender", "press_attacker"})
+    assert both[0] - both[1] == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
+    only = press({"press_defender"})
+    assert only[0] == pytest.approx(only[1])
+
+
+def test_the_patron_presses_its_ally_for_a_crisis_not_under_a_quiet_truce() -> None:
+    """Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis".
+    Under a quiet truce there is no crisis: mediating beats pressing Blue by `calm_weight` (story reading 5: a Russia
+    flipping between pressing and mediating every fortnight under a quiet truce). At war, each truce Red refused and
+    Blue accepted in this spell of war weighs `stalled_talks_weight` toward pressing Blue."""
+    disposed = frozenset({"press_defender"})
+
+    def margin(h: Hand, **changes: Any) -> float:
+        obs = h.observe(h.actors[PATRON])._replace(disposed=disposed, **changes)
+        u = h.actors[PATRON].decide(obs, h.actor_values[PATRON], Scripted([0.5] * 8), explain=True)[0].utilities
+        return sum(u["press_defender"].values()) - sum(u["mediate"].values())
+
+    quiet = hand(TRUCE)
+    v = quiet.actor_values[PATRON]
+    assert margin(quiet, fighting=False) == pytest.approx(-v.calm_weight) and v.calm_weight > 0
+
+    def stalled(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["stalled_talks_weight"] = p(1.5)
+
+    war = hand(scenario(edit=stalled, start_truce=False))
+    assert margin(war, truces_refused=2) - margin(war, truces_refused=0) == pytest.approx(3.0)
 
 
 def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:

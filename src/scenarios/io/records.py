@@ -123,6 +123,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "supporter_fought": "bool",
     "patron_backs_defender": "bool",
     "patron_fought": "bool",
+    "patron_sent_forces_after_handover": "bool",  # a patron decided to send forces on or after the core was handed over
     "patron_brokered_days": "number",
     "patron_influence": "number",
     "endurance_attacker": "number",  # the attacker's scarcest stock at the horizon (1 full, 0 exhausted)

@@ -67,7 +67,13 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
         "days",
     ),
     ("war_days", "war_days", "days of open war", "days", "days"),
-    ("conflict_days", "conflict_days", "days of fighting: open war and operations under truces, since the war began", "days", "days"),
+    (
+        "conflict_days",
+        "conflict_days",
+        "days of fighting: open war and operations under truces, since the war began",
+        "days",
+        "days",
+    ),
     ("ceasefires", "ceasefires", "truces agreed, counting the first", "count", "amount"),
     (
         "attacker_share",

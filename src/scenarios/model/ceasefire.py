@@ -150,6 +150,8 @@ def start(
     for pid in handed:
         state.change_hands(state.places[pid], state.attacker)
         state.handed_over.append(pid)
+        if state.places[pid].core and state.core_handed_day is None:
+            state.core_handed_day = state.day
     record = CeasefireRecord(
         len(state.ceasefires) + 1, kind, brokers, peacekeepers, state.day, state.share(), settlement=settlement
     )
@@ -189,6 +191,8 @@ def upgrade(state: WorldState, peacekeepers: bool, settlement: str = "", handove
     for pid in handed:
         state.change_hands(state.places[pid], state.attacker)
         state.handed_over.append(pid)
+        if state.places[pid].core and state.core_handed_day is None:
+            state.core_handed_day = state.day
     if settlement:
         cf.settlement = settlement
         cf.handed_over = cf.handed_over + handed

@@ -64,6 +64,18 @@ def _fought(state: WorldState, backer: str) -> bool:
     return any(ladder.first_arrived.get(r) is not None and state.effects[r].fights for r in ladder.rungs)
 
 
+def _sent_forces_after_handover(state: WorldState, backer: str) -> bool:
+    """Whether a backer decided to send forces to fight on or after the day a settlement handed over the core."""
+    day = state.core_handed_day
+    if day is None:
+        return False
+    ladder = state.ladders[backer]
+    return any(
+        state.effects[r].fights and ladder.first_decided.get(r) is not None and ladder.first_decided[r] >= day
+        for r in ladder.rungs
+    )
+
+
 def core_share(state: WorldState) -> float:
     """The share of the core's value (places marked `core`) the attacker holds at the end, by arms or by terms."""
     core = [p for p in state.places.values() if p.contested and p.core]
@@ -218,6 +230,7 @@ def outcome_record(
             "supporter_fought": any(_fought(state, s) for s in state.supporters),
             "patron_backs_defender": state.patron_backs(),
             "patron_fought": any(_fought(state, p) for p in state.patrons),
+            "patron_sent_forces_after_handover": any(_sent_forces_after_handover(state, p) for p in state.patrons),
             "patron_brokered_days": sum(
                 r["duration_days"]
                 for r, cf in zip(rows, state.ceasefires, strict=True)

@@ -100,6 +100,7 @@ class Policy(ABC, Generic[V]):
     # the report's estimative word about a course is the analyst's uncertainty about the actor, so each replication
     # realises it once, as yes or no (`Observation.disposed`), and a course it is not disposed to is not open to it
     dispositions: ClassVar[Mapping[str, str]] = {}
+    disposition_words: ClassVar[Mapping[str, str]] = {}  # a course in words, where "<verb> <role>" does not say it
 
     def __init__(self, name: str, block: ActorParams):
         self.name = name
@@ -143,6 +144,11 @@ class Policy(ABC, Generic[V]):
     def offer_interval(self, v: V) -> float:
         """A broker's days between offers."""
         raise NotImplementedError(f"{type(self).__name__} is not a broker")
+
+    def seeks_halt(self, disposed: frozenset[str]) -> bool:
+        """Whether this world's broker (`disposed`: the courses it is disposed to take) offers a plain halt (a
+        humanitarian truce) at open war; if not, only comprehensive terms there."""
+        return True
 
     def credibility(self, v: V) -> float:
         """A broker's standing with the parties (utility)."""

@@ -297,7 +297,9 @@ class _Replication:
         declares them, yes with the chance its propensity gives. Dispositions are the analyst's uncertainty about the
         actor, like the parameters: drawn once per replication, not again with the chance events."""
         v = self.actor_values[actor.name]
-        return frozenset(course for course, field in actor.dispositions.items() if rng.uniform() < getattr(v, field))
+        chances = [(course, getattr(v, field)) for course, field in actor.dispositions.items()]
+        # a propensity the scenario leaves out disposes it always, and draws nothing (the others' draws unchanged)
+        return frozenset(course for course, p in chances if p is None or rng.uniform() < p)
 
     def _initial_state(self) -> WorldState:
         sc = self.scenario
@@ -453,6 +455,8 @@ class _Replication:
         }
 
         def words(course: str) -> str:
+            if course in actor.disposition_words:
+                return actor.disposition_words[course]
             verb, _, role = course.partition("_")
             return f"{verb} {labels.get(role, role)}".strip()
 
@@ -624,6 +628,7 @@ class _Replication:
             truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
             claims_refused=self._claims_refused(cf.start) if cf is not None else 0,
+            truces_refused=self._truces_refused(s.war_since) if cf is None and s.war_since is not None else 0,
             war_days=s.war_days(),
             war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
             fighting=s.fighting(),
@@ -824,6 +829,12 @@ class _Replication:
         )
         if offer is None:
             return
+        if (
+            s.ceasefire is None
+            and offer.kind != "comprehensive"
+            and not self.actors[broker].seeks_halt(self.disposed[broker])
+        ):
+            return  # not seeking an end to the fighting, it offers no plain halt: only a political process
         credibility = 0.0
         for b in brokers:
             credibility += self.actors[b].credibility(self.actor_values[b])
@@ -880,6 +891,16 @@ class _Replication:
             self._call_off_forces()
         self._rates_may_have_changed()
         self._trigger(Trigger.CEASEFIRE_AGREED)
+
+    def _truces_refused(self, since: float) -> int:
+        """Offers since `since` that the attacker refused and the defender accepted: the talks stalled on the
+        attacker's terms."""
+        a, d = self.roles.attacker, self.roles.defender
+        return sum(
+            1
+            for o in self.state.offers
+            if o.day >= since and o.answers.get(a) == "refuse" and o.answers.get(d) == "accept"
+        )
 
     def _claims_refused(self, since: float) -> int:
         """Terms handing places to the attacker that it accepted and the defender refused, offered since `since`."""

@@ -216,6 +216,7 @@ class WorldState:
     attacked_day: dict[str, float] = field(default_factory=dict)  # actor -> last day its own land or forces were hit
     broken_day: float | None = None  # the last day a party formally ended a truce
     handed_over: list[str] = field(default_factory=list)  # places handed over by settlements, in order
+    core_handed_day: float | None = None  # the day a settlement first handed over a place of the core
     # settlement -> (`captures`, day) when last refused, and how many times on this map
     refused_settlements: dict[str, tuple[int, float, int]] = field(default_factory=dict)
     refused_terms: dict[tuple[Any, ...], tuple[int, float, int]] = field(default_factory=dict)  # terms -> the same

@@ -147,6 +147,26 @@ class Values(ActorValues):
         Any,
         Setting(Treaty | None, "Its treaty obligation to the defender's own territory, if any.", default=None),
     ] = None
+    stalled_talks_weight: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Utility of pressing the defender per truce the attacker refused and the defender accepted in this spell "
+            "of war: the concession that would end it (utility/refusal; left out: none).",
+            optional=True,
+        ),
+    ] = None
+    end_fighting_propensity: Annotated[
+        float | None,
+        Drawn(
+            Probability,
+            "Chance that it is disposed to seek an end to the fighting at all, realised once per replication: if "
+            "not, at open war it offers no plain halt (a humanitarian truce), only the terms of a political process "
+            "(a comprehensive truce), and lets the war run until they are taken (probability; left out: it always "
+            "seeks an end).",
+            optional=True,
+        ),
+    ] = None
 
 
 @block_of(Values)
@@ -167,12 +187,14 @@ SCHEMA = PolicySchema("patron", Role.PATRON, Params, broker=True)
 class Mediate(NamedTuple):
     commitment: float
     broker_role: float
+    calm: float
 
 
 class PressDefender(NamedTuple):
     commitment: float
     broker_role: float
     defuse_the_crisis: float
+    stalled_talks: float
     outreach_to_attacker: float
     attacker_offensive: float
     pressing_its_ally: float
@@ -235,7 +257,9 @@ class Patron(PatronPolicy[Values]):
         "back_defender": "back_defender_propensity",
         "press_defender": "press_defender_propensity",
         "press_attacker": "press_attacker_propensity",
+        "end_fighting": "end_fighting_propensity",  # left out of a scenario: always disposed, nothing drawn
     }
+    disposition_words: ClassVar[Mapping[str, str]] = {"end_fighting": "seek an end to the fighting"}
     quiet_acts = ("hold",)  # keeping its support as it is: nothing to tell
     broker = True
     peacekeepers = True  # it can put its own peacekeepers on the line as a term of a settlement
@@ -246,6 +270,10 @@ class Patron(PatronPolicy[Values]):
 
     def offer_interval(self, v: Values) -> float:
         return v.offer_every_days
+
+    def seeks_halt(self, disposed: frozenset[str]) -> bool:
+        """Whether it offers a plain halt at open war: only if disposed to seek an end to the fighting."""
+        return "end_fighting" in disposed
 
     def credibility(self, v: Values) -> float:
         return v.mediation_credibility
@@ -265,14 +293,17 @@ class Patron(PatronPolicy[Values]):
         # and frame" itself "as a mediator"): moving between the two is no change of line, it keeps its commitment
         brokering = inertia if posture in ("mediate", "press_defender") else 0.0
         diplomacy: dict[str, Utility] = {
-            "mediate": Mediate(brokering, v.mediation_weight),
+            # once the fighting stops there is no crisis to defuse: it steps back to the broker's role (calm_weight)
+            "mediate": Mediate(brokering, v.mediation_weight, v.calm_weight * (1.0 - fighting)),
             "press_defender": PressDefender(
                 brokering,
                 v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
                 v.crisis_weight * fighting * losses,
-                v.outreach_weight / 2.0,
-                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7)
-                -v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
+                (v.stalled_talks_weight or 0.0) * obs.truces_refused,
+                v.outreach_weight / 2.0 * fighting,  # only while there is a crisis to defuse (¶7)
+                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7), where
+                # it has that wish (disposed to press the attacker)
+                -v.offensive_pressure_weight if obs.attacker_on_offensive and "press_attacker" in obs.disposed else 0.0,
                 -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
