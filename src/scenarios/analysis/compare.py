@@ -266,6 +266,7 @@ class Comparison(Rendered):
     logrank_: pd.DataFrame
     baseline: str
     alpha: float
+    family: str = "the measures of each comparison"  # what Holm's correction was over (a sweep: its whole table)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -290,8 +291,8 @@ class Comparison(Rendered):
         and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
         lines = [
             self.heading()
-            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over the measures of"
-            " each comparison (p: Holm-adjusted)"
+            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {self.family}"
+            " (p: Holm-adjusted)"
         ]
         shown = self.shown(all)
         for other in self.pairs():
