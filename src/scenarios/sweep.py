@@ -77,13 +77,18 @@ class Sweep(Rendered):
 
     def heading(self) -> str:
         level = f"{1 - self.alpha:.0%}"
-        return (
-            f"Sweep of {' and '.join(self.keys)}: {len(self.grid)} values x {num(self.n)} replications, common random "
-            f"numbers. Reference: {self.reference_values()} ({self.reference_reason}). Each value's figure with its "
-            f"{level} interval (Wilson for probabilities, t for means); its difference from the reference with a "
-            f"{level} paired t interval on the {num(self.n)} replication pairs (probabilities in percentage points); "
-            f"REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {FAMILY} "
-            f"({int(self.table['p_value'].notna().sum())} tests)."
+        return "\n".join(
+            (
+                f"Sweep of {' and '.join(self.keys)}: {len(self.grid)} values x {num(self.n)} replications, common "
+                "random numbers.",
+                f"Reference: {self.reference_values()} ({self.reference_reason}).",
+                f"Each value's figure with its {level} interval (Wilson for probabilities, t for means of amounts); "
+                f"its difference from the reference",
+                f"with a {level} paired t interval on the {num(self.n)} replication pairs (probabilities in percentage "
+                "points, amounts in their units);",
+                f"REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {FAMILY} "
+                f"({int(self.table['p_value'].notna().sum())} tests).",
+            )
         )
 
     def views(self) -> list[View]:
@@ -125,7 +130,7 @@ class Sweep(Rendered):
         measures = [measure] if measure is not None else self.measures
         if ax is not None:
             measures = measures[:1]
-        title = f"{self.n:,} replications per value (n = {self.n:,}), {1 - self.alpha:.0%} intervals"
+        title = f"n = {self.n:,} replications per value, {1 - self.alpha:.0%} intervals"
         if len(self.keys) == 1:
             return sweep_lines(
                 self.table, self.keys[0], measures, title, ax=ax, numeric=numeric(self.grid[self.keys[0]])

@@ -155,13 +155,13 @@ def _sweep_panel(
     ax.set_xticks(x, ticks, fontsize=8, rotation=15 if numeric is None and max(map(len, ticks)) > 6 else 0)
     first = rows.iloc[0]
     if first["kind"] == "probability" or first["unit"] == "share":
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"))
     ax.tick_params(axis="y", labelsize=8)
     label = str(first["label"]) or measure
     ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
-    ax.set_xlabel(textwrap.fill(key, 44), fontsize=8)
+    ax.set_xlabel(_wrap_key(key, 44), fontsize=8)
     ax.grid(alpha=0.3)
     ax.margins(x=0.08, y=0.12)
 
@@ -196,8 +196,7 @@ def sweep_heatmap(
     fig, ax = _axes(ax, (6.5, 5.0))
     rows = table[table["measure"] == measure]
     first = rows.iloc[0]
-    probability = first["kind"] == "probability"
-    share = probability or first["unit"] == "share"
+    share = first["kind"] == "probability" or first["unit"] == "share"
 
     def pivot(column: str) -> pd.DataFrame:
         return rows.pivot(index=key_y, columns=key_x, values=column)
@@ -217,7 +216,7 @@ def sweep_heatmap(
             second = "reference"
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
         elif np.isfinite(d):
-            second = f"{100 * d:+.1f} pp" if probability else f"{d:+,.3g}"
+            second = f"{100 * d:+.1f} pp" if share else f"{d:+,.3g}"
         else:
             second = "n/a"
         if not is_ref and not bool(sig.iloc[i, j]):
@@ -227,8 +226,8 @@ def sweep_heatmap(
             j, i, f"{figure}\n{second}", ha="center", va="center", fontsize=8,
             color="white" if np.isfinite(v) and v < middle else "black",
         )  # fmt: skip
-    ax.set_xlabel(textwrap.fill(key_x, 44), fontsize=8)
-    ax.set_ylabel(textwrap.fill(key_y, 36), fontsize=8)
+    ax.set_xlabel(_wrap_key(key_x, 44), fontsize=8)
+    ax.set_ylabel(_wrap_key(key_y, 32), fontsize=8)
     bar = fig.colorbar(image, ax=ax)
     if share:
         bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # the scale spans the data, not 0-100%
@@ -236,6 +235,18 @@ def sweep_heatmap(
     label = str(first["label"]) or measure
     ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
     return fig
+
+
+def _wrap_key(key: str, width: int) -> str:
+    """A dotted key on lines of at most about `width` characters, broken after a dot, never inside a word."""
+    lines = [""]
+    for part in key.split("."):
+        piece = part if not lines[-1] else f".{part}"
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:
