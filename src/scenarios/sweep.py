@@ -82,6 +82,11 @@ class Sweep(Rendered):
                 f"Sweep of {' and '.join(self.keys)}: {len(self.grid)} values x {num(self.n)} replications, common "
                 "random numbers.",
                 f"Reference: {self.reference_values()} ({self.reference_reason}).",
+                "Scenarios in the results folder: "
+                + ", ".join(
+                    f"{r['scenario']} ({', '.join(str(r[k]) for k in self.keys)})" for _, r in self.grid.iterrows()
+                )
+                + ".",
                 f"Each value's figure with its {level} interval (Wilson for probabilities, t for means of amounts); "
                 f"its difference from the reference",
                 f"with a {level} paired t interval on the {num(self.n)} replication pairs (probabilities in percentage "
@@ -241,12 +246,13 @@ def resolve_measures(
         except ScenarioError as exc:
             raise ScenarioError.naming("measures", "{measures} {name}: {reason}", name=name, reason=exc) from None
         if m.kind == "category":
-            classes = [n for n in known.names() if n.startswith(f"{m.name}:")] or [f"{m.name}:<class>"]
+            expression = f"{m.expression or m.name} =="  # its classes: the measures that test it for one value
+            classes = [n for n in known.names() if (known.get(n).expression or "").startswith(expression)]
             raise ScenarioError.naming(
                 "measures",
                 "{measures} {name}: a category has no mean to sweep; give its classes, e.g. {classes}",
                 name=name,
-                classes=", ".join(classes[:3]),
+                classes=", ".join(classes[:3]) or f'{m.name} == "<class>"',
             )
         out.append(m)
     return out
