@@ -330,7 +330,7 @@ def sweep_table(
                 values[m.name].to_numpy(dtype=float), m.is_probability, alpha
             )
             row: dict[str, Any] = {
-                **point.to_dict(),
+                **{str(k): v for k, v in point.items()},
                 "measure": m.name,
                 "label": m.label,
                 "kind": m.kind,

@@ -211,7 +211,7 @@ def sweep_heatmap(
     middle = (vmin + vmax) / 2
     for (i, j), v in np.ndenumerate(values):
         is_ref = bool(ref.iloc[i, j])
-        d = float(diff.iloc[i, j])
+        d = float(diff.to_numpy(dtype=float)[i, j])
         if is_ref:
             second = "reference"
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
