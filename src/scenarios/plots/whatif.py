@@ -91,7 +91,9 @@ def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
     ax.axvline(0, color="black", linewidth=0.8)
     for yi, v, top in zip(y, mid, hi, strict=True):
         if np.isfinite(v):
-            ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(
+                _amount(v, signed=True), (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8
+            )
         else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
             ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     labels = r["label"].fillna("").tolist() if "label" in r.columns else []  # the measures' labels, not their ids
@@ -115,7 +117,8 @@ def sweep_lines(
     is a sweep's tidy table (`sweep.Sweep.table`); `numeric`, the swept values as numbers (else the x axis is
     categorical). With `ax`, the first measure is drawn there, `title` under its label."""
     if ax is not None:
-        _sweep_panel(ax, table, key, measures[0], numeric, title)
+        note = f"{title}; diamond: the reference, filled: distinguishable from it"
+        _sweep_panel(ax, table, key, measures[0], numeric, note)
         fig = ax.get_figure()
         assert isinstance(fig, Figure)
         return fig
@@ -157,7 +160,7 @@ def _sweep_panel(
     if first["kind"] == "probability" or first["unit"] == "share":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _amount(v)))
     ax.tick_params(axis="y", labelsize=8)
     label = str(first["label"]) or measure
     ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
@@ -216,12 +219,12 @@ def sweep_heatmap(
             second = "reference"
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
         elif np.isfinite(d):
-            second = f"{100 * d:+.1f} pp" if share else f"{d:+,.3g}"
+            second = f"{100 * d:+.1f} pp" if share else _amount(d, signed=True)
         else:
             second = "n/a"
         if not is_ref and not bool(sig.iloc[i, j]):
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//", edgecolor="grey", linewidth=0))
-        figure = "n/a" if not np.isfinite(v) else (f"{v:.1%}" if share else f"{v:,.3g}")
+        figure = "n/a" if not np.isfinite(v) else (f"{v:.1%}" if share else _amount(v))
         ax.text(
             j, i, f"{figure}\n{second}", ha="center", va="center", fontsize=8,
             color="white" if np.isfinite(v) and v < middle else "black",
@@ -235,6 +238,12 @@ def sweep_heatmap(
     label = str(first["label"]) or measure
     ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
     return fig
+
+
+def _amount(v: float, signed: bool = False) -> str:
+    """An amount as people read it: 1,180 (never 1.18e+03), 13.2, 0.0542; with a sign when `signed`."""
+    sign = "+" if signed else ""
+    return f"{v:{sign},.0f}" if abs(v) >= 100 else f"{v:{sign},.3g}"
 
 
 def _wrap_key(key: str, width: int) -> str:
