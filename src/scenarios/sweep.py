@@ -37,6 +37,7 @@ from scenarios.exceptions import ConfigError, Problem, ScenarioError
 from scenarios.io.load import Results, load_results
 from scenarios.io.owned import write_output
 from scenarios.measures import Measure, measure_set
+from scenarios.plots.kinds import KINDS
 from scenarios.whatif import check_outputs, check_save, save_whatif, shown_measures
 
 N = 400  # replications per value when none is asked
@@ -299,7 +300,8 @@ def run_sweep(
     )
     directory = output_directory(options.out, [base], "-sweep")
     claim_folder(directory, "a sweep", overwrite=options.overwrite)
-    check_outputs(directory, ["report.html", *(f"plots/{p}" for p in PLOTS)])
+    check_outputs(directory, ["report.html", *(f"plots/{p}" for p in PLOTS), *(f"plots/{k}.png" for k in KINDS)])
+    check_outputs(directory, [f"plots/check-{s.name}.png" for s in scenarios])  # the report's figures
     run = options.replace(seed=resolve_seed(options.seed, base), out=directory, overwrite=True)
     batch = run_batch(scenarios, run, n=n, using=using)
     grid = pd.DataFrame([{"scenario": p.name, **p.values} for p in points])
