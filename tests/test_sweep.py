@@ -73,7 +73,10 @@ def test_the_sweep_table_is_paired_differences_from_the_reference_in_points(
     # the plot, the report with the sweep's section
     assert (out / "plots" / "sweep.png").exists()
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "The sweep, value by value" in page and "minus reference" in page
+    section = page[page.index("<h2>The sweep, value by value</h2>") :]
+    assert section.index("<table>") < section.index("minus reference") < section.index("<h2>Assumptions</h2>")
+    glance = page[page.index(f"<h2>The sweep of {KEY} at a glance</h2>") + 4 :]
+    assert glance.index('<img alt="each measure against') < glance.index("<h2>")  # embedded, not escaped text
     # --save: each value kept as a scenario that extends the config
     saved = sorted(p.name for p in save.parent.iterdir())
     assert saved == ["russia-0.2.yaml", "russia-likely.yaml"]
