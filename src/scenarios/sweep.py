@@ -391,7 +391,9 @@ def write_sweep_outputs(sweep: Sweep, title: str | None = None) -> tuple[Path, P
     sections = [
         Section.figure(
             title or f"The sweep of {' and '.join(sweep.keys)} at a glance",
-            sweep.heading(),
+            f"Each measure against the swept value, n = {sweep.n:,} replications per value, with its "
+            f"{1 - sweep.alpha:.0%} interval; reference: {sweep.reference_values()} ({sweep.reference_reason}). The "
+            "table below gives each value's paired difference from the reference.",
             png,
             f"each measure against {' and '.join(sweep.keys)}",
         ),
