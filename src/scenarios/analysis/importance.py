@@ -7,12 +7,18 @@ uncertainty comes from refitting on bootstrap resamples of the replications.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from joblib import parallel_config
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.inspection import permutation_importance
-from sklearn.model_selection import train_test_split
+from sklearn.metrics import get_scorer
 
+from scenarios.analysis.render import Rendered, View, frame_columns
 from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results
 from scenarios.io.records import PARAM_PREFIX
@@ -39,37 +45,145 @@ def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.Da
     return r[cols].rename(columns=lambda c: c.removeprefix(PARAM_PREFIX)).reset_index(drop=True)
 
 
+FOREST = {"n_estimators": 100, "min_samples_leaf": 5}  # each refit's forest (see `parameter_importance`)
+POOR_FIT = {"AUC": 0.6, "R^2": 0.1}  # below these the forest tells the outcome little better than chance
+MIN_CLASS = 10  # replications of the rarer class a 0/1 outcome needs (fewer: no held-out AUC to speak of)
+
+
+@dataclass(repr=False)
+class Importance(Rendered):
+    """Permutation importance of every uncertain parameter for one outcome of one scenario, with the forests' fit.
+
+    `table`: parameter, importance (mean drop of the held-out score when the parameter is shuffled), lower, upper
+    (2.5 and 97.5 percentiles over the refits), rank. `fit` is the forests' own held-out score (`metric`: AUC for a
+    0/1 outcome, R^2 for an amount) with its range over the refits; `n` the replications analysed (those where the
+    outcome is defined); `warning` says when the fit is too poor for the ranking to mean anything.
+    """
+
+    table: pd.DataFrame
+    outcome: str
+    scenario: str
+    n: int
+    left_out: int  # replications of the scenario where the outcome is n/a (not analysed)
+    metric: str
+    fit: float
+    fit_lower: float
+    fit_upper: float
+    refits: int
+    seed: int
+    warning: str = ""
+
+    def fit_text(self) -> str:
+        """The forests' fit, with what it means."""
+        span = f"{self.fit:.2f} [{self.fit_lower:.2f}, {self.fit_upper:.2f}]"
+        if self.metric == "AUC":
+            means = (
+                "the chance that the forest ranks a replication where it happens above one where it does not; "
+                "0.5 is a coin toss, 1 a perfect fit"
+            )
+        else:
+            means = "the share of the outcome's variance the forest predicts; 0 is no better than its mean, 1 perfect"
+        return (
+            f"out-of-bag fit of the forests: {self.metric} {span} (range over {self.refits} refits, each scored on "
+            f"the replications its bootstrap left out): {means}. An importance is a drop in this score when the "
+            "parameter is shuffled: from a forest that fits no better than chance it means nothing."
+        )
+
+    def to_text(self) -> str:
+        left = f"; {self.left_out:,} where it is n/a left out" if self.left_out else ""
+        lines = [
+            f"permutation importance for {self.outcome} in {self.scenario} ({self.n:,} replications analysed{left}; "
+            f"drop in held-out {self.metric}, 95% interval over {self.refits} bootstrap refits)",
+            f"{'rank':>4}  {'importance [95% interval]':>26}  parameter",
+        ]
+        for _, r in self.table.iterrows():
+            cell = f"{r['importance']:.3f} [{r['lower']:.3f}, {r['upper']:.3f}]"
+            lines.append(f"{int(r['rank']):>4}  {cell:>26}  {r['parameter']}")
+        lines.append(self.fit_text())
+        return "\n".join(lines)
+
+    def views(self) -> list[View]:
+        before = f"permutation importance for {self.outcome} in {self.scenario} ({self.n:,} replications)"
+        return [View(self.table, frame_columns(self.table), before=before, after=self.fit_text())]
+
+    def plot(self, ax: Any = None) -> Any:
+        """The ranked chart of the importances with their intervals."""
+        from scenarios.plots.sensitivity import tornado
+
+        return tornado(self.table, f"{self.outcome} in {self.scenario}", ax=ax)
+
+    def __repr__(self) -> str:
+        top = ", ".join(map(str, self.table["parameter"].head(3)))
+        return (
+            f"<Importance of {self.outcome} in {self.scenario}: {self.n} replications, {self.metric} {self.fit:.2f}; "
+            f"most influential: {top}>"
+        )
+
+
 def parameter_importance(
     results: Results,
     outcome: str | Measure,
     scenario: str | None = None,
-    bootstrap: int = 10,
-    repeats: int = 5,
+    bootstrap: int = 5,
+    repeats: int = 1,
     seed: int = 0,
-) -> pd.DataFrame:
-    """Permutation importance of every uncertain parameter for `outcome`, ranked, with a bootstrap interval.
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> Importance:
+    """Permutation importance of every uncertain parameter for `outcome`, ranked, with a bootstrap interval and the
+    forests' out-of-bag fit.
 
-    Columns: parameter, importance (mean drop in held-out score: accuracy for a 0/1 outcome, R^2 otherwise),
-    lower, upper (2.5% and 97.5% over bootstrap refits), rank.
+    Each of `bootstrap` refits grows a random forest (100 trees, leaves of at least 5) on a bootstrap resample of
+    the replications (stratified by class for a 0/1 outcome) and scores it on the replications the resample left
+    out: its fit (AUC for a 0/1 outcome, R^2 otherwise), then the drop of that score when one parameter's column is
+    shuffled (`repeats` shuffles each). The refits already resample the replications and the shuffles, so their
+    spread gives the interval, and one shuffle per refit is enough: more would re-measure the shuffle's noise,
+    which the refits average. Five refits put a parameter that matters clear of those that do not; ask for more
+    (``bootstrap=20``) for intervals to quote. `workers` grow the trees and shuffle the parameters in parallel;
+    the numbers depend only on `seed`, never on `workers`. `progress(done, total)` is called after each refit.
     """
-    X = uncertain_parameters(results, scenario)
-    y = outcome_vector(results, outcome, scenario)
+    name = scenario or results.scenarios[0]
+    y_all = outcome_vector(results, outcome, name)
+    defined = y_all.notna().to_numpy()
+    X = uncertain_parameters(results, name)
+    X = X[defined].reset_index(drop=True)
+    X = X.loc[:, X.nunique() > 1]
+    y = y_all[defined].to_numpy(dtype=float)
+    label = outcome.name if isinstance(outcome, Measure) else outcome
     if X.empty:
         raise AnalysisError("no parameter varies in this batch: nothing to attribute")
+    if len(y) == 0 or np.ptp(y) == 0:
+        raise AnalysisError(f"{label} never varies in {name} ({len(y):,} replications): nothing to attribute")
     binary = set(np.unique(y)) <= {0.0, 1.0}
-    rng = np.random.default_rng(seed)
-    scores = np.zeros((bootstrap, X.shape[1]))
-    for b in range(bootstrap):
-        idx = rng.integers(0, len(X), len(X))
-        Xb, yb = X.iloc[idx].reset_index(drop=True), y.iloc[idx].reset_index(drop=True)
-        state = int(rng.integers(0, 2**31 - 1))
-        X_train, X_test, y_train, y_test = train_test_split(Xb, yb, test_size=0.3, random_state=state)
-        model = (RandomForestClassifier if binary else RandomForestRegressor)(
-            n_estimators=150, min_samples_leaf=5, random_state=state, n_jobs=1
+    if binary and min(int(y.sum()), int(len(y) - y.sum())) < MIN_CLASS:
+        rare = min(int(y.sum()), int(len(y) - y.sum()))
+        raise AnalysisError(
+            f"{label} is {'true' if y.sum() < len(y) / 2 else 'false'} in only {rare} of {len(y):,} replications of "
+            f"{name}: too few (at least {MIN_CLASS}) to tell what drives it; run more replications"
         )
-        model.fit(X_train, y_train)
-        result = permutation_importance(model, X_test, y_test, n_repeats=repeats, random_state=state, n_jobs=1)
+    metric, scoring = ("AUC", "roc_auc") if binary else ("R^2", "r2")
+    features = X.to_numpy(dtype=float)
+    fits = np.zeros(bootstrap)
+    scores = np.zeros((bootstrap, features.shape[1]))
+    for b, child in enumerate(np.random.SeedSequence(seed).spawn(bootstrap)):
+        rng = np.random.default_rng(child)
+        train, test = _resample(y, binary, rng)
+        state = int(rng.integers(0, 2**31 - 1))
+        model = (
+            RandomForestClassifier(**FOREST, random_state=state, n_jobs=workers)
+            if binary
+            else RandomForestRegressor(**FOREST, max_features=1 / 3, random_state=state, n_jobs=workers)
+        )
+        model.fit(features[train], y[train])
+        model.set_params(n_jobs=1)  # predictions summed tree by tree in one order: the same numbers on any workers
+        with parallel_config(backend="threading"):
+            result = permutation_importance(
+                model, features[test], y[test], scoring=scoring, n_repeats=repeats, random_state=state, n_jobs=workers
+            )
+        fits[b] = float(get_scorer(scoring)(model, features[test], y[test]))
         scores[b] = result.importances_mean
+        if progress is not None:
+            progress(b + 1, bootstrap)
     table = pd.DataFrame(
         {
             "parameter": X.columns,
@@ -77,9 +191,41 @@ def parameter_importance(
             "lower": np.percentile(scores, 2.5, axis=0),
             "upper": np.percentile(scores, 97.5, axis=0),
         }
-    ).sort_values("importance", ascending=False, ignore_index=True)
+    ).sort_values("importance", ascending=False, ignore_index=True, kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
-    return table
+    fit = float(fits.mean())
+    warning = ""
+    if fit < POOR_FIT[metric]:
+        warning = (
+            f"the forests fit {label} poorly ({metric} {fit:.2f}, below {POOR_FIT[metric]}): the parameters drawn "
+            "in this batch tell little about it, so this ranking means little; more replications may help, or the "
+            "outcome depends on chance more than on these parameters"
+        )
+    return Importance(
+        table=table,
+        outcome=label,
+        scenario=name,
+        n=len(y),
+        left_out=int((~defined).sum()),
+        metric=metric,
+        fit=fit,
+        fit_lower=float(np.percentile(fits, 2.5)),
+        fit_upper=float(np.percentile(fits, 97.5)),
+        refits=bootstrap,
+        seed=seed,
+        warning=warning,
+    )
+
+
+def _resample(y: np.ndarray, binary: bool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A bootstrap resample of the rows (within each class for a 0/1 outcome) and the rows it left out (drawn again
+    until the rows left out hold both classes, which AUC needs)."""
+    groups = [np.flatnonzero(y == v) for v in (0.0, 1.0)] if binary else [np.arange(len(y))]
+    while True:
+        train = np.concatenate([g[rng.integers(0, len(g), len(g))] for g in groups])
+        test = np.setdiff1d(np.arange(len(y)), train)
+        if len(test) > 1 and (not binary or len(np.unique(y[test])) == 2):
+            return train, test
 
 
 def headline_measures(results: Results, scenario: str | None = None) -> dict[str, pd.Series]:

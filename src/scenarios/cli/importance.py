@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from scenarios.cli.args import (
     EXPRESSION,
     FOLDER,
+    WORKERS,
     add_measures,
     add_overwrite,
     add_table_files,
     check_table_files,
     count,
+    duration,
     name_text,
     outcome_of,
     print_table,
@@ -33,8 +37,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="which scenario of the batch (default: its only one; needed when it holds several)",
     )
     add_measures(p, choose=False)
-    p.add_argument("--bootstrap", type=count(1, 1000), default=10, help="refits for the intervals")
-    p.add_argument("--seed", type=count(0, 2**32 - 1), default=0)
+    p.add_argument(
+        "--bootstrap",
+        type=count(2, 1000),
+        default=5,
+        help="forests refitted on bootstrap resamples, for the intervals (default 5: enough to tell the parameters "
+        "that matter from those that do not; 20 for intervals to quote)",
+    )
+    p.add_argument("--seed", type=count(0, 2**32 - 1), default=0, help="the same seed gives the same numbers")
+    p.add_argument("--workers", type=WORKERS, default=None, help="threads growing the trees (default: one per core)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--screen",
         action="store_true",
@@ -62,9 +74,9 @@ def one_scenario(results: Any, scenario: str | None, folder: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.importance import parameter_importance
+    from scenarios.engine.executors.base import default_workers
     from scenarios.io.load import load_results
     from scenarios.io.owned import write_output
-    from scenarios.plots.sensitivity import tornado
     from scenarios.report.figures import figure_bytes
     from scenarios.sensitivity import check_store, store
 
@@ -88,16 +100,41 @@ def run(args: argparse.Namespace) -> int:
         return 0
     measure = outcome_of(results, args)  # a mistyped outcome is named before the scenario is asked for
     scenario = one_scenario(results, args.scenario, args.dir)
-    n = int((results.replications["scenario"] == scenario).sum())
-    several = len(results.scenarios) > 1
-    key = f"{scenario}-{args.outcome}" if several else args.outcome  # one stored ranking per scenario and outcome
+    key = f"{scenario}-{args.outcome}"  # one stored ranking per scenario and outcome, the scenario in its name
     check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
-    table = parameter_importance(results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed)
-    print_table(table, f"permutation importance for {args.outcome} in {scenario} ({n:,} replications)")
-    meta = {"bootstrap": args.bootstrap, "scenario": scenario}
-    path = store(Path(args.dir), table, "importance", key, meta, replace=args.overwrite)
-    png = figure_bytes(tornado(table, args.outcome), dpi=120)
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if args.quiet:
+            return
+        spent = time.perf_counter() - started
+        left = f", about {duration(spent / done * (total - done))} left" if done < total else ""
+        print(f"importance: {done}/{total} forests grown and scored, {duration(spent)}{left}", file=sys.stderr)
+
+    if not args.quiet:
+        print(
+            f"importance: {args.bootstrap} forests of {args.outcome} in {scenario} on {workers} worker(s)...",
+            file=sys.stderr,
+        )
+    result = parameter_importance(
+        results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed, workers=workers, progress=progress
+    )
+    print(result.to_text())
+    if result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
+    meta = {
+        "outcome": f"{args.outcome} in {scenario}",
+        "measure": args.outcome,
+        "scenario": scenario,
+        "replications": result.n,
+        "bootstrap": args.bootstrap,
+        "seed": args.seed,
+        "fit": {"metric": result.metric, "value": result.fit, "lower": result.fit_lower, "upper": result.fit_upper},
+    }
+    path = store(Path(args.dir), result.table, "importance", key, meta, replace=args.overwrite)
+    png = figure_bytes(result.plot(), dpi=120)
     plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
-    print(f"\nplot: {plot}")
-    write_table_files(args, table)
+    print(f"\nranking: {path}\nplot: {plot}")
+    write_table_files(args, result.table)
     return 0
