@@ -118,3 +118,25 @@ def test_the_command_names_the_scenario_in_its_file_and_prints_fit_and_count(
     assert meta["fit"]["metric"] == "AUC" and 0 <= meta["fit"]["value"] <= 1
     assert main([*argv, "--overwrite", "--quiet"]) == 0
     assert "importance:" not in capsys.readouterr().err  # --quiet: no progress
+
+
+def test_of_several_scenarios_none_is_picked_in_silence() -> None:
+    results, measure = synthetic(np.arange(N) % 2, drivers())
+    two = Results(
+        directory=Path("."),
+        manifest={"scenarios": [{"name": "toy"}, {"name": "other"}]},
+        replications=results.replications,
+    )
+    with pytest.raises(AnalysisError, match=r"hold 2 scenarios \(toy, other\): name the one to analyse"):
+        parameter_importance(two, measure, bootstrap=2)
+    assert parameter_importance(two, measure, "toy", bootstrap=2).scenario == "toy"
+
+
+def test_the_chart_draws_on_a_given_axis_and_names_the_fit() -> None:
+    from matplotlib.figure import Figure
+
+    x = drivers()
+    result = parameter_importance(*synthetic(2 * x["strong"] + x["noise"], x), bootstrap=2)
+    ax = Figure().add_subplot()
+    result.plot(ax=ax)
+    assert "drop in held-out R^2" in ax.get_xlabel() and f"R^2: {result.fit:.2f}" in ax.get_xlabel()

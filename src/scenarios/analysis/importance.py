@@ -35,6 +35,16 @@ def outcome_vector(results: Results, outcome: str | Measure, scenario: str | Non
     return values.xs(name, level="scenario").reset_index(drop=True)
 
 
+def one_scenario(results: Results, scenario: str | None) -> str:
+    """The scenario to analyse: the one named, or the batch's only one; of several, none is picked in silence."""
+    names = list(results.scenarios)
+    if scenario is None and len(names) > 1:
+        raise AnalysisError(f"these results hold {len(names)} scenarios ({', '.join(names)}): name the one to analyse")
+    if scenario is not None and scenario not in names:
+        raise AnalysisError(f"no scenario {scenario!r} in these results; choose one of {', '.join(names)}")
+    return scenario or names[0]
+
+
 def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.DataFrame:
     """The drawn parameter values that actually vary in this batch (columns without the `param.` prefix)."""
     name = scenario or results.scenarios[0]
@@ -114,7 +124,12 @@ class Importance(Rendered):
         """The ranked chart of the importances with their intervals."""
         from scenarios.plots.sensitivity import tornado
 
-        return tornado(self.table, f"{self.outcome} in {self.scenario}", ax=ax)
+        fig = tornado(self.table, f"{self.outcome} in {self.scenario}", ax=ax)
+        (ax if ax is not None else fig.axes[0]).set_xlabel(
+            f"drop in held-out {self.metric} when the parameter is shuffled "
+            f"(the forests' own {self.metric}: {self.fit:.2f}; {self.n:,} replications)"
+        )
+        return fig
 
     def __repr__(self) -> str:
         top = ", ".join(map(str, self.table["parameter"].head(3)))
@@ -147,7 +162,7 @@ def parameter_importance(
     (``bootstrap=20``) for intervals to quote. `workers` grow the trees and shuffle the parameters in parallel;
     the numbers depend only on `seed`, never on `workers`. `progress(done, total)` is called after each refit.
     """
-    name = scenario or results.scenarios[0]
+    name = one_scenario(results, scenario)
     y_all = outcome_vector(results, outcome, name)
     defined = y_all.notna().to_numpy()
     X = uncertain_parameters(results, name)
@@ -309,6 +324,7 @@ def screen(results: Results, scenario: str | None = None, bins: int = 5, alpha: 
     """
     from scipy import stats
 
+    scenario = one_scenario(results, scenario)
     X = uncertain_parameters(results, scenario)
     if X.empty:
         raise AnalysisError("no parameter varies in this batch: nothing to screen")
