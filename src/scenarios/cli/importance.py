@@ -45,7 +45,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "that matter from those that do not; 20 for intervals to quote)",
     )
     p.add_argument("--seed", type=count(0, 2**32 - 1), default=0, help="the same seed gives the same numbers")
-    p.add_argument("--workers", type=WORKERS, default=None, help="threads growing the trees (default: one per core)")
+    p.add_argument(
+        "--workers",
+        type=WORKERS,
+        default=None,
+        help="threads growing the trees and shuffling the parameters (default: one per core; the numbers do not "
+        "depend on it)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--screen",
