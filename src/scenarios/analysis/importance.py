@@ -313,7 +313,13 @@ def headline_measures(results: Results, scenario: str | None = None) -> dict[str
     return out
 
 
-def screen(results: Results, scenario: str | None = None, bins: int = 5, alpha: float = 0.05) -> pd.DataFrame:
+def screen(
+    results: Results,
+    scenario: str | None = None,
+    bins: int = 5,
+    alpha: float = 0.05,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Which uncertain parameters move any headline measure: a Kruskal-Wallis test across quantile bins of each
     parameter (so non-monotone effects count), Bonferroni-adjusted over the measures.
 
@@ -346,6 +352,8 @@ def screen(results: Results, scenario: str | None = None, bins: int = 5, alpha: 
             if (p, -spread) < (best[0], -best[2]):
                 best = (p, name, spread)
         rows.append({"parameter": parameter, "measure": best[1], "p": best[0], "spread": best[2]})
+        if progress is not None:
+            progress(len(rows), len(X.columns))
     table = pd.DataFrame(rows).sort_values(["p", "spread"], ascending=[True, False], ignore_index=True)
     table["detectable"] = table["p"] < alpha
     return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +89,25 @@ def run(args: argparse.Namespace) -> int:
 
     check_table_files(args)
     results = load_results(args.dir)
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+
+    def progress(what: str, every: int = 1) -> Callable[[int, int], None]:
+        def say(done: int, total: int) -> None:
+            if args.quiet or (done % every and done < total):
+                return
+            spent = time.perf_counter() - started
+            left = f", about {duration(spent / done * (total - done))} left" if done < total else ""
+            print(f"importance: {done}/{total} {what}, {duration(spent)}{left}", file=sys.stderr)
+
+        return say
+
     if args.screen:
         from scenarios.analysis.importance import screen
 
         scenario = one_scenario(results, args.scenario, args.dir)
         n = int((results.replications["scenario"] == scenario).sum())
-        table = screen(results, scenario)
+        table = screen(results, scenario, progress=progress("parameters screened", every=30))
         quiet = table[~table["detectable"]]
         print_table(
             table,
@@ -108,23 +122,19 @@ def run(args: argparse.Namespace) -> int:
     scenario = one_scenario(results, args.scenario, args.dir)
     key = f"{scenario}-{args.outcome}"  # one stored ranking per scenario and outcome, the scenario in its name
     check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
-    workers = args.workers or default_workers()
-    started = time.perf_counter()
-
-    def progress(done: int, total: int) -> None:
-        if args.quiet:
-            return
-        spent = time.perf_counter() - started
-        left = f", about {duration(spent / done * (total - done))} left" if done < total else ""
-        print(f"importance: {done}/{total} forests grown and scored, {duration(spent)}{left}", file=sys.stderr)
-
     if not args.quiet:
         print(
             f"importance: {args.bootstrap} forests of {args.outcome} in {scenario} on {workers} worker(s)...",
             file=sys.stderr,
         )
     result = parameter_importance(
-        results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed, workers=workers, progress=progress
+        results,
+        measure,
+        scenario,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        workers=workers,
+        progress=progress("forests grown and scored"),
     )
     print(result.to_text())
     if result.warning:
