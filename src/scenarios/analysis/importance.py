@@ -125,9 +125,15 @@ class Importance(Rendered):
         from scenarios.plots.sensitivity import tornado
 
         fig = tornado(self.table, f"{self.outcome} in {self.scenario}", ax=ax)
-        (ax if ax is not None else fig.axes[0]).set_xlabel(
-            f"drop in held-out {self.metric} when the parameter is shuffled "
+        axes = ax if ax is not None else fig.axes[0]
+        axes.set_xlabel(
+            f"drop in held-out {self.metric} when the parameter is shuffled\n"
             f"(the forests' own {self.metric}: {self.fit:.2f}; {self.n:,} replications)"
+        )
+        axes.set_title(
+            f"What matters most for {self.outcome} in {self.scenario}\n"
+            f"(intervals: 2.5-97.5 percentiles of {self.refits} bootstrap refits)",
+            fontsize=10,
         )
         return fig
 
