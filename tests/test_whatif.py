@@ -164,7 +164,7 @@ def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytes
     assert "chosen from a pilot of 200 pairs" in out and "sd" in out
     assert "holds_30_days" in out and ("REAL" in out or "noise" in out)
     page = (tmp_path / "w" / "report.html").read_text(encoding="utf-8")
-    assert '<h2>The what-if at a glance</h2>\n<p>n = ' in page and "&lt;img" not in page  # the figure, not its tag
+    assert "<h2>The what-if at a glance</h2>\n<p>n = " in page and "&lt;img" not in page  # the figure, not its tag
     assert (tmp_path / "w" / "plots" / "paired-differences.png").exists()
 
 
