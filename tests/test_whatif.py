@@ -169,7 +169,8 @@ def test_whatif_chooses_n_from_the_paired_variance(tmp_path: Path, capsys: pytes
     out = capsys.readouterr().out
     assert "chosen from a pilot of 200 pairs" in out and "sd" in out
     assert "holds_30_days" in out and ("REAL" in out or "noise" in out)
-    assert (tmp_path / "w" / "report.html").exists()
+    page = (tmp_path / "w" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>The what-if at a glance</h2>\n<p>n = " in page and "&lt;img" not in page  # the figure, not its tag
     assert (tmp_path / "w" / "plots" / "paired-differences.png").exists()
 
 
@@ -311,3 +312,14 @@ def test_two_key_sweep_draws_a_heat_map(tmp_path: Path) -> None:
     assert code == 0
     assert (tmp_path / "s" / "plots" / "sweep-heatmap.png").exists()
     assert len(load_results(tmp_path / "s").scenarios) == 4
+
+
+def test_whatif_writes_its_table_as_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["whatif", str(BASELINE), "--set", "world.start_attention=3", "--base", SHORT[0], "--n", "20"]
+    argv += ["--executor", "serial", "--out", str(tmp_path / "w")]
+    argv += ["--csv", str(tmp_path / "t.csv"), "--json", str(tmp_path / "t.json")]
+    assert main(argv) == 0
+    table = pd.read_csv(tmp_path / "t.csv")
+    assert {"measure", "difference", "lower", "upper", "p_holm", "test"} <= set(table.columns)
+    assert len(pd.read_json(tmp_path / "t.json")) == len(table)
+    assert f"table: {tmp_path / 't.csv'}" in capsys.readouterr().out

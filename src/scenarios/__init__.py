@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scenarios.analysis.check import Check, check
     from scenarios.analysis.compare import Comparison, compare, outcome_measures
+    from scenarios.analysis.importance import Importance, parameter_importance
     from scenarios.analysis.questions import Forecast, Score, forecast, score
     from scenarios.analysis.summary import Summary, summarize
     from scenarios.analysis.survival import hold_probability, survival_curves
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
     from scenarios.io.load import Results, load_results
     from scenarios.measures import Measure, MeasureSet, measure_set
     from scenarios.model.simulation import ReplicationResult, run_replication
+    from scenarios.sensitivity import Sensitivity, run_sensitivity
+    from scenarios.sweep import Sweep, run_sweep
+    from scenarios.whatif import WhatIf, run_whatif
 
 
 def _version() -> str:
@@ -86,6 +90,14 @@ _WHERE = {
     "load_results": "scenarios.io.load",
     "ReplicationResult": "scenarios.model.simulation",
     "run_replication": "scenarios.model.simulation",
+    "WhatIf": "scenarios.whatif",
+    "run_whatif": "scenarios.whatif",
+    "Sweep": "scenarios.sweep",
+    "run_sweep": "scenarios.sweep",
+    "Sensitivity": "scenarios.sensitivity",
+    "run_sensitivity": "scenarios.sensitivity",
+    "Importance": "scenarios.analysis.importance",
+    "parameter_importance": "scenarios.analysis.importance",
 }
 
 __all__ = [
@@ -94,6 +106,7 @@ __all__ = [
     "Comparison",
     "ConfigError",
     "Forecast",
+    "Importance",
     "Measure",
     "MeasureError",
     "MeasureSet",
@@ -104,7 +117,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Score",
+    "Sensitivity",
     "Summary",
+    "Sweep",
+    "WhatIf",
     "check",
     "compare",
     "draw_parameters",
@@ -115,8 +131,12 @@ __all__ = [
     "load_scenario",
     "measure_set",
     "outcome_measures",
+    "parameter_importance",
     "run_batch",
     "run_replication",
+    "run_sensitivity",
+    "run_sweep",
+    "run_whatif",
     "score",
     "summarize",
     "survival_curves",

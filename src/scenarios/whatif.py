@@ -13,8 +13,6 @@ import contextlib
 import dataclasses
 import functools
 import io
-import itertools
-import math
 import os
 import stat
 import warnings
@@ -30,7 +28,6 @@ from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, Sizing, compare, default_measures, pairs_needed
 from scenarios.analysis.render import Column, Rendered, View, num, pct, pp
-from scenarios.analysis.survival import hold_probability
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
@@ -41,7 +38,7 @@ from scenarios.engine.batch import BatchResult, run_batch
 from scenarios.engine.executors import Executor, executor_for
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import claim_folder, output_directory, resolve_seed
-from scenarios.exceptions import ConfigError, Problem, ScenarioError
+from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.io.atomic import write_atomic
 from scenarios.io.load import Results, load_results
 from scenarios.io.owned import check_output_file, usable_path, write_output
@@ -268,16 +265,6 @@ def write_outputs(result: WhatIf, title: str) -> tuple[Path, Path]:
     return plots_dir, report
 
 
-def write_sweep_outputs(sweep: Sweep) -> Path:
-    """The sweep's plot (`Sweep.plot`) into <results>/plots: ``sweep.png`` (one key) or ``sweep-heatmap.png``."""
-    from scenarios.report.figures import figure_bytes
-
-    folder = sweep.batch.directory / "plots"
-    name = "sweep.png" if len(sweep.keys) == 1 else "sweep-heatmap.png"
-    write_output(folder / name, figure_bytes(sweep.plot(), dpi=120), field="out")
-    return folder
-
-
 def check_outputs(directory: Path, names: Sequence[str]) -> None:
     """The files a study will write in its folder, checked before it runs: absent, or the tool's own (the user's
     file at one of those names is never replaced)."""
@@ -426,145 +413,14 @@ def _relative(path: Path, start: Path) -> str:
     return os.path.relpath(path, start)
 
 
-# --- sweeps ------------------------------------------------------------------------------------------------
+# --- sweeps: in scenarios.sweep (their names are reachable from here too) ------------------------------------
+
+_SWEEP_NAMES = ("Sweep", "run_sweep", "parse_sweep", "sweep_table", "write_sweep_outputs", "numeric")
 
 
-@dataclass(repr=False)
-class Sweep(Rendered):
-    """One scenario per swept value (or pair of values), run as one batch; `table` (`sweep_table`) has each swept
-    scenario's headline figures with intervals beside its value(s), computed once."""
+def __getattr__(name: str) -> Any:
+    if name in _SWEEP_NAMES:
+        from scenarios import sweep
 
-    batch: BatchResult
-    keys: list[str]
-    grid: pd.DataFrame  # scenario, then one column per key with the value as written
-    table: pd.DataFrame
-
-    def heading(self) -> str:
-        return f"Headline figures per swept value ({self.batch.replications} replications each, 95% intervals)"
-
-    def to_text(self) -> str:
-        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
-            return f"{self.heading()}\n{self.table.to_string(index=False)}"
-
-    def views(self) -> list[View]:
-        def interval(column: str) -> Callable[[pd.Series], str]:
-            return lambda r: f"{pct(r[column], 0)} [{pct(r[f'{column}_lower'], 0)}, {pct(r[f'{column}_upper'], 0)}]"
-
-        holds = [c for c in self.table.columns if c.startswith("holds_") and not c.endswith(("_lower", "_upper"))]
-        columns = [
-            Column("scenario", "scenario", style="code"),
-            *(Column(key, key) for key in self.keys),
-            *(Column(f"P(holds {c.removeprefix('holds_')} days)", interval(c), style="num") for c in holds),
-            Column("attacker's share at the horizon", interval("attacker_share"), style="num"),
-        ]
-        return [View(self.table, columns, before=self.heading())]
-
-    def plot(self, ax: Any = None) -> Any:
-        """Headline figures against the value (one key), or a heat map of P(holds 30 days) (two keys)."""
-        from scenarios.plots.whatif import sweep_heatmap, sweep_lines
-
-        if len(self.keys) == 1:
-            key = self.keys[0]
-            return sweep_lines(self.table, key, numeric(self.table[key]), ax=ax)
-        return sweep_heatmap(self.table, self.keys[0], self.keys[1], ax=ax)
-
-    def __repr__(self) -> str:
-        return f"<Sweep of {', '.join(self.keys)}: {len(self.grid)} scenarios x {self.batch.replications} replications>"
-
-
-def parse_sweep(text: str) -> tuple[str, list[Any]]:
-    """``key=[v1, v2, v3]`` -> (key, values)."""
-    path, values = parse_override(text)
-    key = ".".join(map(str, path))
-    if not isinstance(values, list) or len(values) < 2:
-        raise ConfigError(
-            [
-                Problem(
-                    f"--sweep {text}",
-                    None,
-                    None,
-                    key,
-                    "expected a list of at least two values",
-                    "e.g. --sweep actors.<id>.rationality='[2, 5, 8]'",
-                )
-            ]
-        )
-    return key, values
-
-
-def _label(value: Any) -> str:
-    return str(value).replace(" ", "_").replace("[", "").replace("]", "").replace(",", "_")
-
-
-def run_sweep(
-    config: str | Path,
-    sweeps: Sequence[str],
-    options: RunOptions | None = None,
-    *,
-    overrides: Sequence[str] = (),
-    n: int = 400,
-    using: Executor | None = None,
-    **fields: Unpack[RunOptionFields],
-) -> Sweep:
-    """Validate every value first (a bad one is reported before anything runs), then run one batch (into
-    ``<output_dir>/<name>-sweep`` unless ``options.out``, replaced if it exists)."""
-    options = study_options(options, fields)
-    if not 1 <= len(sweeps) <= 2:
-        raise ScenarioError.naming("sweeps", "give one or two {sweeps} KEY=[v1, v2, ...]")
-    parsed = [parse_sweep(s) for s in sweeps]
-    base = load_scenario(config, overrides)
-    scenarios: list[Scenario] = []
-    rows = []
-    problems: list[Problem] = []
-    for i, combo in enumerate(itertools.product(*(values for _, values in parsed))):
-        name = f"{base.name}-sweep{i:02d}"
-        sets = [f"{key}={_yaml(value)}" for (key, _), value in zip(parsed, combo, strict=True)]
-        try:
-            scenarios.append(load_scenario(config, [*overrides, *sets, f"name={name}"]))
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        rows.append({"scenario": name, **{key: value for (key, _), value in zip(parsed, combo, strict=True)}})
-    if problems:
-        raise ConfigError(problems)
-    directory = output_directory(options.out, [base], "-sweep")
-    claim_folder(directory, "a sweep", overwrite=options.overwrite)
-    check_outputs(directory, ["plots/sweep.png", "plots/sweep-heatmap.png"])
-    run = options.replace(seed=resolve_seed(options.seed, base), out=directory, overwrite=True)
-    batch = run_batch(scenarios, run, n=n, using=using)
-    grid = pd.DataFrame(rows)
-    return Sweep(batch, [k for k, _ in parsed], grid, sweep_table(load_results(batch.directory), grid))
-
-
-def _yaml(value: Any) -> str:
-    import io
-
-    buf = io.StringIO()
-    YAML(typ="safe", pure=True).dump(value, buf)
-    text = buf.getvalue().strip()
-    return text.removesuffix("...").strip()
-
-
-def sweep_table(results: Results, grid: pd.DataFrame, days: Sequence[float] = (7, 30, 90)) -> pd.DataFrame:
-    """Each swept scenario's headline figures with intervals, beside its swept value(s)."""
-    hold = hold_probability(results, days)
-    wide = grid.copy()
-    for d in days:
-        h = hold[hold["days"] == d].set_index("scenario")
-        wide[f"holds_{d:g}"] = wide["scenario"].map(h["p"])
-        wide[f"holds_{d:g}_lower"] = wide["scenario"].map(h["lower"])
-        wide[f"holds_{d:g}_upper"] = wide["scenario"].map(h["upper"])
-    share = results.replications.groupby("scenario", observed=True)["attacker_share"].agg(["mean", "sem"])
-    wide["attacker_share"] = wide["scenario"].map(share["mean"])
-    wide["attacker_share_lower"] = wide["attacker_share"] - 1.96 * wide["scenario"].map(share["sem"])
-    wide["attacker_share_upper"] = wide["attacker_share"] + 1.96 * wide["scenario"].map(share["sem"])
-    return wide
-
-
-def numeric(values: pd.Series) -> pd.Series | None:
-    """The swept values as numbers when they are numbers (for a line plot), else None (categorical)."""
-    try:
-        out = pd.to_numeric(values)
-    except (TypeError, ValueError):
-        return None
-    return out if not out.isna().any() and all(math.isfinite(v) for v in out) else None
+        return getattr(sweep, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -305,3 +305,25 @@ def test_check_refuses_a_folder_of_a_studys_design(tmp_path: Path) -> None:
     )
     with pytest.raises(AnalysisError, match="holds a study's design"):
         run_check([out])
+
+
+def test_the_chart_names_judgments_by_their_labels_not_their_ids() -> None:
+    """Issue 32 item 7: a chart shows labels. The YAML's `label` with the paragraph; without one, the id as words;
+    the id stays in the table (it is what `--set` and other tools refer to)."""
+    table = evaluate_rows(
+        [
+            _row(_bools(70, 100), (0.55, 0.80), "russia_backs_armenia", label="Russia backs Armenia", para=6),
+            _row(_bools(10, 100), (0.05, 0.20), "holds_a_month"),
+        ]
+    )
+    assert list(table["expectation"]) == ["russia_backs_armenia", "holds_a_month"]
+    names = [t.get_text() for t in Check(table).plot().axes[0].get_yticklabels()]
+    assert names == ["Holds a month (\u00b61)", "Russia backs Armenia (\u00b66)"]  # drawn bottom-up
+    assert not any("_" in n for n in names)
+
+
+def test_every_shipped_judgment_has_a_label_that_fits_a_chart() -> None:
+    from scenarios.config.loader import load_scenario
+
+    expectations = load_scenario(Path(__file__).resolve().parents[2] / "configs" / "baseline.yaml").expectations
+    assert all(e.label and len(e.label) <= 45 for e in expectations.values())

@@ -246,8 +246,14 @@ def test_importance_of_a_batch_of_several_scenarios_names_the_one_it_ranks(
     for name in ("baseline", "early-winter"):
         argv = ["importance", str(out), "--outcome", "war_days", "--bootstrap", "2", "--scenario", name]
         assert main(argv) == 0
-        assert f"permutation importance for war_days in {name} (30 replications)" in capsys.readouterr().out
-    assert len(stored(out)) == 2 and len(list(out.glob("sensitivity-importance-*.parquet"))) == 2
+        printed = capsys.readouterr().out
+        assert f"permutation importance for war_days in {name} (30 replications analysed;" in printed
+        assert "out-of-bag fit of the forests: R^2" in printed
+    assert sorted(p.name for p in out.glob("sensitivity-importance-*.parquet")) == [
+        "sensitivity-importance-baseline-war_days.parquet",
+        "sensitivity-importance-early-winter-war_days.parquet",
+    ]
+    assert sorted(outcome for _, outcome, _ in stored(out)) == ["war_days in baseline", "war_days in early-winter"]
     assert main(["importance", str(out), "--screen"]) == 2  # the screen too: which scenario, not the first
     assert "name the one to analyse with --scenario" in capsys.readouterr().err
 

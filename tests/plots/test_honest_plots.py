@@ -58,8 +58,21 @@ def test_the_deaths_axis_starts_at_zero(real: Results) -> None:
 
 
 def test_the_heat_map_colour_scale_fits_its_range() -> None:
-    grid = pd.DataFrame({"a": [0.1, 0.1, 0.2, 0.2], "b": [1, 2, 1, 2], "holds_30": [0.18, 0.19, 0.21, 0.2]})
-    fig = sweep_heatmap(grid, "a", "b")
+    grid = pd.DataFrame(
+        {
+            "a": [0.1, 0.1, 0.2, 0.2],
+            "b": [1, 2, 1, 2],
+            "measure": "holds_30_days",
+            "label": "P(the first ceasefire holds 30 days)",
+            "kind": "probability",
+            "unit": "probability",
+            "estimate": [0.18, 0.19, 0.21, 0.2],
+            "difference": [np.nan, 0.01, 0.03, 0.02],
+            "significant": [False, False, True, True],
+            "reference": [True, False, False, False],
+        }
+    )
+    fig = sweep_heatmap(grid, "a", "b", "holds_30_days")
     (image,) = [i for ax in fig.axes for i in ax.get_images() if isinstance(i, AxesImage)]
     vmin, vmax = image.get_clim()
     assert 0.17 <= vmin < 0.18 and 0.21 < vmax <= 0.22

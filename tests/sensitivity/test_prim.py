@@ -8,12 +8,14 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
+import pandas as pd
 import pytest
 
-from scenarios.analysis.discovery import discover_prim
+from scenarios.analysis.discovery import discover_prim, quasi_p_values
 from scenarios.cli import main
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import run_batch
+from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results, load_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +76,44 @@ def test_the_command_names_judgments_and_draws_the_trajectory(folder: Path, caps
     assert plots
     image = mpimg.imread(plots[0])
     assert image.shape[0] > 300 and image.std() > 0.05  # a drawn figure, not a blank canvas
+
+
+def test_peel_picks_another_point_of_the_trajectory_as_prim_gives_it(folder: Path) -> None:
+    """`peel=K` makes the first box point K of its peeling trajectory, with every restriction PRIM made there (not
+    simplified), and statistics recomputed over the batch; a K outside the trajectory is refused with the range."""
+    results = planted(load_results(folder))
+    default, _ = discover_prim(results, "durable_ceasefire", max_dims=3)
+    trajectory = default[0].trajectory
+    assert trajectory is not None and default[0].peel == int(trajectory.index[trajectory["chosen"]][0])
+    early = max(1, default[0].peel // 3)
+    found, _ = discover_prim(results, "durable_ceasefire", max_dims=3, peel=early)
+    box = found[0]
+    assert box.peel == early and box.trajectory is not None and bool(box.trajectory["chosen"].iloc[early])
+    assert len(box.limits) == int(trajectory["res_dim"].iloc[early])  # as PRIM gives it
+    assert box.coverage >= default[0].coverage - 1e-9  # an earlier peel is a larger box: it covers at least as much
+    with pytest.raises(AnalysisError, match=rf"give 1 to {len(trajectory) - 1}"):
+        discover_prim(results, "durable_ceasefire", peel=len(trajectory))
+
+
+def test_quasi_p_values_tell_a_real_restriction_from_a_useless_one() -> None:
+    """The planted parameter's restriction has a tiny quasi-p-value; a restriction on a parameter unrelated to the
+    outcome has a large one."""
+    rng = np.random.default_rng(3)
+    x, noise = rng.uniform(size=2000), rng.uniform(size=2000)
+    y = (x < 0.3) | (rng.uniform(size=2000) < 0.05)
+    qp = quasi_p_values({"x": (-np.inf, 0.3), "noise": (-np.inf, 0.8)}, {"x": x, "noise": noise}, y)
+    assert qp["x"] < 1e-6 and qp["noise"] > 0.05
+
+
+def test_the_command_takes_a_peel_shows_quasi_p_and_writes_the_table(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "boxes.csv"
+    args = ["discover", str(folder), "--outcome", "war_days <= 30", "--method", "prim", "--overwrite"]
+    assert main([*args, "--peel", "3", "--csv", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "box 1 is point 3 of " in out and "(qp " in out
+    written = pd.read_csv(table)
+    assert written["box"].iloc[0] == 1 and written["peel"].iloc[0] == 3 and "coverage" in written
+    assert main(["discover", str(folder), "--peel", "3"]) == 2
+    assert "--peel picks a point of PRIM's peeling trajectory" in capsys.readouterr().err

@@ -52,6 +52,7 @@ def test_a_parameter_that_moves_outcomes_is_detectable_and_noise_is_not(folder: 
 
 def test_the_command_lists_what_has_no_effect(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["importance", str(folder), "--screen"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "parameters screened" in err  # progress on stderr (none under --quiet)
     assert "actors.azerbaijan.gain_weight" in out
     assert "parameter(s) with no effect this batch can tell from noise on any measure" in out

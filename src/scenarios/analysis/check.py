@@ -111,6 +111,7 @@ class Row:
     condition: np.ndarray | None  # bool per replication, or None
     na: str = ""  # why the expectation cannot be asked of this batch (then values and condition are ignored)
     origin: str = ""  # where the band comes from: the report's word, or the modeller's reading or band
+    label: str = ""  # a short name for charts (the id, as words, unless the YAML gives one)
 
 
 def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
@@ -131,6 +132,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
             {
                 "scenario": r.scenario,
                 "expectation": r.expectation,
+                "label": r.label or r.expectation.replace("_", " ").capitalize(),
                 "para": r.para,
                 "quote": r.quote,
                 "words": r.words,
@@ -349,7 +351,7 @@ class Check(Rendered):
         fig: Any
         if ax is None:
             # a Figure, not pyplot: pyplot keeps every figure open for the life of the process
-            fig = Figure(figsize=(9, 0.45 * len(rows) + 1.4), layout="constrained")
+            fig = Figure(figsize=(9.5, 0.45 * len(rows) + 1.4), layout="constrained")
             ax = fig.add_subplot()
         else:
             fig = ax.get_figure(root=True)
@@ -384,7 +386,8 @@ class Check(Rendered):
             )
         ax.set_yticks(range(len(rows)))
         misses = [v in INCONSISTENT for v in rows["verdict"]][::-1]
-        labels = [("\u00d7 " if bad else "") + e for e, bad in zip(rows["expectation"][::-1], misses, strict=True)]
+        words = [_chart_label(r) for _, r in rows.iterrows()][::-1]
+        labels = [("\u00d7 " if bad else "") + w for w, bad in zip(words, misses, strict=True)]
         ax.set_yticklabels(labels, fontsize=8)
         for label, bad in zip(ax.get_yticklabels(), misses, strict=True):
             if bad:
@@ -398,6 +401,16 @@ class Check(Rendered):
         ax.set_title(f"Does the model say what the report says? ({name})", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         return fig
+
+
+def _chart_label(row: pd.Series) -> str:
+    """A judgment as the chart names it: its label (YAML) and the paragraph of the report's words; the id is for
+    tables and `--set`."""
+    para = row.get("para")
+    label = str(row["label"])
+    if para is None or pd.isna(para) or str(para) == "" or int(para) <= 0:  # 0: a coherence check, no paragraph
+        return label
+    return f"{label} (\u00b6{int(para)})"
 
 
 def _is_reading(row: pd.Series) -> bool:
@@ -599,6 +612,7 @@ def check(results: Results, scenarios: Mapping[str, Scenario] | None = None, n_r
                     measure=exp.measure,
                     given=exp.given,
                     note=exp.note or str(exp.coherence),
+                    label=exp.label or "",
                     band=exp.range,
                     relation=(rel.op, rel.other) if rel is not None else None,
                     values=values if values is not None else np.zeros(0, dtype=bool),

@@ -90,7 +90,10 @@ def is_paired(results: Results, a: str, b: str) -> bool:
     return key(a) == key(b) and m.get("design_hash") is None
 
 
-def _paired_row(x: np.ndarray, y: np.ndarray, alpha: float) -> dict[str, Any]:
+def paired_interval(x: np.ndarray, y: np.ndarray, alpha: float = 0.05) -> dict[str, Any]:
+    """The paired comparison of y with x, replication by replication (pairs where either is NaN left out): the mean
+    of each, the mean difference y - x with Student's t interval on the pair differences, its p-value, the pairs.
+    What `paired_differences` (a what-if's and a sweep's table) uses for runs that share seeds."""
     valid = ~(np.isnan(x) | np.isnan(y))
     x, y = x[valid], y[valid]
     d = y - x
@@ -189,7 +192,7 @@ def paired_differences(
         x, y = left[measure.name].to_numpy(dtype=float), right[measure.name].to_numpy(dtype=float)
         if np.isnan(x).all() or np.isnan(y).all():  # n/a in one scenario (e.g. beyond its horizon): n/a here
             x, y = np.full(len(x), np.nan), np.full(len(y), np.nan)
-        row = _paired_row(x, y, alpha) if paired else _unpaired_row(x, y, measure.is_probability, alpha)
+        row = paired_interval(x, y, alpha) if paired else _unpaired_row(x, y, measure.is_probability, alpha)
         p = row["p_value"]
         rows.append(
             {
@@ -266,6 +269,7 @@ class Comparison(Rendered):
     logrank_: pd.DataFrame
     baseline: str
     alpha: float
+    family: str = "the measures of each comparison"  # what Holm's correction was over (a sweep: its whole table)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -290,8 +294,8 @@ class Comparison(Rendered):
         and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
         lines = [
             self.heading()
-            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over the measures of"
-            " each comparison (p: Holm-adjusted)"
+            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {self.family}"
+            " (p: Holm-adjusted)"
         ]
         shown = self.shown(all)
         for other in self.pairs():

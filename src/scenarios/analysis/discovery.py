@@ -33,16 +33,23 @@ class Box:
     density: float
     support: int
     trajectory: pd.DataFrame | None = None  # PRIM: coverage, density, restricted dimensions of each peel
+    peel: int | None = None  # PRIM: the point of the trajectory the box is
+    quasi_p: dict[str, float] | None = None  # PRIM: each restriction's quasi-p-value (`quasi_p_values`)
 
     def describe(self) -> str:
+        """The box as conditions on the parameters, each with its quasi-p-value where PRIM gives one."""
         parts = []
         for name, (lo, hi) in self.limits.items():
             if np.isfinite(lo) and np.isfinite(hi):
-                parts.append(f"{lo:.3g} <= {name} < {hi:.3g}")
+                part = f"{lo:.3g} <= {name} < {hi:.3g}"
             elif np.isfinite(lo):
-                parts.append(f"{name} >= {lo:.3g}")
+                part = f"{name} >= {lo:.3g}"
             else:
-                parts.append(f"{name} < {hi:.3g}")
+                part = f"{name} < {hi:.3g}"
+            if self.quasi_p is not None and np.isfinite(self.quasi_p.get(name, np.nan)):
+                qp = self.quasi_p[name]
+                part += f" (qp {qp:.2g})" if qp >= 0.001 else " (qp < 0.001)"
+            parts.append(part)
         return " and ".join(parts) or "everywhere"
 
 
@@ -96,11 +103,13 @@ def discover_prim(
     max_dims: int = 3,
     boxes: int = 3,
     peel_alpha: float = 0.05,
+    peel: int | None = None,
 ) -> tuple[list[Box], float]:
     """PRIM's boxes where `outcome` (0/1) is likely, in the order PRIM finds them (each on what the earlier ones
     leave), and the base rate. Each box is the point of its peeling trajectory with the largest weighted relative
     accuracy, simplified to at most `max_dims` restrictions (the least useful dropped first); coverage, density and
-    support are over the whole batch."""
+    support are over the whole batch. `peel` makes the first box that point of its trajectory instead (as PRIM
+    gives it, every restriction kept: the analyst's choice of the trade-off between coverage and density)."""
     import logging
     import warnings
 
@@ -125,13 +134,23 @@ def discover_prim(
             inside &= (values[name] >= lo) & (values[name] <= hi)
         return (float(inside.mean() * (interest[inside].mean() - base)) if inside.any() else -np.inf), inside
 
-    for _ in range(boxes):
+    for number in range(boxes):
         peeled = search.find_box()
         if peeled is None:
             break
         trajectory = peeled.peeling_trajectory
         scores = trajectory["mass"] * (trajectory["mean"] - base)  # weighted relative accuracy (mean: density)
-        best = int(scores.idxmax())
+        chosen_peel = number == 0 and peel is not None
+        if chosen_peel:
+            last = len(trajectory) - 1
+            if not 1 <= int(peel) <= last:  # type: ignore[arg-type]
+                raise AnalysisError(
+                    f"peel {peel} is not a point of the first box's peeling trajectory: give 1 to {last} "
+                    "(0 is the whole parameter space)"
+                )
+            best = int(peel)  # type: ignore[arg-type]
+        else:
+            best = int(scores.idxmax())
         if best == 0:
             break
         peeled.select(best)  # the next box is sought among the replications outside this one
@@ -144,7 +163,7 @@ def discover_prim(
                 limits[name] = (lo, hi)
         # Drop the restrictions that matter least, one at a time, while there are more than max_dims or dropping
         # one does not make the box worse: a box an analyst can read, restricting only what makes the difference.
-        while limits:
+        while limits and not chosen_peel:
             current, _ = quality(limits)
             name, score = max(
                 ((n, quality({k: v for k, v in limits.items() if k != n})[0]) for n in limits), key=lambda t: t[1]
@@ -153,13 +172,38 @@ def discover_prim(
                 break
             del limits[name]
         score, inside = quality(limits)
-        if not limits or score <= 0:
+        if not limits or (score <= 0 and not chosen_peel):
             break
         density = float(interest[inside].mean())
         coverage = float(interest[inside].sum() / interest.sum())
         chosen = trajectory.assign(chosen=trajectory.index == best)
-        found.append(Box(limits, coverage, density, int(inside.sum()), chosen))
+        qp = quasi_p_values(limits, values, interest)
+        found.append(Box(limits, coverage, density, int(inside.sum()), chosen, best, qp))
     return found, base
+
+
+def quasi_p_values(
+    limits: dict[str, tuple[float, float]], values: dict[str, np.ndarray], interest: np.ndarray
+) -> dict[str, float]:
+    """Each restriction's quasi-p-value (Bryant and Lempert 2010, as EMA Workbench computes it): the one-sided
+    binomial probability of the box's cases of interest, or more, if the box without that restriction held them at
+    its own density. A large value says the restriction adds little beyond chance."""
+    from scipy.stats import binomtest
+
+    def inside(of: dict[str, tuple[float, float]]) -> np.ndarray:
+        mask = np.ones(len(interest), dtype=bool)
+        for name, (lo, hi) in of.items():
+            mask &= (values[name] >= lo) & (values[name] <= hi)
+        return mask
+
+    box = inside(limits)
+    n, k = int(box.sum()), int(interest[box].sum())
+    out = {}
+    for name in limits:
+        wider = inside({key: lim for key, lim in limits.items() if key != name})
+        p0 = float(interest[wider].mean()) if wider.any() else 0.0
+        out[name] = float(binomtest(k, n, p0, alternative="greater").pvalue) if n else float("nan")
+    return out
 
 
 def _path_limits(t: object, leaf: int, names: list[str]) -> dict[str, tuple[float, float]]:
@@ -194,6 +238,8 @@ def boxes_table(found: list[Box], judgments: dict[str, str] | None = None) -> pd
             "density": b.density,
             "support": b.support,
         }
+        if b.peel is not None:
+            row["peel"] = b.peel
         if judgments is not None:
             row["judgments"] = "; ".join(dict.fromkeys(judgments.get(name, name) for name in b.limits))
         rows.append(row)

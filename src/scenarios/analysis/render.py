@@ -29,7 +29,13 @@ def num(x: Any) -> str:
     if x is None or _nan(x):
         return "n/a"
     v = float(x)
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if 0 < abs(v) < 1e-4:  # where the g format turns to an exponent: 0.0000762, not 7.62e-05
+        import numpy as np
+
+        return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="-")
+    return f"{v:,.3g}"
 
 
 def pp(x: Any, digits: int = 1) -> str:

@@ -319,8 +319,6 @@ def summarize(
     measures: Sequence[Measure] = (),
 ) -> Summary:
     """Compute the headline figures once: one Kaplan-Meier fit per scenario, outcome shares, medians, `measures`."""
-    from scipy import stats
-
     days = tuple(float(d) for d in days)
     rows: list[dict[str, Any]] = []
     data = durations(results, "first")
@@ -383,14 +381,7 @@ def summarize(
     for m in measures:
         values = m.evaluate(results).astype(float)
         for key, v in values.groupby(level=0, sort=False):
-            v = v.dropna()
-            k = len(v)
-            mean = float(v.mean()) if k else float("nan")
-            if m.is_probability:
-                lo, hi = _wilson(float(v.sum()), k, alpha)
-            else:
-                half = float(stats.t.ppf(1 - alpha / 2, k - 1) * v.std(ddof=1) / math.sqrt(k)) if k > 1 else math.nan
-                lo, hi = mean - half, mean + half
+            mean, lo, hi, k, _ = mean_interval(v.to_numpy(dtype=float), m.is_probability, alpha)
             rows.append(_row(str(key), m.name, m.label, "share" if m.is_probability else "mean", None, mean, lo, hi, k))
     table = pd.DataFrame(rows)
     config = results.scenario_config(results.scenarios[0]) if results.scenarios else {}
@@ -407,6 +398,22 @@ def summarize(
         {name: k for name, k in runs.items() if k},
         results.manifest.get("design_hash") is not None,
     )
+
+
+def mean_interval(values: np.ndarray, probability: bool, alpha: float = 0.05) -> tuple[float, float, float, int, str]:
+    """The mean of one measure's values in one scenario (NaN, n/a, left out) with its interval: (mean, lower, upper,
+    n, method). A probability (values 0/1) gets Wilson's score interval, an amount Student's t interval of the mean;
+    with no value (or one amount) the interval is NaN."""
+    v = values[~np.isnan(values)]
+    k = len(v)
+    mean = float(v.mean()) if k else float("nan")
+    if probability:
+        lo, hi = _wilson(float(v.sum()), k, alpha)
+        return mean, lo, hi, k, "Wilson"
+    from scipy import stats
+
+    half = float(stats.t.ppf(1 - alpha / 2, k - 1) * v.std(ddof=1) / math.sqrt(k)) if k > 1 else math.nan
+    return mean, mean - half, mean + half, k, "t"
 
 
 def _wilson(k: float, n: int, alpha: float) -> tuple[float, float]:

@@ -185,7 +185,7 @@ def write_table_files(args: argparse.Namespace, table: Any) -> None:
         print(f"table: {args.json}")
 
 
-def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
+def add_measures(p: argparse.ArgumentParser, choose: bool = True, help: str | None = None) -> None:
     if choose:
         p.add_argument(
             "--measure",
@@ -193,7 +193,7 @@ def add_measures(p: argparse.ArgumentParser, choose: bool = True) -> None:
             default=[],
             type=EXPRESSION,
             metavar="NAME|EXPR",
-            help="also show this measure: a name (`scenarios measures`) or an expression (repeatable)",
+            help=help or "also show this measure: a name (`scenarios measures`) or an expression (repeatable)",
         )
     p.add_argument(
         "--measures",

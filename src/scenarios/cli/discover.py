@@ -10,10 +10,13 @@ from scenarios.cli.args import (
     FOLDER,
     add_measures,
     add_overwrite,
+    add_table_files,
+    check_table_files,
     count,
     name_text,
     outcome_of,
     print_table,
+    write_table_files,
 )
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
@@ -27,7 +30,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", choices=("cart", "prim"), default="cart", help="a classification tree, or PRIM")
     p.add_argument("--depth", type=count(1, 20), default=3, help="at most this many parameters restricted per box")
     p.add_argument("--boxes", type=count(1, 50), default=3)
-    add_overwrite(p, "peeling-trajectory plots that scenarios did not record writing")
+    p.add_argument(
+        "--peel",
+        type=count(1, 10_000),
+        default=None,
+        metavar="K",
+        help="PRIM: make the first box point K of its peeling trajectory (as PRIM gives it, every restriction kept) "
+        "instead of the one with the best weighted relative accuracy; the trajectory plot numbers its points",
+    )
+    add_table_files(p)
+    add_overwrite(p, "peeling-trajectory plots and table files that scenarios did not record writing")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,10 +48,17 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.config.loader import scenario_from_dump
     from scenarios.io.load import load_results
 
+    if args.peel is not None and args.method != "prim":
+        from scenarios.exceptions import ScenarioError
+
+        raise ScenarioError("--peel picks a point of PRIM's peeling trajectory: give it with --method prim")
+    check_table_files(args)
     results = load_results(args.dir)
     measure = outcome_of(results, args)
     if args.method == "prim":
-        found, base = discover_prim(results, measure, args.scenario, max_dims=args.depth, boxes=args.boxes)
+        found, base = discover_prim(
+            results, measure, args.scenario, max_dims=args.depth, boxes=args.boxes, peel=args.peel
+        )
     else:
         found, base = discover(results, measure, args.scenario, max_depth=args.depth, boxes=args.boxes)
     print(f"{args.outcome}: {base:.1%} of all replications")
@@ -50,11 +69,23 @@ def run(args: argparse.Namespace) -> int:
     spec = scenario_from_dump(
         results.scenario_config(name), f"{results.directory}/manifest.json", first_model=results.first_model
     )
+    table = boxes_table(found, judgment_groups(spec))
     print_table(
-        boxes_table(found, judgment_groups(spec)),
+        table,
         f"{args.method.upper()} boxes where it is most likely (coverage: share of all such cases inside; "
         "density: share inside that are such cases; judgments: what the report says about the parameters restricted)",
     )
+    if args.method == "prim":
+        first = found[0]
+        assert first.trajectory is not None and first.peel is not None
+        how = "the one --peel chose" if args.peel is not None else "the best weighted relative accuracy"
+        print(
+            f"box 1 is point {first.peel} of {len(first.trajectory) - 1} on its peeling trajectory ({how}; "
+            "--peel K picks another). qp: each restriction's quasi-p-value, the one-sided binomial chance of the "
+            "box's cases of interest if the box without it held them at its density (large: the restriction adds "
+            "little beyond chance)."
+        )
+    write_table_files(args, table)
     if args.method == "prim":
         from scenarios.io.owned import check_output_file, write_output
         from scenarios.plots.sensitivity import peeling_trajectory

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scenarios.cli.args import (
     EXPRESSION,
     FOLDER,
+    WORKERS,
     add_measures,
     add_overwrite,
     add_table_files,
     check_table_files,
     count,
+    duration,
     name_text,
     outcome_of,
     print_table,
@@ -33,8 +38,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="which scenario of the batch (default: its only one; needed when it holds several)",
     )
     add_measures(p, choose=False)
-    p.add_argument("--bootstrap", type=count(1, 1000), default=10, help="refits for the intervals")
-    p.add_argument("--seed", type=count(0, 2**32 - 1), default=0)
+    p.add_argument(
+        "--bootstrap",
+        type=count(2, 1000),
+        default=5,
+        help="forests refitted on bootstrap resamples, for the intervals (default 5: enough to tell the parameters "
+        "that matter from those that do not; 20 for intervals to quote)",
+    )
+    p.add_argument("--seed", type=count(0, 2**32 - 1), default=0, help="the same seed gives the same numbers")
+    p.add_argument(
+        "--workers",
+        type=WORKERS,
+        default=None,
+        help="threads growing the trees and shuffling the parameters (default: one per core; the numbers do not "
+        "depend on it)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--screen",
         action="store_true",
@@ -62,20 +81,33 @@ def one_scenario(results: Any, scenario: str | None, folder: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.importance import parameter_importance
+    from scenarios.engine.executors.base import default_workers
     from scenarios.io.load import load_results
     from scenarios.io.owned import write_output
-    from scenarios.plots.sensitivity import tornado
     from scenarios.report.figures import figure_bytes
     from scenarios.sensitivity import check_store, store
 
     check_table_files(args)
     results = load_results(args.dir)
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+
+    def progress(what: str, every: int = 1) -> Callable[[int, int], None]:
+        def say(done: int, total: int) -> None:
+            if args.quiet or (done % every and done < total):
+                return
+            spent = time.perf_counter() - started
+            left = f", about {duration(spent / done * (total - done))} left" if done < total else ""
+            print(f"importance: {done}/{total} {what}, {duration(spent)}{left}", file=sys.stderr)
+
+        return say
+
     if args.screen:
         from scenarios.analysis.importance import screen
 
         scenario = one_scenario(results, args.scenario, args.dir)
         n = int((results.replications["scenario"] == scenario).sum())
-        table = screen(results, scenario)
+        table = screen(results, scenario, progress=progress("parameters screened", every=30))
         quiet = table[~table["detectable"]]
         print_table(
             table,
@@ -88,16 +120,37 @@ def run(args: argparse.Namespace) -> int:
         return 0
     measure = outcome_of(results, args)  # a mistyped outcome is named before the scenario is asked for
     scenario = one_scenario(results, args.scenario, args.dir)
-    n = int((results.replications["scenario"] == scenario).sum())
-    several = len(results.scenarios) > 1
-    key = f"{scenario}-{args.outcome}" if several else args.outcome  # one stored ranking per scenario and outcome
+    key = f"{scenario}-{args.outcome}"  # one stored ranking per scenario and outcome, the scenario in its name
     check_store(Path(args.dir), "importance", key, replace=args.overwrite)  # before the forest is grown
-    table = parameter_importance(results, measure, scenario, bootstrap=args.bootstrap, seed=args.seed)
-    print_table(table, f"permutation importance for {args.outcome} in {scenario} ({n:,} replications)")
-    meta = {"bootstrap": args.bootstrap, "scenario": scenario}
-    path = store(Path(args.dir), table, "importance", key, meta, replace=args.overwrite)
-    png = figure_bytes(tornado(table, args.outcome), dpi=120)
+    if not args.quiet:
+        print(
+            f"importance: {args.bootstrap} forests of {args.outcome} in {scenario} on {workers} worker(s)...",
+            file=sys.stderr,
+        )
+    result = parameter_importance(
+        results,
+        measure,
+        scenario,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        workers=workers,
+        progress=progress("forests grown and scored"),
+    )
+    print(result.to_text())
+    if result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
+    meta = {
+        "outcome": f"{args.outcome} in {scenario}",
+        "measure": args.outcome,
+        "scenario": scenario,
+        "replications": result.n,
+        "bootstrap": args.bootstrap,
+        "seed": args.seed,
+        "fit": {"metric": result.metric, "value": result.fit, "lower": result.fit_lower, "upper": result.fit_upper},
+    }
+    path = store(Path(args.dir), result.table, "importance", key, meta, replace=args.overwrite)
+    png = figure_bytes(result.plot(), dpi=120)
     plot = write_output(path.with_suffix(".png"), png, field="dir", replace=args.overwrite)
-    print(f"\nplot: {plot}")
-    write_table_files(args, table)
+    print(f"\nranking: {path}\nplot: {plot}")
+    write_table_files(args, result.table)
     return 0

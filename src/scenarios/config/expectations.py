@@ -78,6 +78,11 @@ class Expectation(Frozen):
     """A judgment of the report the model's behaviour should agree with (see `scenarios check`)."""
 
     source: Source | None = Field(None, description="The report's words, verbatim, with their paragraph.")
+    label: str | None = Field(
+        None,
+        max_length=60,
+        description="A short name of what the band is a probability of, for charts (default: the id, as words).",
+    )
     band: str | tuple[float, float] | Relation | None = Field(
         None,
         description="What the words say: an estimative word, a range [lo, hi] (probability), or "

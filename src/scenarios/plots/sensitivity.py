@@ -99,8 +99,9 @@ def peeling_trajectory(
     reported: tuple[float, float] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """PRIM's trade-off: coverage against density of every peel, coloured by how many parameters it restricts,
-    the peel chosen ringed and (`reported`: coverage, density) the box as reported after simplification."""
+    """PRIM's trade-off: coverage against density of every peel, coloured by how many parameters it restricts and
+    numbered (every few, and the chosen one), the peel chosen ringed and (`reported`: coverage, density) the box as
+    reported after simplification."""
     fig, ax = _axes(ax, (6.4, 4.8))
     points = ax.scatter(
         trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18, zorder=2
@@ -119,6 +120,12 @@ def peeling_trajectory(
     )
     if reported is not None:
         ax.scatter(*reported, marker="*", s=160, color="#c0392b", label="box reported (simplified)", zorder=4)
+    step = max(1, len(trajectory) // 8)  # the peels numbered, for `discover --peel K`
+    for k, row in trajectory.iterrows():
+        if int(k) % step == 0 or bool(row["chosen"]):  # type: ignore[call-overload]
+            ax.annotate(
+                str(k), (row["coverage"], row["density"]), xytext=(4, 4), textcoords="offset points", fontsize=7
+            )
     ax.set_xlabel("coverage (share of all cases inside the box)")
     ax.set_ylabel("density (share of the box that are cases)")
     ax.set_xlim(0, 1.02)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from scenarios.plots.figures import _axes, colour
 
@@ -87,7 +91,9 @@ def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
     ax.axvline(0, color="black", linewidth=0.8)
     for yi, v, top in zip(y, mid, hi, strict=True):
         if np.isfinite(v):
-            ax.annotate(f"{v:+.3g}", (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(
+                _amount(v, signed=True), (top, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8
+            )
         else:  # e.g. P(holds 90 days) with a 60-day horizon: unknown, never drawn as 0
             ax.annotate("n/a", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     labels = r["label"].fillna("").tolist() if "label" in r.columns else []  # the measures' labels, not their ids
@@ -98,45 +104,168 @@ def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
     ax.margins(x=0.15)
 
 
-def sweep_lines(table: pd.DataFrame, key: str, x: pd.Series | None, ax: Axes | None = None) -> Figure:
-    """P(holds 7/30/90 days) against the swept value, with 95% intervals (x categorical if not numeric)."""
-    fig, ax = _axes(ax)
-    positions = x.to_numpy(dtype=float) if x is not None else np.arange(len(table))
-    for i, d in enumerate(("7", "30", "90")):
-        p = table[f"holds_{d}"].to_numpy()
-        err = np.vstack([p - table[f"holds_{d}_lower"], table[f"holds_{d}_upper"] - p]).clip(min=0)
-        ax.errorbar(positions, p, yerr=err, marker="o", capsize=3, color=colour(i), label=f"holds {d} days")
-    if x is None:
-        ax.set_xticks(positions, [str(v) for v in table[key]], rotation=15)
-    ax.set_xlabel(key)
-    ax.set_ylabel("P(ceasefire of 10 October holds)")
-    ax.set_ylim(0, 1)
+def sweep_lines(
+    table: pd.DataFrame,
+    key: str,
+    measures: list[str],
+    title: str,
+    ax: Axes | None = None,
+    numeric: pd.Series | None = None,
+) -> Figure:
+    """Each measure against the swept value with its 95% interval, one panel per measure (its own scale); a filled
+    marker is distinguishable from the reference value, a hollow one within noise, the reference a diamond. `table`
+    is a sweep's tidy table (`sweep.Sweep.table`); `numeric`, the swept values as numbers (else the x axis is
+    categorical). With `ax`, the first measure is drawn there, `title` under its label."""
+    if ax is not None:
+        note = f"{title}; diamond: the reference, filled: distinguishable from it"
+        _sweep_panel(ax, table, key, measures[0], numeric, note)
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        return fig
+    cols = min(3, len(measures))
+    rows = math.ceil(len(measures) / cols)
+    fig = Figure(figsize=(4.3 * cols, 2.9 * rows + 0.9), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for panel, measure in zip(axes.flat, measures, strict=False):
+        _sweep_panel(panel, table, key, measure, numeric, None)
+    for panel in list(axes.flat)[len(measures) :]:
+        panel.set_axis_off()
+    fig.suptitle(
+        f"Against {key}: {title}\nfilled: distinguishable from the reference (diamond) after Holm over the table; "
+        "hollow: within noise",
+        fontsize=10,
+    )
+    return fig
+
+
+def _sweep_panel(
+    ax: Axes, table: pd.DataFrame, key: str, measure: str, numeric: pd.Series | None, note: str | None
+) -> None:
+    rows = table[table["measure"] == measure]
+    x = numeric.to_numpy(dtype=float) if numeric is not None else np.arange(len(rows), dtype=float)
+    est, lo, hi = (rows[c].to_numpy(dtype=float) for c in ("estimate", "lower", "upper"))
+    err = np.vstack([est - lo, hi - est]).clip(min=0)
+    sig = rows["significant"].to_numpy(dtype=bool)
+    ref = rows["reference"].to_numpy(dtype=bool)
+    ax.errorbar(x, est, yerr=np.nan_to_num(err), color=colour(0), capsize=3, linewidth=1, zorder=2)
+    ax.scatter(x[sig], est[sig], color=colour(0), zorder=3, s=30)
+    ax.scatter(x[~sig & ~ref], est[~sig & ~ref], facecolor="white", edgecolor=colour(0), zorder=3, s=30)
+    ax.scatter(x[ref], est[ref], marker="D", color=colour(1), zorder=4, s=40)
+    for xi, v in zip(x, est, strict=True):
+        if not np.isfinite(v):
+            ax.annotate("n/a", (xi, 0.5), xycoords=("data", "axes fraction"), ha="center", fontsize=8)
+    ticks = [str(v) for v in rows[key]]
+    ax.set_xticks(x, ticks, fontsize=8, rotation=15 if numeric is None and max(map(len, ticks)) > 6 else 0)
+    first = rows.iloc[0]
+    if first["kind"] == "probability" or first["unit"] == "share":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _amount(v)))
+    ax.tick_params(axis="y", labelsize=8)
+    label = str(first["label"]) or measure
+    ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
+    ax.set_xlabel(_wrap_key(key, 44), fontsize=8)
     ax.grid(alpha=0.3)
-    ax.set_title(f"Ceasefire durability against {key.split('.')[-1]} (95% intervals)")
-    ax.legend()
+    ax.margins(x=0.08, y=0.12)
+
+
+def sweep_heatmaps(
+    table: pd.DataFrame, key_x: str, key_y: str, measures: list[str], title: str, ax: Axes | None = None
+) -> Figure:
+    """A heat map per measure over a two-key sweep (`sweep_heatmap`); with `ax`, the first measure there."""
+    if ax is not None:
+        return sweep_heatmap(table, key_x, key_y, measures[0], ax=ax, note=title)
+    cols = min(3, len(measures))
+    rows = math.ceil(len(measures) / cols)
+    fig = Figure(figsize=(4.8 * cols, 3.9 * rows + 0.9), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for panel, measure in zip(axes.flat, measures, strict=False):
+        sweep_heatmap(table, key_x, key_y, measure, ax=panel)
+    for panel in list(axes.flat)[len(measures) :]:
+        panel.set_axis_off()
+    fig.suptitle(
+        f"{title}\neach cell: the figure, then its paired difference from the reference cell (boxed); "
+        "hatched: within noise of the reference (paired t, Holm over the table)",
+        fontsize=10,
+    )
     return fig
 
 
 def sweep_heatmap(
-    table: pd.DataFrame, key_x: str, key_y: str, measure: str = "holds_30", ax: Axes | None = None
+    table: pd.DataFrame, key_x: str, key_y: str, measure: str, ax: Axes | None = None, note: str | None = None
 ) -> Figure:
-    """A heat map of one headline figure over a two-key sweep, each cell annotated with its value."""
+    """A heat map of one measure over a two-key sweep (`sweep.Sweep.table`): each cell its figure and its paired
+    difference from the reference cell (boxed); cells within noise of the reference are hatched."""
     fig, ax = _axes(ax, (6.5, 5.0))
-    grid = table.pivot(index=key_y, columns=key_x, values=measure)
+    rows = table[table["measure"] == measure]
+    first = rows.iloc[0]
+    share = first["kind"] == "probability" or first["unit"] == "share"
+
+    def pivot(column: str) -> pd.DataFrame:
+        return rows.pivot(index=key_y, columns=key_x, values=column)
+
+    grid = pivot("estimate")
     values = grid.to_numpy(dtype=float)
-    vmin, vmax = colour_range(values)
+    sig, ref, diff = pivot("significant"), pivot("reference"), pivot("difference")
+    vmin, vmax = colour_range(values) if share else _span(values)
     image = ax.imshow(values, cmap="viridis", vmin=vmin, vmax=vmax, origin="lower", aspect="auto")
-    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], fontsize=8)
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index], fontsize=8)
     middle = (vmin + vmax) / 2
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, f"{v:.1%}", ha="center", va="center", color="white" if v < middle else "black", fontsize=9)
-    ax.set_xlabel(key_x)
-    ax.set_ylabel(key_y)
-    bar = fig.colorbar(image, ax=ax, label=f"P(ceasefire holds {measure.removeprefix('holds_')} days)")
-    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # the scale spans the data, not 0-100%
-    ax.set_title(f"P(holds {measure.removeprefix('holds_')} days) over the sweep")
+        is_ref = bool(ref.iloc[i, j])
+        d = float(diff.to_numpy(dtype=float)[i, j])
+        if is_ref:
+            second = "reference"
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
+        elif np.isfinite(d):
+            second = f"{100 * d:+.1f} pp" if share else _amount(d, signed=True)
+        else:
+            second = "n/a"
+        if not is_ref and not bool(sig.iloc[i, j]):
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//", edgecolor="grey", linewidth=0))
+        figure = "n/a" if not np.isfinite(v) else (f"{v:.1%}" if share else _amount(v))
+        ax.text(
+            j, i, f"{figure}\n{second}", ha="center", va="center", fontsize=8,
+            color="white" if np.isfinite(v) and v < middle else "black",
+        )  # fmt: skip
+    ax.set_xlabel(_wrap_key(key_x, 44), fontsize=8)
+    ax.set_ylabel(_wrap_key(key_y, 32), fontsize=8)
+    bar = fig.colorbar(image, ax=ax)
+    if share:
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))  # the scale spans the data, not 0-100%
+    bar.ax.tick_params(labelsize=7)
+    label = str(first["label"]) or measure
+    ax.set_title(textwrap.fill(label, 44) + (f"\n{textwrap.fill(note, 52)}" if note else ""), fontsize=9)
     return fig
+
+
+def _amount(v: float, signed: bool = False) -> str:
+    """An amount as people read it: 1,180 (never 1.18e+03), 13.2, 0.0542; with a sign when `signed`."""
+    sign = "+" if signed else ""
+    return f"{v:{sign},.0f}" if abs(v) >= 100 else f"{v:{sign},.3g}"
+
+
+def _wrap_key(key: str, width: int) -> str:
+    """A dotted key on lines of at most about `width` characters, broken after a dot, never inside a word."""
+    lines = [""]
+    for part in key.split("."):
+        piece = part if not lines[-1] else f".{part}"
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """A colour scale spanning amounts, padded a little."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    lo, hi = float(finite.min()), float(finite.max())
+    pad = max((hi - lo) * 0.05, abs(hi) * 0.005, 1e-9)
+    return lo - pad, hi + pad
 
 
 def colour_range(values: np.ndarray) -> tuple[float, float]:

@@ -303,7 +303,7 @@ def render_report(
         figures=_figures(results, plots_dir, summary.phrase, figure_cache),
         comparison=comparison,
         phrase=summary.phrase,
-        extra_sections=list(extra_sections),
+        extra_sections=[Section(s.title, Markup(s.html)) for s in extra_sections],  # trusted HTML: not escaped again
         assumption_diffs=_assumption_diffs(results, scenarios),
         sensitivity=_sensitivity(findings.analyses),
         assumptions=_assumptions(results, scenarios),
