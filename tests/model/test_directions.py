@@ -147,7 +147,7 @@ def test_attention_and_its_diplomatic_cost_shorten_the_war(path: str, low: float
     Report, para 13: "A prolonged conflict could bring increased international attention into the conflict,
     increasing the diplomatic cost for Azerbaijan and harming its international energy trade."
     """
-    before, after = paired(SYNTHETIC, N, 14, *arms(path, low, high), outcome("conflict_days"))
+    before, after = paired(SYNTHETIC, 3 * N, 14, *arms(path, low, high), outcome("conflict_days"))  # a smaller effect
     assert_falls(before, after, "days of fighting")
 
 
@@ -319,7 +319,7 @@ def test_a_patron_that_seeks_an_end_to_the_fighting_shortens_the_open_war() -> N
 
     world = scenario(edit=reluctant)
     path = f"actors.{PATRON}.end_fighting_propensity"
-    before, after = paired(world, N, 23, *arms(path, 0.0, 1.0), outcome("war_days"))
+    before, after = paired(world, 3 * N, 23, *arms(path, 0.0, 1.0), outcome("war_days"))  # a smaller effect
     assert_falls(before, after, "days of open war")
 
 

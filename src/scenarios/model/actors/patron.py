@@ -301,9 +301,9 @@ class Patron(PatronPolicy[Values]):
                 v.crisis_weight * fighting * losses,
                 (v.stalled_talks_weight or 0.0) * obs.truces_refused,
                 v.outreach_weight / 2.0 * fighting,  # only while there is a crisis to defuse (¶7)
-                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7), where
-                # it has that wish (disposed to press the attacker)
-                -v.offensive_pressure_weight if obs.attacker_on_offensive and "press_attacker" in obs.disposed else 0.0,
+                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7)
+                -v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
+                # nor does it press an ally it backs, or one its treaty obliges it to defend
                 -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
