@@ -26,7 +26,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("plot", "{dir}", "--kind", "fan-territory", "-o", "{tmp}/fan.png"),
     ("report", "{dir}", "-o", "{tmp}/r.html"),
     ("importance", "{dir}", "--outcome", "war_days", "--bootstrap", "2"),
-    ("discover", "{dir}", "--outcome", "war_days > 10"),
+    ("discover", "{dir}", "--outcome", "war_days > 10", "--scenario", "baseline"),
     ("check", "{dir}"),
     ("forecast", "{dir}", "--questions", str(ROOT / "configs" / "questions" / "example.yaml")),
     ("score", "{dir}", "--questions", "{tmp}/resolved.yaml"),

@@ -140,3 +140,19 @@ def test_the_chart_draws_on_a_given_axis_and_names_the_fit() -> None:
     ax = Figure().add_subplot()
     result.plot(ax=ax)
     assert "drop in held-out R^2" in ax.get_xlabel() and f"R^2: {result.fit:.2f}" in ax.get_xlabel()
+
+
+def test_discovery_too_picks_no_scenario_in_silence() -> None:
+    """CART and PRIM on a folder of two scenarios without one named: refused with the list, as importance is (issue
+    32: the analyses took the first scenario and said nothing)."""
+    from scenarios.analysis.discovery import discover, discover_prim
+
+    results, _ = synthetic(np.arange(N) % 2, drivers())
+    two = Results(
+        directory=Path("."),
+        manifest={"scenarios": [{"name": "toy"}, {"name": "other"}]},
+        replications=results.replications.assign(flag=np.arange(N) % 2 == 0),
+    )
+    for find in (discover, discover_prim):
+        with pytest.raises(AnalysisError, match=r"hold 2 scenarios \(toy, other\): name the one to analyse"):
+            find(two, "flag")

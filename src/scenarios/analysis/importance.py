@@ -28,9 +28,7 @@ def outcome_vector(results: Results, outcome: str | Measure, scenario: str | Non
     measure = outcome if isinstance(outcome, Measure) else results_measures(results).get(outcome)
     if measure.kind == "category":
         raise AnalysisError(f"{measure.name!r} is a category; use one of its classes, e.g. outcome:fighting_at_horizon")
-    name = scenario or results.scenarios[0]
-    if name not in results.scenarios:
-        raise AnalysisError(f"no scenario {name!r} in these results; choose one of {', '.join(results.scenarios)}")
+    name = one_scenario(results, scenario)
     values = measure.evaluate(results).astype(float)
     return values.xs(name, level="scenario").reset_index(drop=True)
 
@@ -47,7 +45,7 @@ def one_scenario(results: Results, scenario: str | None) -> str:
 
 def uncertain_parameters(results: Results, scenario: str | None = None) -> pd.DataFrame:
     """The drawn parameter values that actually vary in this batch (columns without the `param.` prefix)."""
-    name = scenario or results.scenarios[0]
+    name = one_scenario(results, scenario)
     r = results.replications[results.replications["scenario"] == name]
     cols = [c for c in r.columns if c.startswith(PARAM_PREFIX) and r[c].nunique() > 1]
     return r[cols].rename(columns=lambda c: c.removeprefix(PARAM_PREFIX)).reset_index(drop=True)

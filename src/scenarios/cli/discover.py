@@ -44,6 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.discovery import boxes_table, discover, discover_prim
+    from scenarios.analysis.importance import one_scenario
     from scenarios.config.inspect import judgment_groups
     from scenarios.config.loader import scenario_from_dump
     from scenarios.io.load import load_results
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if not found:
         print("no box of assumptions makes it more likely than that")
         return 0
-    name = args.scenario or results.scenarios[0]
+    name = one_scenario(results, args.scenario)
     spec = scenario_from_dump(
         results.scenario_config(name), f"{results.directory}/manifest.json", first_model=results.first_model
     )
