@@ -265,7 +265,7 @@ def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path)
 
     out = tmp_path / "b"
     run_batch([BASELINE], n=40, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
-    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "1"]) == 0
+    assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "2"]) == 0
     assert [m for m, _, _ in stored(out)] == ["importance"]
     notes = out / "my-notes.txt"  # a user's own file in the folder is not the batch's to remove
     notes.write_text("keep me", encoding="utf-8")

@@ -144,7 +144,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
                 "note": r.note,
             }
         )
-    columns = ["scenario", "expectation", "para", "quote", "words", "origin", "measure", "given", "band_lo"]
+    columns = ["scenario", "expectation", "label", "para", "quote", "words", "origin", "measure", "given", "band_lo"]
     columns += ["band_hi", "n", "k", "estimate", "lower", "upper", "verdict", "settle_n", "p_value", "na_reason"]
     columns += ["note"]
     return pd.DataFrame(out, columns=columns)
