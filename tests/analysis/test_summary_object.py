@@ -65,3 +65,16 @@ def test_a_scenario_whose_runs_agree_no_truce_is_summarised_with_na() -> None:
     assert np.isnan(s.value("never", "holds_14_days", 14)["value"])
     assert s.value("never", "quiet_14_days", 14)["n"] == 0
     assert "n/a (no truce)" in text.split("never  (n")[1]
+
+
+def test_a_narrow_interval_is_printed_with_a_decimal_not_as_a_point() -> None:
+    """0 of 3,000 runs held in fact: Wilson's interval is [0, 0.13 %], which whole per cents printed as
+    "0% [0%, 0%]" (issue 32: no degenerate intervals); a wide one keeps whole per cents."""
+    import pandas as pd
+
+    from scenarios.analysis.summary import _interval, _span
+
+    none_of_3000 = pd.Series({"value": 0.0, "lower": 0.0, "upper": 0.00128, "statistic": "share"})
+    assert _span(none_of_3000) == "0.0% [0.0%, 0.1%]"
+    wide = pd.Series({"value": 0.104, "lower": 0.093, "upper": 0.117, "statistic": "Kaplan-Meier"})
+    assert _span(wide) == "10% [9%, 12%]" and _interval(wide) == "[9%, 12%]"

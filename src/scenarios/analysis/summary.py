@@ -105,7 +105,7 @@ class Summary(Rendered):
                 if math.isnan(r["value"]):
                     parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
                 else:
-                    parts.append(f"{d:g} days {r['value']:.0%} {_interval(r)}")
+                    parts.append(f"{d:g} days {_pct(r['value'], _digits(r))} {_interval(r)}")
             known = self.table_[(self.table_["scenario"] == name) & (self.table_["statistic"] == "known history")]
             note = "; known history: a fact every run is held to, not an estimate" if len(known) else ""
             spans = "   ".join(parts)
@@ -140,20 +140,27 @@ class Summary(Rendered):
             holds = []
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
+                k = _digits(r)
                 holds.append(
                     {
                         "days": f"{d:g}",
-                        "p": _pct(r["value"]),
-                        "lower": _pct(r["lower"]),
-                        "upper": _pct(r["upper"]),
+                        "p": _pct(r["value"], k),
+                        "lower": _pct(r["lower"], k),
+                        "upper": _pct(r["upper"], k),
                         "interval": _interval(r),
                     }
                 )
             quiet = []
             for d in self.days:
                 r = self.value(name, holds_name(d, "quiet"), d)
+                k = _digits(r)
                 quiet.append(
-                    {"days": f"{d:g}", "p": _pct(r["value"]), "lower": _pct(r["lower"]), "upper": _pct(r["upper"])}
+                    {
+                        "days": f"{d:g}",
+                        "p": _pct(r["value"], k),
+                        "lower": _pct(r["lower"], k),
+                        "upper": _pct(r["upper"], k),
+                    }
                 )
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             top = shares.sort_values("value", ascending=False).iloc[0]
@@ -256,7 +263,17 @@ def _interval(r: pd.Series) -> str:
     """A probability's interval as shown, or why there is none (a fact of the known history)."""
     if r["statistic"] == "known history":
         return "(known history)"
-    return f"[{_pct(r['lower'])}, {_pct(r['upper'])}]"
+    digits = _digits(r)
+    return f"[{_pct(r['lower'], digits)}, {_pct(r['upper'], digits)}]"
+
+
+def _digits(r: pd.Series) -> int:
+    """Decimals of a percentage that keep its interval from printing as a point: none, unless both ends round to
+    the same whole per cent (0 of 3,000 runs: "0.0% [0.0%, 0.1%]", not "0% [0%, 0%]")."""
+    lo, hi = r["lower"], r["upper"]
+    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+        return 0
+    return 1 if f"{lo:.0%}" == f"{hi:.0%}" and hi > lo else 0
 
 
 def _median(r: pd.Series) -> str:
@@ -288,12 +305,13 @@ def known_days(config: dict[str, Any]) -> float | None:
     return float((until - start).days + 1)
 
 
-def _pct(x: float) -> str:
-    return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
+def _pct(x: float, digits: int = 0) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:.{digits}%}"
 
 
 def _span(r: pd.Series) -> str:
-    return f"{r['value']:.0%} [{r['lower']:.0%}, {r['upper']:.0%}]"
+    digits = _digits(r)
+    return f"{_pct(r['value'], digits)} [{_pct(r['lower'], digits)}, {_pct(r['upper'], digits)}]"
 
 
 def _fmt(r: pd.Series) -> str:
