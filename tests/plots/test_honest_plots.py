@@ -138,3 +138,18 @@ def test_a_sensitivity_run_too_small_says_so_with_the_n_that_would_do() -> None:
     assert stability(pd.DataFrame({"ST_lower": [0.1], "ST_upper": [0.15]}), "sobol", 512, np.array([0.0, 1.0])) == ""
     flat = stability(indices, "sobol", 8, np.ones(40))
     assert flat.startswith("the outcome is 1 in every one of the 40 runs")
+
+
+def test_the_tornado_names_parameters_in_words_not_by_their_keys() -> None:
+    """Issue 32 item 7: a chart shows labels. A parameter's key becomes what it belongs to and the parameter in
+    words; the table keeps the key (what `--set` takes)."""
+    import pandas as pd
+
+    from scenarios.plots.sensitivity import parameter_label, tornado
+
+    keys = ["actors.azerbaijan.gain_weight", "actors.russia.ladder.intervention.effects.enemy_casualty_multiplier"]
+    table = pd.DataFrame({"parameter": keys, "importance": [0.2, 0.1], "lower": [0.1, 0.05], "upper": [0.3, 0.15]})
+    names = [t.get_text() for t in tornado(table, "war_days").axes[0].get_yticklabels()]
+    assert sorted(names) == sorted(parameter_label(k) for k in keys)
+    assert "azerbaijan: gain weight" in names and not any("_" in n for n in names)
+    assert list(table["parameter"]) == keys

@@ -11,6 +11,34 @@ from matplotlib.figure import Figure
 
 from scenarios.plots.figures import _axes, colour
 
+# the containers of a parameter's key: the ids after them name what the parameter belongs to
+_CONTAINERS = frozenset(
+    {
+        "actors",
+        "world",
+        "sectors",
+        "objectives",
+        "ladder",
+        "effects",
+        "capabilities",
+        "ground",
+        "terrain",
+        "fortification",
+        "treaty",
+        "settlements",
+    }
+)
+
+
+def parameter_label(key: str) -> str:
+    """A parameter's key as a chart names it: what it belongs to, then the parameter, in words
+    ("actors.russia.ladder.intervention.effects.enemy_casualty_multiplier" -> "russia · intervention: enemy casualty
+    multiplier"); tables and `--set` keep the key."""
+    parts = [p.replace("_", " ") for p in key.split(".") if p not in _CONTAINERS]
+    if len(parts) < 2:
+        return parts[0] if parts else key
+    return f"{' · '.join(parts[:-1])}: {parts[-1]}"
+
 
 def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int = 20) -> Figure:
     """Ranked bars of the indices with their 95% intervals: Sobol (total and first order), Morris or importance."""
@@ -49,7 +77,9 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
             capsize=2,
             error_kw={"linewidth": 0.8},
         )
-    names = [textwrap.shorten(str(v), 70, placeholder=" …") for v in t[t.columns[0]]]  # parameter or judgment
+    first = t.columns[0]  # a parameter (a dotted key) or a judgment (its words)
+    named = (parameter_label(str(v)) if first == "parameter" else str(v) for v in t[first])
+    names = [textwrap.shorten(v, 70, placeholder=" …") for v in named]
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="black", linewidth=0.6)
