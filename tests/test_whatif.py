@@ -15,7 +15,8 @@ from scenarios.config.loader import load_scenario
 from scenarios.exceptions import ConfigError, ScenarioError
 from scenarios.io.load import load_results
 from scenarios.measures.builtin import CASUALTIES
-from scenarios.whatif import PILOT, choose_n, run_sweep, run_whatif, save_whatif, shown_measures
+from scenarios.sweep import run_sweep
+from scenarios.whatif import PILOT, choose_n, run_whatif, save_whatif, shown_measures
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"

@@ -3,8 +3,8 @@
 A what-if runs the scenario and its tweaked copy in one batch (common random numbers: replication i of both
 shares its seed and every parameter draw the tweak does not touch), so differences are sharp. Without `n`, a
 pilot batch measures the variance of the paired difference in each probability shown (or each asked for) and n is
-chosen so a 5-point change in any of them is detected with 80% power. A sweep runs one scenario per value (or per
-pair of values for two keys).
+chosen so a 5-point change in any of them is detected with 80% power. Sweeps (one scenario per value of a key) are
+`scenarios.sweep`'s.
 """
 
 from __future__ import annotations
@@ -411,16 +411,3 @@ def _relative(path: Path, start: Path) -> str:
     import os
 
     return os.path.relpath(path, start)
-
-
-# --- sweeps: in scenarios.sweep (their names are reachable from here too) ------------------------------------
-
-_SWEEP_NAMES = ("Sweep", "run_sweep", "parse_sweep", "sweep_table", "write_sweep_outputs", "numeric")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SWEEP_NAMES:
-        from scenarios import sweep
-
-        return getattr(sweep, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
