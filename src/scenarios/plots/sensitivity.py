@@ -32,7 +32,7 @@ _CONTAINERS = frozenset(
 
 def parameter_label(key: str) -> str:
     """A parameter's key as a chart names it: what it belongs to, then the parameter, in words
-    ("actors.russia.ladder.intervention.effects.enemy_casualty_multiplier" -> "russia · intervention: enemy casualty
+    ("actors.patron.ladder.intervention.effects.enemy_casualty_multiplier" -> "patron · intervention: enemy casualty
     multiplier"); tables and `--set` keep the key."""
     parts = [p.replace("_", " ") for p in key.split(".") if p not in _CONTAINERS]
     if len(parts) < 2:
