@@ -236,6 +236,8 @@ def tree(
             "conflict_cost_weight": p(1.2),
             "escalation_cost": p(1.0),
             "crisis_weight": p(8.0),
+            "refused_claims_weight": p(1.0),
+            "violations_weight": p(0.05),
             "calm_weight": p(1.0),
             "intervention_cost": p(5.0),
             "guarantee_weight": p(4.0),

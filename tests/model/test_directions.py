@@ -297,12 +297,14 @@ def test_a_patron_disposed_to_back_its_ally_backs_it_in_the_end() -> None:
 
 def test_a_patron_disposed_to_press_its_ally_presses_it() -> None:
     """The likelier Guardian is disposed to press Blue into a concession (press_defender_propensity), the likelier
-    it presses Blue at some point.
+    it presses Blue at some point (at the table: under a truce with no calm to keep it mediating).
 
     Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis".
     """
     pressed = lambda r: float(r.outcome[f"first_day.{PATRON}.press_defender"] is not None)  # noqa: E731
-    before, after = paired(SYNTHETIC, N, 22, *arms("actors.guardian.press_defender_propensity", 0.1, 0.9), pressed)
+    # it presses only at the table: under the starting truce, which here is quiet (no calm to keep it mediating)
+    both = arms("actors.guardian.press_defender_propensity", 0.1, 0.9, actors__guardian__calm_weight=0.0)
+    before, after = paired(SYNTHETIC, N, 22, *both, pressed)
     assert_more_often(before, after, "Guardian presses Blue at some point")
 
 

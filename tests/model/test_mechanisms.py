@@ -540,44 +540,56 @@ def test_an_open_offensive_through_a_patrons_peacekeepers_weighs_as_fighting_the
     assert open_line["operation:plain"].fighting_the_patron == 0.0
 
 
+def _press_margin(h: Hand, **changes: Any) -> float | None:
+    """Pressing Blue's utility over mediating's for Guardian disposed to press Blue; None if pressing is not open."""
+    obs = h.observe(h.actors[PATRON])._replace(disposed=frozenset({"press_defender"}), **changes)
+    u = h.actors[PATRON].decide(obs, h.actor_values[PATRON], Scripted([0.5] * 8), explain=True)[0].utilities
+    return sum(u["press_defender"].values()) - sum(u["mediate"].values()) if "press_defender" in u else None
+
+
 def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
     """Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down": while Red is on the
     offensive, pressing Blue weighs `offensive_pressure_weight` less, as pressing Red weighs it more (story reading
-    of 13b334b: a Russia pressing Armenia the day Azerbaijan broke Moscow's truce, where the term was kept to a
-    Russia disposed to press Azerbaijan, in 6 of 25 stories)."""
-    h = hand()
-    guardian = h.actors[PATRON]
+    of 13b334b: a Russia pressing Armenia the day Azerbaijan broke Moscow's truce, in 6 of 25 stories), unless Red
+    has accepted terms Blue refused: then the concession is what would stop the offensive."""
+    h = hand(TRUCE)
     v = h.actor_values[PATRON]
-    calm = h.observe(guardian)._replace(attacker_on_offensive=False, disposed=frozenset({"press_defender"}))
-    attacked = calm._replace(attacker_on_offensive=True)
-    press = [
-        sum(guardian.decide(o, v, Scripted([0.5] * 8), explain=True)[0].utilities["press_defender"].values())
-        for o in (calm, attacked)
-    ]
-    assert press[0] - press[1] == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
+    calm, attacked = (_press_margin(h, fighting=True, attacker_on_offensive=a) for a in (False, True))
+    assert calm is not None and attacked is not None
+    assert calm - attacked == pytest.approx(v.offensive_pressure_weight) and v.offensive_pressure_weight > 0
+    claimed = [_press_margin(h, fighting=True, claims_refused=1, attacker_on_offensive=a) for a in (False, True)]
+    assert claimed[0] == pytest.approx(claimed[1])
+
+
+def test_the_patron_presses_its_ally_only_at_the_table() -> None:
+    """Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis",
+    para 9: Baku cites "unaddressed Azerbaijani claims in negotiations". A concession is pressed at the table: under
+    a truce, or at war once Red has accepted terms handing it places that Blue refused; at open war with nothing on
+    the table pressing Blue is not open (story reading 6: Russia pressing Armenia while Azerbaijan attacked it, in 13
+    of 25 stories)."""
+    war = hand(WAR)
+    assert _press_margin(war) is None
+    assert _press_margin(war, war_claims_refused=1) is not None
+    assert _press_margin(hand(TRUCE)) is not None
 
 
 def test_the_patron_presses_its_ally_for_a_crisis_not_under_a_quiet_truce() -> None:
-    """Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis".
+    """Report, para 7: "to defuse the crisis"; para 4: the truce not formally ended "despite major violations".
     Under a quiet truce there is no crisis: mediating beats pressing Blue by `calm_weight` (story reading 5: a Russia
-    flipping between pressing and mediating every fortnight under a quiet truce). At war, each truce Red refused and
-    Blue accepted in this spell of war weighs `stalled_talks_weight` toward pressing Blue."""
-    disposed = frozenset({"press_defender"})
+    flipping between pressing and mediating every fortnight under a quiet truce). A truce violated day after day
+    weighs `violations_weight` per unit of strain toward pressing, and each of Red's claims Blue refused (terms
+    handing Red places) `refused_claims_weight`."""
 
-    def margin(h: Hand, **changes: Any) -> float:
-        obs = h.observe(h.actors[PATRON])._replace(disposed=disposed, **changes)
-        u = h.actors[PATRON].decide(obs, h.actor_values[PATRON], Scripted([0.5] * 8), explain=True)[0].utilities
-        return sum(u["press_defender"].values()) - sum(u["mediate"].values())
+    def weights(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["violations_weight"] = p(0.05)
+        data["actors"][PATRON]["refused_claims_weight"] = p(1.5)
 
-    quiet = hand(TRUCE)
+    quiet = hand(scenario(edit=weights))
     v = quiet.actor_values[PATRON]
-    assert margin(quiet, fighting=False) == pytest.approx(-v.calm_weight) and v.calm_weight > 0
-
-    def stalled(data: dict[str, Any]) -> None:
-        data["actors"][PATRON]["stalled_talks_weight"] = p(1.5)
-
-    war = hand(scenario(edit=stalled, start_truce=False))
-    assert margin(war, truces_refused=2) - margin(war, truces_refused=0) == pytest.approx(3.0)
+    base = _press_margin(quiet, fighting=False, strain=0.0)
+    assert base == pytest.approx(-v.calm_weight) and v.calm_weight > 0
+    assert _press_margin(quiet, fighting=False, strain=20.0) == pytest.approx(base + 1.0)
+    assert _press_margin(quiet, fighting=False, strain=0.0, claims_refused=2) == pytest.approx(base + 3.0)
 
 
 def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:

@@ -78,7 +78,7 @@ class Observation(NamedTuple):
     truces_broken: int  # truces the observer has formally ended so far
     strain: float  # the truce's strain: violations weighed by recency (0 at war)
     claims_refused: int  # under the truce in force: terms handing the attacker places it accepted, the defender refused
-    truces_refused: int  # at war: offers of this spell of war the attacker refused and the defender accepted
+    war_claims_refused: int  # at war: the same, offered in this spell of war
     war_days: float  # days of open war since the start date
     war_spell_days: float  # days of the current spell of open war (0 under a truce)
     fighting: bool  # an operation is being fought (at war or under a truce)

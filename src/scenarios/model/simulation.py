@@ -628,7 +628,7 @@ class _Replication:
             truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
             claims_refused=self._claims_refused(cf.start) if cf is not None else 0,
-            truces_refused=self._truces_refused(s.war_since) if cf is None and s.war_since is not None else 0,
+            war_claims_refused=self._claims_refused(s.war_since) if cf is None and s.war_since is not None else 0,
             war_days=s.war_days(),
             war_spell_days=day - s.war_since if s.war_since is not None else 0.0,
             fighting=s.fighting(),
@@ -891,16 +891,6 @@ class _Replication:
             self._call_off_forces()
         self._rates_may_have_changed()
         self._trigger(Trigger.CEASEFIRE_AGREED)
-
-    def _truces_refused(self, since: float) -> int:
-        """Offers since `since` that the attacker refused and the defender accepted: the talks stalled on the
-        attacker's terms."""
-        a, d = self.roles.attacker, self.roles.defender
-        return sum(
-            1
-            for o in self.state.offers
-            if o.day >= since and o.answers.get(a) == "refuse" and o.answers.get(d) == "accept"
-        )
 
     def _claims_refused(self, since: float) -> int:
         """Terms handing places to the attacker that it accepted and the defender refused, offered since `since`."""

@@ -2,8 +2,9 @@
 supporters) and a ladder of commitments to its ally (political cover, arms, a military intervention), one rung at a
 time. It brokers truces whatever its diplomatic posture, and can offer its own peacekeepers. A rung that `requires:
 treaty` opens only once its treaty obligation is triggered (the covered territory attacked); its forces then fight,
-after the rung's lag. A triggered treaty weighs on every rung (`guarantee_weight`); it never presses the ally it
-backs, and pays for pressing one whose territory its treaty covers once attacked (`ally_pressure_cost`); it answers
+after the rung's lag. A triggered treaty weighs on every rung (`guarantee_weight`); it presses its ally to concede
+only at the table (`Patron.at_the_table`), never the ally it backs, and pays for pressing one that asked it for help
+or whose territory its treaty covers once attacked (`ally_pressure_cost`); it answers
 a supporter's combat troops (`supporter_troops_weight`). Which of its courses it is disposed to at all is realised
 once per replication from its propensities (`Policy.dispositions`)."""
 
@@ -122,8 +123,8 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Utility of pressing the defender for a concession to defuse the crisis while fighting goes on, per "
-            "share of the contested value it has lost: a concession is what ends a war it is losing (utility/share).",
+            "Utility of pressing the defender for a concession to defuse the crisis, per share of the contested value "
+            "it has lost: at the table, a concession is what ends a war it is losing (utility/share).",
         ),
     ]
     calm_weight: Annotated[
@@ -147,12 +148,22 @@ class Values(ActorValues):
         Any,
         Setting(Treaty | None, "Its treaty obligation to the defender's own territory, if any.", default=None),
     ] = None
-    stalled_talks_weight: Annotated[
+    refused_claims_weight: Annotated[
         float | None,
         Drawn(
             NonNegative,
-            "Utility of pressing the defender per truce the attacker refused and the defender accepted in this spell "
-            "of war: the concession that would end it (utility/refusal; left out: none).",
+            "Utility of pressing the defender per offer of terms handing places to the attacker that the attacker "
+            "accepted and the defender refused, in this spell of truce or of war: the concession that would defuse "
+            "it (utility/refusal; left out: none).",
+            optional=True,
+        ),
+    ] = None
+    violations_weight: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Utility of pressing the defender for a concession per unit of the truce's strain: a truce in name only, "
+            "violated day after day, is a crisis a concession would defuse (utility/strain; left out: none).",
             optional=True,
         ),
     ] = None
@@ -194,7 +205,8 @@ class PressDefender(NamedTuple):
     commitment: float
     broker_role: float
     defuse_the_crisis: float
-    stalled_talks: float
+    refused_claims: float
+    violated_truce: float
     outreach_to_attacker: float
     attacker_offensive: float
     pressing_its_ally: float
@@ -292,19 +304,23 @@ class Patron(PatronPolicy[Values]):
         # pressing its ally to concede is a broker's line as much as mediating (pressing it "to defuse the crisis
         # and frame" itself "as a mediator"): moving between the two is no change of line, it keeps its commitment
         brokering = inertia if posture in ("mediate", "press_defender") else 0.0
+        claims = obs.claims_refused if obs.ceasefire else obs.war_claims_refused
         diplomacy: dict[str, Utility] = {
             # once the fighting stops there is no crisis to defuse: it steps back to the broker's role (calm_weight)
             "mediate": Mediate(brokering, v.mediation_weight, v.calm_weight * (1.0 - fighting)),
             "press_defender": PressDefender(
                 brokering,
                 v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
-                v.crisis_weight * fighting * losses,
-                (v.stalled_talks_weight or 0.0) * obs.truces_refused,
-                v.outreach_weight / 2.0 * fighting,  # only while there is a crisis to defuse (¶7)
-                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7)
-                -v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
-                # nor does it press an ally it backs, or one its treaty obliges it to defend
-                -v.ally_pressure_cost if backing or obs.treaty_triggered else 0.0,
+                v.crisis_weight * losses,
+                (v.refused_claims_weight or 0.0) * claims,
+                (v.violations_weight or 0.0) * obs.strain,
+                v.outreach_weight / 2.0 * fighting,  # a concession its outreach wants, while there is fighting
+                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7), unless
+                # the attacker has offered to stop on terms the defender refused
+                -v.offensive_pressure_weight if obs.attacker_on_offensive and not claims else 0.0,
+                # nor does it press an ally it backs, one that has asked it for help, or one its treaty obliges it to
+                # defend
+                -v.ally_pressure_cost if backing or obs.help_requested or obs.treaty_triggered else 0.0,
             ),
             "press_attacker": PressAttacker(
                 inertia if posture == "press_attacker" else 0.0,
@@ -316,16 +332,24 @@ class Patron(PatronPolicy[Values]):
             ),
         }
         floor = v.min_choice_probability
-        step = self._ladder(obs, v, rng, explain, losses, fighting, supporters, troops)
+        table = self.at_the_table(obs)
+        step = self._ladder(obs, v, rng, explain, losses, fighting, supporters, troops, table)
         moved = 0 if step is None else (step.option == "escalate") - (step.option == "back_off")
         backs = obs.support_level + moved > obs.support_floor
         for course in ("press_defender", "press_attacker"):  # a course it is not disposed to is not open to it
             if course not in obs.disposed and posture != course:
                 del diplomacy[course]
-        if backs:  # it does not press the ally it backs (it steps off that line the day it backs it)
+        if backs or not table:  # it does not press the ally it backs, nor away from the table
             diplomacy.pop("press_defender", None)
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
         return (*decisions, step) if step is not None else tuple(decisions)
+
+    @staticmethod
+    def at_the_table(obs: Observation) -> bool:
+        """Whether a concession by the defender is on the table: under a truce in force (its talks), or at war once
+        the attacker has accepted terms handing it places that the defender refused. Away from the table, pressing
+        its ally to concede would only be abandoning it under fire."""
+        return obs.ceasefire or obs.war_claims_refused > 0
 
     def _ladder(
         self,
@@ -337,6 +361,7 @@ class Patron(PatronPolicy[Values]):
         fighting: float,
         supporters: float,
         troops: float,
+        table: bool,
     ) -> Decision | None:
         """One step on its ladder (none while a commitment just made is kept)."""
         if obs.days_since_support_changed < v.min_dwell_days:
@@ -352,9 +377,10 @@ class Patron(PatronPolicy[Values]):
         reluctant = first and "back_defender" not in obs.disposed
         # nothing decided yet, a patron disposed to back its ally has no commitment to keep: only the rung's cost
         ladder: dict[str, Utility] = {"hold": Hold(0.0 if first and not reluctant else v.support_inertia)}
-        # disposed to press its ally into a concession too, it tries that first: it backs its ally "in the end" (¶7
-        # "may pressure" its ally "... but is more likely to support" it), unless its treaty obliges it
-        tried = "press_defender" not in obs.disposed or f"{obs.actor}.press_defender" in obs.taken
+        # disposed to press its ally into a concession too, it tries that first while a concession is on the table:
+        # it backs its ally "in the end" (¶7 "may pressure" its ally "... but is more likely to support" it), unless
+        # its treaty obliges it
+        tried = not table or "press_defender" not in obs.disposed or f"{obs.actor}.press_defender" in obs.taken
         open_ = rung is not None and (not first or ("back_defender" in obs.disposed and tried) or obs.treaty_triggered)
         # beyond its first backing it climbs only in answer to fighting (its forces, its arms) or to its treaty
         if rung is not None and open_ and (fighting or (not rung.fights and (first or obs.treaty_triggered))):
