@@ -132,8 +132,8 @@ def test_measure_restricts_the_table_and_the_plot(tmp_path: Path) -> None:
     [
         (["--measure", "outcome:nope"], ["--measure outcome:nope", "unknown measure", "scenarios measures"]),
         (["--measure", "outcome_class"], ["--measure outcome_class", "a category", "outcome:"]),
-        (["--note", "why"], ["--note", "give --save NAME.yaml too"]),
-        (["--force"], ["--force", "give --save NAME.yaml too"]),
+        (["--note", "why"], ["--note applies only with --save", "give --save NAME.yaml too"]),
+        (["--force"], ["--force applies only with --save", "give --save NAME.yaml too"]),
         (["--save", "x.txt"], ["--save x.txt", "needs a .yaml file name"]),
     ],
 )
