@@ -151,3 +151,44 @@ def test_morris_with_few_trajectories_warns_lists_the_inert_apart_and_draws_the_
         morris_plane(grouped, "y")
     with pytest.raises(AnalysisError, match="needs two factors"):
         Sensitivity(grouped, Path("x.parquet"), None, "morris", "y", 30).plot("plane")  # type: ignore[arg-type]
+
+
+def test_the_report_of_a_designs_folder_gives_no_interval_and_says_why(tmp_path: Path) -> None:
+    """Issue 32: the report of a sensitivity folder showed its headline with intervals, bands on its charts and the
+    report's judgments checked, as if its runs were a sample of the scenario. Now: point values, no band, no check,
+    and why, in words, at the top."""
+    import re
+
+    from matplotlib.collections import PolyCollection
+
+    from scenarios.report.figures import make_figure
+    from scenarios.report.html import write_report
+
+    out = tmp_path / "morris"
+    run_sensitivity(
+        BASELINE,
+        method="morris",
+        outcome="holds_30_days",
+        n=2,
+        params=["actors.russia.inertia"],
+        overrides=["simulation.horizon_days=30"],
+        seed=1,
+        out=out,
+        executor="serial",
+    )
+    results = load_results(out)
+    assert results.design
+    page = write_report([out], tmp_path / "r.html").read_text(encoding="utf-8")
+    top = page[page.index('<p class="warn">') : page.index("<h2>")]
+    assert "NOT A SAMPLE OF THE SCENARIO" in top and "given without intervals" in top
+    assert "not checked against these runs" in top
+    assert "Does the model say what the report says?" not in page  # scenarios check refuses such a folder
+    cards = page[page.index('<div class="cards">') : page.index("<h2>Figures</h2>")]
+    assert re.search(r"P\(holds 7 days\) <span class=\"big\">\d+%</span>", cards)
+    assert "[" not in cards and "No intervals: these are the runs of a study" in cards
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)
+    assert captions and not any("95%" in c for c in captions)
+    survival = make_figure(results, "survival").axes[0]
+    assert "no band" in survival.get_title()
+    assert not [c for c in survival.collections if isinstance(c, PolyCollection)]  # the curve alone
+    assert "95%" not in make_figure(results, "outcomes").axes[0].get_title()

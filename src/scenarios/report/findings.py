@@ -83,11 +83,19 @@ class Findings:
             days=days,
             summary=summary if summary is not None else summarize(results, days),
             comparison=comparison,
-            check=check_ if check_ is not None else check(results, specs),
+            check=check_ if check_ is not None else _judged(results, specs),
             places=places(results),
             analyses=[StoredAnalysis(*entry) for entry in stored(results.directory)],
             calibration=calibration_of(results.directory),
         )
+
+
+def _judged(results: Results, scenarios: Mapping[str, Scenario]) -> Check:
+    """The report's judgments against the batch; none against a study's design, whose frequencies are not the
+    scenario's (`checking.run_check` refuses such a folder; the report says so)."""
+    if results.design:
+        return Check(pd.DataFrame())
+    return check(results, scenarios)
 
 
 CALIBRATION_KEYS = ("scenario", "ruled_out", "waves", "points", "replications_per_point", "free")
