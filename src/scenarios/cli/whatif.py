@@ -51,7 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--n",
         type=count(1),
         default=None,
-        help="pairs (default: chosen from a pilot's paired variance; a sweep: 400 replications per value)",
+        help="pairs, a sweep: replications per value (default: chosen from a pilot's paired variance)",
     )
     p.add_argument("--seed", type=SEED, default=None)
     p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: results/<name>-whatif)")
@@ -141,7 +141,7 @@ def sweep(args: argparse.Namespace) -> int:
             args.sweep,
             run_options(args),
             overrides=args.overrides,
-            n=args.n or sweep.N,
+            n=args.n,
             measures=args.measure,
             measure_files=args.measure_files,
         )
