@@ -159,13 +159,13 @@ def _sensitivity(analyses: Sequence[StoredAnalysis]) -> list[dict[str, Any]]:
 
     out = []
     for a in analyses:
-        fig = tornado(a.table, a.outcome)
+        fig = tornado(a.table, a.name)
         width, height = (int(v * 110) for v in fig.get_size_inches())
         top = ", ".join(map(str, a.table[a.table.columns[0]].head(3)))  # parameters, or judgments by their words
         out.append(
             {
                 "method": a.method,
-                "outcome": a.outcome,
+                "outcome": a.name,
                 "width": width,
                 "height": height,
                 "image": base64.b64encode(figure_bytes(fig)).decode("ascii"),
