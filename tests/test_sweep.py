@@ -48,6 +48,7 @@ def test_the_sweep_table_is_paired_differences_from_the_reference_in_points(
     text = capsys.readouterr().out
     assert "holds_7_lower" not in text and "holds_30_upper" not in text  # not a DataFrame dump
     assert f"Reference: {KEY} = likely (the value in the scenario)" in text
+    assert "n = 40 as asked." in text  # an explicit --n is reported
     assert "95% paired t interval on the 40 replication pairs" in text
     assert "Holm's correction over every value and measure of the sweep" in text
     assert label("holds_30_days") in text  # labels, not ids
@@ -127,13 +128,47 @@ def test_measure_restricts_the_table_and_the_plot(tmp_path: Path) -> None:
         sweep.plot(measure="holds_7_days")
 
 
+def test_without_n_a_pilot_sizes_the_sweep_over_every_value_and_measure_shown(tmp_path: Path) -> None:
+    """Issue 32: a sweep ran 400 replications per value whatever it had to detect, where a what-if sizes n by a pilot.
+    Now the same pilot (`whatif.sized_batch`): each value's paired difference from the reference in each probability
+    shown, the most pairs any needs for a 5-point change, capped; the output says which measure and value set it."""
+    from scenarios.analysis.compare import pairs_needed
+    from scenarios.whatif import PILOT
+
+    shown = ["durable_ceasefire", "holds_30_days", "attacker_share"]  # an amount is shown, not sized
+    sweep = run_sweep(
+        BASELINE,
+        [f"{KEY}=[0.2, 0.5, likely]"],
+        overrides=[SHORT],
+        measures=shown,
+        max_n=PILOT,  # the pilot is then the batch: the test runs no more than it
+        out=tmp_path / "s",
+        executor="serial",
+    )
+    assert sweep.n == PILOT and sweep.batch.replications == PILOT
+    sizing = [
+        (s, value)
+        for scenario, value in (("baseline-sweep00", "0.2"), ("baseline-sweep01", "0.5"))
+        for s in pairs_needed(sweep.results, sweep.reference, scenario, shown)
+    ]
+    assert {s.measure for s, _ in sizing} == {"durable_ceasefire", "holds_30_days"}  # both values, no amount
+    assert len(sizing) == 4
+    driver, value = max(sizing, key=lambda sv: sv[0].n)
+    reason = sweep.n_reason
+    assert reason.startswith(f"n = {PILOT} chosen from a pilot of {PILOT} pairs: of the 4 probabilities sized, ")
+    assert f"{driver.label} at {KEY} = {value} needs the most" in reason
+    assert f"sd {driver.sd:.3f}" in reason
+    assert (f"(capped at {PILOT})" in reason) == (driver.n > PILOT)
+    assert reason in sweep.to_text() and f"{reason}." in sweep.to_html()
+
+
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
         (["--measure", "outcome:nope"], ["--measure outcome:nope", "unknown measure", "scenarios measures"]),
         (["--measure", "outcome_class"], ["--measure outcome_class", "a category", "outcome:"]),
-        (["--note", "why"], ["--note", "give --save NAME.yaml too"]),
-        (["--force"], ["--force", "give --save NAME.yaml too"]),
+        (["--note", "why"], ["--note applies only with --save", "give --save NAME.yaml too"]),
+        (["--force"], ["--force applies only with --save", "give --save NAME.yaml too"]),
         (["--save", "x.txt"], ["--save x.txt", "needs a .yaml file name"]),
     ],
 )

@@ -324,3 +324,25 @@ def test_whatif_writes_its_table_as_csv_and_json(tmp_path: Path, capsys: pytest.
     assert {"measure", "difference", "lower", "upper", "p_holm", "test"} <= set(table.columns)
     assert len(pd.read_json(tmp_path / "t.json")) == len(table)
     assert f"table: {tmp_path / 't.csv'}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag", [["--note", "why"], ["--force"], ["--note", "why", "--force"]])
+def test_whatif_refuses_note_and_force_without_save_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, flag: list[str]
+) -> None:
+    """Issue 32: a what-if ignored --note and --force without --save (a sweep refused them): now both refuse them by
+    name, with what to do, before the first replication."""
+    import scenarios.whatif
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the what-if ran")
+
+    monkeypatch.setattr(scenarios.whatif, "run_whatif", never)
+    monkeypatch.setattr(scenarios.whatif, "check_save", never)
+    argv = ["whatif", str(BASELINE), "--set", "world.start_attention=3", "--base", SHORT[0], "--n", "4"]
+    argv += ["--executor", "serial", "--out", str(tmp_path / "w"), *flag]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{flag[0]} applies only with --save" in err and "give --save NAME.yaml too" in err
+    assert f"or drop {flag[0]}" in err and "Traceback" not in err
+    assert not (tmp_path / "w").exists()

@@ -57,7 +57,7 @@ def run_check(
             )
         folder = Path(targets[0])
         results = load_results(folder)
-        if results.manifest.get("design_hash") is not None:
+        if results.design:
             raise AnalysisError(
                 f"{folder} holds a study's design (a sensitivity analysis or a calibration wave): its parameters "
                 "follow the design, not their distributions, and its runs share seeds in blocks, so its frequencies "

@@ -13,7 +13,7 @@ import re
 import textwrap
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +38,7 @@ from scenarios.io import safe
 from scenarios.io.load import load_results
 from scenarios.io.owned import check_output_file, write_output
 from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet, read_frame
-from scenarios.measures import Measure, measure_set
+from scenarios.measures import Measure, MeasureSet, measure_set
 
 PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored analyses (removed with the batch)
 
@@ -57,6 +57,11 @@ class Sensitivity(Rendered):
     by: str = "parameter"  # parameter, judgment or paragraph (config.inspect.GROUPINGS)
     spearman: float | None = None  # rank correlation of the indices with a second design's (`stability`)
     second: Sensitivity | None = None  # the second design, with the next seed (`stability`)
+    label: str = ""  # how charts name the outcome: its measure's label (tables and files keep `outcome`)
+
+    def named(self) -> str:
+        """The outcome as a chart names it: its label, and the grouping when it is not by parameter."""
+        return chart_name({"label": self.label or self.outcome, "by": self.by})
 
     def to_text(self) -> str:
         """The ranking as a reader takes it in: each index with its 95% interval, names shortened (the full ones
@@ -106,13 +111,13 @@ class Sensitivity(Rendered):
             from scenarios.plots.sensitivity import morris_plane
 
             try:
-                return morris_plane(self.indices, self.outcome, ax=ax)
+                return morris_plane(self.indices, self.named(), ax=ax)
             except ValueError as exc:
                 raise AnalysisError(str(exc)) from None
         if kind != "tornado":
             kinds = "tornado, plane" if self.method == "morris" else "tornado"
             raise ScenarioError(f"unknown plot kind {kind!r} for a {self.method} analysis; kinds: {kinds}")
-        return tornado(self.indices, self.outcome, ax=ax)
+        return tornado(self.indices, self.named(), ax=ax)
 
     def __repr__(self) -> str:
         top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
@@ -226,9 +231,10 @@ def _design(
             f"{len(design) - len(y)} model runs failed (see the errors table in {batch.directory}); cannot analyse"
         )
     indices = sobol.analyse(problem, method, design, np.asarray(y), options.seed)
-    meta = {"runs": len(design), "n": n, "params": list(params), "by": by}
+    meta = {"runs": len(design), "n": n, "params": list(params), "by": by, "measure": outcome, "label": measure.label}
     path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
-    return Sensitivity(indices, path, batch, method, outcome, len(design), stability(indices, method, n, y), by)
+    warning = stability(indices, method, n, y)
+    return Sensitivity(indices, path, batch, method, outcome, len(design), warning, by, label=measure.label)
 
 
 def _problem(scenario: Any, params: Sequence[str], by: str) -> sobol.Problem:
@@ -367,9 +373,9 @@ def store(
     return path
 
 
-def stored(directory: Path) -> list[tuple[str, str, pd.DataFrame]]:
-    """(method, outcome, indices) of every sensitivity analysis stored in a results folder. One that cannot be read
-    (no metadata beside it, a damaged table, a link) is left out with a warning (StoredAnalysisWarning)."""
+def stored(directory: Path) -> list[tuple[str, str, pd.DataFrame, dict[str, Any]]]:
+    """(method, outcome, indices, metadata) of every sensitivity analysis stored in a results folder. One that cannot
+    be read (no metadata beside it, a damaged table, a link) is left out with a warning (StoredAnalysisWarning)."""
     out = []
     root = Path(directory)
     for path in sorted(root.glob(f"{PREFIX}*.parquet")):
@@ -390,8 +396,28 @@ def stored(directory: Path) -> list[tuple[str, str, pd.DataFrame]]:
         except (OSError, ValueError, RecursionError, ScenarioError) as exc:
             warnings.warn(f"{path}: cannot be read ({exc}); not shown", StoredAnalysisWarning, stacklevel=2)
             continue
-        out.append((str(meta["method"]), str(meta["outcome"]), table))
+        out.append((str(meta["method"]), str(meta["outcome"]), table, meta))
     return out
+
+
+def chart_name(meta: Mapping[str, Any], measures: MeasureSet | None = None) -> str:
+    """How a chart names the outcome of an analysis (from its stored metadata): its measure's label (recorded with it,
+    or for one stored before labels were, looked up by its measure in `measures`), in its scenario for a permutation
+    importance, by its grouping for Sobol or Morris by judgment or paragraph; the outcome as stored when no label is
+    found. Tables and file names keep the measure's name."""
+    label = meta.get("label")
+    if not isinstance(label, str) or not label:
+        name = meta.get("measure") or str(meta.get("outcome", "")).split("-by-")[0]
+        try:
+            label = measures.get(str(name)).label if measures is not None else None
+        except ScenarioError:
+            label = None
+        if not label:
+            return str(meta.get("outcome", name))
+    if isinstance(meta.get("scenario"), str):
+        label = f"{label} in {meta['scenario']}"
+    by = meta.get("by")
+    return f"{label}, by {by}" if isinstance(by, str) and by != "parameter" else label
 
 
 class StoredAnalysisWarning(UserWarning):

@@ -5,7 +5,8 @@ Replication i of every swept value shares its seed (common random numbers), so e
 reference value as a what-if is: the paired difference of each measure with a paired t interval
 (`analysis.compare`), and a verdict after Holm's correction over every value and measure of the table. The reference
 is the value the scenario already has, when it is one of those swept, else the first value. Each value's own figure
-has its interval too: Wilson's for a probability, Student's t for the mean of an amount.
+has its interval too: Wilson's for a probability, Student's t for the mean of an amount. Without `n`, a pilot sizes
+it as a what-if's does (`whatif.sized_batch`), over every value's difference from the reference.
 """
 
 from __future__ import annotations
@@ -29,18 +30,18 @@ from scenarios.config.diff import diff_scenarios
 from scenarios.config.inherit import parse_override
 from scenarios.config.loader import load_scenario
 from scenarios.config.schema import Scenario
-from scenarios.engine.batch import BatchResult, run_batch
+from scenarios.engine.batch import BatchResult
 from scenarios.engine.executors import Executor
 from scenarios.engine.options import RunOptionFields, RunOptions, study_options
 from scenarios.engine.plan import claim_folder, output_directory, resolve_seed
 from scenarios.exceptions import ConfigError, Problem, ScenarioError
-from scenarios.io.load import Results, load_results
+from scenarios.io.load import Results
 from scenarios.io.owned import write_output
 from scenarios.measures import Measure, measure_set
 from scenarios.plots.kinds import KINDS
-from scenarios.whatif import check_outputs, check_save, save_whatif, shown_measures
+from scenarios.whatif import check_outputs, check_save, save_whatif, shown_measures, sized_batch
 
-N = 400  # replications per value when none is asked
+MAX_N = 5000  # replications per value at most when a pilot chooses n (a what-if's cap)
 ALPHA = 0.05
 FAMILY = "every value and measure of the sweep"
 PLOTS = ("sweep.png", "sweep-heatmap.png")
@@ -66,6 +67,7 @@ class Sweep(Rendered):
     comparison: Comparison
     table: pd.DataFrame
     results: Results
+    n_reason: str  # how n was chosen: as asked, or by a pilot (which measure and value needed the most pairs)
     alpha: float = ALPHA
 
     @property
@@ -82,6 +84,7 @@ class Sweep(Rendered):
             (
                 f"Sweep of {' and '.join(self.keys)}: {len(self.grid)} values x {num(self.n)} replications, common "
                 "random numbers.",
+                f"{self.n_reason}.",
                 f"Reference: {self.reference_values()} ({self.reference_reason}).",
                 "Scenarios in the results folder: "
                 + ", ".join(
@@ -265,7 +268,8 @@ def run_sweep(
     options: RunOptions | None = None,
     *,
     overrides: Sequence[str] = (),
-    n: int = N,
+    n: int | None = None,
+    max_n: int = MAX_N,
     measures: Sequence[str] = (),
     measure_files: Sequence[str | Path] = (),
     alpha: float = ALPHA,
@@ -276,7 +280,10 @@ def run_sweep(
     (into ``<output_dir>/<name>-sweep`` unless ``options.out``; a sweep of the tool's there is replaced only with
     ``options.overwrite``) and compare every value with the reference pair by pair.
 
-    `measures` (names or expressions) are the only ones shown and drawn; without them, the what-if's.
+    `measures` (names or expressions) are the only ones shown and drawn; without them, the what-if's. Without `n`,
+    a pilot of `whatif.PILOT` replications per value chooses it (`whatif.sized_batch`): the most pairs any value's
+    difference from the reference in any probability shown needs to detect a 5-point change, at most `max_n`; the
+    sweep's `n_reason` says which.
     """
     options = study_options(options, fields)
     if not 1 <= len(sweeps) <= 2:
@@ -303,13 +310,23 @@ def run_sweep(
     check_outputs(directory, ["report.html", *(f"plots/{p}" for p in PLOTS), *(f"plots/{k}.png" for k in KINDS)])
     check_outputs(directory, [f"plots/check-{s.name}.png" for s in scenarios])  # the report's figures
     run = options.replace(seed=resolve_seed(options.seed, base), out=directory, overwrite=True)
-    batch = run_batch(scenarios, run, n=n, using=using)
+    values = {p.name: ", ".join(f"{k} = {v}" for k, v in p.values.items()) for p in points}
+    batch, results, n_reason = sized_batch(
+        scenarios,
+        reference,
+        run,
+        n=n,
+        max_n=max_n,
+        measures=shown,  # only those shown: an amount is not sized (`choose_n` says so)
+        describe=values.__getitem__,
+        using=using,
+    )
     grid = pd.DataFrame([{"scenario": p.name, **p.values} for p in points])
     grid["reference"] = grid["scenario"] == reference
-    results = load_results(batch.directory)
     table, comparison = sweep_table(results, grid, reference, shown, alpha)
     keys = list(points[0].values)
-    return Sweep(batch, keys, grid, reference, reason, [m.name for m in shown], comparison, table, results, alpha)
+    shown_names = [m.name for m in shown]
+    return Sweep(batch, keys, grid, reference, reason, shown_names, comparison, table, results, n_reason, alpha)
 
 
 def sweep_table(
@@ -392,8 +409,8 @@ def write_sweep_outputs(sweep: Sweep, title: str | None = None) -> tuple[Path, P
         Section.figure(
             title or f"The sweep of {' and '.join(sweep.keys)} at a glance",
             f"Each measure against the swept value, n = {sweep.n:,} replications per value, with its "
-            f"{1 - sweep.alpha:.0%} interval; reference: {sweep.reference_values()} ({sweep.reference_reason}). The "
-            "table below gives each value's paired difference from the reference.",
+            f"{1 - sweep.alpha:.0%} interval; reference: {sweep.reference_values()} ({sweep.reference_reason}). "
+            f"{sweep.n_reason}. The table below gives each value's paired difference from the reference.",
             png,
             f"each measure against {' and '.join(sweep.keys)}",
         ),

@@ -157,7 +157,10 @@ def choose_n(sizing: Sequence[Sizing], max_n: int) -> tuple[int, str]:
     """n: the most pairs any sized probability needs (at least the pilot, at most `max_n`), and why, in words:
     which measure drove it and which the pilot could not size (no pair differed: sized on the rule-of-three bound)."""
     if not sizing:
-        return PILOT, f"n = {PILOT}, the pilot: no probability shown is defined in its pairs, so none could size n"
+        return PILOT, (
+            f"n = {PILOT}, the pilot: no probability shown is defined in its pairs, so none could size n (a 5-point "
+            "change means nothing for an amount: give n to choose it)"
+        )
     driver = max(sizing, key=lambda s: s.n)
     chosen = min(max(driver.n, PILOT), max_n)
     label = driver.label or driver.measure
@@ -167,13 +170,54 @@ def choose_n(sizing: Sequence[Sizing], max_n: int) -> tuple[int, str]:
         f"{driver.sd:.3f}, so {num(driver.n)} pairs detect a 5-point change with 80% power at the 5% level"
         + (f" (capped at {num(max_n)})" if driver.n > max_n else "")
     )
-    still = [s for s in sizing if s.degenerate]
+    still = list(dict.fromkeys(s.measure for s in sizing if s.degenerate))  # a sweep sizes a measure per value
     if still:
         reason += (
-            f"; the pilot saw no pair differ in {', '.join(s.measure for s in still)}: "
+            f"; the pilot saw no pair differ in {', '.join(still)}: "
             "there n is from the rule-of-three bound on the share of pairs that differ, not from an observed variance"
         )
     return chosen, reason
+
+
+def sized_batch(
+    scenarios: Sequence[Scenario],
+    reference: str,
+    run: RunOptions,
+    *,
+    n: int | None,
+    max_n: int,
+    measures: Sequence[str | Measure],
+    fallback: Sequence[str | Measure] = (),
+    describe: Callable[[str], str] | None = None,
+    using: Executor | None = None,
+) -> tuple[BatchResult, Results, str]:
+    """Run `scenarios` as one batch of `n` replications each, or without `n`, of as many as a pilot of `PILOT` says
+    (`choose_n`): the paired difference of each scenario from `reference` in every probability among `measures` (in
+    `fallback` when none of them is one) needs a number of pairs to detect a 5-point change; n is the most any needs,
+    at most `max_n`. A pilot big enough is the batch. Returns the batch, its results and how n was chosen, in words;
+    `describe` names a scenario in them where there are several to compare (a sweep's value).
+
+    The pilot and the batch share `run` (its seed and folder) and one executor. What a what-if and a sweep share."""
+    with ExitStack() as stack:
+        runner = using if using is not None else stack.enter_context(executor_for(run))
+        if n is not None:
+            batch = run_batch(scenarios, run, n=n, using=runner)
+            return batch, load_results(batch.directory), f"n = {n:,} as asked"
+        pilot = run_batch(scenarios, run, n=PILOT, using=runner)
+        pilot_results = load_results(pilot.directory)
+        sizing = []
+        for other in (s.name for s in scenarios if s.name != reference):
+            sized = pairs_needed(pilot_results, reference, other, measures)
+            if not sized and fallback:  # the measures asked are no probabilities: size on the fallback
+                sized = pairs_needed(pilot_results, reference, other, fallback)
+            if describe is not None:
+                sized = [dataclasses.replace(s, label=f"{s.label or s.measure} at {describe(other)}") for s in sized]
+            sizing.extend(sized)
+        chosen, reason = choose_n(sizing, max_n)
+        if chosen <= PILOT:
+            return pilot, pilot_results, reason
+        batch = run_batch(scenarios, run, n=chosen, using=runner)
+        return batch, load_results(batch.directory), reason
 
 
 def tweaked_scenario(config: str | Path, overrides: Sequence[str], tweaks: Sequence[str], name: str) -> Scenario:
@@ -220,23 +264,16 @@ def run_whatif(
     run = options.replace(
         seed=resolve_seed(options.seed, base), out=directory, overwrite=True, chunk_size=options.chunk_size or CHUNK
     )
-    with ExitStack() as stack:
-        runner = using if using is not None else stack.enter_context(executor_for(run))
-        pilot: BatchResult | None = None
-        pilot_results: Results | None = None
-        if n is None:
-            pilot = run_batch([base, tweaked], run, n=PILOT, using=runner)
-            pilot_results = load_results(pilot.directory)
-            sized = [m.name for m in extra] or shown_measures()
-            sizing = pairs_needed(pilot_results, base.name, tweaked.name, sized)
-            if not sizing:  # the measures asked are no probabilities: size on the ones shown by default
-                sizing = pairs_needed(pilot_results, base.name, tweaked.name, shown_measures())
-            chosen, reason = choose_n(sizing, max_n)
-            batch = pilot if chosen <= PILOT else run_batch([base, tweaked], run, n=chosen, using=runner)
-        else:
-            reason = f"n = {n} as asked"
-            batch = run_batch([base, tweaked], run, n=n, using=runner)
-    results = pilot_results if pilot_results is not None and batch is pilot else load_results(batch.directory)
+    batch, results, reason = sized_batch(
+        [base, tweaked],
+        base.name,
+        run,
+        n=n,
+        max_n=max_n,
+        measures=[*extra] or [*shown_measures()],
+        fallback=shown_measures(),  # shown too: the asked measures come after the default ones
+        using=using,
+    )
     compared: list[str | Measure] | None = [*default_measures(), *extra] if extra else None
     comparison = compare(results, baseline=base.name, measures=compared)  # the two arms, paired by replication
     return WhatIf(batch, base.name, tweaked.name, differences, comparison, reason, results)

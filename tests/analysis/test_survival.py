@@ -239,14 +239,41 @@ def test_summary_says_known_history_instead_of_an_interval_and_gives_the_median_
     assert f"{median['value']:.1f} days [{median['lower']:.1f}, " in text
 
 
-def test_the_figures_of_a_studys_design_say_they_are_not_the_scenarios() -> None:
+def test_the_figures_of_a_studys_design_have_no_intervals_and_say_why() -> None:
     """Issue 32: summary read a Morris folder as if its 1,100 runs were independent draws of the scenario (55 runs
-    share each seed, and the parameters follow the design): it says so now, in text and HTML."""
+    share each seed, and the parameters follow the design), then warned that its intervals were too narrow. No
+    interval holds there: the figures are given as points, and the text and the HTML say why in words."""
     from scenarios.analysis.summary import summarize
+    from scenarios.measures import builtin_measures
 
-    results = make_results({"a": scenario_rows([1.0, 4.0, 5.0, 12.0], 12.0)}, 12.0)
-    assert "STUDY'S DESIGN" not in summarize(results, days=(3,)).to_text()
+    results = make_results({"a": scenario_rows([1.0, 4.0, 5.0, 12.0, 7.0, 9.0], 12.0)}, 12.0)
+    war = builtin_measures().get("war_days")
+    sample = summarize(results, days=(3, 6), measures=[war])
+    assert "STUDY'S DESIGN" not in sample.to_text() and "[" in sample.to_text()
     results.manifest["design_hash"] = "abc"
-    s = summarize(results, days=(3,))
-    assert s.to_text().startswith("!! A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO")
-    assert "NOT A SAMPLE OF THE SCENARIO" in s.to_html()
+    s = summarize(results, days=(3, 6), measures=[war])
+    text = s.to_text()
+    assert text.startswith("!! A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO")
+    assert "given without intervals" in text and "too narrow" in text and "scenarios run CONFIG" in text
+    body = text.split(" !!\n", 1)[1]
+    assert "[" not in body and "]" not in body  # no interval anywhere: P(holds), in fact, median, outcomes, means
+    assert "a  (6 runs of the design, seed 1)" in body and "(no intervals: a design, see above)" in body
+    assert f"6 days {sample.value('a', 'holds_6_days', 6)['value']:.0%}" in body  # the same point values
+    median = sample.value("a", "first_ceasefire_days")["value"]
+    assert f"median days formally in force  {median:.1f} days\n" in body
+    # the tidy table: the point values kept, no confidence bounds; the percentiles of amounts are kept (a spread)
+    t = s.table_
+    bounded = t["measure"].isin(["holds_6_days", "holds_6_days_quiet", "first_ceasefire_days", "war_days"])
+    assert t.loc[bounded, ["lower", "upper"]].isna().all().all()
+    assert (t.loc[bounded, "value"].to_numpy() == sample.table_.loc[bounded, "value"].to_numpy()).all()
+    assert t.loc[t["statistic"] == "median", "lower"].notna().sum() >= 1
+    html = s.to_html()
+    assert "NOT A SAMPLE OF THE SCENARIO" in html and "no intervals (a study&#x27;s design)" in html.replace(
+        "&#39;", "&#x27;"
+    )
+    for card in s.cards():
+        assert all(h["interval"] == "" for h in card["holds"] if h["days"] == "6")
+        assert all(h["interval"] == "" for h in card["quiet"])
+    bars = s.plot().axes[0].containers
+    assert bars and not any(c.has_yerr for c in bars)  # the points alone, no error bars
+    assert all(c.has_yerr for c in sample.plot().axes[0].containers)

@@ -224,6 +224,8 @@ TABLE: list[tuple[str, ...]] = [
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{under_file}.yaml"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--save", "{root}/a b.yaml", "--n", "4"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--note", "x" * 5000),
+    ("whatif", BASELINE, "--set", "world.start_attention=3", "--note", "why"),  # --note without --save
+    ("whatif", BASELINE, "--set", "world.start_attention=3", "--force"),  # --force without --save
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--measure", "nope > 1"),
     ("whatif", BASELINE, "--set", "world.start_attention=3", "--sweep", "world.start_attention=[1, 2]"),
     ("whatif", BASELINE, "--sweep", "world.start_attention=3"),

@@ -253,7 +253,7 @@ def test_importance_of_a_batch_of_several_scenarios_names_the_one_it_ranks(
         "sensitivity-importance-baseline-war_days.parquet",
         "sensitivity-importance-early-winter-war_days.parquet",
     ]
-    assert sorted(outcome for _, outcome, _ in stored(out)) == ["war_days in baseline", "war_days in early-winter"]
+    assert sorted(outcome for _, outcome, _, _ in stored(out)) == ["war_days in baseline", "war_days in early-winter"]
     assert main(["importance", str(out), "--screen"]) == 2  # the screen too: which scenario, not the first
     assert "name the one to analyse with --scenario" in capsys.readouterr().err
 
@@ -266,7 +266,7 @@ def test_overwrite_removes_the_analyses_of_the_batch_it_replaces(tmp_path: Path)
     out = tmp_path / "b"
     run_batch([BASELINE], n=40, seed=1, overrides=SHORT, executor="serial", out=out, quiet=True)
     assert main(["importance", str(out), "--outcome", "war_days", "--bootstrap", "2"]) == 0
-    assert [m for m, _, _ in stored(out)] == ["importance"]
+    assert [m for m, _, _, _ in stored(out)] == ["importance"]
     notes = out / "my-notes.txt"  # a user's own file in the folder is not the batch's to remove
     notes.write_text("keep me", encoding="utf-8")
     run_batch([BASELINE], n=3, seed=1, overrides=SHORT, executor="serial", out=out, overwrite=True, quiet=True)

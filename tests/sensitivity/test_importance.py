@@ -156,3 +156,19 @@ def test_discovery_too_picks_no_scenario_in_silence() -> None:
     for find in (discover, discover_prim):
         with pytest.raises(AnalysisError, match=r"hold 2 scenarios \(toy, other\): name the one to analyse"):
             find(two, "flag")
+
+
+def test_the_chart_names_the_outcome_by_its_label_not_its_id() -> None:
+    """Issue 32 item 7: "What matters most for war_days" named the outcome by its id; charts name it by its measure's
+    label (tables and files keep the id)."""
+    import dataclasses
+
+    x = drivers()
+    results, measure = synthetic(2 * x["strong"] + x["noise"], x)
+    result = parameter_importance(results, dataclasses.replace(measure, label="days of toy war"), bootstrap=2)
+    assert result.outcome == "toy_outcome" and result.label == "days of toy war"
+    title = result.plot().axes[0].get_title()
+    assert title.startswith("What matters most for days of toy war in toy\n") and "toy_outcome" not in title
+    assert "toy_outcome in toy" in result.to_text()  # the table keeps the id
+    unlabelled = parameter_importance(results, measure, bootstrap=2)  # no label: the id is all there is
+    assert unlabelled.plot().axes[0].get_title().startswith("What matters most for toy_outcome in toy")

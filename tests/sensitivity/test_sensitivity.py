@@ -17,6 +17,7 @@ from scenarios.config.params import Spec
 from scenarios.engine.batch import run_batch
 from scenarios.exceptions import AnalysisError
 from scenarios.io.load import load_results
+from scenarios.measures import MeasureSet
 from scenarios.sensitivity import run_sensitivity, stored
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +97,7 @@ def test_baseline_ranks_a_decisive_judgment_above_a_marginal_one(tmp_path: Path)
     t = result.indices.set_index("parameter")
     assert t.loc[decisive, "ST"] > t.loc[marginal, "ST"]
     assert t.loc[decisive, "ST_lower"] > t.loc[marginal, "ST_upper"]
-    assert [m for m, o, _ in stored(tmp_path / "sobol")] == ["sobol"]
+    assert [m for m, _, _, _ in stored(tmp_path / "sobol")] == ["sobol"]
 
 
 @pytest.mark.slow
@@ -151,3 +152,81 @@ def test_morris_with_few_trajectories_warns_lists_the_inert_apart_and_draws_the_
         morris_plane(grouped, "y")
     with pytest.raises(AnalysisError, match="needs two factors"):
         Sensitivity(grouped, Path("x.parquet"), None, "morris", "y", 30).plot("plane")  # type: ignore[arg-type]
+
+
+def load_scenario_measures() -> MeasureSet:
+    """The measures of the shipped baseline (their labels name its actors)."""
+    from scenarios.config.loader import load_scenario
+    from scenarios.measures import measure_set
+
+    return measure_set(load_scenario(BASELINE))
+
+
+def test_charts_name_the_outcome_by_its_label_not_its_id() -> None:
+    """Issue 32 item 7: the ranked chart read "What matters most for war_days"; charts name an outcome by its
+    measure's label (the registry `scenarios measures` lists), with the grouping or the scenario, and keep the id
+    only where no label is known. Tables and file names keep the id."""
+    from scenarios.measures import builtin_measures
+    from scenarios.sensitivity import Sensitivity, chart_name
+
+    problem = ishigami_problem()
+    indices, _, _ = sobol.run(problem, "morris", 6, 3, lambda d: ishigami(problem, d))
+    result = Sensitivity(indices, Path("x.parquet"), None, "morris", "war_days", 30, label="days of open war")  # type: ignore[arg-type]
+    tornado_title = result.plot().axes[0].get_title()
+    assert tornado_title.startswith("What matters most for days of open war\n") and "war_days" not in tornado_title
+    assert result.plot("plane").axes[0].get_title().startswith("Morris screening of days of open war:")
+    assert result.to_text().startswith("morris indices for war_days")  # the table keeps the id
+    grouped = Sensitivity(indices, Path("x.parquet"), None, "morris", "war_days", 30, by="judgment", label="days")  # type: ignore[arg-type]
+    assert grouped.plot().axes[0].get_title().startswith("What matters most for days, by judgment\n")
+    # what the report draws from a stored analysis: the label recorded with it, or looked up for one stored before
+    measures = builtin_measures()
+    war = measures.get("war_days").label
+    assert chart_name({"outcome": "war_days", "label": "days of war", "by": "parameter"}) == "days of war"
+    assert chart_name({"outcome": "war_days-by-judgment", "by": "judgment"}, measures) == f"{war}, by judgment"
+    old_importance = {"outcome": "war_days in baseline", "measure": "war_days", "scenario": "baseline"}
+    assert chart_name(old_importance, measures) == f"{war} in baseline"
+    assert chart_name({"outcome": "nope > 1"}, measures) == "nope > 1"  # no label to find: as stored
+
+
+def test_the_report_of_a_designs_folder_gives_no_interval_and_says_why(tmp_path: Path) -> None:
+    """Issue 32: the report of a sensitivity folder showed its headline with intervals, bands on its charts and the
+    report's judgments checked, as if its runs were a sample of the scenario. Now: point values, no band, no check,
+    and why, in words, at the top."""
+    import re
+
+    from matplotlib.collections import PolyCollection
+
+    from scenarios.report.figures import make_figure
+    from scenarios.report.html import write_report
+
+    out = tmp_path / "morris"
+    run_sensitivity(
+        BASELINE,
+        method="morris",
+        outcome="holds_30_days",
+        n=2,
+        params=["actors.russia.inertia"],
+        overrides=["simulation.horizon_days=30"],
+        seed=1,
+        out=out,
+        executor="serial",
+    )
+    results = load_results(out)
+    assert results.design
+    page = write_report([out], tmp_path / "r.html").read_text(encoding="utf-8")
+    top = page[page.index('<p class="warn">') : page.index("<h2>")]
+    assert "NOT A SAMPLE OF THE SCENARIO" in top and "given without intervals" in top
+    assert "not checked against these runs" in top
+    assert "Does the model say what the report says?" not in page  # scenarios check refuses such a folder
+    cards = page[page.index('<div class="cards">') : page.index("<h2>Figures</h2>")]
+    assert re.search(r"P\(holds 7 days\) <span class=\"big\">\d+%</span>", cards)
+    assert "[" not in cards and "No intervals: these are the runs of a study" in cards
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)
+    assert captions and not any("95%" in c for c in captions)
+    survival = make_figure(results, "survival").axes[0]
+    assert "no band" in survival.get_title()
+    assert not [c for c in survival.collections if isinstance(c, PolyCollection)]  # the curve alone
+    assert "95%" not in make_figure(results, "outcomes").axes[0].get_title()
+    # its stored ranking is named by the outcome's label in the report (issue 32 item 7), not by its id
+    label = load_scenario_measures().get("holds_30_days").label
+    assert f"<figcaption>morris for {label}: most influential" in page.replace("&#39;", "'")

@@ -87,7 +87,7 @@ def is_paired(results: Results, a: str, b: str) -> bool:
         e = _entry(results, name)
         return e.get("batch_seed", m.get("seed")), e.get("batch_replications", m.get("replications"))
 
-    return key(a) == key(b) and m.get("design_hash") is None
+    return key(a) == key(b) and not results.design
 
 
 def paired_interval(x: np.ndarray, y: np.ndarray, alpha: float = 0.05) -> dict[str, Any]:

@@ -7,6 +7,7 @@ uncertainty comes from refitting on bootstrap resamples of the replications.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ class Importance(Rendered):
     `table`: parameter, importance (mean drop of the held-out score when the parameter is shuffled), lower, upper
     (2.5 and 97.5 percentiles over the refits), rank. `fit` is the forests' own held-out score (`metric`: AUC for a
     0/1 outcome, R^2 for an amount) with its range over the refits; `n` the replications analysed (those where the
-    outcome is defined); `warning` says when the fit is too poor for the ranking to mean anything.
+    outcome is defined); `warning` says when the fit is too poor for the ranking to mean anything. `label` is how
+    charts name the outcome (its measure's label; tables and files keep `outcome`, its name).
     """
 
     table: pd.DataFrame
@@ -82,6 +84,7 @@ class Importance(Rendered):
     refits: int
     seed: int
     warning: str = ""
+    label: str = ""
 
     def fit_text(self) -> str:
         """The forests' fit, with what it means."""
@@ -122,14 +125,15 @@ class Importance(Rendered):
         """The ranked chart of the importances with their intervals."""
         from scenarios.plots.sensitivity import tornado
 
-        fig = tornado(self.table, f"{self.outcome} in {self.scenario}", ax=ax)
+        named = f"{self.label or self.outcome} in {self.scenario}"
+        fig = tornado(self.table, named, ax=ax)
         axes = ax if ax is not None else fig.axes[0]
         axes.set_xlabel(
             f"drop in held-out {self.metric} when the parameter is shuffled\n"
             f"(the forests' own {self.metric}: {self.fit:.2f}; {self.n:,} replications)"
         )
         axes.set_title(
-            f"What matters most for {self.outcome} in {self.scenario}\n"
+            f"What matters most for {textwrap.fill(named, 90)}\n"
             f"(intervals: 2.5-97.5 percentiles of {self.refits} bootstrap refits)",
             fontsize=10,
         )
@@ -173,7 +177,8 @@ def parameter_importance(
     X = X[defined].reset_index(drop=True)
     X = X.loc[:, X.nunique() > 1]
     y = y_all[defined].to_numpy(dtype=float)
-    label = outcome.name if isinstance(outcome, Measure) else outcome
+    measure = outcome if isinstance(outcome, Measure) else results_measures(results).get(outcome)
+    label = measure.name
     if X.empty:
         raise AnalysisError("no parameter varies in this batch: nothing to attribute")
     if len(y) == 0 or np.ptp(y) == 0:
@@ -227,6 +232,7 @@ def parameter_importance(
     return Importance(
         table=table,
         outcome=label,
+        label=measure.label,
         scenario=name,
         n=len(y),
         left_out=int((~defined).sum()),

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 MEDIANS = (*CASUALTY_COLUMNS, "attacker_share")
 DESIGN_NOTE = (
     "A STUDY'S DESIGN, NOT A SAMPLE OF THE SCENARIO: its parameters follow the design (Sobol, Morris or a calibration "
-    "wave), not their distributions, and runs share seeds in blocks; the intervals below treat them as independent "
-    "draws and are too narrow. For the scenario's figures, run it: scenarios run CONFIG"
+    "wave), not their distributions, and its runs share seeds in blocks. The figures describe the design's runs, not "
+    "the scenario, so they are given without intervals: one that took the runs as independent draws would be too "
+    "narrow, and none would be an interval of the scenario's own figure. For the scenario's figures with intervals, "
+    "run it: scenarios run CONFIG"
 )
 
 
@@ -60,6 +62,9 @@ class Summary(Rendered):
     Columns: scenario, measure, label, statistic (``Kaplan-Meier``, ``median``, ``share``, ``mean``), days (for
     P(holds d days), else NaN), value, lower, upper, n. For P(holds) and outcome shares lower/upper are the
     confidence interval; for medians of casualties and territory they are the 5th and 95th percentiles.
+
+    Of a study's design (`design`: `io.load.Results.design`) no confidence interval is valid: lower and upper are NaN
+    but for the percentiles, and the text and HTML give point values, saying why once (`DESIGN_NOTE`).
     """
 
     table_: pd.DataFrame
@@ -98,18 +103,20 @@ class Summary(Rendered):
             n = int(self.value(name, holds_name(self.days[0]), self.days[0])["n"])
             runs = self.runs.get(name, n)
             had = f", a truce agreed in {n}" if n < runs else ""
-            lines.append(f"{name}  (n = {runs}, seed {self.seed}{had})")
+            size = f"{runs:,} runs of the design" if self.design else f"n = {runs}"
+            lines.append(f"{name}  ({size}, seed {self.seed}{had})")
             parts = []
             for d in self.days:
                 r = self.value(name, holds_name(d), d)
                 if math.isnan(r["value"]):
                     parts.append(f"{d:g} days n/a (beyond the {self.horizons[name]:g}-day horizon)")
                 else:
-                    parts.append(f"{d:g} days {_pct(r['value'], _digits(r))} {_interval(r)}")
+                    parts.append(f"{d:g} days {_pct(r['value'], _digits(r))} {_interval(r)}".rstrip())
             known = self.table_[(self.table_["scenario"] == name) & (self.table_["statistic"] == "known history")]
             note = "; known history: a fact every run is held to, not an estimate" if len(known) else ""
             spans = "   ".join(parts)
-            lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({level} intervals{note})")
+            kind = "no intervals: a design, see above" if self.design else f"{level} intervals"
+            lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({kind}{note})")
             quiet = []
             for d in self.days:
                 r = self.value(name, holds_name(d, "quiet"), d)
@@ -160,6 +167,7 @@ class Summary(Rendered):
                         "p": _pct(r["value"], k),
                         "lower": _pct(r["lower"], k),
                         "upper": _pct(r["upper"], k),
+                        "interval": _interval(r),
                     }
                 )
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
@@ -201,9 +209,10 @@ class Summary(Rendered):
             Column("median days in force", lambda r: cards[r["scenario"]]["median"]),
             Column("most likely outcome", lambda r: cards[r["scenario"]]["top_outcome"]),
         ]
+        intervals = "no intervals (a study's design)" if self.design else f"{1 - self.alpha:.0%} intervals"
         before = (
             f"P({self.phrase} stays formally in force at least d days), Kaplan-Meier; P(it holds in fact d days: no "
-            f"operation fought under it, few violations), the share of runs; {1 - self.alpha:.0%} intervals."
+            f"operation fought under it, few violations), the share of runs; {intervals}."
         )
         if self.design:
             before = f"{DESIGN_NOTE}. {before}"
@@ -246,7 +255,7 @@ class Summary(Rendered):
         fig, ax = _axes(ax)
         for i, name in enumerate(self.scenarios):
             t = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("holds_")]
-            err = np.vstack([t["value"] - t["lower"], t["upper"] - t["value"]]).clip(min=0)
+            err = None if self.design else np.vstack([t["value"] - t["lower"], t["upper"] - t["value"]]).clip(min=0)
             ax.errorbar(t["days"], t["value"], yerr=err, marker="o", capsize=3, color=colour(i), label=name)
         ax.set_xlabel("days")
         ax.set_ylabel(f"P({self.phrase} stays formally in force)")
@@ -260,11 +269,19 @@ class Summary(Rendered):
 
 
 def _interval(r: pd.Series) -> str:
-    """A probability's interval as shown, or why there is none (a fact of the known history)."""
+    """A probability's interval as shown, or why there is none (a fact of the known history); nothing where there is
+    none to show (a study's design: said once, above the figures)."""
     if r["statistic"] == "known history":
         return "(known history)"
+    if _pointless(r):
+        return ""
     digits = _digits(r)
     return f"[{_pct(r['lower'], digits)}, {_pct(r['upper'], digits)}]"
+
+
+def _pointless(r: pd.Series) -> bool:
+    """Whether a figure has no interval: a study's design, or nothing to compute one from."""
+    return bool(pd.isna(r["lower"]) or pd.isna(r["upper"]))
 
 
 def _digits(r: pd.Series) -> int:
@@ -288,6 +305,8 @@ def _median(r: pd.Series) -> str:
     if math.isinf(r["value"]):
         lower = r["lower"]
         return "beyond the horizon" + (f" (at least {days(lower)} days)" if math.isfinite(lower) else "")
+    if _pointless(r):
+        return f"{days(r['value'])} days"
     return f"{days(r['value'])} days [{days(r['lower'])}, {days(r['upper'])}]"
 
 
@@ -311,6 +330,8 @@ def _pct(x: float, digits: int = 0) -> str:
 
 def _span(r: pd.Series) -> str:
     digits = _digits(r)
+    if _pointless(r):
+        return _pct(r["value"], digits)
     return f"{_pct(r['value'], digits)} [{_pct(r['lower'], digits)}, {_pct(r['upper'], digits)}]"
 
 
@@ -318,6 +339,8 @@ def _fmt(r: pd.Series) -> str:
     v = r["value"]
     if math.isnan(v):
         return "n/a"
+    if _pointless(r):
+        return f"{v:.1%}" if r["statistic"] == "share" else f"{v:,.3g}"
     if r["statistic"] == "share":
         return f"{v:.1%} [{r['lower']:.1%}, {r['upper']:.1%}]"
     return f"{v:,.3g} [{r['lower']:,.3g}, {r['upper']:,.3g}]"
@@ -402,6 +425,9 @@ def summarize(
             mean, lo, hi, k, _ = mean_interval(v.to_numpy(dtype=float), m.is_probability, alpha)
             rows.append(_row(str(key), m.name, m.label, "share" if m.is_probability else "mean", None, mean, lo, hi, k))
     table = pd.DataFrame(rows)
+    if results.design:  # no confidence interval holds for a design's runs; the percentiles describe them as they are
+        interval = ~table["measure"].isin(MEDIANS) & (table["statistic"] != "known history")
+        table.loc[interval, ["lower", "upper"]] = float("nan")
     config = results.scenario_config(results.scenarios[0]) if results.scenarios else {}
     return Summary(
         table,
@@ -414,7 +440,7 @@ def summarize(
         ceasefire_phrase(config),
         [m.name for m in measures],
         {name: k for name, k in runs.items() if k},
-        results.manifest.get("design_hash") is not None,
+        results.design,
     )
 
 

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             check_output_file(plot, field="dir", replace=args.overwrite)
         for i, (box, plot) in enumerate(zip(found, plots, strict=True), 1):
             assert box.trajectory is not None
-            figure = peeling_trajectory(box.trajectory, args.outcome, i, (box.coverage, box.density))
+            figure = peeling_trajectory(box.trajectory, measure.label, i, (box.coverage, box.density))
             write_output(plot, figure_bytes(figure, dpi=120), field="dir", replace=args.overwrite)
             print(f"peeling trajectory: {plot}")
     return 0

@@ -142,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
     meta = {
         "outcome": f"{args.outcome} in {scenario}",
         "measure": args.outcome,
+        "label": result.label,
         "scenario": scenario,
         "replications": result.n,
         "bootstrap": args.bootstrap,

@@ -51,7 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--n",
         type=count(1),
         default=None,
-        help="pairs (default: chosen from a pilot's paired variance; a sweep: 400 replications per value)",
+        help="pairs, a sweep: replications per value (default: chosen from a pilot's paired variance)",
     )
     p.add_argument("--seed", type=SEED, default=None)
     p.add_argument("--out", type=FOLDER, default=None, help="results folder (default: results/<name>-whatif)")
@@ -62,7 +62,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME.yaml",
         help="keep the tweak as a scenario file (a sweep: each value as NAME-<value>.yaml)",
     )
-    p.add_argument("--note", type=text(2000), default=None, help="why (written into the saved scenario)")
+    p.add_argument("--note", type=text(2000), default=None, help="with --save: why (written into the saved scenario)")
     add_measures(
         p,
         help="also show this measure (a sweep: show only these): a name (`scenarios measures`) or an expression "
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from scenarios.config.diff import render_diff
     from scenarios.config.paths import is_inside, roots_for
 
+    refuse_save_flags_without_save(args)  # a what-if's and a sweep's, before anything runs
     if args.sweep:
         if args.tweaks:
             raise ScenarioError("give either --set (a what-if) or --sweep (a sweep), not both")
@@ -114,16 +115,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def sweep(args: argparse.Namespace) -> int:
-    """A sweep: every flag of the what-if's that a sweep uses is honoured, any other is refused by name."""
-    from scenarios import sweep
-    from scenarios.config.paths import is_inside, roots_for
-
+def refuse_save_flags_without_save(args: argparse.Namespace) -> None:
+    """`--note` and `--force` only say how `--save` writes its scenario: either without `--save` is refused by name,
+    not ignored."""
     for flag, given in (("--note", args.note is not None), ("--force", args.replace_saved)):
         if given and not args.save:
             raise ScenarioError(
-                f"{flag} applies to the scenarios --save keeps; give --save NAME.yaml too, or drop {flag}"
+                f"{flag} applies only with --save (it says how the saved scenario is written); give --save NAME.yaml "
+                f"too, or drop {flag}"
             )
+
+
+def sweep(args: argparse.Namespace) -> int:
+    """A sweep: every flag of the what-if's that a sweep uses is honoured, any other is refused by name (`--note`
+    and `--force` without `--save`: `refuse_save_flags_without_save`, as for a what-if)."""
+    from scenarios import sweep
+    from scenarios.config.paths import is_inside, roots_for
+
     check_table_files(args)
     if args.save:  # before the batch runs, as for a what-if
         sweep.check_sweep_save(args.config, args.sweep, args.save, args.note, args.replace_saved, args.overrides)
@@ -133,7 +141,7 @@ def sweep(args: argparse.Namespace) -> int:
             args.sweep,
             run_options(args),
             overrides=args.overrides,
-            n=args.n or sweep.N,
+            n=args.n,
             measures=args.measure,
             measure_files=args.measure_files,
         )

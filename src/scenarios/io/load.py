@@ -138,6 +138,14 @@ class Results:
         return [s["name"] for s in self.manifest["scenarios"]]
 
     @property
+    def design(self) -> bool:
+        """Whether these are the runs of a study's design (a sensitivity analysis, a calibration wave): parameters
+        that follow the design, not their distributions, and runs that share seeds in blocks. Not a sample of the
+        scenario: its frequencies are not the scenario's, and no interval that takes the runs as independent draws
+        holds."""
+        return self.manifest.get("design_hash") is not None
+
+    @property
     def horizon(self) -> float:
         return float(self.manifest["scenarios"][0]["config"]["simulation"]["horizon_days"])
 

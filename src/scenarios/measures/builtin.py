@@ -22,14 +22,14 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "durable_ceasefire",
         "durable_ceasefire",
-        "P(some truce stays formally in force outcomes.durable_days)",
+        "P(some truce stays formally in force long enough to count as durable)",
         "probability",
         "probability",
     ),
     (
         "quiet_ceasefire",
         "quiet_ceasefire",
-        "P(some truce holds in fact outcomes.durable_days)",
+        "P(some truce holds in fact long enough to count as durable)",
         "probability",
         "probability",
     ),

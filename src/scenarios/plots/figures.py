@@ -59,26 +59,33 @@ def _rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df if mask.all() else df[mask]
 
 
-def survival(curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None, day0: str = "day 0") -> Figure:
-    """Kaplan-Meier curves with confidence bands, one per scenario (`analysis.survival.survival_curves`)."""
+def survival(
+    curves: pd.DataFrame, ax: Axes | None = None, title: str | None = None, day0: str = "day 0", band: bool = True
+) -> Figure:
+    """Kaplan-Meier curves with confidence bands, one per scenario (`analysis.survival.survival_curves`); without
+    `band` (the runs of a study's design, where none holds), the curves alone."""
     fig, ax = _axes(ax)
     for i, name in enumerate(_order(curves)):
         c = _rows(curves, name)
         ax.step(c["day"], c["survival"], where="post", color=colour(i), label=name, linewidth=1.8)
-        ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
+        if band:
+            ax.fill_between(c["day"], c["lower"], c["upper"], step="post", color=colour(i), alpha=0.2, linewidth=0)
     ax.set_xlabel(f"days since {day0}")
     ax.set_ylabel("P(truce still formally in force)")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
-    ax.set_title(title or "Survival of the ceasefire (Kaplan-Meier, 95% band)")
+    what = "95% band" if band else "no band: a study's design"
+    ax.set_title(title or f"Survival of the ceasefire (Kaplan-Meier, {what})")
     ax.legend(title="scenario")
     return fig
 
 
-def outcomes(probs: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, str] | None = None) -> Figure:
+def outcomes(
+    probs: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, str] | None = None, band: bool = True
+) -> Figure:
     """Outcome classes side by side with simultaneous intervals (`analysis.outcomes`); `labels` (role -> name)
-    names the actors in the class names."""
+    names the actors in the class names; without `band` (a study's design), the shares alone."""
     fig, ax = _axes(ax, (8.0, 4.5))
     names = _order(probs)
     classes = list(dict.fromkeys(probs["outcome_class"].astype(str)))
@@ -86,7 +93,7 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, s
     x = np.arange(len(classes))
     for i, name in enumerate(names):
         p = _rows(probs, name).set_index("outcome_class").reindex(classes)
-        err = np.vstack([p["p"] - p["lower"], p["upper"] - p["p"]]).clip(min=0)
+        err = np.vstack([p["p"] - p["lower"], p["upper"] - p["p"]]).clip(min=0) if band else None
         ax.bar(
             x + (i - (len(names) - 1) / 2) * width,
             p["p"],
@@ -103,7 +110,9 @@ def outcomes(probs: pd.DataFrame, ax: Axes | None = None, labels: Mapping[str, s
     ax.set_ylabel("probability at the horizon")
     ax.set_ylim(0, 1)
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title("Outcome classes (95% simultaneous intervals)")
+    ax.set_title(
+        "Outcome classes (95% simultaneous intervals)" if band else "Outcome classes (no intervals: a study's design)"
+    )
     ax.legend(title="scenario")
     return fig
 
@@ -210,8 +219,11 @@ def fan(
     return fig
 
 
-def ceasefire_share(series: pd.DataFrame, ax: Axes | None = None, day0: str = "day 0", traced: bool = False) -> Figure:
-    """Share of the replications with a ceasefire in force on each day, with a 95% Wilson band, per scenario."""
+def ceasefire_share(
+    series: pd.DataFrame, ax: Axes | None = None, day0: str = "day 0", traced: bool = False, band: bool = True
+) -> Figure:
+    """Share of the replications with a ceasefire in force on each day, with a 95% Wilson band (not `band`: a study's
+    design, none), per scenario."""
     fig, ax = _axes(ax)
     names = _order(series)
     for i, name in enumerate(names):
@@ -221,14 +233,16 @@ def ceasefire_share(series: pd.DataFrame, ax: Axes | None = None, day0: str = "d
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
         days = g.size().index.to_numpy()
-        ax.fill_between(days, centre - half, centre + half, color=colour(i), alpha=0.2, linewidth=0)
+        if band:
+            ax.fill_between(days, centre - half, centre + half, color=colour(i), alpha=0.2, linewidth=0)
         ax.plot(days, p, color=colour(i), label=name)
     ax.set_xlabel(f"days since {day0}")
     ax.set_ylabel("share of replications with a ceasefire in force")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
-    ax.set_title(f"Ceasefire in force over time (95% band)\n({_runs(series, names, traced)})")
+    what = "95% band" if band else "no band: a study's design"
+    ax.set_title(f"Ceasefire in force over time ({what})\n({_runs(series, names, traced)})")
     ax.legend(title="scenario")
     return fig
 

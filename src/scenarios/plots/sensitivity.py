@@ -41,7 +41,8 @@ def parameter_label(key: str) -> str:
 
 
 def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int = 20) -> Figure:
-    """Ranked bars of the indices with their 95% intervals: Sobol (total and first order), Morris or importance."""
+    """Ranked bars of the indices with their 95% intervals: Sobol (total and first order), Morris or importance.
+    `outcome` is the outcome as the title names it: its measure's label (`measures.Measure.label`), not its id."""
     inert = 0
     if "mu_star" in table.columns:  # what never moved the outcome is not ranked (listed in the text)
         inert = int((table["mu_star"] == 0).sum())
@@ -85,7 +86,7 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
     ax.axvline(0, color="black", linewidth=0.6)
     ax.grid(axis="x", alpha=0.3)
     note = f"; {inert} inert in this design, not shown" if inert else ""
-    ax.set_title(f"What matters most for {outcome}\n(95% intervals{note})", fontsize=10)
+    ax.set_title(f"What matters most for {textwrap.fill(outcome, 90)}\n(95% intervals{note})", fontsize=10)
     ax.legend(loc="lower right")
     return fig
 
@@ -93,7 +94,7 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
 def morris_plane(table: pd.DataFrame, outcome: str, ax: Axes | None = None, labelled: int = 8) -> Figure:
     """Morris's mu*-sigma plane: how much each factor moves the outcome (mu*) against how unevenly (sigma: its
     interactions or curvature); above the diagonal a factor's effect depends on where the others stand. Only factors
-    with a sigma (SALib gives none for a group of several parameters) and mu* > 0 are drawn."""
+    with a sigma (SALib gives none for a group of several parameters) and mu* > 0 are drawn. `outcome`: its label."""
     t = table[(table["mu_star"] > 0) & table["sigma"].notna()]
     if len(t) < 2:
         raise ValueError(
@@ -108,7 +109,8 @@ def morris_plane(table: pd.DataFrame, outcome: str, ax: Axes | None = None, labe
     for (mu_star, sigma), at in t.groupby(["mu_star", "sigma"], sort=False):  # coincident points: one label
         if at["rank"].min() > labelled:
             continue
-        name = textwrap.shorten(str(at[label].iloc[0]), 40, placeholder=" …")
+        first = str(at[label].iloc[0])  # a parameter (named in words, as the tornado names it) or a judgment
+        name = textwrap.shorten(parameter_label(first) if label == "parameter" else first, 40, placeholder=" …")
         if len(at) > 1:
             name += f" (and {len(at) - 1} more)"
         ax.annotate(name, (mu_star, sigma), fontsize=7, xytext=(4, 3), textcoords="offset points")
@@ -116,7 +118,7 @@ def morris_plane(table: pd.DataFrame, outcome: str, ax: Axes | None = None, labe
     ax.set_ylim(0, top)
     ax.set_xlabel("mu* (mean absolute elementary effect)")
     ax.set_ylabel("sigma (spread of the elementary effects)")
-    ax.set_title(f"Morris screening of {outcome}: effect against interaction", fontsize=10)
+    ax.set_title(textwrap.fill(f"Morris screening of {outcome}: effect against interaction", 70), fontsize=10)
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return fig
@@ -131,7 +133,7 @@ def peeling_trajectory(
 ) -> Figure:
     """PRIM's trade-off: coverage against density of every peel, coloured by how many parameters it restricts and
     numbered (every few, and the chosen one), the peel chosen ringed and (`reported`: coverage, density) the box as
-    reported after simplification."""
+    reported after simplification. `outcome`: its measure's label."""
     fig, ax = _axes(ax, (6.4, 4.8))
     points = ax.scatter(
         trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18, zorder=2
@@ -165,5 +167,5 @@ def peeling_trajectory(
     ax.set_ylim(max(0.0, low - 0.05), min(1.02, high + 0.05))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
-    ax.set_title(f"PRIM peeling trajectory, box {box}: {outcome}")
+    ax.set_title(textwrap.fill(f"PRIM peeling trajectory, box {box}: {outcome}", 60), fontsize=10)
     return fig

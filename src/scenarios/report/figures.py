@@ -38,16 +38,16 @@ def day0(results: Results) -> str:
 
 
 def make_figure(results: Results, kind: str) -> Figure:
-    """One of `plots.KINDS` for these results."""
-    start = day0(results)
+    """One of `plots.KINDS` for these results; of a study's design (`Results.design`), without confidence bands."""
+    start, band = day0(results), not results.design
     if kind == "survival":
-        return plots.survival(survival_curves(results, "first"), day0=start)
+        return plots.survival(survival_curves(results, "first"), day0=start, band=band)
     if kind == "survival-all":
         return plots.survival(
-            survival_curves(results, "all"), title="Survival of all ceasefires (Kaplan-Meier)", day0=start
+            survival_curves(results, "all"), title="Survival of all ceasefires (Kaplan-Meier)", day0=start, band=band
         )
     if kind == "outcomes":
-        return plots.outcomes(outcome_probabilities(results), labels=results.labels())
+        return plots.outcomes(outcome_probabilities(results), labels=results.labels(), band=band)
     if kind == "timeline":
         return plots.ceasefire_timeline(results.ceasefires, results.horizon, day0=start)
     if kind == "casualties":
@@ -60,7 +60,7 @@ def make_figure(results: Results, kind: str) -> Figure:
                 "run the batch again with this version"
             )
         if kind == "fan-ceasefire":
-            return plots.ceasefire_share(series, day0=start, traced=traced)
+            return plots.ceasefire_share(series, day0=start, traced=traced, band=band)
         if kind == "fan-supporter":
             supporter = results.actor_of("supporter")
             actors = results.scenario_config(results.scenarios[0]).get("actors") or {}

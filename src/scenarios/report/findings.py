@@ -29,11 +29,13 @@ from scenarios.io.safe import read_bytes
 
 @dataclass(frozen=True)
 class StoredAnalysis:
-    """An analysis stored beside a batch (a sensitivity analysis or a permutation importance): its ranked table."""
+    """An analysis stored beside a batch (a sensitivity analysis or a permutation importance): its ranked table, and
+    how charts name its outcome (`name`: the measure's label, `sensitivity.chart_name`)."""
 
     method: str
     outcome: str
     table: pd.DataFrame
+    name: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ class Findings:
         check_: Check | None = None,
     ) -> Findings:
         """Compute every study of `results` that is not given (with `summary`, its days are the report's)."""
-        from scenarios.sensitivity import stored
+        from scenarios.measures import results_measures
+        from scenarios.sensitivity import chart_name, stored
 
         given = dict(scenarios or {})
         specs = {
@@ -83,11 +86,22 @@ class Findings:
             days=days,
             summary=summary if summary is not None else summarize(results, days),
             comparison=comparison,
-            check=check_ if check_ is not None else check(results, specs),
+            check=check_ if check_ is not None else _judged(results, specs),
             places=places(results),
-            analyses=[StoredAnalysis(*entry) for entry in stored(results.directory)],
+            analyses=[
+                StoredAnalysis(method, outcome, table, chart_name(meta, results_measures(results)))
+                for method, outcome, table, meta in stored(results.directory)
+            ],
             calibration=calibration_of(results.directory),
         )
+
+
+def _judged(results: Results, scenarios: Mapping[str, Scenario]) -> Check:
+    """The report's judgments against the batch; none against a study's design, whose frequencies are not the
+    scenario's (`checking.run_check` refuses such a folder; the report says so)."""
+    if results.design:
+        return Check(pd.DataFrame())
+    return check(results, scenarios)
 
 
 CALIBRATION_KEYS = ("scenario", "ruled_out", "waves", "points", "replications_per_point", "free")

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from scenarios.analysis.check import Check
 from scenarios.analysis.compare import merge_batches
+from scenarios.analysis.summary import DESIGN_NOTE
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inspect import field_description, trace_rows
 from scenarios.config.schema import Scenario
@@ -35,12 +36,10 @@ from scenarios.roles import fill
 REPORT_SUFFIXES = (".html", ".htm")
 CAPTIONS = {
     "survival": "Survival of the first truce: the share of replications in which {phrase} is still formally in "
-    "force after each day (no party has ended it, whether or not it is fought under), with a 95% band; censored at "
-    "the horizon.",
+    "force after each day (no party has ended it, whether or not it is fought under){band}; censored at the horizon.",
     "survival-all": "Survival of every truce agreed in the replications, formally in force (indicative: truces of one "
     "replication are not independent).",
-    "outcomes": "Outcome classes at the horizon with 95% simultaneous intervals (defined below, in What the outcomes "
-    "mean).",
+    "outcomes": "Outcome classes at the horizon{intervals} (defined below, in What the outcomes mean).",
     "timeline": "Ceasefires in the first replications of each scenario; gaps between bars are open war.",
     "casualties": "Deaths by the horizon by category: boxes span the quartiles, whiskers the 5th to 95th percentiles.",
     "fan-territory": "Share of the contested value held by {attacker} over time: median and 50% / 90% bands {across}.",
@@ -48,8 +47,10 @@ CAPTIONS = {
     "fan-attention": "International attention over time: median and 50% / 90% bands {across}.",
     "fan-supporter": "{Supporter}'s rung on its support ladder over time: the share of replications at each rung, "
     "{across}.",
-    "fan-ceasefire": "The share of replications with a truce formally in force on each day (95% band), {across}.",
+    "fan-ceasefire": "The share of replications with a truce formally in force on each day{paren_band}, {across}.",
 }
+# how the captions name the confidence bands a figure draws; a study's design draws none (`plots`' `band`)
+BANDS = {"band": ", with a 95% band", "intervals": " with 95% simultaneous intervals", "paren_band": " (95% band)"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ def _figures(results: Results, plots_dir: Path | None, phrase: str, cache: Figur
             {
                 "data": base64.b64encode(png).decode("ascii"),
                 "alt": f"{kind} plot of {', '.join(results.scenarios)}",
-                "caption": fill(CAPTIONS.get(kind, kind), results.labels()).format(phrase=phrase, across=across),
+                "caption": fill(CAPTIONS.get(kind, kind), results.labels()).format(
+                    phrase=phrase, across=across, **({k: "" for k in BANDS} if results.design else BANDS)
+                ),
                 "width": width,
                 "height": height,
             }
@@ -156,13 +159,13 @@ def _sensitivity(analyses: Sequence[StoredAnalysis]) -> list[dict[str, Any]]:
 
     out = []
     for a in analyses:
-        fig = tornado(a.table, a.outcome)
+        fig = tornado(a.table, a.name)
         width, height = (int(v * 110) for v in fig.get_size_inches())
         top = ", ".join(map(str, a.table[a.table.columns[0]].head(3)))  # parameters, or judgments by their words
         out.append(
             {
                 "method": a.method,
-                "outcome": a.outcome,
+                "outcome": a.name,
                 "width": width,
                 "height": height,
                 "image": base64.b64encode(figure_bytes(fig)).decode("ascii"),
@@ -275,6 +278,11 @@ def render_report(
         )
     if not results.errors.empty:
         warns.append(f"{len(results.errors)} replication(s) failed and are excluded (see errors.parquet).")
+    if summary.design:
+        warns.append(
+            f"{DESIGN_NOTE}. The charts draw no confidence band or interval either, and the report's judgments are "
+            "not checked against these runs (scenarios check refuses such a folder)."
+        )
     m = results.manifest
     metadata = [
         ("results", str(results.directory)),
@@ -300,6 +308,7 @@ def render_report(
         judgments=_judgments(findings.check, plots_dir, figure_cache),
         calibration=_calibration(findings.calibration),
         headline=cards,
+        design=summary.design,
         figures=_figures(results, plots_dir, summary.phrase, figure_cache),
         comparison=comparison,
         phrase=summary.phrase,
