@@ -21,6 +21,23 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadfile --no-loadscope-reorder`: each file on one worker,
+    so a module-scoped fixture, most often a real batch, is computed once), the files that take long go out first:
+    those with a slow test or a module-scoped fixture. A long file handed out last would leave the other workers idle
+    while it runs. Each file keeps the order of its tests; a run without xdist keeps the collection order."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def heavy(item: pytest.Item) -> bool:
+        info = getattr(item, "_fixtureinfo", None)
+        shared = info is not None and any(d and d[-1].scope == "module" for d in info.name2fixturedefs.values())
+        return shared or item.get_closest_marker("slow") is not None
+
+    first = {item.nodeid.split("::")[0] for item in items if heavy(item)}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in first)  # stable: files stay whole and in order
+
+
 @pytest.fixture(autouse=True, scope="session")
 def allow_shipped_configs() -> Iterator[None]:
     """Test files live in temporary folders and extend the shipped baseline: allow its folder, as a user would.

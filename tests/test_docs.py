@@ -75,14 +75,14 @@ def test_results_reference_is_current() -> None:
     )
 
 
-def test_help_is_fast_and_imports_no_analysis_stack() -> None:
+def test_help_imports_no_analysis_stack() -> None:
+    """`--help` stays fast by building the parser without the analysis stack (speed itself is the benchmarks')."""
     code = (
-        "import sys, time; t = time.perf_counter(); from scenarios.cli import build_parser; build_parser(); "
-        "print(time.perf_counter() - t, any(m in sys.modules for m in ('pandas', 'matplotlib', 'numpy', 'pydantic')))"
+        "import sys; from scenarios.cli import build_parser; build_parser(); "
+        "print(any(m in sys.modules for m in ('pandas', 'matplotlib', 'numpy', 'pydantic')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[1] == "False", "building the parser imports pandas, matplotlib, numpy or pydantic"
-    assert float(out[0]) < 0.5
+    assert out[0] == "False", "building the parser imports pandas, matplotlib, numpy or pydantic"
 
 
 def test_version_flag_and_attribute() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenarios.analysis.discovery import discover_prim, quasi_p_values
+from scenarios.analysis.discovery import Box, discover_prim, quasi_p_values
 from scenarios.cli import main
 from scenarios.config.loader import load_scenario
 from scenarios.engine.batch import run_batch
@@ -47,9 +47,17 @@ def planted(results: Results) -> Results:
     return dataclasses.replace(results, replications=r.assign(durable_ceasefire=box.to_numpy() | noise))
 
 
-def test_prim_finds_the_planted_box_and_its_parameters(folder: Path) -> None:
+@pytest.fixture(scope="module")
+def default_prim(folder: Path) -> tuple[Results, list[Box], float]:
+    """The planted batch and PRIM's default boxes on it (with the base rate): the same call two tests read, run once
+    (PRIM is deterministic, and neither test changes what it returns)."""
     results = planted(load_results(folder))
     found, base = discover_prim(results, "durable_ceasefire", max_dims=3)
+    return results, found, base
+
+
+def test_prim_finds_the_planted_box_and_its_parameters(default_prim: tuple[Results, list[Box], float]) -> None:
+    results, found, base = default_prim
     assert found
     best = found[0]
     names = set(best.limits)
@@ -78,11 +86,12 @@ def test_the_command_names_judgments_and_draws_the_trajectory(folder: Path, caps
     assert image.shape[0] > 300 and image.std() > 0.05  # a drawn figure, not a blank canvas
 
 
-def test_peel_picks_another_point_of_the_trajectory_as_prim_gives_it(folder: Path) -> None:
+def test_peel_picks_another_point_of_the_trajectory_as_prim_gives_it(
+    default_prim: tuple[Results, list[Box], float],
+) -> None:
     """`peel=K` makes the first box point K of its peeling trajectory, with every restriction PRIM made there (not
     simplified), and statistics recomputed over the batch; a K outside the trajectory is refused with the range."""
-    results = planted(load_results(folder))
-    default, _ = discover_prim(results, "durable_ceasefire", max_dims=3)
+    results, default, _ = default_prim
     trajectory = default[0].trajectory
     assert trajectory is not None and default[0].peel == int(trajectory.index[trajectory["chosen"]][0])
     early = max(1, default[0].peel // 3)
