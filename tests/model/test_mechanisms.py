@@ -643,3 +643,26 @@ def test_the_core_is_put_on_the_table_only_to_a_defender_that_conceded_and_lost_
     """Report, para 6: "Putin likely does not want to compel Armenia to grant Azerbaijan some measure of control over
     Nagorno-Karabakh"."""
     assert mediation.spares_core(conceded, centre_lost, backs) is spared
+
+
+def test_a_supporter_backs_off_as_fully_as_the_defender_is_backed() -> None:
+    """Report, para 3: Erdogan has "a low cost means ... as long as Russian President Vladimir Putin remains unwilling
+    fully to back Armenia". Sponsor's pull to back off (`back_off_weight`) and the dearer climb
+    (`patron_backing_cost_multiplier`) scale with the share of the defender's patrons' support weights decided:
+    political cover alone (a quarter here) is not full backing (story reading 7: Turkey stepping down while Red's
+    offensive succeeded, on Russia's political backing alone, in 4 of 25 stories)."""
+    h = hand(**{"actors.sponsor.min_dwell_days": 0.0})
+    sponsor, v = h.actors[SUPPORTER], h.actor_values[SUPPORTER]
+    base = h.observe(sponsor)
+    assert base.next_rung is not None
+    base = base._replace(support_level=base.support_floor + 1, defender_support_total=4.0)
+
+    def terms(decided: float) -> tuple[float, float]:
+        obs = base._replace(defender_support=decided, patron_backs_defender=decided > 0)
+        u = sponsor.decide(obs, v, Scripted([0.5] * 4), explain=True)[0].utilities
+        return u["back_off"]["patron_backing"], u["escalate"]["cost"]
+
+    (none, cost0), (cover, cost1), (full, cost4) = terms(0.0), terms(1.0), terms(4.0)
+    assert none == 0.0 and cover == pytest.approx(v.back_off_weight / 4) and full == pytest.approx(v.back_off_weight)
+    multiplier = v.patron_backing_cost_multiplier
+    assert cost1 == pytest.approx(cost0 * (1 + (multiplier - 1) / 4)) and cost4 == pytest.approx(cost0 * multiplier)

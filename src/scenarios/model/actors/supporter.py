@@ -1,5 +1,6 @@
 """A supporter of the attacker: climbs a ladder of commitments while the cost stays low, one rung at a time, and
-backs off when a patron of the defender backs it, presses, or fights.
+backs off as the defender's patrons back it (in proportion to how much of their full backing is decided: political
+cover is not "fully" backing, ¶3), press it, or fight.
 
 What each rung does (on the battlefield once it arrives, under a truce, in the parties' calculus at once) is declared
 with the rung in YAML (`effects:`), with its own cost (`cost:`: a rung the report calls unclear and costly is dear to
@@ -49,14 +50,24 @@ class Values(ActorValues):
         Drawn(NonNegative, "Cost of climbing one rung, times the rung's height, where a rung sets none (utility)."),
     ]
     patron_backing_cost_multiplier: Annotated[
-        float, Drawn(NonNegative, "Climbing costs x this while a patron backs the defender (factor).")
+        float,
+        Drawn(
+            NonNegative,
+            "Climbing costs x this once the defender's patrons back it fully; in between, in proportion to the share "
+            "of their support weights decided (factor).",
+        ),
     ]
     domestic_benefit: Annotated[float, Drawn(NonNegative, "Utility of support during the fighting, at home (utility).")]
     operation_weight: Annotated[
         float, Drawn(NonNegative, "Utility of climbing while the attacker is on the offensive (utility).")
     ]
     back_off_weight: Annotated[
-        float, Drawn(NonNegative, "Utility of backing off while a patron backs the defender (utility).")
+        float,
+        Drawn(
+            NonNegative,
+            "Utility of backing off once the defender's patrons back it fully; in between, in proportion to the share "
+            "of their support weights decided (utility).",
+        ),
     ]
     pressure_weight: Annotated[
         float,
@@ -169,7 +180,8 @@ class Supporter(SupporterPolicy[Values]):
         carries the commitment bonus."""
         level, top = obs.support_level, obs.support_levels
         war = 1.0 if obs.fighting or not obs.ceasefire else 0.0
-        backed = obs.patron_backs_defender
+        # how fully the defender's patrons back it: their support weights decided, over their whole ladders
+        backed = obs.defender_support / obs.defender_support_total if obs.defender_support_total else 0.0
         back_at_table = obs.ceasefire and obs.attacker_share >= obs.start_share + v.stronger_position_gain
         if obs.days_since_support_changed < v.min_dwell_days:
             return ()  # a commitment just made is kept for a while
@@ -182,12 +194,12 @@ class Supporter(SupporterPolicy[Values]):
                 v.influence_weight * (1.0 - level / top),
                 v.domestic_benefit * war,
                 v.operation_weight if obs.attacker_on_offensive else 0.0,
-                -cost * (v.patron_backing_cost_multiplier if backed else 1.0),
+                -cost * (1.0 + (v.patron_backing_cost_multiplier - 1.0) * backed),
             )
         if level > obs.support_floor:
             options["back_off"] = BackOff(
                 -v.influence_weight * level / top,
-                v.back_off_weight if backed else 0.0,
+                v.back_off_weight * backed,
                 v.pressure_weight if obs.patron_presses is Role.ATTACKER else 0.0,
                 v.patron_forces_weight if obs.patron_fights else 0.0,
                 -v.domestic_benefit * war,
