@@ -327,3 +327,24 @@ def test_every_shipped_judgment_has_a_label_that_fits_a_chart() -> None:
 
     expectations = load_scenario(Path(__file__).resolve().parents[2] / "configs" / "baseline.yaml").expectations
     assert all(e.label and len(e.label) <= 45 for e in expectations.values())
+
+
+def test_a_relation_interval_is_agresti_mins_and_never_a_point() -> None:
+    """The paired difference's interval adds 0.5 to each cell (Agresti and Min 2005): 10 pairs where only the first
+    holds and 2 where only the other does, in 100, give the other's frequency plus 8/102 +- z * sqrt((13/102 -
+    (8/102)^2) / 102); and when every pair agrees (both always true) the interval still has width (the Wald interval
+    of the raw differences printed "100.0% [100.0%, 100.0%]")."""
+    first = np.r_[np.ones(10), np.zeros(2), np.ones(30), np.zeros(58)].astype(bool)
+    other = np.r_[np.zeros(10), np.ones(2), np.ones(30), np.zeros(58)].astype(bool)
+    table = evaluate_rows(
+        [_row(other, (0, 1), "other"), _row(first, None, "first", relation=("more_likely_than", "other"))]
+    )
+    row = table.set_index("expectation").loc["first"]
+    shift, half = 8 / 102, 1.959963984540054 * math.sqrt((13 / 102 - (8 / 102) ** 2) / 102)
+    assert row["lower"] == pytest.approx(0.32 + shift - half) and row["upper"] == pytest.approx(0.32 + shift + half)
+    always = np.ones(200, dtype=bool)
+    table = evaluate_rows(
+        [_row(always, (0, 1), "a"), _row(always.copy(), None, "b", relation=("more_likely_than", "a"))]
+    )
+    row = table.set_index("expectation").loc["b"]
+    assert row["upper"] == 1.0 and row["lower"] < 1.0 - 0.005 and row["verdict"] == "undetermined"

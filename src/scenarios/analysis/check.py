@@ -4,8 +4,8 @@ A frequency is estimated with a 95 % Wilson interval; the verdict is *consistent
 the band, *too high* / *too low* when it lies wholly beyond an edge, and *undetermined* when it straddles an edge
 (then the number of replications that would settle it is given), and *n/a* when the measure is undefined by
 definition in the batch (a ceasefire holding 30 days, asked of a 20-day horizon). A relation ("more likely than")
-compares two frequencies paired by replication: the interval is that of the paired difference, with McNemar's test
-beside it.
+compares two frequencies paired by replication: the interval is the paired difference's (Agresti-Min), with McNemar's
+test beside it.
 """
 
 from __future__ import annotations
@@ -172,10 +172,14 @@ def _na_stats(r: Row, other: Row | None) -> dict[str, Any]:
 
 
 def _relation_stats(r: Row, other: Row) -> dict[str, Any]:
-    """Two frequencies paired by replication: the paired difference's interval, McNemar's exact test beside it.
+    """Two frequencies paired by replication: the paired difference's Agresti-Min interval, McNemar's exact test
+    beside it.
 
     Shown on the probability scale: the band runs from the other's frequency up to 1 (more likely than) or from 0
-    up to it (less likely than), and the interval is the other's frequency plus the difference's interval.
+    up to it (less likely than), and the interval is the other's frequency plus the difference's interval (clipped to
+    [0, 1]). Agresti and Min (2005) add 0.5 to each cell of the paired table before the Wald interval: it keeps its
+    coverage near the edges and never collapses to a point when every pair agrees (a Wald interval of the raw
+    differences did: "100.0% [100.0%, 100.0%]").
     """
     assert r.relation is not None
     more = r.relation[0] == "more_likely_than"
@@ -184,9 +188,12 @@ def _relation_stats(r: Row, other: Row) -> dict[str, Any]:
     q = float(b.mean())
     d = a - b
     diff = float(d.mean())
+    only_a, only_b = float((a * (1 - b)).sum()), float(((1 - a) * b).sum())
+    pa, pb = (only_a + 0.5) / (n + 2), (only_b + 0.5) / (n + 2)
+    shift = pa - pb
+    half = _Z * math.sqrt(max(pa + pb - shift**2, 0.0) / (n + 2))
+    lower, upper = max(q + shift - half, 0.0), min(q + shift + half, 1.0)
     sd = float(d.std(ddof=1)) if n > 1 else 0.0
-    half = _Z * sd / math.sqrt(n)
-    lower, upper = q + diff - half, q + diff + half
     if lower > q:
         v = "consistent" if more else "too high"
     elif upper < q:
