@@ -649,7 +649,7 @@ def test_a_supporter_backs_off_as_fully_as_the_defender_is_backed() -> None:
     """Report, para 3: Erdogan has "a low cost means ... as long as Russian President Vladimir Putin remains unwilling
     fully to back Armenia". Sponsor's pull to back off (`back_off_weight`) and the dearer climb
     (`patron_backing_cost_multiplier`) scale with the share of the defender's patrons' support weights decided:
-    political cover alone (a quarter here) is not full backing (story reading 7: Turkey stepping down while Red's
+    political cover alone (a quarter here) is not full backing (story reading 8: Turkey stepping down while Red's
     offensive succeeded, on Russia's political backing alone, in 4 of 25 stories)."""
     h = hand(**{"actors.sponsor.min_dwell_days": 0.0})
     sponsor, v = h.actors[SUPPORTER], h.actor_values[SUPPORTER]
