@@ -24,7 +24,7 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, compare, holm, outcome_measures
-from scenarios.analysis.render import Column, Rendered, View, num, pct, pp, pvalue
+from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp, pvalue
 from scenarios.analysis.summary import mean_interval
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inherit import parse_override
@@ -171,9 +171,7 @@ def _difference(r: pd.Series) -> str:
     fmt = pp if r["kind"] == "probability" else _signed
     if pd.isna(r["difference"]):
         return "n/a"
-    if r["difference_lower"] == r["difference_upper"]:  # every pair differs by the same amount (mostly: by none)
-        return f"{fmt(r['difference'])} (every pair)" if r["difference"] else f"{fmt(0.0)} (no pair differs)"
-    return f"{fmt(r['difference'])} [{fmt(r['difference_lower'])}, {fmt(r['difference_upper'])}]"
+    return interval_text(r["difference_lower"], r["difference_upper"], fmt, r["difference"])
 
 
 def _signed(x: Any) -> str:

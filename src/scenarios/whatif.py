@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, Sizing, compare, default_measures, pairs_needed
-from scenarios.analysis.render import Column, Rendered, View, num, pct, pp
+from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
@@ -94,7 +94,7 @@ class WhatIf(Rendered):
         lines = [f"{'measure':<32}{self.base:>14}{'what-if':>14}{'difference [95% interval]':>38}  verdict"]
         for measure, r in table.loc[self.measures()].iterrows():
             fmt, diff = _formatter(r), _difference(r)
-            interval = f"{diff(r['difference'])} [{diff(r['lower'])}, {diff(r['upper'])}]"
+            interval = interval_text(r["lower"], r["upper"], diff, r["difference"])
             lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>38}  {_verdict(r)}")
         lines.append(
             "(differences of probabilities in percentage points; REAL: distinguishable from noise at 0.05 after "
@@ -110,9 +110,7 @@ class WhatIf(Rendered):
             Column(self.base, lambda r: _formatter(r)(r[self.base]), style="num"),
             Column("what-if", lambda r: _formatter(r)(r[self.tweaked]), style="num"),
             Column("difference", lambda r: _difference(r)(r["difference"]), style="num"),
-            Column(
-                "95% interval", lambda r: f"[{_difference(r)(r['lower'])}, {_difference(r)(r['upper'])}]", style="num"
-            ),
+            Column("95% interval", lambda r: interval_text(r["lower"], r["upper"], _difference(r)), style="num"),
             Column("verdict", _verdict),
         ]
         return [View(rows, columns, before=f"{self.n_reason}.", row_class=lambda r: "sig" if r["significant"] else "")]

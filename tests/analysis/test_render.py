@@ -13,7 +13,7 @@ from scenarios.analysis.check import check
 from scenarios.analysis.compare import compare
 from scenarios.analysis.places import places
 from scenarios.analysis.questions import forecast
-from scenarios.analysis.render import Column, View, to_html, to_text
+from scenarios.analysis.render import Column, View, interval_text, pp, to_html, to_text
 from scenarios.analysis.summary import summarize
 from scenarios.config.expectations import load_questions
 from scenarios.io.load import Results
@@ -86,3 +86,14 @@ def test_every_result_object_keeps_one_table_and_renders_it_through_the_renderer
         fig = Figure()
         ax = fig.add_subplot()
         assert obj.plot(*args, ax=ax) is fig  # type: ignore[attr-defined]
+
+
+def test_a_paired_interval_that_is_a_point_is_said_in_words() -> None:
+    """Where every pair differs by the same amount the paired interval is a point: "no pair differs" (or the amount
+    and "every pair"), never "[+0.0 pp, +0.0 pp]" (new-user pass of issue 32: the what-if printed it five times)."""
+    assert interval_text(0.0, 0.0, pp, 0.0) == "+0.0 pp (no pair differs)"
+    assert interval_text(0.0, 0.0, pp) == "(no pair differs)"
+    assert interval_text(0.02, 0.02, pp, 0.02) == "+2.0 pp (every pair)"
+    assert interval_text(-0.01, 0.03, pp, 0.01) == "+1.0 pp [-1.0 pp, +3.0 pp]"
+    assert interval_text(-0.01, 0.03, pp) == "[-1.0 pp, +3.0 pp]"
+    assert interval_text(float("nan"), float("nan"), pp, float("nan")) == "n/a"

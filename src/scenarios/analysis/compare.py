@@ -24,7 +24,7 @@ import pandas as pd
 from lifelines.statistics import logrank_test
 from scipy import stats
 
-from scenarios.analysis.render import Column, Rendered, View, num, pct, pp, to_html
+from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp, to_html
 from scenarios.analysis.survival import durations
 from scenarios.exceptions import AnalysisError, python_name
 from scenarios.io.load import Results
@@ -311,7 +311,7 @@ class Comparison(Rendered):
             lines.append(f"  {'measure':<30}{'baseline':>12}{'scenario':>12}  {'difference [interval]':<30}{'p':>8}")
             for _, r in rows.iterrows():
                 fmt, diff = _fmt(r), _fmt_diff(r)
-                interval = f"{diff(r['difference'])} [{diff(r['lower'])}, {diff(r['upper'])}]"
+                interval = interval_text(r["lower"], r["upper"], diff, r["difference"])
                 verdict = "REAL" if r["significant"] else ("n/a" if math.isnan(r["difference"]) else "noise")
                 lines.append(
                     f"  {r['measure']:<30}{fmt(r['baseline_value']):>12}{fmt(r['scenario_value']):>12}  "
@@ -342,7 +342,7 @@ class Comparison(Rendered):
             figure("baseline_value"),
             figure("scenario_value"),
             Column("difference", lambda r: _fmt_diff(r)(r["difference"]), style="num"),
-            Column("interval", lambda r: f"[{_fmt_diff(r)(r['lower'])}, {_fmt_diff(r)(r['upper'])}]", style="num"),
+            Column("interval", lambda r: interval_text(r["lower"], r["upper"], _fmt_diff(r)), style="num"),
             Column("p (Holm)", "p_holm", _fmt_p, "num"),
             Column("test", "test"),
         ]

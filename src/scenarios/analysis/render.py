@@ -43,6 +43,18 @@ def pp(x: Any, digits: int = 1) -> str:
     return "n/a" if x is None or _nan(x) else f"{100 * float(x):+.{digits}f} pp"
 
 
+def interval_text(lower: Any, upper: Any, fmt: Any, difference: Any = None) -> str:
+    """A paired difference's interval, "[lo, hi]" (after the difference, when given). Where every pair differs by
+    the same amount the interval is a point: said in words ("no pair differs", or the amount and "every pair")
+    instead of printed as "[+0.0 pp, +0.0 pp]"."""
+    head = f"{fmt(difference)} " if difference is not None else ""
+    if lower is None or upper is None or _nan(lower) or _nan(upper):
+        return head.strip() or "n/a"
+    if lower == upper:
+        return f"{fmt(lower)} (every pair)" if lower else f"{head}(no pair differs)"
+    return f"{head}[{fmt(lower)}, {fmt(upper)}]"
+
+
 def pvalue(x: Any) -> str:
     """A p-value: three decimals, or <0.001."""
     return "n/a" if x is None or _nan(x) else (f"{float(x):.3f}" if float(x) >= 0.001 else "<0.001")
