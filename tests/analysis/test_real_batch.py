@@ -64,7 +64,10 @@ def test_render_names_each_scenario_with_its_figures(batch: Results) -> None:
     head = headline(batch).set_index("scenario")
     p7 = head.loc["baseline", "P(holds 7d)"]
     assert f"7 days {p7:.0%} [" in text
-    assert "(95% intervals)" in text and "(90% intervals)" in render(batch, alpha=0.1)
+    assert "(95% intervals: Kaplan-Meier with Greenwood's log-log" in text and "(90% intervals: " in render(
+        batch, alpha=0.1
+    )
+    assert "(Brookmeyer-Crowley interval)" in text  # every interval names its method
     assert "PARTIAL" not in text
 
 

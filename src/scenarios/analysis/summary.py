@@ -115,14 +115,20 @@ class Summary(Rendered):
             known = self.table_[(self.table_["scenario"] == name) & (self.table_["statistic"] == "known history")]
             note = "; known history: a fact every run is held to, not an estimate" if len(known) else ""
             spans = "   ".join(parts)
-            kind = "no intervals: a design, see above" if self.design else f"{level} intervals"
+            kind = (
+                "no intervals: a design, see above"
+                if self.design
+                else f"{level} intervals: Kaplan-Meier with Greenwood's log-log, Wilson at 0 or 100 %"
+            )
             lines.append(f"  P({self.phrase} stays formally in force)  {spans}   ({kind}{note})")
             quiet = []
             for d in self.days:
                 r = self.value(name, holds_name(d, "quiet"), d)
                 quiet.append(f"{d:g} days n/a" if math.isnan(r["value"]) else f"{d:g} days {_span(r)}")
             lines.append("  P(it holds in fact: no operation under it, few violations)  " + "   ".join(quiet))
-            lines.append(f"  median days formally in force  {_median(self.value(name, 'first_ceasefire_days'))}")
+            median = _median(self.value(name, "first_ceasefire_days"))
+            method = "" if self.design else "  (Brookmeyer-Crowley interval)"
+            lines.append(f"  median days formally in force  {median}{method}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
             shown = [
