@@ -576,9 +576,10 @@ def test_the_patron_presses_its_ally_only_at_the_table() -> None:
 def test_the_patron_presses_its_ally_for_a_crisis_not_under_a_quiet_truce() -> None:
     """Report, para 7: "to defuse the crisis"; para 4: the truce not formally ended "despite major violations".
     Under a quiet truce there is no crisis: mediating beats pressing Blue by `calm_weight` (story reading 5: a Russia
-    flipping between pressing and mediating every fortnight under a quiet truce). A truce violated day after day
-    weighs `violations_weight` per unit of strain toward pressing, and each of Red's claims Blue refused (terms
-    handing Red places) `refused_claims_weight`."""
+    flipping between pressing and mediating every fortnight under a quiet truce). Blue's own violations weigh
+    `violations_weight` per unit of the strain they left toward pressing it, Red's none (story reading 9: Russia
+    pressing Armenia for a truce Azerbaijan was breaking); each of Red's claims Blue refused (terms handing Red
+    places) weighs `refused_claims_weight`."""
 
     def weights(data: dict[str, Any]) -> None:
         data["actors"][PATRON]["violations_weight"] = p(0.05)
@@ -588,8 +589,45 @@ def test_the_patron_presses_its_ally_for_a_crisis_not_under_a_quiet_truce() -> N
     v = quiet.actor_values[PATRON]
     base = _press_margin(quiet, fighting=False, strain=0.0)
     assert base == pytest.approx(-v.calm_weight) and v.calm_weight > 0
-    assert _press_margin(quiet, fighting=False, strain=20.0) == pytest.approx(base + 1.0)
+    assert _press_margin(quiet, fighting=False, strain=20.0, defender_strain=20.0) == pytest.approx(base + 1.0)
+    assert _press_margin(quiet, fighting=False, strain=20.0, attacker_strain=20.0) == pytest.approx(base)
     assert _press_margin(quiet, fighting=False, strain=0.0, claims_refused=2) == pytest.approx(base + 3.0)
+
+
+def test_the_patron_presses_the_side_whose_violations_strain_its_truce() -> None:
+    """Report, para 7: "Putin likely desires to pressure Azerbaijan – and Turkey – to back down"; para 4: "major
+    violations with civilian casualties on both sides". A broker's displeasure falls on the side that fires: Red's
+    violations weigh `violations_weight` per unit of the strain they left toward pressing Red, Blue's none."""
+
+    def weights(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["violations_weight"] = p(0.05)
+
+    h = hand(scenario(edit=weights))
+    obs = h.observe(h.actors[PATRON])._replace(disposed=frozenset({"press_attacker"}), fighting=False)
+
+    def pressing_red(**strain: float) -> float:
+        u = h.actors[PATRON].decide(obs._replace(**strain), h.actor_values[PATRON], Scripted([0.5] * 8))[0]
+        return sum(u.utilities["press_attacker"].values())
+
+    calm = pressing_red(strain=0.0)
+    assert pressing_red(strain=20.0, attacker_strain=20.0) == pytest.approx(calm + 1.0)
+    assert pressing_red(strain=20.0, defender_strain=20.0) == pytest.approx(calm)
+
+
+def test_a_violation_adds_to_the_strain_of_the_side_that_fired() -> None:
+    """Each party's part of the truce's strain is what its own violations left (the defender's return fire, when it
+    retaliates, its own), decaying with the whole; the parts sum to the whole."""
+    h = Hand(TRUCE, medians(TRUCE))
+    s, cf, att = h.state, h.cf_values, h.attention_values
+    rng = Scripted([0.99] * 16)
+    ceasefire.violate(s, cf, att, rng, ATTACKER)
+    ceasefire.violate(s, cf, att, rng, ATTACKER)
+    ceasefire.violate(s, cf, att, rng, DEFENDER)
+    assert s.strain_by == {ATTACKER: 2 * cf.strain_increment, DEFENDER: cf.strain_increment}
+    s.day += cf.strain_half_life_days
+    ceasefire.decay_strain(s, cf)
+    assert s.strain_by[ATTACKER] == pytest.approx(cf.strain_increment)
+    assert sum(s.strain_by.values()) == pytest.approx(s.strain)
 
 
 def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:

@@ -75,9 +75,14 @@ def strain_level(state: WorldState, p: TruceValues) -> float:
 
 
 def decay_strain(state: WorldState, p: TruceValues) -> None:
-    """Bring the strain up to the current day."""
+    """Bring the strain, and each party's part of it, up to the current day."""
     if state.day > state.strain_day:
+        before = state.strain
         state.strain = strain_level(state, p)
+        if before > 0.0:
+            kept = state.strain / before
+            for party in state.strain_by:
+                state.strain_by[party] *= kept
         state.strain_day = state.day
 
 
@@ -109,8 +114,10 @@ def violate(
     attention.add_harm(state, att, civilians, int(city))
     decay_strain(state, p)
     state.strain += p.strain_increment
-    if state.defender_retaliates():
+    state.strain_by[initiator] = state.strain_by.get(initiator, 0.0) + p.strain_increment
+    if state.defender_retaliates():  # the defender's return fire, whoever fired this time
         state.strain += p.strain_retaliation_bonus
+        state.strain_by[state.defender] = state.strain_by.get(state.defender, 0.0) + p.strain_retaliation_bonus
     return Violation(initiator, civilians, city, civilians >= p.mass_casualty_threshold)
 
 
@@ -159,6 +166,7 @@ def start(
     state.ceasefires.append(record)
     state.ceasefire = record
     state.strain = 0.0
+    state.strain_by.clear()
     state.strain_day = state.day
     return record
 

@@ -76,7 +76,9 @@ class Observation(NamedTuple):
     patron_peacekeepers: bool  # the truce's peacekeepers are the forces of a patron of the defender
     ceasefire_days: float  # days the truce in force has held (0 at war)
     truces_broken: int  # truces the observer has formally ended so far
-    strain: float  # the truce's strain: violations weighed by recency (0 at war)
+    strain: float  # the truce's strain: both sides' violations weighed by recency, the spiral of fire (0 at war)
+    attacker_strain: float  # the part of it the attacker's violations left
+    defender_strain: float  # the part of it the defender's violations (and return fire) left
     claims_refused: int  # under the truce in force: terms handing the attacker places it accepted, the defender refused
     war_claims_refused: int  # at war: the same, offered in this spell of war
     war_days: float  # days of open war since the start date

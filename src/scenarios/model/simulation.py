@@ -627,6 +627,8 @@ class _Replication:
             ceasefire_days=day - cf.start if cf is not None else 0.0,
             truces_broken=sum(c.broken_by == spec.name for c in s.ceasefires),
             strain=s.strain if cf is not None else 0.0,
+            attacker_strain=s.strain_by.get(roles.attacker, 0.0) if cf is not None else 0.0,
+            defender_strain=s.strain_by.get(roles.defender, 0.0) if cf is not None else 0.0,
             claims_refused=self._claims_refused(cf.start) if cf is not None else 0,
             war_claims_refused=self._claims_refused(s.war_since) if cf is None and s.war_since is not None else 0,
             war_days=s.war_days(),

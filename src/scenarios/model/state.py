@@ -201,6 +201,7 @@ class WorldState:
     operations: dict[str, Operation | None] = field(default_factory=dict)  # party -> its operation
     launched: dict[str, int] = field(default_factory=dict)  # party -> operations launched
     strain: float = 0.0
+    strain_by: dict[str, float] = field(default_factory=dict)  # party -> the part of the strain its violations left
     strain_day: float = 0.0
     war_since: float | None = None  # start of the current spell of open war (no truce in force)
     war_days_before: float = 0.0  # open-war days in earlier spells

@@ -116,7 +116,8 @@ class Values(ActorValues):
         float,
         Drawn(
             NonNegative,
-            "Pull toward ending a truce openly per unit of its strain (the other side's violations) (utility).",
+            "Pull toward ending a truce openly per unit of its strain (both sides' violations: the spiral of fire) "
+            "(utility).",
         ),
     ]
     peacekeeper_breach_cost: Annotated[
@@ -263,7 +264,7 @@ class OperationTerms(NamedTuple):
     civilian_casualties: float
     diplomatic_cost: float
     ceasefire_breach: float  # ending a truce openly
-    truce_strain: float  # the other side's violations, pulling toward the break
+    truce_strain: float  # both sides' violations (the spiral of fire), pulling toward the break
     unaddressed_claims: float  # terms it accepted and the other side refused under the truce, pulling the same way
     truce_cover: float  # fighting under a truce kept in force
     peacekeepers: float

@@ -162,8 +162,9 @@ class Values(ActorValues):
         float | None,
         Drawn(
             NonNegative,
-            "Utility of pressing the defender for a concession per unit of the truce's strain: a truce in name only, "
-            "violated day after day, is a crisis a concession would defuse (utility/strain; left out: none).",
+            "Utility of pressing a party per unit of the truce's strain its own violations left: a truce in name "
+            "only is a crisis its broker would defuse by pressing the side that fires, the defender for a concession, "
+            "the attacker to back down (utility/strain; left out: none).",
             optional=True,
         ),
     ] = None
@@ -206,7 +207,7 @@ class PressDefender(NamedTuple):
     broker_role: float
     defuse_the_crisis: float
     refused_claims: float
-    violated_truce: float
+    its_violations: float  # the truce violated day after day, by it
     outreach_to_attacker: float
     attacker_offensive: float
     pressing_its_ally: float
@@ -219,6 +220,7 @@ class PressAttacker(NamedTuple):
     supporter_troops: float
     attacker_offensive: float
     alliance: float
+    its_violations: float  # the truce violated day after day, by it
 
 
 class Hold(NamedTuple):
@@ -313,7 +315,7 @@ class Patron(PatronPolicy[Values]):
                 v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
                 v.crisis_weight * losses,
                 (v.refused_claims_weight or 0.0) * claims,
-                (v.violations_weight or 0.0) * obs.strain,
+                (v.violations_weight or 0.0) * obs.defender_strain,  # its own violations, not those it suffers
                 v.outreach_weight / 2.0 * fighting,  # a concession its outreach wants, while there is fighting
                 # pressing the victim of an offensive runs against its wish to press the attacker back (¶7), unless
                 # the attacker has offered to stop on terms the defender refused
@@ -329,6 +331,7 @@ class Patron(PatronPolicy[Values]):
                 troops,
                 v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
                 v.alliance_weight * losses,
+                (v.violations_weight or 0.0) * obs.attacker_strain,
             ),
         }
         floor = v.min_choice_probability
