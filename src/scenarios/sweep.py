@@ -24,7 +24,7 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, compare, holm, outcome_measures
-from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp, pvalue
+from scenarios.analysis.render import AFTER_HOLM, Column, Rendered, View, interval_text, num, pct, pp, pvalue, verdict
 from scenarios.analysis.summary import mean_interval
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inherit import parse_override
@@ -96,7 +96,7 @@ class Sweep(Rendered):
                 f"with a {level} paired t interval on the {num(self.n)} replication pairs (probabilities in percentage "
                 "points, amounts in their units);",
                 f"REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {FAMILY} "
-                f"({int(self.table['p_value'].notna().sum())} tests).",
+                f"({int(self.table['p_value'].notna().sum())} tests); {AFTER_HOLM}.",
             )
         )
 
@@ -184,7 +184,7 @@ def _verdict(r: pd.Series) -> str:
         return ""
     if pd.isna(r["p_value"]):
         return "n/a"
-    return "REAL" if r["significant"] else "noise"
+    return verdict(r["significant"], r["difference_lower"], r["difference_upper"], r["difference"])
 
 
 def parse_sweep(text: str) -> tuple[str, list[Any]]:

@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, Sizing, compare, default_measures, pairs_needed
-from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp
+from scenarios.analysis.render import AFTER_HOLM, Column, Rendered, View, interval_text, num, pct, pp, verdict
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
@@ -97,8 +97,8 @@ class WhatIf(Rendered):
             interval = interval_text(r["lower"], r["upper"], diff, r["difference"])
             lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>38}  {_verdict(r)}")
         lines.append(
-            "(differences of probabilities in percentage points; REAL: distinguishable from noise at 0.05 after "
-            "Holm's correction over the measures compared)"
+            "(differences of probabilities in percentage points, intervals each measure's own; REAL: distinguishable "
+            f"from noise at 0.05 after Holm's correction over the measures compared; {AFTER_HOLM})"
         )
         return "\n".join(lines)
 
@@ -143,7 +143,7 @@ def _difference(row: pd.Series) -> Callable[[Any], str]:
 
 
 def _verdict(row: pd.Series) -> str:
-    return "REAL" if row["significant"] else "noise"
+    return verdict(row["significant"], row["lower"], row["upper"], row["difference"])
 
 
 def shown_measures() -> list[str]:

@@ -197,7 +197,16 @@ def test_an_expectation_the_batch_cannot_answer_is_na_with_its_reason() -> None:
 
 def test_without_na_rows_the_summary_does_not_mention_them() -> None:
     text = Check(evaluate_rows([_row(_bools(70, 100), (0.55, 0.80))])).to_text()
-    assert text.endswith("1 consistent, 0 too high, 0 too low, 0 undetermined")
+    assert "judgments: 1 consistent, 0 too high, 0 too low, 0 undetermined\n" in text
+    assert "n/a" not in text
+
+
+def test_the_summary_says_what_many_uncorrected_verdicts_mean_together() -> None:
+    """Issue 32 (new-user pass): 20-40 verdicts, each on its own 95% interval, with no word on multiplicity. The
+    summary says how many could fall outside their bands by chance alone for a model that met every band."""
+    rows = [_row(_bools(70, 100), (0.55, 0.80)) for _ in range(20)]
+    text = Check(evaluate_rows(rows)).to_text()
+    assert "not corrected for the 20 judgments" in text and "up to about 0.5 of them" in text
 
 
 # --- where each band comes from (issue 32, item 4) -------------------------------------------------------------

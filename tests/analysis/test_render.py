@@ -97,3 +97,22 @@ def test_a_paired_interval_that_is_a_point_is_said_in_words() -> None:
     assert interval_text(-0.01, 0.03, pp, 0.01) == "+1.0 pp [-1.0 pp, +3.0 pp]"
     assert interval_text(-0.01, 0.03, pp) == "[-1.0 pp, +3.0 pp]"
     assert interval_text(float("nan"), float("nan"), pp, float("nan")) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("significant", "lower", "upper", "difference", "said"),
+    [
+        (True, 0.01, 0.05, 0.03, "REAL"),
+        (False, 0.013, 0.067, 0.04, "noise after Holm"),  # its own interval excludes 0, Holm's correction does not
+        (False, -0.067, -0.013, -0.04, "noise after Holm"),
+        (False, -0.09, 0.01, -0.04, "noise"),
+        (False, 0.0, 0.0, 0.0, "noise"),  # no pair differs
+        (False, float("nan"), float("nan"), float("nan"), "n/a"),
+    ],
+)
+def test_a_verdict_never_seems_to_disagree_with_its_interval(
+    significant: bool, lower: float, upper: float, difference: float, said: str
+) -> None:
+    """Issue 32 (new-user pass): "-1.3 pp [-2.3, -0.3] noise" read as a contradiction. An unadjusted interval that
+    excludes zero beside a difference Holm's correction calls noise is said to be so ("noise after Holm")."""
+    assert render.verdict(significant, lower, upper, difference) == said

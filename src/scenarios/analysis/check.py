@@ -21,7 +21,7 @@ from scipy.stats import norm
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from scenarios.analysis.render import Column, Rendered, View
+from scenarios.analysis.render import Column, Rendered, View, pvalue
 from scenarios.exceptions import ConfigError, ScenarioError
 
 if TYPE_CHECKING:
@@ -91,6 +91,16 @@ def to_settle(p: float, variance: float, lower: float, upper: float, band: tuple
             return None
         needed = max(needed, math.ceil(_Z**2 * variance / gap**2))
     return needed or None
+
+
+def chance_outside(judgments: int) -> str:
+    """What many verdicts mean together: each stands on its own 95% interval, so even a model that met every band
+    could show a few too high or too low by chance (at most 2.5 % each, the band's edge on one side)."""
+    return (
+        f"each verdict stands on its own 95% interval, not corrected for the {judgments} judgments: a model that met "
+        f"every band could still show up to about {judgments * 0.025:.1f} of them too high or too low by chance alone, "
+        "so one such verdict near its band's edge is weak evidence, several are not"
+    )
 
 
 @dataclass(frozen=True)
@@ -280,7 +290,7 @@ class Check(Rendered):
                     settle = f" ({r['na_reason']})"
                 given = f"  given: {r['given']}" if r["given"] else ""
                 if pd.notna(r["p_value"]):
-                    given += f"  (paired; McNemar p = {r['p_value']:.2g})"
+                    given += f"  (paired; McNemar p = {pvalue(r['p_value'])})"
                 lines.append(
                     f"  {r['expectation']:<{width}}  {_p(r['estimate'])} [{_p(r['lower'])}, {_p(r['upper'])}]  "
                     f"band {r['words']}  n={r['n']}  -> {r['verdict'].upper()}{settle}"
@@ -291,6 +301,7 @@ class Check(Rendered):
             counts = rows["verdict"].value_counts()
             summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS if v != "n/a" or v in counts)
             lines.append(f"  {len(rows)} judgments: {summary}")
+            lines.append(f"  ({chance_outside(len(rows))})")
         for name in self.without_expectations:
             lines.append(f"\n{name}: no expectations")
         if not self.data.empty:
@@ -322,10 +333,11 @@ class Check(Rendered):
             Column("95% interval", lambda r: f"[{_p(r['lower'])}, {_p(r['upper'])}]", style="num"),
             Column("verdict", "verdict", style="strong", detail=_settle),
         ]
-        views = [
-            View(self.table[self.table["scenario"] == name], columns, heading=name, css="check", row_class=_row_class)
-            for name in self.scenarios
-        ]
+        views = []
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            after = chance_outside(len(rows)).capitalize() + "."
+            views.append(View(rows, columns, heading=name, css="check", row_class=_row_class, after=after))
         if not self.data.empty:
             observed = [
                 Column("observation", "target", style="code", detail=lambda r: r["measure"]),

@@ -24,7 +24,19 @@ import pandas as pd
 from lifelines.statistics import logrank_test
 from scipy import stats
 
-from scenarios.analysis.render import Column, Rendered, View, interval_text, num, pct, pp, to_html
+from scenarios.analysis.render import (
+    AFTER_HOLM,
+    Column,
+    Rendered,
+    View,
+    interval_text,
+    num,
+    pct,
+    pp,
+    pvalue,
+    to_html,
+    verdict,
+)
 from scenarios.analysis.survival import durations
 from scenarios.exceptions import AnalysisError, python_name
 from scenarios.io.load import Results
@@ -294,8 +306,8 @@ class Comparison(Rendered):
         and the log-rank test. `name` says how the note on hidden measures names the option `all` (the CLI: --all)."""
         lines = [
             self.heading()
-            + f"; REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {self.family}"
-            " (p: Holm-adjusted)"
+            + f" (each measure's own); REAL = distinguishable from noise at {self.alpha:g} after Holm's correction "
+            f"over {self.family} (p: Holm-adjusted); {AFTER_HOLM}"
         ]
         shown = self.shown(all)
         for other in self.pairs():
@@ -312,17 +324,17 @@ class Comparison(Rendered):
             for _, r in rows.iterrows():
                 fmt, diff = _fmt(r), _fmt_diff(r)
                 interval = interval_text(r["lower"], r["upper"], diff, r["difference"])
-                verdict = "REAL" if r["significant"] else ("n/a" if math.isnan(r["difference"]) else "noise")
+                said = verdict(r["significant"], r["lower"], r["upper"], r["difference"])
                 lines.append(
                     f"  {r['measure']:<30}{fmt(r['baseline_value']):>12}{fmt(r['scenario_value']):>12}  "
-                    f"{interval:<34}{_fmt_p(r['p_holm']):>8}  {verdict}"
+                    f"{interval:<34}{pvalue(r['p_holm']):>8}  {said}"
                 )
             if len(rows) < len(full):
                 lines.append(f"  ({len(full) - len(rows)} measures within noise not shown; {name('all')} shows them)")
             lr = self.logrank_[self.logrank_["scenario"] == other].iloc[0]
             lines.append(
                 f"  log-rank test of first-ceasefire survival (to day {lr['horizon']:g}): "
-                f"chi2 = {lr['statistic']:.2f}, p = {_fmt_p(lr['p_value'])}"
+                f"chi2 = {lr['statistic']:.2f}, p = {pvalue(lr['p_value'])}"
             )
         return "\n".join(lines)
 
@@ -343,7 +355,8 @@ class Comparison(Rendered):
             figure("scenario_value"),
             Column("difference", lambda r: _fmt_diff(r)(r["difference"]), style="num"),
             Column("interval", lambda r: interval_text(r["lower"], r["upper"], _fmt_diff(r)), style="num"),
-            Column("p (Holm)", "p_holm", _fmt_p, "num"),
+            Column("p (Holm)", "p_holm", pvalue, "num"),
+            Column("verdict", lambda r: verdict(r["significant"], r["lower"], r["upper"], r["difference"])),
             Column("test", "test"),
         ]
         shown = self.shown(all)
@@ -357,9 +370,9 @@ class Comparison(Rendered):
                     shown[shown["scenario"] == other],
                     columns,
                     heading=f"{other} vs {self.baseline} ({test})",
-                    lead=f"{self.heading()}." if i == 0 else "",
+                    lead=f"{self.heading()} (each measure's own); {AFTER_HOLM}." if i == 0 else "",
                     after=f"Log-rank test of first-ceasefire survival, {self.baseline} vs {other} (to day "
-                    f"{lr['horizon']:g}): chi2 = {lr['statistic']:.2f}, p = {_fmt_p(lr['p_value'])}.",
+                    f"{lr['horizon']:g}): chi2 = {lr['statistic']:.2f}, p = {pvalue(lr['p_value'])}.",
                     row_class=lambda r: "sig" if r["significant"] else "",
                 )
             )
@@ -399,7 +412,7 @@ class Comparison(Rendered):
 
 def _fmt(row: pd.Series) -> Callable[[float], str]:
     """How a measure's figures read: probabilities in percent, amounts to three digits."""
-    return _fmt_pct if row["kind"] == "probability" else _fmt_num
+    return pvaluect if row["kind"] == "probability" else _fmt_num
 
 
 def _fmt_diff(row: pd.Series) -> Callable[[float], str]:
@@ -407,16 +420,12 @@ def _fmt_diff(row: pd.Series) -> Callable[[float], str]:
     return pp if row["kind"] == "probability" else _fmt_num
 
 
-def _fmt_pct(v: float) -> str:
+def pvaluect(v: float) -> str:
     return pct(v)
 
 
 def _fmt_num(v: float) -> str:
     return num(v)
-
-
-def _fmt_p(v: float) -> str:
-    return "n/a" if v is None or math.isnan(v) else (f"{v:.3f}" if v >= 0.001 else "<0.001")
 
 
 def compare(

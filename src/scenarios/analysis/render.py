@@ -55,6 +55,24 @@ def interval_text(lower: Any, upper: Any, fmt: Any, difference: Any = None) -> s
     return f"{head}[{fmt(lower)}, {fmt(upper)}]"
 
 
+AFTER_HOLM = (
+    "noise after Holm: its own interval excludes 0, but the difference is not distinguishable from noise once the "
+    "table's many tests are accounted for"
+)
+
+
+def verdict(significant: Any, lower: Any, upper: Any, difference: Any = 0.0) -> str:
+    """A difference's verdict beside its (unadjusted) interval: REAL (Holm-adjusted p below alpha), "noise after
+    Holm" where the interval alone excludes zero but the correction over the table does not let it through (else
+    the two would seem to disagree), noise, or n/a."""
+    if difference is None or _nan(difference):
+        return "n/a"
+    if significant:
+        return "REAL"
+    excludes = not (_nan(lower) or _nan(upper)) and (float(lower) > 0.0 or float(upper) < 0.0)
+    return "noise after Holm" if excludes else "noise"
+
+
 def pvalue(x: Any) -> str:
     """A p-value: three decimals, or <0.001."""
     return "n/a" if x is None or _nan(x) else (f"{float(x):.3f}" if float(x) >= 0.001 else "<0.001")

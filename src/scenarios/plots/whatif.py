@@ -86,8 +86,8 @@ def _panel(ax: Axes, rows: pd.DataFrame, ms: list[str], label: str) -> None:
     mid, lo, hi = (r[c].to_numpy(dtype=float) * scale for c in ("difference", "lower", "upper"))
     sig = r["significant"].to_numpy(dtype=bool)
     ax.hlines(y, lo, hi, color=colour(0), linewidth=2)
-    ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (p < 0.05)")
-    ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise")
+    ax.scatter(mid[sig], y[sig], color=colour(0), zorder=3, label="distinguishable from noise (Holm-adjusted p < 0.05)")
+    ax.scatter(mid[~sig], y[~sig], facecolor="white", edgecolor=colour(0), zorder=3, label="within noise (after Holm)")
     ax.axvline(0, color="black", linewidth=0.8)
     for yi, v, top in zip(y, mid, hi, strict=True):
         if np.isfinite(v):
