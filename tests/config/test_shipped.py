@@ -124,8 +124,14 @@ def test_trace_shows_every_sourced_parameter_beside_its_quote(cli, scenarios: di
     flat = words(report_part)
     scenario = scenarios["baseline.yaml"]
     sourced = [(".".join(map(str, p)), prm) for p, prm in iter_parameters(scenario) if prm.source is not None]
-    assumed = [(".".join(map(str, p)), prm) for p, prm in iter_parameters(scenario) if prm.source is None]
+    unsourced = [(".".join(map(str, p)), prm) for p, prm in iter_parameters(scenario) if prm.source is None]
+    observed = [(path, prm) for path, prm in unsourced if getattr(prm, "observed", None) and not prm.assumption]
+    assumed = [(path, prm) for path, prm in unsourced if (path, prm) not in observed]
     assert f"Judgments of the report ({len(sourced)} parameters)" in out
+    # a value grounded in observations only is said to be, with the observations, not listed as an empty assumption
+    assert observed and f"Grounded in observations of the case ({len(observed)} parameters;" in out
+    for path, prm in observed:
+        assert re.search(re.escape(path) + r"\s+\S.*?\s+" + re.escape(prm.observed.ref + ": "), out), path
     assert f"Modeller's assumptions ({len(assumed)} parameters;" in out
     for path, param in sourced:
         assert isinstance(param.source, Source)

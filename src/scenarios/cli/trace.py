@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.config, args.overrides)
     rows = trace_rows(scenario)
     report = [r for r in rows if r.kind == "report"]
+    observed = [r for r in rows if r.kind == "observed"]
     assumed = [r for r in rows if r.kind == "assumption"]
     width = max(len(r.path) for r in rows)
     print(f"Judgments of the report ({len(report)} parameters)")
@@ -30,6 +31,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {r.path:<{width}}  {r.value}")
         quote = f"\u00b6{r.para} \u201c{r.quote}\u201d"
         print(textwrap.fill(quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 8))
+    if observed:
+        print(f"\nGrounded in observations of the case ({len(observed)} parameters; the report is silent on these)")
+        for r in observed:
+            print(f"  {r.path:<{width}}  {r.value}")
+            print(textwrap.fill(r.quote, width=110, initial_indent=" " * 6, subsequent_indent=" " * 6))
     print(f"\nModeller's assumptions ({len(assumed)} parameters; the report is silent on these)")
     for r in assumed:
         print(f"  {r.path:<{width}}  {r.value}")

@@ -72,14 +72,14 @@ class TraceRow:
 
     path: str
     value: str
-    kind: str  # report | assumption
+    kind: str  # report | observed (grounded in observations only) | assumption
     para: int | None
     quote: str
     origin: str
 
 
 def trace_rows(scenario: Scenario) -> list[TraceRow]:
-    """Every parameter beside its quote (or the modeller's assumption)."""
+    """Every parameter beside its quote, the observations it rests on, or the modeller's assumption."""
     specs = scenario.parameter_specs()
     rows = []
     for path, param in iter_parameters(scenario):
@@ -92,6 +92,9 @@ def trace_rows(scenario: Scenario) -> list[TraceRow]:
             shown = describe_spec(specs[key], raw)
         if param.source is not None:
             rows.append(TraceRow(key, shown, "report", param.source.para, param.source.quote, scenario.origin_of(key)))
+        elif (seen := param.observed if isinstance(param, Param) else None) is not None and not param.assumption:
+            why = f"{seen.ref}: {', '.join(seen.ids)}: {seen.reading}"  # grounded in data only: not "assumed"
+            rows.append(TraceRow(key, shown, "observed", None, why, scenario.origin_of(key)))
         else:
             why = param.assumption or ""
             if param.note and param.note.startswith("was: "):  # an override: what it replaced stays visible

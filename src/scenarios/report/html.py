@@ -134,6 +134,7 @@ def _assumptions(results: Results, scenarios: dict[str, Scenario]) -> list[dict[
                 "description": s["config"].get("description", ""),
                 "rows": rows,
                 "report_count": sum(r["kind"] == "report" for r in rows),
+                "observed_count": sum(r["kind"] == "observed" for r in rows),
                 "assumption_count": sum(r["kind"] == "assumption" for r in rows),
             }
         )
