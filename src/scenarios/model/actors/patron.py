@@ -273,7 +273,9 @@ class Patron(PatronPolicy[Values]):
         "press_attacker": "press_attacker_propensity",
         "end_fighting": "end_fighting_propensity",  # left out of a scenario: always disposed, nothing drawn
     }
-    disposition_words: ClassVar[Mapping[str, str]] = {"end_fighting": "seek an end to the fighting"}
+    disposition_words: ClassVar[Mapping[str, str]] = {
+        "end_fighting": "seek a halt to renewed fighting before a political settlement"
+    }
     quiet_acts = ("hold",)  # keeping its support as it is: nothing to tell
     broker = True
     peacekeepers = True  # it can put its own peacekeepers on the line as a term of a settlement
