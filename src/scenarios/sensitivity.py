@@ -65,18 +65,25 @@ class Sensitivity(Rendered):
 
     def to_text(self) -> str:
         """The ranking as a reader takes it in: each index with its 95% interval, names shortened (the full ones
-        are in `table`); under Morris, what never moved the outcome listed apart, not ranked."""
+        are in `table`); what never moved the outcome (`sobol.inert`) listed apart after it, not ranked."""
         t = self.indices
         label = str(t.columns[0])
         lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; 95% intervals)"]
+        still = sobol.inert(t)
+        moved, inert = t[~still], t[still]
         if self.method == "sobol":
             lines.append(f"{'rank':>4}  {'ST (total)':>22}  {'S1 (first order)':>22}  {label}")
-            for _, r in t.iterrows():
+            for _, r in moved.iterrows():
                 st = f"{r['ST']:.3f} [{r['ST_lower']:.3f}, {r['ST_upper']:.3f}]"
                 s1 = f"{r['S1']:.3f} [{r['S1_lower']:.3f}, {r['S1_upper']:.3f}]"
                 lines.append(f"{int(r['rank']):>4}  {st:>22}  {s1:>22}  {_short(r[label])}")
+            if len(inert):
+                names = "; ".join(_short(v, 50) for v in inert[label])
+                lines.append(
+                    f"no measurable effect in this design (ST = 0 [0, 0]: swapping it never changed the outcome), "
+                    f"not ranked: {len(inert)} {label}s: {names}"
+                )
         else:
-            moved, inert = t[t["mu_star"] > 0], t[t["mu_star"] == 0]
             lines.append(f"{'rank':>4}  {'mu* [95% interval]':>24}  {'mu':>7}  {'sigma':>6}  {label}")
             for _, r in moved.iterrows():
                 mu_star = f"{r['mu_star']:.3f} [{r['mu_star_lower']:.3f}, {r['mu_star_upper']:.3f}]"
@@ -120,7 +127,8 @@ class Sensitivity(Rendered):
         return tornado(self.indices, self.named(), ax=ax)
 
     def __repr__(self) -> str:
-        top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
+        t = self.indices[~sobol.inert(self.indices)]
+        top = ", ".join(map(str, t[t.columns[0]].head(3))) or "none measurable"
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
 
 
@@ -271,15 +279,23 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
         )
     if method == "morris":
         return _morris_stability(indices, n)
+    parts = []
     half = float(np.nanmax((indices["ST_upper"] - indices["ST_lower"]) / 2))
-    if not np.isfinite(half) or half <= STABLE_HALF_WIDTH:
-        return ""
-    needed = n * (half / STABLE_HALF_WIDTH) ** 2
-    suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
-    return (
-        f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the ranking "
-        f"is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
-    )
+    if np.isfinite(half) and half > STABLE_HALF_WIDTH:
+        needed = n * (half / STABLE_HALF_WIDTH) ** 2
+        suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
+        parts.append(
+            f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the "
+            f"ranking is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
+        )
+    inert = int(sobol.inert(indices).sum())
+    if inert:
+        label = str(indices.columns[0])
+        parts.append(
+            f"{inert} of {len(indices)} {label}s never changed the outcome when swapped (ST = 0 [0, 0]): no "
+            "measurable effect in this design, listed apart, not ranked"
+        )
+    return "; ".join(parts)
 
 
 STABLE_MORRIS_SHARE = 0.25  # mu* is read to about a quarter of the largest mu*
@@ -299,7 +315,7 @@ def _morris_stability(indices: pd.DataFrame, n: int) -> str:
             f"n={n} trajectories is too few for a ranking: the 95% intervals of mu* are up to +-{half:.3g}, "
             f"{half / top:.0%} of the largest mu*; about n = {needed:,} would narrow them to a quarter of it"
         )
-    inert = int((indices["mu_star"] == 0).sum())
+    inert = int(sobol.inert(indices).sum())
     if inert:
         parts.append(
             f"{inert} of {len(indices)} {label}s never moved the outcome in this design (mu* = 0): inert here, listed "

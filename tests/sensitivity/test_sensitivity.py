@@ -154,6 +154,69 @@ def test_morris_with_few_trajectories_warns_lists_the_inert_apart_and_draws_the_
         Sensitivity(grouped, Path("x.parquet"), None, "morris", "y", 30).plot("plane")  # type: ignore[arg-type]
 
 
+def test_sobol_factors_with_no_measurable_effect_are_said_so_not_ranked() -> None:
+    """Issue 32 (new-user pass): Sobol by judgment ranked 57 groups at 0.000 [0.000, 0.000] among the six that
+    moved the outcome (ranks 7 to 63). A factor whose swap never changed the outcome (ST = 0 with a zero-width
+    interval) now has no rank, is listed apart after the ranking as having no measurable effect, is counted in the
+    warning and left off the chart (its title says how many)."""
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import Sensitivity, stability
+
+    problem = ishigami_problem()
+    indices, _, y = sobol.run(problem, "sobol", 64, 1, lambda d: ishigami(problem, d))
+    t = indices.set_index("parameter")
+    assert (t.loc["dummy", ["ST", "ST_lower", "ST_upper"]] == 0).all()  # it does not enter: no swap changes y
+    assert sobol.inert(indices).tolist() == [False, False, False, True]
+    assert pd.isna(t.loc["dummy", "rank"]) and list(t.loc[["x1", "x2", "x3"], "rank"]) == [1, 2, 3]
+    result = Sensitivity(indices, Path("x.parquet"), None, "sobol", "y", 384)  # type: ignore[arg-type]
+    lines = result.to_text().splitlines()
+    assert [line.split()[-1] for line in lines[2:5]] == ["x1", "x2", "x3"]
+    assert lines[5] == (
+        "no measurable effect in this design (ST = 0 [0, 0]: swapping it never changed the outcome), not ranked: "
+        "1 parameters: dummy"
+    )
+    assert "dummy" not in repr(result)
+    assert "1 of 4 parameters never changed the outcome when swapped (ST = 0 [0, 0])" in stability(
+        indices, "sobol", 64, y
+    )
+    ax = tornado(indices, "y").axes[0]
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["x3", "x2", "x1"]
+    assert "1 with no measurable effect in this design, not shown" in ax.get_title().replace("\n", " ")
+
+
+def test_the_ranked_charts_title_is_not_clipped_by_long_names() -> None:
+    """Issue 32 (new-user pass): the title of a chart by judgment, centred over axes narrowed by 70-character
+    judgments, ran past the figure's edge ("... by judgmer"). It is wrapped to the axes' width."""
+    from scenarios.plots.sensitivity import morris_plane, tornado
+
+    long = [
+        "¶9 “Azerbaijan’s minor territorial gains are not enough to improve its position at the table”",
+        "¶14 “Azerbaijan likely believes Armenia will blink first in a standoff due to Turkish support”",
+        "¶12 “An offensive would likely cause high civilian casualties and destruction in the region”",
+        "¶10 “While Azerbaijan’s economy can outmatch that of Armenia’s in affording a long war”",
+    ]
+    table = pd.DataFrame(
+        {
+            "judgment": long,
+            "ST": [0.5, 0.3, 0.2, 0.1],
+            "ST_lower": [0.4, 0.2, 0.1, 0.0],
+            "ST_upper": [0.6, 0.4, 0.3, 0.2],
+            "S1": [0.4, 0.2, 0.1, 0.05],
+            "S1_lower": [0.3, 0.1, 0.0, 0.0],
+            "S1_upper": [0.5, 0.3, 0.2, 0.1],
+            "rank": [1, 2, 3, 4],
+        }
+    )
+    outcome = "P(the first truce stays formally in force 30 days), by judgment"
+    morris = pd.DataFrame({"parameter": ["a.b", "a.c"], "mu_star": [1.0, 0.5], "sigma": [0.5, 0.2], "rank": [1, 2]})
+    for fig in (tornado(table, outcome), morris_plane(morris, outcome + " " + outcome)):
+        fig.draw_without_rendering()
+        title = fig.axes[0].title
+        box = title.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, title.get_text()
+        assert "judgment" in title.get_text()
+
+
 def load_scenario_measures() -> MeasureSet:
     """The measures of the shipped baseline (their labels name its actors)."""
     from scenarios.config.loader import load_scenario

@@ -155,13 +155,15 @@ def _assumption_diffs(results: Results, scenarios: dict[str, Scenario]) -> list[
 
 def _sensitivity(analyses: Sequence[StoredAnalysis]) -> list[dict[str, Any]]:
     """The analyses stored beside the batch (sensitivity, importance), as tornado plots."""
+    from scenarios.analysis.sobol import inert
     from scenarios.plots.sensitivity import tornado
 
     out = []
     for a in analyses:
         fig = tornado(a.table, a.name)
         width, height = (int(v * 110) for v in fig.get_size_inches())
-        top = ", ".join(map(str, a.table[a.table.columns[0]].head(3)))  # parameters, or judgments by their words
+        t = a.table[~inert(a.table)]  # no measurable effect: not among the most influential
+        top = ", ".join(map(str, t[t.columns[0]].head(3))) or "none measurable"  # parameters, or judgments by words
         out.append(
             {
                 "method": a.method,
