@@ -241,7 +241,7 @@ def _design(
     indices = sobol.analyse(problem, method, design, np.asarray(y), options.seed)
     meta = {"runs": len(design), "n": n, "params": list(params), "by": by, "measure": outcome, "label": measure.label}
     path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
-    warning = stability(indices, method, n, y)
+    warning = stability(indices, method, n, y, kind=measure.kind)
     return Sensitivity(indices, path, batch, method, outcome, len(design), warning, by, label=measure.label)
 
 
@@ -269,16 +269,20 @@ def ranking_stability(a: pd.DataFrame, b: pd.DataFrame) -> float:
 STABLE_HALF_WIDTH = 0.05  # Sobol indices are read to about +-0.05
 
 
-def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
-    """Why the indices cannot be read, with the n that would do; "" when they can."""
+def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray, kind: str | None = None) -> str:
+    """Why the indices cannot be read, with the n that would do; "" when they can. `kind` is the outcome's measure
+    kind (probability, amount, days: `measures.Measure.kind`), which says why a factor can leave it unchanged; without
+    it, an outcome whose values are all 0 or 1 is taken as yes/no and any other as an amount."""
     values = np.asarray(y, dtype=float)
+    if kind is None:
+        kind = "probability" if np.isin(values, (0.0, 1.0)).all() else "amount"
     if values.size and np.all(values == values[0]):
         return (
             f"the outcome is {values[0]:g} in every one of the {values.size} runs: the indices are all zero and say "
             "nothing; choose an outcome that varies (or a longer horizon), or a larger n"
         )
     if method == "morris":
-        return _morris_stability(indices, n)
+        return _morris_stability(indices, n, kind)
     parts = []
     half = float(np.nanmax((indices["ST_upper"] - indices["ST_lower"]) / 2))
     if np.isfinite(half) and half > STABLE_HALF_WIDTH:
@@ -293,7 +297,7 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
         label = str(indices.columns[0])
         parts.append(
             f"{inert} of {len(indices)} {label}s never changed the outcome when swapped (ST = 0 [0, 0]): no "
-            "measurable effect in this design, listed apart, not ranked"
+            f"measurable effect in this design, listed apart, not ranked ({_why_unchanged(kind, 'sobol')})"
         )
     return "; ".join(parts)
 
@@ -301,7 +305,23 @@ def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
 STABLE_MORRIS_SHARE = 0.25  # mu* is read to about a quarter of the largest mu*
 
 
-def _morris_stability(indices: pd.DataFrame, n: int) -> str:
+def _why_unchanged(kind: str, method: str) -> str:
+    """Why a factor can leave the outcome exactly as it was in every run of a design, in words that fit the outcome:
+    a yes/no outcome flips rarely; an amount (days, deaths, a share) moves with anything that acts on it, so one left
+    exactly unchanged means what the factor governs never came into play in these runs (which share random numbers
+    within a block or trajectory, so nothing else differs)."""
+    step = "from one step of a trajectory to the next" if method == "morris" else "when one factor is swapped"
+    if kind == "probability":
+        return f"a yes/no outcome flips rarely {step}"
+    what = "a number of days" if kind == "days" else "an amount"
+    moved = "moved one step" if method == "morris" else "swapped"
+    return (
+        f"the outcome, {what}, came out exactly the same with the factor {moved} in every run: what the factor "
+        "governs never came into play in these runs, or never by enough to change it"
+    )
+
+
+def _morris_stability(indices: pd.DataFrame, n: int, kind: str) -> str:
     """Morris's counterpart of the Sobol warning: intervals of mu* too wide for a ranking (with the n that would
     narrow them to a quarter of the largest mu*, as they shrink with the square root of the trajectories), and the
     factors no trajectory moved the outcome with (inert in this design, not ranked)."""
@@ -319,7 +339,7 @@ def _morris_stability(indices: pd.DataFrame, n: int) -> str:
     if inert:
         parts.append(
             f"{inert} of {len(indices)} {label}s never moved the outcome in this design (mu* = 0): inert here, listed "
-            "apart, not ranked (a yes/no outcome flips rarely from one step of a trajectory to the next)"
+            f"apart, not ranked ({_why_unchanged(kind, 'morris')})"
         )
     return "; ".join(parts)
 

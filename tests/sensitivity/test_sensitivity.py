@@ -217,6 +217,46 @@ def test_the_ranked_charts_title_is_not_clipped_by_long_names() -> None:
         assert "judgment" in title.get_text()
 
 
+def test_the_warning_about_factors_that_never_moved_the_outcome_fits_the_outcomes_type(tmp_path: Path) -> None:
+    """Issue 32 (new-user pass): Morris's warning explained its inert factors by "a yes/no outcome flips rarely"
+    for every outcome, territory share and deaths included. The reason now fits the outcome: yes/no for a
+    probability, an amount or a number of days (exactly unchanged: what the factor governs never came into play)
+    for the others, from the measure's kind (or, without it, from the values)."""
+    from scenarios.sensitivity import stability
+
+    problem = ishigami_problem()
+    indices, _, y = sobol.run(problem, "morris", 6, 3, lambda d: ishigami(problem, d))
+    amount = stability(indices, "morris", 6, y)  # continuous values: an amount
+    assert "yes/no" not in amount and "the outcome, an amount, came out exactly the same" in amount
+    assert "a number of days" in stability(indices, "morris", 6, y, kind="days")
+    flips = (y > 5).astype(float)
+    assert "a yes/no outcome flips rarely from one step of a trajectory to the next" in stability(
+        indices, "morris", 6, flips
+    )
+    assert "yes/no" in stability(indices, "morris", 6, y, kind="probability")
+    s, _, ys = sobol.run(problem, "sobol", 64, 1, lambda d: ishigami(problem, d))
+    assert "the outcome, an amount, came out exactly the same with the factor swapped" in stability(s, "sobol", 64, ys)
+    assert "a yes/no outcome flips rarely when one factor is swapped" in stability(
+        s, "sobol", 64, ys, kind="probability"
+    )
+    # through a real design: the attacker's share of territory is an amount, war_days a number of days
+    for outcome, words in (("attacker_share", "an amount"), ("war_days", "a number of days")):
+        result = run_sensitivity(
+            BASELINE,
+            method="morris",
+            outcome=outcome,
+            n=2,
+            params=["actors.russia.*"],
+            overrides=["simulation.horizon_days=60"],
+            executor="serial",
+            seed=1,
+            out=tmp_path / outcome,
+            quiet=True,
+        )
+        assert "never moved the outcome" in result.warning, result.warning
+        assert "yes/no" not in result.warning and f"the outcome, {words}, came out" in result.warning
+
+
 def load_scenario_measures() -> MeasureSet:
     """The measures of the shipped baseline (their labels name its actors)."""
     from scenarios.config.loader import load_scenario
