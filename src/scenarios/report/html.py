@@ -204,6 +204,8 @@ def _calibration(info: Mapping[str, Any] | None) -> dict[str, Any] | None:
         ],
         "kept": sum(1 for row in params if not row.get("constrained")),
         "joint": bool(info.get("joint")),
+        "fit": info.get("fit"),  # better, worse or unchanged (`calibrate.fit_change`), and in words
+        "fit_text": info.get("fit_text"),
     }
 
 
