@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,8 @@ def verify(
     **fields: Unpack[RunOptionFields],
 ) -> tuple[Check, Path]:
     """Run the original and the calibrated scenario on the same seeds (the check's default n), check both (run, not
-    emulated), and write the report that shows them side by side with what calibration changed."""
+    emulated), and write the report that shows them side by side with what calibration changed and whether it
+    improves the fit (`fit_change`)."""
     from scenarios.report.findings import Findings
     from scenarios.report.html import save_report
 
@@ -147,15 +149,103 @@ def verify(
         n=n,
         using=using,
     )
-    info = json.loads(read_bytes(result.directory / "calibration.json", result.directory, 1 << 24))
-    summary = {**info, "calibrated": narrowed.name, "joint": narrowed.joint is not None}
-    write_output(batch.directory / "calibration.json", json.dumps(summary, indent=2).encode(), field="out")
     results = load_results(batch.directory)
     scenarios = {s.name: s for s in (original, narrowed)}
     verified = check(results, scenarios, reason)
+    fit = fit_change(verified, original.name, narrowed.name)
+    info = json.loads(read_bytes(result.directory / "calibration.json", result.directory, 1 << 24))
+    summary = {
+        **info,
+        "calibrated": narrowed.name,
+        "joint": narrowed.joint is not None,
+        "fit": fit.verdict,
+        "fit_text": fit.to_text(),
+    }
+    write_output(batch.directory / "calibration.json", json.dumps(summary, indent=2).encode(), field="out")
     findings = Findings.of(results, scenarios=scenarios, check_=verified)  # the check printed is the one shown
     report = save_report(findings, result.directory / "report.html", cache=True, replace=False, named=False)
     return verified, report
+
+
+@dataclass(frozen=True)
+class FitChange:
+    """Whether a calibrated scenario fits the report better than its original, both run on the same seeds and checked.
+
+    `contradicted`: the judgments and observations each contradicts (too high or too low; what `check --strict`
+    fails on), original then calibrated; `miss`: the total distance of the judgments' estimates from their bands
+    (probability; 0 inside), over the `judged` judgments both could answer; `noise`: the 95% half-width of the
+    difference of the two totals, from the intervals of the estimates (as if independent: the runs share seeds, so
+    it is on the safe side); `implausibility`: the observations' summed implausibility. `verdict`: better (fewer
+    contradicted, or as many and the total miss smaller by more than the noise, or else the observations' summed
+    implausibility smaller by more than 1), worse (the reverse), or unchanged."""
+
+    original: str
+    calibrated: str
+    contradicted: tuple[int, int]
+    judged: int
+    miss: tuple[float, float]
+    noise: float
+    implausibility: tuple[float, float] | None
+    verdict: str
+
+    @property
+    def recommended(self) -> bool:
+        """Only a calibration that improves the fit is recommended over the original."""
+        return self.verdict == "better"
+
+    def to_text(self) -> str:
+        """The comparison in a sentence, and what follows from it."""
+        (co, cc), (mo, mc) = self.contradicted, self.miss
+        parts = [
+            f"{self.calibrated} contradicts {cc} judgment(s) or observation(s), {self.original} {co}",
+            f"over the {self.judged} judgments both answer, its estimates sit {abs(mo - mc) * 100:.1f} points "
+            f"{'nearer' if mc <= mo else 'farther from'} their bands in total ({mc * 100:.1f} against "
+            f"{mo * 100:.1f}; the runs' noise: +-{self.noise * 100:.1f})",
+        ]
+        if self.implausibility is not None:
+            io, ic = self.implausibility
+            parts.append(f"the observations' summed implausibility is {ic:.2f} against {io:.2f}")
+        head = "; ".join(parts)
+        if self.verdict == "better":
+            return f"{head}: the calibrated ranges improve the fit; recommended over the original"
+        if self.verdict == "worse":
+            return f"{head}: the calibrated ranges make the fit worse; not recommended, the original stands"
+        return f"{head}: the calibrated ranges do not improve the fit measurably; not recommended, the original stands"
+
+
+def fit_change(verified: Check, original: str, calibrated: str) -> FitChange:
+    """Compare the fit of `calibrated` with that of `original` in a check of both (`verify`'s): see `FitChange`."""
+    t = verified.table
+    a = t[t["scenario"] == original].set_index("expectation")
+    b = t[t["scenario"] == calibrated].set_index("expectation")
+    both = [e for e in a.index if e in b.index and a.at[e, "verdict"] != "n/a" and b.at[e, "verdict"] != "n/a"]
+
+    def miss(rows: pd.DataFrame) -> pd.Series:
+        return (rows["band_lo"] - rows["estimate"]).clip(lower=0.0) + (rows["estimate"] - rows["band_hi"]).clip(
+            lower=0.0
+        )
+
+    def half(rows: pd.DataFrame) -> pd.Series:
+        return (rows["upper"] - rows["lower"]) / 2
+
+    ma, mb = float(miss(a.loc[both]).sum()), float(miss(b.loc[both]).sum())
+    noise = float(np.sqrt((half(a.loc[both]) ** 2).sum() + (half(b.loc[both]) ** 2).sum()))
+    bad = verified.inconsistent
+    counts = (int((bad["scenario"] == original).sum()), int((bad["scenario"] == calibrated).sum()))
+    data = verified.data
+    implaus = None
+    if not data.empty:
+        d = data.groupby("scenario")["implausibility"].sum()
+        implaus = (float(d.get(original, 0.0)), float(d.get(calibrated, 0.0)))
+    if counts[1] != counts[0]:
+        verdict = "better" if counts[1] < counts[0] else "worse"
+    elif abs(mb - ma) > noise:
+        verdict = "better" if mb < ma else "worse"
+    elif implaus is not None and abs(implaus[1] - implaus[0]) > 1.0:
+        verdict = "better" if implaus[1] < implaus[0] else "worse"
+    else:
+        verdict = "unchanged"
+    return FitChange(original, calibrated, counts, len(both), (ma, mb), noise, implaus, verdict)
 
 
 def calibrated_target(

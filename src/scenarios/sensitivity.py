@@ -65,18 +65,25 @@ class Sensitivity(Rendered):
 
     def to_text(self) -> str:
         """The ranking as a reader takes it in: each index with its 95% interval, names shortened (the full ones
-        are in `table`); under Morris, what never moved the outcome listed apart, not ranked."""
+        are in `table`); what never moved the outcome (`sobol.inert`) listed apart after it, not ranked."""
         t = self.indices
         label = str(t.columns[0])
         lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; 95% intervals)"]
+        still = sobol.inert(t)
+        moved, inert = t[~still], t[still]
         if self.method == "sobol":
             lines.append(f"{'rank':>4}  {'ST (total)':>22}  {'S1 (first order)':>22}  {label}")
-            for _, r in t.iterrows():
+            for _, r in moved.iterrows():
                 st = f"{r['ST']:.3f} [{r['ST_lower']:.3f}, {r['ST_upper']:.3f}]"
                 s1 = f"{r['S1']:.3f} [{r['S1_lower']:.3f}, {r['S1_upper']:.3f}]"
                 lines.append(f"{int(r['rank']):>4}  {st:>22}  {s1:>22}  {_short(r[label])}")
+            if len(inert):
+                names = "; ".join(_short(v, 50) for v in inert[label])
+                lines.append(
+                    f"no measurable effect in this design (ST = 0 [0, 0]: swapping it never changed the outcome), "
+                    f"not ranked: {len(inert)} {label}s: {names}"
+                )
         else:
-            moved, inert = t[t["mu_star"] > 0], t[t["mu_star"] == 0]
             lines.append(f"{'rank':>4}  {'mu* [95% interval]':>24}  {'mu':>7}  {'sigma':>6}  {label}")
             for _, r in moved.iterrows():
                 mu_star = f"{r['mu_star']:.3f} [{r['mu_star_lower']:.3f}, {r['mu_star_upper']:.3f}]"
@@ -120,7 +127,8 @@ class Sensitivity(Rendered):
         return tornado(self.indices, self.named(), ax=ax)
 
     def __repr__(self) -> str:
-        top = ", ".join(map(str, self.indices[self.indices.columns[0]].head(3)))
+        t = self.indices[~sobol.inert(self.indices)]
+        top = ", ".join(map(str, t[t.columns[0]].head(3))) or "none measurable"
         return f"<Sensitivity ({self.method}) of {self.outcome}: {self.runs} runs; most influential: {top}>"
 
 
@@ -233,7 +241,7 @@ def _design(
     indices = sobol.analyse(problem, method, design, np.asarray(y), options.seed)
     meta = {"runs": len(design), "n": n, "params": list(params), "by": by, "measure": outcome, "label": measure.label}
     path = store(batch.directory, indices, method, f"{outcome}-by-{by}" if by != "parameter" else outcome, meta)
-    warning = stability(indices, method, n, y)
+    warning = stability(indices, method, n, y, kind=measure.kind)
     return Sensitivity(indices, path, batch, method, outcome, len(design), warning, by, label=measure.label)
 
 
@@ -261,31 +269,59 @@ def ranking_stability(a: pd.DataFrame, b: pd.DataFrame) -> float:
 STABLE_HALF_WIDTH = 0.05  # Sobol indices are read to about +-0.05
 
 
-def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray) -> str:
-    """Why the indices cannot be read, with the n that would do; "" when they can."""
+def stability(indices: pd.DataFrame, method: str, n: int, y: np.ndarray, kind: str | None = None) -> str:
+    """Why the indices cannot be read, with the n that would do; "" when they can. `kind` is the outcome's measure
+    kind (probability, amount, days: `measures.Measure.kind`), which says why a factor can leave it unchanged; without
+    it, an outcome whose values are all 0 or 1 is taken as yes/no and any other as an amount."""
     values = np.asarray(y, dtype=float)
+    if kind is None:
+        kind = "probability" if np.isin(values, (0.0, 1.0)).all() else "amount"
     if values.size and np.all(values == values[0]):
         return (
             f"the outcome is {values[0]:g} in every one of the {values.size} runs: the indices are all zero and say "
             "nothing; choose an outcome that varies (or a longer horizon), or a larger n"
         )
     if method == "morris":
-        return _morris_stability(indices, n)
+        return _morris_stability(indices, n, kind)
+    parts = []
     half = float(np.nanmax((indices["ST_upper"] - indices["ST_lower"]) / 2))
-    if not np.isfinite(half) or half <= STABLE_HALF_WIDTH:
-        return ""
-    needed = n * (half / STABLE_HALF_WIDTH) ** 2
-    suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
-    return (
-        f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the ranking "
-        f"is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
-    )
+    if np.isfinite(half) and half > STABLE_HALF_WIDTH:
+        needed = n * (half / STABLE_HALF_WIDTH) ** 2
+        suggest = 2 ** math.ceil(math.log2(needed))  # Sobol sequences balance at powers of two
+        parts.append(
+            f"n={n} is too small for stable indices: the 95% intervals of ST are up to +-{half:.2f} wide, so the "
+            f"ranking is not reliable; about n = {suggest} would narrow them to +-{STABLE_HALF_WIDTH}"
+        )
+    inert = int(sobol.inert(indices).sum())
+    if inert:
+        label = str(indices.columns[0])
+        parts.append(
+            f"{inert} of {len(indices)} {label}s never changed the outcome when swapped (ST = 0 [0, 0]): no "
+            f"measurable effect in this design, listed apart, not ranked ({_why_unchanged(kind, 'sobol')})"
+        )
+    return "; ".join(parts)
 
 
 STABLE_MORRIS_SHARE = 0.25  # mu* is read to about a quarter of the largest mu*
 
 
-def _morris_stability(indices: pd.DataFrame, n: int) -> str:
+def _why_unchanged(kind: str, method: str) -> str:
+    """Why a factor can leave the outcome exactly as it was in every run of a design, in words that fit the outcome:
+    a yes/no outcome flips rarely; an amount (days, deaths, a share) moves with anything that acts on it, so one left
+    exactly unchanged means what the factor governs never came into play in these runs (which share random numbers
+    within a block or trajectory, so nothing else differs)."""
+    step = "from one step of a trajectory to the next" if method == "morris" else "when one factor is swapped"
+    if kind == "probability":
+        return f"a yes/no outcome flips rarely {step}"
+    what = "a number of days" if kind == "days" else "an amount"
+    moved = "moved one step" if method == "morris" else "swapped"
+    return (
+        f"the outcome, {what}, came out exactly the same with the factor {moved} in every run: what the factor "
+        "governs never came into play in these runs, or never by enough to change it"
+    )
+
+
+def _morris_stability(indices: pd.DataFrame, n: int, kind: str) -> str:
     """Morris's counterpart of the Sobol warning: intervals of mu* too wide for a ranking (with the n that would
     narrow them to a quarter of the largest mu*, as they shrink with the square root of the trajectories), and the
     factors no trajectory moved the outcome with (inert in this design, not ranked)."""
@@ -299,11 +335,11 @@ def _morris_stability(indices: pd.DataFrame, n: int) -> str:
             f"n={n} trajectories is too few for a ranking: the 95% intervals of mu* are up to +-{half:.3g}, "
             f"{half / top:.0%} of the largest mu*; about n = {needed:,} would narrow them to a quarter of it"
         )
-    inert = int((indices["mu_star"] == 0).sum())
+    inert = int(sobol.inert(indices).sum())
     if inert:
         parts.append(
             f"{inert} of {len(indices)} {label}s never moved the outcome in this design (mu* = 0): inert here, listed "
-            "apart, not ranked (a yes/no outcome flips rarely from one step of a trajectory to the next)"
+            f"apart, not ranked ({_why_unchanged(kind, 'morris')})"
         )
     return "; ".join(parts)
 

@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from scenarios.analysis.questions import Forecast, crps, murphy, score
 from scenarios.config.expectations import Question, load_questions
 from scenarios.exceptions import ConfigError
+from scenarios.io.load import Results
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "configs" / "questions" / "example.yaml"
@@ -160,6 +161,48 @@ def test_crps_of_a_sample_against_hand_computed_values() -> None:
     sc = score(_forecast(rows, {"d": _q(3.0)}, {("s", "d"): sample}))
     assert sc.per_question["crps"].iloc[0] == pytest.approx(by_hand)
     assert sc.totals["crps"].iloc[0] == pytest.approx(by_hand)
+
+
+def test_crps_is_averaged_only_over_questions_of_one_unit() -> None:
+    """Issue 32 (new-user pass): `score` averaged CRPS over days, shares and deaths into one number. CRPS is in the
+    outcome's unit: each question keeps its own, the totals give one mean per unit, and the text says so."""
+    sample = np.array([1.0, 2.0, 4.0])
+    questions = {k: _q(v) for k, v in {"d1": 3.0, "d2": 10.0, "deaths": 500.0, "share": 0.4, "raw": 2.0}.items()}
+    rows = [
+        {"scenario": "s", "question": "d1", "kind": "days", "n": 3, "q50": 2.0, "unit": "days"},
+        {"scenario": "s", "question": "d2", "kind": "days", "n": 3, "q50": 2.0, "unit": "days"},
+        {"scenario": "s", "question": "deaths", "kind": "amount", "n": 3, "q50": 2.0, "unit": "people"},
+        {"scenario": "s", "question": "share", "kind": "amount", "n": 3, "q50": 2.0, "unit": "share"},
+        {"scenario": "s", "question": "raw", "kind": "amount", "n": 3, "q50": 2.0, "unit": ""},
+    ]
+    sc = score(_forecast(rows, questions, {("s", q): sample for q in questions}))
+    per = sc.per_question.set_index("question")
+    assert per.loc["d1", "crps"] == pytest.approx(crps(3.0, sample))
+    assert per.loc["raw", "unit"] == "units of m"  # a measure that states no unit: its own, pooled with none
+    numeric = sc.totals.set_index("unit")
+    assert list(numeric.index) == ["days", "people", "share", "units of m"]
+    assert numeric.loc["days", "questions"] == 2
+    assert numeric.loc["days", "crps"] == pytest.approx((crps(3.0, sample) + crps(10.0, sample)) / 2)
+    assert numeric.loc["people", "crps"] == pytest.approx(crps(500.0, sample))
+    assert numeric.loc["days", "against"] == "(numeric, in days: CRPS)"
+    text = sc.to_text()
+    assert "averaged only over the questions of one unit" in text
+    assert sc.views()[1].after.startswith("CRPS is in the unit of the question's outcome")
+
+
+def test_a_forecast_of_a_number_carries_its_measures_unit(batch: Results) -> None:
+    """The unit comes from the measure (`scenarios measures`): war_days in days, attacker_share a share."""
+    from scenarios.analysis.questions import forecast
+
+    questions = {"war": _q(12.0), "share": _q(0.3)}
+    questions = {
+        "war": questions["war"].model_copy(update={"measure": "war_days"}),
+        "share": questions["share"].model_copy(update={"measure": "attacker_share"}),
+    }
+    sc = score(forecast(batch, questions))
+    units = sc.per_question.drop_duplicates("question").set_index("question")["unit"]
+    assert units.to_dict() == {"war": "days", "share": "share"}
+    assert set(sc.totals["unit"]) == {"days", "share"}  # per scenario and unit, never one mean of both
 
 
 def test_murphy_decomposition_adds_up_when_forecasts_take_few_values() -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from scipy.spatial import cKDTree
 
+from scenarios.analysis.check import Check
 from scenarios.analysis.history_matching import (
     Target,
     _logit,
@@ -25,7 +26,7 @@ from scenarios.analysis.history_matching import (
     implausibility,
     targets,
 )
-from scenarios.calibrate import calibrate, calibrated_yaml, joint_sample_csv, sample_file, verify
+from scenarios.calibrate import calibrate, calibrated_yaml, fit_change, joint_sample_csv, sample_file, verify
 from scenarios.config.draw import draw_parameters
 from scenarios.config.loader import load_scenario
 
@@ -145,6 +146,7 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     assert set(verified.table["scenario"]) == {"calibrand", "calibrand-calibrated"}  # before and after, checked
     html = report.read_text(encoding="utf-8")
     assert "What calibration changed" in html and f"{result.ruled_out:.0%}" in html
+    assert "Does it fit\nbetter?</strong> calibrand-calibrated contradicts" in html  # the fit compared, in words
     for name in result.ruled_out_by:
         assert f"<td>{name}</td>" in html  # why: each expectation's share of the space ruled out
     assert "jointly from the points not ruled out" in html
@@ -220,3 +222,142 @@ def test_only_parameters_the_region_constrains_are_listed_as_constrained() -> No
     assert lines[0].startswith("constrained on their own") and len(lines) == 2 and "a" in lines[1].split()[0]
     none = constraint_lines(pd.Series({"c": 0.95, "b": 1.0}), ranges)
     assert len(none) == 1 and none[0].startswith("no free parameter is constrained on its own")
+
+
+def _checked(rows: list[tuple[str, str, float, str]]) -> Check:
+    """A check of two scenarios: (scenario, expectation, estimate, verdict), band [0.2, 0.6], intervals +-0.02."""
+    table = pd.DataFrame(
+        [
+            {
+                "scenario": s,
+                "expectation": e,
+                "estimate": p,
+                "lower": p - 0.02,
+                "upper": p + 0.02,
+                "band_lo": 0.2,
+                "band_hi": 0.6,
+                "verdict": v,
+            }
+            for s, e, p, v in rows
+        ]
+    )
+    return Check(table)
+
+
+def test_a_calibration_that_does_not_improve_the_fit_is_said_so_and_not_recommended() -> None:
+    """Issue 32 (new-user pass): a calibration whose scenario fits worse, or no measurably better, was written and
+    recommended all the same. The calibrated and the original scenario's checks are compared: fewer judgments
+    contradicted, or as many and estimates nearer their bands by more than the runs' noise, is better; the reverse
+    worse; else unchanged; only better is recommended, and the words say which."""
+    better = fit_change(
+        _checked(
+            [
+                ("o", "a", 0.70, "too high"),
+                ("o", "b", 0.4, "consistent"),
+                ("c", "a", 0.55, "consistent"),
+                ("c", "b", 0.4, "consistent"),
+            ]
+        ),
+        "o",
+        "c",
+    )
+    assert better.verdict == "better" and better.recommended and better.contradicted == (1, 0)
+    assert better.miss == pytest.approx((0.10, 0.0))
+    assert better.to_text().endswith("the calibrated ranges improve the fit; recommended over the original")
+    worse = fit_change(_checked([("o", "a", 0.5, "consistent"), ("c", "a", 0.75, "too high")]), "o", "c")
+    assert worse.verdict == "worse" and not worse.recommended
+    assert worse.to_text().endswith("make the fit worse; not recommended, the original stands")
+    # as many contradicted, and nearer the band by less than the noise: no measurable change
+    same = fit_change(_checked([("o", "a", 0.70, "too high"), ("c", "a", 0.69, "too high")]), "o", "c")
+    assert same.verdict == "unchanged" and not same.recommended
+    assert same.noise == pytest.approx(np.sqrt(2) * 0.02)
+    assert "do not improve the fit measurably; not recommended, the original stands" in same.to_text()
+    # as many contradicted, but much nearer the band: better
+    nearer = fit_change(_checked([("o", "a", 0.95, "too high"), ("c", "a", 0.65, "too high")]), "o", "c")
+    assert nearer.verdict == "better"
+    # a judgment one of them cannot answer is left out of the comparison
+    na = fit_change(
+        _checked(
+            [
+                ("o", "a", 0.5, "consistent"),
+                ("c", "a", 0.5, "consistent"),
+                ("o", "b", 0.9, "n/a"),
+                ("c", "b", 0.1, "n/a"),
+            ]
+        ),
+        "o",
+        "c",
+    )
+    assert na.judged == 1 and na.verdict == "unchanged"
+
+
+def test_a_one_parameter_region_is_drawn_as_implausibility_against_the_parameter() -> None:
+    """Issue 32 (new-user pass): the region of a single calibrated parameter was drawn as a 2-D scatter of the
+    parameter against itself (a diagonal), with a clipped title. It is now a 1-D plot: the largest implausibility
+    against the parameter's value, a line per wave, the design points, the cut and the range not ruled out."""
+    from matplotlib.patches import Polygon, Rectangle
+
+    from scenarios.plots.calibration import implausibility_along, surviving_pairs
+
+    x = np.linspace(0.05, 2.0, 50)
+    curve = pd.concat(
+        [
+            pd.DataFrame({"quantile": np.linspace(0, 1, 50), "value": x, "wave": w, "implausibility": x * w * 2})
+            for w in (1, 2)
+        ]
+    )
+    design = pd.DataFrame({"value": [0.2, 1.5], "wave": [1, 2], "implausibility": [0.8, 6.0]})
+    fig = implausibility_along(curve, design, "combat.attacker_advance_per_day", 3.0, 0.4)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1
+    assert ax.get_xlabel().startswith("combat: attacker advance per day")
+    assert ax.get_ylabel() == "largest implausibility over the expectations"
+    assert [line.get_label() for line in ax.get_lines()][:2] == ["wave 1 (emulated)", "wave 2 (emulated)"]
+    shaded = [p for p in ax.patches if isinstance(p, (Polygon, Rectangle))]
+    assert len(shaded) == 1  # not ruled out: where the worse wave (2) is below the cut, x * 4 <= 3
+    span = shaded[0].get_extents().transformed(ax.transData.inverted())
+    assert span.x0 == pytest.approx(0.05, abs=0.01) and span.x1 == pytest.approx(0.75, abs=0.05)
+    box = ax.title.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    # two parameters (one pair, a narrow figure): its title is wrapped to the figure, not clipped
+    pairs = surviving_pairs(pd.DataFrame({"a": [0.1, 0.5], "b": [0.2, 0.9]}), ["a", "b"], 0.25)
+    pairs.draw_without_rendering()
+    box = pairs._suptitle.get_window_extent()  # type: ignore[union-attr]
+    assert box.x0 >= 0 and box.x1 <= pairs.bbox.width
+
+
+def test_the_command_draws_one_parameter_in_1d_and_recommends_nothing_unchecked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the command, at the smallest settings: one calibrated parameter gives a region plot of one axes,
+    implausibility against it; a calibration that rules nothing out says it changes nothing and is not
+    recommended (no check run), and one not checked (`--no-check`) says its fit is not known."""
+    import json
+
+    from PIL import Image
+
+    from scenarios.cli import main
+
+    config = calibrand(tmp_path)
+    out = tmp_path / "cal"
+    args = ["calibrate", str(config), "--waves", "1", "--points", "5", "--n", "10", "--seed", "3"]
+    args += ["--params", "combat.attacker_advance_per_day", "--out", str(out), "--no-check"]
+    args += ["--executor", "serial", "--quiet", "--set", "simulation.horizon_days=60"]
+    for cut, rules_out in (("100", False), ("0.01", True)):  # nothing ruled out; then part of the range
+        capsys.readouterr()
+        assert main([*args, "--cut", cut, "--overwrite"]) == 0
+        stdout = capsys.readouterr().out
+        ruled_out = json.loads((out / "calibration.json").read_text())["ruled_out"]
+        if not rules_out:
+            assert ruled_out == 0
+            assert (
+                "nothing was ruled out: the calibrated scenario equals the original and changes nothing; not " in stdout
+            )
+            assert "run it with" not in stdout
+        else:
+            assert 0 < ruled_out < 1
+            assert "not checked (--no-check): whether the calibrated ranges fit the report better" in stdout
+            assert "run it with: scenarios run" in stdout
+        width, height = Image.open(out / "calibration-region.png").size
+        assert width > height  # one wide axes (7 x 4.4 in), not a square scatter of the parameter on itself

@@ -154,6 +154,109 @@ def test_morris_with_few_trajectories_warns_lists_the_inert_apart_and_draws_the_
         Sensitivity(grouped, Path("x.parquet"), None, "morris", "y", 30).plot("plane")  # type: ignore[arg-type]
 
 
+def test_sobol_factors_with_no_measurable_effect_are_said_so_not_ranked() -> None:
+    """Issue 32 (new-user pass): Sobol by judgment ranked 57 groups at 0.000 [0.000, 0.000] among the six that
+    moved the outcome (ranks 7 to 63). A factor whose swap never changed the outcome (ST = 0 with a zero-width
+    interval) now has no rank, is listed apart after the ranking as having no measurable effect, is counted in the
+    warning and left off the chart (its title says how many)."""
+    from scenarios.plots.sensitivity import tornado
+    from scenarios.sensitivity import Sensitivity, stability
+
+    problem = ishigami_problem()
+    indices, _, y = sobol.run(problem, "sobol", 64, 1, lambda d: ishigami(problem, d))
+    t = indices.set_index("parameter")
+    assert (t.loc["dummy", ["ST", "ST_lower", "ST_upper"]] == 0).all()  # it does not enter: no swap changes y
+    assert sobol.inert(indices).tolist() == [False, False, False, True]
+    assert pd.isna(t.loc["dummy", "rank"]) and list(t.loc[["x1", "x2", "x3"], "rank"]) == [1, 2, 3]
+    result = Sensitivity(indices, Path("x.parquet"), None, "sobol", "y", 384)  # type: ignore[arg-type]
+    lines = result.to_text().splitlines()
+    assert [line.split()[-1] for line in lines[2:5]] == ["x1", "x2", "x3"]
+    assert lines[5] == (
+        "no measurable effect in this design (ST = 0 [0, 0]: swapping it never changed the outcome), not ranked: "
+        "1 parameters: dummy"
+    )
+    assert "dummy" not in repr(result)
+    assert "1 of 4 parameters never changed the outcome when swapped (ST = 0 [0, 0])" in stability(
+        indices, "sobol", 64, y
+    )
+    ax = tornado(indices, "y").axes[0]
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["x3", "x2", "x1"]
+    assert "1 with no measurable effect in this design, not shown" in ax.get_title().replace("\n", " ")
+
+
+def test_the_ranked_charts_title_is_not_clipped_by_long_names() -> None:
+    """Issue 32 (new-user pass): the title of a chart by judgment, centred over axes narrowed by 70-character
+    judgments, ran past the figure's edge ("... by judgmer"). It is wrapped to the axes' width."""
+    from scenarios.plots.sensitivity import morris_plane, tornado
+
+    long = [
+        "¶9 “Azerbaijan’s minor territorial gains are not enough to improve its position at the table”",
+        "¶14 “Azerbaijan likely believes Armenia will blink first in a standoff due to Turkish support”",
+        "¶12 “An offensive would likely cause high civilian casualties and destruction in the region”",
+        "¶10 “While Azerbaijan’s economy can outmatch that of Armenia’s in affording a long war”",
+    ]
+    table = pd.DataFrame(
+        {
+            "judgment": long,
+            "ST": [0.5, 0.3, 0.2, 0.1],
+            "ST_lower": [0.4, 0.2, 0.1, 0.0],
+            "ST_upper": [0.6, 0.4, 0.3, 0.2],
+            "S1": [0.4, 0.2, 0.1, 0.05],
+            "S1_lower": [0.3, 0.1, 0.0, 0.0],
+            "S1_upper": [0.5, 0.3, 0.2, 0.1],
+            "rank": [1, 2, 3, 4],
+        }
+    )
+    outcome = "P(the first truce stays formally in force 30 days), by judgment"
+    morris = pd.DataFrame({"parameter": ["a.b", "a.c"], "mu_star": [1.0, 0.5], "sigma": [0.5, 0.2], "rank": [1, 2]})
+    for fig in (tornado(table, outcome), morris_plane(morris, outcome + " " + outcome)):
+        fig.draw_without_rendering()
+        title = fig.axes[0].title
+        box = title.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, title.get_text()
+        assert "judgment" in title.get_text()
+
+
+def test_the_warning_about_factors_that_never_moved_the_outcome_fits_the_outcomes_type(tmp_path: Path) -> None:
+    """Issue 32 (new-user pass): Morris's warning explained its inert factors by "a yes/no outcome flips rarely"
+    for every outcome, territory share and deaths included. The reason now fits the outcome: yes/no for a
+    probability, an amount or a number of days (exactly unchanged: what the factor governs never came into play)
+    for the others, from the measure's kind (or, without it, from the values)."""
+    from scenarios.sensitivity import stability
+
+    problem = ishigami_problem()
+    indices, _, y = sobol.run(problem, "morris", 6, 3, lambda d: ishigami(problem, d))
+    amount = stability(indices, "morris", 6, y)  # continuous values: an amount
+    assert "yes/no" not in amount and "the outcome, an amount, came out exactly the same" in amount
+    assert "a number of days" in stability(indices, "morris", 6, y, kind="days")
+    flips = (y > 5).astype(float)
+    assert "a yes/no outcome flips rarely from one step of a trajectory to the next" in stability(
+        indices, "morris", 6, flips
+    )
+    assert "yes/no" in stability(indices, "morris", 6, y, kind="probability")
+    s, _, ys = sobol.run(problem, "sobol", 64, 1, lambda d: ishigami(problem, d))
+    assert "the outcome, an amount, came out exactly the same with the factor swapped" in stability(s, "sobol", 64, ys)
+    assert "a yes/no outcome flips rarely when one factor is swapped" in stability(
+        s, "sobol", 64, ys, kind="probability"
+    )
+    # through a real design: the attacker's share of territory is an amount, war_days a number of days
+    for outcome, words in (("attacker_share", "an amount"), ("war_days", "a number of days")):
+        result = run_sensitivity(
+            BASELINE,
+            method="morris",
+            outcome=outcome,
+            n=2,
+            params=["actors.russia.*"],
+            overrides=["simulation.horizon_days=60"],
+            executor="serial",
+            seed=1,
+            out=tmp_path / outcome,
+            quiet=True,
+        )
+        assert "never moved the outcome" in result.warning, result.warning
+        assert "yes/no" not in result.warning and f"the outcome, {words}, came out" in result.warning
+
+
 def load_scenario_measures() -> MeasureSet:
     """The measures of the shipped baseline (their labels name its actors)."""
     from scenarios.config.loader import load_scenario

@@ -545,14 +545,42 @@ def _round(x: float) -> float:
 
 
 def implausibility_frame(result: Calibration) -> pd.DataFrame:
-    """Each design point's maximum implausibility under its own wave's emulators (for the by-wave plot)."""
+    """Each design point's maximum implausibility under its own wave's emulators (for the by-wave plot), with the
+    point's quantiles (one column per free parameter)."""
     rows = []
     for wave in result.waves:
         x = wave.points.to_numpy()
-        worst = np.zeros(len(x))
-        for t in result.targets:
-            i = wave.implausibility(t, x, result.n)
-            if i is not None:
-                worst = np.maximum(worst, i)
-        rows.append(pd.DataFrame({"wave": wave.number, "implausibility": worst}))
+        rows.append(wave.points.reset_index(drop=True).assign(wave=wave.number, implausibility=_worst(result, wave, x)))
     return pd.concat(rows, ignore_index=True)
+
+
+def _worst(result: Calibration, wave: Wave, x: np.ndarray) -> np.ndarray:
+    """The largest implausibility over the targets at points `x` under one wave's emulators."""
+    worst = np.zeros(len(x))
+    for t in result.targets:
+        i = wave.implausibility(t, x, result.n)
+        if i is not None:
+            worst = np.maximum(worst, i)
+    return worst
+
+
+def implausibility_curve(result: Calibration, points: int = 201) -> pd.DataFrame:
+    """For a calibration of one free parameter: the largest implausibility over the targets along its range (a grid
+    of quantiles), under each wave's emulators, and `value`, the parameter's value there. A point is ruled out where
+    any wave puts it above the cut, so the region is where every wave's curve is below it."""
+    if len(result.free) != 1:
+        raise AnalysisError(
+            f"an implausibility curve is of one free parameter; this calibration has {len(result.free)}"
+        )
+    name = result.free[0]
+    spec = result.scenario.parameter_specs()[name]
+    u = np.linspace(0.0, 1.0, points)
+    u[0], u[-1] = 1e-4, 1 - 1e-4  # an unbounded distribution stays finite
+    values = [spec.ppf(float(q)) for q in u]
+    frames = [
+        pd.DataFrame(
+            {"quantile": u, "value": values, "wave": w.number, "implausibility": _worst(result, w, u[:, None])}
+        )
+        for w in result.waves
+    ]
+    return pd.concat(frames, ignore_index=True)

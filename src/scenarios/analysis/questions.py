@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 LOG_CLIP = 1e-3  # a 0% forecast that comes true would score infinity: forecasts are clipped to [0.001, 0.999]
 MIN_FOR_DIAGRAM = 10
+CRPS_NOTE = (
+    "CRPS is in the unit of the question's outcome (days, people, a share ...; lower is better, 0 a forecast certain "
+    "of the value that came), so it is averaged only over the questions of one unit: a mean over days, shares and "
+    "deaths would mean nothing. No reference forecast is scored for numeric questions."
+)
 
 
 class QuestionError(CheckError):
@@ -132,6 +137,7 @@ def forecast(results: Results, questions: Mapping[str, Question] | None = None) 
                 for p in QUANTILES:
                     row[f"q{round(p * 100):02d}"] = float(np.quantile(values, p))
                 row["mean"] = float(values.mean())
+                row["unit"] = numeric_unit(m.unit, q.measure)
                 samples[(name, qid)] = values
             rows.append(row)
     return Forecast(pd.DataFrame(rows), samples, used)
@@ -167,6 +173,8 @@ class Score(Rendered):
                 "\nTotals: mean scores of the model and of the other forecaster over the questions both answered",
                 self.totals.to_string(index=False),
             ]
+            if "crps" in self.per_question:
+                parts.append(CRPS_NOTE)
             if not self.murphy.empty:
                 parts += [
                     "\nMurphy decomposition of the Brier score (forecasts binned by tenths): "
@@ -184,7 +192,12 @@ class Score(Rendered):
         """The scores per question, then the totals."""
         return [
             View(self.per_question, frame_columns(self.per_question, "{:.4f}"), heading="Scores per question"),
-            View(self.totals, frame_columns(self.totals, "{:.4f}"), heading="Totals"),
+            View(
+                self.totals,
+                frame_columns(self.totals, "{:.4f}"),
+                heading="Totals",
+                after=CRPS_NOTE if "crps" in self.per_question else "",
+            ),
         ]
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
@@ -278,6 +291,8 @@ def score(fc: Forecast) -> Score:
             sample = fc.samples[(r["scenario"], r["question"])]
             row["forecast"] = r["q50"]
             row["crps"] = float(sr.crps_ensemble(float(value), sample))
+            unit = r.get("unit")
+            row["unit"] = unit if isinstance(unit, str) and unit else numeric_unit("", q.measure)
         rows.append(row)
     if not rows:
         raise QuestionError("no question is resolved: add `resolution: {value, date, source}` to the ones now known")
@@ -302,16 +317,25 @@ def _totals(per: pd.DataFrame) -> pd.DataFrame:
         if not worded.empty:
             rows.append(_mean_row(str(name), "the report's word", worded, "word"))
         numeric = g[g["crps"].notna()] if "crps" in g else g.iloc[:0]
-        if not numeric.empty:
+        for unit, same in (
+            numeric.groupby("unit", sort=False) if not numeric.empty else ()
+        ):  # CRPS is in the outcome's unit: never pooled across
             rows.append(
                 {
                     "scenario": name,
-                    "against": "(numeric: CRPS)",
-                    "questions": len(numeric),
-                    "crps": float(numeric["crps"].mean()),
+                    "against": f"(numeric, in {unit}: CRPS)",
+                    "questions": len(same),
+                    "crps": float(same["crps"].mean()),
+                    "unit": unit,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def numeric_unit(unit: str, measure: str) -> str:
+    """The unit a numeric question's CRPS is in: its measure's (days, people, share, count ...), or, for a measure
+    that states none, the measure's own, which is pooled with no other question's."""
+    return unit or f"units of {measure}"
 
 
 def _mean_row(name: str, against: str, g: pd.DataFrame, other: str) -> dict[str, Any]:

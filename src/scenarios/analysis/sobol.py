@@ -106,7 +106,7 @@ def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
 
 def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, seed: int) -> pd.DataFrame:
     """Indices per parameter, ranked. Sobol: S1, ST with 95% intervals; Morris: mu_star with its 95% bootstrap
-    interval (cut at 0), mu and sigma."""
+    interval (cut at 0), mu and sigma. Factors with no measurable effect (`inert`) come last, with no rank."""
     y = np.asarray(y, dtype=float)
     if method == "sobol":
         s = sobol_analyze.analyze(problem.salib(), y, calc_second_order=False, conf_level=0.95, seed=seed)
@@ -138,8 +138,22 @@ def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, 
         )
         key = "mu_star"
     table = table.sort_values(key, ascending=False, ignore_index=True)
-    table["rank"] = np.arange(1, len(table) + 1)
+    still = inert(table)  # sorted last: an index is never below 0 (ST a mean of squares, mu* of absolute values)
+    table["rank"] = pd.array([pd.NA if s else k + 1 for k, s in enumerate(still)], dtype="Int64")
     return table
+
+
+def inert(table: pd.DataFrame) -> pd.Series:
+    """The factors with no measurable effect in this design, as a mask of the rows: moving them never changed the
+    outcome in any run. Sobol: ST = 0 with a zero-width interval (every swap of the factor left the outcome as it
+    was); Morris: mu* = 0 (no step of any trajectory moved it); another method's table (an importance): none.
+    They are not ranked (`rank` empty): a tie at zero says nothing about their order, only that this design saw no
+    effect (a larger n, or a longer horizon, may)."""
+    if {"ST", "ST_lower", "ST_upper"} <= set(table.columns):
+        return (table["ST"] == 0) & (table["ST_lower"] == 0) & (table["ST_upper"] == 0)
+    if "mu_star" in table.columns:
+        return table["mu_star"] == 0
+    return pd.Series(False, index=table.index)  # another method's table (an importance): every row ranked
 
 
 def run(

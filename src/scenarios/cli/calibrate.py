@@ -59,13 +59,14 @@ def run(args: argparse.Namespace) -> int:
         constraint_lines,
         design_warning,
         free_parameters,
+        implausibility_curve,
         implausibility_frame,
     )
-    from scenarios.calibrate import calibrate, calibrated_target, save_calibrated, verify
+    from scenarios.calibrate import calibrate, calibrated_target, fit_change, save_calibrated, verify
     from scenarios.config.loader import load_scenario
     from scenarios.engine.plan import output_directory
     from scenarios.io.owned import write_output
-    from scenarios.plots.calibration import implausibility_by_wave, surviving_pairs
+    from scenarios.plots.calibration import implausibility_along, implausibility_by_wave, surviving_pairs
     from scenarios.report.figures import figure_bytes
 
     options = run_options(args)
@@ -107,19 +108,42 @@ def run(args: argparse.Namespace) -> int:
         return 1
     shrink = result.shrinkage()
     ranges = result.ranges()
-    print("\n".join(constraint_lines(shrink, ranges)))
-    top = list(shrink.index[:3])
-    region = surviving_pairs(result.survivors, top, result.ruled_out)
+    if result.ruled_out > 0:
+        print("\n".join(constraint_lines(shrink, ranges)))
+    if len(result.free) == 1:  # a 1-D problem drawn as one: implausibility against the parameter
+        name = result.free[0]
+        design = implausibility_frame(result)
+        spec = result.scenario.parameter_specs()[name]
+        design["value"] = [spec.ppf(float(u)) for u in design[name]]
+        region = implausibility_along(implausibility_curve(result), design, name, args.cut, result.ruled_out)
+    else:
+        region = surviving_pairs(result.survivors, list(shrink.index[:3]), result.ruled_out)
     print(f"plot: {write_output(folder / 'calibration-region.png', figure_bytes(region, dpi=120), field='out')}")
     sample = save_calibrated(result, args.config, target)
-    print(f"calibrated scenario: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
+    print(f"calibrated scenario written: {target}" + (f" (joint sample: {sample})" if sample is not None else ""))
     base = Path(args.config).resolve().parent
+    run_it = f"  run it with: scenarios run {target}"
     if not target.resolve().parent.is_relative_to(base):  # it `extends:` CONFIG, a file outside its own folder
-        print(f"  run it with: scenarios run {target} --allow-path {os.path.relpath(base)}")
+        run_it += f" --allow-path {os.path.relpath(base)}"
+    if result.ruled_out <= 0:
+        print(
+            "nothing was ruled out: the calibrated scenario equals the original and changes nothing; not "
+            "recommended, the original stands (no check run: both would give the same)"
+        )
+        return 0
     if args.no_check:
+        print(
+            "not checked (--no-check): whether the calibrated ranges fit the report better than the original is "
+            "not known; run `scenarios check` on both before using it"
+        )
+        print(run_it)
         return 0
     verified, report = verify(result, args.config, target, options, overrides=args.overrides)
     print("\nthe original and the calibrated scenario, run on the same seeds and checked (not emulated):")
     print(verified.to_text())
+    fit = fit_change(verified, result.scenario.name, target.stem)
+    print(f"\nfit: {fit.to_text()}")
+    if fit.recommended:
+        print(run_it)
     print(f"report: {report}")
     return 1 if not verified.inconsistent.empty else 0

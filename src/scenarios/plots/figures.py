@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -40,6 +41,19 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Figu
         return fig, ax
     fig = Figure(figsize=size, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def fit_title(ax: Axes, text: str, fontsize: float = 10.0, **kwargs: object) -> None:
+    """Set the axes' title, each of its lines wrapped to the width the axes have once the figure is laid out: a title
+    is centred over its axes, so one wider than them is clipped at the figure's edge ("by judgmer"). The width of a
+    character is taken as 0.6 of the font size (DejaVu Sans averages about 0.55)."""
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)
+    fig.draw_without_rendering()  # the layout engine (constrained) gives the axes their width
+    inches = ax.get_position().width * fig.get_figwidth()
+    chars = max(20, int(inches * 72 / (0.6 * fontsize)))
+    lines = [textwrap.fill(line, chars) if line else line for line in text.split("\n")]
+    ax.set_title("\n".join(lines), fontsize=fontsize, **kwargs)  # type: ignore[arg-type]
 
 
 def _order(df: pd.DataFrame) -> list[str]:

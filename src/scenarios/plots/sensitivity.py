@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from scenarios.plots.figures import _axes, colour
+from scenarios.plots.figures import _axes, colour, fit_title
 
 # the containers of a parameter's key: the ids after them name what the parameter belongs to
 _CONTAINERS = frozenset(
@@ -43,11 +43,12 @@ def parameter_label(key: str) -> str:
 def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int = 20) -> Figure:
     """Ranked bars of the indices with their 95% intervals: Sobol (total and first order), Morris or importance.
     `outcome` is the outcome as the title names it: its measure's label (`measures.Measure.label`), not its id."""
-    inert = 0
-    if "mu_star" in table.columns:  # what never moved the outcome is not ranked (listed in the text)
-        inert = int((table["mu_star"] == 0).sum())
-        table = table[table["mu_star"] > 0]
+    from scenarios.analysis.sobol import inert as inert_rows
+
+    still = inert_rows(table)  # no measurable effect: not ranked, not drawn (listed in the text)
+    inert, table = int(still.sum()), table[~still]
     t = table.head(top).iloc[::-1]
+    own = ax is None
     fig, ax = _axes(ax, (10.0, 0.32 * len(t) + 1.9))
     y = np.arange(len(t))
     if "ST" in t.columns:
@@ -85,9 +86,15 @@ def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int 
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.grid(axis="x", alpha=0.3)
-    note = f"; {inert} inert in this design, not shown" if inert else ""
-    ax.set_title(f"What matters most for {textwrap.fill(outcome, 90)}\n(95% intervals{note})", fontsize=10)
-    ax.legend(loc="lower right")
+    if inert:
+        none = "inert in this design" if "mu_star" in table.columns else "with no measurable effect in this design"
+        note = f"; {inert} {none}, not shown"
+    else:
+        note = ""
+    ax.legend(loc="best")
+    fit_title(ax, f"What matters most for {outcome}\n(95% intervals{note})")
+    if own:  # room for a title wrapped over more than two lines
+        fig.set_figheight(fig.get_figheight() + 0.17 * max(0, ax.get_title().count("\n") - 1))
     return fig
 
 
@@ -118,7 +125,7 @@ def morris_plane(table: pd.DataFrame, outcome: str, ax: Axes | None = None, labe
     ax.set_ylim(0, top)
     ax.set_xlabel("mu* (mean absolute elementary effect)")
     ax.set_ylabel("sigma (spread of the elementary effects)")
-    ax.set_title(textwrap.fill(f"Morris screening of {outcome}: effect against interaction", 70), fontsize=10)
+    fit_title(ax, f"Morris screening of {outcome}: effect against interaction")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return fig

@@ -156,13 +156,15 @@ def _assumption_diffs(results: Results, scenarios: dict[str, Scenario]) -> list[
 
 def _sensitivity(analyses: Sequence[StoredAnalysis]) -> list[dict[str, Any]]:
     """The analyses stored beside the batch (sensitivity, importance), as tornado plots."""
+    from scenarios.analysis.sobol import inert
     from scenarios.plots.sensitivity import tornado
 
     out = []
     for a in analyses:
         fig = tornado(a.table, a.name)
         width, height = (int(v * 110) for v in fig.get_size_inches())
-        top = ", ".join(map(str, a.table[a.table.columns[0]].head(3)))  # parameters, or judgments by their words
+        t = a.table[~inert(a.table)]  # no measurable effect: not among the most influential
+        top = ", ".join(map(str, t[t.columns[0]].head(3))) or "none measurable"  # parameters, or judgments by words
         out.append(
             {
                 "method": a.method,
@@ -203,6 +205,8 @@ def _calibration(info: Mapping[str, Any] | None) -> dict[str, Any] | None:
         ],
         "kept": sum(1 for row in params if not row.get("constrained")),
         "joint": bool(info.get("joint")),
+        "fit": info.get("fit"),  # better, worse or unchanged (`calibrate.fit_change`), and in words
+        "fit_text": info.get("fit_text"),
     }
 
 
