@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,9 @@ def test_trace_run_tells_a_story(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "ceasefire_start" in text and "chose" in text and "Outcome:" in text
     assert "outcome_class:" in text
+    outcome = text.split("Outcome:")[1]
+    assert re.search(r"first_ceasefire_days: [0-9.e+-]+\n", outcome)
+    assert not re.search(r"\.\d{6,}", outcome), "raw floats in the outcome: four significant figures, as the story"
 
 
 @pytest.mark.parametrize("config", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.stem)

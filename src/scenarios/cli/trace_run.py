@@ -84,5 +84,6 @@ def run(args: argparse.Namespace) -> int:
     for key, value in result.outcome.items():
         families = ("first_day.", "taken_day.", "retaken_day.", "decided_day.", "arrived_day.", "flag_day.")
         if not key.startswith(families) or value is not None:
-            print(f"  {key}: {value}")
+            # four significant figures, as the story's lines: a reader needs day 5.387, not 5.387159986586257
+            print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
     return 0
