@@ -222,7 +222,7 @@ def test_a_scenarios_own_questions_are_checked_at_load_and_forecast(
     assert main(["forecast", str(out)]) == 0
     text = capsys.readouterr().out
     assert "long_war: Will open war last 30 days or more?" in text
-    assert re.search(r"good\s+q05 \S+\s+q25 \S+\s+q50 \S+\s+q75 \S+\s+q95 \S+\s+\(n=60\)", text), text
+    assert re.search(r"good\s+q05 \S+\s+q25 \S+\s+q50 \S+\s+q75 \S+\s+q95 \S+\s+\(days\)\s+\(n=60\)", text), text
 
 
 def test_a_results_folder_without_a_column_names_the_question_and_the_column(

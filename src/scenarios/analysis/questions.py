@@ -60,7 +60,10 @@ class Forecast(Rendered):
                     body = f"{_p(r['p'])} [{_p(r['lower'])}, {_p(r['upper'])}]"
                 else:
                     body = "  ".join(f"q{round(p * 100):02d} {r[f'q{round(p * 100):02d}']:.4g}" for p in QUANTILES)
+                    body += f"  ({r['unit']})"
                 lines.append(f"  {r['scenario']:<24} {body}  (n={r['n']})")
+        if (self.table["kind"] == "probability").any():
+            lines.append("(probabilities: 95% Wilson intervals; quantiles: q05 ... q95 of the replications)")
         return "\n".join(lines)
 
     def views(self) -> list[View]:
@@ -96,7 +99,7 @@ class Forecast(Rendered):
 def _forecast(row: pd.Series) -> str:
     if row["kind"] == "probability":
         return f"{_p(row['p'])} [{_p(row['lower'])}, {_p(row['upper'])}]"
-    return f"median {row['q50']:.4g} (90%: {row['q05']:.4g} to {row['q95']:.4g})"
+    return f"median {row['q50']:.4g} {row['unit']} (90%: {row['q05']:.4g} to {row['q95']:.4g})"
 
 
 def forecast(results: Results, questions: Mapping[str, Question] | None = None) -> Forecast:
