@@ -24,7 +24,19 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, compare, holm, outcome_measures
-from scenarios.analysis.render import AFTER_HOLM, Column, Rendered, View, interval_text, num, pct, pp, pvalue, verdict
+from scenarios.analysis.render import (
+    AFTER_HOLM,
+    Column,
+    Rendered,
+    View,
+    in_percent,
+    interval_text,
+    num,
+    pct,
+    pp,
+    pvalue,
+    verdict,
+)
 from scenarios.analysis.summary import mean_interval
 from scenarios.config.diff import diff_scenarios
 from scenarios.config.inherit import parse_override
@@ -93,8 +105,8 @@ class Sweep(Rendered):
                 + ".",
                 f"Each value's figure with its {level} interval (Wilson for probabilities, t for means of amounts); "
                 f"its difference from the reference",
-                f"with a {level} paired t interval on the {num(self.n)} replication pairs (probabilities in percentage "
-                "points, amounts in their units);",
+                f"with a {level} paired t interval on the {num(self.n)} replication pairs (probabilities and shares in "
+                "percentage points, amounts in their units);",
                 f"REAL = distinguishable from noise at {self.alpha:g} after Holm's correction over {FAMILY} "
                 f"({int(self.table['p_value'].notna().sum())} tests); {AFTER_HOLM}.",
             )
@@ -159,7 +171,7 @@ def _value_cell(key: str) -> Callable[[pd.Series], str]:
 
 
 def _estimate(r: pd.Series) -> str:
-    fmt = pct if r["kind"] == "probability" else num
+    fmt = pct if in_percent(r) else num
     if pd.isna(r["estimate"]):
         return "n/a"
     return f"{fmt(r['estimate'])} [{fmt(r['lower'])}, {fmt(r['upper'])}]"
@@ -168,7 +180,7 @@ def _estimate(r: pd.Series) -> str:
 def _difference(r: pd.Series) -> str:
     if r["reference"]:
         return "reference"
-    fmt = pp if r["kind"] == "probability" else _signed
+    fmt = pp if in_percent(r) else _signed
     if pd.isna(r["difference"]):
         return "n/a"
     return interval_text(r["difference_lower"], r["difference_upper"], fmt, r["difference"])

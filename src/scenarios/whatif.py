@@ -27,7 +27,18 @@ from ruamel.yaml import YAML
 from typing_extensions import Unpack
 
 from scenarios.analysis.compare import Comparison, Sizing, compare, default_measures, pairs_needed
-from scenarios.analysis.render import AFTER_HOLM, Column, Rendered, View, interval_text, num, pct, pp, verdict
+from scenarios.analysis.render import (
+    AFTER_HOLM,
+    Column,
+    Rendered,
+    View,
+    in_percent,
+    interval_text,
+    num,
+    pct,
+    pp,
+    verdict,
+)
 from scenarios.config.diff import Difference, diff_scenarios
 from scenarios.config.inherit import extends_chain, parse_override, was
 from scenarios.config.loader import load_scenario
@@ -97,8 +108,8 @@ class WhatIf(Rendered):
             interval = interval_text(r["lower"], r["upper"], diff, r["difference"])
             lines.append(f"{measure:<32}{fmt(r[self.base]):>14}{fmt(r[self.tweaked]):>14}{interval:>38}  {_verdict(r)}")
         lines.append(
-            "(differences of probabilities in percentage points, intervals each measure's own; REAL: distinguishable "
-            f"from noise at 0.05 after Holm's correction over the measures compared; {AFTER_HOLM})"
+            "(differences of probabilities and shares in percentage points, intervals each measure's own; REAL: "
+            f"distinguishable from noise at 0.05 after Holm's correction over the measures compared; {AFTER_HOLM})"
         )
         return "\n".join(lines)
 
@@ -134,12 +145,12 @@ class WhatIf(Rendered):
 
 def _formatter(row: pd.Series) -> Callable[[Any], str]:
     """How a measure's figures read: probabilities in percent, amounts to three digits."""
-    return pct if row["kind"] == "probability" else num
+    return pct if in_percent(row) else num
 
 
 def _difference(row: pd.Series) -> Callable[[Any], str]:
-    """How a difference reads: of probabilities in percentage points, of amounts to three digits."""
-    return pp if row["kind"] == "probability" else num
+    """How a difference reads: of probabilities and shares in percentage points, of amounts to three digits."""
+    return pp if in_percent(row) else num
 
 
 def _verdict(row: pd.Series) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from pathlib import Path
 
@@ -309,6 +310,9 @@ def test_the_comparison_says_its_units_and_its_correction(shifted) -> None:
     assert "percentage points" in text and "Holm" in text
     durable = next(line for line in text.splitlines() if line.strip().startswith("durable_ceasefire"))
     assert " pp [" in durable and "pp]" in durable  # the difference and its interval, in points
+    # territory too, as the plot draws it: a share in percent, its difference in points (not "0.29 -> -0.0563")
+    share = next(line for line in text.splitlines() if line.strip().startswith("attacker_share"))
+    assert re.search(r"\d%\s+\S+%\s+[+-]\d+\.\d pp ", share), share
 
 
 def test_a_comparison_draws_on_the_callers_axes_one_unit_at_a_time(shifted) -> None:

@@ -29,6 +29,7 @@ from scenarios.analysis.render import (
     Column,
     Rendered,
     View,
+    in_percent,
     interval_text,
     num,
     pct,
@@ -297,7 +298,8 @@ class Comparison(Rendered):
     def heading(self) -> str:
         level = f"{1 - self.alpha:.0%}"
         return (
-            f"Differences of means (scenario minus the baseline, {self.baseline}; probabilities in percentage points), "
+            f"Differences of means (scenario minus the baseline, {self.baseline}; probabilities and shares in "
+            "percentage points), "
             f"{level} intervals"
         )
 
@@ -411,13 +413,13 @@ class Comparison(Rendered):
 
 
 def _fmt(row: pd.Series) -> Callable[[float], str]:
-    """How a measure's figures read: probabilities in percent, amounts to three digits."""
-    return pvaluect if row["kind"] == "probability" else _fmt_num
+    """How a measure's figures read: probabilities and shares in percent, amounts to three digits."""
+    return pvaluect if in_percent(row) else _fmt_num
 
 
 def _fmt_diff(row: pd.Series) -> Callable[[float], str]:
-    """How a difference reads: of probabilities in percentage points, of amounts to three digits."""
-    return pp if row["kind"] == "probability" else _fmt_num
+    """How a difference reads: of probabilities and shares in percentage points, of amounts to three digits."""
+    return pp if in_percent(row) else _fmt_num
 
 
 def pvaluect(v: float) -> str:

@@ -38,6 +38,12 @@ def num(x: Any) -> str:
     return f"{v:,.3g}"
 
 
+def in_percent(row: Any) -> bool:
+    """Whether a measure's row reads in percent (its differences in percentage points): a probability, or a share
+    (territory), so the text says what the plots draw."""
+    return bool(row["kind"] == "probability" or row.get("unit") == "share")
+
+
 def pp(x: Any, digits: int = 1) -> str:
     """A difference of probabilities in percentage points, signed ("n/a" when undefined)."""
     return "n/a" if x is None or _nan(x) else f"{100 * float(x):+.{digits}f} pp"
