@@ -321,7 +321,7 @@ def test_a_patron_that_seeks_an_end_to_the_fighting_shortens_the_open_war() -> N
 
     world = scenario(edit=reluctant)
     path = f"actors.{PATRON}.end_fighting_propensity"
-    before, after = paired(world, 3 * N, 23, *arms(path, 0.0, 1.0), outcome("war_days"))  # a smaller effect
+    before, after = paired(world, 5 * N, 23, *arms(path, 0.0, 1.0), outcome("war_days"))  # a smaller effect
     assert_falls(before, after, "days of open war")
 
 

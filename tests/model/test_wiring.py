@@ -564,6 +564,30 @@ def test_a_refused_settlement_hands_over_nothing(red: float, blue: float) -> Non
     assert hand.story("ceasefire_upgrade", "ceasefire_start") == []
 
 
+@pytest.mark.parametrize("offers_core", [True, False])
+def test_a_broker_that_never_offers_the_core_keeps_it_off_the_table(offers_core: bool) -> None:
+    """With the defender conceded and its centre lost, a broker may put its withdrawal from the core on the table,
+    unless it is one that never does (`offers_core: false`): then it offers nothing that hands over the core."""
+
+    def keeper(data: dict[str, Any]) -> None:
+        data["actors"][ENVOY]["offers_core"] = offers_core
+
+    sc = scenario(start_truce=False, edit=keeper)
+    hand = Hand(sc, medians(sc))
+    s = hand.state
+    for pid in ("plain", "ford", "ridge", "town"):
+        s.change_hands(s.places[pid], ATTACKER)
+    s.flags[f"{DEFENDER}.conceded"] = 0.0
+    hand.streams["mediation"] = Scripted([0.1])  # it carries the settlement on the table (< settlement_chance)
+    hand.until(1.0)
+    hand._offer(ENVOY)
+    (offer,) = s.offers
+    if offers_core:
+        assert offer.settlement == "withdrawal" and offer.handover == ("capital",)
+    else:
+        assert offer.settlement == "" and offer.handover == ()
+
+
 # --- offers and triggers ------------------------------------------------------------------------------------
 
 

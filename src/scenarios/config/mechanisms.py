@@ -132,6 +132,15 @@ class CombatValues:
             2,
         ),
     ] = 2
+    overlooked_advance_factor: Annotated[
+        float | None,
+        Drawn(
+            AtLeastOne,
+            "How many times faster a place falls to a side that holds the heights it lies under (its "
+            "`overlooked_from`): every approach under direct fire from above (factor; left out: no such effect).",
+            optional=True,
+        ),
+    ] = None
 
 
 @dataclass(frozen=True, slots=True)

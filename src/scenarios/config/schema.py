@@ -117,6 +117,11 @@ class Objective(Frozen):
         description="Objective ids whose capture opens this one (any of them); [] = on the line of contact; "
         "absent = the previous objective of its sector.",
     )
+    overlooked_from: list[str] = Field(
+        default_factory=list,
+        description="Heights (objective ids) that command this place from above: held by the side assaulting it, "
+        "its progress is `combat.overlooked_advance_factor` times faster.",
+    )
     route_assumption: str | None = Field(None, description="The modeller's reason for the routes in `after`.")
     source: Source | None = Field(None, description="The report passage behind this objective, if any.")
     assumption: str | None = Field(None, description="The modeller's reason for including it as written.")
@@ -253,6 +258,17 @@ class World(Frozen):
                         hint + f"objectives: {', '.join(routes)}",
                         at=("sectors", where[oid], "objectives", oid, "after"),
                     )
+        for sid, sector in self.sectors.items():
+            for oid, o in sector.objectives.items():
+                for height in o.overlooked_from:
+                    if height not in routes or height == oid:
+                        close = difflib.get_close_matches(height, list(routes), n=1)
+                        hint = f"did you mean {close[0]!r}? " if close else ""
+                        raise ValueProblem(
+                            f"`overlooked_from` names {height!r}, which is not another objective",
+                            hint + f"objectives: {', '.join(routes)}",
+                            at=("sectors", sid, "objectives", oid, "overlooked_from"),
+                        )
         # cycles: depth-first search over the "opened by" edges
         state: dict[str, int] = {}
 

@@ -92,6 +92,8 @@ def _rates(state: WorldState, party: str, place: Place, p: CombatValues, ground:
         assault *= terrain.winter_casualties
     if level is not None:
         assault *= level.casualties
+    if p.overlooked_advance_factor is not None and any(state.places[h].held_by == party for h in place.overlooked_from):
+        advance *= p.overlooked_advance_factor  # every approach under direct fire from the heights it holds
     holding = p.holding_casualties_per_day
     bonus = 1.0
     for effect in state.in_place[party]:
@@ -115,10 +117,12 @@ def _rates(state: WorldState, party: str, place: Place, p: CombatValues, ground:
 
 def season_rates(state: WorldState, party: str, p: CombatValues, ground: Ground) -> dict[str, tuple[Rates, Rates]]:
     """Every place's rates for an assault by `party` (out of winter, in winter) under what is in place now, worked out
-    once per such conditions in a replication."""
-    key = (party, state.support_version)
+    once per such conditions in a replication (and holdings, where a place lies under heights)."""
+    key = (party, state.support_version, state.captures if state.overlooks else 0)
     table = state.rate_cache.get(key)
     if table is None:
+        if len(state.rate_cache) > 64:
+            state.rate_cache.clear()
         table = {
             pid: (_rates(state, party, o, p, ground, winter=False), _rates(state, party, o, p, ground, winter=True))
             for pid, o in state.places.items()
@@ -172,7 +176,8 @@ def _routes(
     state: WorldState, party: str, table: dict[str, tuple[Rates, Rates]], ground: Ground, factor: float
 ) -> dict[str, tuple[str, ...]]:
     """The quickest route (at today's rates) to every contested place `party` does not hold: ids from its lines to
-    the target, through places it does not hold (Dijkstra over the roads)."""
+    the target, through places it does not hold (Dijkstra over the roads). Ground of its own cut off on the way
+    (`WorldState.supplied`) is crossed at no cost, once the place before it is taken: it lies on no route."""
     places = state.places
     season = 1 if state.winter else 0
 
@@ -190,9 +195,16 @@ def _routes(
         if pid in best:
             continue
         best[pid] = (cost, path)
-        for n in places[pid].neighbours:
+        beyond, through = list(places[pid].neighbours), {pid}
+        while beyond:
+            n = beyond.pop()
             nxt = places[n]
-            if n not in best and nxt.contested and nxt.held_by != party:
+            if n in through or not nxt.contested:
+                continue
+            through.add(n)
+            if nxt.held_by == party:  # its own ground, cut off until this place is taken: crossed
+                beyond.extend(nxt.neighbours)
+            elif n not in best:
                 heapq.heappush(frontier, (cost + days(n), n, (*path, n)))
     return {pid: path for pid, (_, path) in best.items()}
 

@@ -154,6 +154,11 @@ class Policy(ABC, Generic[V]):
         """A broker's standing with the parties (utility)."""
         raise NotImplementedError(f"{type(self).__name__} is not a broker")
 
+    def offers_core(self, v: V) -> bool:
+        """Whether a broker ever puts terms handing over the core of the region on the table (when the defender has
+        conceded and lost its centre); True by default."""
+        return True
+
 
 class PartyPolicy(Policy[V]):
     """A party to the conflict: it answers offers, and may launch operations."""

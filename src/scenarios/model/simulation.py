@@ -322,6 +322,7 @@ class _Replication:
                     o.fortification,
                     o.core,
                     o.territory_of,
+                    overlooked_from=tuple(o.overlooked_from),
                 )
                 for oid, o in sector.objectives.items()
             ]
@@ -807,7 +808,9 @@ class _Replication:
         met = attacker.position_met(s, self.actor_values[attacker.name])
         conceded = s.defender_conceded()
         backing = any(b in s.patrons and s.backs(b) for b in brokers)
-        spare_core = mediation.spares_core(conceded, conceded and self._centre_lost(), backing)
+        spare_core = mediation.spares_core(conceded, conceded and self._centre_lost(), backing) or not all(
+            self.actors[b].offers_core(self.actor_values[b]) for b in brokers
+        )
         settlement = mediation.settlement_on_table(
             s,
             self.settlement_thresholds,

@@ -34,6 +34,7 @@ class Place:
     core: bool = False
     territory_of: str | None = None  # an actor's own land outside the contested region
     neighbours: tuple[str, ...] = ()  # joined by a road, either way (from `after` both ways)
+    overlooked_from: tuple[str, ...] = ()  # heights that command it from above
     start_holder: str = ""
     taken_day: float | None = None  # first day the attacker took it
     retaken_day: float | None = None  # first day the defender took it back from the attacker (whoever held it first)
@@ -224,12 +225,14 @@ class WorldState:
     places: dict[str, Place] = field(default_factory=dict)
     rate_cache: dict[Any, Any] = field(default_factory=dict)  # combat rates by conditions
     route_cache: dict[Any, Any] = field(default_factory=dict)  # quickest routes by holdings and conditions
+    supply_cache: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)  # supplied places by holdings
     captures: int = 0  # places that changed hands so far (a version number of the holdings)
     support_version: int = 0  # changes of what is in place on the battlefield (a version of the combat rates)
     in_place: dict[str, tuple[EffectValues, ...]] = field(default_factory=dict)  # party -> effects on the field
     expected: dict[str, float] = field(default_factory=dict)  # party -> support weights decided for it
     expected_total: dict[str, float] = field(default_factory=dict)  # party -> support weights of all its ladders
     deterrence: dict[str, float] = field(default_factory=dict)  # party -> what deters its enemy's retaliation
+    overlooks: bool = False  # some place lies under heights: its rates change with the holdings
     _total_value: float = 0.0
     _attacker_value: float = 0.0
 
@@ -237,6 +240,7 @@ class WorldState:
         self.places = {p.id: p for s in self.sectors for p in s.places}
         for p in self.places.values():
             p.start_holder = p.held_by
+        self.overlooks = any(p.overlooked_from for p in self.places.values())
         neighbours: dict[str, set[str]] = {pid: set() for pid in self.places}
         for p in self.places.values():
             for a in p.after:
@@ -309,15 +313,36 @@ class WorldState:
 
     def open_to(self, party: str) -> list[Place]:
         """Places of the contested region `party` can assault now: not its own, on the line of contact or joined by a
-        road to a place it holds."""
+        road to a place it holds and supplies (`supplied`)."""
         places = self.places
+        supplied = self.supplied(party)
         return [
             p
             for p in places.values()
-            if p.contested
-            and p.held_by != party
-            and (p.on_line or any(places[n].held_by == party for n in p.neighbours))
+            if p.contested and p.held_by != party and (p.on_line or any(n in supplied for n in p.neighbours))
         ]
+
+    def supplied(self, party: str) -> frozenset[str]:
+        """The places `party` holds that its lines reach: on the line of contact (its rear lies behind it) or its own
+        at the start, or joined to one of those by a road through places it holds. Ground cut off behind a hub the
+        other side took back is held, but no operation starts from it: the next step goes through the hub again."""
+        key = (party, self.captures)
+        found = self.supply_cache.get(key)
+        if found is None:
+            places = self.places
+            reached = [
+                pid for pid, p in places.items() if p.held_by == party and (p.on_line or p.start_holder == party)
+            ]
+            seen = set(reached)
+            while reached:
+                for n in places[reached.pop()].neighbours:
+                    if n not in seen and places[n].held_by == party:
+                        seen.add(n)
+                        reached.append(n)
+            if len(self.supply_cache) > 8:
+                self.supply_cache.clear()
+            found = self.supply_cache[key] = frozenset(seen)
+        return found
 
     def change_hands(self, place: Place, to: str) -> None:
         """`to` takes `place` today."""

@@ -50,6 +50,16 @@ class Values(ActorValues):
             convert=tuple,
         ),
     ] = ()
+    offers_core: Annotated[
+        bool,
+        Setting(
+            bool,
+            "Whether it ever proposes terms that hand over places of the region's core, once the defender has "
+            "conceded and lost its centre (false: a format whose principles leave the core's status to a later vote "
+            "never does).",
+            default=True,
+        ),
+    ] = True
 
 
 @block_of(Values)
@@ -90,6 +100,9 @@ class Envoy(MediatorPolicy[Values]):
 
     def offer_interval(self, v: Values) -> float:
         return v.offer_every_days
+
+    def offers_core(self, v: Values) -> bool:
+        return v.offers_core
 
     def credibility(self, v: Values) -> float:
         return v.mediation_credibility

@@ -162,9 +162,9 @@ class Values(ActorValues):
         float | None,
         Drawn(
             NonNegative,
-            "Utility of pressing a party per unit of the truce's strain its own violations left: a truce in name "
-            "only is a crisis its broker would defuse by pressing the side that fires, the defender for a concession, "
-            "the attacker to back down (utility/strain; left out: none).",
+            "Utility of pressing a party per unit of the truce's strain its own violations left, when that is the "
+            "larger part: a truce in name only is a crisis its broker would defuse by pressing the side that fires "
+            "more, the defender for a concession, the attacker to back down (utility/strain; left out: none).",
             optional=True,
         ),
     ] = None
@@ -196,6 +196,12 @@ class Params(ActorParams):
 SCHEMA = PolicySchema("patron", Role.PATRON, Params, broker=True)
 
 
+def _fires_more(own: float, other: float) -> float:
+    """A party's part of the truce's strain if it is the larger part, else none: a broker's displeasure at a truce
+    in name only falls on the side that fires more, not on the one answering it (story reading 10)."""
+    return own if own > other else 0.0
+
+
 class Mediate(NamedTuple):
     commitment: float
     broker_role: float
@@ -207,9 +213,8 @@ class PressDefender(NamedTuple):
     broker_role: float
     defuse_the_crisis: float
     refused_claims: float
-    its_violations: float  # the truce violated day after day, by it
+    its_violations: float  # the truce violated day after day, by it more than by the other
     outreach_to_attacker: float
-    attacker_offensive: float
     pressing_its_ally: float
 
 
@@ -220,7 +225,7 @@ class PressAttacker(NamedTuple):
     supporter_troops: float
     attacker_offensive: float
     alliance: float
-    its_violations: float  # the truce violated day after day, by it
+    its_violations: float  # the truce violated day after day, by it more than by the other
 
 
 class Hold(NamedTuple):
@@ -317,11 +322,8 @@ class Patron(PatronPolicy[Values]):
                 v.mediation_weight,  # pressing its ally to concede frames it as the broker too (¶7)
                 v.crisis_weight * losses,
                 (v.refused_claims_weight or 0.0) * claims,
-                (v.violations_weight or 0.0) * obs.defender_strain,  # its own violations, not those it suffers
+                (v.violations_weight or 0.0) * _fires_more(obs.defender_strain, obs.attacker_strain),
                 v.outreach_weight / 2.0 * fighting,  # a concession its outreach wants, while there is fighting
-                # pressing the victim of an offensive runs against its wish to press the attacker back (¶7), unless
-                # the attacker has offered to stop on terms the defender refused
-                -v.offensive_pressure_weight if obs.attacker_on_offensive and not claims else 0.0,
                 # nor does it press an ally it backs, one that has asked it for help, or one its treaty obliges it to
                 # defend
                 -v.ally_pressure_cost if backing or obs.help_requested or obs.treaty_triggered else 0.0,
@@ -333,7 +335,7 @@ class Patron(PatronPolicy[Values]):
                 troops,
                 v.offensive_pressure_weight if obs.attacker_on_offensive else 0.0,
                 v.alliance_weight * losses,
-                (v.violations_weight or 0.0) * obs.attacker_strain,
+                (v.violations_weight or 0.0) * _fires_more(obs.attacker_strain, obs.defender_strain),
             ),
         }
         floor = v.min_choice_probability
@@ -344,7 +346,9 @@ class Patron(PatronPolicy[Values]):
         for course in ("press_defender", "press_attacker"):  # a course it is not disposed to is not open to it
             if course not in obs.disposed and posture != course:
                 del diplomacy[course]
-        if backs or not table:  # it does not press the ally it backs, nor away from the table
+        # it does not press the ally it backs, nor away from the table, nor the victim of an offensive (its wish is to
+        # press the attacker back, ¶7) unless the attacker has offered to stop on terms the defender refused
+        if backs or not table or (obs.attacker_on_offensive and not claims):
             diplomacy.pop("press_defender", None)
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
         return (*decisions, step) if step is not None else tuple(decisions)
