@@ -33,6 +33,8 @@ def test_run_prints_summary_and_location(tmp_path: Path, capsys: pytest.CaptureF
     assert "P(it holds in fact: no operation under it, few violations)" in text
     assert "7 days" in text and "90 days" in text
     assert "outcomes at the horizon" in text
+    horizon = next(line for line in text.splitlines() if "outcomes at the horizon" in line)
+    assert "_" not in horizon and "Azerbaijan" in horizon, horizon  # classes by their labels, not their ids
     assert (out / "replications.parquet").exists()
 
 

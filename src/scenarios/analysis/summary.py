@@ -131,12 +131,14 @@ class Summary(Rendered):
             lines.append(f"  median days formally in force  {median}{method}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
+            # each class by its label, as the plots name it ("limited gains for Azerbaijan, truce 67%")
+            named = [str(label).removeprefix("P(outcome: ").removesuffix(")") for label in shares["label"]]
             shown = [
-                f"{m.removeprefix('outcome:')} {v:.0%}" if v >= 0.005 else f"{m.removeprefix('outcome:')} <1%"
-                for m, v in zip(shares["measure"], shares["value"], strict=True)
+                f"{name} {v:.0%}" if v >= 0.005 else f"{name} <1%"
+                for name, v in zip(named, shares["value"], strict=True)
                 if v > 0
             ]
-            lines.append("  outcomes at the horizon        " + ", ".join(shown))
+            lines.append("  outcomes at the horizon        " + "; ".join(shown))
             for c in MEDIANS:  # labels and units from the measure registry
                 r = self.value(name, c)
                 figure = f"{r['value']:.0%}" if r["unit"] == "share" else f"{r['value']:,.0f}"
