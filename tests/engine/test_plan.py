@@ -82,7 +82,9 @@ def test_trace_run_is_replication_i_of_the_batch(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "replication 2 of a batch with seed 7" in out
     expected = run_replication(scenario, replication_seed(7, 2))
-    assert f"war_days: {expected.outcome['war_days']}" in out
+    for key in ("war_days", "attacker_share", "military_defender", "first_ceasefire_days", "outcome_class"):
+        value = expected.outcome[key]  # as trace-run prints it: floats to four significant figures
+        assert f"  {key}: {value:.4g}\n" in out if isinstance(value, float) else f"  {key}: {value}\n" in out
 
 
 def test_a_notebook_gets_one_updating_line_not_a_line_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
