@@ -12,9 +12,10 @@ import pytest
 from scenarios.model import attention, ceasefire, combat, endurance, mediation, outcomes
 from scenarios.model.actors import attacker
 from scenarios.model.observation import OperationView
-from scenarios.model.state import OfferRecord, WorldState
+from scenarios.model.state import OfferRecord, Operation, WorldState
 
 from .support import ATTACKER, DEFENDER, PATRON, SUPPORTER, Hand, Scripted, deterministic, medians, p, scenario
+from .support import place as new_place
 
 TRUCE = scenario()
 WAR = scenario(start_truce=False)
@@ -231,6 +232,33 @@ def test_a_height_must_be_a_place_of_the_map() -> None:
 
     with pytest.raises(Exception, match="did you mean 'ridge'"):
         scenario(edit=typo)
+
+
+@pytest.mark.parametrize("fronts", [1, 2])
+def test_the_pressure_along_the_line_is_one_effort_spread_over_the_sectors(fronts: int) -> None:
+    """Beside its main effort the attacker spends `broad_front_effort` of it along the rest of the line, spread over
+    the other sectors it presses: as more sectors open, each gets less, and the losses along the line do not grow
+    with the number of sectors (story reading 11: Karabakh losses of 65-83 a day for weeks, two to three times the
+    published rate, as the war opened sector after sector)."""
+
+    def third_front(data: dict[str, Any]) -> None:
+        if fronts == 2:
+            data["world"]["sectors"]["north"] = {
+                "label": "North",
+                "objectives": {"hill": new_place("Hill", "lowland", 1.0, 0.1)},
+            }
+
+    sc = scenario(start_truce=False, edit=third_front)
+    h = Hand(sc, deterministic(sc, **{"combat.broad_front_effort": 0.6}))
+    s = h.state
+    s.operations[ATTACKER] = Operation("plain", ("plain",), 0.0, 10.0, 0.0, 0.0, ATTACKER)
+    combat.fight_day(
+        s, h.combat_values, h.ground, h.endurance_values, h.cf_values, h.attention_values, Scripted([0.5] * 64)
+    )
+    pressed = {pid: s.places[pid].progress for pid in ("ford", "hill") if pid in s.places}
+    assert len(pressed) == fronts and s.places["plain"].progress == pytest.approx(1.0)
+    assert all(v == pytest.approx(0.6 / fronts) for v in pressed.values())  # lowland at the base rate, 1 a day
+    assert sum(pressed.values()) == pytest.approx(0.6)
 
 
 def test_no_route_crosses_someones_own_territory() -> None:

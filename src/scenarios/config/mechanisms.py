@@ -105,8 +105,8 @@ class CombatValues:
         Drawn(
             Share,
             "While the attacker fights an open offensive, the share of its main effort's daily progress (and of its "
-            "losses) it also spends on the place of every other sector quickest to take: pressure along the whole "
-            "line (fraction; 0 = one axis at a time).",
+            "losses) it also spends along the rest of the line, spread evenly over the place of every other sector "
+            "quickest to take: pressure along the whole line (fraction; 0 = one axis at a time).",
         ),
     ]
     progress_half_life_days: Annotated[

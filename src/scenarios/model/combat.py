@@ -360,8 +360,9 @@ def fight_day(
         result.assaulted.add(party)
         _assault(state, party, place, 1.0, p, ground, endurance, rng, result)
         if party == state.attacker and state.at_war and p.broad_front_effort > 0.0:
-            for other in broad_front(state, party, place, p, ground):  # pressure along the rest of the line
-                _assault(state, party, other, p.broad_front_effort, p, ground, endurance, rng, result)
+            others = broad_front(state, party, place, p, ground)  # pressure along the rest of the line
+            for other in others:  # one effort, spread over the sectors it presses
+                _assault(state, party, other, p.broad_front_effort / len(others), p, ground, endurance, rng, result)
     if assaulted:
         state.fighting_days += 1
     decay = 0.5 ** (1.0 / p.progress_half_life_days)  # the holder digs back in where nobody presses it
