@@ -135,6 +135,21 @@ def test_operations_take_the_quickest_road_and_are_costed_over_it() -> None:
     assert v["plain"].local and not v["town"].local  # one place under way: local under a truce; more: open
 
 
+def test_a_place_pressed_long_ago_is_no_longer_a_fight_under_way() -> None:
+    """A local operation under a truce carries on a fight under way: a place Red pressed within the last
+    `progress_half_life_days` (14 here). Pressed once, long ago, its progress only decays and never reaches zero;
+    that is no fight under way (story readings 11-13: Lachin and Kalbajar taken "locally" months after they were
+    last pressed, under a truce still in force)."""
+    h = hand()
+    s = h.state
+    plain = s.places["plain"]
+    plain.progress, plain.progress_by, plain.pressed_day = 0.05, ATTACKER, 0.0
+    s.day = 14.0
+    assert views(h)["plain"].local
+    s.day = 14.5
+    assert not views(h)["plain"].local
+
+
 def test_operations_respect_the_limits_and_count_progress_made() -> None:
     h = hand()
     assert set(views(h, max_route=1)) == {"plain", "ford"}

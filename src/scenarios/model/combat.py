@@ -268,10 +268,18 @@ def operation_views(
                 core / total,
                 local_open
                 and len(route) <= local_max
-                and all(places[pid].progress_by == party and places[pid].progress > 0.0 for pid in route),
+                and all(_fought_over(places[pid], party, day, p) for pid in route),
             )
         )
     return tuple(views)
+
+
+def _fought_over(place: Place, party: str, day: float, p: CombatValues) -> bool:
+    """Whether `party`'s fight for `place` is under way: it has made progress there and pressed it within the last
+    `progress_half_life_days`. A place pressed once, long ago, keeps a trace of progress that only decays; it is not
+    a fight a local operation under a truce carries on (story readings 11-13: Lachin and Kalbajar taken "locally"
+    months after they were last pressed)."""
+    return place.progress_by == party and place.progress > 0.0 and day - place.pressed_day <= p.progress_half_life_days
 
 
 def next_objective(state: WorldState, party: str) -> Place | None:
@@ -318,6 +326,7 @@ def _assault(
     noise = math.exp(sd * rng.normal() - 0.5 * sd * sd) if sd > 0.0 else 1.0
     if place.progress_by != party:
         place.progress, place.progress_by = 0.0, party
+    place.pressed_day = state.day
     place.progress += effort * r.advance * materiel_factor(state, party, endurance[party]) * noise
     own, other = rng.poisson(effort * r.assault_casualties), rng.poisson(effort * r.holding_casualties)
     civilians = rng.poisson(effort * r.civilian_casualties)

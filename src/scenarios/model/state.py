@@ -41,6 +41,7 @@ class Place:
     lost_day: float | None = None  # last day it changed hands
     progress: float = 0.0  # effort spent against it by the party assaulting it now
     progress_by: str = ""
+    pressed_day: float = 0.0  # last day it was assaulted (the start date for a fight under way then)
 
     @property
     def contested(self) -> bool:
