@@ -131,7 +131,7 @@ class Summary(Rendered):
             lines.append(f"  median days formally in force  {median}{method}")
             shares = self.table_[(self.table_["scenario"] == name) & self.table_["measure"].str.startswith("outcome:")]
             shares = shares.sort_values("value", ascending=False)
-            # each class by its label, as the plots name it ("limited gains for Azerbaijan, truce 67%")
+            # each class by its label, as the plots name it ("limited gains for <the attacker>, truce 67%")
             named = [str(label).removeprefix("P(outcome: ").removesuffix(")") for label in shares["label"]]
             shown = [
                 f"{name} {v:.0%}" if v >= 0.005 else f"{name} <1%"

@@ -277,8 +277,8 @@ def operation_views(
 def _fought_over(place: Place, party: str, day: float, p: CombatValues) -> bool:
     """Whether `party`'s fight for `place` is under way: it has made progress there and pressed it within the last
     `progress_half_life_days`. A place pressed once, long ago, keeps a trace of progress that only decays; it is not
-    a fight a local operation under a truce carries on (story readings 11-13: Lachin and Kalbajar taken "locally"
-    months after they were last pressed)."""
+    a fight a local operation under a truce carries on (story readings 11-13: a corridor or a mountain district taken
+    "locally" months after it was last pressed)."""
     return place.progress_by == party and place.progress > 0.0 and day - place.pressed_day <= p.progress_half_life_days
 
 
