@@ -117,8 +117,8 @@ def _rates(state: WorldState, party: str, place: Place, p: CombatValues, ground:
 
 def season_rates(state: WorldState, party: str, p: CombatValues, ground: Ground) -> dict[str, tuple[Rates, Rates]]:
     """Every place's rates for an assault by `party` (out of winter, in winter) under what is in place now, worked out
-    once per such conditions in a replication (and holdings, where a place lies under heights)."""
-    key = (party, state.support_version, state.captures if state.overlooks else 0)
+    once per such conditions in a replication (and per holders of the heights that command a place)."""
+    key = (party, state.support_version, *(state.places[h].held_by for h in state.heights))
     table = state.rate_cache.get(key)
     if table is None:
         if len(state.rate_cache) > 64:

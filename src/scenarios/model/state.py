@@ -233,7 +233,7 @@ class WorldState:
     expected: dict[str, float] = field(default_factory=dict)  # party -> support weights decided for it
     expected_total: dict[str, float] = field(default_factory=dict)  # party -> support weights of all its ladders
     deterrence: dict[str, float] = field(default_factory=dict)  # party -> what deters its enemy's retaliation
-    overlooks: bool = False  # some place lies under heights: its rates change with the holdings
+    heights: tuple[str, ...] = ()  # places that command others from above: the rates change with their holders
     _total_value: float = 0.0
     _attacker_value: float = 0.0
 
@@ -241,7 +241,7 @@ class WorldState:
         self.places = {p.id: p for s in self.sectors for p in s.places}
         for p in self.places.values():
             p.start_holder = p.held_by
-        self.overlooks = any(p.overlooked_from for p in self.places.values())
+        self.heights = tuple(sorted({h for p in self.places.values() for h in p.overlooked_from}))
         neighbours: dict[str, set[str]] = {pid: set() for pid in self.places}
         for p in self.places.values():
             for a in p.after:
