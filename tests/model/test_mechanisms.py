@@ -776,6 +776,20 @@ def test_terms_a_conquest_of_the_core_overtook_are_not_the_outcome() -> None:
     assert outcomes.classify(s, 0.99, h.start_share) == "limited_gains_truce"
 
 
+def test_a_place_handed_over_twice_counts_once() -> None:
+    """Handed over by one settlement, taken back, and handed over again by the next: the share handed over counts it
+    once (hypothesis found a share of 1.47 on a fresh clone; 2 of the reference batch's 400 runs counted a place
+    twice)."""
+    h = hand(TRUCE)
+    s = h.state
+    ceasefire.upgrade(s, False, "districts", ("plain",))
+    s.change_hands(s.places["plain"], DEFENDER)  # retaken
+    ceasefire.upgrade(s, False, "districts", ("plain",))
+    assert s.handed_over == ["plain", "plain"]
+    record = outcomes.outcome_record(s, 30.0, h.scenario.outcomes, h.start_share, 0, {}, ())
+    assert record["handed_over_share"] == pytest.approx(s.places["plain"].value / s.total_value())
+
+
 @pytest.mark.parametrize(
     ("conceded", "centre_lost", "backs", "spared"),
     [

@@ -36,7 +36,7 @@ def classify(state: WorldState, major_gain_share: float, start_share: float) -> 
     """The outcome class of the final state (rules in the module docstring)."""
     if any(_fought(state, p) for p in state.patrons):
         return "patron_intervention"
-    handed = [state.places[p] for p in state.handed_over]
+    handed = [state.places[p] for p in dict.fromkeys(state.handed_over)]  # a place handed over twice counts once
     if any(p.core for p in handed):
         return "defender_withdrawal"
     fighting = state.ceasefire is None or state.fighting()
@@ -154,7 +154,7 @@ def outcome_record(
     share = state.share()
     in_force = state.ceasefire
     total = state.total_value()
-    handed = [state.places[p] for p in state.handed_over]
+    handed = [state.places[p] for p in dict.fromkeys(state.handed_over)]  # a place handed over twice counts once
     retaken = sum(o.value for o in state.places.values() if o.contested and o.retaken_day is not None)
     truce_fighting = sum(cf.fighting_days for cf in state.ceasefires)
     conflict_days = days_before_start + state.war_days() + truce_fighting
