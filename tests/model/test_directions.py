@@ -283,6 +283,35 @@ def test_a_triggered_treaty_brings_the_patrons_backing() -> None:
     assert_more_often(before, after, "Guardian backs Blue at the horizon")
 
 
+def _treaty_on_application(data: dict[str, Any]) -> None:
+    data["actors"][PATRON]["treaty"]["strikes_to_trigger_on_application"] = p(30)
+
+
+def test_an_application_for_help_brings_the_treaty_and_the_patrons_backing() -> None:
+    """Blue's territory struck every other day, a treaty that counts thirty strikes as an attack: the fewer strikes
+    count once Blue has asked for help (strikes_to_trigger_on_application), the likelier the treaty is triggered and
+    the likelier Guardian, not disposed to back Blue of its own accord, backs it at the horizon.
+
+    Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus ... including hosting a permanent
+    Russian military base"; the CSTO assists a member "on that state's application" (observation russia_csto_scope).
+    """
+    sc = scenario(edit=_treaty_on_application)
+    struck = {
+        "combat.spillover_strike_probability_per_day": 0.5,
+        "actors.guardian.treaty.strikes_to_trigger": 30.0,
+        "actors.guardian.back_defender_propensity": 0.0,
+    }
+    got = paired_many(
+        sc,
+        N,
+        23,
+        *arms("actors.guardian.treaty.strikes_to_trigger_on_application", 30.0, 3.0, **struck),
+        {"treaty": outcome("treaty_triggered"), "backs": outcome("patron_backs_defender")},
+    )
+    assert_more_often(*got["treaty"], "Guardian's treaty triggered")
+    assert_more_often(*got["backs"], "Guardian backs Blue at the horizon")
+
+
 def test_a_patron_disposed_to_back_its_ally_backs_it_in_the_end() -> None:
     """The likelier Guardian is disposed to back Blue at all (back_defender_propensity, realised once per
     replication), the likelier it backs Blue at the horizon.

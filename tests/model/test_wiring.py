@@ -315,6 +315,32 @@ def test_the_treaty_is_triggered_by_the_nth_strike_and_opens_the_intervention_ru
     assert s.patron_intervened() and s.ladders[PATRON].first_decided["intervention"] == 4.0
 
 
+def with_application(strikes: float) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["treaty"]["strikes_to_trigger_on_application"] = {"value": strikes, "assumption": "t"}
+
+    return edit
+
+
+WAR_APPLICATION = scenario(start_truce=False, edit=with_application(2))
+
+
+@pytest.mark.parametrize("asks", [False, True])
+def test_an_application_for_help_lowers_the_strikes_that_trigger_the_treaty(asks: bool) -> None:
+    """A strike on Blue's own territory every day; the treaty counts three as an attack, two once Blue has asked its
+    patrons for help (`strikes_to_trigger_on_application`, the treaty's assistance "on application"). Blue asks on
+    day 1.5: the second strike, at the end of day 2, triggers it; without the request, the third, as before."""
+    hand = Hand(WAR_APPLICATION, deterministic(WAR_APPLICATION, **{"combat.spillover_strike_probability_per_day": 1.0}))
+    hand.start("days").until(1.5)
+    if asks:
+        hand.decide(DEFENDER, "ask_patron", track="")
+    hand.through(3.0)
+    assert hand.state.spillover_strikes == {DEFENDER: 3}
+    triggered = 2.0 if asks else 3.0
+    assert hand.state.treaty_triggered == {PATRON: triggered}
+    assert hand.story("treaty") == [(triggered, "treaty", PATRON, "Guardian's treaty obligation is triggered")]
+
+
 def test_strikes_on_territory_only_at_war() -> None:
     hand = Hand(TRUCE, deterministic(TRUCE, **{"combat.spillover_strike_probability_per_day": 1.0}))
     hand.start("days").through(10.0)

@@ -453,6 +453,12 @@ class Treaty(Frozen):
         description="Strikes on the covered territory that count as an attack on it, as the backer reads them (a "
         "ground operation into it always does) (count)."
     )
+    strikes_to_trigger_on_application: Positive | None = Field(
+        None,
+        description="Strikes that count as an attack once a covered party has asked its backers for help: a treaty "
+        "that assists 'on application' answers an application for strikes it could leave unconfirmed without one "
+        "(the lower of this and `strikes_to_trigger` counts; absent: the application changes nothing) (count).",
+    )
     lapse_days: float = Field(
         30.0,
         gt=0,

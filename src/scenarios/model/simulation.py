@@ -252,7 +252,11 @@ class _Replication:
         }
         self.settlement_thresholds = {sid: flat[f"settlements.{sid}.offered_from_share"] for sid in prep.settlements}
         self.treaties = {
-            name: (b.treaty(), flat[f"actors.{name}.treaty.strikes_to_trigger"])
+            name: (
+                b.treaty(),
+                flat[f"actors.{name}.treaty.strikes_to_trigger"],
+                flat.get(f"actors.{name}.treaty.strikes_to_trigger_on_application"),
+            )
             for name, b in prep.backers.items()
             if b.treaty() is not None
         }
@@ -1205,11 +1209,15 @@ class _Replication:
 
     def _check_treaties(self) -> None:
         """A treaty is triggered once its covered territory is attacked: an operation into it, or as many strikes
-        on it as the backer counts as an attack."""
+        on it as the backer counts as an attack (fewer once a covered party has asked for help, where the treaty
+        sets a number for that)."""
         s = self.state
-        for backer, (treaty, strikes) in self.treaties.items():
+        applied = self.roles.defender if self._help_key in s.flags else None
+        for backer, (treaty, strikes, on_application) in self.treaties.items():
             if backer in s.treaty_triggered:
                 continue
+            if on_application is not None and applied in treaty.covers:
+                strikes = min(strikes, on_application)
             struck = sum(s.spillover_strikes.get(owner, 0) for owner in treaty.covers)
             invaded = any(
                 op is not None and any(s.places[p].territory_of in treaty.covers for p in op.route)
