@@ -312,6 +312,27 @@ def test_an_application_for_help_brings_the_treaty_and_the_patrons_backing() -> 
     assert_more_often(*got["backs"], "Guardian backs Blue at the horizon")
 
 
+def _lost_again(data: dict[str, Any]) -> None:
+    data["actors"]["blue"]["lost_again_cost"] = p(0.0)
+
+
+def test_a_defender_that_lost_a_place_again_counter_attacks_less() -> None:
+    """The more Blue weighs a place it took back and lost again (lost_again_cost), the fewer counter-attacks it
+    launches: no see-saw over one town (story readings 12-14: Jabrayil changing hands four to nine times).
+
+    Report, para 1: Azerbaijan's Turkish drones "deploying them to great effect": a counter-attack retaken from Blue
+    once costs it the reserves it sent against an enemy with air superiority.
+    """
+    before, after = paired(
+        scenario(edit=_lost_again),
+        N,
+        24,
+        *arms("actors.blue.lost_again_cost", 0.0, 6.0),
+        outcome("counter_operations"),
+    )
+    assert_falls(before, after, "Blue's counter-attacks")
+
+
 def test_a_patron_disposed_to_back_its_ally_backs_it_in_the_end() -> None:
     """The likelier Guardian is disposed to back Blue at all (back_defender_propensity, realised once per
     replication), the likelier it backs Blue at the horizon.

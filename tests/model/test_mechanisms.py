@@ -186,6 +186,33 @@ def test_a_defender_plans_counter_attacks_on_what_it_lost() -> None:
     assert counters["ridge"].days == pytest.approx(4.0 / (0.5 * 0.5))
 
 
+def test_a_place_taken_back_and_lost_again_is_counter_attacked_reluctantly() -> None:
+    """Every second change of hands of a place the other side holds was the party's loss (`lost_again`); the
+    defender weighs `lost_again_cost` per time it took the place back and lost it again (story readings 12-14:
+    Jabrayil changing hands four to nine times, Armenia's counter-attacks always aimed there)."""
+
+    def reluctant(data: dict[str, Any]) -> None:
+        data["actors"][DEFENDER]["lost_again_cost"] = p(2.0)
+
+    h = hand(scenario(start_truce=False, edit=reluctant))
+    s = h.state
+    blue: Any = h.actors[DEFENDER]
+    v: Any = h.actor_values[DEFENDER]
+    s.change_hands(s.places["plain"], ATTACKER)
+    first = views(h, DEFENDER)["plain"]
+    assert first.lost_again == 0 and views(h, ATTACKER)["ridge"].lost_again == 0
+    margin = sum(blue._counters(h.observe(blue), v)["counter:plain"])
+    s.change_hands(s.places["plain"], DEFENDER)
+    assert views(h, ATTACKER)["plain"].lost_again == 1  # Red took it and lost it
+    s.change_hands(s.places["plain"], ATTACKER)
+    assert views(h, DEFENDER)["plain"].lost_again == 1
+    again = blue._counters(h.observe(blue), v)["counter:plain"]
+    assert again.lost_again == -2.0 and sum(again) == pytest.approx(margin - 2.0)
+    s.change_hands(s.places["plain"], DEFENDER)
+    s.change_hands(s.places["plain"], ATTACKER)
+    assert blue._counters(h.observe(blue), v)["counter:plain"].lost_again == -4.0
+
+
 def test_ground_cut_off_behind_a_retaken_hub_opens_nothing_beyond_it() -> None:
     """A party advances from the ground its lines reach: once the defender takes back the hub (the plain) behind the
     attacker's ridge, the town beyond the ridge is no longer open from it; the attacker's way to the town runs
@@ -664,6 +691,22 @@ def test_the_patron_does_not_press_the_victim_of_an_offensive() -> None:
     assert _press_margin(h, fighting=True, attacker_on_offensive=True) is None
     claimed = [_press_margin(h, fighting=True, claims_refused=1, attacker_on_offensive=a) for a in (False, True)]
     assert claimed[0] is not None and claimed[0] == pytest.approx(claimed[1])
+
+
+def test_the_patron_does_not_press_its_ally_while_the_front_moves() -> None:
+    """Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis":
+    pressing Blue the day a place changed hands rewards the attack; with `press_settle_days` Guardian presses only
+    once the front has stood still that long, unless Red has accepted terms Blue refused (story readings 13-14:
+    Russia pressing Armenia the instant Azerbaijan's offensive ended)."""
+
+    def settling(data: dict[str, Any]) -> None:
+        data["actors"][PATRON]["press_settle_days"] = p(5.0)
+
+    h = hand(scenario(edit=settling))
+    assert _press_margin(h, days_since_front_moved=4.9) is None
+    assert _press_margin(h, days_since_front_moved=5.0) is not None
+    assert _press_margin(h, days_since_front_moved=1.0, claims_refused=1) is not None
+    assert _press_margin(hand(TRUCE), days_since_front_moved=0.0) is not None  # left out: no wait
 
 
 def test_the_patron_presses_its_ally_only_at_the_table() -> None:

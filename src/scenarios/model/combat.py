@@ -269,6 +269,7 @@ def operation_views(
                 local_open
                 and len(route) <= local_max
                 and all(_fought_over(places[pid], party, day, p) for pid in route),
+                places[target].changes // 2,  # the other holds it: every second change was this party's loss
             )
         )
     return tuple(views)

@@ -46,6 +46,7 @@ class OperationView(NamedTuple):
     winter_days: float  # expected days of the operation in winter conditions
     core_share: float = 0.0  # of `value_share`, the value of places of the region's core
     local: bool = False  # short enough to be fought under a truce that stays formally in force
+    lost_again: int = 0  # times the party has taken the target before and lost it again
 
 
 class OfferView(NamedTuple):

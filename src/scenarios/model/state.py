@@ -9,6 +9,7 @@ deplete with the war and are replenished by its backers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ class Place:
     taken_day: float | None = None  # first day the attacker took it
     retaken_day: float | None = None  # first day the defender took it back from the attacker (whoever held it first)
     lost_day: float | None = None  # last day it changed hands
+    changes: int = 0  # times it changed hands since the start
     progress: float = 0.0  # effort spent against it by the party assaulting it now
     progress_by: str = ""
     pressed_day: float = 0.0  # last day it was assaulted (the start date for a fight under way then)
@@ -209,7 +211,7 @@ class WorldState:
     war_days_before: float = 0.0  # open-war days in earlier spells
     fighting_days: int = 0  # days an operation was fought (under a truce or not)
     flags: dict[str, float] = field(default_factory=dict)  # "actor.act" -> first day (asked for help, conceded, ...)
-    front_moved_day: float = 0.0
+    front_moved_day: float = -math.inf  # the last day a place changed hands in this run (-inf: none yet)
     recent_attacks: deque[float] = field(default_factory=deque)  # days of the attacker's attacks
     first_option_day: dict[str, float] = field(default_factory=dict)  # "actor.option" -> day
     posture_changes: dict[str, int] = field(default_factory=dict)  # track -> changes of posture
@@ -353,6 +355,7 @@ class WorldState:
             self._attacker_value += place.value if to == self.attacker else -place.value
         place.held_by = to
         place.lost_day = self.day
+        place.changes += 1
         place.progress = 0.0
         place.progress_by = ""
         if to == self.attacker:

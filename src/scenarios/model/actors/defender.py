@@ -138,6 +138,15 @@ class Values(ActorValues):
             optional=True,
         ),
     ] = None
+    lost_again_cost: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Disutility of counter-attacking a place it has already taken back once and lost again, per such loss: "
+            "the reserves spent there show it cannot be held (utility/loss; left out: none).",
+            optional=True,
+        ),
+    ] = None
 
 
 @block_of(Values)
@@ -180,6 +189,7 @@ class Counter(NamedTuple):
     military_casualties: float
     commitment: float
     lifeline: float  # a place it cannot hold the centre without (`collapse_objectives`)
+    lost_again: float  # a place it took back before and lost again
 
 
 class AskPatron(NamedTuple):
@@ -273,6 +283,7 @@ class Defender(DefenderPolicy[Values]):
                 -v.counter_casualty_weight * op.casualties / 100.0,
                 v.inertia if key == current else 0.0,
                 v.collapse_weight if lifeline else 0.0,
+                -(v.lost_again_cost or 0.0) * op.lost_again,
             )
         return out
 

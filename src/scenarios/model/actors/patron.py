@@ -168,6 +168,16 @@ class Values(ActorValues):
             optional=True,
         ),
     ] = None
+    press_settle_days: Annotated[
+        float | None,
+        Drawn(
+            NonNegative,
+            "Days the front must have stood still before it presses the defender to concede: pressing the side that "
+            "has just lost ground (or just won some back) for a concession rewards the attack or punishes the defence "
+            "(days; left out: no wait).",
+            optional=True,
+        ),
+    ] = None
     end_fighting_propensity: Annotated[
         float | None,
         Drawn(
@@ -347,8 +357,10 @@ class Patron(PatronPolicy[Values]):
             if course not in obs.disposed and posture != course:
                 del diplomacy[course]
         # it does not press the ally it backs, nor away from the table, nor the victim of an offensive (its wish is to
-        # press the attacker back, ¶7) unless the attacker has offered to stop on terms the defender refused
-        if backs or not table or (obs.attacker_on_offensive and not claims):
+        # press the attacker back, ¶7) or of a front that has just moved, unless the attacker has offered to stop on
+        # terms the defender refused
+        settling = v.press_settle_days is not None and obs.days_since_front_moved < v.press_settle_days
+        if backs or not table or ((obs.attacker_on_offensive or settling) and not claims):
             diplomacy.pop("press_defender", None)
         decisions = [choose(me, diplomacy, v.rationality, rng, explain, floor)]
         return (*decisions, step) if step is not None else tuple(decisions)
