@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import textwrap
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -306,6 +307,14 @@ def save_calibrated(result: Calibration, config: str | Path, target: Path) -> Pa
     return sample
 
 
+def mark_verdict(result: Calibration, config: str | Path, target: Path, verdict: str) -> None:
+    """Write the calibrated scenario at `target` again with the check's verdict at its head: it was written before
+    the check ran, and a file that is not recommended must say so itself, not only in the console."""
+    from scenarios.whatif import check_loads
+
+    check_loads(calibrated_yaml(result, Path(config), target, verdict=verdict), target, config, keep=True)
+
+
 def sample_file(target: Path) -> Path:
     """Where the joint sample of a calibrated scenario at `target` is written: beside it."""
     return target.with_name(f"{target.stem}.sample.csv")
@@ -322,11 +331,14 @@ def joint_sample_csv(result: Calibration) -> str:
     return ",".join(result.free) + "\n" + body + "\n"
 
 
-def calibrated_yaml(result: Calibration, config: Path, target: Path, sample: Path | None = None) -> str:
+def calibrated_yaml(
+    result: Calibration, config: Path, target: Path, sample: Path | None = None, verdict: str | None = None
+) -> str:
     """A scenario (to be written at `target`) that `extends:` the original and draws its free parameters jointly
     from the region not ruled out (`joint_sample_csv`, written at `sample_file(target)`, or `sample`): the
     expectations constrain combinations of values, which narrowing each range alone would lose. Quoted judgments
     and every other parameter keep their distributions; with nothing ruled out the scenario equals the original.
+    `verdict` (the check of it against the original, once run) is said at its head, where a reader looks first.
 
     The text is written by the YAML library (any title, note or folder name is quoted as YAML needs it)."""
     from ruamel.yaml.comments import CommentedMap
@@ -337,6 +349,8 @@ def calibrated_yaml(result: Calibration, config: Path, target: Path, sample: Pat
         "assumptions are drawn jointly from the region the report's expectations do not rule out",
         f"({result.ruled_out:.0%} of the original space ruled out). Quoted judgments keep the report's ranges.",
     ]
+    if verdict is not None:
+        lines.extend(textwrap.wrap(verdict, 110))
     if result.ruled_out <= 0:
         lines.append("Nothing was ruled out: this scenario equals the original.")
     else:

@@ -26,7 +26,15 @@ from scenarios.analysis.history_matching import (
     implausibility,
     targets,
 )
-from scenarios.calibrate import calibrate, calibrated_yaml, fit_change, joint_sample_csv, sample_file, verify
+from scenarios.calibrate import (
+    calibrate,
+    calibrated_yaml,
+    fit_change,
+    joint_sample_csv,
+    mark_verdict,
+    sample_file,
+    verify,
+)
 from scenarios.config.draw import draw_parameters
 from scenarios.config.loader import load_scenario
 
@@ -152,6 +160,11 @@ def test_a_calibration_writes_its_waves_and_a_scenario_that_extends_the_original
     assert "jointly from the points not ruled out" in html
     constrained = result.changes().query("constrained")["parameter"]
     assert all(f"<code>{p}</code>" in html for p in constrained)
+    fit = fit_change(verified, "calibrand", "calibrand-calibrated")
+    mark_verdict(result, config, target, f"Checked: {fit.to_text()}.")  # the file says its verdict at its head
+    head = target.read_text(encoding="utf-8").split("\nextends:")[0]
+    assert "recommended" in head and "Checked: calibrand-calibrated contradicts" in " ".join(head.split("# "))
+    assert load_scenario(target).joint_sample() is not None  # and still loads, its sample named
 
 
 @pytest.mark.slow
@@ -359,5 +372,8 @@ def test_the_command_draws_one_parameter_in_1d_and_recommends_nothing_unchecked(
             assert 0 < ruled_out < 1
             assert "not checked (--no-check): whether the calibrated ranges fit the report better" in stdout
             assert "run it with: scenarios run" in stdout
+            written = Path(stdout.split("calibrated scenario written: ")[1].split()[0])
+            head = written.read_text(encoding="utf-8").split("\nextends:")[0]  # the file says it of itself
+            assert "# Not checked (--no-check): whether the calibrated ranges fit the report better" in head
         width, height = Image.open(out / "calibration-region.png").size
         assert width > height  # one wide axes (7 x 4.4 in), not a square scatter of the parameter on itself

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         implausibility_curve,
         implausibility_frame,
     )
-    from scenarios.calibrate import calibrate, calibrated_target, fit_change, save_calibrated, verify
+    from scenarios.calibrate import calibrate, calibrated_target, fit_change, mark_verdict, save_calibrated, verify
     from scenarios.config.loader import load_scenario
     from scenarios.engine.plan import output_directory
     from scenarios.io.owned import write_output
@@ -132,16 +132,19 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.no_check:
-        print(
+        not_checked = (
             "not checked (--no-check): whether the calibrated ranges fit the report better than the original is "
             "not known; run `scenarios check` on both before using it"
         )
+        mark_verdict(result, args.config, target, f"Not checked (--no-check): {not_checked.split(': ', 1)[1]}.")
+        print(not_checked)
         print(run_it)
         return 0
     verified, report = verify(result, args.config, target, options, overrides=args.overrides)
     print("\nthe original and the calibrated scenario, run on the same seeds and checked (not emulated):")
     print(verified.to_text())
     fit = fit_change(verified, result.scenario.name, target.stem)
+    mark_verdict(result, args.config, target, f"Checked against the original on the same seeds: {fit.to_text()}.")
     print(f"\nfit: {fit.to_text()}")
     if fit.recommended:
         print(run_it)
