@@ -292,8 +292,9 @@ def test_an_application_for_help_brings_the_treaty_and_the_patrons_backing() -> 
     count once Blue has asked for help (strikes_to_trigger_on_application), the likelier the treaty is triggered and
     the likelier Guardian, not disposed to back Blue of its own accord, backs it at the horizon.
 
-    Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus ... including hosting a permanent
-    Russian military base"; the CSTO assists a member "on that state's application" (observation russia_csto_scope).
+    Report, para 6: "Armenia is one of the Kremlin’s main allies in the Caucasus and a key balance against Turkish
+    interests, including hosting a permanent Russian military base"; the CSTO assists a member "on that state's
+    application" (observation russia_csto_scope).
     """
     sc = scenario(edit=_treaty_on_application)
     struck = {
@@ -320,8 +321,8 @@ def test_a_defender_that_lost_a_place_again_counter_attacks_less() -> None:
     """The more Blue weighs a place it took back and lost again (lost_again_cost), the fewer counter-attacks it
     launches: no see-saw over one town (story readings 12-14: Jabrayil changing hands four to nine times).
 
-    Report, para 1: Azerbaijan's Turkish drones "deploying them to great effect": a counter-attack retaken from Blue
-    once costs it the reserves it sent against an enemy with air superiority.
+    Report, para 1: "Azerbaijan reportedly purchased Turkish-made drones in June 2020 and is deploying them to great
+    effect": a place retaken from Blue once cost it the reserves it sent against an enemy with air superiority.
     """
     before, after = paired(
         scenario(edit=_lost_again),
