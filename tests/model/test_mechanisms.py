@@ -303,6 +303,29 @@ def test_the_pressure_along_the_line_is_one_effort_spread_over_the_sectors(front
     assert sum(pressed.values()) == pytest.approx(0.6)
 
 
+def test_pressure_along_the_line_takes_no_town() -> None:
+    """A town (`city`) falls to an operation aimed at it, not to the pressure beside another (story reading 15: a
+    district town in the north taken during operations aimed at the south): a sector whose only open place is a
+    town is not pressed, and the whole of the pressure goes to the other sectors."""
+
+    def town_front(data: dict[str, Any]) -> None:
+        data["world"]["sectors"]["north"] = {
+            "label": "North",
+            "objectives": {"burg": new_place("Burg", "lowland", 1.0, 5.0, city=True)},
+        }
+
+    sc = scenario(start_truce=False, edit=town_front)
+    h = Hand(sc, deterministic(sc, **{"combat.broad_front_effort": 0.6}))
+    s = h.state
+    assert "burg" in {o.id for o in s.open_to(ATTACKER)}  # open, and an operation may aim at it
+    assert [o.id for o in combat.broad_front(s, ATTACKER, s.places["plain"], h.combat_values, h.ground)] == ["ford"]
+    s.operations[ATTACKER] = Operation("plain", ("plain",), 0.0, 10.0, 0.0, 0.0, ATTACKER)
+    combat.fight_day(
+        s, h.combat_values, h.ground, h.endurance_values, h.cf_values, h.attention_values, Scripted([0.5] * 64)
+    )
+    assert s.places["burg"].progress == 0.0 and s.places["ford"].progress == pytest.approx(0.6)
+
+
 def test_no_route_crosses_someones_own_territory() -> None:
     h = hand()
     for party in (ATTACKER, DEFENDER):

@@ -294,13 +294,15 @@ def next_objective(state: WorldState, party: str) -> Place | None:
 def broad_front(state: WorldState, party: str, main: Place, p: CombatValues, ground: Ground) -> list[Place]:
     """The places `party` presses besides its main effort: in every other sector, the open place quickest to take
     at today's rates (the first such, in the scenario's order), none fortified beyond `broad_front_max_fortification`
-    (pressure pins the deepest belts; it does not take them)."""
+    (pressure pins the deepest belts; it does not take them), and no town (`city`): a town falls to an operation
+    aimed at it, not to pressure along the line (story reading 15: a district town taken in the north during an
+    operation aimed at the south)."""
     table = season_rates(state, party, p, ground)
     season = 1 if state.winter else 0
     best: dict[str, tuple[float, Place]] = {}
     for o in state.open_to(party):
-        if o.sector == main.sector or o.fortification > p.broad_front_max_fortification:
-            continue  # the deepest belts fall only to a main effort
+        if o.sector == main.sector or o.fortification > p.broad_front_max_fortification or o.city:
+            continue  # the deepest belts and the towns fall only to a main effort
         left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
         days = left / max(table[o.id][season].advance, 1e-9)
         if o.sector not in best or days < best[o.sector][0]:
