@@ -360,10 +360,12 @@ def truce_state(**changes: float) -> Hand:
         ({}, 1.0, 1.0),
         ({ATTACKER: "talks"}, 0.6, 1.0),
         ({DEFENDER: "retaliate"}, 1.0, 1.5),
-        ({ATTACKER: "talks", DEFENDER: "retaliate"}, 0.6, 1.5),
+        ({ATTACKER: "talks", DEFENDER: "retaliate"}, 0.6, 1.5 * 0.6),
     ],
 )
 def test_violation_rates_follow_the_postures(postures: dict[str, str], red: float, blue: float) -> None:
+    """Red in talks restrains its units; Blue's return fire answers Red's and falls with it (story reading 15: a
+    retaliating Armenia out-firing an Azerbaijan in talks three to one for months)."""
     h = truce_state()
     h.state.postures.update(postures)
     assert ceasefire.violation_rates(h.state, h.cf_values) == pytest.approx((2.0 * red, 1.5 * blue))
@@ -374,6 +376,9 @@ def test_violation_rates_follow_the_truce_the_fighting_and_the_support() -> None
     s, p = h.state, h.cf_values
     s.set_level(SUPPORTER, 2, {"volunteers": 0.0})  # their violation_multiplier, once in place
     assert ceasefire.violation_rates(s, p) == pytest.approx((2.0 * 1.2, 1.5))
+    s.postures[DEFENDER] = "retaliate"  # Blue's return fire rises with Red's fire
+    assert ceasefire.violation_rates(s, p) == pytest.approx((2.0 * 1.2, 1.5 * 1.5 * 1.2))
+    s.postures[DEFENDER] = "defend"
     h.decide(ATTACKER, "local:plain")
     assert ceasefire.violation_rates(s, p) == pytest.approx((2.0 * 1.2 * 2.0, 1.5 * 2.0))
     s.operations[ATTACKER] = None

@@ -154,7 +154,12 @@ class TruceValues:
         float, Drawn(Positive, "Violations initiated by the defender's forces (per day).")
     ]
     retaliation_multiplier: Annotated[
-        float, Drawn(AtLeastOne, "The defender's rate x this while the defender retaliates (factor).")
+        float,
+        Drawn(
+            AtLeastOne,
+            "The defender's rate x this while the defender retaliates, its return fire scaled by the attacker's fire "
+            "against the attacker's base rate: an answer rises and falls with what it answers (factor).",
+        ),
     ]
     talks_multiplier: Annotated[
         float, Drawn(Share, "The attacker's rate x this while the attacker is in talks (factor).")

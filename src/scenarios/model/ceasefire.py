@@ -43,8 +43,9 @@ def violation_rates(state: WorldState, p: TruceValues) -> tuple[float, float]:
             defender *= effect.violation_multiplier
     if state.attacker_in_talks():
         attacker *= p.talks_multiplier
-    if state.defender_retaliates():
-        defender *= p.retaliation_multiplier
+    if state.defender_retaliates():  # return fire answers the attacker's: it rises and falls with it (story reading
+        # 15: a retaliating defender out-firing an attacker in talks three to one for months)
+        defender *= p.retaliation_multiplier * attacker / p.attacker_violation_rate
     both = 1.0
     if state.fighting():
         both *= p.local_operation_multiplier
