@@ -68,7 +68,12 @@ class Sensitivity(Rendered):
         are in `table`); what never moved the outcome (`sobol.inert`) listed apart after it, not ranked."""
         t = self.indices
         label = str(t.columns[0])
-        lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; 95% intervals)"]
+        how = (
+            f"95% intervals: 2.5-97.5 percentiles of {sobol.SOBOL_RESAMPLES:,} bootstrap resamples of the runs"
+            if self.method == "sobol"
+            else "95% intervals: the estimate +- 1.96 sd of SALib's bootstrap, cut at 0"
+        )
+        lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; {how})"]
         still = sobol.inert(t)
         moved, inert = t[~still], t[still]
         if self.method == "sobol":

@@ -53,6 +53,23 @@ def test_ishigami_sobol_indices_within_tolerance() -> None:
     assert list(indices["parameter"][:2]) == ["x1", "x2"]
 
 
+def test_sobol_total_intervals_never_go_below_zero() -> None:
+    """A total index is a mean of squares, never below 0, and so is its interval: the percentile bootstrap keeps it
+    there where SALib's normal approximation (the estimate +- 1.96 sd) put a weak factor's lower end at -0.027 for
+    this yes/no outcome at n = 64 (issue 32)."""
+    specs = {f"x{i}": Spec("uniform", -math.pi, math.pi) for i in (1, 2, 3)}
+    specs["weak"] = Spec("uniform", 0.0, 1.0)
+    problem = sobol.build_problem(specs)
+
+    def model(design: pd.DataFrame) -> np.ndarray:
+        return ((ishigami(problem, design) + problem.values(design)["weak"]) > 4.5).astype(float)  # a yes/no measure
+
+    indices, _, _ = sobol.run(problem, "sobol", 64, 1, model)
+    assert (indices["ST_lower"] >= 0.0).all() and (indices["ST_lower"] <= indices["ST_upper"]).all()
+    weak = indices.set_index("parameter").loc["weak"]
+    assert 0.0 <= weak["ST_lower"] < weak["ST"] < weak["ST_upper"]  # no degenerate interval
+
+
 def test_morris_screens_out_the_dummy() -> None:
     problem = ishigami_problem()
     indices, _, _ = sobol.run(problem, "morris", 200, 3, lambda d: ishigami(problem, d))

@@ -26,6 +26,7 @@ from scenarios.exceptions import AnalysisError
 from scenarios.io.records import SEED_COLUMN
 
 METHODS = ("sobol", "morris")
+SOBOL_RESAMPLES = 1000  # bootstrap resamples of the runs behind each Sobol interval (2.5-97.5 percentiles)
 
 
 @dataclass(frozen=True)
@@ -105,20 +106,32 @@ def sample(problem: Problem, method: str, n: int, seed: int) -> pd.DataFrame:
 
 
 def analyse(problem: Problem, method: str, design: pd.DataFrame, y: np.ndarray, seed: int) -> pd.DataFrame:
-    """Indices per parameter, ranked. Sobol: S1, ST with 95% intervals; Morris: mu_star with its 95% bootstrap
-    interval (cut at 0), mu and sigma. Factors with no measurable effect (`inert`) come last, with no rank."""
+    """Indices per parameter, ranked. Sobol: S1, ST with 95% percentile bootstrap intervals (`SOBOL_RESAMPLES`
+    resamples of the runs: a total index is never below 0, and nor is its interval, which SALib's normal
+    approximation, the estimate +- 1.96 sd, can put there); Morris: mu_star with its 95% bootstrap interval (cut at
+    0), mu and sigma. Factors with no measurable effect (`inert`) come last, with no rank."""
     y = np.asarray(y, dtype=float)
     if method == "sobol":
-        s = sobol_analyze.analyze(problem.salib(), y, calc_second_order=False, conf_level=0.95, seed=seed)
+        s = sobol_analyze.analyze(
+            problem.salib(),
+            y,
+            calc_second_order=False,
+            num_resamples=SOBOL_RESAMPLES,
+            conf_level=0.95,
+            keep_resamples=True,
+            seed=seed,
+        )
+        s1 = np.nanpercentile(s["S1_conf_all"], [2.5, 97.5], axis=0)
+        st = np.nanpercentile(s["ST_conf_all"], [2.5, 97.5], axis=0)
         table = pd.DataFrame(
             {
                 problem.factor_label: problem.factors,
                 "S1": s["S1"],
-                "S1_lower": s["S1"] - s["S1_conf"],
-                "S1_upper": s["S1"] + s["S1_conf"],
+                "S1_lower": s1[0],
+                "S1_upper": s1[1],
                 "ST": s["ST"],
-                "ST_lower": s["ST"] - s["ST_conf"],
-                "ST_upper": s["ST"] + s["ST_conf"],
+                "ST_lower": st[0],
+                "ST_upper": st[1],
             }
         )
         key = "ST"
