@@ -92,6 +92,15 @@ def test_fan_charts_of_a_batch_use_every_replication(real: Results) -> None:
         assert "traced" not in title
 
 
+def test_the_supporters_rungs_are_named_by_their_labels(real: Results) -> None:
+    """Charts show labels, never ids (issue 32): the supporter's rungs by their `label:` (else the id with spaces)."""
+    from scenarios.report.figures import make_figure
+
+    legend = make_figure(real, "fan-supporter").axes[0].get_legend()
+    names = [t.get_text() for t in legend.get_texts()]
+    assert "Syrian fighters" in names and "F-16 deterrent" in names and not any("_" in n for n in names)
+
+
 def test_fan_of_the_traced_replications_says_so(real: Results) -> None:
     (ax,) = plots.fan(real.timeseries, "attacker_share", traced=True).axes
     n = real.timeseries.groupby("scenario", observed=True)["replication"].nunique().iloc[0]

@@ -414,6 +414,9 @@ class Ground(Frozen):
 class Rung(Frozen):
     """One rung of a backer's ladder of commitments: what it commits, when, and what it does."""
 
+    label: str | None = Field(
+        None, description="Its name for readers (charts); absent: its id, with spaces for underscores."
+    )
     in_place_at_start: bool = Field(description="Whether this support is in place on the start date.")
     withdrawable: bool = Field(
         True,

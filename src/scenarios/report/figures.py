@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -65,7 +66,7 @@ def make_figure(results: Results, kind: str) -> Figure:
             supporter = results.actor_of("supporter")
             actors = results.scenario_config(results.scenarios[0]).get("actors") or {}
             ladder = (actors.get(supporter) or {}).get("ladder") if supporter else None
-            rungs = [str(r) for r in ladder or {}]
+            rungs = [rung_label(r, block) for r, block in (ladder or {}).items()]
             return plots.supporter_levels(
                 series, rungs, day0=start, traced=traced, supporter=results.labels()["supporter"]
             )
@@ -76,6 +77,12 @@ def make_figure(results: Results, kind: str) -> Figure:
         }[kind]
         return plots.fan(series, column, day0=start, traced=traced, labels=results.labels())
     raise ScenarioError(f"unknown plot kind {kind!r}; choose one of {', '.join(plots.KINDS)}")
+
+
+def rung_label(rung: str, block: Any) -> str:
+    """A rung as readers name it: its `label`, else its id with spaces for underscores (charts show no ids)."""
+    label = block.get("label") if isinstance(block, dict) else None
+    return str(label) if label else str(rung).replace("_", " ")
 
 
 def time_series(results: Results) -> tuple[pd.DataFrame, bool]:
