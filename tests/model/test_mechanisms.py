@@ -737,6 +737,22 @@ def test_the_patron_does_not_press_its_ally_while_the_front_moves() -> None:
     assert _press_margin(hand(TRUCE), days_since_front_moved=0.0) is not None  # left out: no wait
 
 
+def test_a_treaty_triggered_since_its_last_change_frees_the_patron_from_its_dwell() -> None:
+    """A commitment once made is kept `min_dwell_days`, but a treaty triggered since its last change is a new
+    obligation: the patron may climb at once (story readings 15-16: Russia still for two weeks after its treaty was
+    triggered, Armenia's territory struck meanwhile); triggered before that change, the dwell holds."""
+    h = hand(TRUCE)
+    v: Any = h.actor_values[PATRON]
+    base = h.observe(h.actors[PATRON])._replace(days_since_support_changed=v.min_dwell_days / 2)
+
+    def steps(**changes: Any) -> int:
+        return len(h.actors[PATRON].decide(base._replace(**changes), v, Scripted([0.5] * 8)))
+
+    assert steps() == 1  # its diplomacy only: the dwell holds
+    assert steps(treaty_triggered=True, days_since_treaty_triggered=1.0) == 2  # and a step on its ladder
+    assert steps(treaty_triggered=True, days_since_treaty_triggered=v.min_dwell_days) == 1  # triggered before
+
+
 def test_the_patron_presses_its_ally_only_at_the_table() -> None:
     """Report, para 7: "The Kremlin may pressure Armenia to accept some form of concession to defuse the crisis",
     para 9: Baku cites "unaddressed Azerbaijani claims in negotiations". A concession is pressed at the table: under

@@ -109,6 +109,7 @@ class Observation(NamedTuple):
     defender_conceded: bool  # the defender has conceded
     help_requested: bool  # the defender has asked its patrons for help
     treaty_triggered: bool  # the observer's treaty obligation is triggered (its covered territory attacked)
+    days_since_treaty_triggered: float  # since the observer's treaty was first triggered (inf: never)
     flags: Mapping[str, float]  # read-only; "actor.act" -> first day
     taken: Mapping[str, float]  # read-only; "actor.option" -> the first day it was taken (postures included)
     own_territory_strikes: int  # strikes on the observer's own territory so far (spillover)

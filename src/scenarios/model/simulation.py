@@ -663,6 +663,7 @@ class _Replication:
             defender_conceded=self._conceded,
             help_requested=self._helped,
             treaty_triggered=self._obliged(me),
+            days_since_treaty_triggered=day - s.treaty_triggered.get(me, math.inf),
             flags=self._flags_seen,
             taken=self._taken_seen,
             own_territory_strikes=s.spillover_strikes.get(me, 0),

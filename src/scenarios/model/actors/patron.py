@@ -384,8 +384,10 @@ class Patron(PatronPolicy[Values]):
         troops: float,
         table: bool,
     ) -> Decision | None:
-        """One step on its ladder (none while a commitment just made is kept)."""
-        if obs.days_since_support_changed < v.min_dwell_days:
+        """One step on its ladder (none while a commitment just made is kept, unless its treaty was triggered since:
+        a new obligation, story readings 15-16: a patron still for two weeks after its treaty was triggered)."""
+        obligation_since = obs.treaty_triggered and obs.days_since_treaty_triggered < obs.days_since_support_changed
+        if obs.days_since_support_changed < v.min_dwell_days and not obligation_since:
             return None  # a commitment just made is kept for a while
         asked = v.request_weight if obs.help_requested else 0.0
         rung = obs.next_rung
