@@ -858,8 +858,13 @@ def test_terms_a_conquest_of_the_core_overtook_are_not_the_outcome() -> None:
     s.handed_over.append("ridge")
     ceasefire.start(s, "comprehensive", (PATRON,), False)
     assert outcomes.classify(s, 0.5, h.start_share) == "settlement_with_handover"
+    town = s.places["town"]
+    assert town.core
+    town.held_by = town.start_holder = ATTACKER  # a place of the core Red held at the start: no conquest in this run
+    assert outcomes.classify(s, 0.99, h.start_share) == "settlement_with_handover"  # story reading 17, Sugovushan
+    town.held_by = town.start_holder = DEFENDER
     s.change_hands(s.places["ford"], ATTACKER)
-    s.change_hands(s.places["town"], ATTACKER)  # a place of the core, taken by force
+    s.change_hands(town, ATTACKER)  # a place of the core, taken by force
     assert outcomes.classify(s, 0.99, h.start_share) == "limited_gains_truce"
 
 

@@ -44,8 +44,12 @@ def classify(state: WorldState, major_gain_share: float, start_share: float) -> 
         return "wider_escalation"
     if fighting:
         return "fighting_at_horizon"  # a settlement broken is no settlement: what the horizon shows is war
-    by_force = any(
-        p.contested and p.core and p.held_by == state.attacker and p.id not in state.handed_over
+    by_force = any(  # taken in this run: what it held at the start (the known history's gains) was no conquest of it
+        p.contested
+        and p.core
+        and p.held_by == state.attacker
+        and p.start_holder != state.attacker
+        and p.id not in state.handed_over
         for p in state.places.values()
     )
     if handed and not by_force:  # terms that a conquest of the core then overtook are not the outcome
