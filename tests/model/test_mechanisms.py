@@ -682,6 +682,25 @@ def test_a_defender_whose_lifeline_fell_counter_attacks_it_under_a_quiet_truce()
     assert set(counters) == {"counter:ford"} and counters["counter:ford"].lifeline == v.collapse_weight > 0
 
 
+def test_a_lifeline_is_counter_attacked_however_long_it_takes() -> None:
+    """A counter-attack longer than `max_counter_days` is not planned, except on a place the centre cannot be held
+    without (`collapse_objectives`): Blue fights to reopen it however long it takes (story readings 15-17: the
+    Lachin corridor lost and never counter-attacked, 23-93 days away at Armenia's mountain rate)."""
+
+    def slow(data: dict[str, Any]) -> None:
+        data["actors"][DEFENDER]["collapse_objectives"] = ["ford"]
+
+    sc = scenario(start_truce=False, edit=slow)
+    h = Hand(sc, deterministic(sc, **{"actors.blue.max_counter_days": 1.0}))
+    s = h.state
+    s.change_hands(s.places["plain"], ATTACKER)
+    s.change_hands(s.places["ford"], ATTACKER)
+    counters = {w.target: w.days for w in h.observe(h.actors[DEFENDER]).operations}
+    assert set(counters) == {"ford"} and counters["ford"] > 1.0  # the plain, as slow, is called off
+    h.actors[DEFENDER].unbounded_targets = lambda v: frozenset()  # type: ignore[method-assign]
+    assert h.observe(h.actors[DEFENDER]).operations == ()
+
+
 def test_an_open_offensive_through_a_patrons_peacekeepers_weighs_as_fighting_the_patron() -> None:
     """Breaking a truce guarded by a patron's peacekeepers fires on that patron's forces (it triggers its treaty):
     Red weighs `fight_patron_cost` on the open offensive, as when the patron's forces fight; not on fighting under a

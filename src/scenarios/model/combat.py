@@ -217,9 +217,10 @@ def operation_views(
     e: EnduranceValues,
     max_route: int,
     max_days: float,
+    unbounded: frozenset[str] = frozenset(),
 ) -> tuple[OperationView, ...]:
     """Every operation worth considering for `party`: a target, its route, and the expected cost over the calendar
-    ahead (at the materiel it has now)."""
+    ahead (at the materiel it has now); one longer than `max_days` only for a target in `unbounded`."""
     total = state.total_value()
     table = season_rates(state, party, p, ground)
     factor = materiel_factor(state, party, e)
@@ -254,7 +255,7 @@ def operation_views(
             civilians += summer.civilian_casualties * (out_days + in_days)
             winter_days += in_days
         days = t - day
-        if not math.isfinite(t) or days > max_days:
+        if not math.isfinite(t) or (days > max_days and target not in unbounded):
             continue
         views.append(
             OperationView(

@@ -172,6 +172,10 @@ class PartyPolicy(Policy[V]):
     def operation_limits(self, v: V) -> tuple[int, float]:
         """The most places an operation's route may cross, and the longest operation it would plan (days)."""
 
+    def unbounded_targets(self, v: V) -> frozenset[str]:
+        """Targets it would fight for however long the operation takes (none by default)."""
+        return frozenset()
+
     @abstractmethod
     def loss_tolerance(self, v: V) -> float:
         """Losses (or days) beyond this multiple of an operation's plan bring a review."""

@@ -541,9 +541,11 @@ class _Replication:
         if not spec.reads_front or not isinstance(spec, PartyPolicy):
             return (), None, 0.0
         party = spec.name
-        max_route, max_days = spec.operation_limits(self.actor_values[party])
+        values = self.actor_values[party]
+        max_route, max_days = spec.operation_limits(values)
+        unbounded = spec.unbounded_targets(values)
         views = combat.operation_views(
-            s, party, self.combat_values, self.ground, self.endurance_values[party], max_route, max_days
+            s, party, self.combat_values, self.ground, self.endurance_values[party], max_route, max_days, unbounded
         )
         op = s.operations.get(party)
         current = next((v for v in views if v.target == op.target), None) if op is not None else None

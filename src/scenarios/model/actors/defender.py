@@ -253,6 +253,12 @@ class Defender(DefenderPolicy[Values]):
     def operation_limits(self, v: Values) -> tuple[int, float]:
         return int(v.max_counter_objectives), v.max_counter_days
 
+    def unbounded_targets(self, v: Values) -> frozenset[str]:
+        """The places it cannot hold the centre without: it fights to reopen them however long it takes, where any
+        other counter-attack is called off after `max_counter_days` (story readings 15-17: a supply road
+        lost and never counter-attacked, a mountain road out of reach of a weeks-long counter-attack)."""
+        return frozenset(v.collapse_objectives)
+
     def loss_tolerance(self, v: Values) -> float:
         return v.counter_tolerance
 
