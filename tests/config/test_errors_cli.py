@@ -40,6 +40,16 @@ def test_unknown_key_suggests_the_closest_valid_key(cli, workdir: Path) -> None:
     assert "valid keys here:" in p.hint and "press_defender_propensity" in p.hint
 
 
+def test_undeclared_dig_in_level_names_the_levels_declared(cli, workdir: Path) -> None:
+    variant(workdir, "combat:\n  dig_in_level: 7\n")
+    run = cli("validate", "bad.yaml")
+    assert_clean_failure(run)
+    p = run.only
+    assert (p.file, p.line) == ("bad.yaml", 4)
+    assert p.text == "combat.dig_in_level: fortification level 7 is not declared"
+    assert p.hint == "levels under ground.fortification: 1, 2, 3"
+
+
 def test_unknown_top_level_key(cli, workdir: Path) -> None:
     variant(workdir, "simulaton:\n  seed: 3\n")
     p = cli("validate", "bad.yaml").only

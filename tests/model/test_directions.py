@@ -334,6 +334,28 @@ def test_a_defender_that_lost_a_place_again_counter_attacks_less() -> None:
     assert_falls(before, after, "Blue's counter-attacks")
 
 
+def _dig_in(data: dict[str, Any]) -> None:
+    data["combat"]["dig_in_days"] = p(1000.0)  # each arm sets its own: never within the horizon, or after a day
+    data["combat"]["dig_in_level"] = 2
+
+
+def test_a_place_held_long_enough_is_retaken_less_often() -> None:
+    """A place Red took and has held for a few days has Red's field works (dig_in_days): Blue's counter-attacks
+    retake less of what Red took than when Red only digs in after the horizon.
+
+    Report, para 1: "Azerbaijan reportedly purchased Turkish-made drones in June 2020 and is deploying them to great
+    effect": the fortnight's counter-attacks on lost positions were broken in the open, not pushed through.
+    """
+    before, after = paired(
+        scenario(edit=_dig_in),
+        N,
+        25,
+        *arms("combat.dig_in_days", 1000.0, 1.0),
+        outcome("retaken_share"),
+    )
+    assert_falls(before, after, "the share Blue took back")
+
+
 def test_a_patron_disposed_to_back_its_ally_backs_it_in_the_end() -> None:
     """The likelier Guardian is disposed to back Blue at all (back_defender_propensity, realised once per
     replication), the likelier it backs Blue at the horizon.

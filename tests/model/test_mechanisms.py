@@ -43,7 +43,7 @@ def test_terrain_and_fortification_shape_progress_and_losses(
     h = hand(**{"combat.assault_casualties_per_day": 10.0})
     s = h.state
     p = s.places[place]
-    assert h.ground.effort(p, ATTACKER) == pytest.approx(effort)
+    assert h.ground.effort(p, ATTACKER, 0.0) == pytest.approx(effort)
     r = combat.rates(s, ATTACKER, p, h.combat_values, h.ground)
     assert r.advance == pytest.approx(advance) and r.assault_casualties == pytest.approx(10.0 * casualties)
 
@@ -55,7 +55,9 @@ def test_prepared_defences_face_the_enemy_of_those_who_built_them() -> None:
     s = h.state
     p = s.places["ford"]  # lowland, fortification 2, held by the defender at the start
     assert p.start_holder == DEFENDER
-    assert h.ground.effort(p, ATTACKER) == pytest.approx(7.5) and h.ground.effort(p, DEFENDER) == pytest.approx(3.0)
+    assert h.ground.effort(p, ATTACKER, 0.0) == pytest.approx(7.5) and h.ground.effort(
+        p, DEFENDER, 0.0
+    ) == pytest.approx(3.0)
     open_ground = s.places["plain"]  # lowland too, unfortified
     own = combat.rates(s, DEFENDER, p, h.combat_values, h.ground)
     assert own == combat.rates(s, DEFENDER, open_ground, h.combat_values, h.ground)
@@ -940,3 +942,24 @@ def test_a_supporter_backs_off_as_fully_as_the_defender_is_backed() -> None:
     assert none == 0.0 and cover == pytest.approx(v.back_off_weight / 4) and full == pytest.approx(v.back_off_weight)
     multiplier = v.patron_backing_cost_multiplier
     assert cost1 == pytest.approx(cost0 * (1 + (multiplier - 1) / 4)) and cost4 == pytest.approx(cost0 * multiplier)
+
+
+def test_a_place_held_by_its_taker_gets_field_works_after_dig_in_days() -> None:
+    """The effort to take a place: its prepared line for whoever did not build it; none for its builder retaking it
+    just after losing it; the taker's field works once the taker has held it `dig_in_days` (never less than the
+    works already there)."""
+    from scenarios.config.mechanisms import FortificationValues
+    from scenarios.model.state import Place
+
+    levels = {1: FortificationValues(1.5, 1.2), 2: FortificationValues(3.0, 1.6)}
+    ground = combat.Ground({}, levels, dig_in_days=4.0, dig_in_level=1)
+    town = Place("town", "s", "Town", "lowland", False, 1.0, 0.0, 2.0, "blue", fortification=2, start_holder="blue")
+    assert ground.effort(town, "red", 0.0) == 6.0  # Blue's prepared line
+    town.held_by, town.lost_day = "red", 10.0  # Red took it on day 10
+    assert ground.effort(town, "blue", 13.0) == 2.0  # Blue retakes through works it knows
+    assert ground.effort(town, "blue", 14.0) == 3.0  # Red has dug in
+    assert combat.Ground({}, levels).effort(town, "blue", 100.0) == 2.0  # no digging in declared
+    deep = combat.Ground({}, levels, dig_in_days=4.0, dig_in_level=2)
+    ridge = Place("ridge", "s", "Ridge", "mountain", False, 1.0, 0.0, 2.0, "red", fortification=1, start_holder="blue")
+    ridge.lost_day = 0.0
+    assert deep.effort(ridge, "blue", 5.0) == 6.0  # deeper than Blue's old works on it

@@ -132,6 +132,25 @@ class CombatValues:
             2,
         ),
     ] = 2
+    dig_in_days: Annotated[
+        float | None,
+        Drawn(
+            Positive,
+            "Days a party holds a place it took before it has dug in: from then an assault on the place meets the "
+            "field works of `dig_in_level`, whoever built the works there before (days; left out: a place taken is "
+            "held on open ground until it changes hands again).",
+            optional=True,
+        ),
+    ] = None
+    dig_in_level: Annotated[
+        int,
+        Setting(
+            int,
+            "The level of prepared defences (`ground.fortification`) a party builds in a place it took, "
+            "`dig_in_days` after taking it (level).",
+            1,
+        ),
+    ] = 1
     overlooked_advance_factor: Annotated[
         float | None,
         Drawn(

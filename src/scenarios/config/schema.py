@@ -595,6 +595,13 @@ class Scenario(Frozen):
                         f"actors: {', '.join(self.actors)}",
                         at=(*at, "territory_of"),
                     )
+        dig_in = self.combat.dig_in_level  # type: ignore[attr-defined]
+        if self.combat.dig_in_days is not None and dig_in not in self.ground.fortification:  # type: ignore[attr-defined]
+            raise ValueProblem(
+                f"fortification level {dig_in} is not declared",
+                "levels under ground.fortification: " + (", ".join(map(str, self.ground.fortification)) or "(none)"),
+                at=("combat", "dig_in_level"),
+            )
         if not any(
             o.territory_of is None for sector in self.world.sectors.values() for o in sector.objectives.values()
         ):

@@ -33,20 +33,39 @@ from scenarios.model.state import Place, WorldState
 
 @dataclass(frozen=True)
 class Ground:
-    """This replication's kinds of ground and levels of fortification, by key."""
+    """This replication's kinds of ground and levels of fortification, by key, and the works a party digs in a place
+    it took (`combat.dig_in_days`, `combat.dig_in_level`)."""
 
     terrain: Mapping[str, TerrainValues]
     fortification: Mapping[int, FortificationValues]
+    dig_in_days: float | None = None
+    dig_in_level: int = 1
 
-    def effort(self, place: Place, party: str) -> float:
-        """The effort for `party` to take a place: its difficulty on open ground, times its fortification, unless
-        `party` built those defences (it held the place at the start): prepared lines face the other way, and a
-        position just lost is retaken through works its old holder knows."""
+    def effort(self, place: Place, party: str, day: float) -> float:
+        """The effort for `party` to take a place on `day`: its difficulty on open ground, times its fortification,
+        unless `party` built those defences (it held the place at the start): prepared lines face the other way, and
+        a position just lost is retaken through works its old holder knows. A place held long enough by a party
+        that took it has that party's field works (`dig_in_days`), whoever assaults it."""
         level = self.works(place, party)
+        if self._dug_in(place, party, day):
+            dug = self.fortification.get(self.dig_in_level)
+            if dug is not None and (level is None or dug.difficulty > level.difficulty):
+                level = dug
         return place.difficulty * (level.difficulty if level is not None else 1.0)
 
+    def _dug_in(self, place: Place, party: str, day: float) -> bool:
+        """Whether the party holding `place` took it (it is not its builder's) and has held it long enough against
+        `party` to have dug in."""
+        return (
+            self.dig_in_days is not None
+            and place.held_by not in (place.start_holder, party)
+            and place.lost_day is not None
+            and day - place.lost_day >= self.dig_in_days
+        )
+
     def works(self, place: Place, party: str) -> FortificationValues | None:
-        """The prepared defences `party` assaults at `place` (none in works of its own)."""
+        """The prepared defences `party` assaults at `place` (none in works of its own); the daily losses of an
+        assault come from these (field works dug later lengthen it, through `effort`)."""
         if party == place.start_holder:
             return None
         return self.fortification.get(place.fortification)
@@ -183,7 +202,7 @@ def _routes(
 
     def days(pid: str) -> float:
         o = places[pid]
-        left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        left = max(ground.effort(o, party, state.day) - (o.progress if o.progress_by == party else 0.0), 0.0)
         return left / max(table[pid][season].advance * factor, 1e-9)
 
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
@@ -244,7 +263,7 @@ def operation_views(
         for pid in route:
             o = places[pid]
             summer, winter = table[pid]
-            left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
+            left = max(ground.effort(o, party, state.day) - (o.progress if o.progress_by == party else 0.0), 0.0)
             t, out_days, in_days = _through_seasons(state, t, left, summer.advance * factor, winter.advance * factor)
             if not math.isfinite(t):
                 break
@@ -304,7 +323,7 @@ def broad_front(state: WorldState, party: str, main: Place, p: CombatValues, gro
     for o in state.open_to(party):
         if o.sector == main.sector or o.fortification > p.broad_front_max_fortification or o.city:
             continue  # the deepest belts and the towns fall only to a main effort
-        left = max(ground.effort(o, party) - (o.progress if o.progress_by == party else 0.0), 0.0)
+        left = max(ground.effort(o, party, state.day) - (o.progress if o.progress_by == party else 0.0), 0.0)
         days = left / max(table[o.id][season].advance, 1e-9)
         if o.sector not in best or days < best[o.sector][0]:
             best[o.sector] = (days, o)
@@ -344,7 +363,7 @@ def _assault(
         cas.military_attacker += other
         cas.civilian_attacker += civilians
     result.civilians += civilians
-    if place.progress >= ground.effort(place, party):
+    if place.progress >= ground.effort(place, party, state.day):
         state.change_hands(place, party)
         if party == state.attacker:
             state.note_attack()

@@ -240,6 +240,8 @@ class _Replication:
         self.ground = combat.Ground(
             {kind: build(flat) for kind, build in prep.terrain.items()},
             {level: build(flat) for level, build in prep.fortification.items()},
+            self.combat_values.dig_in_days,
+            self.combat_values.dig_in_level,
         )
         self.effects = {name: build(flat) for name, build in prep.effects.items()}
         self.lags = {
@@ -383,7 +385,7 @@ class _Replication:
                     place = state.places[oid]
                     share = flat[f"world.sectors.{sid}.objectives.{oid}.progress_at_start"]
                     place.progress, place.progress_by = (
-                        share * self.ground.effort(place, state.other(place.held_by)),
+                        share * self.ground.effort(place, state.other(place.held_by), 0.0),
                         state.other(place.held_by),
                     )
         start = sc.world.ceasefire
