@@ -868,6 +868,19 @@ def test_backers_climb_in_answer_to_fighting_not_under_a_quiet_truce() -> None:
             tracks[name, fighting] = set(h.actors[name].decide(obs, h.actor_values[name], rng)[-1].utilities)
     assert "escalate" not in tracks[PATRON, False] and "escalate" in tracks[PATRON, True]
     assert "escalate" not in tracks[SUPPORTER, False] and "escalate" in tracks[SUPPORTER, True]
+    # nor does a treaty triggered weeks before send Guardian's arms into the quiet truce (story reading 18)
+    obliged = h.observe(h.actors[PATRON])._replace(
+        fighting=False,
+        disposed=frozenset({"back_defender"}),
+        days_since_support_changed=100.0,
+        treaty_triggered=True,
+        days_since_treaty_triggered=40.0,
+    )
+    assert "escalate" not in h.actors[PATRON].decide(obliged, h.actor_values[PATRON], rng)[-1].utilities
+    assert (
+        "escalate"
+        in h.actors[PATRON].decide(obliged._replace(fighting=True), h.actor_values[PATRON], rng)[-1].utilities
+    )
 
 
 def test_terms_a_conquest_of_the_core_overtook_are_not_the_outcome() -> None:

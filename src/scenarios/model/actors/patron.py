@@ -405,8 +405,10 @@ class Patron(PatronPolicy[Values]):
         # its treaty obliges it
         tried = not table or "press_defender" not in obs.disposed or f"{obs.actor}.press_defender" in obs.taken
         open_ = rung is not None and (not first or ("back_defender" in obs.disposed and tried) or obs.treaty_triggered)
-        # beyond its first backing it climbs only in answer to fighting (its forces, its arms) or to its treaty
-        if rung is not None and open_ and (fighting or (not rung.fights and (first or obs.treaty_triggered))):
+        # beyond its first backing it climbs only in answer to fighting (its forces, its arms): a treaty triggered
+        # weeks ago does not send arms into a quiet truce (story reading 18: arms decided into a truce with no
+        # fighting); its first backing needs no fighting
+        if rung is not None and open_ and (fighting or (not rung.fights and first)):
             ladder["escalate"] = Escalate(
                 v.alliance_weight * losses,
                 asked,
