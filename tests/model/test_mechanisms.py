@@ -436,6 +436,29 @@ def test_the_days_of_a_truce_are_fought_noisy_or_quiet() -> None:
     assert (cf.noisy_days, cf.fighting_days, cf.first_fighting) == (1, 1, 2.0)
 
 
+def test_a_truce_that_settles_after_a_noisy_start_held_in_fact() -> None:
+    """Its first quiet spell ends on its first noisy day (`quiet_days`, what `quiet_<d>_days` asks of the first
+    truce); whether some truce held in fact (`quiet_ceasefire`) counts its longest spell, the one under way to the
+    horizon included (story reading 19: truces quiet for 106-163 days after a noisy first week recorded as never
+    quiet, 5 of 25 stories)."""
+    h = truce_state()
+    s = h.state
+    cf = s.ceasefire
+    assert cf is not None and cf.start == 0.0
+    cf._day_violations = {1: 5, 2: 4}  # days 1 and 2 noisy, every other day quiet
+    for day in range(40):
+        ceasefire.close_day(s, day, 3.0, False)
+    assert cf.quiet_until == 1.0 and outcomes.quiet_days(cf, 100.0) == 1.0
+    assert cf.longest_quiet_spell(40.0) == 37.0  # days 3-39
+    assert cf.longest_quiet_spell(100.0) == 97.0
+    durable = h.scenario.outcomes.durable_days
+    record = outcomes.outcome_record(s, durable + 3.0, h.scenario.outcomes, h.start_share, 0, {}, ())
+    assert record["quiet_ceasefire"] and record["first_ceasefire_quiet_days"] == 1.0
+    cf._day_violations = {40: 9}  # a noisy day ends the spell: 37 days, whatever follows
+    ceasefire.close_day(s, 40, 3.0, False)
+    assert cf.longest_quiet_spell(40.0) == 37.0
+
+
 def test_attention_decays_under_a_truce_and_grows_toward_a_steady_state_at_war() -> None:
     h = Hand(WAR, medians(WAR))
     s, a = h.state, h.attention_values

@@ -91,7 +91,7 @@ REPLICATION_COLUMNS: dict[str, ColumnType] = {
     "operations": "number",  # the attacker's operations launched
     "counter_operations": "number",  # the defender's
     "durable_ceasefire": "bool",
-    "quiet_ceasefire": "bool",  # some truce held in fact for outcomes.durable_days
+    "quiet_ceasefire": "bool",  # some truce held in fact for outcomes.durable_days in one quiet spell
     "ceasefire_at_horizon": "bool",
     "ceasefire_at_horizon_broker": "category",  # "" at war
     "ceasefire_at_horizon_kind": "category",  # "" at war

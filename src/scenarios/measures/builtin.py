@@ -29,7 +29,7 @@ BUILTINS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "quiet_ceasefire",
         "quiet_ceasefire",
-        "P(some truce holds in fact long enough to count as durable)",
+        "P(some truce holds in fact, in one quiet spell, long enough to count as durable)",
         "probability",
         "probability",
     ),

@@ -135,8 +135,14 @@ def close_day(state: WorldState, day: int, quiet_violations: float, fought: bool
             cf.first_fighting = float(day)
     elif noisy:
         cf.noisy_days += 1
-    if (fought or noisy) and cf.quiet_until is None:
-        cf.quiet_until = float(day)
+    if fought or noisy:
+        if cf.quiet_until is None:
+            cf.quiet_until = float(day)
+        if cf.quiet_since is not None:  # a quiet spell ends
+            cf.longest_quiet = max(cf.longest_quiet, day - cf.quiet_since)
+            cf.quiet_since = None
+    elif cf.quiet_since is None:
+        cf.quiet_since = float(day)  # a quiet day after fighting or noise: a new quiet spell begins
 
 
 def start(

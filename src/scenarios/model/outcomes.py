@@ -201,7 +201,10 @@ def outcome_record(
             "operations": state.launched.get(state.attacker, 0),
             "counter_operations": state.launched.get(state.defender, 0),
             "durable_ceasefire": any(r["durable"] for r in rows),
-            "quiet_ceasefire": any(r["quiet_days"] >= definitions.durable_days for r in rows),
+            # held in fact for a durable spell at some point, not only from its first day
+            "quiet_ceasefire": any(
+                cf.longest_quiet_spell(horizon) >= definitions.durable_days for cf in state.ceasefires
+            ),
             "ceasefire_at_horizon": in_force is not None,
             "ceasefire_at_horizon_broker": in_force.broker if in_force is not None else "",  # "" at war
             "ceasefire_at_horizon_kind": in_force.kind if in_force is not None else "",

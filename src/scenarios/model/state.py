@@ -86,11 +86,24 @@ class CeasefireRecord:
     settlement: str = ""  # the terms it carried, if a settlement
     handed_over: tuple[str, ...] = ()  # places the defender handed over under it
     quiet_until: float | None = None  # the first day it stopped being quiet (fighting or many violations)
+    quiet_since: float | None = None  # when its current quiet spell began (None: its last day was not quiet)
+    longest_quiet: float = 0.0  # its longest quiet spell that has ended (days)
     _day_violations: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.quiet_since = self.start  # a truce begins quiet
 
     @property
     def broker(self) -> str:
         return self.brokers[0] if self.brokers else ""
+
+    def longest_quiet_spell(self, horizon: float) -> float:
+        """Its longest run of quiet days (no operation fought under it, few violations), the one under way counted
+        to its formal end or the horizon: a truce that settles after a noisy first week and holds for months held
+        in fact (story reading 19), though `quiet_until` ended its first spell early."""
+        end = self.end if self.end is not None else horizon
+        current = end - self.quiet_since if self.quiet_since is not None else 0.0
+        return max(self.longest_quiet, current, 0.0)
 
 
 @dataclass(slots=True)
