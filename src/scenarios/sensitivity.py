@@ -38,6 +38,7 @@ from scenarios.io import safe
 from scenarios.io.load import load_results
 from scenarios.io.owned import check_output_file, write_output
 from scenarios.io.store import ANALYSIS_PREFIX, frame_to_parquet, read_frame
+from scenarios.labels import KEY, measure_named, parameter_label, short
 from scenarios.measures import Measure, MeasureSet, measure_set
 
 PREFIX = ANALYSIS_PREFIX  # one place decides which files are a batch's stored analyses (removed with the batch)
@@ -57,51 +58,70 @@ class Sensitivity(Rendered):
     by: str = "parameter"  # parameter, judgment or paragraph (config.inspect.GROUPINGS)
     spearman: float | None = None  # rank correlation of the indices with a second design's (`stability`)
     second: Sensitivity | None = None  # the second design, with the next seed (`stability`)
-    label: str = ""  # how charts name the outcome: its measure's label (tables and files keep `outcome`)
+    label: str = (
+        ""  # how charts name the outcome: its measure's label (the printed table adds `outcome`; files keep it)
+    )
 
     def named(self) -> str:
         """The outcome as a chart names it: its label, and the grouping when it is not by parameter."""
         return chart_name({"label": self.label or self.outcome, "by": self.by})
 
     def to_text(self) -> str:
-        """The ranking as a reader takes it in: each index with its 95% interval, names shortened (the full ones
-        are in `table`); what never moved the outcome (`sobol.inert`) listed apart after it, not ranked."""
+        """The ranking as a reader takes it in: each index with its 95% interval, a parameter in words as the chart
+        names it with its key beside it (what `--set` takes), a judgment by its words shortened (the full ones are in
+        `table`); what never moved the outcome (`sobol.inert`) listed apart after it, not ranked."""
         t = self.indices
         label = str(t.columns[0])
+        by_key = label == "parameter"
+
+        def name(value: Any, width: int = 80) -> str:
+            return short(parameter_label(str(value))) if by_key else _short(value, width)
+
+        width = max([len(label), *(len(name(v)) for v in t[label])]) if by_key else 0
+        key = f"  {KEY}" if by_key else ""
+
+        def row(value: Any) -> str:
+            return f"{name(value):<{width}}  {value}" if by_key else name(value)
+
+        def listed(values: Any) -> str:
+            return "; ".join(f"{name(v)} ({v})" if by_key and name(v) != v else name(v, 50) for v in values)
+
         how = (
             f"95% intervals: 2.5-97.5 percentiles of {sobol.SOBOL_RESAMPLES:,} bootstrap resamples of the runs"
             if self.method == "sobol"
             else "95% intervals: the estimate +- 1.96 sd of SALib's bootstrap, cut at 0"
         )
-        lines = [f"{self.method} indices for {self.outcome} by {self.by} ({self.runs:,} model runs; {how})"]
+        outcome = measure_named(self.outcome, self.label)
+        lines = [f"{self.method} indices for {outcome} by {self.by} ({self.runs:,} model runs; {how})"]
         still = sobol.inert(t)
         moved, inert = t[~still], t[still]
         if self.method == "sobol":
-            lines.append(f"{'rank':>4}  {'ST (total)':>22}  {'S1 (first order)':>22}  {label}")
+            lines.append(f"{'rank':>4}  {'ST (total)':>22}  {'S1 (first order)':>22}  {label:<{width}}{key}".rstrip())
             for _, r in moved.iterrows():
                 st = f"{r['ST']:.3f} [{r['ST_lower']:.3f}, {r['ST_upper']:.3f}]"
                 s1 = f"{r['S1']:.3f} [{r['S1_lower']:.3f}, {r['S1_upper']:.3f}]"
-                lines.append(f"{int(r['rank']):>4}  {st:>22}  {s1:>22}  {_short(r[label])}")
+                lines.append(f"{int(r['rank']):>4}  {st:>22}  {s1:>22}  {row(r[label])}")
             if len(inert):
-                names = "; ".join(_short(v, 50) for v in inert[label])
                 lines.append(
                     f"no measurable effect in this design (ST = 0 [0, 0]: swapping it never changed the outcome), "
-                    f"not ranked: {len(inert)} {label}s: {names}"
+                    f"not ranked: {len(inert)} {label}s: {listed(inert[label])}"
                 )
         else:
-            lines.append(f"{'rank':>4}  {'mu* [95% interval]':>24}  {'mu':>7}  {'sigma':>6}  {label}")
+            header = f"{'rank':>4}  {'mu* [95% interval]':>24}  {'mu':>7}  {'sigma':>6}  {label:<{width}}{key}"
+            lines.append(header.rstrip())
             for _, r in moved.iterrows():
                 mu_star = f"{r['mu_star']:.3f} [{r['mu_star_lower']:.3f}, {r['mu_star_upper']:.3f}]"
                 sigma = "-" if pd.isna(r["sigma"]) else f"{r['sigma']:.3f}"
-                lines.append(f"{int(r['rank']):>4}  {mu_star:>24}  {r['mu']:>7.3f}  {sigma:>6}  {_short(r[label])}")
+                lines.append(f"{int(r['rank']):>4}  {mu_star:>24}  {r['mu']:>7.3f}  {sigma:>6}  {row(r[label])}")
             lines.append(
                 "mu*: mean absolute change of the outcome per step across the factor's range; mu: its signed mean; "
                 "sigma: their spread (interactions or curvature), '-' for a group of several parameters, where "
                 "SALib does not define it"
             )
             if len(inert):
-                names = "; ".join(_short(v, 50) for v in inert[label])
-                lines.append(f"inert in this design (mu* = 0), not ranked: {len(inert)} {label}s: {names}")
+                lines.append(
+                    f"inert in this design (mu* = 0), not ranked: {len(inert)} {label}s: {listed(inert[label])}"
+                )
         if self.spearman is not None:
             lines.append(f"ranking stability: Spearman {self.spearman:.2f} between two designs (target 0.9)")
         return "\n".join(lines)

@@ -154,7 +154,8 @@ def test_the_tornado_names_parameters_in_words_not_by_their_keys() -> None:
     words; the table keeps the key (what `--set` takes)."""
     import pandas as pd
 
-    from scenarios.plots.sensitivity import parameter_label, tornado
+    from scenarios.labels import parameter_label
+    from scenarios.plots.sensitivity import tornado
 
     keys = ["actors.azerbaijan.gain_weight", "actors.russia.ladder.intervention.effects.enemy_casualty_multiplier"]
     table = pd.DataFrame({"parameter": keys, "importance": [0.2, 0.1], "lower": [0.1, 0.05], "upper": [0.3, 0.15]})

@@ -108,7 +108,13 @@ def test_the_command_names_the_scenario_in_its_file_and_prints_fit_and_count(
     argv = ["importance", str(folder), "--outcome", "holds_7_days", "--bootstrap", "2"]
     assert main(argv) == 0
     captured = capsys.readouterr()
-    assert "permutation importance for holds_7_days in baseline (120 replications analysed;" in captured.out
+    heading = "permutation importance for P(the first truce stays formally in force 7 days) (holds_7_days) in baseline"
+    assert f"{heading} (120 replications analysed;" in captured.out
+    # issue 32 item 7: each parameter in words, as the chart names it, and its key (for --set) in the last column
+    lines = captured.out.splitlines()
+    assert lines[1].endswith("key (for --set)") and "  parameter  " in lines[1]
+    gain = next(line for line in lines if line.endswith("  actors.azerbaijan.gain_weight"))
+    assert "  azerbaijan: gain weight  " in gain and gain.index("actors.") == lines[1].index("key (for --set)")
     assert "out-of-bag fit of the forests: AUC" in captured.out
     assert "importance: 2/2 forests grown and scored" in captured.err  # progress, on stderr
     stored = folder / "sensitivity-importance-baseline-holds_7_days.parquet"
@@ -160,7 +166,7 @@ def test_discovery_too_picks_no_scenario_in_silence() -> None:
 
 def test_the_chart_names_the_outcome_by_its_label_not_its_id() -> None:
     """Issue 32 item 7: "What matters most for war_days" named the outcome by its id; charts name it by its measure's
-    label (tables and files keep the id)."""
+    label (the printed table gives the id beside it, files keep it)."""
     import dataclasses
 
     x = drivers()
@@ -169,6 +175,6 @@ def test_the_chart_names_the_outcome_by_its_label_not_its_id() -> None:
     assert result.outcome == "toy_outcome" and result.label == "days of toy war"
     title = result.plot().axes[0].get_title()
     assert title.startswith("What matters most for days of toy war in toy\n") and "toy_outcome" not in title
-    assert "toy_outcome in toy" in result.to_text()  # the table keeps the id
+    assert "importance for days of toy war (toy_outcome) in toy" in result.to_text()  # the table gives the id too
     unlabelled = parameter_importance(results, measure, bootstrap=2)  # no label: the id is all there is
     assert unlabelled.plot().axes[0].get_title().startswith("What matters most for toy_outcome in toy")

@@ -80,6 +80,16 @@ def test_the_command_names_judgments_and_draws_the_trajectory(folder: Path, caps
     assert main(["discover", str(folder), "--outcome", "war_days <= 30", "--method", "prim"]) == 0
     out = capsys.readouterr().out
     assert "PRIM boxes" in out and "¶" in out  # the restricted parameters' judgments, by the report's words
+    # issue 32 item 7: a row per restriction, the parameter in words with its key (for --set) last
+    lines = out.splitlines()
+    assert lines[0].startswith("war_days <= 30: ")  # an expression is its own label
+    header = lines[2]
+    assert header.startswith("box ") and " parameter " in header and header.endswith(" key (for --set)")
+    rows = lines[3 : lines.index("")]
+    assert rows and all(row.index(row.split()[-1]) == header.index("key (for --set)") for row in rows)
+    assert not any("_" in row.removesuffix(row.split()[-1]) for row in rows)  # no id but the key
+    gain = next(row for row in rows if row.endswith(" actors.azerbaijan.gain_weight"))
+    assert gain[header.index(" parameter ") + 1 :].startswith("azerbaijan: gain weight  ")
     plots = sorted(folder.glob("discover-prim-*-box*.png"))
     assert plots
     image = mpimg.imread(plots[0])
@@ -121,7 +131,7 @@ def test_the_command_takes_a_peel_shows_quasi_p_and_writes_the_table(
     args = ["discover", str(folder), "--outcome", "war_days <= 30", "--method", "prim", "--overwrite"]
     assert main([*args, "--peel", "3", "--csv", str(table)]) == 0
     out = capsys.readouterr().out
-    assert "box 1 is point 3 of " in out and "(qp " in out
+    assert "box 1 is point 3 of " in out and " qp " in out.splitlines()[2]  # the quasi-p-values, a column
     written = pd.read_csv(table)
     assert written["box"].iloc[0] == 1 and written["peel"].iloc[0] == 3 and "coverage" in written
     assert main(["discover", str(folder), "--peel", "3"]) == 2

@@ -54,5 +54,14 @@ def test_the_command_lists_what_has_no_effect(folder: Path, capsys: pytest.Captu
     assert main(["importance", str(folder), "--screen"]) == 0
     out, err = capsys.readouterr()
     assert "parameters screened" in err  # progress on stderr (none under --quiet)
-    assert "actors.azerbaijan.gain_weight" in out
+    # issue 32 item 7: a parameter in words with its key (for --set) last; a measure or expectation by its label
+    lines = out.splitlines()
+    header = lines[1]
+    assert header.startswith("parameter  ") and header.endswith("key (for --set)")
+    rows = lines[2 : lines.index("")]
+    gain = next(row for row in rows if row.endswith(" actors.azerbaijan.gain_weight"))
+    assert gain.startswith("azerbaijan: gain weight  ")
+    assert all(row.index(row.split()[-1]) == header.index("key (for --set)") for row in rows)
+    assert not any("_" in row.removesuffix(row.split()[-1]) for row in rows)  # no id but the key
+    assert any("  expectation: " in row for row in rows)
     assert "parameter(s) with no effect this batch can tell from noise on any measure" in out

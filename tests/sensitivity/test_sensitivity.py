@@ -201,6 +201,31 @@ def test_sobol_factors_with_no_measurable_effect_are_said_so_not_ranked() -> Non
     assert "1 with no measurable effect in this design, not shown" in ax.get_title().replace("\n", " ")
 
 
+def test_the_printed_ranking_names_parameters_as_the_chart_does_with_the_key_for_set() -> None:
+    """Issue 32 item 7: the printed ranking showed bare keys. Each row now names the parameter in words, as the
+    chart does, with its key in a last column (what `--set` takes); the inert are listed the same way."""
+    from scenarios.labels import KEY
+    from scenarios.sensitivity import Sensitivity
+
+    problem = ishigami_problem()
+    indices, _, _ = sobol.run(problem, "morris", 6, 3, lambda d: ishigami(problem, d))
+    keys = {
+        "x1": "actors.azerbaijan.gain_weight",
+        "x2": "actors.russia.ladder.intervention.effects.enemy_casualty_multiplier",
+        "x3": "ceasefire.attacker_violation_rate",
+        "dummy": "world.sectors.south.objectives.qubadli.difficulty",
+    }
+    keyed = indices.assign(parameter=indices["parameter"].map(keys))
+    lines = Sensitivity(keyed, Path("x.parquet"), None, "morris", "y", 30).to_text().splitlines()  # type: ignore[arg-type]
+    header, rows = lines[1], {line.split()[-1]: line for line in lines[2:5]}
+    assert set(rows) == {keys["x1"], keys["x2"], keys["x3"]} and header.endswith(KEY) and "  parameter  " in header
+    assert rows[keys["x2"]].endswith(f"  russia · intervention: enemy casualty multiplier  {keys['x2']}")
+    assert "  azerbaijan: gain weight  " in rows[keys["x1"]]
+    assert all(row.index(key) == header.index(KEY) for key, row in rows.items())  # the keys in one column
+    inert = "not ranked: 1 parameters: south · qubadli: difficulty (world.sectors.south.objectives.qubadli.difficulty)"
+    assert inert in lines[-1]
+
+
 def test_the_ranked_charts_title_is_not_clipped_by_long_names() -> None:
     """Issue 32 (new-user pass): the title of a chart by judgment, centred over axes narrowed by 70-character
     judgments, ran past the figure's edge ("... by judgmer"). It is wrapped to the axes' width."""
@@ -285,7 +310,7 @@ def load_scenario_measures() -> MeasureSet:
 def test_charts_name_the_outcome_by_its_label_not_its_id() -> None:
     """Issue 32 item 7: the ranked chart read "What matters most for war_days"; charts name an outcome by its
     measure's label (the registry `scenarios measures` lists), with the grouping or the scenario, and keep the id
-    only where no label is known. Tables and file names keep the id."""
+    only where no label is known. Printed tables give the label with the id; file names keep the id."""
     from scenarios.measures import builtin_measures
     from scenarios.sensitivity import Sensitivity, chart_name
 
@@ -295,7 +320,7 @@ def test_charts_name_the_outcome_by_its_label_not_its_id() -> None:
     tornado_title = result.plot().axes[0].get_title()
     assert tornado_title.startswith("What matters most for days of open war\n") and "war_days" not in tornado_title
     assert result.plot("plane").axes[0].get_title().startswith("Morris screening of days of open war:")
-    assert result.to_text().startswith("morris indices for war_days")  # the table keeps the id
+    assert result.to_text().startswith("morris indices for days of open war (war_days) by parameter")  # and the id
     grouped = Sensitivity(indices, Path("x.parquet"), None, "morris", "war_days", 30, by="judgment", label="days")  # type: ignore[arg-type]
     assert grouped.plot().axes[0].get_title().startswith("What matters most for days, by judgment\n")
     # what the report draws from a stored analysis: the label recorded with it, or looked up for one stored before

@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from scenarios.analysis.render import Column, Rendered, View, pvalue
 from scenarios.exceptions import ConfigError, ScenarioError
+from scenarios.labels import expectation_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -142,7 +143,7 @@ def evaluate_rows(rows: list[Row]) -> pd.DataFrame:
             {
                 "scenario": r.scenario,
                 "expectation": r.expectation,
-                "label": r.label or r.expectation.replace("_", " ").capitalize(),
+                "label": expectation_label(r.expectation, r.label),
                 "para": r.para,
                 "quote": r.quote,
                 "words": r.words,

@@ -46,11 +46,25 @@ class Box:
                 part = f"{name} >= {lo:.3g}"
             else:
                 part = f"{name} < {hi:.3g}"
-            if self.quasi_p is not None and np.isfinite(self.quasi_p.get(name, np.nan)):
-                qp = self.quasi_p[name]
-                part += f" (qp {qp:.2g})" if qp >= 0.001 else " (qp < 0.001)"
-            parts.append(part)
+            qp = self.qp_text(name)
+            parts.append(f"{part} ({qp})" if qp else part)
         return " and ".join(parts) or "everywhere"
+
+    def qp_text(self, name: str) -> str:
+        """The quasi-p-value of the restriction of `name` as tables print it ("qp 0.24", "qp < 0.001"), or ""."""
+        qp = self.quasi_p.get(name, np.nan) if self.quasi_p is not None else np.nan
+        if not np.isfinite(qp):
+            return ""
+        return f"qp {qp:.2g}" if qp >= 0.001 else "qp < 0.001"
+
+    def restrictions(self) -> list[tuple[str, str]]:
+        """Each restriction as a table's row gives it: the parameter's key and its range (">= 36.5, < 65.5")."""
+        out = []
+        for name, (lo, hi) in self.limits.items():
+            bounds = [f">= {lo:.3g}"] if np.isfinite(lo) else []
+            bounds += [f"< {hi:.3g}"] if np.isfinite(hi) else []
+            out.append((name, ", ".join(bounds)))
+        return out
 
 
 def discover(

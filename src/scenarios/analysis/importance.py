@@ -21,6 +21,7 @@ from scenarios.analysis.render import Rendered, View, frame_columns
 from scenarios.exceptions import AnalysisError
 from scenarios.io.load import Results
 from scenarios.io.records import PARAM_PREFIX
+from scenarios.labels import KEY, expectation_label, measure_named, parameter_label, short
 from scenarios.measures import Measure, results_measures
 
 
@@ -69,7 +70,8 @@ class Importance(Rendered):
     (2.5 and 97.5 percentiles over the refits), rank. `fit` is the forests' own held-out score (`metric`: AUC for a
     0/1 outcome, R^2 for an amount) with its range over the refits; `n` the replications analysed (those where the
     outcome is defined); `warning` says when the fit is too poor for the ranking to mean anything. `label` is how
-    charts name the outcome (its measure's label; tables and files keep `outcome`, its name).
+    charts name the outcome (its measure's label); the printed ranking gives it with `outcome`, its name, beside it;
+    stored files keep the name.
     """
 
     table: pd.DataFrame
@@ -104,16 +106,20 @@ class Importance(Rendered):
         )
 
     def to_text(self) -> str:
+        """The ranking: each parameter in words, as the chart names it, with its key (what `--set` takes)."""
         left = f"; {self.left_out:,} where it is n/a left out" if self.left_out else ""
         rough = "; 20 or more for an interval to quote" if self.refits < 20 else ""
+        names = [short(parameter_label(str(k))) for k in self.table["parameter"]]
+        width = max([len("parameter"), *map(len, names)])
         lines = [
-            f"permutation importance for {self.outcome} in {self.scenario} ({self.n:,} replications analysed{left}; "
-            f"drop in held-out {self.metric}; interval: 2.5-97.5 percentiles of {self.refits} bootstrap refits{rough})",
-            f"{'rank':>4}  {'importance [95% interval]':>26}  parameter",
+            f"permutation importance for {measure_named(self.outcome, self.label)} in {self.scenario} "
+            f"({self.n:,} replications analysed{left}; drop in held-out {self.metric}; interval: 2.5-97.5 "
+            f"percentiles of {self.refits} bootstrap refits{rough})",
+            f"{'rank':>4}  {'importance [95% interval]':>26}  {'parameter':<{width}}  {KEY}",
         ]
-        for _, r in self.table.iterrows():
+        for name, (_, r) in zip(names, self.table.iterrows(), strict=True):
             cell = f"{r['importance']:.3f} [{r['lower']:.3f}, {r['upper']:.3f}]"
-            lines.append(f"{int(r['rank']):>4}  {cell:>26}  {r['parameter']}")
+            lines.append(f"{int(r['rank']):>4}  {cell:>26}  {name:<{width}}  {r['parameter']}")
         lines.append(self.fit_text())
         return "\n".join(lines)
 
@@ -320,6 +326,18 @@ def headline_measures(results: Results, scenario: str | None = None) -> dict[str
     measures = results_measures(results)
     out = {m.name: outcome_vector(results, m, name) for m in measures if m.kind != "category"}
     out.update(expectation_values(results, name))
+    return out
+
+
+def headline_labels(results: Results, scenario: str | None = None) -> dict[str, str]:
+    """How tables name each of `headline_measures`: a measure by its label, an expectation as `scenarios check`'s
+    chart names it."""
+    from scenarios.analysis.check import judged_scenario
+
+    name = scenario or results.scenarios[0]
+    out = {m.name: str(m) for m in results_measures(results) if m.kind != "category"}
+    for eid, exp in judged_scenario(results, name).active_expectations().items():
+        out[f"expectation:{eid}"] = f"expectation: {expectation_label(eid, exp.label)}"
     return out
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from scenarios.exceptions import ScenarioError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from scenarios.config.schema import Scenario
     from scenarios.engine.options import RunOptions
     from scenarios.io.load import Results
@@ -275,13 +277,30 @@ def scenario_arg(text: str) -> Scenario:
 
 
 def print_table(table: Any, title: str) -> None:
-    """A title, then a DataFrame as plain text (three decimals, no index)."""
+    """A title, then a DataFrame as plain text (three decimals, no index, text columns flush left so words read as
+    words; no trailing blanks)."""
     import pandas as pd
 
     assert isinstance(table, pd.DataFrame)
+    shown = table.copy()
+    for column in table.columns:
+        if table[column].dtype == object:
+            cells = table[column].astype(str)
+            width = max(len(str(column)), int(cells.str.len().max()) if len(cells) else 0)
+            shown[column] = cells.str.ljust(width)
+            shown = shown.rename(columns={column: str(column).ljust(width)})
     print(title)
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.float_format", "{:.3f}".format):
-        print(table.to_string(index=False))
+        print("\n".join(line.rstrip() for line in shown.to_string(index=False).splitlines()))
+
+
+def with_parameter_labels(table: pd.DataFrame, column: str = "parameter") -> pd.DataFrame:
+    """A table of parameters as a console shows it: `column` holds each parameter in words, as charts name it
+    (`labels.parameter_label`, shortened), and the key moves to the last column, `labels.KEY`, for `--set`."""
+    from scenarios.labels import KEY, parameter_label, short
+
+    keys = table[column]
+    return table.assign(**{column: [short(parameter_label(str(k))) for k in keys]}).assign(**{KEY: keys})
 
 
 def duration(seconds: float) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scenarios.cli.args import (
     EXPRESSION,
@@ -16,8 +18,14 @@ from scenarios.cli.args import (
     name_text,
     outcome_of,
     print_table,
+    with_parameter_labels,
     write_table_files,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scenarios.analysis.discovery import Box
 
 HELP = "the boxes of assumptions that make a 0/1 outcome likely (CART or PRIM)"
 
@@ -42,12 +50,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_overwrite(p, "peeling-trajectory plots and table files that scenarios did not record writing")
 
 
+def restrictions_shown(found: list[Box]) -> pd.DataFrame:
+    """The boxes as the console shows them: a row per restriction, the parameter in words with its key last (for
+    --set), each box's coverage, density and support on its first row."""
+    import pandas as pd
+
+    rows = []
+    for i, box in enumerate(found, 1):
+        first = {"box": str(i), "coverage": f"{box.coverage:.3f}", "density": f"{box.density:.3f}"}
+        first |= {"support": str(box.support)} | ({"peel": str(box.peel)} if box.peel is not None else {})
+        for k, (key, bounds) in enumerate(box.restrictions() or [("", "everywhere")]):
+            row = {c: v if k == 0 else "" for c, v in first.items()} | {"parameter": key, "restricted to": bounds}
+            if box.quasi_p is not None:
+                row["qp"] = box.qp_text(key).removeprefix("qp ")
+            rows.append(row)
+    return with_parameter_labels(pd.DataFrame(rows))
+
+
 def run(args: argparse.Namespace) -> int:
     from scenarios.analysis.discovery import boxes_table, discover, discover_prim
     from scenarios.analysis.importance import one_scenario
     from scenarios.config.inspect import judgment_groups
     from scenarios.config.loader import scenario_from_dump
     from scenarios.io.load import load_results
+    from scenarios.labels import measure_named
 
     if args.peel is not None and args.method != "prim":
         from scenarios.exceptions import ScenarioError
@@ -62,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         found, base = discover(results, measure, args.scenario, max_depth=args.depth, boxes=args.boxes)
-    print(f"{args.outcome}: {base:.1%} of all replications")
+    print(f"{measure_named(args.outcome, measure.label)}: {base:.1%} of all replications")
     if not found:
         print("no box of assumptions makes it more likely than that")
         return 0
@@ -70,12 +96,17 @@ def run(args: argparse.Namespace) -> int:
     spec = scenario_from_dump(
         results.scenario_config(name), f"{results.directory}/manifest.json", first_model=results.first_model
     )
-    table = boxes_table(found, judgment_groups(spec))
+    judgments = judgment_groups(spec)
+    table = boxes_table(found, judgments)
     print_table(
-        table,
+        restrictions_shown(found),
         f"{args.method.upper()} boxes where it is most likely (coverage: share of all such cases inside; "
-        "density: share inside that are such cases; judgments: what the report says about the parameters restricted)",
+        "density: share inside that are such cases; a row per parameter restricted"
+        + ("; qp: see below)" if args.method == "prim" else ")"),
     )
+    print("\nwhat the report says about the parameters restricted:")
+    for i, words in enumerate(table["judgments"], 1):
+        print(textwrap.fill(words, 120, initial_indent=f"box {i}: ", subsequent_indent="  "))
     if args.method == "prim":
         first = found[0]
         assert first.trajectory is not None and first.peel is not None

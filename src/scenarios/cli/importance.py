@@ -22,6 +22,7 @@ from scenarios.cli.args import (
     name_text,
     outcome_of,
     print_table,
+    with_parameter_labels,
     write_table_files,
 )
 
@@ -103,14 +104,17 @@ def run(args: argparse.Namespace) -> int:
         return say
 
     if args.screen:
-        from scenarios.analysis.importance import screen
+        from scenarios.analysis.importance import headline_labels, screen
+        from scenarios.labels import short
 
         scenario = one_scenario(results, args.scenario, args.dir)
         n = int((results.replications["scenario"] == scenario).sum())
         table = screen(results, scenario, progress=progress("parameters screened", every=30))
         quiet = table[~table["detectable"]]
+        measures = headline_labels(results, scenario)
+        named = with_parameter_labels(table).assign(measure=[short(measures.get(m, m)) for m in table["measure"]])
         print_table(
-            table,
+            named,
             f"screen of {len(table)} uncertain parameters of {scenario} against every measure and expectation "
             f"({n:,} replications; p: Kruskal-Wallis across quintiles of the parameter, "
             "Bonferroni over the measures; spread: largest gap of quintile means, in SDs of the measure)",

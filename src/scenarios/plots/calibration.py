@@ -61,7 +61,7 @@ def implausibility_along(curve: pd.DataFrame, design: pd.DataFrame, name: str, c
     expectations against the parameter's value, a line per wave (its emulators, `implausibility_curve`) and its
     design points as dots (`design`: `value`, `wave`, `implausibility`), the cut, and shaded where no wave rules the
     value out (the region the calibrated scenario draws from). `name`: the parameter's key."""
-    from scenarios.plots.sensitivity import parameter_label
+    from scenarios.labels import parameter_label
 
     fig = Figure(figsize=(7.0, 4.4), layout="constrained")  # not pyplot, which keeps every figure open
     ax = fig.add_subplot()

@@ -9,35 +9,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from scenarios.labels import parameter_label
 from scenarios.plots.figures import _axes, colour, fit_title
-
-# the containers of a parameter's key: the ids after them name what the parameter belongs to
-_CONTAINERS = frozenset(
-    {
-        "actors",
-        "world",
-        "sectors",
-        "objectives",
-        "ladder",
-        "effects",
-        "capabilities",
-        "ground",
-        "terrain",
-        "fortification",
-        "treaty",
-        "settlements",
-    }
-)
-
-
-def parameter_label(key: str) -> str:
-    """A parameter's key as a chart names it: what it belongs to, then the parameter, in words
-    ("actors.patron.ladder.intervention.effects.enemy_casualty_multiplier" -> "patron · intervention: enemy casualty
-    multiplier"); tables and `--set` keep the key."""
-    parts = [p.replace("_", " ") for p in key.split(".") if p not in _CONTAINERS]
-    if len(parts) < 2:
-        return parts[0] if parts else key
-    return f"{' · '.join(parts[:-1])}: {parts[-1]}"
 
 
 def tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None, top: int = 20) -> Figure:
