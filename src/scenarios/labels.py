@@ -34,8 +34,14 @@ WIDTH = 50  # a label in a console table is shortened to this many characters (t
 def parameter_label(key: str) -> str:
     """A parameter's key in words: what it belongs to, then the parameter
     ("actors.patron.ladder.intervention.effects.enemy_casualty_multiplier" -> "patron · intervention: enemy casualty
-    multiplier"). Charts name parameters by it alone; console tables by it with the key beside it."""
-    parts = [p.replace("_", " ") for p in key.split(".") if p not in _CONTAINERS]
+    multiplier"; "ground.fortification.3.difficulty" -> "fortification level 3: difficulty"). Charts name parameters
+    by it alone; console tables by it with the key beside it."""
+    ids = key.split(".")
+    parts = [
+        f"fortification level {p}" if p.isdigit() and i and ids[i - 1] == "fortification" else p.replace("_", " ")
+        for i, p in enumerate(ids)
+        if p not in _CONTAINERS
+    ]
     if len(parts) < 2:
         return parts[0] if parts else key
     return f"{' · '.join(parts[:-1])}: {parts[-1]}"

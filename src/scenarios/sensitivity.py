@@ -58,9 +58,8 @@ class Sensitivity(Rendered):
     by: str = "parameter"  # parameter, judgment or paragraph (config.inspect.GROUPINGS)
     spearman: float | None = None  # rank correlation of the indices with a second design's (`stability`)
     second: Sensitivity | None = None  # the second design, with the next seed (`stability`)
-    label: str = (
-        ""  # how charts name the outcome: its measure's label (the printed table adds `outcome`; files keep it)
-    )
+    # how charts name the outcome: its measure's label (the printed table adds `outcome`; files keep it)
+    label: str = ""
 
     def named(self) -> str:
         """The outcome as a chart names it: its label, and the grouping when it is not by parameter."""
