@@ -66,3 +66,12 @@ def test_a_note_naming_an_option_says_the_field_in_python_and_the_flag_on_the_co
     assert "measures within noise not shown; `all=True` shows them" in compare(two_scenario_batch).to_text()
     assert main(["compare", str(two_scenario_batch.directory)]) == 0
     assert "measures within noise not shown; --all shows them" in capsys.readouterr().out
+
+
+def test_a_flag_is_never_read_as_the_abbreviation_of_a_longer_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """`importance DIR --out X` is an unknown flag, not `--outcome X`: argparse's prefix matching would silently
+    analyse an outcome named like a path (or worse, one that parses)."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["importance", str(ROOT), "--out", "holds_7_days"])
+    assert stop.value.code == 2
+    assert "unrecognized arguments: --out holds_7_days" in capsys.readouterr().err

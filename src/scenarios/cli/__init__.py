@@ -64,12 +64,15 @@ class _Version(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scenarios", description=__doc__.splitlines()[0] if __doc__ else None)
+    # no abbreviated flags: `importance --out DIR` would silently be read as `--outcome DIR`
+    parser = argparse.ArgumentParser(
+        prog="scenarios", description=__doc__.splitlines()[0] if __doc__ else None, allow_abbrev=False
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module in command_modules().items():
-        p = sub.add_parser(name, help=module.HELP)
+        p = sub.add_parser(name, help=module.HELP, allow_abbrev=False)
         module.add_arguments(p)
         p.set_defaults(func=module.run)
     return parser
