@@ -223,3 +223,29 @@ def test_murphy_says_what_binning_leaves_over() -> None:
     m = murphy(forecasts, outcomes)
     assert m["within_bins"] != pytest.approx(0, abs=1e-6)
     assert m["reliability"] - m["resolution"] + m["uncertainty"] + m["within_bins"] == pytest.approx(m["brier"])
+
+
+def test_the_score_table_and_the_forecast_chart_name_questions_by_their_text() -> None:
+    """Issue 32 item 7: tables and charts show what a question asks, not its id; the printed table keeps the id
+    last (what the question file and the tidy table use)."""
+    asked = "Will the ceasefire hold for thirty days?"
+    question = _q(True).model_copy(update={"text": asked})
+    fc = _forecast(
+        [
+            {
+                "scenario": "s",
+                "question": "holds_a_month",
+                "kind": "probability",
+                "n": 10,
+                "p": 0.3,
+                "lower": 0.1,
+                "upper": 0.6,
+            }
+        ],
+        {"holds_a_month": question},
+    )
+    header, row = score(fc).to_text().splitlines()[1:3]
+    assert header.split()[:2] == ["scenario", "question"] and header.split()[-1] == "id"
+    assert asked in row and row.rstrip().endswith("holds_a_month")
+    labels = [t.get_text() for t in fc.plot().axes[0].get_yticklabels()]
+    assert [t.replace("\n", " ") for t in labels] == [asked]

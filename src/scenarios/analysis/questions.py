@@ -8,8 +8,9 @@ exactly when forecasts within a bin are equal.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,16 +80,17 @@ class Forecast(Rendered):
 
     def plot(self, scenario: str | None = None, ax: Axes | None = None) -> Any:
         """Each yes-no question's probability with its 95% interval (one scenario, default the first)."""
+        from scenarios.labels import short
         from scenarios.plots.figures import _axes
 
         name = scenario or str(self.table["scenario"].iloc[0])
         rows = self.table[(self.table["scenario"] == name) & (self.table["kind"] == "probability")]
-        fig, ax = _axes(ax)
+        fig, ax = _axes(ax, (8.0, 0.75 * len(rows) + 1.2))  # room for each question's words on up to three lines
         y = np.arange(len(rows))
         p = rows["p"].to_numpy(dtype=float)
         err = np.vstack([p - rows["lower"].to_numpy(dtype=float), rows["upper"].to_numpy(dtype=float) - p]).clip(min=0)
         ax.errorbar(p, y, xerr=err, fmt="o", capsize=3)
-        ax.set_yticks(y, rows["question"])
+        ax.set_yticks(y, [textwrap.fill(short(self.questions[str(q)].text, 120), 42) for q in rows["question"]])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("probability (95% interval)")
@@ -163,16 +165,26 @@ class Score(Rendered):
     totals: pd.DataFrame
     murphy: pd.DataFrame
     binary: pd.DataFrame  # scenario, question, forecast, outcome (the resolved yes-no questions)
+    texts: Mapping[str, str] = field(default_factory=dict)  # question id -> its text, for the printed table
 
     def __repr__(self) -> str:
         return f"Score({self.per_question['question'].nunique()} resolved questions)"
 
     def to_text(self) -> str:
+        """The scores per question (each question in words, shortened, its id last), the totals, the Murphy
+        decomposition."""
+        from scenarios.labels import short
+
+        per = self.per_question
+        asked = [short(self.texts.get(q, q)) for q in per["question"]]
+        width = max(map(len, ["question", *asked]))
+        shown = per.assign(question=[a.ljust(width) for a in asked]).assign(id=per["question"])
+        shown = shown.rename(columns={"question": "question".ljust(width)})  # text reads flush left
         with pd.option_context("display.width", 160, "display.max_rows", 500, "display.float_format", "{:.4f}".format):
             parts = [
                 "Scores per question (lower is better; uniform = 0.5 on every yes-no question; word = the midpoint "
                 "of the report's band)",
-                self.per_question.to_string(index=False),
+                shown.to_string(index=False),
                 "\nTotals: mean scores of the model and of the other forecaster over the questions both answered",
                 self.totals.to_string(index=False),
             ]
@@ -306,7 +318,7 @@ def score(fc: Forecast) -> Score:
     for name, g in bdf.groupby("scenario", sort=False):
         m = murphy(g["forecast"].to_numpy(), g["outcome"].to_numpy())
         murphy_rows.append({"scenario": name, "questions": len(g), **m})
-    return Score(per, totals, pd.DataFrame(murphy_rows), bdf)
+    return Score(per, totals, pd.DataFrame(murphy_rows), bdf, {qid: q.text for qid, q in fc.questions.items()})
 
 
 def _totals(per: pd.DataFrame) -> pd.DataFrame:
