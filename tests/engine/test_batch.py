@@ -247,7 +247,7 @@ def test_importance_of_a_batch_of_several_scenarios_names_the_one_it_ranks(
         argv = ["importance", str(out), "--outcome", "war_days", "--bootstrap", "2", "--scenario", name]
         assert main(argv) == 0
         printed = capsys.readouterr().out
-        assert f"permutation importance for war_days in {name} (30 replications analysed;" in printed
+        assert f"permutation importance for days of open war (war_days) in {name} (30 replications analysed;" in printed
         assert "out-of-bag fit of the forests: R^2" in printed
     assert sorted(p.name for p in out.glob("sensitivity-importance-*.parquet")) == [
         "sensitivity-importance-baseline-war_days.parquet",
