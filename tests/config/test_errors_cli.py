@@ -50,6 +50,22 @@ def test_undeclared_dig_in_level_names_the_levels_declared(cli, workdir: Path) -
     assert p.hint == "levels under ground.fortification: 1, 2, 3"
 
 
+def test_a_settlement_that_keeps_a_place_it_hands_over_is_refused(cli, workdir: Path) -> None:
+    variant(workdir, "settlements:\n  adjacent_districts:\n    keeps: [lachin, kalbajar]\n")
+    run = cli("validate", "bad.yaml")
+    assert_clean_failure(run)
+    p = run.only
+    assert p.text == "settlements.adjacent_districts.keeps: kalbajar both handed over and kept"
+    assert "remove it from `keeps`" in p.hint
+
+
+def test_a_settlement_keeping_an_unknown_place_suggests_the_closest(cli, workdir: Path) -> None:
+    variant(workdir, "settlements:\n  adjacent_districts:\n    keeps: [lachn]\n")
+    p = cli("validate", "bad.yaml").only
+    assert p.text == "settlements.adjacent_districts.keeps.0: 'lachn' is not an objective"
+    assert p.hint.startswith("did you mean 'lachin'?")
+
+
 def test_unknown_top_level_key(cli, workdir: Path) -> None:
     variant(workdir, "simulaton:\n  seed: 3\n")
     p = cli("validate", "bad.yaml").only

@@ -544,6 +544,27 @@ def test_terms_that_hand_over_the_core_can_be_spared() -> None:
     assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "withdrawal"
 
 
+def test_terms_whose_premise_the_map_broke_are_not_put() -> None:
+    """Terms that leave Blue a place as their premise (`keeps`: a corridor kept) are off the table once Red holds it:
+    the next terms are (story reading 19: co-chair terms handing over Kalbajar days after the Lachin road fell)."""
+
+    def keeps_the_ridge(data: dict[str, Any]) -> None:
+        data["settlements"]["districts"]["handover"] = ["plain", "ford"]
+        data["settlements"]["districts"]["keeps"] = ["ridge"]
+
+    world = scenario(start_truce=False, edit=keeps_the_ridge)
+    h = Hand(world, medians(world))
+    s = h.state
+    thresholds = {sid: h.settlement_thresholds[sid] for sid in ("districts", "withdrawal")}
+    keeps = h.prep.settlement_keeps
+    assert keeps == {"districts": ("ridge",), "withdrawal": ()}
+    s.change_hands(s.places["plain"], ATTACKER)
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True, keeps=keeps) == "districts"
+    s.change_hands(s.places["ridge"], ATTACKER)  # the premise broken
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True, keeps=keeps) == ""
+    assert mediation.settlement_on_table(s, thresholds, h.prep.settlements, True) == "districts"  # none declared
+
+
 def test_strikes_on_its_own_territory_bring_the_defender_to_ask_its_patrons() -> None:
     """Each strike on Blue's own territory adds `ask_patron_strike_weight` to asking its patrons for help (observed:
     the CSTO helps "on that state's application" if its territory is attacked)."""

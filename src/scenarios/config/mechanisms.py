@@ -503,6 +503,11 @@ class Settlement(Frozen):
     handover: list[str] = Field(
         min_length=1, description="The places handed over (objective ids); those the attacker holds already are moot."
     )
+    keeps: list[str] = Field(
+        default_factory=list,
+        description="Places the terms leave to the defender, as their premise (a corridor kept): no broker puts them "
+        "on the table once the attacker holds any of these (objective ids).",
+    )
     peacekeepers: bool = Field(True, description="Whether a broker's peacekeepers guarantee the new line.")
     offered_from_share: PositiveShare = Field(
         description="The broker puts it on the table once the attacker holds this share of the contested value, or "

@@ -546,14 +546,22 @@ class Scenario(Frozen):
                     f"missing the {role.value}'s stocks", f"add `endurance.{role.value}`", at=("endurance",)
                 )
         for sid, settlement in self.settlements.items():
-            for i, oid in enumerate(settlement.handover):
-                if oid not in objectives:
-                    close = difflib.get_close_matches(oid, objectives, n=1)
-                    raise ValueProblem(
-                        f"{oid!r} is not an objective",
-                        (f"did you mean {close[0]!r}? " if close else "") + f"objectives: {', '.join(objectives)}",
-                        at=("settlements", sid, "handover", i),
-                    )
+            for field, ids in (("handover", settlement.handover), ("keeps", settlement.keeps)):
+                for i, oid in enumerate(ids):
+                    if oid not in objectives:
+                        close = difflib.get_close_matches(oid, objectives, n=1)
+                        raise ValueProblem(
+                            f"{oid!r} is not an objective",
+                            (f"did you mean {close[0]!r}? " if close else "") + f"objectives: {', '.join(objectives)}",
+                            at=("settlements", sid, field, i),
+                        )
+            both = sorted(set(settlement.handover) & set(settlement.keeps))
+            if both:
+                raise ValueProblem(
+                    f"{', '.join(both)} both handed over and kept",
+                    "a place the terms hand over cannot be their premise too: remove it from `keeps`",
+                    at=("settlements", sid, "keeps"),
+                )
         problem = expectation_problems(self.expectations)
         if problem is not None:
             raise problem

@@ -46,6 +46,7 @@ def settlement_on_table(
     conceded: bool,
     reoffer_after: float | None = None,
     spare_core: bool = False,
+    keeps: Mapping[str, tuple[str, ...]] | None = None,
 ) -> str:
     """The largest settlement the battlefield puts on the table (its threshold met, places left to hand over), or "".
 
@@ -53,7 +54,8 @@ def settlement_on_table(
     battlefield puts none; terms a party refused are not put again until the map has moved (or, with
     `reoffer_after`, until that many days have passed, twice as many after each refusal). With `spare_core`, no
     settlement that hands over places of the core (brokers do not propose that the defender give up the region
-    unless it has conceded and lost what its centre needs)."""
+    unless it has conceded and lost what its centre needs). Terms whose premise the map has broken (the attacker holds a
+    place they leave to the defender, `keeps`) are not put at all."""
     share = state.share()
     best, best_value = "", 0.0
     open_ = [sid for sid, threshold in thresholds.items() if share >= threshold]
@@ -62,6 +64,8 @@ def settlement_on_table(
     for sid in open_:
         if refused_lately(state, state.refused_settlements.get(sid), reoffer_after):
             continue  # refused on this map lately: nothing has changed to make it acceptable
+        if keeps and any(state.places[pid].held_by != state.defender for pid in keeps.get(sid, ())):
+            continue  # the corridor it leaves the defender is lost: the terms would hand over its last road too
         held = [state.places[pid] for pid in handovers[sid] if state.places[pid].held_by == state.defender]
         if spare_core and any(p.core for p in held):
             continue  # a broker that is the defender's patron does not press the core on its ally

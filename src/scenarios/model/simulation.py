@@ -127,6 +127,7 @@ class Prepared:
         self.effects = effects
         self.settlements = {sid: tuple(s.handover) for sid, s in scenario.settlements.items()}
         self.settlement_peacekeepers = {sid: s.peacekeepers for sid, s in scenario.settlements.items()}
+        self.settlement_keeps = {sid: tuple(s.keeps) for sid, s in scenario.settlements.items()}
         self.brokers = [name for name, a in self.actors.items() if a.broker]
         joint = {name: self.actors[name].joint_with() for name in self.brokers}
         self.offer_groups: dict[str, tuple[str, ...]] = {}  # the broker that makes the offer -> every broker of it
@@ -827,6 +828,7 @@ class _Replication:
             conceded,
             self.mediation_values.reoffer_after_days,
             spare_core,
+            self.prep.settlement_keeps,
         )
         keeps_peace = any(self.actors[b].peacekeepers for b in brokers)
         if settlement:
