@@ -66,6 +66,13 @@ def test_a_settlement_keeping_an_unknown_place_suggests_the_closest(cli, workdir
     assert p.hint.startswith("did you mean 'lachin'?")
 
 
+def test_a_major_gain_place_must_be_an_objective(cli, workdir: Path) -> None:
+    variant(workdir, "outcomes:\n  major_gain_places: [stepanakret]\n")
+    p = cli("validate", "bad.yaml").only
+    assert p.text == "outcomes.major_gain_places.0: 'stepanakret' is not an objective"
+    assert p.hint.startswith("did you mean 'stepanakert'?")
+
+
 def test_unknown_top_level_key(cli, workdir: Path) -> None:
     variant(workdir, "simulaton:\n  seed: 3\n")
     p = cli("validate", "bad.yaml").only

@@ -946,6 +946,23 @@ def test_terms_a_conquest_of_the_core_overtook_are_not_the_outcome() -> None:
     assert outcomes.classify(s, 0.99, h.start_share) == "limited_gains_truce"
 
 
+def test_taking_a_place_that_makes_gains_major_is_major_whatever_the_share() -> None:
+    """`outcomes.major_gain_places`: a truce that leaves Red the capital (or a lifeline) is major gains though Red
+    holds less than `major_gain_share` (story reading 20: the Lachin corridor cut, labelled limited gains, in five
+    stories); the capital in Blue's hands again, limited."""
+    h = Hand(WAR, medians(WAR))
+    s = h.state
+    s.change_hands(s.places["plain"], ATTACKER)
+    ceasefire.start(s, "humanitarian", (PATRON,), False)
+    assert outcomes.classify(s, 0.99, h.start_share, ("capital",)) == "limited_gains_truce"
+    s.change_hands(s.places["capital"], ATTACKER)
+    assert s.share() < 0.99
+    assert outcomes.classify(s, 0.99, h.start_share) == "limited_gains_truce"
+    assert outcomes.classify(s, 0.99, h.start_share, ("capital",)) == "major_gains_truce"
+    s.change_hands(s.places["capital"], DEFENDER)
+    assert outcomes.classify(s, 0.99, h.start_share, ("capital",)) == "limited_gains_truce"
+
+
 def test_a_place_handed_over_twice_counts_once() -> None:
     """Handed over by one settlement, taken back, and handed over again by the next: the share handed over counts it
     once (hypothesis found a share of 1.47 on a fresh clone; 2 of the reference batch's 400 runs counted a place

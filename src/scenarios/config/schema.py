@@ -303,6 +303,11 @@ class Outcomes(Frozen):
         le=1,
         description="Share of the contested value the attacker must hold for 'major gains' (share).",
     )
+    major_gain_places: list[str] = Field(
+        default_factory=list,
+        description="Places whose capture by force makes the attacker's gains major whatever its share (the region's "
+        "capital, its lifelines) (objective ids).",
+    )
     protracted_war_days: float = Field(
         60,
         gt=0,
@@ -497,6 +502,14 @@ class Scenario(Frozen):
                             at=("actors", name, field, i),
                         )
         self._check_ground(objectives)
+        for i, oid in enumerate(self.outcomes.major_gain_places):
+            if oid not in objectives:
+                close = difflib.get_close_matches(oid, objectives, n=1)
+                raise ValueProblem(
+                    f"{oid!r} is not an objective",
+                    (f"did you mean {close[0]!r}? " if close else "") + f"objectives: {', '.join(objectives)}",
+                    at=("outcomes", "major_gain_places", i),
+                )
         began = self.outcomes.war_began
         if began is not None and began > self.simulation.start_date:
             raise ValueProblem(

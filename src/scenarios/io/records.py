@@ -42,9 +42,10 @@ OUTCOME_DEFINITIONS: dict[str, str] = {
     "with them.",
     "fighting_at_horizon": "At the horizon the parties fight: open war, or an operation under a truce in name only.",
     "major_gains_truce": "At the horizon a truce holds in fact (nobody fights an operation) and {attacker} holds at "
-    "least {major_gain_share:.0%} of the contested value.",
+    "least {major_gain_share:.0%} of the contested value, or a place whose capture makes its gains major "
+    "(outcomes.major_gain_places).",
     "limited_gains_truce": "At the horizon a truce holds in fact and {attacker} holds more of the contested value than "
-    "at the start, but less than {major_gain_share:.0%}.",
+    "at the start, but less than {major_gain_share:.0%} and none of the places that make its gains major.",
     "frozen_status_quo": "At the horizon a truce holds in fact and {attacker} holds no more than at the start.",
 }
 """Each outcome class in plain words; ``{attacker}``, ``{Defender}``... are the scenario's actors by role."""

@@ -32,8 +32,9 @@ __all__ = [
 ]
 
 
-def classify(state: WorldState, major_gain_share: float, start_share: float) -> str:
-    """The outcome class of the final state (rules in the module docstring)."""
+def classify(state: WorldState, major_gain_share: float, start_share: float, major_places: tuple[str, ...] = ()) -> str:
+    """The outcome class of the final state (rules in the module docstring); `major_places`: places whose capture
+    in the run makes the gains major whatever the share (`outcomes.major_gain_places`)."""
     if any(_fought(state, p) for p in state.patrons):
         return "patron_intervention"
     handed = [state.places[p] for p in dict.fromkeys(state.handed_over)]  # a place handed over twice counts once
@@ -55,7 +56,8 @@ def classify(state: WorldState, major_gain_share: float, start_share: float) -> 
     if handed and not by_force:  # terms that a conquest of the core then overtook are not the outcome
         return "settlement_with_handover"
     share = state.share()
-    if share >= major_gain_share:
+    places = (state.places[pid] for pid in major_places)
+    if share >= major_gain_share or any(p.held_by == state.attacker != p.start_holder for p in places):
         return "major_gains_truce"
     if share > start_share + 1e-12:
         return "limited_gains_truce"
@@ -214,7 +216,9 @@ def outcome_record(
             "handed_over_share": sum(p.value for p in handed if p.contested) / total,
             "core_handed_over": any(p.core for p in handed),
             "core_share": core_share(state),
-            "outcome_class": classify(state, definitions.major_gain_share, start_share),
+            "outcome_class": classify(
+                state, definitions.major_gain_share, start_share, tuple(definitions.major_gain_places)
+            ),
             "war_days": state.war_days(),
             "fighting_days": state.fighting_days,
             "conflict_days": conflict_days,
