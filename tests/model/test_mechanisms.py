@@ -1018,6 +1018,31 @@ def test_a_supporter_backs_off_as_fully_as_the_defender_is_backed() -> None:
     assert cost1 == pytest.approx(cost0 * (1 + (multiplier - 1) / 4)) and cost4 == pytest.approx(cost0 * multiplier)
 
 
+def test_ground_cut_off_from_its_lines_is_given_up_after_pocket_days() -> None:
+    """Red took the plain and the ridge behind it; Blue took the plain back: the ridge, which Red's lines reach only
+    through the plain, is a pocket, given up to Blue `pocket_days` after it was found cut off, and noted as given up
+    (story reading 21: Qubadli held for months behind a Jabrayil Armenia had retaken). Ground still reached is kept."""
+    h = Hand(WAR, medians(WAR))
+    s = h.state
+    plain, ridge = s.places["plain"], s.places["ridge"]
+    assert ridge.after == ("plain",) and not ridge.on_line
+    s.change_hands(plain, ATTACKER)
+    s.change_hands(ridge, ATTACKER)
+    s.day = 10.0
+    day = combat.DayOfWar()
+    combat._give_up_pockets(s, 3.0, day)
+    assert ridge.cut_off_since is None and not day.taken  # reached through the plain
+    s.change_hands(plain, DEFENDER)
+    combat._give_up_pockets(s, 3.0, day)
+    assert ridge.cut_off_since == 10.0 and ridge.held_by == ATTACKER
+    s.day = 12.5
+    combat._give_up_pockets(s, 3.0, day)
+    assert ridge.held_by == ATTACKER and not day.taken
+    s.day = 13.0
+    combat._give_up_pockets(s, 3.0, day)
+    assert ridge.held_by == DEFENDER and day.taken == [(DEFENDER, ridge)] and day.given_up == [ridge]
+
+
 def test_a_place_held_by_its_taker_gets_field_works_after_dig_in_days() -> None:
     """The effort to take a place: its prepared line for whoever did not build it; none for its builder retaking it
     just after losing it; the taker's field works once the taker has held it `dig_in_days` (never less than the

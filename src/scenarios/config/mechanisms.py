@@ -142,6 +142,17 @@ class CombatValues:
             optional=True,
         ),
     ] = None
+    pocket_days: Annotated[
+        float | None,
+        Drawn(
+            Positive,
+            "Days a party holds ground cut off from its lines (beyond a hub the other side took back, "
+            "`WorldState.supplied`) before it gives that ground up to the other side, counted from the first day of "
+            "fighting it is found cut off; under a truce nothing changes hands (days; left out: held until the hub is "
+            "retaken).",
+            optional=True,
+        ),
+    ] = None
     dig_in_level: Annotated[
         int,
         Setting(

@@ -85,6 +85,7 @@ class DayOfWar:
     """What one day of fighting did."""
 
     taken: list[tuple[str, Place]] = field(default_factory=list)  # (party, place) that changed hands
+    given_up: list[Place] = field(default_factory=list)  # of those, the places given up cut off (`pocket_days`)
     civilians: int = 0
     city_strikes: int = 0
     spillover: list[Place] = field(default_factory=list)  # places of the defender's own territory struck
@@ -370,6 +371,27 @@ def _assault(
         result.taken.append((party, place))
 
 
+def _give_up_pockets(state: WorldState, pocket_days: float, result: DayOfWar) -> None:
+    """Ground a party holds that its lines no longer reach (beyond a hub the other side took back) is given up to
+    the other side after `pocket_days` of fighting cut off: a garrison with no road to its lines withdraws or
+    surrenders (story reading 21: Qubadli or Hadrut held for months behind a Jabrayil Armenia had retaken)."""
+    for party in (state.attacker, state.defender):
+        supplied = state.supplied(party)
+        for place in list(state.places.values()):
+            if place.held_by != party or not place.contested:
+                continue
+            if place.id in supplied:
+                place.cut_off_since = None
+            elif place.cut_off_since is None:
+                place.cut_off_since = state.day
+            elif state.day - place.cut_off_since >= pocket_days:
+                place.cut_off_since = None
+                other = state.other(party)
+                state.change_hands(place, other)
+                result.taken.append((other, place))
+                result.given_up.append(place)
+
+
 def fight_day(
     state: WorldState,
     p: CombatValues,
@@ -395,6 +417,8 @@ def fight_day(
             others = broad_front(state, party, place, p, ground)  # pressure along the rest of the line
             for other in others:  # one effort, spread over the sectors it presses
                 _assault(state, party, other, p.broad_front_effort / len(others), p, ground, endurance, rng, result)
+    if p.pocket_days is not None:
+        _give_up_pockets(state, p.pocket_days, result)
     if assaulted:
         state.fighting_days += 1
     decay = 0.5 ** (1.0 / p.progress_half_life_days)  # the holder digs back in where nobody presses it

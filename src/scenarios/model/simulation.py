@@ -1163,7 +1163,12 @@ class _Replication:
                 )
                 assaulted = day.assaulted
                 for party, place in day.taken:
-                    self._log("objective_taken", party, f"{place.label} ({place.sector}) taken by {self._label(party)}")
+                    if any(place is g for g in day.given_up):
+                        holder = self._label(s.other(party))
+                        what = f"{place.label} ({place.sector}) given up by {holder}, cut off from its lines"
+                    else:
+                        what = f"{place.label} ({place.sector}) taken by {self._label(party)}"
+                    self._log("objective_taken", party, what)
                 for place in day.spillover:
                     self._log(
                         "spillover",

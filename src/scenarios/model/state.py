@@ -44,6 +44,7 @@ class Place:
     progress: float = 0.0  # effort spent against it by the party assaulting it now
     progress_by: str = ""
     pressed_day: float = 0.0  # last day it was assaulted (the start date for a fight under way then)
+    cut_off_since: float | None = None  # the day its holder's lines stopped reaching it (None: they reach it)
 
     @property
     def contested(self) -> bool:
