@@ -375,7 +375,7 @@ def _give_up_pockets(state: WorldState, pocket_days: float, result: DayOfWar) ->
     """Ground a party holds that its lines no longer reach (beyond a hub the other side took back) is given up to
     the other side `pocket_days` after a day of fighting first found it cut off (days of truce between count; they
     change nothing by themselves): a garrison with no road to its lines withdraws or surrenders (story reading 21:
-    Qubadli or Hadrut held for months behind a Jabrayil Armenia had retaken)."""
+    towns held for months behind a hub the defender had retaken, nothing following)."""
     for party in (state.attacker, state.defender):
         supplied = state.supplied(party)
         for place in list(state.places.values()):
