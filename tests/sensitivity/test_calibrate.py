@@ -98,7 +98,7 @@ combat:
 expectations:
   ceasefire_broken_by_an_offensive:
     source: {ref: isw, para: 9, quote: "Azerbaijan and Turkey are setting conditions to break the ceasefire"}
-    band: [0.02, 0.75]
+    band: [0.02, 0.6]
     measure: 'first_ceasefire_cause == "offensive"'
     note: A band that the fastest attackers miss, for the test.
   no_war_of_four_months:
